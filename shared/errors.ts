@@ -1,0 +1,24 @@
+import type { ErrorCode, ErrorInfo } from './contract';
+
+/** An error with a stable code and a sentence a person understands; it survives any transport. */
+export class GapscopeError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'GapscopeError';
+  }
+
+  /** The plain form that crosses IPC and WebSocket. */
+  toInfo(): ErrorInfo {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** Turns anything thrown into an ErrorInfo, hiding internals behind a generic sentence. */
+export function toErrorInfo(err: unknown): ErrorInfo {
+  if (err instanceof GapscopeError) return err.toInfo();
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: 'internal', message: `Internal error: ${message}` };
+}

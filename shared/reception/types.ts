@@ -1,0 +1,135 @@
+/** The data a reception monitor produces, shared by the back end, the CLI report and the UI. */
+
+/** A silence longer than the gap threshold, with what arrived since the previous gap. */
+export interface Gap {
+  /** Arrival time of the last packet before the silence, ms since the stream started. */
+  startMs: number;
+  /** Arrival time of the first packet after it. */
+  endMs: number;
+  durationMs: number;
+  /** Packets received between the previous gap (or the start) and this one. */
+  packetsBefore: number;
+  /** Payload bytes received between the previous gap (or the start) and this one. */
+  bytesBefore: number;
+  /** Where the gap came from, when Gapscope can tell: a stall of its own event loop, or unknown. */
+  cause: 'local-stall' | 'unexplained';
+}
+
+/** A stretch during which the receiver itself could not run, so arrival times were delayed. */
+export interface LocalStall {
+  startMs: number;
+  endMs: number;
+  durationMs: number;
+}
+
+/** Whether gaps recur after a regular time or a regular byte count (the "every ~128 KB" signature). */
+export interface Periodicity {
+  /** Which regularity explains the gaps best, or none. */
+  kind: 'bytes' | 'time' | 'none';
+  /** Median bytes received between consecutive gaps, when there are enough gaps to say. */
+  everyBytes: number | null;
+  /** Median time from the start of one gap to the start of the next. */
+  everyMs: number | null;
+  /** Coefficient of variation of the byte counts (0 = perfectly regular). */
+  bytesSpread: number | null;
+  /** Coefficient of variation of the intervals. */
+  timeSpread: number | null;
+  /** How many gaps the verdict rests on. */
+  gapsConsidered: number;
+  /** One sentence a person can read. */
+  summary: string;
+}
+
+/** Counts of inter-arrival times in fixed logarithmic buckets (see INTER_ARRIVAL_BUCKETS_MS). */
+export interface InterArrival {
+  /** Upper bounds of the buckets, ms; the last bucket is everything above the last bound. */
+  boundsMs: number[];
+  counts: number[];
+  p50Ms: number | null;
+  p99Ms: number | null;
+  maxMs: number | null;
+}
+
+/** The latest packets, for the packet inspector. */
+export interface PacketSummary {
+  atMs: number;
+  from: string;
+  size: number;
+  /** The first bytes of the payload as hex. */
+  hex: string;
+}
+
+/** The sender's rate as the user states it, to compare with what arrived. */
+export interface ExpectedRate {
+  bytesPerSec?: number;
+  packetsPerSec?: number;
+}
+
+/** Received against expected: "55% of the bytes". */
+export interface ExpectedComparison {
+  expectedBytes: number | null;
+  expectedPackets: number | null;
+  bytesRatio: number | null;
+  packetsRatio: number | null;
+}
+
+/** Running totals of one stream. */
+export interface ReceptionTotals {
+  packets: number;
+  bytes: number;
+  /** From the start of listening to now (or to the stop). */
+  durationMs: number;
+  firstPacketMs: number | null;
+  lastPacketMs: number | null;
+  /** Share of the time between the first packet and now that was not inside a gap. */
+  dutyCycle: number | null;
+  gapCount: number;
+  /** Total time inside closed gaps. */
+  gapMs: number;
+  expected: ExpectedComparison | null;
+}
+
+/** The gap that is going on right now: no packet since sinceMs, longer than the threshold. */
+export interface OpenGap {
+  startMs: number;
+  durationMs: number;
+}
+
+/** Throughput per fixed-width bin, from the start of listening. */
+export interface BinSeries {
+  binMs: number;
+  /** Index of the first bin in these arrays (0 for a full series). */
+  firstIndex: number;
+  packets: number[];
+  bytes: number[];
+}
+
+/** Everything a monitor knows at one moment; the UI's full state for a stream and the CLI's report. */
+export interface ReceptionSnapshot {
+  nowMs: number;
+  totals: ReceptionTotals;
+  bins: BinSeries;
+  gaps: Gap[];
+  openGap: OpenGap | null;
+  gapThresholdMs: number;
+  gapThresholdAutomatic: boolean;
+  periodicity: Periodicity;
+  interArrival: InterArrival;
+  stalls: LocalStall[];
+  recentPackets: PacketSummary[];
+}
+
+/** What changed since the previous update: sent at display rate, never per packet. */
+export interface ReceptionDelta {
+  nowMs: number;
+  totals: ReceptionTotals;
+  /** Bins from the first one that changed since the previous delta up to the current one. */
+  bins: BinSeries;
+  newGaps: Gap[];
+  openGap: OpenGap | null;
+  gapThresholdMs: number;
+  periodicity: Periodicity;
+  interArrival: InterArrival;
+  newStalls: LocalStall[];
+  newPackets: PacketSummary[];
+}
