@@ -1,7 +1,9 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'dgram', 'net', 'http', 'https', 'child_process', 'worker_threads', 'crypto', 'url', 'events', 'stream', 'zlib', 'dns', 'util', 'perf_hooks'];
+// Bare built-in names are matched exactly (a gitignore-style pattern 'net' would also match ./net/).
+const nodeBuiltinNames = ['fs', 'path', 'os', 'dgram', 'net', 'http', 'https', 'child_process', 'worker_threads', 'crypto', 'url', 'events', 'stream', 'zlib', 'dns', 'util', 'perf_hooks'];
+const nodeBuiltinPaths = nodeBuiltinNames.map((name) => ({ name, message: 'Node built-ins are not available where this code runs.' }));
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
@@ -18,8 +20,9 @@ export default tseslint.config(
     files: ['shared/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
+        paths: nodeBuiltinPaths,
         patterns: [
-          { group: nodeBuiltins, message: 'shared/ runs in the browser too: no Node built-ins.' },
+          { group: ['node:*'], message: 'shared/ runs in the browser too: no Node built-ins.' },
           { group: ['electron', 'electron/*'], message: 'shared/ may not import Electron.' },
           { group: ['**/electron/**', '**/renderer/**', 'react', 'react-dom', 'zustand', 'recharts', 'ws'], message: 'shared/ may import only shared/ and pure libraries.' },
         ],
@@ -33,8 +36,9 @@ export default tseslint.config(
     files: ['renderer/**/*.{ts,tsx}'],
     rules: {
       'no-restricted-imports': ['error', {
+        paths: nodeBuiltinPaths,
         patterns: [
-          { group: nodeBuiltins, message: 'renderer/ runs in a browser: no Node built-ins.' },
+          { group: ['node:*'], message: 'renderer/ runs in a browser: no Node built-ins.' },
           { group: ['electron', 'electron/*'], message: 'renderer/ may not import Electron; use the contract client.' },
           { group: ['**/electron/**', 'ws', 'dgram'], message: 'renderer/ may import only shared/ and browser code.' },
         ],

@@ -21,7 +21,7 @@ const interfaceRef = z
   .trim()
   .min(1)
   .max(64)
-  .regex(/^[A-Za-z0-9_.:%@\-]+$/, { message: 'is not an interface name or address' });
+  .regex(/^[A-Za-z0-9_.:%@-]+$/, { message: 'is not an interface name or address' });
 
 /** What the user asks to listen to; validated before any socket is opened. */
 export const StreamConfigSchema = z

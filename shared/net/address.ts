@@ -28,7 +28,7 @@ export function parseIPv6(text: string): { bytes: Uint8Array; zone: string | nul
   if (pct >= 0) {
     zone = text.slice(pct + 1);
     addr = text.slice(0, pct);
-    if (!/^[A-Za-z0-9_.\-]{1,64}$/.test(zone)) return null;
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(zone)) return null;
   }
   if (addr.length < 2 || addr.length > 45) return null;
   const bytes = new Uint8Array(16);

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { ReceptionMonitor, toHex } from './receptionMonitor';
+import { buildReport } from './report';
+
+const payload = (n: number) => new Uint8Array(n).map((_, i) => i);
+
+describe('ReceptionMonitor', () => {
+  it('measures totals, gaps and duty cycle from arrival times', () => {
+    const m = new ReceptionMonitor({ binMs: 100, gapMs: 50 });
+    for (let t = 0; t < 100; t += 10) m.onPacket(t, payload(100), '10.0.0.1:9');
+    for (let t = 400; t < 500; t += 10) m.onPacket(t, payload(100), '10.0.0.1:9');
+    const s = m.snapshot(500);
+    expect(s.totals.packets).toBe(20);
+    expect(s.totals.bytes).toBe(2000);
+    expect(s.gaps).toEqual([{ startMs: 90, endMs: 400, durationMs: 310, packetsBefore: 10, bytesBefore: 1000, cause: 'unexplained' }]);
+    // 500 ms since the first packet, 310 of them silent.
+    expect(s.totals.dutyCycle).toBeCloseTo(190 / 500, 10);
+    expect(s.bins.packets).toEqual([10, 0, 0, 0, 10, 0]);
+  });
+
+  it('labels a gap that coincides with its own stall, even when the stall is reported after', () => {
+    const m = new ReceptionMonitor({ binMs: 100, gapMs: 50 });
+    m.onPacket(0, payload(10), 'a');
+    m.onPacket(300, payload(10), 'a');
+    m.onPacket(310, payload(10), 'a');
+    m.onPacket(600, payload(10), 'a');
+    m.onLocalStall({ startMs: 320, endMs: 590, durationMs: 270 });
+    const gaps = m.snapshot(600).gaps;
+    expect(gaps.map((g) => g.cause)).toEqual(['unexplained', 'local-stall']);
+  });
+
+  it('sends each gap and packet once in deltas', () => {
+    const m = new ReceptionMonitor({ binMs: 10, gapMs: 50, keepPackets: 3 });
+    m.onPacket(0, payload(4), 'a');
+    m.onPacket(100, payload(4), 'b');
+    const d1 = m.takeDelta(105);
+    expect(d1.newGaps).toHaveLength(1);
+    expect(d1.newPackets.map((p) => p.from)).toEqual(['a', 'b']);
+    expect(d1.newPackets[0]).toEqual({ atMs: 0, from: 'a', size: 4, hex: '00 01 02 03' });
+    m.onPacket(110, payload(4), 'c');
+    const d2 = m.takeDelta(115);
+    expect(d2.newGaps).toHaveLength(0);
+    expect(d2.newPackets.map((p) => p.from)).toEqual(['c']);
+    expect(d2.bins.firstIndex).toBe(11);
+  });
+
+  it('compares with the expected rate: "55% of the bytes"', () => {
+    const m = new ReceptionMonitor({ binMs: 100, expected: { bytesPerSec: 1000 } });
+    m.onPacket(0, payload(275), 'a');
+    m.onPacket(250, payload(275), 'a');
+    const t = m.snapshot(1000).totals;
+    expect(t.expected?.expectedBytes).toBe(1000);
+    expect(t.expected?.bytesRatio).toBe(0.55);
+  });
+
+  it('builds the JSON report with bins as rows', () => {
+    const m = new ReceptionMonitor({ binMs: 100, gapMs: 50 });
+    m.onPacket(10, payload(5), 'a');
+    m.onPacket(150, payload(5), 'a');
+    const r = buildReport(m.snapshot(200), { port: 4000 }, Date.UTC(2026, 10, 24));
+    expect(r.startedAt).toBe('2026-11-24T00:00:00.000Z');
+    expect(r.packets).toBe(2);
+    expect(r.bins).toEqual([
+      { startMs: 0, packets: 1, bytes: 5 },
+      { startMs: 100, packets: 1, bytes: 5 },
+      { startMs: 200, packets: 0, bytes: 0 },
+    ]);
+    expect(r.gaps[0]).toMatchObject({ startMs: 10, endMs: 150, packetsBefore: 1, bytesBefore: 5 });
+  });
+
+  it('formats hex', () => {
+    expect(toHex(new Uint8Array([0, 255, 16]), 2)).toBe('00 ff');
+  });
+});

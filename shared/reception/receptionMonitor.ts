@@ -1,0 +1,209 @@
+/**
+ * Everything Gapscope measures about one stream, fed packet by packet with arrival times. Pure:
+ * the back end's receiver worker, the offline analyzer and the tests all drive the same code.
+ */
+import { GapDetector } from './gapDetector';
+import { InterArrivalHistogram } from './interArrival';
+import { findPeriodicity } from './periodicity';
+import { ThroughputBins } from './throughputBins';
+import type {
+  ExpectedComparison,
+  ExpectedRate,
+  Gap,
+  LocalStall,
+  PacketSummary,
+  ReceptionDelta,
+  ReceptionSnapshot,
+  ReceptionTotals,
+} from './types';
+
+/** How a monitor measures. */
+export interface MonitorOptions {
+  binMs: number;
+  /** Fixed gap threshold; absent = automatic. */
+  gapMs?: number;
+  expected?: ExpectedRate;
+  /** Packets kept for the inspector. */
+  keepPackets?: number;
+  /** Payload bytes shown per packet in the inspector. */
+  hexBytes?: number;
+}
+
+/** A gap counts as caused by a local stall when the stall covers at least this share of it. */
+export const STALL_OVERLAP = 0.5;
+/** Gaps kept in memory; older ones are summarized in the totals only. */
+export const MAX_GAPS = 100_000;
+
+/** Feeds packets in, takes display-rate deltas and full snapshots out. */
+export class ReceptionMonitor {
+  private readonly bins: ThroughputBins;
+  private readonly detector: GapDetector;
+  private readonly iat = new InterArrivalHistogram();
+  private readonly gaps: Gap[] = [];
+  private readonly stalls: LocalStall[] = [];
+  private gapCount = 0;
+  private gapMs = 0;
+  private packets = 0;
+  private bytes = 0;
+  private first: number | null = null;
+  private last: number | null = null;
+  private sentGaps = 0;
+  private sentStalls = 0;
+  // Ring of the latest packets; hex is made only when someone looks.
+  private readonly ringAt: Float64Array;
+  private readonly ringFrom: string[];
+  private readonly ringPayload: (Uint8Array | null)[];
+  private ringNext = 0;
+  private packetsAtLastDelta = 0;
+
+  constructor(private readonly options: MonitorOptions) {
+    this.bins = new ThroughputBins(options.binMs);
+    this.detector = new GapDetector(options.gapMs);
+    const keep = options.keepPackets ?? 200;
+    this.ringAt = new Float64Array(keep);
+    this.ringFrom = new Array<string>(keep).fill('');
+    this.ringPayload = new Array<Uint8Array | null>(keep).fill(null);
+  }
+
+  /** Counts one datagram that arrived at atMs (ms since listening started) from `from`. */
+  onPacket(atMs: number, payload: Uint8Array, from: string): void {
+    const size = payload.byteLength;
+    if (this.last !== null) this.iat.add(atMs - this.last);
+    const gap = this.detector.onPacket(atMs, size);
+    if (gap) this.addGap(gap);
+    this.bins.add(atMs, size);
+    this.packets += 1;
+    this.bytes += size;
+    if (this.first === null) this.first = atMs;
+    this.last = atMs;
+    const keep = this.ringAt.length;
+    if (keep > 0) {
+      this.ringAt[this.ringNext] = atMs;
+      this.ringFrom[this.ringNext] = from;
+      this.ringPayload[this.ringNext] = payload;
+      this.ringNext = (this.ringNext + 1) % keep;
+    }
+  }
+
+  /** Records a stretch during which the receiver could not run; overlapping gaps are relabelled. */
+  onLocalStall(stall: LocalStall): void {
+    this.stalls.push(stall);
+    if (this.stalls.length > MAX_GAPS) this.stalls.shift();
+    for (let i = this.gaps.length - 1; i >= 0; i--) {
+      const g = this.gaps[i]!;
+      if (g.endMs < stall.startMs) break;
+      this.labelGap(g);
+    }
+  }
+
+  /** What changed since the previous delta, for the UI; call at display rate. */
+  takeDelta(nowMs: number): ReceptionDelta {
+    this.bins.advanceTo(nowMs);
+    const newGaps = this.gaps.slice(Math.max(0, this.gaps.length - (this.gapCount - this.sentGaps)));
+    this.sentGaps = this.gapCount;
+    const newStalls = this.stalls.slice(this.sentStalls);
+    this.sentStalls = this.stalls.length;
+    const fresh = Math.min(this.packets - this.packetsAtLastDelta, this.ringAt.length);
+    this.packetsAtLastDelta = this.packets;
+    return {
+      nowMs,
+      totals: this.totals(nowMs),
+      bins: this.bins.takeChanges(),
+      newGaps,
+      openGap: this.detector.openGap(nowMs),
+      gapThresholdMs: this.detector.thresholdMs,
+      periodicity: findPeriodicity(this.gaps),
+      interArrival: this.iat.summary(),
+      newStalls,
+      newPackets: this.latestPackets(fresh),
+    };
+  }
+
+  /** Everything known now, for a window that opens late and for reports. */
+  snapshot(nowMs: number): ReceptionSnapshot {
+    this.bins.advanceTo(nowMs);
+    return {
+      nowMs,
+      totals: this.totals(nowMs),
+      bins: this.bins.all(),
+      gaps: this.gaps.slice(),
+      openGap: this.detector.openGap(nowMs),
+      gapThresholdMs: this.detector.thresholdMs,
+      gapThresholdAutomatic: this.detector.automatic,
+      periodicity: findPeriodicity(this.gaps),
+      interArrival: this.iat.summary(),
+      stalls: this.stalls.slice(),
+      recentPackets: this.latestPackets(this.ringAt.length),
+    };
+  }
+
+  private addGap(gap: Gap): void {
+    this.labelGap(gap);
+    this.gaps.push(gap);
+    if (this.gaps.length > MAX_GAPS) this.gaps.shift();
+    this.gapCount += 1;
+    this.gapMs += gap.durationMs;
+  }
+
+  private labelGap(gap: Gap): void {
+    let covered = 0;
+    for (let i = this.stalls.length - 1; i >= 0; i--) {
+      const s = this.stalls[i]!;
+      if (s.endMs < gap.startMs) break;
+      covered += Math.max(0, Math.min(s.endMs, gap.endMs) - Math.max(s.startMs, gap.startMs));
+    }
+    gap.cause = covered >= STALL_OVERLAP * gap.durationMs ? 'local-stall' : 'unexplained';
+  }
+
+  private totals(nowMs: number): ReceptionTotals {
+    const span = this.first === null ? 0 : nowMs - this.first;
+    const open = this.detector.openGap(nowMs);
+    const silent = this.gapMs + (open ? open.durationMs : 0);
+    return {
+      packets: this.packets,
+      bytes: this.bytes,
+      durationMs: nowMs,
+      firstPacketMs: this.first,
+      lastPacketMs: this.last,
+      dutyCycle: span > 0 ? Math.max(0, Math.min(1, 1 - silent / span)) : null,
+      gapCount: this.gapCount,
+      gapMs: this.gapMs,
+      expected: this.expected(span),
+    };
+  }
+
+  private expected(spanMs: number): ExpectedComparison | null {
+    const e = this.options.expected;
+    if (!e || (e.bytesPerSec === undefined && e.packetsPerSec === undefined)) return null;
+    const sec = spanMs / 1000;
+    const expectedBytes = e.bytesPerSec !== undefined ? e.bytesPerSec * sec : null;
+    const expectedPackets = e.packetsPerSec !== undefined ? e.packetsPerSec * sec : null;
+    return {
+      expectedBytes,
+      expectedPackets,
+      bytesRatio: expectedBytes ? this.bytes / expectedBytes : null,
+      packetsRatio: expectedPackets ? this.packets / expectedPackets : null,
+    };
+  }
+
+  private latestPackets(n: number): PacketSummary[] {
+    const keep = this.ringAt.length;
+    const count = Math.min(n, this.packets, keep);
+    const out: PacketSummary[] = [];
+    for (let k = count; k >= 1; k--) {
+      const i = (this.ringNext - k + keep) % keep;
+      const payload = this.ringPayload[i];
+      out.push({ atMs: this.ringAt[i]!, from: this.ringFrom[i]!, size: payload?.byteLength ?? 0, hex: toHex(payload, this.options.hexBytes ?? 64) });
+    }
+    return out;
+  }
+}
+
+/** Hex of the first `limit` bytes, space-separated pairs. */
+export function toHex(bytes: Uint8Array | null | undefined, limit: number): string {
+  if (!bytes) return '';
+  const n = Math.min(bytes.byteLength, limit);
+  let s = '';
+  for (let i = 0; i < n; i++) s += (i ? ' ' : '') + (bytes[i]! < 16 ? '0' : '') + bytes[i]!.toString(16);
+  return s;
+}

@@ -1,0 +1,57 @@
+/** The report that `gapscope listen --json` prints and that exports will carry: one stable shape. */
+import type { Gap, InterArrival, LocalStall, Periodicity, ReceptionSnapshot, ExpectedComparison } from './types';
+
+/** A finished measurement of one stream, as scripts read it. */
+export interface ReceptionReport {
+  stream: Record<string, unknown>;
+  startedAt: string;
+  packets: number;
+  bytes: number;
+  durationMs: number;
+  firstPacketMs: number | null;
+  lastPacketMs: number | null;
+  gapThresholdMs: number;
+  gapThresholdAutomatic: boolean;
+  gaps: Gap[];
+  gapCount: number;
+  /** Silence at the end of the run longer than the threshold, if any. */
+  trailingSilenceMs: number | null;
+  dutyCycle: number | null;
+  periodicity: Periodicity;
+  interArrival: InterArrival;
+  localStalls: LocalStall[];
+  expected: ExpectedComparison | null;
+  binMs: number;
+  bins: { startMs: number; packets: number; bytes: number }[];
+  [extra: string]: unknown;
+}
+
+/** Builds the report from a final snapshot; `stream` describes what was listened to. */
+export function buildReport(snapshot: ReceptionSnapshot, stream: Record<string, unknown>, startedAt: number): ReceptionReport {
+  const { totals, bins } = snapshot;
+  return {
+    stream,
+    startedAt: new Date(startedAt).toISOString(),
+    packets: totals.packets,
+    bytes: totals.bytes,
+    durationMs: round(totals.durationMs),
+    firstPacketMs: totals.firstPacketMs === null ? null : round(totals.firstPacketMs),
+    lastPacketMs: totals.lastPacketMs === null ? null : round(totals.lastPacketMs),
+    gapThresholdMs: round(snapshot.gapThresholdMs),
+    gapThresholdAutomatic: snapshot.gapThresholdAutomatic,
+    gaps: snapshot.gaps.map((g) => ({ ...g, startMs: round(g.startMs), endMs: round(g.endMs), durationMs: round(g.durationMs) })),
+    gapCount: totals.gapCount,
+    trailingSilenceMs: snapshot.openGap ? round(snapshot.openGap.durationMs) : null,
+    dutyCycle: totals.dutyCycle,
+    periodicity: snapshot.periodicity,
+    interArrival: snapshot.interArrival,
+    localStalls: snapshot.stalls,
+    expected: totals.expected,
+    binMs: bins.binMs,
+    bins: bins.packets.map((p, i) => ({ startMs: (bins.firstIndex + i) * bins.binMs, packets: p, bytes: bins.bytes[i] ?? 0 })),
+  };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
