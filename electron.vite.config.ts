@@ -15,6 +15,8 @@ export default defineConfig({
           cli: resolve(__dirname, 'electron/cli/index.ts'),
           receiverWorker: resolve(__dirname, 'electron/udp/receiverWorker.ts'),
         },
+        // Shared chunks sit beside the entries, so __dirname finds receiverWorker.js from any of them.
+        output: { chunkFileNames: '[name]-[hash].js' },
       },
     },
   },

@@ -71,7 +71,10 @@ export interface StreamInfo {
   kind: ReceptionKind;
   family: AddressFamily;
   status: 'starting' | 'listening' | 'stopped' | 'error';
+  /** Why the stream failed (status 'error'). */
   error: ErrorInfo | null;
+  /** A problem that did not stop listening, e.g. the joined interface disappeared. */
+  warning: ErrorInfo | null;
   /** Wall-clock time of the start of listening, ms since the epoch; stream times count from here. */
   startedAt: number;
   /** The local address and port the socket is bound to. */

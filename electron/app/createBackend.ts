@@ -1,0 +1,42 @@
+/** Assembles the back end from its services; the desktop app, web mode and CLI all start here. */
+import { EventEmitter } from 'node:events';
+import type { AppInfo, EventName, EventPayload, GapscopeService } from '../../shared/contract';
+import { listInterfaces } from '../net/interfaces';
+import { SettingsStore } from '../settings/settingsStore';
+import { ReceptionService } from '../udp/receptionService';
+import type { Backend, BackendEventListener, BackendOptions } from './backend';
+import { appVersion } from './version';
+
+/** Creates the back end with every service wired to one event stream. */
+export async function createBackend(options: BackendOptions & { workerPath?: string }): Promise<Backend> {
+  const events = new EventEmitter();
+  events.setMaxListeners(0);
+  const emit: BackendEventListener = (name, payload) => {
+    events.emit('event', name, payload);
+  };
+  const reception = new ReceptionService(emit, listInterfaces, options.workerPath);
+  const settings = new SettingsStore(options.dataDir);
+  const info: AppInfo = { version: appVersion(), platform: `${process.platform}-${process.arch}`, mode: options.mode };
+
+  const service: GapscopeService = {
+    getAppInfo: () => info,
+    listInterfaces: () => listInterfaces(),
+    startStream: (config) => reception.start(config),
+    stopStream: (id) => reception.stop(id),
+    removeStream: (id) => reception.remove(id),
+    listStreams: () => reception.list(),
+    getStreamState: (id) => reception.state(id),
+    getSettings: () => settings.get(),
+    updateSettings: (change) => settings.update(change),
+  };
+
+  return {
+    service,
+    onEvent(listener) {
+      const l = (name: EventName, payload: EventPayload<EventName>) => listener(name, payload);
+      events.on('event', l);
+      return () => events.off('event', l);
+    },
+    close: () => reception.closeAll(),
+  };
+}

@@ -1,0 +1,145 @@
+/** The `gapscope` command: the back end headless, for scripts, field testers and web mode. */
+import { join } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import type { InterfaceInfo } from '../../shared/contract';
+import { GapscopeError } from '../../shared/errors';
+import { createApiClient } from '../../shared/rpc/client';
+import { createDispatcher } from '../../shared/rpc/dispatcher';
+import { createBackend } from '../app/createBackend';
+import { appVersion } from '../app/version';
+import type { Backend } from '../app/backend';
+import { defaultDataDir } from '../settings/settingsStore';
+import { isLoopbackHost, startWebServer } from '../web/webServer';
+import { humanReport, runListen, type ListenOptions } from './listen';
+import { intOption, numberOption } from './options';
+
+const out = (line: string): void => void process.stdout.write(`${line}\n`);
+const err = (line: string): void => void process.stderr.write(`${line}\n`);
+
+/** Exit codes: 0 done, 1 failed at run time, 2 bad usage or arguments. */
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
+
+async function withBackend<T>(mode: 'desktop' | 'web', dataDir: string | undefined, run: (backend: Backend) => Promise<T>): Promise<T> {
+  const backend = await createBackend({ mode, dataDir: dataDir ?? defaultDataDir() });
+  try {
+    return await run(backend);
+  } finally {
+    await backend.close();
+  }
+}
+
+/** Resolves when the user asks to stop (Ctrl+C, or a service manager's TERM). */
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}
+
+function interfaceLine(i: InterfaceInfo): string {
+  const flags = i.flags ? Object.entries(i.flags).filter(([, on]) => on).map(([k]) => k).join(',') : '?';
+  const addrs = i.addresses.map((a) => `${a.address}${a.cidr ? a.cidr.slice(a.cidr.indexOf('/')) : ''}`).join(' ');
+  return `${i.name.padEnd(12)} ${`mtu ${i.mtu ?? '?'}`.padEnd(10)} ${flags.padEnd(40)} ${addrs}`;
+}
+
+/** Builds the program; exported so that tests can run it without spawning. */
+export function buildProgram(): Command {
+  const program = new Command('gapscope')
+    .description('Gapscope: find the gaps in real-time UDP reception, and the network context around them.')
+    .version(appVersion())
+    .option('--data-dir <dir>', 'folder for settings and sessions (default: the per-user folder)')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(`gapscope: ${s.replace(/^error: /, '')}`) });
+
+  program
+    .command('listen')
+    .description('Listen to a UDP stream (unicast, broadcast or multicast) and report throughput, gaps and their periodicity.')
+    .requiredOption('-p, --port <port>', 'UDP port to listen on', intOption('--port', 1, 65535))
+    .option('-g, --group <group>', 'multicast group to join (IPv4 or IPv6)')
+    .option('-a, --address <address>', 'local address to bind (unicast) or broadcast address')
+    .option('-i, --iface <name|address>', 'interface to join the group on, or to bind to')
+    .option('-s, --source <address>', 'source address for source-specific multicast')
+    .addOption(new Option('--family <family>', 'address family when no address is given').choices(['ipv4', 'ipv6']))
+    .option('--bin <ms>', 'throughput bin width, 10 ms to 10 s', intOption('--bin', 10, 10_000), 100)
+    .option('--gap-ms <ms>', 'gap threshold in ms (default: automatic from the stream\u2019s cadence)', numberOption('--gap-ms', 3_600_000))
+    .option('-d, --duration <seconds>', 'stop after this many seconds (default: until Ctrl+C)', numberOption('--duration', 31 * 24 * 3600))
+    .option('--expect-bytes-per-sec <n>', 'the sender\u2019s rate in bytes/s, to report received against expected', numberOption('--expect-bytes-per-sec', 1e11))
+    .option('--expect-pps <n>', 'the sender\u2019s rate in packets/s', numberOption('--expect-pps', 1e9))
+    .option('--recv-buffer <bytes>', 'receive buffer to ask the OS for', intOption('--recv-buffer', 4096, 1 << 30))
+    .option('--json', 'print one JSON report at the end instead of text')
+    .action(async (opts: ListenOptions) => {
+      if (opts.group && opts.address) throw new GapscopeError('invalid-argument', 'Give either --group or --address, not both.');
+      if (opts.source && !opts.group) throw new GapscopeError('invalid-argument', '--source needs --group (source-specific multicast).');
+      const dataDir = program.opts<{ dataDir?: string }>().dataDir;
+      await withBackend('web', dataDir, async (backend) => {
+        const dispatch = createDispatcher(backend.service);
+        const api = createApiClient({ call: dispatch, onEvent: (l) => backend.onEvent(l) });
+        const { report, info } = await runListen(api, opts, { out, err, liveToErr: process.stderr.isTTY === true }, untilSignal());
+        if (opts.json) out(JSON.stringify(report));
+        else for (const l of humanReport(report)) out(l);
+        if (info.status === 'error' && info.error) {
+          err(`gapscope: ${info.error.message}`);
+          process.exitCode = EXIT_FAILED;
+        }
+      });
+    });
+
+  program
+    .command('interfaces')
+    .description('List network interfaces with their addresses and flags.')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const dataDir = program.opts<{ dataDir?: string }>().dataDir;
+      await withBackend('web', dataDir, async (backend) => {
+        const list = await backend.service.listInterfaces();
+        if (opts.json) out(JSON.stringify(list, null, 2));
+        else for (const i of list) out(interfaceLine(i));
+      });
+    });
+
+  program
+    .command('serve')
+    .description('Web mode: serve the Gapscope UI and back end to a browser, on 127.0.0.1 with a per-launch token.')
+    .option('--port <port>', 'TCP port (default: any free port)', intOption('--port', 0, 65535), 0)
+    .option('--host <address>', 'address to listen on (default 127.0.0.1)', '127.0.0.1')
+    .option('--allow-remote', 'allow a non-loopback --host: anyone who can reach it and has the URL can drive Gapscope')
+    .option('--json', 'print {"url", "port", "host"} as JSON once listening')
+    .action(async (opts: { port: number; host: string; allowRemote?: boolean; json?: boolean }) => {
+      if (!isLoopbackHost(opts.host) && !opts.allowRemote) {
+        throw new GapscopeError('invalid-argument', `--host ${opts.host} is reachable from other machines; add --allow-remote if that is what you want.`);
+      }
+      if (!isLoopbackHost(opts.host)) err(`gapscope: WARNING: serving on ${opts.host}; anyone on that network with the URL (it contains the token) can start and stop streams on this machine.`);
+      const dataDir = program.opts<{ dataDir?: string }>().dataDir;
+      await withBackend('web', dataDir, async (backend) => {
+        const server = await startWebServer({ backend, staticDir: join(__dirname, '..', 'renderer'), host: opts.host, port: opts.port });
+        if (opts.json) out(JSON.stringify({ url: server.url, port: server.port, host: server.host }));
+        else out(`Gapscope web mode: open ${server.url}\n(Ctrl+C to stop)`);
+        await untilSignal();
+        await server.close();
+      });
+    });
+
+  return program;
+}
+
+/** Runs the CLI with clear errors: a sentence on stderr, never a stack trace. */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram().exitOverride();
+  for (const c of program.commands) c.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode === 0 ? 0 : EXIT_USAGE;
+      return;
+    }
+    if (e instanceof GapscopeError) {
+      err(`gapscope: ${e.message}`);
+      process.exitCode = e.code === 'invalid-argument' ? EXIT_USAGE : EXIT_FAILED;
+      return;
+    }
+    err(`gapscope: unexpected error: ${e instanceof Error ? e.message : String(e)}`);
+    process.exitCode = EXIT_FAILED;
+  }
+}

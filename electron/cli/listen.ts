@@ -1,0 +1,123 @@
+/** `gapscope listen`: measure one stream from the terminal; a live line each second, a report at the end. */
+import type { GapscopeApi, StreamConfigInput, StreamInfo } from '../../shared/contract';
+import { formatEndpoint } from '../../shared/net/address';
+import { formatBytes, formatDuration } from '../../shared/reception/periodicity';
+import { buildReport, type ReceptionReport } from '../../shared/reception/report';
+import type { ReceptionTotals } from '../../shared/reception/types';
+
+/** What `listen` was asked on the command line. */
+export interface ListenOptions {
+  port: number;
+  group?: string;
+  address?: string;
+  iface?: string;
+  source?: string;
+  family?: 'ipv4' | 'ipv6';
+  bin: number;
+  gapMs?: number;
+  duration?: number;
+  json?: boolean;
+  expectBytesPerSec?: number;
+  expectPps?: number;
+  recvBuffer?: number;
+}
+
+/** Where the command writes: injectable for tests. */
+export interface Output {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** Live lines go to stderr when --json keeps stdout for the report; only worth it on a terminal. */
+  liveToErr: boolean;
+}
+
+/** Builds the stream config the contract validates. */
+export function toStreamConfig(o: ListenOptions): StreamConfigInput {
+  return {
+    port: o.port,
+    address: o.group ?? o.address,
+    iface: o.iface,
+    source: o.source,
+    family: o.family,
+    binMs: o.bin,
+    gapMs: o.gapMs,
+    expectedBytesPerSec: o.expectBytesPerSec,
+    expectedPacketsPerSec: o.expectPps,
+    recvBufferBytes: o.recvBuffer,
+  };
+}
+
+/** One line a person can follow while a stream runs. */
+export function liveLine(elapsedMs: number, t: ReceptionTotals, lastSecond: { packets: number; bytes: number }, openGapMs: number | null): string {
+  const parts = [
+    `${(elapsedMs / 1000).toFixed(0).padStart(5)} s`,
+    `${String(lastSecond.packets).padStart(7)} pkt/s`,
+    `${formatBytes(lastSecond.bytes).padStart(10)}/s`,
+    `total ${t.packets} pkts ${formatBytes(t.bytes)}`,
+    `gaps ${t.gapCount}`,
+  ];
+  if (t.dutyCycle !== null) parts.push(`duty ${(t.dutyCycle * 100).toFixed(1)}%`);
+  if (t.expected?.bytesRatio != null) parts.push(`${(t.expected.bytesRatio * 100).toFixed(0)}% of expected bytes`);
+  if (openGapMs !== null) parts.push(`(no data for ${formatDuration(openGapMs)})`);
+  return parts.join('  ');
+}
+
+/** A short human summary of the final report. */
+export function humanReport(r: ReceptionReport): string[] {
+  const lines = [
+    `Received ${r.packets} packets, ${formatBytes(r.bytes)} in ${formatDuration(r.durationMs)}.`,
+    `Gap threshold ${formatDuration(r.gapThresholdMs)}${r.gapThresholdAutomatic ? ' (automatic)' : ''}; ${r.gapCount} gaps; duty cycle ${r.dutyCycle === null ? 'n/a' : `${(r.dutyCycle * 100).toFixed(1)}%`}.`,
+    r.periodicity.summary,
+  ];
+  for (const g of r.gaps.slice(0, 20)) {
+    lines.push(`  gap at ${formatDuration(g.startMs).padStart(8)}  lasting ${formatDuration(g.durationMs).padStart(8)}  after ${g.packetsBefore} pkts / ${formatBytes(g.bytesBefore)}${g.cause === 'local-stall' ? '  (Gapscope itself stalled)' : ''}`);
+  }
+  if (r.gaps.length > 20) lines.push(`  … and ${r.gaps.length - 20} more (use --json for all)`);
+  if (r.trailingSilenceMs !== null) lines.push(`No data for the last ${formatDuration(r.trailingSilenceMs)}.`);
+  if (r.expected?.bytesRatio != null) lines.push(`Received ${(r.expected.bytesRatio * 100).toFixed(1)}% of the expected bytes.`);
+  return lines;
+}
+
+/** Runs a stream until the duration ends or a signal arrives; returns the report and the final status. */
+export async function runListen(api: GapscopeApi, o: ListenOptions, output: Output, stopSignal: Promise<void>): Promise<{ report: ReceptionReport; info: StreamInfo }> {
+  const info = await api.startStream(toStreamConfig(o));
+  const where = info.bound ?? formatEndpoint(o.group ?? o.address ?? '*', o.port);
+  const live = o.json ? (output.liveToErr ? output.err : null) : output.out;
+  live?.(`Listening on ${where} (${info.kind}, ${info.family}); receive buffer ${info.recvBufferGranted ?? '?'} bytes granted of ${info.recvBufferRequested} requested. Ctrl+C to stop.`);
+
+  let latest: { totals: ReceptionTotals; openGapMs: number | null } | null = null;
+  let lastPrinted = { packets: 0, bytes: 0 };
+  let failure: StreamInfo | null = null;
+  const offUpdate = api.on('streamUpdate', (u) => {
+    if (u.id === info.id) latest = { totals: u.delta.totals, openGapMs: u.delta.openGap?.durationMs ?? null };
+  });
+  let wake: () => void = () => {};
+  const offStatus = api.on('streamStatus', (s) => {
+    if (s.id === info.id && s.status === 'error') {
+      failure = s;
+      wake();
+    } else if (s.id === info.id && s.warning) output.err(`gapscope: ${s.warning.message}`);
+  });
+  const ticker = setInterval(() => {
+    if (!latest || !live) return;
+    const t = latest.totals;
+    live(liveLine(t.durationMs, t, { packets: t.packets - lastPrinted.packets, bytes: t.bytes - lastPrinted.bytes }, latest.openGapMs));
+    lastPrinted = { packets: t.packets, bytes: t.bytes };
+  }, 1000);
+
+  const timers: NodeJS.Timeout[] = [];
+  await Promise.race([
+    stopSignal,
+    new Promise<void>((r) => {
+      wake = r;
+      if (o.duration !== undefined) timers.push(setTimeout(r, o.duration * 1000));
+    }),
+  ]);
+  timers.forEach(clearTimeout);
+  clearInterval(ticker);
+  const stopped = await api.stopStream(info.id);
+  const state = await api.getStreamState(info.id);
+  offUpdate();
+  offStatus();
+  const report = buildReport(state.snapshot, { ...state.info.config, kind: state.info.kind, family: state.info.family, bound: state.info.bound, recvBufferGranted: state.info.recvBufferGranted }, state.info.startedAt);
+  return { report, info: failure ?? stopped };
+}
