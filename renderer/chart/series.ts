@@ -1,0 +1,98 @@
+/**
+ * What the throughput chart draws for a time range: decimated rate points, shaded gap areas and
+ * round tick positions. Pure, so the chart component only lays it out.
+ */
+import type { Gap, LocalStall, OpenGap } from '../../shared/reception/types';
+import type { BinHistory } from '../store/reception';
+import { decimateMinMax } from './decimate';
+import type { TimeRange } from './view';
+
+/** One drawn point: the start of a bin and its rate in bytes/s. */
+export interface RatePoint {
+  t: number;
+  rate: number;
+}
+
+/** A shaded stretch of the chart. */
+export interface ShadedArea {
+  startMs: number;
+  endMs: number;
+  kind: 'gap' | 'open-gap' | 'stall';
+  /** Start time of the (first) gap it shows, to match the gap the user clicked. */
+  key: number;
+  /** How many gaps were merged into this area because they were closer than a pixel. */
+  merged: number;
+}
+
+/** Points of the chart most screens can show without loss; more only slows drawing down. */
+export const MAX_CHART_POINTS = 1600;
+
+/** The rate points of the bins that overlap a range, decimated to at most maxPoints. */
+export function ratePoints(bins: BinHistory, range: TimeRange, maxPoints = MAX_CHART_POINTS): RatePoint[] {
+  const { binMs, firstIndex, bytes } = bins;
+  const from = Math.floor(range.startMs / binMs) - firstIndex;
+  const to = Math.ceil(range.endMs / binMs) - firstIndex;
+  const perSec = 1000 / binMs;
+  return decimateMinMax(bytes, from, to, maxPoints).map((i) => ({ t: (i + firstIndex) * binMs, rate: (bytes[i] ?? 0) * perSec }));
+}
+
+function overlaps(a: { startMs: number; endMs: number }, r: TimeRange): boolean {
+  return a.endMs >= r.startMs && a.startMs <= r.endMs;
+}
+
+/**
+ * The gaps, the open gap and local stalls inside a range as shaded areas. Gaps closer together than
+ * minSeparationMs (about a pixel) merge into one area, so a long zoomed-out history stays drawable.
+ */
+export function shadedAreas(gaps: readonly Gap[], openGap: OpenGap | null, stalls: readonly LocalStall[], range: TimeRange, nowMs: number, minSeparationMs: number): ShadedArea[] {
+  const out: ShadedArea[] = [];
+  let lo = 0;
+  let hi = gaps.length;
+  while (lo < hi) {
+    // gaps are chronological: find the first that ends inside the range
+    const mid = (lo + hi) >> 1;
+    if (gaps[mid]!.endMs < range.startMs) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < gaps.length; i++) {
+    const g = gaps[i]!;
+    if (g.startMs > range.endMs) break;
+    const last = out[out.length - 1];
+    if (last && g.startMs - last.endMs < minSeparationMs) {
+      last.endMs = Math.max(last.endMs, g.endMs);
+      last.merged += 1;
+    } else {
+      out.push({ startMs: g.startMs, endMs: g.endMs, kind: 'gap', key: g.startMs, merged: 1 });
+    }
+  }
+  if (openGap) {
+    const a = { startMs: openGap.startMs, endMs: Math.max(nowMs, openGap.startMs + openGap.durationMs) };
+    if (overlaps(a, range)) out.push({ ...a, kind: 'open-gap', key: openGap.startMs, merged: 1 });
+  }
+  for (const s of stalls) {
+    if (overlaps(s, range)) out.push({ startMs: s.startMs, endMs: s.endMs, kind: 'stall', key: s.startMs, merged: 1 });
+  }
+  return out;
+}
+
+/** Round tick positions (1, 2 or 5 × a power of ten ms) for a time axis. */
+export function timeTicks(range: TimeRange, approxCount = 8): number[] {
+  const span = range.endMs - range.startMs;
+  if (!(span > 0)) return [range.startMs];
+  const raw = span / Math.max(1, approxCount);
+  const pow = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * pow).find((s) => s >= raw) ?? 10 * pow;
+  const ticks: number[] = [];
+  for (let t = Math.ceil(range.startMs / step) * step; t <= range.endMs + 1e-9; t += step) ticks.push(Math.round(t * 1000) / 1000);
+  return ticks;
+}
+
+/** A tick label precise enough for the zoom level: "12 s", "12.25 s", "1:05". */
+export function formatTick(ms: number, spanMs: number): string {
+  if (spanMs >= 120_000 || ms >= 600_000) {
+    const totalSec = Math.round(ms / 1000);
+    return `${Math.floor(totalSec / 60)}:${String(totalSec % 60).padStart(2, '0')}`;
+  }
+  const digits = spanMs < 2_000 ? 2 : spanMs < 20_000 ? 1 : 0;
+  return `${(ms / 1000).toFixed(digits)} s`;
+}

@@ -1,0 +1,43 @@
+/** Facts about the back end: the connection, its version, the machine's interfaces, the settings. */
+import type { StateCreator } from 'zustand';
+import type { AppInfo, InterfaceInfo, Settings } from '../../shared/contract';
+import type { ConnectionState } from '../api/transport';
+import type { AppState } from './store';
+
+/** The back-end part of the store. */
+export interface BackendSlice {
+  connection: ConnectionState;
+  /** True once the connection has been open, so a later drop shows as lost rather than pending. */
+  everConnected: boolean;
+  appInfo: AppInfo | null;
+  interfaces: InterfaceInfo[];
+  /** Null until loaded from the back end. */
+  settings: Settings | null;
+  setConnection(state: ConnectionState): void;
+  setAppInfo(info: AppInfo): void;
+  setInterfaces(list: InterfaceInfo[]): void;
+  setSettings(settings: Settings): void;
+}
+
+/** Creates the back-end slice. */
+export const createBackendSlice: StateCreator<AppState, [], [], BackendSlice> = (set, get) => ({
+  connection: 'connecting',
+  everConnected: false,
+  appInfo: null,
+  interfaces: [],
+  settings: null,
+
+  setConnection(connection) {
+    set({ connection, everConnected: get().everConnected || connection === 'open' });
+  },
+  setAppInfo(appInfo) {
+    set({ appInfo });
+  },
+  setInterfaces(interfaces) {
+    set({ interfaces });
+  },
+  setSettings(settings) {
+    set({ settings });
+    if (settings.packetsShown !== get().packetLimit) get().setPacketLimit(settings.packetsShown);
+  },
+});

@@ -1,0 +1,181 @@
+/**
+ * The one place back-end events enter the store: subscribes to the contract's events, batches
+ * live updates to display rate, loads full state on start and after a reconnect, and turns
+ * requests into store actions (errors included). Components never touch the API's events.
+ */
+import type { EventName, EventPayload, GapscopeApi, Settings, StreamConfigInput, StreamState, StreamUpdate } from '../../shared/contract';
+import { toErrorInfo } from '../../shared/errors';
+import type { AppStore } from './store';
+
+/** What the UI can ask the back end to do; each outcome lands in the store. */
+export interface Commands {
+  /** Starts a stream and remembers its setup; false (with the error shown) when it cannot. */
+  start(config: StreamConfigInput): Promise<boolean>;
+  stop(id: string): Promise<void>;
+  /** Forgets a stream, stopping it first when it still runs. */
+  remove(id: string): Promise<void>;
+  updateSettings(change: Partial<Settings>): Promise<void>;
+  refreshInterfaces(): Promise<void>;
+  /** Reloads everything from the back end (on start and after a reconnect). */
+  resync(): Promise<void>;
+}
+
+/** Runs a flush soon, at most once per scheduled call: at the next frame, or later in a hidden window. */
+export type FlushScheduler = (flush: () => void) => void;
+
+/** Flushes at the next animation frame, or after 250 ms when the window is hidden and frames stop. */
+export const frameScheduler: FlushScheduler = (flush) => {
+  let done = false;
+  const run = (): void => {
+    if (done) return;
+    done = true;
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+    flush();
+  };
+  const frame = requestAnimationFrame(run);
+  const timer = setTimeout(run, 250);
+};
+
+type HeldEvent = { [E in EventName]: { name: E; payload: EventPayload<E> } }[EventName];
+
+/** Binds the API to the store; returns the commands and a function that unbinds. */
+export function bindBackend(api: GapscopeApi, store: AppStore, schedule: FlushScheduler = frameScheduler): { commands: Commands; dispose(): void } {
+  const actions = () => store.getState();
+  let queue: StreamUpdate[] = [];
+  let flushScheduled = false;
+  // While the full state loads, events are held and replayed after it, so none is lost or doubled.
+  let held: HeldEvent[] | null = null;
+  let disposed = false;
+
+  const flush = (): void => {
+    flushScheduled = false;
+    if (queue.length === 0 || disposed) return;
+    const batch = queue;
+    queue = [];
+    actions().applyUpdates(batch);
+  };
+
+  const handle = (ev: HeldEvent): void => {
+    if (held) {
+      held.push(ev);
+      return;
+    }
+    switch (ev.name) {
+      case 'streamUpdate':
+        queue.push(ev.payload);
+        if (!flushScheduled) {
+          flushScheduled = true;
+          schedule(flush);
+        }
+        break;
+      case 'streamStatus':
+        flush();
+        actions().upsertStreamInfo(ev.payload);
+        break;
+      case 'streamRemoved':
+        flush();
+        actions().forgetStream(ev.payload.id);
+        break;
+    }
+  };
+
+  const unsubscribe = [
+    api.on('streamUpdate', (payload) => handle({ name: 'streamUpdate', payload })),
+    api.on('streamStatus', (payload) => handle({ name: 'streamStatus', payload })),
+    api.on('streamRemoved', (payload) => handle({ name: 'streamRemoved', payload })),
+  ];
+
+  // Each load has a generation: a load overtaken by a reconnect is abandoned, never applied.
+  let generation = 0;
+  const resync = async (): Promise<void> => {
+    const mine = ++generation;
+    held ??= [];
+    try {
+      const [appInfo, settings, list] = await Promise.all([api.getAppInfo(), api.getSettings(), api.listStreams()]);
+      const states = await Promise.all(list.map((s) => api.getStreamState(s.id).catch(() => null)));
+      if (mine !== generation || disposed) return;
+      actions().setAppInfo(appInfo);
+      actions().setSettings(settings);
+      flush();
+      actions().replaceStreams(states.filter((s): s is StreamState => s !== null));
+      actions().setError('settings', null);
+    } catch (err) {
+      if (mine !== generation || disposed) return;
+      actions().setError('settings', toErrorInfo(err));
+    }
+    const replay = held ?? [];
+    held = null;
+    for (const ev of replay) handle(ev);
+    void commands.refreshInterfaces();
+  };
+
+  const commands: Commands = {
+    async start(config) {
+      actions().setStarting(true);
+      actions().setError('setup', null);
+      try {
+        const info = await api.startStream(config);
+        actions().upsertStreamInfo(info);
+        actions().selectStream(info.id);
+        void commands.updateSettings({ lastStream: config as Settings['lastStream'] });
+        return true;
+      } catch (err) {
+        actions().setError('setup', toErrorInfo(err));
+        return false;
+      } finally {
+        actions().setStarting(false);
+      }
+    },
+    async stop(id) {
+      actions().setError('stream', null);
+      try {
+        actions().upsertStreamInfo(await api.stopStream(id));
+      } catch (err) {
+        actions().setError('stream', toErrorInfo(err));
+      }
+    },
+    async remove(id) {
+      actions().setError('stream', null);
+      try {
+        const status = actions().streams[id]?.info.status;
+        if (status === 'listening' || status === 'starting') await api.stopStream(id);
+        await api.removeStream(id);
+        actions().forgetStream(id);
+      } catch (err) {
+        actions().setError('stream', toErrorInfo(err));
+      }
+    },
+    async updateSettings(change) {
+      try {
+        actions().setSettings(await api.updateSettings(change));
+        actions().setError('settings', null);
+      } catch (err) {
+        actions().setError('settings', toErrorInfo(err));
+      }
+    },
+    async refreshInterfaces() {
+      try {
+        actions().setInterfaces(await api.listInterfaces());
+      } catch {
+        // The form still works without the list: the OS picks the interface.
+      }
+    },
+    resync,
+  };
+
+  // Load when the connection opens, and again whenever it comes back (events were missed).
+  const unwatch = store.subscribe((s, prev) => {
+    if (s.connection === 'open' && prev.connection !== 'open') void resync();
+  });
+  if (store.getState().connection === 'open') void resync();
+
+  return {
+    commands,
+    dispose() {
+      disposed = true;
+      unwatch();
+      for (const u of unsubscribe) u();
+    },
+  };
+}
