@@ -132,6 +132,15 @@ export interface AppInfo {
   mode: 'desktop' | 'web';
 }
 
+/** How the back end itself is doing: a slow main loop delays the UI, never packet timestamps. */
+export interface BackendHealth {
+  /** 99th percentile and maximum of the main event loop's delay over the last 10 s. */
+  eventLoopDelayP99Ms: number | null;
+  eventLoopDelayMaxMs: number | null;
+  rssBytes: number;
+  uptimeSec: number;
+}
+
 /** A live update of one stream. */
 export interface StreamUpdate {
   id: string;
@@ -160,6 +169,8 @@ export const contract = {
   requests: {
     /** Facts about the back end, for the title bar and the About box. */
     getAppInfo: request(z.tuple([])).returns<AppInfo>(),
+    /** Main-loop delay and memory of the back end, for the status bar. */
+    getHealth: request(z.tuple([])).returns<BackendHealth>(),
     /** Local interfaces, to pick one for a group join. */
     listInterfaces: request(z.tuple([])).returns<InterfaceInfo[]>(),
     /** Opens a socket and starts measuring; fails with a clear error if it cannot. */

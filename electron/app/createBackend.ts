@@ -5,6 +5,7 @@ import { listInterfaces } from '../net/interfaces';
 import { SettingsStore } from '../settings/settingsStore';
 import { ReceptionService } from '../udp/receptionService';
 import type { Backend, BackendEventListener, BackendOptions } from './backend';
+import { HealthWatch } from './healthWatch';
 import { appVersion } from './version';
 
 /** Creates the back end with every service wired to one event stream. */
@@ -16,10 +17,12 @@ export async function createBackend(options: BackendOptions & { workerPath?: str
   };
   const reception = new ReceptionService(emit, listInterfaces, options.workerPath);
   const settings = new SettingsStore(options.dataDir);
+  const health = new HealthWatch();
   const info: AppInfo = { version: appVersion(), platform: `${process.platform}-${process.arch}`, mode: options.mode };
 
   const service: GapscopeService = {
     getAppInfo: () => info,
+    getHealth: () => health.read(),
     listInterfaces: () => listInterfaces(),
     startStream: (config) => reception.start(config),
     stopStream: (id) => reception.stop(id),
@@ -37,6 +40,9 @@ export async function createBackend(options: BackendOptions & { workerPath?: str
       events.on('event', l);
       return () => events.off('event', l);
     },
-    close: () => reception.closeAll(),
+    close: async () => {
+      health.stop();
+      await reception.closeAll();
+    },
   };
 }

@@ -59,7 +59,7 @@ export class ReceptionMonitor {
   constructor(private readonly options: MonitorOptions) {
     this.bins = new ThroughputBins(options.binMs);
     this.detector = new GapDetector(options.gapMs);
-    const keep = options.keepPackets ?? 200;
+    const keep = options.keepPackets ?? 100;
     this.ringAt = new Float64Array(keep);
     this.ringFrom = new Array<string>(keep).fill('');
     this.ringPayload = new Array<Uint8Array | null>(keep).fill(null);
