@@ -1,0 +1,142 @@
+// Proves the lab harness on its own, without Gapscope: the sender, two reference receivers and
+// the nftables impairments must agree with each other exactly, in every reception mode, before
+// they are trusted to judge Gapscope (electron/udp/reception.lab.test.ts). Subnet 10.98.90.0/24.
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALL_MODES, streamSetup, type ModeName } from './modes';
+import { Impairments, payloadPerQuota } from './nft';
+import { createLabPair, listLabNamespaces, type LabPair } from './netns';
+import { median, startBare, startSender, type BareOptions } from './streams';
+
+const SUBNET = 90;
+const SIZE = 512;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+describe('lab harness', () => {
+  let pair: LabPair;
+  let port = 41000;
+
+  beforeAll(async () => {
+    pair = await createLabPair({ subnet: SUBNET });
+  });
+  afterAll(async () => {
+    await pair?.teardown();
+  });
+
+  it('creates the pair and nothing on the host', async () => {
+    expect(listLabNamespaces()).toEqual(expect.arrayContaining([pair.device.ns, pair.inspector.ns]));
+    const hostLinks = execFileSync('ip', ['-o', 'link'], { encoding: 'utf8' });
+    expect(hostLinks).not.toContain(pair.device.iface);
+    const addrs = (await pair.inspector.exec('ip', ['addr', 'show', 'dev', pair.inspector.iface])).stdout;
+    expect(addrs).toContain(`inet ${pair.inspector.ipv4}/24 brd ${pair.inspector.broadcast}`);
+    expect(addrs).toContain(`inet6 ${pair.inspector.ipv6}/64`);
+    expect(addrs).not.toContain('tentative');
+    // No route leaves the lab: the inspector reaches only its own subnet.
+    const route = await pair.inspector.exec('ip', ['route', 'get', '1.1.1.1'], { allowFailure: true });
+    expect(route.code).not.toBe(0);
+  });
+
+  /** Two reference receivers that must see the same datagrams: on the same port, or on the unicast twins. */
+  function receivers(mode: ModeName, p: number): { setup: ReturnType<typeof streamSetup>; a: BareOptions; b: BareOptions } {
+    const setup = streamSetup(mode, pair, p, SUBNET);
+    const b: BareOptions = mode === 'unicast' ? { port: p } : { ...setup.bare };
+    return { setup, a: setup.bare, b };
+  }
+
+  for (const mode of ALL_MODES) {
+    it(`${mode}: loss and cut-outs hit both receivers identically and every drop is counted`, async () => {
+      const p = (port += 2);
+      const { setup, a, b } = receivers(mode, p);
+      const imp = await Impairments.install(pair.inspector, { port: p, mirrorPort: setup.mirrorPort });
+      try {
+        await imp.randomLoss(10);
+        const udpBefore = await pair.inspector.udpCounters();
+        const ra = await startBare(pair.inspector, { ...a, gapMs: 50 });
+        const rb = await startBare(pair.inspector, { ...b, gapMs: 50 });
+        if (setup.group) await pair.inspector.waitForMembership(setup.group);
+        const sender = startSender(pair.device, { ...setup.sender, pps: 1000, size: SIZE, durationS: 3.5 });
+        await sleep(800);
+        const cut1 = await imp.cutOut(150);
+        await sleep(700);
+        const cut2 = await imp.cutOut(300);
+        const sent = await sender.done;
+        await sleep(200);
+        const [repA, repB] = await Promise.all([ra.stop(), rb.stop()]);
+        const drops = await imp.counts();
+        const udpAfter = await pair.inspector.udpCounters();
+
+        expect(sent.errors).toBe(0);
+        expect(udpAfter.rcvbufErrors - udpBefore.rcvbufErrors, 'socket buffer drops').toBe(0);
+        expect(repA.packets).toBe(repB.packets);
+        expect(repA.bytes).toBe(repB.bytes);
+        expect(sent.sent - repA.packets).toBe(drops.dropped);
+        if (setup.mirrorPort) expect(drops.mirrored).toBe(drops.dropped);
+        expect(repA.seq.outOfOrder).toBe(0);
+        const detail = JSON.stringify({ a: repA.gaps, b: repB.gaps, cut1, cut2 });
+        expect(repA.gaps?.length, detail).toBe(2);
+        expect(repB.gaps?.length, detail).toBe(2);
+        for (const [i, cut] of [cut1, cut2].entries()) {
+          const ga = repA.gaps?.[i];
+          const gb = repB.gaps?.[i];
+          expect(ga?.packetsBefore).toBe(gb?.packetsBefore);
+          expect(Math.abs((ga?.durationMs ?? 0) - (gb?.durationMs ?? 0)), detail).toBeLessThanOrEqual(5);
+          // The silence is the cut plus up to one packet interval (more if the loss rule took neighbours).
+          const cutMs = cut.endedAt - cut.startedAt;
+          expect(ga?.durationMs, detail).toBeGreaterThanOrEqual(cutMs - 5);
+          expect(ga?.durationMs, detail).toBeLessThanOrEqual(cutMs + 20);
+        }
+      } finally {
+        await imp.remove();
+      }
+    });
+  }
+
+  for (const mode of ['unicast', 'multicast-ipv6'] as const) {
+    it(`${mode}: the quota with jittered resets stops the stream after the same byte count every time`, async () => {
+      const p = (port += 2);
+      const { setup, a, b } = receivers(mode, p);
+      const imp = await Impairments.install(pair.inspector, { port: p, mirrorPort: setup.mirrorPort });
+      try {
+        const udpBefore = await pair.inspector.udpCounters();
+        const ra = await startBare(pair.inspector, { ...a, gapMs: 50 });
+        const rb = await startBare(pair.inspector, { ...b, gapMs: 50 });
+        if (setup.group) await pair.inspector.waitForMembership(setup.group);
+        const quota = await imp.startQuota(131072, [250, 450]);
+        const sender = startSender(pair.device, { ...setup.sender, pps: 2000, size: SIZE, durationS: 4 });
+        const sent = await sender.done;
+        const { resets } = await quota.stop();
+        await sleep(200);
+        const [repA, repB] = await Promise.all([ra.stop(), rb.stop()]);
+        const drops = await imp.counts();
+
+        expect(repA.packets).toBe(repB.packets);
+        const udpAfter = await pair.inspector.udpCounters();
+        expect(udpAfter.rcvbufErrors - udpBefore.rcvbufErrors, 'socket buffer drops').toBe(0);
+        expect(sent.sent - repA.packets, JSON.stringify({ sent, drops, a: repA.packets })).toBe(drops.dropped);
+        const gaps = repA.gaps ?? [];
+        expect(gaps.length).toBeGreaterThanOrEqual(resets - 2);
+        // Every full period between two gaps carries exactly the quota's payload.
+        const perPeriod = payloadPerQuota(131072, SIZE, setup.family);
+        const periods = gaps.slice(1).map((g) => g.bytesBefore);
+        expect(median(periods)).toBe(perPeriod);
+        expect(periods.filter((x) => x !== perPeriod).length).toBeLessThanOrEqual(1);
+        expect(repB.gaps?.map((g) => g.packetsBefore)).toEqual(gaps.map((g) => g.packetsBefore));
+      } finally {
+        await imp.remove();
+      }
+    });
+  }
+
+  it('teardown deletes both namespaces and kills what ran in them', async () => {
+    const extra = await createLabPair({ subnet: SUBNET + 1 });
+    const sleeper = extra.inspector.spawn('sleep', ['60']);
+    await extra.teardown();
+    const r = await sleeper.exited;
+    expect(r.signal).toBe('SIGKILL');
+    expect(listLabNamespaces()).not.toContain(extra.inspector.ns);
+    expect(listLabNamespaces()).not.toContain(extra.device.ns);
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * Running the lab's sender (lab/sender.mjs) and reference receiver (lab/bareReceiver.mjs) inside
+ * lab namespaces, and reading their JSON reports.
+ */
+import { fileURLToPath } from 'node:url';
+import type { LabHost, LabProcess } from './netns';
+
+/** Absolute path of the lab folder (the scripts are started by path from inside a namespace). */
+export const LAB_DIR = fileURLToPath(new URL('.', import.meta.url));
+/** Absolute path of the repository root. */
+export const REPO_DIR = fileURLToPath(new URL('..', import.meta.url));
+
+/** What lab/sender.mjs prints when it is done. */
+export interface SenderSummary {
+  /** Datagrams sent to each destination. */
+  sent: number;
+  /** Payload bytes sent to each destination. */
+  bytes: number;
+  destinations: number;
+  durationMs: number;
+  requestedPps: number;
+  achievedPps: number;
+  errors: number;
+  maxLagMs: number;
+}
+
+/** A silence as the reference receiver measures it. */
+export interface BareGap {
+  startMs: number;
+  endMs: number;
+  durationMs: number;
+  packetsBefore: number;
+  bytesBefore: number;
+}
+
+/** What lab/bareReceiver.mjs prints when it is done. */
+export interface BareReport {
+  packets: number;
+  bytes: number;
+  durationMs: number;
+  firstMs: number | null;
+  lastMs: number | null;
+  gapThresholdMs: number;
+  gaps: BareGap[] | null;
+  seq: { first: number | null; last: number | null; max: number | null; outOfOrder: number; missing: number | null };
+}
+
+/** Sender options, mapped one to one onto lab/sender.mjs flags. */
+export interface SenderOptions {
+  to: string;
+  also?: string;
+  pps: number;
+  size: number;
+  durationS: number;
+  iface?: string;
+  ttl?: number;
+  bind?: string;
+  broadcast?: boolean;
+}
+
+/** Reference receiver options, mapped onto lab/bareReceiver.mjs flags. */
+export interface BareOptions {
+  port: number;
+  address?: string;
+  ipv6?: boolean;
+  group?: string;
+  iface?: string;
+  source?: string;
+  gapMs?: number;
+  durationS?: number;
+  countOnly?: boolean;
+}
+
+/** Parses the last non-empty stdout line of a finished process as JSON, with context on failure. */
+export function lastJsonLine<T>(what: string, stdout: string, stderr: string): T {
+  const line = stdout.trim().split('\n').filter(Boolean).at(-1);
+  if (!line) throw new Error(`${what} printed nothing on stdout; stderr: ${stderr.slice(-1000)}`);
+  try {
+    return JSON.parse(line) as T;
+  } catch {
+    throw new Error(`${what} printed no JSON: ${line.slice(0, 300)}; stderr: ${stderr.slice(-1000)}`);
+  }
+}
+
+/** Starts the sender; the promise resolves with its summary when it finishes. */
+export function startSender(host: LabHost, o: SenderOptions): { proc: LabProcess; done: Promise<SenderSummary> } {
+  const args = [`${LAB_DIR}sender.mjs`, '--to', o.to, '--pps', String(o.pps), '--size', String(o.size), '--duration', String(o.durationS)];
+  if (o.also) args.push('--also', o.also);
+  if (o.iface) args.push('--iface', o.iface);
+  if (o.ttl !== undefined) args.push('--ttl', String(o.ttl));
+  if (o.bind) args.push('--bind', o.bind);
+  if (o.broadcast) args.push('--broadcast');
+  const proc = host.spawn('node', args);
+  const done = proc.exited.then((r) => {
+    if (r.code !== 0) throw new Error(`sender exited ${r.code ?? r.signal}: ${r.stderr.slice(-1000)}`);
+    return lastJsonLine<SenderSummary>('sender', r.stdout, r.stderr);
+  });
+  return { proc, done };
+}
+
+/** A running reference receiver. */
+export interface BareReceiver {
+  proc: LabProcess;
+  /** Stops it (SIGTERM) unless it already ended by --duration, and returns its report. */
+  stop(): Promise<BareReport>;
+}
+
+/** Starts the reference receiver and resolves once it is bound (and joined). */
+export async function startBare(host: LabHost, o: BareOptions): Promise<BareReceiver> {
+  const args = [`${LAB_DIR}bareReceiver.mjs`, '--port', String(o.port)];
+  if (o.address) args.push('--address', o.address);
+  if (o.ipv6) args.push('--ipv6');
+  if (o.group) args.push('--group', o.group);
+  if (o.iface) args.push('--iface', o.iface);
+  if (o.source) args.push('--source', o.source);
+  if (o.gapMs !== undefined) args.push('--gap-ms', String(o.gapMs));
+  if (o.durationS !== undefined) args.push('--duration', String(o.durationS));
+  if (o.countOnly) args.push('--count-only');
+  const proc = host.spawn('node', args);
+  await proc.waitForLine(/"event":"listening"/, 10_000);
+  return {
+    proc,
+    async stop() {
+      proc.kill('SIGTERM');
+      const r = await proc.exited;
+      if (r.code !== 0) throw new Error(`bare receiver exited ${r.code ?? r.signal}: ${r.stderr.slice(-1000)}`);
+      return lastJsonLine<BareReport>('bare receiver', r.stdout, r.stderr);
+    },
+  };
+}
+
+/** Median of a list of numbers (null when empty). */
+export function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
