@@ -19,7 +19,7 @@ class Emitter {
   }
 }
 
-function makeFakes(options: { gotLock: boolean }) {
+function makeFakes(options: { gotLock: boolean; loadFails?: boolean }) {
   const app = Object.assign(new Emitter(), {
     isPackaged: false,
     paths: new Map<string, string>([['appData', '/home/u/.config']]),
@@ -34,7 +34,7 @@ function makeFakes(options: { gotLock: boolean }) {
   const windows: FakeWindow[] = [];
   class FakeWindow extends Emitter {
     webContents = Object.assign(new Emitter(), { getURL: () => '', isDestroyed: () => false, send: vi.fn() });
-    loadFile = vi.fn(() => Promise.resolve());
+    loadFile = vi.fn(() => (options.loadFails ? Promise.reject(new Error('ERR_FILE_NOT_FOUND')) : Promise.resolve()));
     loadURL = vi.fn(() => Promise.resolve());
     show = vi.fn();
     constructor(readonly options: { webPreferences: Record<string, unknown> }) {
@@ -63,8 +63,8 @@ function makeFakes(options: { gotLock: boolean }) {
 
 let fakes: ReturnType<typeof makeFakes>;
 
-async function loadShell(gotLock = true) {
-  fakes = makeFakes({ gotLock });
+async function loadShell(gotLock = true, loadFails = false) {
+  fakes = makeFakes({ gotLock, loadFails });
   vi.resetModules();
   vi.doMock('electron', () => fakes.electron);
   vi.doMock('../app/createBackend', () => ({ createBackend: fakes.createBackend }));
@@ -109,6 +109,12 @@ describe('the desktop shell', () => {
     await loadShell();
     expect(fakes.windows[0]!.loadURL).toHaveBeenCalledWith('http://localhost:5173/');
     expect(fakes.windows[0]!.loadFile).not.toHaveBeenCalled();
+  });
+
+  it('shows the window even when its page fails to load', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    await loadShell(true, true);
+    await vi.waitFor(() => expect(fakes.windows[0]!.show).toHaveBeenCalled());
   });
 
   it('denies every permission and sets a CSP header on responses', async () => {

@@ -69,7 +69,10 @@ function createWindow(): BrowserWindow {
   });
   window.once('ready-to-show', () => window.show());
   const loading = devServerUrl && page.kind === 'dev-server' ? window.loadURL(devServerUrl) : window.loadFile(indexFile);
-  loading.catch((err: unknown) => console.error('Gapscope: the window could not load its page:', err));
+  loading.catch((err: unknown) => {
+    console.error('Gapscope: the window could not load its page:', err);
+    window.show(); // ready-to-show never comes after a failed load; a visible window beats none
+  });
   return window;
 }
 
