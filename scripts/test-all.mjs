@@ -39,6 +39,7 @@ const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 step('lint', npx, ['eslint', '.', '--max-warnings=0']);
 step('type-check', npx, ['tsc', '-b', 'tsconfig.json']);
 const built = step('build', npx, ['electron-vite', 'build']);
+step('packaging config', process.execPath, ['build/check-builder-config.mjs']);
 const vitestJson = (name) => ['--reporter=default', '--reporter=json', `--outputFile.json=${join(results, `${name}.json`)}`];
 step('unit tests', npx, ['vitest', 'run', '--project', 'unit', ...vitestJson('unit')]);
 countVitest(join(results, 'unit.json'));
