@@ -67,6 +67,13 @@ export default tseslint.config(
       }],
     },
   },
+  // The shell's rules are pure so that plain-Node tests cover them without an Electron binary.
+  {
+    files: ['electron/main/trustedSender.ts', 'electron/main/contentSecurityPolicy.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['electron', 'electron/*'], message: 'Keep this module pure: it is tested without Electron.' }] }],
+    },
+  },
   // Raw IPC is touched only by the two generic bindings of the contract (GitHub Desktop's rule).
   {
     files: ['**/*.ts', '**/*.tsx'],
