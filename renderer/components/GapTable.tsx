@@ -1,0 +1,105 @@
+/** Every gap with what arrived before it; a click shows the gap on the chart. */
+import { useShallow } from 'zustand/react/shallow';
+import type { Gap } from '../../shared/reception/types';
+import { showGap } from '../app/chartControl';
+import { formatBytes, formatClock, formatCount, formatDuration, formatStreamTime } from '../format';
+import { appStore, useApp } from '../store/store';
+
+const MAX_ROWS = 500;
+
+/** The words for a gap's cause: a stall of Gapscope itself is not the network's fault. */
+export function causeLabel(cause: Gap['cause']): { text: string; hint: string } {
+  return cause === 'local-stall'
+    ? { text: 'Gapscope stalled', hint: 'Gapscope itself could not run during this time; the network may have been fine.' }
+    : { text: 'network or sender', hint: 'Gapscope was running: the data did not arrive.' };
+}
+
+/** Start, end, duration, packets and bytes before, and cause of each gap, newest first. */
+export function GapTable({ id }: { id: string }) {
+  const { gaps, startedAt, threshold, automatic, focused } = useApp(
+    useShallow((s) => {
+      const e = s.streams[id];
+      return {
+        gaps: e?.reception.gaps,
+        startedAt: e?.info.startedAt ?? 0,
+        threshold: e?.reception.gapThresholdMs ?? 0,
+        automatic: e?.reception.gapThresholdAutomatic ?? true,
+        focused: s.focusedGap[id] ?? null,
+      };
+    }),
+  );
+  if (!gaps) return null;
+  const rows = gaps.slice(-MAX_ROWS).reverse();
+  const firstNumber = gaps.length;
+  return (
+    <section className="card gaps" aria-label="Gaps">
+      <header className="card-head">
+        <h2>Gaps</h2>
+        <span className="muted">
+          {formatCount(gaps.length)} · threshold {formatDuration(threshold)}
+          {automatic ? ' (automatic)' : ''}
+        </span>
+      </header>
+      <div className="table-scroll">
+        <table data-testid="gap-table">
+          <thead>
+            <tr>
+              <th scope="col">#</th>
+              <th scope="col">Start</th>
+              <th scope="col">End</th>
+              <th scope="col">Duration</th>
+              <th scope="col">Packets before</th>
+              <th scope="col">Bytes before</th>
+              <th scope="col">Cause</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.length === 0 ? (
+              <tr className="empty">
+                <td colSpan={7}>No gaps so far.</td>
+              </tr>
+            ) : (
+              rows.map((g, i) => {
+                const cause = causeLabel(g.cause);
+                const show = () => showGap(appStore, id, g);
+                return (
+                  <tr
+                    key={g.startMs}
+                    data-testid="gap-row"
+                    data-start-ms={g.startMs}
+                    data-duration-ms={g.durationMs}
+                    data-cause={g.cause}
+                    className={`clickable${focused === g.startMs ? ' focused' : ''}${g.cause === 'local-stall' ? ' local' : ''}`}
+                    tabIndex={0}
+                    aria-selected={focused === g.startMs}
+                    title="Show this gap on the chart"
+                    onClick={show}
+                    onKeyDown={(e) => {
+                      if (e.key === 'Enter' || e.key === ' ') {
+                        e.preventDefault();
+                        show();
+                      }
+                    }}
+                  >
+                    <td className="num">{firstNumber - i}</td>
+                    <td className="num" title={formatClock(startedAt + g.startMs)}>
+                      {formatStreamTime(g.startMs)}
+                    </td>
+                    <td className="num" title={formatClock(startedAt + g.endMs)}>
+                      {formatStreamTime(g.endMs)}
+                    </td>
+                    <td className="num strong">{formatDuration(g.durationMs)}</td>
+                    <td className="num">{formatCount(g.packetsBefore)}</td>
+                    <td className="num">{formatBytes(g.bytesBefore)}</td>
+                    <td title={cause.hint}>{cause.text}</td>
+                  </tr>
+                );
+              })
+            )}
+          </tbody>
+        </table>
+      </div>
+      {gaps.length > MAX_ROWS ? <p className="muted small">Showing the newest {MAX_ROWS} of {formatCount(gaps.length)} gaps.</p> : null}
+    </section>
+  );
+}

@@ -1,0 +1,87 @@
+/** The title bar: what is running, the settings that persist, the record placeholder and the shortcuts. */
+import { useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { SHORTCUT_HELP } from '../app/shortcuts';
+import { useCommands } from '../app/commands';
+import { useApp } from '../store/store';
+import { ErrorMessage } from './ErrorMessage';
+
+/** Gapscope's header bar. */
+export function Header() {
+  const appInfo = useApp((s) => s.appInfo);
+  return (
+    <header className="app-header">
+      <div className="brand">
+        <span className="logo" aria-hidden="true">
+          ▮▯▮
+        </span>
+        <span className="name">Gapscope</span>
+        {appInfo ? (
+          <span className="muted small">
+            {appInfo.version} · {appInfo.mode === 'web' ? 'web' : 'desktop'}
+          </span>
+        ) : null}
+      </div>
+      <div className="header-actions">
+        {/* Recording arrives with sessions (a later issue): visible, focusable, and explained. */}
+        <button type="button" className="record" aria-disabled="true" title="Recording arrives with sessions" aria-label="Record (recording arrives with sessions)" data-testid="record-button" onClick={(e) => e.preventDefault()}>
+          ● Record
+        </button>
+        <SettingsMenu />
+        <details className="menu">
+          <summary>Shortcuts</summary>
+          <div className="menu-panel" role="note">
+            <table className="shortcuts">
+              <tbody>
+                {SHORTCUT_HELP.map((s) => (
+                  <tr key={s.keys}>
+                    <td>
+                      <kbd>{s.keys}</kbd>
+                    </td>
+                    <td>{s.does}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </details>
+      </div>
+    </header>
+  );
+}
+
+function SettingsMenu() {
+  const commands = useCommands();
+  const { settings, error } = useApp(useShallow((s) => ({ settings: s.settings, error: s.errors.settings })));
+  const [windowSec, setWindowSec] = useState('');
+  const [packets, setPackets] = useState('');
+  useEffect(() => {
+    if (settings) {
+      setWindowSec(String(settings.chartWindowSec));
+      setPackets(String(settings.packetsShown));
+    }
+  }, [settings]);
+  const save = (e: React.FormEvent) => {
+    e.preventDefault();
+    void commands.updateSettings({ chartWindowSec: Number(windowSec), packetsShown: Number(packets) });
+  };
+  return (
+    <details className="menu">
+      <summary>Settings</summary>
+      <form className="menu-panel settings" onSubmit={save}>
+        <label>
+          Chart window (s)
+          <input type="number" min={5} max={3600} value={windowSec} onChange={(e) => setWindowSec(e.target.value)} data-testid="chart-window-input" />
+        </label>
+        <label>
+          Packets shown
+          <input type="number" min={10} max={1000} value={packets} onChange={(e) => setPackets(e.target.value)} data-testid="packets-shown-input" />
+        </label>
+        <button type="submit" disabled={!settings}>
+          Save
+        </button>
+        {error ? <ErrorMessage error={error} testId="settings-error" /> : null}
+      </form>
+    </details>
+  );
+}

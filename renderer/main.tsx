@@ -1,0 +1,22 @@
+/** Starts the window: connects to the back end, binds its events to the store, and renders. */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { connectToBackend } from './api/transport';
+import { App } from './app/App';
+import { CommandsContext } from './app/commands';
+import { bindBackend } from './store/binding';
+import { appStore } from './store/store';
+import './styles.css';
+
+const api = connectToBackend((state) => appStore.getState().setConnection(state));
+const { commands } = bindBackend(api, appStore);
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+createRoot(root).render(
+  <StrictMode>
+    <CommandsContext.Provider value={commands}>
+      <App />
+    </CommandsContext.Provider>
+  </StrictMode>,
+);
