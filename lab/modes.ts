@@ -18,29 +18,32 @@ export interface StreamSetup {
   gapscopeArgs: string[];
   /** The reference receiver beside Gapscope. */
   bare: BareOptions;
-  /** The second port of the unicast twins, if any (see lab/nft.ts). */
-  mirrorPort?: number;
+  /** The unicast twins' other ports (see lab/nft.ts): the reference receivers listen there. */
+  mirrorPorts?: number[];
   /** The multicast group both receivers join, if any. */
   group?: string;
 }
 
 /**
- * Builds a mode's setup. Gapscope listens on `port`; for unicast the reference socket listens on
- * `port + 1` and the sender sends every datagram to both.
+ * Builds a mode's setup. Gapscope listens on `port`. For unicast, the reference socket listens on
+ * `port + 1`, and with `twins` > 1 further references on `port + 2`…; the sender sends every
+ * datagram to all of them.
  */
-export function streamSetup(mode: ModeName, pair: LabPair, port: number, subnet: number): StreamSetup {
+export function streamSetup(mode: ModeName, pair: LabPair, port: number, subnet: number, twins = 1): StreamSetup {
   const ins = pair.inspector;
   const dev = pair.device;
   switch (mode) {
-    case 'unicast':
+    case 'unicast': {
+      const mirrorPorts = Array.from({ length: twins }, (_, i) => port + 1 + i);
       return {
         mode,
         family: 'ipv4',
-        sender: { to: `${ins.ipv4}:${port}`, also: `${ins.ipv4}:${port + 1}` },
+        sender: { to: `${ins.ipv4}:${port}`, also: mirrorPorts.map((p) => `${ins.ipv4}:${p}`) },
         gapscopeArgs: ['--port', String(port)],
         bare: { port: port + 1 },
-        mirrorPort: port + 1,
+        mirrorPorts,
       };
+    }
     case 'broadcast':
       return {
         mode,

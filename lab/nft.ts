@@ -13,8 +13,8 @@
  * socket's port. Two independent decisions (a random draw, a quota reset or a rule change landing
  * between the two copies) would let the two sockets see different packets. So only the copy to
  * `port` is judged; when it is dropped its sequence number (the first 8 payload bytes, see
- * lab/sender.mjs) goes into a short-lived set, and the copy to `mirrorPort`, which the sender
- * sends right after, is dropped if its sequence number is in that set. Both ports then receive
+ * lab/sender.mjs) goes into a short-lived set, and the copies to the `mirrorPorts`, which the
+ * sender sends right after, are dropped if their sequence number is in that set. Both ports then receive
  * exactly the same datagrams. This relies on payloads of at least 8 bytes.
  */
 import type { LabHost, LabProcess } from './netns';
@@ -23,8 +23,8 @@ import type { LabHost, LabProcess } from './netns';
 export interface ImpairmentOptions {
   /** UDP destination port whose datagrams are judged (Gapscope's). */
   port: number;
-  /** A port that gets a copy of each datagram (the unicast reference); its copies share the fate of their twin on `port`. */
-  mirrorPort?: number;
+  /** Ports that get a copy of each datagram (the unicast references); their copies share the fate of their twin on `port`. */
+  mirrorPorts?: number[];
   /** nftables table name (family inet); default "gslab". */
   table?: string;
 }
@@ -46,7 +46,7 @@ export interface QuotaRun {
 export interface DropCounts {
   /** Datagrams to `port` dropped by any impairment. */
   dropped: number;
-  /** Twin copies to `mirrorPort` dropped because their twin was. */
+  /** Twin copies to the mirror ports dropped because their twin was (one per mirror port). */
   mirrored: number;
 }
 
@@ -75,7 +75,7 @@ export class Impairments {
   static async install(host: LabHost, opts: ImpairmentOptions): Promise<Impairments> {
     const imp = new Impairments(host, opts);
     const t = `inet ${imp.table}`;
-    const twin = opts.mirrorPort !== undefined;
+    const mirrors = opts.mirrorPorts ?? [];
     await imp.nftBatch([
       `add table ${t}`,
       `add counter ${t} dropped`,
@@ -84,10 +84,10 @@ export class Impairments {
       `add chain ${t} judge`,
       `add rule ${t} judge jump cut`,
       `add chain ${t} in { type filter hook input priority 0; policy accept; }`,
-      ...(twin
+      ...(mirrors.length > 0
         ? [
             `add set ${t} twins { typeof @th,64,64; flags timeout; timeout 2s; size 65535; }`,
-            `add rule ${t} in udp dport ${opts.mirrorPort} @th,64,64 @twins counter name mirrored drop`,
+            `add rule ${t} in udp dport { ${mirrors.join(', ')} } @th,64,64 @twins counter name mirrored drop`,
           ]
         : []),
       `add rule ${t} in udp dport ${opts.port} jump judge`,
@@ -134,7 +134,7 @@ export class Impairments {
 
   /** Drops everything to the port for `durationMs`: a rule added, then removed. */
   async cutOut(durationMs: number): Promise<CutOutTiming> {
-    const twin = this.opts.mirrorPort !== undefined ? 'add @twins { @th,64,64 } ' : '';
+    const twin = this.hasTwins() ? 'add @twins { @th,64,64 } ' : '';
     const startedAt = Date.now();
     this.interactive(`add rule inet ${this.table} cut ${twin}counter name dropped drop`);
     await sleep(durationMs);
@@ -177,7 +177,7 @@ export class Impairments {
 
   /** Appends `<match> drop` to the judge chain (noting twins) and returns the rule's handle. */
   private async addJudgeRule(match: string): Promise<number> {
-    const twin = this.opts.mirrorPort !== undefined ? 'add @twins { @th,64,64 } ' : '';
+    const twin = this.hasTwins() ? 'add @twins { @th,64,64 } ' : '';
     const rule = `${match} ${twin}counter name dropped drop`;
     const r = await this.host.exec('nft', ['--echo', '--handle', 'add', 'rule', 'inet', this.table, 'judge', rule]);
     const handle = Number(/# handle (\d+)/.exec(r.stdout)?.[1]);
@@ -188,6 +188,10 @@ export class Impairments {
   /** Runs commands as one `nft` invocation (one transaction). */
   private async nftBatch(commands: string[]): Promise<void> {
     await this.host.exec('nft', [commands.join('; ')]);
+  }
+
+  private hasTwins(): boolean {
+    return (this.opts.mirrorPorts ?? []).length > 0;
   }
 
   private interactive(command: string): void {

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // The lab's device: a fixed-rate UDP sender (plain Node, no dependencies).
 //
-//   node lab/sender.mjs --to ADDR:PORT [--also ADDR:PORT] [--pps N] [--size BYTES]
+//   node lab/sender.mjs --to ADDR:PORT [--also ADDR:PORT]... [--pps N] [--size BYTES]
 //        [--duration SECONDS] [--iface NAME|ADDR] [--ttl N] [--bind ADDR] [--broadcast]
 //
 // Every payload starts with a 16-byte header: the datagram's sequence number (uint64, big-endian,
 // from 0) and its send time (uint64, big-endian, microseconds since the Unix epoch). The rest is
-// zero. With --also, each datagram (same bytes, same sequence number) goes to both destinations,
-// first --to then --also. --pps 0 sends as fast as the socket accepts. Prints one JSON summary on
+// zero. With --also (repeatable), each datagram (same bytes, same sequence number) goes to every
+// destination, first --to then each --also in order. --pps 0 sends as fast as the socket accepts. Prints one JSON summary on
 // stdout at the end: sent (datagrams per destination), bytes (payload bytes per destination),
 // durationMs, achievedPps, errors, maxLagMs (how far the timer loop fell behind at worst).
 import dgram from 'node:dgram';
@@ -27,7 +27,7 @@ function fail(message) {
 }
 
 function parseArgs(argv) {
-  const opts = { pps: 1000, size: 512, duration: 5, ttl: 1, broadcast: false };
+  const opts = { pps: 1000, size: 512, duration: 5, ttl: 1, broadcast: false, also: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -36,7 +36,7 @@ function parseArgs(argv) {
     };
     switch (a) {
       case '--to': opts.to = next(); break;
-      case '--also': opts.also = next(); break;
+      case '--also': opts.also.push(next()); break;
       case '--pps': opts.pps = Number(next()); break;
       case '--size': opts.size = Number(next()); break;
       case '--duration': opts.duration = Number(next()); break;
@@ -70,7 +70,7 @@ function isMulticast(address) {
 }
 
 const opts = parseArgs(process.argv.slice(2));
-const destinations = [parseDestination(opts.to), ...(opts.also ? [parseDestination(opts.also)] : [])];
+const destinations = [parseDestination(opts.to), ...opts.also.map(parseDestination)];
 const v6 = isIPv6(destinations[0].address);
 const socket = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4' });
 

@@ -48,7 +48,8 @@ export interface BareReport {
 /** Sender options, mapped one to one onto lab/sender.mjs flags. */
 export interface SenderOptions {
   to: string;
-  also?: string;
+  /** More destinations that get a copy of every datagram. */
+  also?: string[];
   pps: number;
   size: number;
   durationS: number;
@@ -69,6 +70,8 @@ export interface BareOptions {
   gapMs?: number;
   durationS?: number;
   countOnly?: boolean;
+  /** Run under `nice -n <niceness>` (negative = higher priority). */
+  niceness?: number;
 }
 
 /** Parses the last non-empty stdout line of a finished process as JSON, with context on failure. */
@@ -85,7 +88,7 @@ export function lastJsonLine<T>(what: string, stdout: string, stderr: string): T
 /** Starts the sender; the promise resolves with its summary when it finishes. */
 export function startSender(host: LabHost, o: SenderOptions): { proc: LabProcess; done: Promise<SenderSummary> } {
   const args = [`${LAB_DIR}sender.mjs`, '--to', o.to, '--pps', String(o.pps), '--size', String(o.size), '--duration', String(o.durationS)];
-  if (o.also) args.push('--also', o.also);
+  for (const extra of o.also ?? []) args.push('--also', extra);
   if (o.iface) args.push('--iface', o.iface);
   if (o.ttl !== undefined) args.push('--ttl', String(o.ttl));
   if (o.bind) args.push('--bind', o.bind);
@@ -116,7 +119,7 @@ export async function startBare(host: LabHost, o: BareOptions): Promise<BareRece
   if (o.gapMs !== undefined) args.push('--gap-ms', String(o.gapMs));
   if (o.durationS !== undefined) args.push('--duration', String(o.durationS));
   if (o.countOnly) args.push('--count-only');
-  const proc = host.spawn('node', args);
+  const proc = o.niceness === undefined ? host.spawn('node', args) : host.spawn('nice', ['-n', String(o.niceness), 'node', ...args]);
   await proc.waitForLine(/"event":"listening"/, 10_000);
   return {
     proc,
