@@ -17,7 +17,7 @@ export function Header() {
         </span>
         <span className="name">Gapscope</span>
         {appInfo ? (
-          <span className="muted small">
+          <span className="muted small" data-testid="app-info">
             {appInfo.version} · {appInfo.mode === 'web' ? 'web' : 'desktop'}
           </span>
         ) : null}
