@@ -3,7 +3,7 @@
  * 1 s silence; Gapscope, driven through its web UI, must count the packets, draw them, list the
  * silence as one gap of about a second, and zoom to it when its row is clicked.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page, type WebSocketRoute } from '@playwright/test';
 import { join } from 'node:path';
 import { labInfo, readLabState, repoRoot } from './helpers/lab';
 import { holdPort, startSender, type LabProcess } from './helpers/processes';
@@ -21,8 +21,19 @@ async function numberOf(page: Page, testId: string, attr = 'data-value'): Promis
 }
 
 const stopLater: LabProcess<unknown>[] = [];
+let cspViolations: string[] = [];
+
+// The page's strict Content-Security-Policy must hold: any violation Chromium reports fails the test.
+test.beforeEach(({ page }) => {
+  cspViolations = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
+  });
+});
+
 test.afterEach(async () => {
   for (const p of stopLater.splice(0)) await p.stop();
+  expect(cspViolations).toEqual([]);
 });
 
 test('a 1 s silence in a 500 packet/s stream shows as one gap, and clicking it zooms the chart to it', async ({ page, context }) => {
@@ -140,4 +151,41 @@ test('a port held by another program shows the back end error beside the form, a
   await expect(page.getByTestId('stream-status')).toHaveText('listening');
   await page.getByTestId('remove-button').click();
   await expect(page.getByTestId('stream-item')).toHaveCount(0);
+});
+
+test('a banner says when the connection to the back end drops, and the page catches up when it returns', async ({ page, browser }) => {
+  // The page's WebSocket goes through a route the test can cut and hold down.
+  let gate: Promise<void> = Promise.resolve();
+  let reopen = () => {};
+  let current: WebSocketRoute | null = null;
+  await page.routeWebSocket(/\/api\?token=/, async (ws) => {
+    await gate;
+    ws.connectToServer();
+    current = ws;
+  });
+  await page.goto(url());
+  await expect(page.getByTestId('app-info')).toContainText('web');
+  await expect(page.getByTestId('stream-item')).toHaveCount(0);
+
+  gate = new Promise((r) => (reopen = r));
+  await (current as WebSocketRoute | null)?.close();
+  const banner = page.getByTestId('connection-banner');
+  await expect(banner).toContainText('lost');
+
+  // While the page is cut off, another window starts a stream: the page misses those events.
+  const other = await browser.newPage();
+  await other.goto(url());
+  await other.getByTestId('port-input').fill('5800');
+  await other.getByTestId('start-button').click();
+  await expect(other.getByTestId('stream-status')).toHaveText('listening');
+
+  // Back online, the page reloads everything it missed.
+  reopen();
+  await expect(banner).toHaveCount(0);
+  await expect(page.getByTestId('stream-item')).toHaveCount(1);
+  await expect(page.getByTestId('stream-status')).toHaveText('listening');
+
+  await other.getByTestId('remove-button').click();
+  await expect(page.getByTestId('stream-item')).toHaveCount(0);
+  await other.close();
 });
