@@ -97,6 +97,21 @@ test('a 1 s silence in a 500 packet/s stream shows as one gap, and clicking it z
   await page.keyboard.press('0');
   await expect(chart).toHaveAttribute('data-follow', 'true');
 
+  // Dragging across the chart zooms to the dragged range.
+  const box = await chart.boundingBox();
+  if (!box) throw new Error('the chart has no box');
+  const liveSpan = Number(await chart.getAttribute('data-range-end')) - Number(await chart.getAttribute('data-range-start'));
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.45, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await expect(chart).toHaveAttribute('data-follow', 'false');
+  const dragged = Number(await chart.getAttribute('data-range-end')) - Number(await chart.getAttribute('data-range-start'));
+  expect(dragged).toBeLessThan(liveSpan * 0.5);
+  await page.getByTestId('follow-toggle').click();
+  await expect(chart).toHaveAttribute('data-follow', 'true');
+
   // Everything sent on the veth arrived; the expected-rate tile compares against 256 kB/s.
   const sent = await sender.done;
   await expect.poll(() => numberOf(page, 'stat-packets')).toBe(sent.sent);
