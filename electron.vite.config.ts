@@ -28,9 +28,19 @@ export default defineConfig({
   },
   renderer: {
     root: 'renderer',
-    plugins: [react()],
+    plugins: [
+      react(),
+      // The dev server injects an inline refresh script and <style> tags; relax the CSP only there.
+      {
+        name: 'gapscope-dev-csp',
+        apply: 'serve',
+        transformIndexHtml: (html: string) =>
+          html.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+      },
+    ],
     build: {
       outDir: 'out/renderer',
+      minify: true,
       rollupOptions: { input: resolve(__dirname, 'renderer/index.html') },
     },
   },

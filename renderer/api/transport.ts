@@ -34,14 +34,19 @@ export function createWebSocketTransport(url: string, onState: (s: ConnectionSta
   let nextId = 1;
   const pending = new Map<number, (o: Outcome) => void>();
   const eventListeners = new Set<(name: string, payload: unknown) => void>();
-  let opened: Promise<void>;
+  let opened: Promise<void> = Promise.resolve();
+  let reopen: (() => void) | null = null;
 
   const connect = (): void => {
     onState('connecting');
     const ws = new WebSocket(url);
     socket = ws;
-    opened = new Promise((resolve) => ws.addEventListener('open', () => resolve(), { once: true }));
-    ws.addEventListener('open', () => onState('open'));
+    if (!reopen) opened = new Promise((resolve) => (reopen = resolve));
+    ws.addEventListener('open', () => {
+      onState('open');
+      reopen?.();
+      reopen = null;
+    });
     ws.addEventListener('message', (ev) => {
       let msg: ServerMessage;
       try {
@@ -58,6 +63,8 @@ export function createWebSocketTransport(url: string, onState: (s: ConnectionSta
     });
     ws.addEventListener('close', () => {
       onState('closed');
+      // Calls made from now on wait for the reconnect instead of going to a dead socket.
+      if (!reopen) opened = new Promise((resolve) => (reopen = resolve));
       for (const [, resolve] of pending) {
         resolve({ ok: false, error: { code: 'internal', message: 'The connection to the Gapscope back end was lost.' } });
       }
@@ -70,6 +77,9 @@ export function createWebSocketTransport(url: string, onState: (s: ConnectionSta
   return {
     async call(method, args) {
       await opened;
+      if (socket?.readyState !== WebSocket.OPEN) {
+        return { ok: false, error: { code: 'internal', message: 'Not connected to the Gapscope back end.' } };
+      }
       const id = nextId++;
       return new Promise<Outcome>((resolve) => {
         pending.set(id, resolve);
