@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { Gap, Periodicity } from '../shared/reception/types';
 import type { ExecResult, LabHost, LabProcess } from './netns';
-import { REPO_DIR, lastJsonLine } from './streams';
+import { REPO_DIR, lastJsonLine, schedulingPrefix, type Scheduling } from './streams';
 
 /** The CLI entry point. */
 export const GAPSCOPE_BIN = join(REPO_DIR, 'bin', 'gapscope.js');
@@ -32,8 +32,8 @@ export interface ListenRun {
   args: string[];
   durationS: number;
   gapMs?: number;
-  /** Run under `nice -n <niceness>` (negative = higher priority), as the reference receivers are. */
-  niceness?: number;
+  /** How to schedule it, the same as the reference receivers (see lab/streams.ts). */
+  scheduling?: Scheduling;
   /** Port to wait for; taken from `--port` in args when absent. */
   port?: number;
   /** Multicast group to wait for on the host's interface before resolving. */
@@ -47,13 +47,9 @@ export interface RunningGapscope {
   report(): Promise<GapscopeReport>;
 }
 
-function prefix(niceness: number | undefined): string[] {
-  return niceness === undefined ? ['node'] : ['nice', '-n', String(niceness), 'node'];
-}
-
 /** Starts `gapscope listen --json` and resolves once its socket is bound (and its group joined). */
 export async function startGapscope(host: LabHost, run: ListenRun): Promise<RunningGapscope> {
-  const [cmd, ...pre] = prefix(run.niceness);
+  const [cmd, ...pre] = schedulingPrefix(run.scheduling);
   const args = [...pre, GAPSCOPE_BIN, 'listen', ...run.args, '--json', '--duration', String(run.durationS)];
   if (run.gapMs !== undefined) args.push('--gap-ms', String(run.gapMs));
   const proc = host.spawn(cmd as string, args, { cwd: REPO_DIR });

@@ -70,8 +70,22 @@ export interface BareOptions {
   gapMs?: number;
   durationS?: number;
   countOnly?: boolean;
-  /** Run under `nice -n <niceness>` (negative = higher priority). */
-  niceness?: number;
+  /** How to schedule the receiver (see `schedulingPrefix`). */
+  scheduling?: Scheduling;
+}
+
+/**
+ * How a receiver is scheduled. Timestamps are taken in JavaScript when a datagram is handled, so
+ * on a busy 2-core machine a receiver that waits for a CPU timestamps late. 'realtime' runs it
+ * with SCHED_FIFO (priority 10; every thread inherits it, and the kernel's RT throttling still
+ * leaves 5% of each second to other tasks), so that load from other processes does not shift the
+ * timestamps being compared; 'normal' leaves it alone.
+ */
+export type Scheduling = 'normal' | 'realtime';
+
+/** The command prefix that starts `node` with the given scheduling. */
+export function schedulingPrefix(s: Scheduling = 'normal'): string[] {
+  return s === 'realtime' ? ['chrt', '--fifo', '10', 'node'] : ['node'];
 }
 
 /** Parses the last non-empty stdout line of a finished process as JSON, with context on failure. */
@@ -119,7 +133,8 @@ export async function startBare(host: LabHost, o: BareOptions): Promise<BareRece
   if (o.gapMs !== undefined) args.push('--gap-ms', String(o.gapMs));
   if (o.durationS !== undefined) args.push('--duration', String(o.durationS));
   if (o.countOnly) args.push('--count-only');
-  const proc = o.niceness === undefined ? host.spawn('node', args) : host.spawn('nice', ['-n', String(o.niceness), 'node', ...args]);
+  const [cmd, ...pre] = schedulingPrefix(o.scheduling);
+  const proc = host.spawn(cmd as string, [...pre, ...args]);
   await proc.waitForLine(/"event":"listening"/, 10_000);
   return {
     proc,
