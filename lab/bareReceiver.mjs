@@ -4,7 +4,7 @@
 // against it.
 //
 //   node lab/bareReceiver.mjs --port P [--address BIND_ADDR] [--ipv6] [--group G [--iface NAME|ADDR]]
-//        [--source S] [--gap-ms N] [--duration SECONDS] [--count-only]
+//        [--source S] [--gap-ms N] [--duration SECONDS] [--count-only] [--recv-buffer BYTES]
 //
 // The socket uses reuseAddr, so it can listen beside Gapscope on the same multicast or broadcast
 // port (both sockets get a copy of each datagram). Once bound (and joined) it prints
@@ -44,6 +44,7 @@ for (let i = 0; i < argv.length; i++) {
     case '--duration': opts.duration = Number(next()); break;
     case '--count-only': opts.countOnly = true; break;
     case '--ipv6': opts.ipv6 = true; break;
+    case '--recv-buffer': opts.recvBuffer = Number(next()); break;
     default: fail(`unknown argument ${a}`);
   }
 }
@@ -156,8 +157,9 @@ socket.bind({ port: opts.port, address: opts.address ?? (v6 ? '::' : '0.0.0.0') 
   } catch (e) {
     fail(`cannot join ${opts.group}: ${e.message}`);
   }
+  if (opts.recvBuffer) socket.setRecvBufferSize(opts.recvBuffer);
   t0 = performance.now();
-  process.stderr.write(JSON.stringify({ event: 'listening', port: opts.port, group: opts.group ?? null }) + '\n');
+  process.stderr.write(JSON.stringify({ event: 'listening', port: opts.port, group: opts.group ?? null, recvBuffer: socket.getRecvBufferSize() }) + '\n');
   if (opts.duration) setTimeout(finish, opts.duration * 1000);
 });
 

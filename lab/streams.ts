@@ -70,6 +70,8 @@ export interface BareOptions {
   gapMs?: number;
   durationS?: number;
   countOnly?: boolean;
+  /** Receive buffer to ask the OS for (SO_RCVBUF). */
+  recvBuffer?: number;
   /** How to schedule the receiver (see `schedulingPrefix`). */
   scheduling?: Scheduling;
 }
@@ -133,6 +135,7 @@ export async function startBare(host: LabHost, o: BareOptions): Promise<BareRece
   if (o.gapMs !== undefined) args.push('--gap-ms', String(o.gapMs));
   if (o.durationS !== undefined) args.push('--duration', String(o.durationS));
   if (o.countOnly) args.push('--count-only');
+  if (o.recvBuffer) args.push('--recv-buffer', String(o.recvBuffer));
   const [cmd, ...pre] = schedulingPrefix(o.scheduling);
   const proc = host.spawn(cmd as string, [...pre, ...args]);
   await proc.waitForLine(/"event":"listening"/, 10_000);

@@ -1,0 +1,173 @@
+#!/usr/bin/env node
+// `npm run bench`: how much of a fast UDP stream Gapscope's full pipeline (`gapscope listen
+// --json`: worker thread, monitor, deltas) receives, compared with a bare Node dgram receiver fed
+// by the same sender in the same run, and how Gapscope's memory behaves over a long run.
+//
+// Runs in a lab namespace pair (10.98.20.0/24, lab/netns.ts): a Node sender in the device
+// namespace (lab/sender.mjs, 512-byte datagrams) and, one after the other at each rate, Gapscope
+// and the bare receiver (lab/bareReceiver.mjs --count-only) in the inspector namespace, in the
+// order G B B G so that drift in the machine's load touches both alike. The bare receiver asks for
+// the same receive buffer that Gapscope was granted. Needs root and `npm run build`.
+//
+//   node scripts/bench-reception.mjs [--rates 20000,50000,100000,0] [--seconds 10] [--reps 2]
+//        [--size 512] [--rss-seconds 180] [--rss-pps 10000] [--rss-every 5]
+//
+// A rate of 0 means the sender sends as fast as it can (flat out).
+// Prints markdown tables on stdout (progress on stderr).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runnerImport } from 'vite';
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+
+function parseArgs(argv) {
+  const o = { rates: [20_000, 50_000, 100_000, 0], seconds: 10, reps: 2, size: 512, rssSeconds: 180, rssPps: 10_000, rssEvery: 5 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const v = argv[++i];
+    if (v === undefined) throw new Error(`${a} needs a value`);
+    if (a === '--rates') o.rates = v.split(',').map(Number);
+    else if (a === '--seconds') o.seconds = Number(v);
+    else if (a === '--reps') o.reps = Number(v);
+    else if (a === '--size') o.size = Number(v);
+    else if (a === '--rss-seconds') o.rssSeconds = Number(v);
+    else if (a === '--rss-pps') o.rssPps = Number(v);
+    else if (a === '--rss-every') o.rssEvery = Number(v);
+    else throw new Error(`unknown argument ${a}`);
+  }
+  return o;
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const log = (line) => process.stderr.write(`${line}\n`);
+const fmt = (n) => (n === null || n === undefined ? 'n/a' : Math.round(n).toLocaleString('en-US'));
+const pct = (x) => (x === null || !Number.isFinite(x) ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+
+/** The lab harness is TypeScript; Vite (a dev dependency) loads it for this plain Node script. */
+async function loadLab() {
+  const load = async (file) => (await runnerImport(join(REPO, 'lab', file))).module;
+  const [netns, streams, gapscope] = await Promise.all([load('netns.ts'), load('streams.ts'), load('gapscope.ts')]);
+  return { ...netns, ...streams, ...gapscope };
+}
+
+function rssKiB(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1]);
+}
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  if (!existsSync(join(REPO, 'out', 'main', 'cli.js'))) throw new Error('Gapscope is not built: run `npm run build` first.');
+  const lab = await loadLab();
+  const pair = await lab.createLabPair({ subnet: 20 });
+  const ins = pair.inspector;
+  let port = 47_000;
+  let requestedBuffer = null;
+  let grantedBuffer = null;
+  let bareGranted = null;
+
+  /** One measured run of either receiver at `pps`; returns counts. */
+  async function measure(kind, pps, seconds = o.seconds) {
+    const p = (port += 1);
+    const before = await ins.udpCounters();
+    let stop;
+    let gs = null;
+    if (kind === 'gapscope') {
+      gs = await lab.startGapscope(ins, { args: ['--port', String(p)], durationS: seconds + 2 });
+      stop = async () => {
+        const r = await gs.report();
+        requestedBuffer = r.stream?.recvBufferBytes ?? requestedBuffer;
+        grantedBuffer = r.stream?.recvBufferGranted ?? grantedBuffer;
+        return r.packets;
+      };
+    } else {
+      const bare = await lab.startBare(ins, { port: p, countOnly: true, recvBuffer: requestedBuffer ?? undefined });
+      bareGranted = JSON.parse(await bare.proc.waitForLine(/"event":"listening"/)).recvBuffer;
+      stop = async () => (await bare.stop()).packets;
+    }
+    const sender = lab.startSender(pair.device, { to: `${ins.ipv4}:${p}`, pps, size: o.size, durationS: seconds });
+    const sent = await sender.done;
+    await sleep(300);
+    const received = await stop();
+    const after = await ins.udpCounters();
+    return { kind, pps, sent: sent.sent, achievedPps: sent.achievedPps, received, rcvbufErrors: after.rcvbufErrors - before.rcvbufErrors };
+  }
+
+  const rows = [];
+  try {
+    // Learn the receive buffer Gapscope asks for, so the bare receiver can ask for the same.
+    await measure('gapscope', 1000, 1);
+    for (const pps of o.rates) {
+      const runs = [];
+      for (let rep = 0; rep < o.reps; rep++) {
+        const order = rep % 2 === 0 ? ['gapscope', 'bare'] : ['bare', 'gapscope'];
+        for (const kind of order) {
+          const r = await measure(kind, pps);
+          log(`${pps} pps ${kind}: sent ${r.sent}, received ${r.received}, socket-buffer drops ${r.rcvbufErrors}`);
+          runs.push(r);
+        }
+      }
+      const sum = (kind, key) => runs.filter((r) => r.kind === kind).reduce((s, r) => s + r[key], 0);
+      rows.push({
+        pps,
+        gsSent: sum('gapscope', 'sent'),
+        gsReceived: sum('gapscope', 'received'),
+        gsDrops: sum('gapscope', 'rcvbufErrors'),
+        bareSent: sum('bare', 'sent'),
+        bareReceived: sum('bare', 'received'),
+        bareDrops: sum('bare', 'rcvbufErrors'),
+        achieved: runs.reduce((s, r) => s + r.achievedPps, 0) / runs.length,
+      });
+    }
+
+    let rss = null;
+    if (o.rssSeconds > 0) {
+      log(`memory: ${o.rssSeconds} s at ${o.rssPps} pps`);
+      const p = (port += 1);
+      const gs = await lab.startGapscope(ins, { args: ['--port', String(p)], durationS: o.rssSeconds + 3 });
+      const samples = [];
+      const sender = lab.startSender(pair.device, { to: `${ins.ipv4}:${p}`, pps: o.rssPps, size: o.size, durationS: o.rssSeconds });
+      const started = Date.now();
+      while (Date.now() - started < o.rssSeconds * 1000) {
+        samples.push({ atS: (Date.now() - started) / 1000, kib: rssKiB(gs.proc.pid) });
+        await sleep(o.rssEvery * 1000);
+      }
+      const sent = await sender.done;
+      const report = await gs.report();
+      rss = { samples, sent: sent.sent, received: report.packets, gaps: report.gaps.length, bins: report.bins.length };
+    }
+
+    const lines = [];
+    lines.push(`Gapscope full pipeline vs bare Node dgram receiver: ${o.size}-byte datagrams, ${o.seconds} s per run, ${o.reps} runs each (order G B B G), both ask for a ${fmt(requestedBuffer)}-byte receive buffer (granted: Gapscope ${fmt(grantedBuffer)}, bare ${fmt(bareGranted)}).`);
+    lines.push('');
+    lines.push('| rate asked (pps) | sender achieved (pps) | Gapscope received / sent | bare received / sent | Gapscope / bare | socket-buffer drops (Gapscope, bare) |');
+    lines.push('|---:|---:|---:|---:|---:|---:|');
+    for (const r of rows) {
+      const gsShare = r.gsReceived / r.gsSent;
+      const bareShare = r.bareReceived / r.bareSent;
+      lines.push(`| ${r.pps === 0 ? 'flat out' : fmt(r.pps)} | ${fmt(r.achieved)} | ${fmt(r.gsReceived)} / ${fmt(r.gsSent)} (${pct(gsShare)}) | ${fmt(r.bareReceived)} / ${fmt(r.bareSent)} (${pct(bareShare)}) | ${pct(gsShare / bareShare)} | ${fmt(r.gsDrops)}, ${fmt(r.bareDrops)} |`);
+    }
+    if (rss) {
+      const kib = rss.samples.map((s) => s.kib);
+      const first = kib[0];
+      const last = kib.at(-1);
+      lines.push('');
+      lines.push(`Gapscope back-end memory (VmRSS of the \`gapscope listen\` process, sampled every ${o.rssEvery} s) over ${o.rssSeconds} s at ${fmt(o.rssPps)} pps: received ${fmt(rss.received)} of ${fmt(rss.sent)} datagrams.`);
+      lines.push('');
+      lines.push('| RSS at start | RSS at end | RSS max | samples |');
+      lines.push('|---:|---:|---:|---:|');
+      lines.push(`| ${(first / 1024).toFixed(1)} MiB | ${(last / 1024).toFixed(1)} MiB | ${(Math.max(...kib) / 1024).toFixed(1)} MiB | ${kib.length} |`);
+      lines.push('');
+      lines.push(`RSS samples (s: MiB): ${rss.samples.map((s) => `${s.atS.toFixed(0)}: ${(s.kib / 1024).toFixed(1)}`).join(', ')}`);
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    await pair.teardown();
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench-reception: ${e.message}\n`);
+  process.exitCode = 1;
+});
