@@ -106,16 +106,20 @@ export class Impairments {
    * The field case: lets `bytes` through (counted as the kernel counts them, IP and UDP headers
    * included), then drops everything until the next reset. Resets come after a random interval
    * between `resetEveryMs[0]` and `[1]`, so gaps recur after a fixed byte count but not after a
-   * fixed time.
+   * fixed time. The first interval starts when the quota first runs out (the drop counter moves),
+   * not when this is called: otherwise the first reset could land at any moment of the first
+   * period and make a first gap of any length, even one right at a receiver's gap threshold.
    */
   async startQuota(bytes: number, resetEveryMs: [number, number]): Promise<QuotaRun> {
     const name = `q${++this.quotaCount}`;
     await this.nftBatch([`add quota inet ${this.table} ${name} { over ${bytes} bytes; }`]);
+    const baseline = (await this.counts()).dropped;
     await this.addJudgeRule(`quota name ${name}`);
     let stopped = false;
     let resets = 0;
     const [lo, hi] = resetEveryMs;
     const loop = (async () => {
+      while (!stopped && (await this.counts()).dropped === baseline) await sleep(20);
       while (!stopped) {
         await sleep(lo + Math.random() * (hi - lo));
         if (stopped) break;

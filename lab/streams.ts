@@ -149,11 +149,3 @@ export async function startBare(host: LabHost, o: BareOptions): Promise<BareRece
     },
   };
 }
-
-/** Median of a list of numbers (null when empty). */
-export function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-}
