@@ -140,6 +140,7 @@ describe('UDP reception through the CLI, against a bare socket', () => {
       const disagree = referencesDisagree(r.reference, r.control);
       if (!disagree) return { ...r, setup };
       why += `attempt ${attempt}: ${disagree}; `;
+      console.warn(`${mode}: the two reference receivers disagreed (${disagree}); running again`);
     }
     throw new Error(`the two reference receivers disagreed on every attempt, so timing cannot be judged on this machine now: ${why}`);
   }
