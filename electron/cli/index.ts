@@ -11,7 +11,7 @@ import type { Backend } from '../app/backend';
 import { defaultDataDir } from '../settings/settingsStore';
 import { isLoopbackHost, startWebServer } from '../web/webServer';
 import { humanReport, runListen, type ListenOptions } from './listen';
-import { intOption, numberOption } from './options';
+import { addressOption, intOption, numberOption } from './options';
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 const err = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -49,17 +49,17 @@ export function buildProgram(): Command {
     .description('Gapscope: find the gaps in real-time UDP reception, and the network context around them.')
     .version(appVersion())
     .option('--data-dir <dir>', 'folder for settings and sessions (default: the per-user folder)')
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(`gapscope: ${s.replace(/^error: /, '')}`) });
+    // One line per error, as scripts and people read it: "gapscope: <what is wrong> (see --help)".
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(`gapscope: ${s.replace(/^error: /, '').trimEnd()} (see --help)\n`) });
 
   program
     .command('listen')
     .description('Listen to a UDP stream (unicast, broadcast or multicast) and report throughput, gaps and their periodicity.')
     .requiredOption('-p, --port <port>', 'UDP port to listen on', intOption('--port', 1, 65535))
-    .option('-g, --group <group>', 'multicast group to join (IPv4 or IPv6)')
-    .option('-a, --address <address>', 'local address to bind (unicast) or broadcast address')
+    .option('-g, --group <group>', 'multicast group to join (IPv4 or IPv6)', addressOption('--group', 'multicast'))
+    .option('-a, --address <address>', 'local address to bind (unicast) or broadcast address', addressOption('--address', 'not-multicast'))
     .option('-i, --iface <name|address>', 'interface to join the group on, or to bind to')
-    .option('-s, --source <address>', 'source address for source-specific multicast')
+    .option('-s, --source <address>', 'source address for source-specific multicast', addressOption('--source', 'not-multicast'))
     .addOption(new Option('--family <family>', 'address family when no address is given').choices(['ipv4', 'ipv6']))
     .option('--bin <ms>', 'throughput bin width, 10 ms to 10 s', intOption('--bin', 10, 10_000), 100)
     .option('--gap-ms <ms>', 'gap threshold in ms (default: automatic from the stream\u2019s cadence)', numberOption('--gap-ms', 3_600_000))

@@ -1,5 +1,6 @@
 /** Parses command-line values strictly, with messages that name the option. */
 import { InvalidArgumentError } from 'commander';
+import { addressFamily, isMulticast } from '../../shared/net/address';
 
 /** A whole number within [min, max], or a usage error naming the range. */
 export function intOption(name: string, min: number, max: number) {
@@ -17,5 +18,16 @@ export function numberOption(name: string, max: number) {
     const n = Number(text);
     if (text.trim() === '' || !Number.isFinite(n) || n <= 0 || n > max) throw new InvalidArgumentError(`${name} must be a number greater than 0 and at most ${max}.`);
     return n;
+  };
+}
+
+/** An IPv4 or IPv6 address; with multicast set, only a multicast group. */
+export function addressOption(name: string, kind: 'any' | 'multicast' | 'not-multicast' = 'any') {
+  return (text: string): string => {
+    const t = text.trim();
+    if (addressFamily(t) === null) throw new InvalidArgumentError(`${name} must be an IPv4 or IPv6 address.`);
+    if (kind === 'multicast' && !isMulticast(t)) throw new InvalidArgumentError(`${name} must be a multicast group (224.0.0.0/4 or ff00::/8); use --address for unicast or broadcast.`);
+    if (kind === 'not-multicast' && isMulticast(t)) throw new InvalidArgumentError(`${name} is a multicast group; use --group to join it.`);
+    return t;
   };
 }
