@@ -91,11 +91,15 @@ export async function runListen(api: GapscopeApi, o: ListenOptions, output: Outp
     if (u.id === info.id) latest = { totals: u.delta.totals, openGapMs: u.delta.openGap?.durationMs ?? null };
   });
   let wake: () => void = () => {};
+  let lastWarning: string | null = null;
   const offStatus = api.on('streamStatus', (s) => {
     if (s.id === info.id && s.status === 'error') {
       failure = s;
       wake();
-    } else if (s.id === info.id && s.warning) output.err(`gapscope: ${s.warning.message}`);
+    } else if (s.id === info.id && s.warning?.message !== lastWarning) {
+      lastWarning = s.warning?.message ?? null;
+      if (s.warning) output.err(`gapscope: ${s.warning.message}`);
+    }
   });
   const ticker = setInterval(() => {
     if (!latest || !live) return;

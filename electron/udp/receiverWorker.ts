@@ -3,6 +3,7 @@
  * does can delay packet timestamps. Posts display-rate deltas to the reception service.
  */
 import { createSocket, type Socket } from 'node:dgram';
+import { existsSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -106,7 +107,9 @@ function start(): void {
 
 let interfaceMissing = false;
 function checkInterface(): void {
-  const present = plan.watchInterface !== null && networkInterfaces()[plan.watchInterface] !== undefined;
+  const name = plan.watchInterface;
+  // On Linux an interface without addresses still exists; elsewhere Node lists only those with one.
+  const present = name !== null && (process.platform === 'linux' ? existsSync(`/sys/class/net/${name}`) : networkInterfaces()[name] !== undefined);
   if (!present && !interfaceMissing) {
     interfaceMissing = true;
     post({ type: 'warning', warning: { code: 'interface-lost', message: `Interface ${plan.watchInterface} disappeared; still listening in case it comes back.` } });

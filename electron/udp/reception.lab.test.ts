@@ -173,14 +173,17 @@ describe('UDP reception through the CLI, against a bare socket', () => {
   for (const mode of ALL_MODES) {
     describe(mode, () => {
       it('counts exactly what the bare socket counts under random loss, and reports every cut-out as the bare socket measures it', async () => {
-        const r = await run(mode, { pps: 1000, sendS: 3.6, lossPercent: 20, cutOutsMs: [150, 300, 500] });
+        const cutOutsMs = [150, 300, 500];
+        const r = await run(mode, { pps: 1000, sendS: 3.6, lossPercent: 20, cutOutsMs });
         expectSameTraffic(r, r.setup);
         // Random loss of single packets never makes a 50 ms silence at 1000 pps: only the cut-outs do.
         expect(r.reference.gaps?.length, JSON.stringify(r.reference.gaps)).toBe(3);
         for (const [i, cut] of r.cuts.entries()) {
           const cutMs = cut.endedAt - cut.startedAt;
           const g = r.reference.gaps?.[i];
-          expect(g?.durationMs).toBeGreaterThanOrEqual(cutMs - TOLERANCE_MS);
+          // A sanity check of the lab, not of Gapscope: the cut's own times are taken around the nft
+          // commands in another process and carry its latency, so compare with the planned length.
+          expect(g?.durationMs).toBeGreaterThanOrEqual((cutOutsMs[i] ?? cutMs) - 20);
           expect(g?.durationMs).toBeLessThanOrEqual(cutMs + 20);
         }
         expectSameGaps(r);
@@ -236,6 +239,10 @@ describe('UDP reception through the CLI, against a bare socket', () => {
       await expectRefused(['--port', '45903', '--group', '239.98.10.9', '--iface', 'nosuch0'], /nosuch0/);
     });
 
+    it('an interface that cannot join (no MULTICAST flag)', async () => {
+      await expectRefused(['--port', '45905', '--group', '239.98.10.9', '--iface', 'lo'], /Could not join|does not support multicast/);
+    });
+
     it('a port already in use', async () => {
       const port = 45_904;
       const blocker = pair.inspector.spawn('node', ['-e', `require('dgram').createSocket('udp4').bind(${port}, () => console.log('bound'))`]);
@@ -245,6 +252,26 @@ describe('UDP reception through the CLI, against a bare socket', () => {
       } finally {
         blocker.kill('SIGKILL');
       }
+    });
+  });
+
+  describe('an interface that disappears mid-stream', () => {
+    it('is reported once in a clear line while listening goes on, and the report still comes', async () => {
+      // A veth pair of its own inside the inspector namespace, so the lab's link stays untouched.
+      const ins = pair.inspector;
+      await ins.exec('ip', ['link', 'add', 'gsgone0', 'type', 'veth', 'peer', 'name', 'gsgone1']);
+      await ins.exec('ip', ['addr', 'add', '10.98.11.1/24', 'dev', 'gsgone0']);
+      await ins.exec('ip', ['link', 'set', 'gsgone0', 'up']);
+      await ins.exec('ip', ['link', 'set', 'gsgone1', 'up']);
+      // The join follows the bind at once; the second before the link goes is plenty for it.
+      const run = await startGapscope(ins, { args: ['--port', '45906', '--group', '239.98.11.1', '--iface', 'gsgone0'], durationS: 4 });
+      await sleep(1000);
+      await ins.exec('ip', ['link', 'del', 'gsgone0']);
+      const line = await run.proc.waitForLine(/disappeared/, 5000);
+      expect(line).toBe('gapscope: Interface gsgone0 disappeared; still listening in case it comes back.');
+      const report = await run.report();
+      expect(report.durationMs).toBeGreaterThanOrEqual(3900);
+      expect(run.proc.stderr().match(/disappeared/g)).toHaveLength(1);
     });
   });
 });
