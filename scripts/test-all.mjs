@@ -50,7 +50,7 @@ if (!isRoot) {
 } else if (built) {
   step('lab tests', npx, ['vitest', 'run', '--project', 'lab', ...vitestJson('lab')]);
   countVitest(join(results, 'lab.json'));
-  step('end-to-end tests', npx, ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: join(results, 'e2e.json') });
+  step('end-to-end tests', npx, ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: join(results, 'e2e.json'), GSE2E_SKIP_BUILD: '1' });
   countPlaywright(join(results, 'e2e.json'));
 }
 
