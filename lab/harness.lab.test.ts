@@ -88,9 +88,11 @@ describe('lab harness', () => {
           expect(ga?.packetsBefore).toBe(gb?.packetsBefore);
           expect(Math.abs((ga?.durationMs ?? 0) - (gb?.durationMs ?? 0)), detail).toBeLessThanOrEqual(5);
           // The silence is the cut plus up to one packet interval (more if the loss rule took neighbours).
+          // The cut's own times are taken around nft commands in this process, which a busy machine
+          // delays by tens of ms: this is a sanity check that the cut happened, not a measurement.
           const cutMs = cut.endedAt - cut.startedAt;
-          expect(ga?.durationMs, detail).toBeGreaterThanOrEqual(cutMs - 5);
-          expect(ga?.durationMs, detail).toBeLessThanOrEqual(cutMs + 20);
+          expect(ga?.durationMs, detail).toBeGreaterThanOrEqual(cut.requestedMs - 20);
+          expect(ga?.durationMs, detail).toBeLessThanOrEqual(cutMs + 40);
         }
       } finally {
         await imp.remove();

@@ -184,7 +184,7 @@ describe('UDP reception through the CLI, against a bare socket', () => {
           // A sanity check of the lab, not of Gapscope: the cut's own times are taken around the nft
           // commands in another process and carry its latency, so compare with the planned length.
           expect(g?.durationMs).toBeGreaterThanOrEqual((cutOutsMs[i] ?? cutMs) - 20);
-          expect(g?.durationMs).toBeLessThanOrEqual(cutMs + 20);
+          expect(g?.durationMs).toBeLessThanOrEqual(cutMs + 40);
         }
         expectSameGaps(r);
       });
