@@ -12,6 +12,9 @@ import { defaultDataDir } from '../settings/settingsStore';
 import { isLoopbackHost, startWebServer } from '../web/webServer';
 import { humanReport, runListen, type ListenOptions } from './listen';
 import { addressOption, intOption, numberOption } from './options';
+import { parseDestination, runSend, type SendOptions } from './send';
+import { listInterfaces } from '../net/interfaces';
+import { PAYLOAD_FORMATS } from '../udp/trafficGenerator';
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 const err = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -83,6 +86,28 @@ export function buildProgram(): Command {
           process.exitCode = EXIT_FAILED;
         }
       });
+    });
+
+  program
+    .command('send')
+    .description('Send a UDP test stream at a set rate or pattern, to reproduce a field problem (bursts, pauses, a cut after N bytes).')
+    .requiredOption('-t, --to <address:port>', 'destination: unicast, broadcast or multicast, e.g. 10.0.0.2:4000 or [ff15::1]:5001', parseDestination)
+    .option('-i, --iface <name|address>', 'interface to send multicast from')
+    .option('--ttl <hops>', 'TTL / hop limit', intOption('--ttl', 1, 255))
+    .option('-r, --rate <rate>', 'packets/s (1000, 1000pps) or payload bit rate (2M, 500kbit)', '1000')
+    .option('--size <bytes>', 'payload size', intOption('--size', 16, 65_507), 512)
+    .addOption(new Option('--format <format>', 'payload format').choices([...PAYLOAD_FORMATS]).default('seq'))
+    .option('--pattern <pattern>', 'steady, pause:ON_MS/OFF_MS, burst:N/EVERY_MS or cut-after:BYTES[/PAUSE_MS] (BYTES may end in k)', 'steady')
+    .option('-d, --duration <seconds>', 'stop after this many seconds (default: until Ctrl+C)', numberOption('--duration', 31 * 24 * 3600))
+    .option('--json', 'print one JSON summary at the end')
+    .action(async (opts: SendOptions) => {
+      const stats = await runSend(opts, listInterfaces(), out, untilSignal());
+      if (opts.json) out(JSON.stringify(stats));
+      else out(`Sent ${stats.sent} datagrams (${stats.bytes} bytes) in ${(stats.elapsedMs / 1000).toFixed(2)} s: ${stats.achievedPps.toFixed(0)} packets/s for a target of ${stats.targetPps.toFixed(0)}.`);
+      if (stats.errors > 0) {
+        err(`gapscope: ${stats.errors} sends failed; the last: ${stats.lastError}`);
+        process.exitCode = EXIT_FAILED;
+      }
     });
 
   program

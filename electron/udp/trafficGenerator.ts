@@ -1,0 +1,169 @@
+/**
+ * A UDP sender the user controls, to reproduce a field problem between two machines: a steady
+ * rate or a pattern (bursts, pauses, a cut after N bytes), paced against the clock so that the
+ * average stays on target even when the event loop is late.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { performance } from 'node:perf_hooks';
+import { addressFamily, isBroadcast, isMulticast } from '../../shared/net/address';
+import { packetsDue, type SendPlan } from '../../shared/generator/sendSchedule';
+import { GapscopeError } from '../../shared/errors';
+
+/** Writes the payload of packet number `index` (0-based), sent at `sentAtUs` (µs since the epoch). */
+export type PayloadWriter = (index: number, sentAtUs: number, size: number) => Uint8Array;
+
+/** The payload formats the generator knows. */
+export const PAYLOAD_FORMATS = ['seq'] as const;
+/** One of PAYLOAD_FORMATS. */
+export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number];
+
+/** Gapscope's own format: a 64-bit sequence number and the send time in µs, big-endian, then zeros. */
+export function seqPayload(index: number, sentAtUs: number, size: number): Uint8Array {
+  const buf = new Uint8Array(Math.max(16, size));
+  const view = new DataView(buf.buffer);
+  view.setBigUint64(0, BigInt(index));
+  view.setBigUint64(8, BigInt(Math.round(sentAtUs)));
+  return buf;
+}
+
+/** Where and how to send. */
+export interface GeneratorOptions {
+  host: string;
+  port: number;
+  plan: SendPlan;
+  /** Stop after this long; absent = until stop(). */
+  durationMs?: number;
+  /** Interface address (IPv4) or name (IPv6) for multicast. */
+  multicastInterface?: string;
+  ttl?: number;
+  payload?: PayloadWriter;
+}
+
+/** What a run sent. */
+export interface GeneratorStats {
+  sent: number;
+  bytes: number;
+  errors: number;
+  lastError: string | null;
+  elapsedMs: number;
+  /** Packets per second actually sent over the run. */
+  achievedPps: number;
+}
+
+/** Most packets sent in one tick; a late loop catches up over several ticks instead of flooding. */
+const MAX_PER_TICK = 2000;
+
+/** Sends a planned stream of datagrams. */
+export class TrafficGenerator {
+  private socket: Socket | null = null;
+  /** Datagrams handed to the socket (the next packet's index). */
+  private queued = 0;
+  /** Datagrams the OS accepted. */
+  private sent = 0;
+  private bytes = 0;
+  private inFlight = 0;
+  private errors = 0;
+  private lastError: string | null = null;
+  private t0 = 0;
+  private tEnd = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private finished: Promise<GeneratorStats> | null = null;
+  private resolveFinished: ((s: GeneratorStats) => void) | null = null;
+  private closing: (() => void) | null = null;
+
+  constructor(private readonly options: GeneratorOptions) {}
+
+  /** Opens the socket and starts sending; resolves with the stats when the run ends. */
+  start(): Promise<GeneratorStats> {
+    if (this.finished) return this.finished;
+    const { host, ttl, multicastInterface } = this.options;
+    const family = addressFamily(host);
+    if (!family) throw new GapscopeError('invalid-argument', `${host} is not an IPv4 or IPv6 address.`);
+    const socket = createSocket(family === 'ipv4' ? 'udp4' : 'udp6');
+    this.socket = socket;
+    this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
+    socket.on('error', (err) => {
+      this.errors++;
+      this.lastError = err.message;
+    });
+    socket.bind(0, () => {
+      try {
+        if (isBroadcast(host)) socket.setBroadcast(true);
+        if (isMulticast(host)) {
+          if (multicastInterface) socket.setMulticastInterface(multicastInterface);
+          if (ttl !== undefined) socket.setMulticastTTL(ttl);
+        } else if (ttl !== undefined) socket.setTTL(ttl);
+      } catch (err) {
+        this.errors++;
+        this.lastError = err instanceof Error ? err.message : String(err);
+      }
+      this.t0 = performance.now();
+      this.tick();
+    });
+    return this.finished;
+  }
+
+  /** Stops sending; resolves with the stats. */
+  stop(): Promise<GeneratorStats> {
+    if (!this.finished) return Promise.resolve(this.stats());
+    this.finish();
+    return this.finished;
+  }
+
+  /** What has been sent so far. */
+  stats(): GeneratorStats {
+    const end = this.tEnd || performance.now();
+    const elapsedMs = this.t0 ? end - this.t0 : 0;
+    return { sent: this.sent, bytes: this.bytes, errors: this.errors, lastError: this.lastError, elapsedMs, achievedPps: elapsedMs > 0 ? (this.sent * 1000) / elapsedMs : 0 };
+  }
+
+  private tick = (): void => {
+    const socket = this.socket;
+    if (!socket) return;
+    const { plan, durationMs, host, port } = this.options;
+    const payload = this.options.payload ?? seqPayload;
+    const elapsed = performance.now() - this.t0;
+    const until = durationMs !== undefined ? Math.min(elapsed, durationMs) : elapsed;
+    const due = packetsDue(plan, until);
+    const nowUs = (performance.timeOrigin + performance.now()) * 1000;
+    let n = Math.min(due - this.queued, MAX_PER_TICK);
+    while (n-- > 0) {
+      const data = payload(this.queued, nowUs, plan.size);
+      this.queued++;
+      this.inFlight++;
+      socket.send(data, port, host, (err) => {
+        this.inFlight--;
+        if (err) {
+          this.errors++;
+          this.lastError = err.message;
+        } else {
+          this.sent++;
+          this.bytes += data.byteLength;
+        }
+        if (this.closing && this.inFlight === 0) this.closing();
+      });
+    }
+    if (durationMs !== undefined && elapsed >= durationMs && this.queued >= due) {
+      this.finish();
+      return;
+    }
+    this.timer = setTimeout(this.tick, 1);
+  };
+
+  private finish(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (!this.tEnd) this.tEnd = performance.now();
+    const socket = this.socket;
+    this.socket = null;
+    const done = () => this.resolveFinished?.(this.stats());
+    if (!socket) return done();
+    // Closing cancels queued sends: wait for the last ones to leave first.
+    const close = () => {
+      this.closing = null;
+      socket.close(done);
+    };
+    if (this.inFlight === 0) close();
+    else this.closing = close;
+  }
+}
