@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { Arrival, JitterMeter, LossCounter, WINDOW, type LossCounterOptions } from './lossCounter';
+
+function count(ids: number[], options: LossCounterOptions = { firstExpected: 1 }): LossCounter {
+  const c = new LossCounter(options);
+  for (const id of ids) c.add(id);
+  return c;
+}
+
+// What `iperf -s -u` 2.1.8 printed ("Lost/Total", "N datagrams received out-of-order") when crafted
+// datagrams with these ids were sent to it on loopback; the last id of each run is the id of the
+// first end-of-test datagram, which iperf counts like any other.
+const IPERF_2_1_8 = [
+  { ids: [1, 2, 5, 6, 7], lost: 2, total: 7, outOfOrder: 0 },
+  { ids: [1, 2, 4, 3, 5, 6], lost: 0, total: 6, outOfOrder: 1 },
+  { ids: [1, 2, 3, 3, 4, 5], lost: 0, total: 5, outOfOrder: 1 },
+  { ids: [1, 2, 2, 5, 6], lost: 1, total: 6, outOfOrder: 1 }, // a duplicate hides one loss
+  { ids: [100, 101, 103, 104], lost: 100, total: 104, outOfOrder: 0 }, // joined mid-stream
+  { ids: [1, 2, 3, 10, 4, 5, 11], lost: 4, total: 11, outOfOrder: 2 },
+  { ids: [1, 1, 1, 2, 3], lost: 0, total: 3, outOfOrder: 2 },
+  { ids: [1, 3, 2, 4], lost: 0, total: 4, outOfOrder: 1 },
+  { ids: [2, 1, 3, 4], lost: 0, total: 4, outOfOrder: 1 },
+  { ids: [1, 2, 3, 5], lost: 1, total: 5, outOfOrder: 0 }, // the first end datagram (4) was lost
+];
+
+describe('LossCounter, iperf 2 convention', () => {
+  it.each(IPERF_2_1_8)('ids $ids → $lost/$total, $outOfOrder out of order (as iperf 2.1.8 printed)', ({ ids, lost, total, outOfOrder }) => {
+    const c = count(ids);
+    expect(c.lost).toBe(lost);
+    expect(c.expected).toBe(total);
+    expect(c.outOfOrder).toBe(outOfOrder);
+    expect(c.received).toBe(ids.length);
+  });
+
+  it('matches iperf on 2000 ids with every 7th missing: 285/2001', () => {
+    const ids = Array.from({ length: 2000 }, (_, i) => i + 1).filter((i) => i % 7 !== 0);
+    ids.push(2001);
+    const c = count(ids);
+    expect([c.lost, c.expected]).toEqual([285, 2001]);
+  });
+
+  it('tells duplicates from late packets, which iperf lumps together as out-of-order', () => {
+    const c = count([1, 2, 4, 3, 3, 5]);
+    expect(c.duplicates).toBe(1);
+    expect(c.reordered).toBe(1);
+    expect(c.outOfOrder).toBe(2);
+    expect(c.missing).toBe(0);
+  });
+
+  it('reports how many ids each forward jump skipped, for the gap the packet ended', () => {
+    const c = new LossCounter({ firstExpected: 1 });
+    expect(c.add(1)).toBe(Arrival.inOrder);
+    expect(c.add(5)).toBe(Arrival.jump);
+    expect(c.lastSkipped).toBe(3);
+    expect(c.add(3)).toBe(Arrival.late);
+    expect(c.lastSkipped).toBe(0);
+    expect(c.add(3)).toBe(Arrival.duplicate);
+    expect(c.add(6)).toBe(Arrival.inOrder);
+  });
+
+  it('handles 64-bit ids past 2^32', () => {
+    const b = 2 ** 32;
+    const c = count([b + 1, b + 2, b + 4, b + 5]);
+    expect(c.expected).toBe(b + 5);
+    expect(c.lost).toBe(b + 1); // iperf 2.1.8 printed 4294967297/4294967301 for these ids
+  });
+
+  it('counts late ids older than the window as reordered', () => {
+    const c = count([1, 3, WINDOW + 10, 2]);
+    expect(c.reordered).toBe(1);
+    expect(c.duplicates).toBe(0);
+  });
+
+  it('keeps totals across a restart, as iperf sums its reports', () => {
+    const c = count([1, 2, 4]);
+    c.restart();
+    for (const id of [1, 3]) c.add(id);
+    expect(c.expected).toBe(4 + 3);
+    expect(c.lost).toBe(1 + 1);
+    expect(c.received).toBe(5);
+  });
+});
+
+describe('LossCounter, iperf 3 convention', () => {
+  it('takes a late packet off the running loss, never below zero at that moment', () => {
+    // iperf 2: max(0, 2 - 1) = 1; iperf 3: the duplicate comes before any loss, so it changes nothing.
+    const ids = [1, 1, 2, 5];
+    expect(count(ids).lost).toBe(1);
+    const c3 = count(ids, { firstExpected: 1, convention: 'iperf3' });
+    expect(c3.lost).toBe(2);
+    expect(c3.outOfOrder).toBe(1);
+  });
+});
+
+describe('LossCounter with narrow wrapping fields', () => {
+  it('unwraps a 16-bit sequence across the wrap', () => {
+    const c = new LossCounter({ bits: 16 });
+    for (const s of [65533, 65534, 65535, 0, 2, 1]) c.add(s);
+    expect(c.lastId).toBe(65537);
+    expect(c.expected).toBe(6);
+    expect(c.lost).toBe(0);
+    expect(c.reordered).toBe(1);
+  });
+
+  it('wraps an 8-bit field and reads a jump of half the range as late (aliasing: losses are lower bounds)', () => {
+    const c = new LossCounter({ bits: 8 });
+    c.add(10);
+    c.add(11);
+    expect(c.add(11 + 200)).toBe(Arrival.late); // 200 ahead is read as 56 behind
+  });
+
+  it('counts from the first id seen when no first id is given (RFC 3550)', () => {
+    const c = new LossCounter({ bits: 16 });
+    for (const s of [1000, 1001, 1003]) c.add(s);
+    expect(c.expected).toBe(4);
+    expect(c.lost).toBe(1);
+  });
+});
+
+describe('JitterMeter', () => {
+  it('follows RFC 3550: J += (|D| − J)/16 in arrival order', () => {
+    const j = new JitterMeter();
+    expect(j.jitterMs).toBeNull();
+    j.add(100, 0);
+    j.add(120, 10); // D = 10
+    expect(j.jitterMs).toBeCloseTo(10 / 16);
+    j.add(125, 20); // transit 105 vs 110: D = 5
+    expect(j.jitterMs).toBeCloseTo(10 / 16 + (5 - 10 / 16) / 16);
+  });
+
+  it('is zero for a constant delay, whatever the clock offset', () => {
+    const j = new JitterMeter();
+    for (let i = 0; i < 50; i++) j.add(1e9 + i * 10, i * 10);
+    expect(j.jitterMs).toBe(0);
+  });
+});
