@@ -309,3 +309,23 @@ export function applyOptionTokens(options: ResolverOptions, tokens: readonly str
     else if (key === 'edns0') options.edns0 = true;
   }
 }
+
+/** The list as plain lines, one per resolver and one per server: the CLI's text output, and what tests compare. */
+export function summarizeResolverList(list: ResolverList): string[] {
+  const lines: string[] = [];
+  for (const e of list.resolvers) {
+    const parts = [e.label, e.scope];
+    if (e.interface) {
+      const { name, index } = e.interface;
+      parts.push(name !== null && index !== null ? `${name} (${index})` : (name ?? `interface ${index ?? '?'}`));
+    }
+    parts.push(e.inUse ? 'used' : 'not used');
+    if (e.multicast) parts.push('mDNS');
+    if (e.searchDomains.length > 0) parts.push(`search ${e.searchDomains.join(', ')}`);
+    if (e.matchDomains.length > 0) parts.push(`for ${e.matchDomains.join(', ')}`);
+    if (e.order !== null) parts.push(`order ${e.order}`);
+    lines.push(parts.join(' · '));
+    for (const s of e.servers) lines.push(`  ${formatServer(s)}${s.current ? ' (current)' : ''} · ${s.inUse ? 'used' : 'not used'}`);
+  }
+  return lines;
+}

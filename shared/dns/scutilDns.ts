@@ -167,6 +167,13 @@ function mdnsWhy(domain: string): string {
   return `Added automatically by mDNSResponder: ${what} are answered by multicast DNS on the local network, not by a DNS server.`;
 }
 
+/** True when name equals domain or lies under it (case-insensitive). */
+function isUnder(name: string, domain: string): boolean {
+  const n = name.toLowerCase().replace(/\.$/, '');
+  const d = domain.toLowerCase().replace(/\.$/, '');
+  return n === d || n.endsWith(`.${d}`);
+}
+
 function judge(blocks: Block[], list: ResolverList, sawMainHeader: boolean): void {
   const main = blocks.filter((b) => b.section === 'main');
   const scoped = blocks.filter((b) => b.section !== 'main');
@@ -267,9 +274,22 @@ function judge(blocks: Block[], list: ResolverList, sawMainHeader: boolean): voi
   if (defaultBlock && defaultBlock.entry.servers.length === 0) {
     list.notes.push('The default resolver has no DNS server: only names claimed by a supplemental or mDNS entry can be resolved.');
   }
-  if (main.some((b) => isMdns(b))) {
+  const mdnsDomains = main.filter((b) => isMdns(b) && b.domain !== null).map((b) => b.domain as string);
+  if (mdnsDomains.length > 0) {
     list.notes.push(
-      'Entries for local, 254.169.in-addr.arpa and 8.e.f–b.e.f.ip6.arpa are added by mDNSResponder for multicast DNS; they are not DNS servers and not search domains.',
+      `mDNSResponder adds the entries for ${mdnsDomains.join(', ')} itself, for multicast DNS: they are not DNS servers and not search domains.`,
     );
+  }
+  // A search domain that a supplemental resolver also claims sends completed short names to that resolver.
+  for (const d of list.searchDomains) {
+    const claim = main
+      .filter((b) => b.entry.scope === 'supplemental' && !b.entry.multicast && b.entry.inUse && b.domain !== null && isUnder(d, b.domain))
+      .sort((x, y) => (y.domain ?? '').length - (x.domain ?? '').length)[0];
+    if (claim) {
+      const where = ifaceText(claim.entry);
+      list.notes.push(
+        `The search domain ${d} is claimed by ${claim.entry.label}${where ? ` (${where})` : ''}: a short name completed with it goes to ${claim.entry.servers.map((s) => s.text).join(', ')}, not to the default resolver.`,
+      );
+    }
   }
 }
