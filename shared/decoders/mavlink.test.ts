@@ -19,7 +19,7 @@ describe('decodeMavlinkFrame', () => {
 
   it('flags a corrupted frame', () => {
     const bad = PIXHAWK_HEARTBEAT.slice();
-    bad[16] ^= 1;
+    bad[16] = bad[16]! ^ 1;
     expect(decodeMavlinkFrame(bad)?.crcState).toBe('bad');
   });
 
@@ -70,7 +70,7 @@ describe('MavlinkStreamDecoder', () => {
     const two = new Uint8Array([...hb(1), ...hb(2)]);
     dec.onPayload(two, 0);
     const bad = hb(3);
-    bad[12] ^= 0xff;
+    bad[12] = bad[12]! ^ 0xff;
     expect(dec.onPayload(bad, 0).flags & PacketFlags.crcError).toBeTruthy();
     const v = dec.onPayload(hb(5), 0);
     expect(v).toMatchObject({ sequence: 5, skipped: 2 });
