@@ -114,7 +114,10 @@ describe('resolv.conf, rules', () => {
   });
 
   it('an empty file means glibc asks 127.0.0.1; more than 6 search domains is noted', () => {
-    expect(parseResolvConf('').notes).toEqual(['No nameserver line: glibc then asks a server on this machine (127.0.0.1).']);
+    const empty = parseResolvConf('');
+    expect(empty.notes).toEqual(['No nameserver line: glibc then asks a server on this machine (127.0.0.1).']);
+    expect(summarizeResolverList(empty)).toEqual(['/etc/resolv.conf · default · not used']);
+    expect(empty.resolvers[0]?.why).toBe('No usable nameserver line: glibc then asks a DNS server on this machine (127.0.0.1).');
     const many = parseResolvConf('nameserver 10.0.0.1\nsearch a b c d e f g\n');
     expect(many.notes).toEqual(['7 search domains: glibc before 2.26 uses only the first 6 (MAXDNSRCH).']);
   });

@@ -37,6 +37,7 @@ export function parseResolvConf(text: string): ResolverList {
 function readResolvConf(text: string): ResolverList {
   const list = emptyResolverList('resolv.conf');
   const lines = textLines(text, list.warnings);
+  if (typeof text !== 'string') return list;
   const entry = newResolverEntry('/etc/resolv.conf', 'default');
   entry.defaultRoute = true;
   const comments: string[] = [];
@@ -126,7 +127,9 @@ function readResolvConf(text: string): ResolverList {
   }
 
   entry.inUse = servers.some((s) => s.family !== null);
-  entry.why = entry.options.rotate
+  entry.why = !entry.inUse
+    ? 'No usable nameserver line: glibc then asks a DNS server on this machine (127.0.0.1).'
+    : entry.options.rotate
     ? 'Programs using the system resolver (glibc) read this file; with "options rotate" they take the servers in turn.'
     : 'Programs using the system resolver (glibc) read this file: they ask the first nameserver, and the next ones only when it does not answer.';
 
