@@ -32,10 +32,7 @@ export function parseGetDnsClientServerAddressTable(text: string): ResolverList 
   return parseSafely('powershell', () => readTable(text));
 }
 
-/**
- * Parses `Get-DnsClientServerAddress | ConvertTo-Json`, and when given, `Get-DnsClient | ConvertTo-Json`
- * for the interfaces' connection-specific suffixes; never throws.
- */
+/** Parses `Get-DnsClientServerAddress | ConvertTo-Json` (complete, any language), plus `Get-DnsClient | ConvertTo-Json` for suffixes; never throws. */
 export function parsePowerShellDnsJson(serverAddressJson: string, dnsClientJson?: string): ResolverList {
   return parseSafely('powershell', () => readJson(serverAddressJson, dnsClientJson));
 }

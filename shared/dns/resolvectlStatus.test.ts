@@ -16,6 +16,7 @@ describe('resolvectl status / systemd-resolve --status, real outputs', () => {
     ]);
     const link = list.resolvers[0];
     expect(link?.defaultRoute).toBe(true);
+    expect(link?.flags).toEqual(['+DefaultRoute', 'LLMNR=resolve', '-mDNS', '-DNSOverTLS', 'DNSSEC=no/unsupported']);
     expect(link?.why).toBe("Asked for names under lan, and for every name that matches no link's routing domain (DefaultRoute).");
     const ll = link?.servers[2];
     expect(ll).toMatchObject({ address: 'fe80::861e:a3ff:feb1:f8e7', zone: 'enp34s0', text: 'fe80::861e:a3ff:feb1:f8e7', current: true });
@@ -51,6 +52,7 @@ describe('resolvectl status / systemd-resolve --status, real outputs', () => {
     ]);
     const eth0 = list.resolvers[0];
     expect(eth0?.defaultRoute).toBeNull();
+    expect(eth0?.flags).toEqual(['LLMNR=yes', 'mDNS=no', 'DNSSEC=no']);
     expect(eth0?.why).toContain('this version does not print DefaultRoute');
     expect(eth0?.servers[0]?.why).toContain('127.0.0.1 is a DNS server on this machine itself');
     expect(list.warnings).toEqual([]);

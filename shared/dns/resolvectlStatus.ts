@@ -98,6 +98,27 @@ function defaultRouteOf(s: Section): boolean | null {
   return null;
 }
 
+// Older versions print one "X setting: value" line per protocol instead of the Protocols line.
+const SETTING_NAMES: [string, string][] = [
+  ['defaultroute setting', 'DefaultRoute'],
+  ['llmnr setting', 'LLMNR'],
+  ['multicastdns setting', 'mDNS'],
+  ['dnsovertls setting', 'DNSOverTLS'],
+  ['dnssec setting', 'DNSSEC'],
+];
+
+/** The link's protocols as printed ("+DefaultRoute", "DNSSEC=no/unsupported"), or "LLMNR=yes" from older settings lines. */
+function flagsOf(s: Section): string[] {
+  const protocols = s.fields.get('protocols');
+  if (protocols) return [...protocols];
+  const out: string[] = [];
+  for (const [key, name] of SETTING_NAMES) {
+    const v = s.fields.get(key)?.[0];
+    if (v !== undefined) out.push(`${name}=${v}`);
+  }
+  return out;
+}
+
 function readServers(tokens: readonly string[], s: Section, warnings: string[]): ResolverServer[] {
   const iface = s.kind === 'link' ? { name: s.name, index: s.index } : null;
   return tokens.map((t) => {
@@ -149,6 +170,7 @@ function judge(sections: Section[], list: ResolverList): void {
       if (!d.startsWith('~')) pushUnique(entry.searchDomains, bare);
     }
     entry.defaultRoute = s.kind === 'global' ? true : defaultRouteOf(s);
+    entry.flags = flagsOf(s);
     if (currentText !== null) {
       const cur = parseServerText(currentText);
       for (const srv of servers) if (srv.address === cur.address && srv.port === cur.port) srv.current = true;

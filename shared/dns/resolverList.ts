@@ -9,14 +9,11 @@ import type { AddressFamily } from '../net/address';
 /** The command or file a ResolverList was read from. */
 export type ResolverSource = 'scutil' | 'resolvectl' | 'nmcli' | 'resolv.conf' | 'ipconfig' | 'powershell';
 
-/**
- * Where a resolver applies, so the UI can group them the way the OS does:
- * - default: the resolver for names no other resolver claims (macOS resolver #1, /etc/resolv.conf);
- * - scoped: only for queries an app sends over one interface (macOS "for scoped queries");
- * - supplemental: only for names under its match domains (split DNS, VPN domains, macOS mDNS entries);
- * - global: systemd-resolved's Global section, not tied to a link;
- * - link: one interface's servers (systemd-resolved links, NetworkManager devices, Windows adapters).
- */
+// default: for names no other resolver claims (macOS resolver #1, /etc/resolv.conf); scoped: only for
+// queries an app sends over one interface (macOS "for scoped queries"); supplemental: only for names
+// under its match domains (split DNS, VPN domains, macOS mDNS entries); global: systemd-resolved's
+// Global section; link: one interface's servers (systemd-resolved, NetworkManager, Windows adapters).
+/** Where a resolver applies, so the UI can group resolvers the way the OS does. */
 export type ResolverScope = 'default' | 'scoped' | 'supplemental' | 'global' | 'link';
 
 /** An interface as the source names it; either part may be unknown. */
@@ -125,11 +122,7 @@ export function newResolverEntry(label: string, scope: ResolverScope): ResolverE
   };
 }
 
-/**
- * Reads a server as the sources print it: "10.0.0.1", "fe80::1%en0", "1.1.1.1#dns.example",
- * "[2606:4700::1111]:853#cloudflare-dns.com", "192.168.1.1:5353", "fe80::1%2(Preferred)".
- * Text that is no address is kept with family null rather than dropped.
- */
+/** Reads a server however a source prints it (zone, port, "#tls-name", "(Preferred)"); non-addresses are kept with family null. */
 export function parseServerText(raw: string, defaultPort = DNS_PORT): ResolverServer {
   const text = raw.trim();
   let rest = text.replace(/\((?:Preferred|Deprecated|Duplicate|Tentative)\)$/i, '');
@@ -205,11 +198,7 @@ export function loopbackWhy(address: string): string {
   return `${address} is a DNS server on this machine itself (a local cache or forwarder such as dnsmasq or unbound); it forwards queries to other servers.`;
 }
 
-/**
- * Gives a link-local IPv6 server printed without a scope id the interface it was listed under
- * (older systemd-resolved and nmcli print "fe80::1" for a server on the link).
- * Returns true when a zone was added.
- */
+/** Gives a link-local server printed without scope id (older resolvectl, nmcli) the interface it was listed under; true if added. */
 export function attachLinkZone(server: ResolverServer, iface: ResolverInterface | null): boolean {
   if (server.family !== 'ipv6' || server.zone !== null || !isLinkLocalIPv6(server.address) || !iface) return false;
   const zone = iface.name ?? (iface.index !== null ? String(iface.index) : null);
@@ -274,10 +263,7 @@ export function textLines(input: unknown, warnings: string[]): string[] {
   return text.split(/\r\n|\r|\n/);
 }
 
-/**
- * Runs a parser so that it can never throw: an unexpected failure becomes a warning on an empty
- * list. Parsers are written not to throw; this is the promise kept even if one has a bug.
- */
+/** Keeps the promise that parsers never throw even if one has a bug: a failure becomes a warning on an empty list. */
 export function parseSafely(source: ResolverSource, parse: () => ResolverList): ResolverList {
   try {
     return parse();
