@@ -115,7 +115,7 @@ describe('scutil --dns, real outputs', () => {
     expect(list.notes[0]).toBe(
       'The DNS servers of ppp1 (192.168.80.10, 192.168.80.24) are not used for ordinary lookups: only apps that send their queries over ppp1 reach them.',
     );
-    expect(list.resolvers[9]?.why).toContain('A VPN whose DNS exists only as a scoped resolver is a known trap');
+    expect(list.resolvers[9]?.why).toContain('If this is a VPN, that is the known trap: its DNS servers are not used for ordinary names.');
   });
 
   it('Firezone on utun8: Supplemental without a domain takes every name; en0 is not the default', () => {
@@ -197,7 +197,7 @@ describe('scutil --dns, real outputs', () => {
       'The default resolver has no DNS server, so names that no supplemental resolver claims cannot be resolved.',
     );
     expect(list.resolvers[7]?.why).toBe(
-      'Scoped to utun0: used only by apps that send their queries over utun0; ordinary lookups do not use these servers. A VPN whose DNS exists only as a scoped resolver is a known trap: its names do not resolve for most programs.',
+      'Scoped to utun0: used only by apps that send their queries over utun0; ordinary lookups do not use these servers. If this is a VPN, that is the known trap: its DNS servers are not used for ordinary names.',
     );
     expect(list.notes.slice(0, 2)).toEqual([
       'The DNS servers of utun0 (8.8.8.8, 8.8.4.4) are not used for ordinary lookups: only apps that send their queries over utun0 reach them.',
@@ -223,6 +223,10 @@ describe('scutil --dns, real outputs', () => {
     expect(list.resolvers[1]?.why).toBe('Used for names under example.com (split DNS, on the VPN interface utun4).');
     expect(list.notes[1]).toBe(
       'The search domain example.com is claimed by resolver #2 (utun4): a short name completed with it goes to 172.31.66.13, 172.31.66.14, not to the default resolver.',
+    );
+    const scopedVpn = parseScutilDns(`${utun4}\nDNS configuration (for scoped queries)\n\nresolver #1\n  nameserver[0] : 172.31.66.13\n  if_index : 18 (utun4)\n`);
+    expect(scopedVpn.resolvers[5]?.why).toBe(
+      'Scoped to utun4: this copy serves apps that send their queries over utun4; the same servers also serve names under example.com (resolver #2).',
     );
   });
 });

@@ -251,12 +251,13 @@ function judge(blocks: Block[], list: ResolverList, sawMainHeader: boolean): voi
     if (b.section === 'service-specific') {
       e.why = 'Service-specific: used only by the service it was configured for, not for ordinary lookups.';
     } else if (twin || (e.servers.length > 0 && e.servers.every((s) => usedServers.has(s.address)))) {
-      e.why = `Scoped to ${where}: this copy serves apps that send their queries over ${where}; the same servers also serve ordinary lookups${twin ? ` (${twin.entry.label})` : ''}.`;
+      const forWhat = twin && twin.entry.scope === 'supplemental' ? `names under ${twin.entry.matchDomains.join(', ')}` : 'ordinary lookups';
+      e.why = `Scoped to ${where}: this copy serves apps that send their queries over ${where}; the same servers also serve ${forWhat}${twin ? ` (${twin.entry.label})` : ''}.`;
     } else {
       e.why = `Scoped to ${where}: used only by apps that send their queries over ${where}; ordinary lookups do not use these servers.`;
       const unused = e.servers.filter((s) => s.family !== null && !usedServers.has(s.address));
       if (looksLikeVpnInterface(where) && unused.length > 0) {
-        e.why += ' A VPN whose DNS exists only as a scoped resolver is a known trap: its names do not resolve for most programs.';
+        e.why += ' If this is a VPN, that is the known trap: its DNS servers are not used for ordinary names.';
         list.notes.push(
           `The DNS servers of ${where} (${unused.map((s) => s.text).join(', ')}) are not used for ordinary lookups: only apps that send their queries over ${where} reach them.`,
         );
