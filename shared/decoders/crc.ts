@@ -1,4 +1,4 @@
-/** The two 16-bit CRCs of the framed formats: GDL90's (ICD §2.2.3) and MAVLink's X.25 / MCRF4XX. */
+/** The two 16-bit CRCs of the framed formats: GDL90's (public ICD, section on the frame check sequence) and MAVLink's X.25 / MCRF4XX. */
 
 const GDL90_TABLE = makeGdl90Table();
 
