@@ -1,0 +1,54 @@
+/** When to ask again and what not to be told again (RFC 6762 §5.2 and §7.1), as pure functions the browser and its tests share. */
+
+/** The first interval of continuous querying: at least one second between the first two queries (§5.2). */
+export const FIRST_QUERY_INTERVAL_MS = 1000;
+/** Continuous querying stops doubling at one hour (§5.2). */
+export const MAX_QUERY_INTERVAL_MS = 60 * 60 * 1000;
+
+/** The wait after query number `n` (0 = after the first): 1 s, 2 s, 4 s … doubling up to 60 min, as §5.2 asks of a continuous querier. */
+export function queryIntervalMs(n: number): number {
+  if (!Number.isFinite(n) || n <= 0) return FIRST_QUERY_INTERVAL_MS;
+  if (n >= 22) return MAX_QUERY_INTERVAL_MS;
+  return Math.min(FIRST_QUERY_INTERVAL_MS * 2 ** Math.floor(n), MAX_QUERY_INTERVAL_MS);
+}
+
+/** The send times of the first `count` queries, counted from the first one at 0 ms; for schedules and their tests. */
+export function querySchedule(count: number): number[] {
+  const times: number[] = [];
+  let t = 0;
+  for (let i = 0; i < count; i++) {
+    times.push(t);
+    t += queryIntervalMs(i);
+  }
+  return times;
+}
+
+/** The random delay of 20–120 ms before the first query (§5.2), from a number in [0, 1), so that hosts that start together do not collide. */
+export function initialQueryDelayMs(random: number): number {
+  const r = Number.isFinite(random) ? Math.min(Math.max(random, 0), 0.999999) : 0;
+  return 20 + Math.floor(r * 101);
+}
+
+/** One cached answer as seen on one interface, the input of known-answer suppression. */
+export interface CachedAnswer<R> {
+  record: R;
+  /** The TTL the record arrived with, seconds. */
+  ttl: number;
+  /** When it arrived, ms. */
+  receivedAt: number;
+}
+
+/**
+ * The known answers to put in a query (§7.1): records with more than half their TTL left, each
+ * with its remaining TTL in whole seconds, so that responders do not repeat what we already know
+ * and still refresh what is about to expire.
+ */
+export function knownAnswers<R>(cached: readonly CachedAnswer<R>[], now: number): Array<{ record: R; ttl: number }> {
+  const out: Array<{ record: R; ttl: number }> = [];
+  for (const c of cached) {
+    if (!(c.ttl > 0)) continue;
+    const remainingMs = c.receivedAt + c.ttl * 1000 - now;
+    if (remainingMs * 2 > c.ttl * 1000) out.push({ record: c.record, ttl: Math.floor(remainingMs / 1000) });
+  }
+  return out;
+}

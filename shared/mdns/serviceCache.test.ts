@@ -1,0 +1,218 @@
+import { describe, expect, it } from 'vitest';
+import { ServiceCache, type MdnsRecord } from './serviceCache';
+
+const bytes = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
+const T = '_http._tcp.local';
+const ptr = (instance: string, ttl = 4500, type = T): MdnsRecord => ({ name: type, type: 'PTR', ttl, data: `${instance}.${type}` });
+const srv = (instance: string, port: number, host = 'box.local', ttl = 120): MdnsRecord => ({ name: `${instance}.${T}`, type: 'SRV', ttl, flush: true, data: { priority: 0, weight: 0, port, target: host } });
+const txt = (instance: string, strings: string[], ttl = 4500): MdnsRecord => ({ name: `${instance}.${T}`, type: 'TXT', ttl, flush: true, data: strings.map(bytes) });
+const a = (address: string, host = 'box.local', ttl = 120): MdnsRecord => ({ name: host, type: 'A', ttl, flush: true, data: address });
+const aaaa = (address: string, host = 'box.local', ttl = 120): MdnsRecord => ({ name: host, type: 'AAAA', ttl, flush: true, data: address });
+
+function feed(c: ServiceCache, now: number, records: MdnsRecord[], iface = 'eth1', source = '10.0.0.5') {
+  return c.ingest({ records, iface, source, now });
+}
+
+describe('ServiceCache', () => {
+  it('builds an instance from PTR, SRV, TXT, A and AAAA, in any order', () => {
+    const c = new ServiceCache();
+    expect(feed(c, 1000, [a('10.0.0.5'), aaaa('fd00::5')])).toEqual([]);
+    const changes = feed(c, 1000, [ptr('My Printer'), srv('My Printer', 631), txt('My Printer', ['txtvers=1', 'Color', 'note='])]);
+    expect(changes).toHaveLength(1);
+    expect(changes[0]!.kind).toBe('added');
+    expect(c.instances()).toEqual([
+      {
+        key: 'my printer._http._tcp.local',
+        name: 'My Printer',
+        type: T,
+        host: 'box.local',
+        port: 631,
+        priority: 0,
+        weight: 0,
+        txt: [
+          { key: 'txtvers', value: '1', binary: false },
+          { key: 'Color', value: null, binary: false },
+          { key: 'note', value: '', binary: false },
+        ],
+        txtBytes: 22,
+        txtTruncated: false,
+        addresses: [
+          { address: '10.0.0.5', family: 'ipv4', interfaces: ['eth1'] },
+          { address: 'fd00::5', family: 'ipv6', interfaces: ['eth1'] },
+        ],
+        interfaces: ['eth1'],
+        sources: [{ iface: 'eth1', address: '10.0.0.5' }],
+        ttl: 4500,
+        firstSeen: 1000,
+        lastSeen: 1000,
+      },
+    ]);
+  });
+
+  it('keeps instance names with dots, spaces and UTF-8 whole, and matches names case-insensitively', () => {
+    const c = new ServiceCache();
+    feed(c, 0, [ptr('Büro Drucker v1.2 (2)'), { ...srv('BÜRO DRUCKER V1.2 (2)', 80), name: `bÜRO drucker v1.2 (2).${T.toUpperCase()}` }]);
+    const [i] = c.instances();
+    expect(i!.name).toBe('Büro Drucker v1.2 (2)');
+    // ASCII letters fold, non-ASCII ones do not (RFC 6762 §16): Ü and ü are different names.
+    expect(i!.port).toBeNull();
+    feed(c, 0, [{ ...srv('x', 81), name: `büro DRUCKER v1.2 (2).${T.toUpperCase()}` }]);
+    expect(c.instances()[0]!.port).toBe(81);
+  });
+
+  it('lists service types from _services._dns-sd._udp and from instances', () => {
+    const c = new ServiceCache();
+    feed(c, 0, [
+      { name: '_services._dns-sd._udp.local', type: 'PTR', ttl: 4500, data: '_ipp._tcp.local' },
+      { name: '_services._dns-sd._udp.local', type: 'PTR', ttl: 4500, data: T },
+      ptr('A'),
+      ptr('B'),
+    ]);
+    feed(c, 0, [{ name: '_services._dns-sd._udp.local', type: 'PTR', ttl: 4500, data: '_ipp._tcp.local' }], 'wlan0');
+    expect(c.serviceTypes()).toEqual([
+      { type: T, interfaces: ['eth1'], instances: 2 },
+      { type: '_ipp._tcp.local', interfaces: ['eth1', 'wlan0'], instances: 0 },
+    ]);
+  });
+
+  it('removes an instance one second after its goodbye, not before (RFC 6762 §10.1)', () => {
+    const c = new ServiceCache();
+    feed(c, 0, [ptr('A'), srv('A', 80)]);
+    expect(feed(c, 5000, [ptr('A', 0)])).toEqual([]);
+    expect(c.expire(5999)).toEqual([]);
+    const gone = c.expire(6000);
+    expect(gone.map((g) => [g.kind, g.instance.name])).toEqual([['removed', 'A']]);
+    expect(c.instances()).toEqual([]);
+  });
+
+  it('keeps an instance whose goodbye is followed by a fresh announcement within the second', () => {
+    const c = new ServiceCache();
+    feed(c, 0, [ptr('A')]);
+    feed(c, 100, [ptr('A', 0)]);
+    feed(c, 500, [ptr('A')]);
+    expect(c.expire(1200)).toEqual([]);
+    expect(c.instances()).toHaveLength(1);
+  });
+
+  it('ignores a goodbye for a record it never had', () => {
+    const c = new ServiceCache();
+    expect(feed(c, 0, [ptr('A', 0)])).toEqual([]);
+    expect(c.stats().records).toBe(0);
+  });
+
+  it('expires records at their TTL', () => {
+    const c = new ServiceCache();
+    feed(c, 0, [ptr('A', 10), srv('A', 80, 'box.local', 5)]);
+    expect(c.nextExpiryAt()).toBe(5000);
+    const upd = c.expire(5000);
+    expect(upd.map((u) => [u.kind, u.instance.port])).toEqual([['updated', null]]);
+    expect(c.expire(9999)).toEqual([]);
+    expect(c.expire(10_000).map((u) => u.kind)).toEqual(['removed']);
+    expect(c.stats().records).toBe(0);
+    expect(c.nextExpiryAt()).toBe(Infinity);
+  });
+
+  it('updates SRV, TXT and addresses in place, and a refresh alone is not an update', () => {
+    const c = new ServiceCache();
+    feed(c, 0, [ptr('A'), srv('A', 80), txt('A', ['v=1']), a('10.0.0.5')]);
+    expect(feed(c, 1000, [ptr('A'), srv('A', 80), txt('A', ['v=1'])])).toEqual([]);
+    const moved = feed(c, 3000, [srv('A', 8080), txt('A', ['v=2'])]);
+    expect(moved.map((m) => [m.kind, m.instance.port, m.instance.txt[0]?.value])).toEqual([['updated', 8080, '2']]);
+    // The cache-flush bit retires the old SRV and TXT one second later (RFC 6762 §10.2); the view already shows the new ones.
+    expect(c.stats().records).toBe(6);
+    c.expire(4000);
+    expect(c.stats().records).toBe(4);
+    // A new address with the flush bit replaces the old one after a second.
+    const readdr = feed(c, 5000, [a('10.0.0.6')]);
+    expect(readdr[0]!.instance.addresses.map((x) => x.address)).toEqual(['10.0.0.5', '10.0.0.6']);
+    expect(c.expire(6000)[0]!.instance.addresses.map((x) => x.address)).toEqual(['10.0.0.6']);
+  });
+
+  it('keeps records without the flush bit beside each other (shared records such as PTRs)', () => {
+    const c = new ServiceCache();
+    feed(c, 0, [{ ...a('10.0.0.5'), flush: false }, ptr('A'), srv('A', 80)]);
+    feed(c, 5000, [{ ...a('10.0.0.6'), flush: false }]);
+    c.expire(7000);
+    expect(c.instances()[0]!.addresses.map((x) => x.address)).toEqual(['10.0.0.5', '10.0.0.6']);
+  });
+
+  it('merges one instance seen on two interfaces into one entry with both', () => {
+    const c = new ServiceCache();
+    feed(c, 0, [ptr('A'), srv('A', 80), a('10.0.0.5')], 'eth1', '10.0.0.5');
+    const second = feed(c, 10, [ptr('A'), srv('A', 80), a('10.0.0.5'), aaaa('fe80::5')], 'wlan0', 'fe80::5');
+    expect(second.map((s) => s.kind)).toEqual(['updated']);
+    const [i] = c.instances();
+    expect(i!.interfaces).toEqual(['eth1', 'wlan0']);
+    expect(i!.addresses).toEqual([
+      { address: '10.0.0.5', family: 'ipv4', interfaces: ['eth1', 'wlan0'] },
+      { address: 'fe80::5', family: 'ipv6', interfaces: ['wlan0'] },
+    ]);
+    expect(i!.sources).toEqual([
+      { iface: 'eth1', address: '10.0.0.5' },
+      { iface: 'wlan0', address: 'fe80::5' },
+    ]);
+    // A goodbye on one link leaves the instance on the other.
+    feed(c, 20, [ptr('A', 0)], 'wlan0', 'fe80::5');
+    expect(c.expire(1020).map((x) => [x.kind, x.instance.interfaces])).toEqual([['updated', ['eth1']]]);
+  });
+
+  it('gives known answers with more than half their TTL left, with the remaining TTL (RFC 6762 §7.1)', () => {
+    const c = new ServiceCache();
+    feed(c, 0, [ptr('A', 100), ptr('B', 100)]);
+    feed(c, 0, [ptr('C', 100)], 'wlan0');
+    expect(c.knownAnswers(T, 'PTR', 'eth1', 49_000)).toEqual([
+      { name: T, type: 'PTR', ttl: 51, data: `A.${T}` },
+      { name: T, type: 'PTR', ttl: 51, data: `B.${T}` },
+    ]);
+    expect(c.knownAnswers(T, 'PTR', 'eth1', 50_000)).toEqual([]);
+  });
+
+  it('caps records and bytes, evicting the longest-unheard first', () => {
+    const c = new ServiceCache({ maxRecords: 3 });
+    feed(c, 0, [ptr('A'), ptr('B'), ptr('C')]);
+    feed(c, 1, [ptr('A')]);
+    const changes = feed(c, 2, [ptr('D')]);
+    expect(changes.map((x) => [x.kind, x.instance.name])).toEqual([
+      ['removed', 'B'],
+      ['added', 'D'],
+    ]);
+    expect(c.instances().map((i) => i.name)).toEqual(['A', 'C', 'D']);
+    expect(c.stats()).toMatchObject({ records: 3, evicted: 1 });
+  });
+
+  it('rate-limits a flooding source and caps records per packet', () => {
+    const c = new ServiceCache({ sourceBurst: 10, sourceRecordsPerSec: 5, maxRecordsPerPacket: 8 });
+    const many = Array.from({ length: 20 }, (_, k) => ptr(`i${k}`));
+    feed(c, 0, many);
+    expect(c.stats()).toMatchObject({ accepted: 8, perPacketCapped: 12 });
+    feed(c, 0, many.slice(8, 16));
+    expect(c.stats()).toMatchObject({ accepted: 10, rateLimited: 6 });
+    feed(c, 1000, many.slice(16, 20));
+    expect(c.stats()).toMatchObject({ accepted: 14, rateLimited: 6 });
+    // Another source has its own budget.
+    feed(c, 1000, [ptr('other')], 'eth1', '10.0.0.9');
+    expect(c.stats().accepted).toBe(15);
+  });
+
+  it('refuses oversized names and cuts long TXT records at the cap', () => {
+    const c = new ServiceCache({ maxTxtBytes: 20 });
+    feed(c, 0, [{ name: 'x'.repeat(300), type: 'PTR', ttl: 10, data: 'y' }]);
+    expect(c.stats().oversized).toBe(1);
+    feed(c, 0, [ptr('A'), txt('A', ['a=123456789', 'b=123456789', 'c=1'])]);
+    const [i] = c.instances();
+    expect(i!.txt).toEqual([{ key: 'a', value: '123456789', binary: false }]);
+    expect(i!.txtTruncated).toBe(true);
+  });
+
+  it('counts malformed and unused records instead of keeping them', () => {
+    const c = new ServiceCache();
+    feed(c, 0, [
+      { name: 'box.local', type: 'A', ttl: 10, data: '300.1.1.1' },
+      { name: 'box.local', type: 'AAAA', ttl: 10, data: 'fe80::1%eth0' },
+      { name: 'x', type: 'SRV', ttl: 10, data: { port: 70000, priority: 0, weight: 0, target: 'h' } },
+      { name: 'x', type: 'PTR', ttl: -1, data: 'y' },
+      { name: 'x', type: 'NSEC', ttl: 10, data: {} },
+    ]);
+    expect(c.stats()).toMatchObject({ records: 0, malformed: 4, ignored: 1 });
+  });
+});
