@@ -1,0 +1,294 @@
+/**
+ * A real DNS query to one server, over UDP (a fresh socket: random source port, random id) and
+ * over TCP when the UDP reply is truncated, with a high-resolution round-trip time and an outcome
+ * that tells an answer from a timeout, ICMP port/network unreachable, REFUSED and garbage.
+ */
+import * as dgram from 'node:dgram';
+import * as net from 'node:net';
+import { GapscopeError } from '../../shared/errors';
+import {
+  encodeQuery,
+  parseDnsServer,
+  parseQueryType,
+  randomQueryId,
+  readReply,
+  socketHost,
+  validateDnsName,
+  type DecodedReply,
+  type DnsFlags,
+  type DnsRecordSummary,
+  type DnsServerAddress,
+  type EdnsInfo,
+  type QueryType,
+} from './dnsMessage';
+
+/** How a probe ended, in the words the user needs to tell network problems apart. */
+export type DnsOutcomeKind =
+  | 'answer'
+  | 'refused'
+  | 'timeout'
+  | 'port-unreachable'
+  | 'network-unreachable'
+  | 'malformed'
+  | 'socket-error';
+
+/** What the user asks to probe; server, name and type as typed (validated here). */
+export interface DnsProbeRequest {
+  server: string | DnsServerAddress;
+  name: string;
+  /** Default A. */
+  type?: string | QueryType;
+  /** Total time allowed, UDP and TCP together, ms (default 2000). */
+  timeoutMs?: number;
+  /** Add an EDNS0 OPT record (default true). */
+  edns?: boolean;
+  udpPayloadSize?: number;
+  dnssecOk?: boolean;
+  checkingDisabled?: boolean;
+  recursion?: boolean;
+  /** Retry over TCP when the UDP reply has TC set (default true). */
+  tcpOnTruncation?: boolean;
+}
+
+/** The result of one probe: never thrown, always reported. */
+export interface DnsProbeResult {
+  server: string;
+  name: string;
+  type: string;
+  kind: DnsOutcomeKind;
+  /** A sentence for people: "answered NOERROR with 1 record in 0.41 ms over UDP". */
+  message: string;
+  /** The transport of the final exchange. */
+  transport: 'udp' | 'tcp';
+  /** From sending the query to receiving its reply (of the final transport), ms; null without a reply. */
+  rttMs: number | null;
+  /** The UDP exchange's time when the reply was truncated and TCP followed. */
+  udpRttMs: number | null;
+  rcode: string | null;
+  flags: DnsFlags | null;
+  answers: DnsRecordSummary[];
+  authorities: DnsRecordSummary[];
+  additionals: DnsRecordSummary[];
+  edns: EdnsInfo | null;
+  /** The UDP reply had TC set. */
+  truncated: boolean;
+  /** Datagrams that arrived but belonged to no query of ours (wrong id, wrong name, too short): waited past. */
+  ignoredReplies: number;
+  /** The query id and local port used, to find the exchange in a capture. */
+  queryId: number;
+  localPort: number | null;
+  /** The system error code for socket outcomes (ECONNREFUSED, ENETUNREACH…). */
+  errno: string | null;
+}
+
+/** Validates the request (names, types, server) and turns a mistake into an invalid-argument error before any socket opens. */
+export function checkProbeRequest(req: DnsProbeRequest): { server: DnsServerAddress; name: string; type: QueryType; timeoutMs: number } {
+  const server = typeof req.server === 'string' ? parseDnsServer(req.server) : req.server;
+  const name = validateDnsName(req.name);
+  const type = req.type === undefined ? parseQueryType('A') : typeof req.type === 'string' ? parseQueryType(req.type) : req.type;
+  const timeoutMs = req.timeoutMs ?? 2000;
+  if (!Number.isFinite(timeoutMs) || timeoutMs < 1 || timeoutMs > 60_000) throw new GapscopeError('invalid-argument', 'The timeout must be 1 ms to 60 s.');
+  return { server, name, type, timeoutMs };
+}
+
+interface Exchange {
+  kind: 'reply' | 'timeout' | 'error' | 'malformed';
+  reply?: DecodedReply;
+  rttMs?: number;
+  errno?: string;
+  why?: string;
+  ignored: number;
+  localPort: number | null;
+}
+
+const elapsedMs = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
+
+function udpExchange(server: DnsServerAddress, query: Buffer, id: number, name: string, timeoutMs: number): Promise<Exchange> {
+  return new Promise((resolve) => {
+    let ignored = 0;
+    let localPort: number | null = null;
+    let done = false;
+    let start = process.hrtime.bigint();
+    const socket = dgram.createSocket({ type: server.family === 'ipv6' ? 'udp6' : 'udp4' });
+    const finish = (x: Omit<Exchange, 'ignored' | 'localPort'>): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      socket.removeAllListeners('message');
+      // Errors after the outcome (a late ICMP) must not become uncaught exceptions.
+      socket.on('error', () => undefined);
+      try {
+        socket.close();
+      } catch {
+        /* already closed */
+      }
+      resolve({ ...x, ignored, localPort });
+    };
+    const timer = setTimeout(() => finish({ kind: 'timeout' }), timeoutMs);
+    socket.on('error', (e: NodeJS.ErrnoException) => finish({ kind: 'error', errno: e.code ?? 'EUNKNOWN', why: e.message }));
+    socket.on('message', (msg) => {
+      const rtt = elapsedMs(start);
+      const v = readReply(msg, id, name);
+      if (v.kind === 'other') ignored++;
+      else if (v.kind === 'malformed') finish({ kind: 'malformed', why: v.why, rttMs: rtt });
+      else finish({ kind: 'reply', reply: v.reply, rttMs: rtt });
+    });
+    // Port 0: the OS picks a random ephemeral source port. Connecting makes the kernel report
+    // ICMP errors (port/host unreachable) on this socket and drop datagrams from other sources.
+    socket.bind(0, () => {
+      try {
+        localPort = socket.address().port;
+      } catch {
+        /* closed */
+      }
+      socket.connect(server.port, socketHost(server), (err?: Error) => {
+        if (done) return;
+        if (err) return finish({ kind: 'error', errno: (err as NodeJS.ErrnoException).code ?? 'EUNKNOWN', why: err.message });
+        start = process.hrtime.bigint();
+        socket.send(query, (e) => {
+          if (e) finish({ kind: 'error', errno: (e as NodeJS.ErrnoException).code ?? 'EUNKNOWN', why: e.message });
+        });
+      });
+    });
+  });
+}
+
+/** Largest DNS message over TCP (a 16-bit length prefix). */
+const MAX_TCP_MESSAGE = 65_535;
+
+function tcpExchange(server: DnsServerAddress, query: Buffer, id: number, name: string, timeoutMs: number): Promise<Exchange> {
+  return new Promise((resolve) => {
+    let done = false;
+    let start = process.hrtime.bigint();
+    let localPort: number | null = null;
+    let buffered = Buffer.alloc(0);
+    let ignored = 0;
+    const socket = net.connect({ host: socketHost(server), port: server.port });
+    const finish = (x: Omit<Exchange, 'ignored' | 'localPort'>): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      socket.removeAllListeners('data');
+      socket.on('error', () => undefined);
+      socket.destroy();
+      resolve({ ...x, ignored, localPort });
+    };
+    const timer = setTimeout(() => finish({ kind: 'timeout' }), timeoutMs);
+    socket.on('error', (e: NodeJS.ErrnoException) => finish({ kind: 'error', errno: e.code ?? 'EUNKNOWN', why: e.message }));
+    socket.on('connect', () => {
+      localPort = socket.localPort ?? null;
+      start = process.hrtime.bigint();
+      const framed = Buffer.alloc(query.length + 2);
+      framed.writeUInt16BE(query.length, 0);
+      query.copy(framed, 2);
+      socket.write(framed);
+    });
+    socket.on('data', (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      while (buffered.length >= 2) {
+        const len = buffered.readUInt16BE(0);
+        if (buffered.length < 2 + len) {
+          if (len > MAX_TCP_MESSAGE) return finish({ kind: 'malformed', why: 'TCP length prefix out of range' });
+          return;
+        }
+        const msg = buffered.subarray(2, 2 + len);
+        buffered = buffered.subarray(2 + len);
+        const rtt = elapsedMs(start);
+        const v = readReply(msg, id, name);
+        if (v.kind === 'other') ignored++;
+        else if (v.kind === 'malformed') return finish({ kind: 'malformed', why: v.why, rttMs: rtt });
+        else return finish({ kind: 'reply', reply: v.reply, rttMs: rtt });
+      }
+    });
+    socket.on('end', () => finish({ kind: 'malformed', why: `the server closed the TCP connection without a complete reply (${buffered.length} bytes received)` }));
+  });
+}
+
+function errnoKind(errno: string): DnsOutcomeKind {
+  if (errno === 'ECONNREFUSED') return 'port-unreachable';
+  if (errno === 'ENETUNREACH' || errno === 'EHOSTUNREACH' || errno === 'EHOSTDOWN' || errno === 'EADDRNOTAVAIL') return 'network-unreachable';
+  return 'socket-error';
+}
+
+function plural(n: number, one: string): string {
+  return `${n} ${one}${n === 1 ? '' : 's'}`;
+}
+
+/** Sends one real query and reports how it went; never throws for network outcomes (only for invalid requests). */
+export async function probeDns(req: DnsProbeRequest): Promise<DnsProbeResult> {
+  const { server, name, type, timeoutMs } = checkProbeRequest(req);
+  const id = randomQueryId();
+  const query = encodeQuery(id, { name, type, edns: req.edns, udpPayloadSize: req.udpPayloadSize, dnssecOk: req.dnssecOk, checkingDisabled: req.checkingDisabled, recursion: req.recursion });
+  const deadline = Date.now() + timeoutMs;
+  const result: DnsProbeResult = {
+    server: server.text,
+    name,
+    type: type.name,
+    kind: 'timeout',
+    message: '',
+    transport: 'udp',
+    rttMs: null,
+    udpRttMs: null,
+    rcode: null,
+    flags: null,
+    answers: [],
+    authorities: [],
+    additionals: [],
+    edns: null,
+    truncated: false,
+    ignoredReplies: 0,
+    queryId: id,
+    localPort: null,
+    errno: null,
+  };
+  let x = await udpExchange(server, query, id, name, timeoutMs);
+  result.ignoredReplies = x.ignored;
+  result.localPort = x.localPort;
+  if (x.kind === 'reply' && x.reply?.flags.tc && req.tcpOnTruncation !== false) {
+    result.truncated = true;
+    result.udpRttMs = x.rttMs ?? null;
+    result.transport = 'tcp';
+    x = await tcpExchange(server, query, id, name, Math.max(1, deadline - Date.now()));
+    result.ignoredReplies += x.ignored;
+    result.localPort = x.localPort;
+  }
+  const via = result.transport.toUpperCase();
+  const ignoredNote = result.ignoredReplies > 0 ? ` (${plural(result.ignoredReplies, 'stray datagram')} with another id or name ignored)` : '';
+  switch (x.kind) {
+    case 'reply': {
+      const r = x.reply as DecodedReply;
+      Object.assign(result, { rttMs: x.rttMs ?? null, rcode: r.rcode, flags: r.flags, answers: r.answers, authorities: r.authorities, additionals: r.additionals, edns: r.edns });
+      result.kind = r.rcode === 'REFUSED' ? 'refused' : 'answer';
+      const ms = (x.rttMs ?? 0).toFixed(2);
+      result.message =
+        result.kind === 'refused'
+          ? `${server.text} refused to answer ${name} ${type.name} (REFUSED in ${ms} ms over ${via}): it does not serve this name or this client.`
+          : `${server.text} answered ${r.rcode} with ${plural(r.answers.length, 'record')} in ${ms} ms over ${via}${result.truncated ? ' (the UDP reply was truncated)' : ''}.`;
+      break;
+    }
+    case 'malformed':
+      result.kind = 'malformed';
+      result.rttMs = x.rttMs ?? null;
+      result.message = `${server.text} sent a reply that is not a valid DNS message over ${via}: ${x.why ?? 'unreadable'}.`;
+      break;
+    case 'timeout':
+      result.kind = 'timeout';
+      result.message = `No reply from ${server.text} over ${via} within ${timeoutMs} ms${ignoredNote}.`;
+      break;
+    case 'error': {
+      const errno = x.errno ?? 'EUNKNOWN';
+      result.errno = errno;
+      result.kind = errnoKind(errno);
+      result.message =
+        result.kind === 'port-unreachable'
+          ? result.transport === 'udp'
+            ? `${server.text} is reachable but nothing listens on its port ${server.port} (ICMP port unreachable).`
+            : `${server.text} refused the TCP connection on port ${server.port}.`
+          : result.kind === 'network-unreachable'
+            ? `${server.text} cannot be reached from this machine (${errno}: no route, or the host does not answer on the link).`
+            : `The query to ${server.text} failed: ${x.why ?? errno}.`;
+      break;
+    }
+  }
+  return result;
+}
