@@ -1,0 +1,175 @@
+/** `gapscope dns …`: which DNS servers this machine really uses, real probes to them, and what a short name turns into. */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { formatServer, summarizeResolverList } from '../../shared/dns/resolverList';
+import { previewSearchList } from '../../shared/dns/searchList';
+import { GapscopeError } from '../../shared/errors';
+import { parseDnsServer, parseQueryType, validateDnsName, type DnsServerAddress, type QueryType } from '../dns/dnsMessage';
+import { probeDns, type DnsProbeResult } from '../dns/dnsProbe';
+import { readSystemResolvers, type SystemResolvers } from '../dns/resolverReader';
+import { intOption } from './options';
+
+/** Where the dns commands write; `setExitCode` defaults to process.exitCode (tests pass their own). */
+export interface DnsCliIO {
+  out(line: string): void;
+  err(line: string): void;
+  setExitCode?(code: number): void;
+}
+
+/** What the dns commands read from the machine; tests replace the resolver reader. */
+export interface DnsCliEnv {
+  readResolvers?: () => Promise<SystemResolvers>;
+}
+
+const EXIT_FAILED = 1;
+
+interface ProbeFlags {
+  server?: DnsServerAddress;
+  type: QueryType;
+  all?: boolean;
+  timeout: number;
+  edns: boolean;
+  json?: boolean;
+}
+
+function typeOption(text: string): QueryType {
+  try {
+    return parseQueryType(text);
+  } catch (e) {
+    throw new InvalidArgumentError(e instanceof Error ? e.message : String(e));
+  }
+}
+
+function serverOption(text: string): DnsServerAddress {
+  try {
+    return parseDnsServer(text);
+  } catch (e) {
+    throw new InvalidArgumentError(e instanceof Error ? e.message : String(e));
+  }
+}
+
+/** The text line for one probe: "10.0.0.1  answer  0.41 ms  NOERROR  A 10.1.2.3". */
+export function probeLine(r: DnsProbeResult): string {
+  const head = `${r.server.padEnd(22)} ${r.kind.padEnd(19)}`;
+  if (r.kind !== 'answer' && r.kind !== 'refused') return `${head} ${r.message}`;
+  const flags = r.flags ? Object.entries(r.flags).filter(([, on]) => on).map(([k]) => k).join(' ') : '';
+  const parts = [`${(r.rttMs ?? 0).toFixed(2)} ms`, r.rcode ?? '', r.transport.toUpperCase(), flags ? `[${flags}]` : ''];
+  const lines = [`${head} ${parts.filter(Boolean).join('  ')}`];
+  for (const a of r.answers) lines.push(`    ${a.name} ${a.ttl ?? ''} ${a.type} ${a.data}`);
+  if (r.answers.length === 0) for (const a of r.authorities) lines.push(`    (authority) ${a.name} ${a.ttl ?? ''} ${a.type} ${a.data}`);
+  return lines.join('\n');
+}
+
+function serversToProbe(flags: ProbeFlags, resolvers: SystemResolvers | null): DnsServerAddress[] {
+  if (flags.server) return [flags.server];
+  const inUse = (resolvers?.serversInUse ?? []).filter((s) => s.family !== null).map((s) => parseDnsServer(formatServer(s)));
+  if (inUse.length === 0) {
+    throw new GapscopeError('not-found', 'This machine uses no DNS server that Gapscope could find (see `gapscope dns resolvers`); give one with --server.');
+  }
+  return flags.all ? inUse : inUse.slice(0, 1);
+}
+
+function out(io: DnsCliIO, lines: string | string[]): void {
+  for (const l of Array.isArray(lines) ? lines : [lines]) for (const part of l.split('\n')) io.out(part);
+}
+
+/** Adds `dns resolvers`, `dns probe` and `dns search` to the program; one call wires them into the CLI. */
+export function registerDnsCommands(program: Command, io: DnsCliIO, env: DnsCliEnv = {}): Command {
+  const readResolvers = env.readResolvers ?? (() => readSystemResolvers());
+  const fail = (code: number): void => {
+    if (io.setExitCode) io.setExitCode(code);
+    else process.exitCode = code;
+  };
+  const timeoutOpt = (): Option => new Option('--timeout <ms>', 'how long to wait for each answer, UDP and TCP together (1–60000)').argParser(intOption('--timeout', 1, 60_000)).default(2000);
+  const typeOpt = (): Option => new Option('-t, --type <type>', 'record type: A, AAAA, HTTPS, TXT, PTR, SOA, MX, NS, SRV, CNAME, ANY… or TYPEn').argParser(typeOption).default(parseQueryType('A'), 'A');
+  const serverOpt = (what: string): Option => new Option('-s, --server <address>', `${what}: IPv4 or IPv6, with :port and %scope as needed (10.0.0.1:5353, [fe80::1%eth0]:53)`).argParser(serverOption);
+
+  const dns = program
+    .command('dns')
+    .description('DNS: the resolvers this machine really uses, real queries to them, and what a short name turns into.');
+
+  dns
+    .command('resolvers')
+    .description('List every resolver the OS uses, per interface and scope, with all its servers, search domains and why each is or is not used; and what Node\u2019s own resolver asks. Reads configuration only: sends no DNS query.')
+    .option('--json', 'print the full result as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const r = await readResolvers();
+      if (opts.json) return out(io, JSON.stringify(r, null, 2));
+      const lines: string[] = [];
+      lines.push(`Servers in use (${r.primarySource ?? 'no source'}): ${r.serversInUse.map(formatServer).join(', ') || 'none found'}`);
+      lines.push(`Search list: ${r.searchDomains.join(' ') || '(none)'}  ndots ${r.ndots}  (${r.searchRules} rules)`);
+      lines.push(`Node's own resolver asks: ${r.node.servers.join(', ') || '(none)'}`);
+      for (const l of r.lists) {
+        lines.push('', `From ${l.source}${l.source === r.primarySource ? ' (decides what is used)' : ''}:`);
+        lines.push(...summarizeResolverList(l).map((s) => `  ${s}`));
+        for (const w of l.warnings) lines.push(`  warning: ${w}`);
+      }
+      if (r.notes.length > 0) lines.push('', 'Notes:', ...r.notes.map((n) => `  - ${n}`));
+      const missing = r.sources.filter((s) => !s.ok);
+      if (missing.length > 0) lines.push('', 'Not read:', ...missing.map((s) => `  - ${s.note}`));
+      out(io, lines);
+    });
+
+  dns
+    .command('probe')
+    .description('Send a real DNS query and report the outcome: answer (with RTT, rcode, flags, records, EDNS), REFUSED, timeout, ICMP port unreachable, network unreachable or a malformed reply. Retries over TCP when the reply is truncated.')
+    .argument('<name>', 'the name to ask about, e.g. example.com or _sip._tcp.example.com')
+    .addOption(serverOpt('server to ask (default: the first server the system uses)'))
+    .addOption(typeOpt())
+    .option('-a, --all', 'ask every server the system uses, at once')
+    .addOption(timeoutOpt())
+    .option('--no-edns', 'send the query without an EDNS0 OPT record')
+    .option('--json', 'print {name, type, results: [...]} as JSON')
+    .addHelpText('after', '\nExamples:\n  gapscope dns probe example.com\n  gapscope dns probe example.com --type HTTPS --all\n  gapscope dns probe printer.lan --server 192.168.1.1 --json')
+    .action(async (rawName: string, flags: ProbeFlags) => {
+      const name = validateDnsName(rawName);
+      if (flags.server && flags.all) throw new GapscopeError('invalid-argument', 'Give either --server or --all, not both.');
+      const servers = serversToProbe(flags, flags.server ? null : await readResolvers());
+      const results = await Promise.all(servers.map((server) => probeDns({ server, name, type: flags.type, timeoutMs: flags.timeout, edns: flags.edns })));
+      if (flags.json) out(io, JSON.stringify({ name, type: flags.type.name, results }));
+      else {
+        out(io, `${name} ${flags.type.name}:`);
+        for (const r of results) out(io, probeLine(r));
+      }
+      if (!results.some((r) => r.kind === 'answer')) fail(EXIT_FAILED);
+    });
+
+  dns
+    .command('search')
+    .description('Show the names the system resolver would try for NAME, in order (search domains, ndots), and what the server answers for each: why a short name resolves to something odd.')
+    .argument('<name>', 'the name as a user or program types it, e.g. printer or api.internal')
+    .addOption(serverOpt('server to ask for each name (default: the first server the system uses)'))
+    .addOption(typeOpt())
+    .addOption(timeoutOpt())
+    .option('--json', 'print {name, searchDomains, ndots, steps: [{name, searchDomain, result}], resolvedBy, notes} as JSON')
+    .action(async (rawName: string, flags: ProbeFlags) => {
+      validateDnsName(rawName);
+      const resolvers = await readResolvers();
+      const preview = previewSearchList(rawName, { searchDomains: resolvers.searchDomains, ndots: resolvers.ndots, rules: resolvers.searchRules });
+      const [server] = serversToProbe({ ...flags, all: false }, flags.server ? null : resolvers);
+      const steps: { name: string; searchDomain: string | null; result: DnsProbeResult }[] = [];
+      let resolvedBy: string | null = null;
+      // The resolver stops at the first name that has records; the later ones are still shown.
+      for (const step of preview.steps) {
+        const result = await probeDns({ server: server as DnsServerAddress, name: step.name, type: flags.type, timeoutMs: flags.timeout, edns: flags.edns });
+        steps.push({ ...step, result });
+        if (resolvedBy === null && result.kind === 'answer' && result.rcode === 'NOERROR' && result.answers.length > 0) resolvedBy = step.name;
+      }
+      if (flags.json) {
+        out(io, JSON.stringify({ name: rawName, type: flags.type.name, server: server?.text, searchDomains: resolvers.searchDomains, ndots: resolvers.ndots, rules: resolvers.searchRules, steps, resolvedBy, notes: preview.notes }));
+      } else {
+        const lines = [`${rawName} with search list [${resolvers.searchDomains.join(' ')}], ndots ${resolvers.ndots}, asking ${server?.text}:`];
+        steps.forEach((s, i) => {
+          const r = s.result;
+          const what = r.kind === 'answer' ? `${r.rcode}${r.answers.length ? ` ${r.answers.map((a) => a.data).join(', ')}` : ''} (${(r.rttMs ?? 0).toFixed(2)} ms)` : r.kind;
+          lines.push(`  ${i + 1}. ${s.name.padEnd(40)} ${what}${s.name === resolvedBy ? '   <- the system would use this' : ''}`);
+        });
+        if (steps.length === 0) lines.push('  (no name would be sent)');
+        if (resolvedBy === null && steps.length > 0) lines.push('  No name in the list has records: the lookup fails.');
+        lines.push(...preview.notes.map((n) => `  note: ${n}`));
+        out(io, lines);
+      }
+      if (resolvedBy === null) fail(EXIT_FAILED);
+    });
+
+  return dns;
+}

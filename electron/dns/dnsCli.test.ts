@@ -1,0 +1,131 @@
+// `gapscope dns …` (electron/cli/dns.ts) parsed from argv on a fresh program, against the loopback
+// test server; the resolver reader is replaced so that no query can reach this machine's real resolver.
+import { Command, CommanderError } from 'commander';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseServerText } from '../../shared/dns/resolverList';
+import { GapscopeError } from '../../shared/errors';
+import { registerDnsCommands } from '../cli/dns';
+import type { SystemResolvers } from './resolverReader';
+import { startTestDnsServer, type TestDnsServer } from './testing/testDnsServer';
+
+let server: TestDnsServer;
+let other: TestDnsServer;
+beforeAll(async () => {
+  server = await startTestDnsServer();
+  other = await startTestDnsServer({ records: { 'host.test': { A: ['10.9.9.9'] }, 'printer.lab.test': { A: ['10.0.0.7'] } } });
+});
+afterAll(async () => {
+  await server.close();
+  await other.close();
+});
+
+function fakeResolvers(servers: string[], searchDomains: string[] = [], ndots = 1): SystemResolvers {
+  return {
+    platform: 'linux',
+    lists: [],
+    primarySource: 'resolv.conf',
+    serversInUse: servers.map((s) => ({ ...parseServerText(s), inUse: true, why: 'test' })),
+    searchDomains,
+    ndots,
+    searchRules: 'glibc',
+    node: { servers },
+    sources: [{ source: '/etc/resolv.conf', ok: true, note: 'read' }],
+    notes: [],
+  };
+}
+
+async function run(args: string[], resolvers: SystemResolvers = fakeResolvers([server.address])): Promise<{ out: string[]; err: string[]; exitCode: number; help: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  let help = '';
+  let exitCode = 0;
+  const program = new Command('gapscope').exitOverride().configureOutput({ writeOut: (s) => (help += s), writeErr: (s) => err.push(s) });
+  const dns = registerDnsCommands(program, { out: (l) => out.push(l), err: (l) => err.push(l), setExitCode: (c) => (exitCode = c) }, { readResolvers: async () => resolvers });
+  dns.exitOverride();
+  for (const c of dns.commands) c.exitOverride();
+  try {
+    await program.parseAsync(['node', 'gapscope', 'dns', ...args]);
+  } catch (e) {
+    if (!(e instanceof CommanderError && e.code === 'commander.helpDisplayed')) throw e;
+  }
+  return { out, err, exitCode, help };
+}
+
+describe('gapscope dns probe', () => {
+  it('probes the given server and prints JSON', async () => {
+    const r = await run(['probe', 'host.test', '--server', server.address, '--json']);
+    const report = JSON.parse(r.out.join('\n')) as { name: string; type: string; results: { kind: string; answers: { data: string }[]; server: string }[] };
+    expect(report).toMatchObject({ name: 'host.test', type: 'A' });
+    expect(report.results).toHaveLength(1);
+    expect(report.results[0]).toMatchObject({ kind: 'answer', server: server.address });
+    expect(report.results[0]?.answers[0]?.data).toBe('10.1.2.3');
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('takes the first server in use by default, and every one with --all', async () => {
+    const resolvers = fakeResolvers([other.address, server.address]);
+    const first = JSON.parse((await run(['probe', 'host.test', '--json'], resolvers)).out.join('')) as { results: { server: string }[] };
+    expect(first.results.map((x) => x.server)).toEqual([other.address]);
+    const all = JSON.parse((await run(['probe', 'host.test', '--type', 'a', '--all', '--json'], resolvers)).out.join('')) as { results: { server: string; answers: { data: string }[] }[] };
+    expect(all.results.map((x) => x.server)).toEqual([other.address, server.address]);
+    expect(all.results.map((x) => x.answers[0]?.data)).toEqual(['10.9.9.9', '10.1.2.3']);
+  });
+
+  it('prints a text line per server and fails (exit 1) when nothing answers', async () => {
+    const ok = await run(['probe', 'host.test', '--server', server.address, '--type', 'TXT']);
+    expect(ok.out[0]).toBe('host.test TXT:');
+    expect(ok.out[1]).toMatch(/answer .* ms {2}NOERROR {2}UDP/);
+    expect(ok.out[2]).toContain('"hello" "world"');
+    const silent = await run(['probe', 'x.silent.test', '--server', server.address, '--timeout', '200']);
+    expect(silent.out[1]).toContain('timeout');
+    expect(silent.exitCode).toBe(1);
+  });
+
+  it('refuses bad input with clear errors', async () => {
+    await expect(run(['probe', 'a..b', '--server', server.address])).rejects.toThrow(GapscopeError);
+    await expect(run(['probe', 'host.test', '--server', server.address, '--all'])).rejects.toThrow('either --server or --all');
+    await expect(run(['probe', 'host.test', '--type', 'BOGUS'])).rejects.toBeInstanceOf(CommanderError);
+    await expect(run(['probe', 'host.test', '--server', 'dns.example'])).rejects.toBeInstanceOf(CommanderError);
+    await expect(run(['probe', 'host.test', '--timeout', '0'])).rejects.toBeInstanceOf(CommanderError);
+    await expect(run(['probe', 'host.test'], fakeResolvers([]))).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('has help text', async () => {
+    const probe = (await run(['probe', '--help'])).help;
+    expect(probe).toContain('Usage: gapscope dns probe [options] <name>');
+    for (const flag of ['--server', '--type', '--all', '--timeout', '--json', 'Examples:']) expect(probe).toContain(flag);
+    expect((await run(['search', '--help'])).help).toContain('ndots');
+    expect((await run(['resolvers', '--help'])).help).toContain('no DNS');
+  });
+});
+
+describe('gapscope dns search', () => {
+  it('tries the names in the system order and says which one the system would use', async () => {
+    const resolvers = fakeResolvers([other.address], ['corp.test', 'lab.test'], 1);
+    const r = await run(['search', 'printer', '--json'], resolvers);
+    const report = JSON.parse(r.out.join('')) as { steps: { name: string; searchDomain: string | null; result: { kind: string } }[]; resolvedBy: string | null; ndots: number };
+    expect(report.steps.map((s) => s.name)).toEqual(['printer.corp.test', 'printer.lab.test', 'printer']);
+    expect(report.steps.map((s) => s.result.kind)).toEqual(['refused', 'answer', 'refused']);
+    expect(report.resolvedBy).toBe('printer.lab.test');
+    expect(r.exitCode).toBe(0);
+    const text = await run(['search', 'printer'], resolvers);
+    expect(text.out.find((l) => l.includes('<- the system would use this'))).toContain('printer.lab.test');
+  });
+
+  it('fails when no name has records', async () => {
+    const r = await run(['search', 'nothing', '--server', server.address, '--json'], fakeResolvers([], ['x.test']));
+    expect(JSON.parse(r.out.join('')).resolvedBy).toBeNull();
+    expect(r.exitCode).toBe(1);
+  });
+});
+
+describe('gapscope dns resolvers', () => {
+  it('prints what the reader found, as text and JSON', async () => {
+    const resolvers = fakeResolvers([server.address], ['lab.test'], 2);
+    const text = await run(['resolvers'], resolvers);
+    expect(text.out[0]).toBe(`Servers in use (resolv.conf): ${server.address}`);
+    expect(text.out[1]).toContain('Search list: lab.test  ndots 2');
+    const json = JSON.parse((await run(['resolvers', '--json'], resolvers)).out.join('\n')) as SystemResolvers;
+    expect(json.serversInUse[0]?.port).toBe(server.port);
+  });
+});
