@@ -1,0 +1,119 @@
+// Decoding and encoding around dns-packet, without sockets: hostile packets are counted, never thrown.
+import dnsPacket from 'dns-packet';
+import { describe, expect, it } from 'vitest';
+import { decodeMdnsPacket, encodeQuery, fullServiceType } from './mdnsBrowser';
+
+function header(qd: number, an: number): number[] {
+  return [0, 0, 0x84, 0, 0, qd, 0, an, 0, 0, 0, 0];
+}
+
+describe('decodeMdnsPacket', () => {
+  it('decodes a real response', () => {
+    const buf = dnsPacket.encode({
+      type: 'response',
+      flags: dnsPacket.AUTHORITATIVE_ANSWER,
+      answers: [
+        { name: '_http._tcp.local', type: 'PTR', ttl: 4500, data: 'web._http._tcp.local' },
+        { name: 'web._http._tcp.local', type: 'SRV', ttl: 120, flush: true, data: { port: 80, target: 'box.local' } },
+      ],
+    });
+    const r = decodeMdnsPacket(buf);
+    expect('packet' in r && r.packet.answers?.map((a) => a.type)).toEqual(['PTR', 'SRV']);
+  });
+
+  it('refuses a pointer to itself, which dns-packet also refuses', () => {
+    // Question name at offset 12 is a pointer to offset 12.
+    const loop = Buffer.from([...header(1, 0), 0xc0, 12, 0, 12, 0, 1]);
+    expect(() => dnsPacket.decode(loop)).toThrow(/bad pointer/);
+    expect(decodeMdnsPacket(loop)).toEqual({ problem: 'compression-loop' });
+  });
+
+  it('refuses long pointer chains, which dns-packet would follow (work grows with the square of the size)', () => {
+    // Question "a" at 12; a NULL record whose data is 40 pointers, each to the one before;
+    // then an A record whose owner is the last pointer: 41 hops to reach "a".
+    const q = [1, 0x61, 0, 0, 1, 0, 1];
+    const chainStart = 12 + q.length + 2 + 10;
+    const chain: number[] = [];
+    for (let k = 0; k < 40; k++) chain.push(0xc0, k === 0 ? 12 : chainStart + (k - 1) * 2);
+    const nullRecord = [0xc0, 12, 0, 10, 0, 1, 0, 0, 0, 10, 0, chain.length, ...chain];
+    const aRecord = [0xc0, chainStart + 39 * 2, 0, 1, 0, 1, 0, 0, 0, 10, 0, 4, 10, 0, 0, 1];
+    const packet = Buffer.from([0, 0, 0x84, 0, 0, 1, 0, 2, 0, 0, 0, 0, ...q, ...nullRecord, ...aRecord]);
+    expect(dnsPacket.decode(packet).answers?.[1]).toMatchObject({ name: 'a', type: 'A', data: '10.0.0.1' });
+    expect(decodeMdnsPacket(packet)).toEqual({ problem: 'compression-loop' });
+  });
+
+  it('counts oversized, truncated and garbage packets', () => {
+    expect(decodeMdnsPacket(Buffer.alloc(9001))).toEqual({ problem: 'oversized' });
+    expect(decodeMdnsPacket(Buffer.from([0, 0, 0x84]))).toEqual({ problem: 'truncated' });
+    expect(decodeMdnsPacket(Buffer.from([...header(0, 0xffff)]))).toEqual({ problem: 'too-many-records' });
+    for (let seed = 0; seed < 2000; seed++) {
+      const len = 12 + ((seed * 7919) % 300);
+      const b = Buffer.alloc(len);
+      let x = seed + 1;
+      for (let i = 0; i < len; i++) {
+        x = (x * 1103515245 + 12345) >>> 0;
+        b[i] = x >>> 24;
+      }
+      b[4] = 0;
+      b[5] = seed % 3;
+      b[6] = 0;
+      b[7] = seed % 5;
+      expect(() => decodeMdnsPacket(b)).not.toThrow();
+    }
+  });
+
+  it('survives every truncation and byte flip of a real response', () => {
+    const good = dnsPacket.encode({
+      type: 'response',
+      answers: [
+        { name: '_ipp._tcp.local', type: 'PTR', ttl: 4500, data: 'p._ipp._tcp.local' },
+        { name: 'p._ipp._tcp.local', type: 'TXT', ttl: 4500, data: ['a=1', 'b'] },
+        { name: 'p._ipp._tcp.local', type: 'SRV', ttl: 120, data: { port: 631, target: 'p.local' } },
+        { name: 'p.local', type: 'AAAA', ttl: 120, data: 'fd00::1' },
+      ],
+    });
+    for (let cut = 0; cut < good.length; cut++) expect(() => decodeMdnsPacket(good.subarray(0, cut))).not.toThrow();
+    for (let i = 0; i < good.length; i++) {
+      for (const v of [0x00, 0xc0, 0xff, 0x3f]) {
+        const b = Buffer.from(good);
+        b[i] = v;
+        expect(() => decodeMdnsPacket(b)).not.toThrow();
+      }
+    }
+  });
+});
+
+describe('encodeQuery', () => {
+  it('asks for PTR with the QU bit off by default, on when asked', () => {
+    const q = dnsPacket.decode(encodeQuery('_http._tcp.local', [], false));
+    expect(q.questions).toEqual([{ name: '_http._tcp.local', type: 'PTR', class: 'IN' }]);
+    const qu = encodeQuery('_http._tcp.local', [], true);
+    expect([...encodeQuery('_http._tcp.local', [], false).subarray(-2)]).toEqual([0x00, 0x01]);
+    expect([...qu.subarray(-2)]).toEqual([0x80, 0x01]);
+  });
+
+  it('carries known answers, except names dns-packet cannot encode (a dot inside the instance label)', () => {
+    const q = dnsPacket.decode(
+      encodeQuery(
+        '_http._tcp.local',
+        [
+          { name: '_http._tcp.local', ttl: 100, data: 'Web Server._http._tcp.local' },
+          { name: '_http._tcp.local', ttl: 100, data: 'v1.2._http._tcp.local' },
+        ],
+        false,
+      ),
+    );
+    expect(q.answers?.map((a) => { const r = a as { name: string; type: string; ttl?: number; data?: unknown }; return [r.name, r.type, r.ttl, r.data]; })).toEqual([['_http._tcp.local', 'PTR', 100, 'Web Server._http._tcp.local']]);
+  });
+});
+
+describe('fullServiceType', () => {
+  it('adds .local when no domain is given', () => {
+    expect(['_http._tcp', '_http._tcp.local', '_http._tcp.local.', '_ipp._tcp.example.com'].map(fullServiceType)).toEqual([
+      '_http._tcp.local',
+      '_http._tcp.local',
+      '_http._tcp.local',
+      '_ipp._tcp.example.com',
+    ]);
+  });
+});
