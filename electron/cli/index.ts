@@ -12,6 +12,7 @@ import { defaultDataDir } from '../settings/settingsStore';
 import { isLoopbackHost, startWebServer } from '../web/webServer';
 import { humanReport, runListen, type ListenOptions } from './listen';
 import { addressOption, intOption, numberOption } from './options';
+import { registerDnsCommands } from './dns';
 import { parseDestination, runSend, type SendOptions } from './send';
 import { listInterfaces } from '../net/interfaces';
 import { PAYLOAD_FORMATS } from '../udp/trafficGenerator';
@@ -109,6 +110,8 @@ export function buildProgram(): Command {
         process.exitCode = EXIT_FAILED;
       }
     });
+
+  registerDnsCommands(program, { out, err });
 
   program
     .command('interfaces')
