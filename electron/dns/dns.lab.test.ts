@@ -1,0 +1,133 @@
+// The DNS commands end to end in the lab (lab/netns.ts), subnet 10.98.40.0/24, fd00:98:40::/64:
+// dnsmasq is the resolver in the device namespace; `gapscope dns …` runs in the inspector namespace,
+// whose system resolver is the device's dnsmasq through /etc/netns/<inspector>/resolv.conf (which
+// `ip netns exec` bind-mounts over /etc/resolv.conf). So the live resolver reader reads a real file,
+// and every query stays on the veth. Needs root, iproute2 and dnsmasq.
+//
+// The commands run through electron/dns/testing/dnsCliMain.ts (jiti), the same registerDnsCommands
+// the gapscope CLI uses.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLabPair, listLabNamespaces, type LabPair } from '../../lab/netns';
+import { REPO_DIR } from '../../lab/streams';
+import type { DnsProbeResult } from './dnsProbe';
+import type { SystemResolvers } from './resolverReader';
+
+const SUBNET = 40;
+const JITI = join(REPO_DIR, 'node_modules', 'jiti', 'lib', 'jiti-cli.mjs');
+const DNS_CLI = join(REPO_DIR, 'electron', 'dns', 'testing', 'dnsCliMain.ts');
+
+let pair: LabPair;
+let netnsEtc: string | null = null;
+const removeNetnsEtc = (): void => {
+  if (netnsEtc) rmSync(netnsEtc, { recursive: true, force: true });
+};
+process.on('exit', removeNetnsEtc);
+
+const dev = { dns: '', silent: '', closed: '', dns6: '' };
+
+async function gapscope(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return pair.inspector.exec('node', [JITI, DNS_CLI, 'dns', ...args], { cwd: REPO_DIR, allowFailure: true, timeoutMs: 30_000 });
+}
+
+async function probe(args: string[]): Promise<{ code: number | null; results: DnsProbeResult[] }> {
+  const r = await gapscope(['probe', ...args, '--json']);
+  try {
+    return { code: r.code, results: (JSON.parse(r.stdout) as { results: DnsProbeResult[] }).results };
+  } catch {
+    throw new Error(`gapscope dns probe ${args.join(' ')} printed no JSON (exit ${r.code}): ${r.stdout} ${r.stderr}`);
+  }
+}
+
+describe('gapscope dns in the lab, against dnsmasq', () => {
+  beforeAll(async () => {
+    execFileSync('which', ['dnsmasq']);
+    pair = await createLabPair({ subnet: SUBNET });
+    const { device, inspector } = pair;
+    const v4 = device.ipv4.replace(/\.1$/, '');
+    dev.dns = device.ipv4;
+    dev.dns6 = device.ipv6;
+    dev.silent = `${v4}.3`;
+    dev.closed = `${v4}.4`;
+    for (const a of [dev.silent, dev.closed]) await device.exec('ip', ['addr', 'add', `${a}/24`, 'dev', device.iface]);
+
+    netnsEtc = join('/etc/netns', inspector.ns);
+    mkdirSync(netnsEtc, { recursive: true });
+    writeFileSync(join(netnsEtc, 'resolv.conf'), `# lab resolver\nnameserver ${dev.dns}\nsearch corp.lab.test lab.test\noptions ndots:2 timeout:1\n`);
+
+    const dnsmasq = device.spawn('dnsmasq', [
+      '--no-daemon', '--no-resolv', '--no-hosts', '--bind-interfaces', '--pid-file=', '--user=root',
+      `--listen-address=${dev.dns}`, `--listen-address=${dev.dns6}`,
+      `--host-record=gdl90.lab.test,${dev.dns}`, `--host-record=printer.lab.test,${v4}.7`,
+    ]);
+    await device.waitForUdpSocket(dnsmasq.pid, 53, 10_000);
+    // A DNS server that stays silent: a socket on port 53 that never answers.
+    const silent = device.spawn('node', ['-e', `require('node:dgram').createSocket('udp4').bind(53, '${dev.silent}'); setInterval(() => {}, 1e6)`]);
+    await device.waitForUdpSocket(silent.pid, 53, 10_000);
+  });
+
+  afterAll(async () => {
+    await pair?.teardown();
+    removeNetnsEtc();
+    expect(listLabNamespaces().filter((n) => n.includes(`-${process.pid}-`))).toEqual([]);
+  });
+
+  it('reads the namespace\u2019s own resolv.conf as the system configuration, and Node\u2019s resolver agrees', async () => {
+    const r = await gapscope(['resolvers', '--json']);
+    expect(r.code).toBe(0);
+    const list = JSON.parse(r.stdout) as SystemResolvers;
+    expect(list.primarySource).toBe('resolv.conf');
+    expect(list.serversInUse.map((s) => s.address)).toEqual([dev.dns]);
+    expect(list.searchDomains).toEqual(['corp.lab.test', 'lab.test']);
+    expect(list.ndots).toBe(2);
+    expect(list.node.servers).toEqual([dev.dns]);
+  });
+
+  it('gets the answer for a host record from the system\u2019s server (the default)', async () => {
+    const { code, results } = await probe(['gdl90.lab.test']);
+    expect(code).toBe(0);
+    expect(results).toHaveLength(1);
+    expect(results[0]).toMatchObject({ kind: 'answer', server: dev.dns, rcode: 'NOERROR', transport: 'udp' });
+    expect(results[0]?.answers.map((a) => a.data)).toEqual([dev.dns]);
+    expect(results[0]?.rttMs).toBeLessThan(100);
+  });
+
+  it('asks over IPv6 too', async () => {
+    const { results } = await probe(['printer.lab.test', '--server', dev.dns6]);
+    expect(results[0]).toMatchObject({ kind: 'answer', server: dev.dns6 });
+    expect(results[0]?.answers[0]?.data).toBe(`${dev.dns.replace(/\.1$/, '')}.7`);
+  });
+
+  it('gets REFUSED for a name dnsmasq does not serve', async () => {
+    const { code, results } = await probe(['unknown.example', '--server', dev.dns]);
+    expect(results[0]).toMatchObject({ kind: 'refused', rcode: 'REFUSED' });
+    expect(code).toBe(1);
+  });
+
+  it('times out against a server that stays silent', async () => {
+    const { results } = await probe(['gdl90.lab.test', '--server', dev.silent, '--timeout', '500']);
+    expect(results[0]).toMatchObject({ kind: 'timeout', rttMs: null });
+  });
+
+  it('sees ICMP port unreachable from a host with nothing on port 53', async () => {
+    const { results } = await probe(['gdl90.lab.test', '--server', dev.closed, '--timeout', '3000']);
+    expect(results[0]).toMatchObject({ kind: 'port-unreachable', errno: 'ECONNREFUSED' });
+  });
+
+  it('sees network unreachable for an address with no route (the inspector has no default route)', async () => {
+    const { results } = await probe(['gdl90.lab.test', '--server', '192.0.2.1', '--timeout', '3000']);
+    expect(results[0]).toMatchObject({ kind: 'network-unreachable', errno: 'ENETUNREACH' });
+  });
+
+  it('previews the search list with the namespace\u2019s ndots and domains, and finds the name that answers', async () => {
+    const r = await gapscope(['search', 'printer', '--json']);
+    const report = JSON.parse(r.stdout) as { steps: { name: string; result: DnsProbeResult }[]; resolvedBy: string | null; ndots: number };
+    expect(report.ndots).toBe(2);
+    expect(report.steps.map((s) => s.name)).toEqual(['printer.corp.lab.test', 'printer.lab.test', 'printer']);
+    expect(report.steps.map((s) => s.result.kind)).toEqual(['refused', 'answer', 'refused']);
+    expect(report.resolvedBy).toBe('printer.lab.test');
+    expect(r.code).toBe(0);
+  });
+});
