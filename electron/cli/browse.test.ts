@@ -1,0 +1,53 @@
+// `gapscope browse` without sockets: options, errors before any socket opens, and the listing.
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import type { InterfaceInfo } from '../../shared/contract';
+import type { ServiceInstance } from '../../shared/mdns/serviceCache';
+import { humanBrowseReport, registerBrowseCommands, typeOption } from './browse';
+
+const lo: InterfaceInfo = { name: 'lo', index: 1, mac: null, mtu: 65536, flags: { up: true, running: true, loopback: true, broadcast: false, multicast: false, pointToPoint: false }, addresses: [{ address: '127.0.0.1', family: 'ipv4', netmask: '255.0.0.0', cidr: '127.0.0.1/8', scopeId: null }] };
+
+function program(lines: string[]): Command {
+  const p = new Command('gapscope').exitOverride().configureOutput({ writeErr: (s) => void lines.push(s), writeOut: (s) => void lines.push(s) });
+  registerBrowseCommands(p, { out: (l) => void lines.push(l), err: (l) => void lines.push(l) }, { listInterfaces: () => [lo] });
+  for (const c of p.commands) c.exitOverride().configureOutput({ writeErr: (s) => void lines.push(s) });
+  return p;
+}
+
+describe('gapscope browse', () => {
+  it('takes types with or without their domain, repeated or comma-separated', () => {
+    expect(typeOption('_http._tcp,_ipp._tcp.local', ['_a._udp.local'])).toEqual(['_a._udp.local', '_http._tcp.local', '_ipp._tcp.local']);
+    expect(() => typeOption('http')).toThrow(/not a service type/);
+  });
+
+  it('refuses a bad type or duration before opening anything', async () => {
+    const lines: string[] = [];
+    await expect(program(lines).parseAsync(['node', 'gapscope', 'browse', '--type', 'printer'])).rejects.toThrow(/not a service type/);
+    await expect(program(lines).parseAsync(['node', 'gapscope', 'browse', '--duration', '-1'])).rejects.toThrow(/--duration must be a number/);
+  });
+
+  it('refuses an unknown interface and one without multicast', async () => {
+    await expect(program([]).parseAsync(['node', 'gapscope', 'browse', '--iface', 'wlan9'])).rejects.toMatchObject({ code: 'no-such-interface', message: 'No interface "wlan9" on this machine (interfaces: lo).' });
+    await expect(program([]).parseAsync(['node', 'gapscope', 'browse', '--iface', 'lo'])).rejects.toMatchObject({ code: 'no-such-interface', message: 'Interface lo does not do multicast, so mDNS cannot run on it.' });
+  });
+
+  it('says when there is no interface to browse on', async () => {
+    await expect(program([]).parseAsync(['node', 'gapscope', 'browse', '--duration', '1'])).rejects.toMatchObject({ code: 'socket-error', message: 'No interface with multicast to browse on.' });
+  });
+
+  it('lists each type, then its instances with host, port, addresses, interfaces and TXT', () => {
+    const web: ServiceInstance = {
+      key: 'web._http._tcp.local', name: 'Web. 1', type: '_http._tcp.local', host: 'box.local', port: 80, priority: 0, weight: 0,
+      txt: [{ key: 'path', value: '/', binary: false }, { key: 'b', value: null, binary: false }, { key: 'k', value: '00ff', binary: true }],
+      txtBytes: 16, txtTruncated: false,
+      addresses: [{ address: '10.0.0.5', family: 'ipv4', interfaces: ['eth1'] }, { address: 'fd00::5', family: 'ipv6', interfaces: ['eth1'] }],
+      interfaces: ['eth1', 'wlan0'], sources: [], ttl: 4500, firstSeen: 0, lastSeen: 0,
+    };
+    expect(humanBrowseReport([{ type: '_http._tcp.local', interfaces: ['eth1', 'wlan0'], instances: 1 }, { type: '_ipp._tcp.local', interfaces: ['eth1'], instances: 0 }], [web])).toEqual([
+      '_http._tcp.local  [eth1, wlan0]  1 instance',
+      '  "Web. 1"  box.local:80  10.0.0.5 fd00::5  [eth1, wlan0]  path=/ b k=0x00ff',
+      '_ipp._tcp.local  [eth1]  0 instances',
+    ]);
+    expect(humanBrowseReport([], [])).toEqual(['No services found.']);
+  });
+});
