@@ -4,9 +4,10 @@ import { formatServer, summarizeResolverList } from '../../shared/dns/resolverLi
 import { previewSearchList } from '../../shared/dns/searchList';
 import { GapscopeError } from '../../shared/errors';
 import { parseDnsServer, parseQueryType, validateDnsName, type DnsServerAddress, type QueryType } from '../dns/dnsMessage';
+import { runDnsLoad, type DnsLoadResult } from '../dns/dnsLoad';
 import { probeDns, type DnsProbeResult } from '../dns/dnsProbe';
 import { readSystemResolvers, type SystemResolvers } from '../dns/resolverReader';
-import { intOption } from './options';
+import { intOption, numberOption } from './options';
 
 /** Where the dns commands write; `setExitCode` defaults to process.exitCode (tests pass their own). */
 export interface DnsCliIO {
@@ -18,6 +19,22 @@ export interface DnsCliIO {
 /** What the dns commands read from the machine; tests replace the resolver reader. */
 export interface DnsCliEnv {
   readResolvers?: () => Promise<SystemResolvers>;
+  /** Resolves when the user asks to stop a load run early (default: SIGINT or SIGTERM). */
+  untilStopped?: () => Promise<void>;
+}
+
+/** The text report of a load run. */
+export function loadLines(r: DnsLoadResult): string[] {
+  const ms = (x: number | null): string => (x === null ? '-' : `${x.toFixed(2)} ms`);
+  const lines = [
+    `${r.server} ${r.name} ${r.type}: ${r.sent} sent in ${r.durationS} s (${r.achievedQps} qps for a target of ${r.targetQps}), ${r.answered} answered, ${r.lost} lost${r.late ? `, ${r.late} late` : ''}`,
+    `latency p50 ${ms(r.latencyMs.p50)}  p90 ${ms(r.latencyMs.p90)}  p99 ${ms(r.latencyMs.p99)}  max ${ms(r.latencyMs.max)}`,
+    `rcodes ${Object.entries(r.rcodes).map(([k, v]) => `${k} ${v}`).join(', ') || '-'}`,
+    `open files before ${r.fds.before ?? '?'}, after ${r.fds.after ?? '?'} (${r.sockets} UDP sockets reused, random ids)`,
+  ];
+  const errs = Object.entries(r.errors);
+  if (errs.length > 0) lines.push(`socket errors ${errs.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  return lines;
 }
 
 const EXIT_FAILED = 1;
@@ -171,5 +188,51 @@ export function registerDnsCommands(program: Command, io: DnsCliIO, env: DnsCliE
       if (resolvedBy === null) fail(EXIT_FAILED);
     });
 
+  dns
+    .command('load')
+    .description('Load one DNS server: queries at a target rate for a duration, from a few reused UDP sockets with random ids; reports sent, answered, lost, rcodes, latency percentiles and the open file count before and after.')
+    .requiredOption('-s, --server <address>', 'server to load (required: never the system\u2019s resolver by accident)', serverOption)
+    .requiredOption('--qps <n>', 'target queries per second (1–200000)', intOption('--qps', 1, 200_000))
+    .requiredOption('-d, --duration <seconds>', 'how long to send (at most 3600)', numberOption('--duration', 3600))
+    .option('-n, --name <name>', 'the name every query asks', 'example.com')
+    .addOption(typeOpt())
+    .addOption(new Option('--timeout <ms>', 'a query without a reply after this long is lost (1–60000)').argParser(intOption('--timeout', 1, 60_000)).default(1000))
+    .option('--sockets <n>', 'UDP sockets in the pool (1–64)', intOption('--sockets', 1, 64), 4)
+    .option('--no-edns', 'send the queries without an EDNS0 OPT record')
+    .option('--json', 'print the result as JSON: sent, answered, lost, rcodes, latencyMs {p50, p90, p99}, fds')
+    .action(async (flags: { server: DnsServerAddress; qps: number; duration: number; name: string; type: QueryType; timeout: number; sockets: number; edns: boolean; json?: boolean }) => {
+      const name = validateDnsName(flags.name);
+      const signal = env.untilStopped ? null : untilSignal();
+      const stop = env.untilStopped ? env.untilStopped() : (signal as { stopped: Promise<void> }).stopped;
+      let r: DnsLoadResult;
+      try {
+        r = await runDnsLoad({ server: flags.server, name, type: flags.type.name, qps: flags.qps, durationS: flags.duration, timeoutMs: flags.timeout, sockets: flags.sockets, edns: flags.edns }, stop);
+      } finally {
+        signal?.cancel();
+      }
+      if (flags.json) out(io, JSON.stringify(r));
+      else out(io, loadLines(r));
+      if (r.answered === 0) fail(EXIT_FAILED);
+    });
+
   return dns;
+}
+
+// Ctrl+C ends a load run early with its report; the handlers go away with the run, so that the
+// signals behave normally again afterwards.
+function untilSignal(): { stopped: Promise<void>; cancel(): void } {
+  let done = (): void => undefined;
+  const stopped = new Promise<void>((resolve) => {
+    done = (): void => {
+      cancel();
+      resolve();
+    };
+  });
+  const cancel = (): void => {
+    process.removeListener('SIGINT', done);
+    process.removeListener('SIGTERM', done);
+  };
+  process.once('SIGINT', done);
+  process.once('SIGTERM', done);
+  return { stopped, cancel };
 }

@@ -129,3 +129,27 @@ describe('gapscope dns resolvers', () => {
     expect(json.serversInUse[0]?.port).toBe(server.port);
   });
 });
+
+describe('gapscope dns load', () => {
+  it('loads the given server and prints sent, answered, lost and percentiles as JSON', async () => {
+    const sigint = process.listenerCount('SIGINT');
+    const r = await run(['load', '--server', server.address, '--qps', '500', '--duration', '0.5', '--name', 'host.test', '--timeout', '5000', '--json']);
+    const report = JSON.parse(r.out.join('')) as { sent: number; answered: number; lost: number; latencyMs: { p50: number; p90: number; p99: number }; fds: { before: number | null; after: number | null } };
+    expect(report.sent).toBeGreaterThan(150);
+    expect(report.answered).toBe(report.sent);
+    expect(report.lost).toBe(0);
+    expect(report.latencyMs.p99).toBeGreaterThan(0);
+    expect(report.fds.after).toBe(report.fds.before);
+    expect(process.listenerCount('SIGINT')).toBe(sigint); // Ctrl+C handling ends with the run
+    const text = await run(['load', '--server', server.address, '--qps', '100', '--duration', '0.2', '--name', 'host.test']);
+    expect(text.out[0]).toMatch(/answered, 0 lost/);
+    expect(text.out[1]).toMatch(/^latency p50 [\d.]+ ms {2}p90/);
+  });
+
+  it('needs --server, --qps and --duration', async () => {
+    await expect(run(['load', '--qps', '10', '--duration', '1'])).rejects.toBeInstanceOf(CommanderError);
+    await expect(run(['load', '--server', server.address, '--duration', '1'])).rejects.toBeInstanceOf(CommanderError);
+    await expect(run(['load', '--server', server.address, '--qps', '10'])).rejects.toBeInstanceOf(CommanderError);
+    await expect(run(['load', '--server', server.address, '--qps', '0', '--duration', '1'])).rejects.toBeInstanceOf(CommanderError);
+  });
+});
