@@ -16,6 +16,7 @@ import type { DnsProbeResult } from './dnsProbe';
 import type { SystemResolvers } from './resolverReader';
 
 const SUBNET = 40;
+const BIG_TXT = ['a', 'b', 'c'].map((c) => c.repeat(200));
 const JITI = join(REPO_DIR, 'node_modules', 'jiti', 'lib', 'jiti-cli.mjs');
 const DNS_CLI = join(REPO_DIR, 'electron', 'dns', 'testing', 'dnsCliMain.ts');
 
@@ -61,6 +62,8 @@ describe('gapscope dns in the lab, against dnsmasq', () => {
       '--no-daemon', '--no-resolv', '--no-hosts', '--bind-interfaces', '--pid-file=', '--user=root',
       `--listen-address=${dev.dns}`, `--listen-address=${dev.dns6}`,
       `--host-record=gdl90.lab.test,${dev.dns}`, `--host-record=printer.lab.test,${v4}.7`,
+      // Three 200-character strings: more than 512 bytes, so a query without EDNS gets TC over UDP.
+      `--txt-record=big.lab.test,${BIG_TXT.join(',')}`,
     ]);
     await device.waitForUdpSocket(dnsmasq.pid, 53, 10_000);
     // A DNS server that stays silent: a socket on port 53 that never answers.
@@ -129,5 +132,24 @@ describe('gapscope dns in the lab, against dnsmasq', () => {
     expect(report.steps.map((s) => s.result.kind)).toEqual(['refused', 'answer', 'refused']);
     expect(report.resolvedBy).toBe('printer.lab.test');
     expect(r.code).toBe(0);
+  });
+
+  it('retries over TCP when dnsmasq truncates the UDP reply', async () => {
+    const { results } = await probe(['big.lab.test', '--server', dev.dns, '--type', 'TXT', '--no-edns']);
+    expect(results[0]).toMatchObject({ kind: 'answer', truncated: true, transport: 'tcp', rcode: 'NOERROR' });
+    expect(results[0]?.answers[0]?.data).toBe(BIG_TXT.map((t) => `"${t}"`).join(' '));
+    const edns = await probe(['big.lab.test', '--server', dev.dns, '--type', 'TXT']);
+    expect(edns.results[0]).toMatchObject({ kind: 'answer', truncated: false, transport: 'udp' });
+  });
+
+  it('loads dnsmasq at 5000 queries/s without losing queries or file descriptors', async () => {
+    const r = await gapscope(['load', '--server', dev.dns, '--qps', '5000', '--duration', '3', '--name', 'gdl90.lab.test', '--json']);
+    const report = JSON.parse(r.stdout) as { sent: number; answered: number; lost: number; rcodes: Record<string, number>; latencyMs: { p50: number; p99: number }; fds: { before: number; after: number } };
+    expect(report.sent).toBeGreaterThan(10_000);
+    expect(report.answered + report.lost).toBe(report.sent);
+    expect(report.answered / report.sent).toBeGreaterThan(0.98);
+    expect(report.rcodes.NOERROR).toBe(report.answered);
+    expect(report.latencyMs.p50).toBeLessThan(50);
+    expect(report.fds.after).toBe(report.fds.before);
   });
 });
