@@ -156,6 +156,21 @@ describe('ServiceCache', () => {
     expect(c.expire(1020).map((x) => [x.kind, x.instance.interfaces])).toEqual([['updated', ['eth1']]]);
   });
 
+  it('keeps the IPv4 and the IPv6 source of one responder on one interface', () => {
+    const c = new ServiceCache();
+    feed(c, 0, [ptr('A')], 'eth1', '10.0.0.5');
+    const changes = feed(c, 5, [ptr('A')], 'eth1', 'fd00::5');
+    expect(changes.map((x) => [x.kind, x.instance.sources])).toEqual([
+      [
+        'updated',
+        [
+          { iface: 'eth1', address: '10.0.0.5' },
+          { iface: 'eth1', address: 'fd00::5' },
+        ],
+      ],
+    ]);
+  });
+
   it('gives known answers with more than half their TTL left, with the remaining TTL (RFC 6762 §7.1)', () => {
     const c = new ServiceCache();
     feed(c, 0, [ptr('A', 100), ptr('B', 100)]);

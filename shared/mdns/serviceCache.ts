@@ -149,8 +149,12 @@ interface Sighting {
   ttl: number;
   receivedAt: number;
   expiresAt: number;
-  source: string;
+  /** Source addresses heard on this interface, latest last (an IPv4 and an IPv6 answer of one responder, say). */
+  sources: string[];
 }
+
+/** Source addresses kept per record and interface. */
+const SOURCES_PER_SIGHTING = 4;
 
 interface StoredRecord {
   key: string;
@@ -446,7 +450,9 @@ export class ServiceCache {
       }
     }
 
-    const sighting: Sighting = { ttl, receivedAt: now, expiresAt: now + ttl * 1000, source };
+    const previous = existing?.sightings.get(iface)?.sources ?? [];
+    const sources = [...previous.filter((x) => x !== source), source].slice(-SOURCES_PER_SIGHTING);
+    const sighting: Sighting = { ttl, receivedAt: now, expiresAt: now + ttl * 1000, sources };
     let rec = existing;
     if (rec) {
       // Most recently heard last, so that eviction takes the longest-unheard record first.
@@ -593,7 +599,7 @@ export class ServiceCache {
     let lastSeen = -Infinity;
     const note = (r: StoredRecord): void => {
       for (const [iface, s] of r.sightings) {
-        if (sources.size < MAX_SOURCES) sources.set(`${iface}|${s.source}`, { iface, address: s.source });
+        for (const address of s.sources) if (sources.size < MAX_SOURCES) sources.set(`${iface}|${address}`, { iface, address });
         lastSeen = Math.max(lastSeen, s.receivedAt);
         firstSeen = Math.min(firstSeen, s.receivedAt);
       }

@@ -1,0 +1,197 @@
+// Gapscope's mDNS browser against a real responder: avahi-daemon in the device namespace publishes
+// services (awkward names, a long TXT record) over IPv4 and IPv6; the browser runs in the
+// inspector namespace (electron/mdns/testing/runBrowse.ts through jiti, no build needed).
+//
+// Subnet 10.98.50.0/24, fd00:98:32::/64. Needs root, iproute2, avahi-daemon.
+//
+// avahi reads /etc/avahi from /etc/netns/<device ns>/avahi (bind-mounted by `ip netns exec`); its
+// pid file /run/avahi-daemon/pid is not per namespace, so it runs in its own mount namespace with
+// a private tmpfs on /run. Everything is removed at teardown.
+import { existsSync, mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createLabPair, waitUntil, type LabPair, type LabProcess } from '../../lab/netns';
+import { REPO_DIR } from '../../lab/streams';
+import type { ServiceInstance } from '../../shared/mdns/serviceCache';
+
+const SUBNET = 50;
+const JITI = join(REPO_DIR, 'node_modules', 'jiti', 'lib', 'jiti-cli.mjs');
+const RUNNER = join(REPO_DIR, 'electron', 'mdns', 'testing', 'runBrowse.ts');
+const LONG_TXT = Array.from({ length: 6 }, (_, k) => `long${k}=${String.fromCharCode(97 + k).repeat(200)}`);
+
+interface ServiceSpec {
+  file: string;
+  name: string;
+  type: string;
+  port: number;
+  txt: string[];
+}
+
+const SERVICES: ServiceSpec[] = [
+  { file: 'plain', name: 'Gapscope Test Web', type: '_http._tcp', port: 8080, txt: ['path=/', 'secure'] },
+  { file: 'dotted', name: 'Dotted.Name v1.2 (lab)', type: '_http._tcp', port: 8081, txt: ['v=1.2'] },
+  { file: 'utf8', name: 'Ünïcødé Drucker ☕ №1', type: '_ipp._tcp', port: 631, txt: ['rp=printers/ü', 'Color=T'] },
+  { file: 'long', name: 'Long TXT', type: '_gapscope-test._udp', port: 4000, txt: LONG_TXT },
+];
+
+function xml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function serviceFile(s: ServiceSpec): string {
+  return `<?xml version="1.0" standalone='no'?>
+<!DOCTYPE service-group SYSTEM "avahi-service.dtd">
+<service-group>
+  <name>${xml(s.name)}</name>
+  <service protocol="any">
+    <type>${s.type}</type>
+    <port>${s.port}</port>
+${s.txt.map((t) => `    <txt-record>${xml(t)}</txt-record>`).join('\n')}
+  </service>
+</service-group>
+`;
+}
+
+interface BrowserEvent {
+  t: number;
+  event: string;
+  payload: unknown;
+}
+
+function events(proc: LabProcess): BrowserEvent[] {
+  return proc
+    .stdout()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as BrowserEvent);
+}
+
+/** The instances as the browser last reported them, by name. */
+function live(proc: LabProcess): Map<string, { instance: ServiceInstance; t: number }> {
+  const m = new Map<string, { instance: ServiceInstance; t: number }>();
+  for (const e of events(proc)) {
+    const i = e.payload as ServiceInstance;
+    if (e.event === 'added' || e.event === 'updated') m.set(i.name, { instance: i, t: m.get(i.name)?.t ?? e.t });
+    if (e.event === 'removed') m.delete(i.name);
+  }
+  return m;
+}
+
+/** Complete: SRV, TXT, an IPv4 and an IPv6 address, heard from an IPv4 and an IPv6 source. */
+function complete(i: ServiceInstance | undefined, spec: ServiceSpec, lab: LabPair): boolean {
+  if (!i) return false;
+  return (
+    i.port === spec.port &&
+    i.txt.length === spec.txt.length &&
+    i.addresses.some((a) => a.address === lab.device.ipv4) &&
+    i.addresses.some((a) => a.address === lab.device.ipv6) &&
+    i.sources.some((s) => s.address === lab.device.ipv4) &&
+    i.sources.some((s) => s.address.includes(':'))
+  );
+}
+
+describe('mDNS browsing against avahi-daemon', () => {
+  let lab: LabPair;
+  let etcDir: string;
+  let avahi: LabProcess | null = null;
+  let browser: LabProcess | null = null;
+  const timings: string[] = [];
+
+  /** Starts avahi and resolves once it has probed and announced every service file it has. */
+  async function startAvahi(expected = SERVICES): Promise<LabProcess> {
+    const p = lab.device.spawn('unshare', [
+      '-m',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      'mount -t tmpfs tmpfs /run && mkdir -p /run/avahi-daemon && exec avahi-daemon --no-drop-root --no-chroot --no-rlimits -f /etc/avahi/avahi-daemon.conf',
+    ]);
+    await p.waitForLine(/Server startup complete/, 15_000);
+    for (const svc of expected) await p.waitForLine(new RegExp(`${svc.file}\\.service\\) successfully established`), 15_000);
+    return p;
+  }
+
+  function startBrowser(...args: string[]): LabProcess {
+    return lab.inspector.spawn('node', [JITI, RUNNER, 'events', ...args], { cwd: REPO_DIR });
+  }
+
+  beforeAll(async () => {
+    lab = await createLabPair({ subnet: SUBNET });
+    etcDir = join('/etc/netns', lab.device.ns);
+    mkdirSync(join(etcDir, 'avahi', 'services'), { recursive: true });
+    writeFileSync(
+      join(etcDir, 'avahi', 'avahi-daemon.conf'),
+      `[server]\nhost-name=gsdev${process.pid}\ndomain-name=local\nuse-ipv4=yes\nuse-ipv6=yes\nallow-interfaces=${lab.device.iface}\nenable-dbus=no\nratelimit-interval-usec=0\n\n[wide-area]\nenable-wide-area=no\n\n[publish]\npublish-addresses=yes\npublish-hinfo=no\npublish-workstation=no\n\n[reflector]\nenable-reflector=no\n`,
+    );
+    for (const s of SERVICES) writeFileSync(join(etcDir, 'avahi', 'services', `${s.file}.service`), serviceFile(s));
+  });
+
+  afterEach(async () => {
+    browser?.kill('SIGKILL');
+    avahi?.kill('SIGKILL');
+    await Promise.all([browser?.exited, avahi?.exited]);
+    browser = null;
+    avahi = null;
+  });
+
+  afterAll(async () => {
+    await lab?.teardown();
+    if (etcDir) rmSync(etcDir, { recursive: true, force: true });
+    expect(existsSync(etcDir)).toBe(false);
+    if (timings.length) process.stdout.write(`mDNS lab timings:\n${timings.map((t) => `  ${t}`).join('\n')}\n`);
+  });
+
+  it('finds every service, over IPv4 and IPv6, within 3 s, and sees a withdrawn one go within 2 s', async () => {
+    avahi = await startAvahi();
+    browser = startBrowser();
+    const b = browser;
+    await b.waitForLine(/"event":"started"/, 15_000);
+    const started = events(b).find((e) => e.event === 'started')!;
+    const found = Date.now();
+    await waitUntil(() => SERVICES.every((s) => complete(live(b).get(s.name)?.instance, s, lab)), 'every service, complete', 3000).catch((e: unknown) => {
+      throw new Error(`${String(e)}; seen: ${JSON.stringify([...live(b).values()].map(({ instance: i }) => [i.name, i.port, i.txt.length, i.addresses.map((a) => a.address), i.sources]))}; stderr: ${b.stderr().slice(-1000)}`);
+    });
+    const allAt = Date.now() - found;
+    const m = live(b);
+    timings.push(`discovery of ${SERVICES.length} services (first seen, ms after the browser started): ${SERVICES.map((s) => m.get(s.name)!.t - started.t).join(', ')}; all complete (SRV, TXT, A, AAAA, both families) ${allAt} ms after the sockets were open`);
+
+    const web = m.get('Gapscope Test Web')!.instance;
+    expect(web).toMatchObject({ type: '_http._tcp.local', port: 8080, interfaces: [lab.inspector.iface] });
+    expect(web.host).toBe(`gsdev${process.pid}.local`);
+    expect(web.txt).toEqual([
+      { key: 'path', value: '/', binary: false },
+      { key: 'secure', value: null, binary: false },
+    ]);
+    expect(m.get('Dotted.Name v1.2 (lab)')!.instance.type).toBe('_http._tcp.local');
+    expect(m.get('Ünïcødé Drucker ☕ №1')!.instance.txt).toEqual([
+      { key: 'rp', value: 'printers/ü', binary: false },
+      { key: 'Color', value: 'T', binary: false },
+    ]);
+    const long = m.get('Long TXT')!.instance;
+    expect(long.txt.map((e) => `${e.key}=${e.value}`)).toEqual(LONG_TXT);
+    expect(long.txtBytes).toBe(LONG_TXT.reduce((n, s) => n + s.length + 1, 0));
+
+    // Withdraw one: avahi sends goodbyes (TTL 0) when it reloads its services without it.
+    unlinkSync(join(etcDir, 'avahi', 'services', 'dotted.service'));
+    const hup = Date.now();
+    avahi.kill('SIGHUP');
+    await b.waitForLine(/"event":"removed".*Dotted\.Name/, 2000);
+    const removedMs = Date.now() - hup;
+    timings.push(`removal after avahi withdrew a service (SIGHUP without its file): ${removedMs} ms`);
+    expect(removedMs).toBeLessThan(2000);
+    expect([...live(b).keys()].sort()).toEqual(SERVICES.filter((s) => s.file !== 'dotted').map((s) => s.name).sort());
+    writeFileSync(join(etcDir, 'avahi', 'services', 'dotted.service'), serviceFile(SERVICES[1]!));
+  });
+
+  it('finds them with IPv6 alone (responders that answer only over IPv6)', async () => {
+    avahi = await startAvahi();
+    browser = startBrowser('ipv6');
+    const b = browser;
+    await b.waitForLine(/"event":"started"/, 15_000);
+    const t0 = Date.now();
+    await waitUntil(() => SERVICES.every((s) => live(b).get(s.name)?.instance.port === s.port), 'every service over IPv6', 3000);
+    timings.push(`discovery over IPv6 only: ${Date.now() - t0} ms`);
+    for (const { instance } of live(b).values()) expect(instance.sources.every((s) => s.address.includes(':'))).toBe(true);
+  });
+});

@@ -1,0 +1,34 @@
+/**
+ * Runs in a lab namespace (through jiti, no build needed): `events [ipv4|ipv6]` prints one JSON line
+ * per browser event with its time since start; `cli …` runs `gapscope browse …` from a fresh program.
+ */
+import { Command } from 'commander';
+import { registerBrowseCommands } from '../../cli/browse';
+import { MdnsBrowser } from '../mdnsBrowser';
+
+async function main(argv: string[]): Promise<void> {
+  const [mode, ...rest] = argv;
+  if (mode === 'cli') {
+    const program = new Command('gapscope').exitOverride();
+    registerBrowseCommands(program, { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) });
+    await program.parseAsync(['node', 'gapscope', ...rest]);
+    return;
+  }
+  const families = rest.filter((a): a is 'ipv4' | 'ipv6' => a === 'ipv4' || a === 'ipv6');
+  const browser = new MdnsBrowser(families.length ? { families } : {});
+  const t0 = performance.now();
+  const print = (event: string, payload: unknown): void => void process.stdout.write(`${JSON.stringify({ t: Math.round(performance.now() - t0), event, payload })}\n`);
+  for (const kind of ['added', 'updated', 'removed'] as const) browser.on(kind, (i) => print(kind, i));
+  browser.on('types', (t) => print('types', t));
+  browser.on('warning', (w) => print('warning', w));
+  const sockets = await browser.start();
+  print('started', sockets);
+  await new Promise<void>((resolve) => process.once('SIGTERM', resolve));
+  await browser.stop();
+  print('stats', browser.stats());
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  process.stderr.write(`runBrowse: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+});
