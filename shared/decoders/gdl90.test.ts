@@ -108,3 +108,26 @@ describe('Gdl90StreamDecoder', () => {
     expect(new Gdl90StreamDecoder().describe(second(45_296))).toMatch(/^GDL90 Heartbeat: GPS valid, UAT initialized, UTC OK, UTC 12:34:56.*; GDL90 Ownship .*; GDL90 Ownship Geometric Altitude: 3100 ft, VFOM 10 m$/);
   });
 });
+
+describe('a frame that lost its leading 0x00', () => {
+  it('passes the CRC (which starts at 0) and is not taken for a heartbeat', () => {
+    // 7E 00 7E 81 41 DB D0 08 02 B3 8B 7E: a flag dropped in after the heartbeat id.
+    const p = Uint8Array.of(0x7e, 0x00, 0x7e, 0x81, 0x41, 0xdb, 0xd0, 0x08, 0x02, 0xb3, 0x8b, 0x7e);
+    expect(splitGdl90(p).frames.map((f) => f.status)).toEqual([FrameStatus.tooShort, FrameStatus.ok]);
+    const dec = new Gdl90StreamDecoder();
+    dec.onPayload(p, 0);
+    expect(dec.stats().received).toBe(0);
+    expect(dec.stats().notes.join(' ')).toMatch(/\(unknown id\) 1/);
+  });
+});
+
+describe('the ICD length check', () => {
+  it('does not count a frame whose CRC passes but whose length is wrong for its id', () => {
+    const dec = new Gdl90StreamDecoder();
+    // A heartbeat id with 5 bytes: CRC made for it, so only the length can tell.
+    const v = dec.onPayload(encodeGdl90Frame(Uint8Array.of(0x00, 0x81, 0x41, 0xdb, 0xd0)), 0);
+    expect(v.flags & PacketFlags.framingError).toBeTruthy();
+    expect(dec.stats().received).toBe(0);
+    expect(dec.stats().notes.join(' ')).toMatch(/not the ICD length/);
+  });
+});

@@ -3,7 +3,7 @@
  * datagram, and loss estimated from the 1 Hz heartbeat, since GDL90 carries no sequence number.
  */
 import { FrameStatus, GDL90_MAX_FRAME, scanGdl90, splitGdl90, type FrameStatusCode } from './gdl90Frame';
-import { Gdl90Id, describeGdl90Message, gdl90MessageName, heartbeatSeconds } from './gdl90Messages';
+import { GDL90_LENGTHS, Gdl90Id, describeGdl90Message, gdl90MessageName, heartbeatSeconds } from './gdl90Messages';
 import { PacketFlags, newVerdict, resetVerdict, type DecodeStats, type PacketVerdict, type StreamDecoder } from './types';
 
 const DAY = 86_400;
@@ -109,6 +109,7 @@ export class Gdl90StreamDecoder implements StreamDecoder {
   private frames = 0;
   private crcErrors = 0;
   private framingErrors = 0;
+  private lengthErrors = 0;
   private datagramsWithoutFrames = 0;
   private arrivalMs = 0;
   // The visitor is bound once so that scanning allocates nothing per packet.
@@ -118,10 +119,10 @@ export class Gdl90StreamDecoder implements StreamDecoder {
   onPayload(payload: Uint8Array, arrivalMs: number): PacketVerdict {
     const v = resetVerdict(this.verdict, 'GDL90');
     this.arrivalMs = arrivalMs;
-    const before = this.frames + this.crcErrors + this.framingErrors;
+    const before = this.frames + this.crcErrors + this.framingErrors + this.lengthErrors;
     const junk = scanGdl90(payload, this.scratch, this.visit);
     if (junk > 0) v.flags |= PacketFlags.framingError;
-    if (this.frames + this.crcErrors + this.framingErrors === before) {
+    if (this.frames + this.crcErrors + this.framingErrors + this.lengthErrors === before) {
       this.datagramsWithoutFrames += 1;
       v.flags |= PacketFlags.malformed;
     }
@@ -140,8 +141,14 @@ export class Gdl90StreamDecoder implements StreamDecoder {
       v.flags |= PacketFlags.framingError;
       return;
     }
-    this.frames += 1;
     const id = m[0]!;
+    const icdLength = GDL90_LENGTHS.get(id);
+    if (icdLength !== undefined && icdLength !== length) {
+      this.lengthErrors += 1;
+      v.flags |= PacketFlags.framingError;
+      return;
+    }
+    this.frames += 1;
     if (id === Gdl90Id.foreFlight && length >= 2) this.foreFlightBySubId[m[1]!] = this.foreFlightBySubId[m[1]!]! + 1;
     else this.byId[id] = this.byId[id]! + 1;
     if (v.kind === 'GDL90') v.kind = gdl90MessageName(m, length);
@@ -183,6 +190,7 @@ export class Gdl90StreamDecoder implements StreamDecoder {
     notes.push(`${this.frames} frames with a good CRC${counts.length ? `: ${counts.join(', ')}` : ''}.`);
     if (this.crcErrors) notes.push(`${this.crcErrors} frames failed the CRC.`);
     if (this.framingErrors) notes.push(`${this.framingErrors} frames were badly framed (escape, length or missing flag).`);
+    if (this.lengthErrors) notes.push(`${this.lengthErrors} frames passed the CRC but not the ICD length of their message id, and were not counted.`);
     if (!h.received) notes.push('No heartbeat received yet: no loss estimate.');
     if (h.resyncs) notes.push(`The heartbeat clock jumped ${h.resyncs} time(s); those jumps were not counted as loss.`);
     if (h.repeats) notes.push(`${h.repeats} heartbeats repeated a second.`);

@@ -1,6 +1,8 @@
 /**
  * GDL90 framing (GDL90 public ICD, datalink structure): `0x7E | escape(message ‖ CRC_lo ‖ CRC_hi) | 0x7E`, where
  * 0x7E and 0x7D inside are sent as 0x7D, byte ^ 0x20. Several frames may share one UDP datagram.
+ * Caution: the CRC starts at 0, so it does not see leading 0x00 bytes — a frame that lost its 0x00
+ * id byte (the Heartbeat's) still passes; the stream decoder checks the ICD lengths too.
  */
 import { gdl90Crc } from './crc';
 

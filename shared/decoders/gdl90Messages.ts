@@ -50,6 +50,7 @@ const NAMES = new Map<number, string>([
 
 /** A constant label for a message (no allocation, for the hot path). */
 export function gdl90MessageName(message: Uint8Array, length: number): string {
+  length = Math.min(length, message.length);
   if (length < 1) return 'GDL90 (empty)';
   const id = message[0]!;
   if (id === Gdl90Id.foreFlight) {
@@ -84,13 +85,13 @@ export interface Gdl90Heartbeat {
 
 /** The heartbeat's timestamp alone, for the hot path; null unless it is a 7-byte heartbeat. */
 export function heartbeatSeconds(m: Uint8Array, length: number): number | null {
-  if (length !== 7 || m[0] !== Gdl90Id.heartbeat) return null;
+  if (length !== 7 || m.length < 7 || m[0] !== Gdl90Id.heartbeat) return null;
   return ((m[2]! & 0x80) << 9) | (m[4]! << 8) | m[3]!;
 }
 
 /** Decodes a Heartbeat; null if the length is wrong. */
 export function decodeHeartbeat(m: Uint8Array, length = m.length): Gdl90Heartbeat | null {
-  if (length !== 7 || m[0] !== Gdl90Id.heartbeat) return null;
+  if (length !== 7 || m.length < 7 || m[0] !== Gdl90Id.heartbeat) return null;
   const s1 = m[1]!;
   const s2 = m[2]!;
   return {
@@ -166,7 +167,7 @@ function signed(v: number, bits: number): number {
 
 /** Decodes an Ownship (0x0A) or Traffic (0x14) report; null if the length is wrong. */
 export function decodeReport(m: Uint8Array, length = m.length): Gdl90Report | null {
-  if (length !== 28 || (m[0] !== Gdl90Id.ownship && m[0] !== Gdl90Id.traffic)) return null;
+  if (length !== 28 || m.length < 28 || (m[0] !== Gdl90Id.ownship && m[0] !== Gdl90Id.traffic)) return null;
   const alt = (m[11]! << 4) | (m[12]! >> 4);
   const misc = m[12]! & 0x0f;
   const hv = (m[14]! << 4) | (m[15]! >> 4);
@@ -245,7 +246,7 @@ export interface Gdl90GeometricAltitude {
 
 /** Decodes an Ownship Geometric Altitude message. */
 export function decodeGeometricAltitude(m: Uint8Array, length = m.length): Gdl90GeometricAltitude | null {
-  if (length !== 5 || m[0] !== Gdl90Id.ownshipGeometricAltitude) return null;
+  if (length !== 5 || m.length < 5 || m[0] !== Gdl90Id.ownshipGeometricAltitude) return null;
   const vfom = ((m[3]! & 0x7f) << 8) | m[4]!;
   return { altitudeFt: signed((m[1]! << 8) | m[2]!, 16) * 5, verticalWarning: (m[3]! & 0x80) !== 0, vfomM: vfom === 0x7fff ? null : vfom };
 }
@@ -259,7 +260,7 @@ export function encodeGeometricAltitude(g: { altitudeFt: number; verticalWarning
 
 /** Height Above Terrain (0x09): feet, null if invalid (0x8000). */
 export function decodeHeightAboveTerrain(m: Uint8Array, length = m.length): { heightFt: number | null } | null {
-  if (length !== 3 || m[0] !== Gdl90Id.heightAboveTerrain) return null;
+  if (length !== 3 || m.length < 3 || m[0] !== Gdl90Id.heightAboveTerrain) return null;
   const v = (m[1]! << 8) | m[2]!;
   return { heightFt: v === 0x8000 ? null : signed(v, 16) };
 }
@@ -275,7 +276,7 @@ export interface Gdl90Initialization {
 
 /** Decodes an Initialization message. */
 export function decodeInitialization(m: Uint8Array, length = m.length): Gdl90Initialization | null {
-  if (length !== 3 || m[0] !== Gdl90Id.initialization) return null;
+  if (length !== 3 || m.length < 3 || m[0] !== Gdl90Id.initialization) return null;
   return {
     audioTest: (m[1]! & 0x40) !== 0,
     audioInhibit: (m[1]! & 0x20) !== 0,
@@ -307,7 +308,7 @@ function cString(m: Uint8Array, start: number, end: number): string {
 
 /** Decodes a ForeFlight ID message (39 bytes). */
 export function decodeForeFlightId(m: Uint8Array, length = m.length): ForeFlightId | null {
-  if (length !== 39 || m[0] !== Gdl90Id.foreFlight || m[1] !== 0) return null;
+  if (length !== 39 || m.length < 39 || m[0] !== Gdl90Id.foreFlight || m[1] !== 0) return null;
   let hex = '';
   let allFF = true;
   for (let i = 3; i < 11; i++) {
@@ -363,7 +364,7 @@ export interface ForeFlightAhrs {
 
 /** Decodes a ForeFlight AHRS message (12 bytes). */
 export function decodeForeFlightAhrs(m: Uint8Array, length = m.length): ForeFlightAhrs | null {
-  if (length !== 12 || m[0] !== Gdl90Id.foreFlight || m[1] !== 1) return null;
+  if (length !== 12 || m.length < 12 || m[0] !== Gdl90Id.foreFlight || m[1] !== 1) return null;
   const roll = (m[2]! << 8) | m[3]!;
   const pitch = (m[4]! << 8) | m[5]!;
   const heading = (m[6]! << 8) | m[7]!;
@@ -403,6 +404,7 @@ function fixed(v: number, digits: number): string {
 
 /** A sentence for one message, e.g. 'GDL90 Heartbeat: GPS valid, UTC 12:34:56'. */
 export function describeGdl90Message(m: Uint8Array, length = m.length): string {
+  length = Math.max(0, Math.min(length, m.length));
   const name = gdl90MessageName(m, length);
   const id = length > 0 ? m[0]! : -1;
   const expectedLength = GDL90_LENGTHS.get(id);

@@ -221,11 +221,13 @@ export class LossCounter {
   /** Records a new highest id, forgetting the ids it skipped over (they were not seen). */
   private markNew(ext: number): void {
     const from = this.highest + 1;
-    if (ext - from >= WINDOW) {
+    const skipped = ext - from;
+    if (!(skipped < WINDOW)) {
       this.seen.fill(0);
     } else {
-      for (let id = from; id < ext; id++) {
-        const bit = this.bitOf(id);
+      // Counted by k, not by id: past 2^53 an id + 1 may round back to the id itself.
+      for (let k = 0; k < skipped; k++) {
+        const bit = this.bitOf(from + k);
         this.seen[bit >>> 5] = this.seen[bit >>> 5]! & ~(1 << (bit & 31));
       }
     }
