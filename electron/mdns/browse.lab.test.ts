@@ -184,6 +184,24 @@ describe('mDNS browsing against avahi-daemon', () => {
     writeFileSync(join(etcDir, 'avahi', 'services', 'dotted.service'), serviceFile(SERVICES[1]!));
   });
 
+  it('gapscope browse --json lists the types and instances with host, port, addresses, TXT and interface', async () => {
+    avahi = await startAvahi();
+    const run = await lab.inspector.exec('node', [JITI, RUNNER, 'cli', 'browse', '--json', '--duration', '2', '--type', '_http._tcp,_ipp._tcp'], { cwd: REPO_DIR });
+    const report = JSON.parse(run.stdout.trim().split('\n').pop()!) as { types: Array<{ type: string; interfaces: string[]; instances: number }>; instances: ServiceInstance[] };
+    expect(report.types).toEqual([
+      { type: '_http._tcp.local', interfaces: [lab.inspector.iface], instances: 2 },
+      { type: '_ipp._tcp.local', interfaces: [lab.inspector.iface], instances: 1 },
+    ]);
+    expect(report.instances.map((i) => [i.name, i.host, i.port, i.addresses.map((a) => a.address), i.interfaces])).toEqual([
+      ['Dotted.Name v1.2 (lab)', `gsdev${process.pid}.local`, 8081, [lab.device.ipv4, lab.device.ipv6], [lab.inspector.iface]],
+      ['Gapscope Test Web', `gsdev${process.pid}.local`, 8080, [lab.device.ipv4, lab.device.ipv6], [lab.inspector.iface]],
+      ['Ünïcødé Drucker ☕ №1', `gsdev${process.pid}.local`, 631, [lab.device.ipv4, lab.device.ipv6], [lab.inspector.iface]],
+    ]);
+    const text = await lab.inspector.exec('node', [JITI, RUNNER, 'cli', 'browse', '--duration', '1.5', '--iface', lab.inspector.iface], { cwd: REPO_DIR });
+    expect(text.stdout).toContain(`_gapscope-test._udp.local  [${lab.inspector.iface}]  1 instance`);
+    expect(text.stdout).toContain(`  "Gapscope Test Web"  gsdev${process.pid}.local:8080  ${lab.device.ipv4} ${lab.device.ipv6}  [${lab.inspector.iface}]  path=/ secure`);
+  });
+
   it('finds them with IPv6 alone (responders that answer only over IPv6)', async () => {
     avahi = await startAvahi();
     browser = startBrowser('ipv6');
