@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FrameStatus, encodeGdl90Frame, joinGdl90Frames, splitGdl90 } from './gdl90Frame';
+import { FrameStatus, encodeGdl90Datagram, encodeGdl90Frame, joinGdl90Frames, splitGdl90 } from './gdl90Frame';
 
 const ICD_MESSAGE = Uint8Array.of(0x00, 0x81, 0x41, 0xdb, 0xd0, 0x08, 0x02);
 
@@ -25,6 +25,7 @@ describe('GDL90 framing', () => {
     expect(splitGdl90(joinGdl90Frames([a, b])).frames.map((f) => f.status)).toEqual([0, 0]);
     const shared = new Uint8Array([...a, ...b.subarray(1)]); // 7E a 7E b 7E
     expect(splitGdl90(shared).frames.map((f) => f.message[0])).toEqual([0x00, 0x0b]);
+    expect([...encodeGdl90Datagram([ICD_MESSAGE, ICD_MESSAGE])]).toEqual([...a, ...a]);
   });
 
   it('reports CRC errors, mis-escapes, missing flags and junk', () => {

@@ -118,6 +118,11 @@ export function encodeGdl90Frame(message: Uint8Array): Uint8Array {
   return out;
 }
 
+/** One datagram carrying these messages, each framed (what a GDL90 sender puts in one UDP packet). */
+export function encodeGdl90Datagram(messages: Uint8Array[]): Uint8Array {
+  return joinGdl90Frames(messages.map(encodeGdl90Frame));
+}
+
 /** Several frames in one datagram, as receivers like Stratux send them. */
 export function joinGdl90Frames(frames: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(frames.reduce((n, f) => n + f.length, 0));

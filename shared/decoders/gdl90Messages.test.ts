@@ -13,7 +13,9 @@ import {
   encodeForeFlightId,
   encodeGeometricAltitude,
   encodeHeartbeat,
+  encodeOwnship,
   encodeReport,
+  encodeTraffic,
   gdl90MessageName,
   heartbeatSeconds,
   type Gdl90Heartbeat,
@@ -55,6 +57,8 @@ describe('Ownship and Traffic reports', () => {
 
   it('round-trips a traffic report (values on the format grid)', () => {
     expect(decodeReport(encodeReport(Gdl90Id.traffic, report))).toEqual(report);
+    expect(decodeReport(encodeTraffic(report))).toEqual(report);
+    expect(encodeOwnship(report)[0]).toBe(Gdl90Id.ownship);
   });
 
   it('quantizes position to 180/2^23 degrees and altitude to 25 ft', () => {

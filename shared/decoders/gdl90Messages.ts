@@ -233,6 +233,16 @@ export function encodeReport(id: typeof Gdl90Id.ownship | typeof Gdl90Id.traffic
   return m;
 }
 
+/** Encodes an Ownship report (0x0A): where the receiver itself is. */
+export function encodeOwnship(r: Gdl90ReportInput): Uint8Array {
+  return encodeReport(Gdl90Id.ownship, r);
+}
+
+/** Encodes a Traffic report (0x14): one other aircraft, once a second per target. */
+export function encodeTraffic(r: Gdl90ReportInput): Uint8Array {
+  return encodeReport(Gdl90Id.traffic, r);
+}
+
 // ---------------------------------------------------------------- Geometric altitude, HAT, Initialization
 
 /** Ownship Geometric Altitude (0x0B): GPS altitude above the WGS-84 ellipsoid. */

@@ -10,8 +10,9 @@ import { PacketFlags, newVerdict, resetVerdict, type DecodeStats, type PacketVer
 
 /** Client header flag (payloads.h) telling the server that id2 holds the id's high 32 bits. */
 export const HEADER_SEQNO64B = 0x08000000;
-/** Bytes a 32-bit / 64-bit iperf 2 datagram needs before its payload. */
+/** Bytes a 32-bit iperf 2 datagram needs: id, tv_sec, tv_usec. */
 export const IPERF2_MIN_32 = 12;
+/** Bytes a 64-bit iperf 2 datagram needs: id2 follows tv_usec. */
 export const IPERF2_MIN_64 = 16;
 /** Bytes the encoder needs to write the 64-bit flag too. */
 export const IPERF2_MIN_64_FLAGGED = 20;

@@ -65,6 +65,13 @@ describe('LossCounter, iperf 2 convention', () => {
     expect(c.lost).toBe(b + 1); // iperf 2.1.8 printed 4294967297/4294967301 for these ids
   });
 
+  it('terminates on ids past 2^53, where id + 1 rounds back to id (a fuzz find)', () => {
+    const c = new LossCounter();
+    c.add(2 ** 60);
+    expect(c.add(2 ** 60 + 256)).toBe(Arrival.jump);
+    expect(c.add(2 ** 60 + 8192)).toBe(Arrival.jump);
+  });
+
   it('counts late ids older than the window as reordered', () => {
     const c = count([1, 3, WINDOW + 10, 2]);
     expect(c.reordered).toBe(1);

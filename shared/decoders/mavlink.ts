@@ -20,8 +20,9 @@ export const MAVLINK_CRC_EXTRA: ReadonlyMap<number, { name: string; crcExtra: nu
   [33, { name: 'GLOBAL_POSITION_INT', crcExtra: 104 }],
 ]);
 
-/** Start bytes. */
+/** Start byte of a MAVLink 1 frame. */
 export const MAVLINK_V1_MAGIC = 0xfe;
+/** Start byte of a MAVLink 2 frame. */
 export const MAVLINK_V2_MAGIC = 0xfd;
 /** v2 incompat flag: a 13-byte signature follows the CRC. */
 export const MAVLINK_IFLAG_SIGNED = 0x01;

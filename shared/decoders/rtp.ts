@@ -121,7 +121,11 @@ export const MAX_SOURCES = 64;
 const IGNORED = -1;
 const RESTARTED = -2;
 
-/** One SSRC: RFC 3550 A.1 sequence tracking feeding a LossCounter, and A.8 jitter. */
+/**
+ * One SSRC: RFC 3550 A.1 sequence tracking feeding a LossCounter, and A.8 jitter. A.1's probation
+ * (two sequential packets before a source counts) is not applied: like iperf, Gapscope counts from
+ * the first packet; its resync rule is, with the outage exception in update().
+ */
 class RtpSource {
   readonly counter = new LossCounter();
   readonly jitter = new JitterMeter();
