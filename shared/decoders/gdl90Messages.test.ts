@@ -55,6 +55,18 @@ describe('Ownship and Traffic reports', () => {
     trackDeg: 270, emitterCategory: 1, callsign: 'N12345', emergencyCode: 0,
   };
 
+  it('reads the ICD traffic report example (§3.5.2, as many GDL90 implementations test it)', () => {
+    const m = Uint8Array.of(0x14, 0x00, 0xab, 0x45, 0x49, 0x1f, 0xef, 0x15, 0xa8, 0x89, 0x78, 0x0f, 0x09, 0xa9, 0x07, 0xb0, 0x01, 0x20, 0x01, 0x4e, 0x38, 0x32, 0x35, 0x56, 0x20, 0x20, 0x20, 0x00);
+    const r = decodeReport(m)!;
+    expect(r).toMatchObject({
+      alertStatus: 0, addressType: 0, address: 0o52642511, altitudeFt: 5000, airborne: true, extrapolated: false, trackType: 1,
+      nic: 10, nacp: 9, horizontalVelocityKt: 123, verticalVelocityFpm: 64, trackDeg: 45, emitterCategory: 1, callsign: 'N825V', emergencyCode: 0,
+    });
+    expect(r.latitude).toBeCloseTo(44.90708, 4);
+    expect(r.longitude).toBeCloseTo(-122.99488, 4);
+    expect([...encodeTraffic(r)]).toEqual([...m]);
+  });
+
   it('round-trips a traffic report (values on the format grid)', () => {
     expect(decodeReport(encodeReport(Gdl90Id.traffic, report))).toEqual(report);
     expect(decodeReport(encodeTraffic(report))).toEqual(report);
