@@ -33,6 +33,7 @@ export function loadLines(r: DnsLoadResult): string[] {
     `open files before ${r.fds.before ?? '?'}, after ${r.fds.after ?? '?'} (${r.sockets} UDP sockets reused, random ids)`,
   ];
   const errs = Object.entries(r.errors);
+  if (r.heldBack) lines.push(`${r.maxOutstanding} queries were in flight at times, so sending waited for answers: the server or this machine is the limit, not the target rate.`);
   if (errs.length > 0) lines.push(`socket errors ${errs.map(([k, v]) => `${k} ${v}`).join(', ')}`);
   return lines;
 }
@@ -198,15 +199,16 @@ export function registerDnsCommands(program: Command, io: DnsCliIO, env: DnsCliE
     .addOption(typeOpt())
     .addOption(new Option('--timeout <ms>', 'a query without a reply after this long is lost (1–60000)').argParser(intOption('--timeout', 1, 60_000)).default(1000))
     .option('--sockets <n>', 'UDP sockets in the pool (1–64)', intOption('--sockets', 1, 64), 4)
+    .option('--max-outstanding <n>', 'at most this many queries in flight; past the server\u2019s capacity the rate adapts instead of collapsing into loss (1–60000)', intOption('--max-outstanding', 1, 60_000), 500)
     .option('--no-edns', 'send the queries without an EDNS0 OPT record')
     .option('--json', 'print the result as JSON: sent, answered, lost, rcodes, latencyMs {p50, p90, p99}, fds')
-    .action(async (flags: { server: DnsServerAddress; qps: number; duration: number; name: string; type: QueryType; timeout: number; sockets: number; edns: boolean; json?: boolean }) => {
+    .action(async (flags: { server: DnsServerAddress; qps: number; duration: number; name: string; type: QueryType; timeout: number; sockets: number; maxOutstanding: number; edns: boolean; json?: boolean }) => {
       const name = validateDnsName(flags.name);
       const signal = env.untilStopped ? null : untilSignal();
       const stop = env.untilStopped ? env.untilStopped() : (signal as { stopped: Promise<void> }).stopped;
       let r: DnsLoadResult;
       try {
-        r = await runDnsLoad({ server: flags.server, name, type: flags.type.name, qps: flags.qps, durationS: flags.duration, timeoutMs: flags.timeout, sockets: flags.sockets, edns: flags.edns }, stop);
+        r = await runDnsLoad({ server: flags.server, name, type: flags.type.name, qps: flags.qps, durationS: flags.duration, timeoutMs: flags.timeout, sockets: flags.sockets, maxOutstanding: flags.maxOutstanding, edns: flags.edns }, stop);
       } finally {
         signal?.cancel();
       }

@@ -52,6 +52,13 @@ describe('runDnsLoad over loopback', () => {
     expect(refused.rcodes).toEqual({ REFUSED: refused.sent });
   });
 
+  it('holds sends back when maxOutstanding queries are in flight', async () => {
+    const r = await runDnsLoad({ server: server.address, name: 'x.silent.test', qps: 1000, durationS: 0.3, timeoutMs: 2000, maxOutstanding: 5 });
+    expect(r.sent).toBe(5);
+    expect(r.heldBack).toBe(true);
+    expect(r.lost).toBe(5);
+  });
+
   it('stops early when asked', async () => {
     const t0 = Date.now();
     const r = await runDnsLoad({ server: server.address, name: 'host.test', qps: 500, durationS: 60 }, new Promise((res) => setTimeout(res, 300)));

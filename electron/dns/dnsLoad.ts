@@ -4,9 +4,11 @@
  * loss and rcodes — and the process's open file count before and after, to show that nothing leaks.
  */
 import * as dgram from 'node:dgram';
+import { randomFillSync } from 'node:crypto';
 import { readdirSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { GapscopeError } from '../../shared/errors';
-import { encodeQuery, randomQueryId, socketHost, type DnsServerAddress } from './dnsMessage';
+import { encodeQuery, socketHost, type DnsServerAddress } from './dnsMessage';
 import { checkProbeRequest } from './dnsProbe';
 
 /** What to load the server with. */
@@ -23,6 +25,8 @@ export interface DnsLoadRequest {
   timeoutMs?: number;
   /** UDP sockets in the pool (default 4); each query goes out on the next one. */
   sockets?: number;
+  /** At most this many queries in flight (default 500, like dnsperf's -q): past the server's capacity the rate adapts instead of collapsing into loss. */
+  maxOutstanding?: number;
   edns?: boolean;
 }
 
@@ -56,6 +60,9 @@ export interface DnsLoadResult {
   /** Socket errors by code (ECONNREFUSED: ICMP port unreachable…). */
   errors: Record<string, number>;
   sockets: number;
+  maxOutstanding: number;
+  /** Sends were held back because maxOutstanding queries were in flight: the server (or this machine) is the limit, not the target rate. */
+  heldBack: boolean;
   /** Open file descriptors of this process (Linux /proc/self/fd) before and after the run; null elsewhere. */
   fds: { before: number | null; after: number | null };
 }
@@ -80,15 +87,35 @@ export function percentile(sorted: ArrayLike<number>, p: number): number | null 
 
 const round3 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1000) / 1000);
 
+// Per socket, indexed by query id: when it was sent (performance.now() ms; 0 = not in flight) and
+// whether it was given up as lost (to tell a late reply from a stray datagram). Typed arrays keep the
+// per-reply work to a few array reads, so that the receiver keeps up at tens of thousands of replies/s.
 interface PoolSocket {
   socket: dgram.Socket;
-  /** id → send time (hrtime ns). */
-  outstanding: Map<number, bigint>;
+  sentAt: Float64Array;
+  gaveUp: Uint8Array;
+  inFlight: number;
+}
+
+/** Query ids from crypto-random bytes, drawn in batches (randomInt per query costs too much at high rates). */
+class RandomIds {
+  private readonly pool = new Uint16Array(4096);
+  private next = this.pool.length;
+  take(): number {
+    if (this.next >= this.pool.length) {
+      randomFillSync(this.pool);
+      this.next = 0;
+    }
+    return this.pool[this.next++]!;
+  }
 }
 
 function bump(map: Record<string, number>, key: string): void {
   map[key] = (map[key] ?? 0) + 1;
 }
+
+/** Receive buffer asked for each load socket, so that a burst of replies is not dropped by the kernel. */
+const LOAD_RECV_BUFFER = 4 * 1024 * 1024;
 
 /** Runs the load and resolves with its counts once every query is answered or lost; stops early when `stop` resolves. */
 export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>): Promise<DnsLoadResult> {
@@ -97,51 +124,64 @@ export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>): Pro
   if (!Number.isFinite(req.durationS) || req.durationS <= 0 || req.durationS > 3600) throw new GapscopeError('invalid-argument', 'The duration must be more than 0 and at most 3600 seconds.');
   const poolSize = req.sockets ?? 4;
   if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 64) throw new GapscopeError('invalid-argument', 'The socket pool must have 1 to 64 sockets.');
+  const maxOutstanding = req.maxOutstanding ?? 500;
+  if (!Number.isInteger(maxOutstanding) || maxOutstanding < 1 || maxOutstanding > 60_000) throw new GapscopeError('invalid-argument', 'At most 1 to 60,000 queries may be in flight.');
 
   const fdsBefore = openFileCount();
   // One query template; each send patches in its own id (bytes 0–1).
   const template = encodeQuery(0, { name, type, edns: req.edns });
-  const timeoutNs = BigInt(Math.round(timeoutMs * 1e6));
   const latencies: number[] = [];
-  const rcodes: Record<string, number> = {};
+  const rcodeCounts = new Uint32Array(16);
   const errors: Record<string, number> = {};
+  const ids = new RandomIds();
   let sent = 0;
   let answered = 0;
   let lost = 0;
   let late = 0;
   let stray = 0;
-  // Recently expired ids per socket, to tell a late reply from a stray datagram.
-  const expired = new Set<string>();
+  let inFlight = 0;
+  let heldBack = false;
+  // Queries in send order (socket index × 65536 + id, and send time): timeouts expire from the head.
+  let queueKey: number[] = [];
+  let queueTime: number[] = [];
+  let head = 0;
 
   const pool: PoolSocket[] = [];
   try {
     for (let i = 0; i < poolSize; i++) {
       const socket = dgram.createSocket({ type: server.family === 'ipv6' ? 'udp6' : 'udp4' });
-      const entry: PoolSocket = { socket, outstanding: new Map() };
+      const entry: PoolSocket = { socket, sentAt: new Float64Array(65536), gaveUp: new Uint8Array(65536), inFlight: 0 };
+      // Without a send callback, send errors arrive here too.
       socket.on('error', (e: NodeJS.ErrnoException) => bump(errors, e.code ?? 'EUNKNOWN'));
       socket.on('message', (msg: Buffer) => {
-        const now = process.hrtime.bigint();
+        const now = performance.now();
         if (msg.length < 12 || (msg[2]! & 0x80) === 0) {
           stray++;
           return;
         }
-        const id = msg.readUInt16BE(0);
-        const sentAt = entry.outstanding.get(id);
-        if (sentAt === undefined) {
-          if (expired.has(`${i}:${id}`)) late++;
+        const id = (msg[0]! << 8) | msg[1]!;
+        const at = entry.sentAt[id]!;
+        if (at === 0) {
+          if (entry.gaveUp[id]) late++;
           else stray++;
           return;
         }
-        entry.outstanding.delete(id);
+        entry.sentAt[id] = 0;
+        entry.inFlight--;
+        inFlight--;
         answered++;
-        latencies.push(Number(now - sentAt) / 1e6);
-        const code = msg[3]! & 0x0f;
-        bump(rcodes, RCODES[code] ?? `RCODE_${code}`);
+        latencies.push(now - at);
+        rcodeCounts[msg[3]! & 0x0f]!++;
       });
       pool.push(entry);
       await new Promise<void>((resolve, reject) => {
         socket.once('error', reject);
         socket.bind(0, () => {
+          try {
+            socket.setRecvBufferSize(LOAD_RECV_BUFFER);
+          } catch {
+            /* the OS caps it; the default still works */
+          }
           socket.connect(server.port, socketHost(server), (err?: Error) => {
             socket.removeListener('error', reject);
             if (err) reject(err);
@@ -152,21 +192,30 @@ export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>): Pro
     }
 
     const expire = (all: boolean): void => {
-      const now = process.hrtime.bigint();
-      pool.forEach((p, i) => {
-        for (const [id, at] of p.outstanding) {
-          if (all || now - at > timeoutNs) {
-            p.outstanding.delete(id);
-            lost++;
-            expired.add(`${i}:${id}`);
-          }
+      const cutoff = all ? Infinity : performance.now() - timeoutMs;
+      while (head < queueKey.length && queueTime[head]! <= cutoff) {
+        const key = queueKey[head]!;
+        const p = pool[Math.floor(key / 65536)]!;
+        const id = key % 65536;
+        if (p.sentAt[id] === queueTime[head]) {
+          p.sentAt[id] = 0;
+          p.gaveUp[id] = 1;
+          p.inFlight--;
+          inFlight--;
+          lost++;
         }
-      });
-      if (expired.size > 200_000) expired.clear();
+        head++;
+      }
+      if (head > 65536 && head * 2 > queueKey.length) {
+        queueKey = queueKey.slice(head);
+        queueTime = queueTime.slice(head);
+        head = 0;
+      }
     };
 
-    const start = process.hrtime.bigint();
-    const durationNs = BigInt(Math.round(req.durationS * 1e9));
+    const start = performance.now();
+    const durationMs = req.durationS * 1000;
+    const burst = Math.max(1, Math.ceil(req.qps / 20));
     let stopped = false;
     void stop?.then(() => {
       stopped = true;
@@ -175,28 +224,37 @@ export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>): Pro
     let lastExpire = start;
     await new Promise<void>((resolve) => {
       const tick = (): void => {
-        const now = process.hrtime.bigint();
+        const now = performance.now();
         const elapsed = now - start;
-        if (stopped || elapsed >= durationNs) return resolve();
+        if (stopped || elapsed >= durationMs) return resolve();
         // Send what the target rate owes by now; never more than 1/20 s worth at once after a stall.
-        const due = Math.min(Math.floor((Number(elapsed) / 1e9) * req.qps) + 1, sent + Math.max(1, Math.ceil(req.qps / 20)));
+        const due = Math.min(Math.floor((elapsed / 1000) * req.qps) + 1, sent + burst);
         while (sent < due) {
+          if (inFlight >= maxOutstanding) {
+            heldBack = true;
+            break;
+          }
           const index = next;
           const p = pool[index]!;
           next = (next + 1) % pool.length;
-          let id = randomQueryId();
-          for (let tries = 0; p.outstanding.has(id) && tries < 16; tries++) id = randomQueryId();
-          if (p.outstanding.has(id)) break; // 65,536 ids all in flight on this socket: wait for replies
-          const query = Buffer.from(template);
-          query.writeUInt16BE(id, 0);
-          p.outstanding.set(id, process.hrtime.bigint());
-          expired.delete(`${index}:${id}`);
+          let id = ids.take();
+          for (let tries = 0; p.sentAt[id] !== 0 && tries < 16; tries++) id = ids.take();
+          if (p.sentAt[id] !== 0) break; // this socket's ids are nearly all in flight: wait for replies
+          const query = Buffer.allocUnsafe(template.length);
+          template.copy(query);
+          query[0] = id >> 8;
+          query[1] = id & 0xff;
+          const at = performance.now();
+          p.sentAt[id] = at;
+          p.gaveUp[id] = 0;
+          p.inFlight++;
+          inFlight++;
+          queueKey.push(index * 65536 + id);
+          queueTime.push(at);
           sent++;
-          p.socket.send(query, (err) => {
-            if (err) bump(errors, (err as NodeJS.ErrnoException).code ?? 'EUNKNOWN');
-          });
+          p.socket.send(query);
         }
-        if (now - lastExpire > 50_000_000n) {
+        if (now - lastExpire > 50) {
           expire(false);
           lastExpire = now;
         }
@@ -204,15 +262,19 @@ export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>): Pro
       };
       tick();
     });
-    const sendEnd = process.hrtime.bigint();
+    const sendEnd = performance.now();
     // Give the last queries their full timeout, then count what is left as lost.
     const waitUntil = Date.now() + timeoutMs;
-    while (Date.now() < waitUntil && pool.some((p) => p.outstanding.size > 0)) {
+    while (Date.now() < waitUntil && pool.some((p) => p.inFlight > 0)) {
       await new Promise((r) => setTimeout(r, 10));
       expire(false);
     }
     expire(true);
-    const elapsedS = Number(sendEnd - start) / 1e9;
+    const elapsedS = (sendEnd - start) / 1000;
+    const rcodes: Record<string, number> = {};
+    rcodeCounts.forEach((n, code) => {
+      if (n > 0) rcodes[RCODES[code] ?? `RCODE_${code}`] = n;
+    });
 
     await Promise.all(pool.map((p) => new Promise<void>((r) => p.socket.close(() => r()))));
     pool.length = 0;
@@ -235,6 +297,8 @@ export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>): Pro
       latencyMs: { p50: round3(percentile(sorted, 50)), p90: round3(percentile(sorted, 90)), p99: round3(percentile(sorted, 99)), max: round3(percentile(sorted, 100)), mean: round3(mean) },
       errors,
       sockets: poolSize,
+      maxOutstanding,
+      heldBack,
       fds: { before: fdsBefore, after: openFileCount() },
     };
   } finally {
