@@ -4,7 +4,7 @@
  * querying with back-off and known answers (RFC 6762 §5.2, §7.1), every packet checked before
  * dns-packet decodes it, and the ServiceCache turning answers into added/updated/removed events.
  */
-import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import type { RemoteInfo, Socket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import dnsPacket from 'dns-packet';
 import type { InterfaceInfo } from '../../shared/contract';
@@ -13,11 +13,8 @@ import { initialQueryDelayMs, queryIntervalMs } from '../../shared/mdns/queryPla
 import { SERVICES_NAME, ServiceCache, lowerName, type CacheStats, type ServiceChange, type ServiceInstance, type ServiceType } from '../../shared/mdns/serviceCache';
 import { parseIPv4, parseIPv6 } from '../../shared/net/address';
 import { listInterfaces } from '../net/interfaces';
+import { MDNS_PORT, mdnsGroup, mdnsInterfaces, openMdnsSocket } from './mdnsSocket';
 
-/** The mDNS port and groups (RFC 6762 §3). */
-export const MDNS_PORT = 5353;
-export const MDNS_IPV4 = '224.0.0.251';
-export const MDNS_IPV6 = 'ff02::fb';
 /** How often the cache is expired and due queries are sent. */
 const TICK_MS = 100;
 /** Our queries stay below a typical MTU; known answers past this are left out. */
@@ -158,6 +155,7 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
   private readonly opts: MdnsBrowserOptions;
   private readonly now: () => number;
   private readonly sockets: OpenSocket[] = [];
+  private readonly failed: BrowserSocketInfo[] = [];
   /** Every interface of the machine, also those not browsed, to tell where a packet arrived. */
   private allInterfaces: InterfaceInfo[] = [];
   private timer: NodeJS.Timeout | null = null;
@@ -174,9 +172,7 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
   /** Opens the sockets and starts querying; resolves once every socket is bound and joined (or has failed, with a warning). */
   async start(): Promise<BrowserSocketInfo[]> {
     this.allInterfaces = (this.opts.listInterfaces ?? listInterfaces)();
-    const ifaces = this.allInterfaces.filter(
-      (i) => i.flags !== null && i.flags.up && i.flags.multicast && !i.flags.loopback && (!this.opts.iface || i.name === this.opts.iface),
-    );
+    const ifaces = mdnsInterfaces(this.allInterfaces, this.opts.iface);
     const families = this.opts.families ?? ['ipv4', 'ipv6'];
     const opened: Promise<void>[] = [];
     for (const iface of ifaces) {
@@ -193,7 +189,7 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
       for (const name of names) s.queries.set(lowerName(name), { name, n: 0, nextAt: t0 + initialQueryDelayMs(Math.random()) });
     }
     this.timer = setInterval(() => this.tick(), TICK_MS);
-    return this.sockets.map((s) => ({ ...s.info }));
+    return [...this.sockets.map((s) => ({ ...s.info })), ...this.failed.map((f) => ({ ...f }))];
   }
 
   /** Closes every socket; the cache keeps what was found. */
@@ -222,53 +218,25 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
 
   /** Packets, drops, cache counters and sockets. */
   stats(): BrowserStats {
-    return { packets: this.counts.packets, responses: this.counts.responses, dropped: { ...this.counts.dropped }, cache: this.cache.stats(), sockets: this.sockets.map((s) => ({ ...s.info })) };
+    return { packets: this.counts.packets, responses: this.counts.responses, dropped: { ...this.counts.dropped }, cache: this.cache.stats(), sockets: [...this.sockets.map((s) => ({ ...s.info })), ...this.failed.map((f) => ({ ...f }))] };
   }
 
-  private open(iface: InterfaceInfo, family: 'ipv4' | 'ipv6'): Promise<void> {
-    const socket = createSocket({ type: family === 'ipv4' ? 'udp4' : 'udp6', reuseAddr: true, ipv6Only: family === 'ipv6' });
+  private async open(iface: InterfaceInfo, family: 'ipv4' | 'ipv6'): Promise<void> {
     const info: BrowserSocketInfo = { iface: iface.name, family, status: 'open', error: null, packets: 0, queriesSent: 0 };
+    let socket: Socket;
+    try {
+      socket = await openMdnsSocket(iface, family);
+    } catch (e) {
+      info.status = 'failed';
+      info.error = e instanceof Error ? e.message : String(e);
+      this.failed.push(info);
+      this.emit('warning', `mDNS on ${iface.name} (${family}) is unavailable: ${info.error}`);
+      return;
+    }
     const entry: OpenSocket = { info, socket, iface, queries: new Map() };
-    return new Promise<void>((resolve) => {
-      const fail = (e: unknown): void => {
-        info.status = 'failed';
-        info.error = e instanceof Error ? e.message : String(e);
-        this.emit('warning', `mDNS on ${iface.name} (${family}) is unavailable: ${info.error}`);
-        try {
-          socket.close();
-        } catch {
-          /* already closed */
-        }
-        resolve();
-      };
-      socket.once('error', fail);
-      socket.bind({ port: MDNS_PORT, address: family === 'ipv4' ? '0.0.0.0' : '::', exclusive: false }, () => {
-        try {
-          const v4 = iface.addresses.find((a) => a.family === 'ipv4')?.address;
-          if (family === 'ipv4') {
-            if (!v4) throw new Error('no IPv4 address');
-            socket.addMembership(MDNS_IPV4, v4);
-            socket.setMulticastInterface(v4);
-          } else {
-            socket.addMembership(MDNS_IPV6, `::%${iface.name}`);
-            socket.setMulticastInterface(`::%${iface.name}`);
-          }
-          // RFC 6762 §11: mDNS is sent with TTL / hop limit 255. Loopback stays on so that a
-          // responder on this machine (avahi, mDNSResponder) hears our queries; we read only responses.
-          socket.setMulticastTTL(255);
-          socket.setMulticastLoopback(true);
-        } catch (e) {
-          socket.removeListener('error', fail);
-          fail(e);
-          return;
-        }
-        socket.removeListener('error', fail);
-        socket.on('error', (e) => this.emit('warning', `mDNS socket on ${iface.name} (${family}): ${e.message}`));
-        socket.on('message', (msg, rinfo) => this.onMessage(entry, msg, rinfo));
-        this.sockets.push(entry);
-        resolve();
-      });
-    });
+    socket.on('error', (e) => this.emit('warning', `mDNS socket on ${iface.name} (${family}): ${e.message}`));
+    socket.on('message', (msg, rinfo) => this.onMessage(entry, msg, rinfo));
+    this.sockets.push(entry);
   }
 
   /**
@@ -337,9 +305,9 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
     for (const s of this.sockets) {
       for (const q of s.queries.values()) {
         if (q.nextAt > now) continue;
-        const known = this.cache.knownAnswers(q.name, 'PTR', s.iface.name, now);
+        const known = this.cache.knownAnswers(q.name, 'PTR', s.iface.name, now, s.info.family);
         const buf = encodeQuery(q.name, known, q.n === 0 && this.opts.unicastResponse === true);
-        const group = s.info.family === 'ipv4' ? MDNS_IPV4 : `${MDNS_IPV6}%${s.iface.name}`;
+        const group = mdnsGroup(s.info.family, s.iface.name);
         s.socket.send(buf, MDNS_PORT, group, (e) => {
           if (e) this.emit('warning', `mDNS query on ${s.iface.name} (${s.info.family}) failed: ${e.message}`);
         });

@@ -180,6 +180,9 @@ describe('ServiceCache', () => {
       { name: T, type: 'PTR', ttl: 51, data: `B.${T}` },
     ]);
     expect(c.knownAnswers(T, 'PTR', 'eth1', 50_000)).toEqual([]);
+    // Heard over IPv4 only: not a known answer for the IPv6 query.
+    expect(c.knownAnswers(T, 'PTR', 'eth1', 1000, 'ipv4')).toHaveLength(2);
+    expect(c.knownAnswers(T, 'PTR', 'eth1', 1000, 'ipv6')).toEqual([]);
   });
 
   it('caps records and bytes, evicting the longest-unheard first', () => {

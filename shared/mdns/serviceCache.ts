@@ -348,13 +348,16 @@ export class ServiceCache {
 
   /**
    * The known answers for a query of `name`/`type` on one interface (RFC 6762 §7.1): records
-   * heard there with more than half their TTL left, with their remaining TTL.
+   * heard there (from that family, if given) with more than half their TTL left, with their remaining TTL.
    */
-  knownAnswers(name: string, type: RecordType, iface: string, now: number): Array<{ name: string; type: RecordType; ttl: number; data: string }> {
+  knownAnswers(name: string, type: RecordType, iface: string, now: number, family?: 'ipv4' | 'ipv6'): Array<{ name: string; type: RecordType; ttl: number; data: string }> {
     const cached = [];
     for (const r of this.byOwnerType.get(`${lowerName(name)}|${type}`) ?? []) {
       const s = r.sightings.get(iface);
       if (!s || r.rdata.type !== 'PTR' || s.expiresAt <= now) continue;
+      // Responders such as avahi answer each family separately: a record heard only over IPv4
+      // is not a known answer for the IPv6 query, or the IPv6 answer would never come.
+      if (family && !s.sources.some((a) => a.includes(':') === (family === 'ipv6'))) continue;
       cached.push({ record: { name: r.name, type, data: r.rdata.target }, ttl: s.ttl, receivedAt: s.receivedAt });
     }
     return knownAnswers(cached, now).map((k) => ({ ...k.record, ttl: k.ttl }));
