@@ -103,6 +103,45 @@ interface Exchange {
 
 const elapsedMs = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
 
+let warmedUp: Promise<void> | null = null;
+
+/**
+ * Runs Node's UDP send and receive paths once over loopback (127.0.0.1 to itself, nothing leaves the
+ * machine) before the first probe of a process: measured in the lab, cold code added 0.5–5 ms to the
+ * first probe's round trip while the wire showed 0.3 ms.
+ */
+export function warmUpUdp(): Promise<void> {
+  warmedUp ??= new Promise<void>((resolve) => {
+    const a = dgram.createSocket('udp4');
+    const done = (): void => {
+      clearTimeout(timer);
+      a.removeAllListeners('message');
+      a.on('error', () => undefined);
+      try {
+        a.close();
+      } catch {
+        /* closed */
+      }
+      resolve();
+    };
+    const timer = setTimeout(done, 200);
+    a.on('error', done);
+    let round = 0;
+    a.on('message', (msg: Buffer) => {
+      readReply(msg, -1);
+      if (++round >= 3) return done();
+      a.send(msg);
+    });
+    a.bind(0, '127.0.0.1', () => {
+      a.connect(a.address().port, '127.0.0.1', (err?: Error) => {
+        if (err) return done();
+        a.send(Buffer.alloc(12));
+      });
+    });
+  });
+  return warmedUp;
+}
+
 function udpExchange(server: DnsServerAddress, query: Buffer, id: number, name: string, timeoutMs: number): Promise<Exchange> {
   return new Promise((resolve) => {
     let ignored = 0;
@@ -144,10 +183,12 @@ function udpExchange(server: DnsServerAddress, query: Buffer, id: number, name: 
       socket.connect(server.port, socketHost(server), (err?: Error) => {
         if (done) return;
         if (err) return finish({ kind: 'error', errno: (err as NodeJS.ErrnoException).code ?? 'EUNKNOWN', why: err.message });
-        start = process.hrtime.bigint();
         socket.send(query, (e) => {
           if (e) finish({ kind: 'error', errno: (e as NodeJS.ErrnoException).code ?? 'EUNKNOWN', why: e.message });
         });
+        // Node hands a datagram to the kernel inside send() when it can (uv_udp_try_send), so the
+        // clock starts when send() returns: the JavaScript before the system call is not network time.
+        start = process.hrtime.bigint();
       });
     });
   });
@@ -219,6 +260,7 @@ export async function probeDns(req: DnsProbeRequest): Promise<DnsProbeResult> {
   const { server, name, type, timeoutMs } = checkProbeRequest(req);
   const id = randomQueryId();
   const query = encodeQuery(id, { name, type, edns: req.edns, udpPayloadSize: req.udpPayloadSize, dnssecOk: req.dnssecOk, checkingDisabled: req.checkingDisabled, recursion: req.recursion });
+  await warmUpUdp();
   const deadline = Date.now() + timeoutMs;
   const result: DnsProbeResult = {
     server: server.text,
