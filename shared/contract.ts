@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { addressFamily, isMulticast, parseIPv4, parseIPv6 } from './net/address';
 import type { AddressFamily, ReceptionKind } from './net/address';
+import { parseFormat } from './decoders/streamDecoder';
 import type { ReceptionDelta, ReceptionSnapshot } from './reception/types';
 
 const ipAddress = z
@@ -43,6 +44,13 @@ export const StreamConfigSchema = z
     /** Receive buffer to ask the OS for, bytes. */
     recvBufferBytes: z.number().int().min(4096).max(1 << 30).default(8 * 1024 * 1024),
     label: z.string().max(100).optional(),
+    /** Payload format for sequence-based loss: auto, none, iperf2, iperf3, rtp, mavlink, mpegts, gdl90, nmea, seq, or seq:OFFSET:WIDTH:be|le. */
+    decode: z
+      .string()
+      .trim()
+      .max(40)
+      .refine((s) => parseFormat(s) !== null, { message: 'is not a known format (auto, none, iperf2, iperf3, rtp, mavlink, mpegts, gdl90, nmea, seq, or seq:OFFSET:WIDTH:be|le)' })
+      .default('auto'),
   })
   .strict()
   .superRefine((c, ctx) => {

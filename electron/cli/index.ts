@@ -11,7 +11,7 @@ import type { Backend } from '../app/backend';
 import { defaultDataDir } from '../settings/settingsStore';
 import { isLoopbackHost, startWebServer } from '../web/webServer';
 import { humanReport, runListen, type ListenOptions } from './listen';
-import { addressOption, intOption, numberOption } from './options';
+import { addressOption, decodeOption, intOption, numberOption } from './options';
 import { registerDnsCommands } from './dns';
 import { parseDestination, runSend, type SendOptions } from './send';
 import { listInterfaces } from '../net/interfaces';
@@ -71,6 +71,7 @@ export function buildProgram(): Command {
     .option('--expect-bytes-per-sec <n>', 'the sender\u2019s rate in bytes/s, to report received against expected', numberOption('--expect-bytes-per-sec', 1e11))
     .option('--expect-pps <n>', 'the sender\u2019s rate in packets/s', numberOption('--expect-pps', 1e9))
     .option('--recv-buffer <bytes>', 'receive buffer to ask the OS for', intOption('--recv-buffer', 4096, 1 << 30))
+    .option('--decode <format>', 'payload format for loss by sequence number: auto, none, iperf2, iperf3, rtp, mavlink, mpegts, gdl90, nmea, seq, or seq:OFFSET:WIDTH:be|le', decodeOption, 'auto')
     .option('--json', 'print one JSON report at the end instead of text')
     .action(async (opts: ListenOptions) => {
       if (opts.group && opts.address) throw new GapscopeError('invalid-argument', 'Give either --group or --address, not both.');

@@ -20,6 +20,7 @@ export interface ListenOptions {
   expectBytesPerSec?: number;
   expectPps?: number;
   recvBuffer?: number;
+  decode: string;
 }
 
 /** Where the command writes: injectable for tests. */
@@ -43,6 +44,7 @@ export function toStreamConfig(o: ListenOptions): StreamConfigInput {
     expectedBytesPerSec: o.expectBytesPerSec,
     expectedPacketsPerSec: o.expectPps,
     recvBufferBytes: o.recvBuffer,
+    decode: o.decode,
   };
 }
 
@@ -69,11 +71,17 @@ export function humanReport(r: ReceptionReport): string[] {
     r.periodicity.summary,
   ];
   for (const g of r.gaps.slice(0, 20)) {
-    lines.push(`  gap at ${formatDuration(g.startMs).padStart(8)}  lasting ${formatDuration(g.durationMs).padStart(8)}  after ${g.packetsBefore} pkts / ${formatBytes(g.bytesBefore)}${g.cause === 'local-stall' ? '  (Gapscope itself stalled)' : ''}`);
+    lines.push(`  gap at ${formatDuration(g.startMs).padStart(8)}  lasting ${formatDuration(g.durationMs).padStart(8)}  after ${g.packetsBefore} pkts / ${formatBytes(g.bytesBefore)}${g.lostPackets !== null ? `  ${g.lostPackets} lost in it` : ''}${g.cause === 'local-stall' ? '  (Gapscope itself stalled)' : ''}`);
   }
   if (r.gaps.length > 20) lines.push(`  … and ${r.gaps.length - 20} more (use --json for all)`);
   if (r.trailingSilenceMs !== null) lines.push(`No data for the last ${formatDuration(r.trailingSilenceMs)}.`);
   if (r.expected?.bytesRatio != null) lines.push(`Received ${(r.expected.bytesRatio * 100).toFixed(1)}% of the expected bytes.`);
+  if (r.decode && r.decode.format !== 'none') {
+    const l = r.loss;
+    const counts = l && l.expected !== null ? `: ${l.lost} lost of ${l.expected} expected, ${l.duplicates ?? 0} duplicates, ${l.reordered ?? 0} reordered` : '';
+    lines.push(`Decoded as ${r.decode.format}${counts}${r.jitterMs !== null ? `; jitter ${r.jitterMs.toFixed(3)} ms` : ''}${r.decode.crcErrors ? `; ${r.decode.crcErrors} CRC errors` : ''}.`);
+    for (const n of r.decode.notes) lines.push(`  ${n}`);
+  }
   return lines;
 }
 

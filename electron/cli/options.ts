@@ -1,6 +1,7 @@
 /** Parses command-line values strictly, with messages that name the option. */
 import { InvalidArgumentError } from 'commander';
 import { addressFamily, isMulticast } from '../../shared/net/address';
+import { parseFormat } from '../../shared/decoders/streamDecoder';
 
 /** A whole number within [min, max], or a usage error naming the range. */
 export function intOption(name: string, min: number, max: number) {
@@ -30,4 +31,10 @@ export function addressOption(name: string, kind: 'any' | 'multicast' | 'not-mul
     if (kind === 'not-multicast' && isMulticast(t)) throw new InvalidArgumentError(`${name} is a multicast group; use --group to join it.`);
     return t;
   };
+}
+
+/** A --decode value: a format name or a user-defined sequence field. */
+export function decodeOption(text: string): string {
+  if (parseFormat(text) === null) throw new InvalidArgumentError('--decode must be auto, none, iperf2, iperf3, rtp, mavlink, mpegts, gdl90, nmea, seq, or seq:OFFSET:WIDTH:be|le (e.g. seq:4:16:be).');
+  return text.trim();
 }

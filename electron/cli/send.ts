@@ -5,7 +5,7 @@ import { averageRate, parsePattern, parseRate, type SendPlan } from '../../share
 import type { InterfaceInfo } from '../../shared/contract';
 import { GapscopeError } from '../../shared/errors';
 import { findInterface } from '../udp/socketPlan';
-import { TrafficGenerator, type GeneratorStats } from '../udp/trafficGenerator';
+import { payloadWriter, TrafficGenerator, type GeneratorStats, type PayloadFormat } from '../udp/trafficGenerator';
 
 /** What `send` was asked on the command line. */
 export interface SendOptions {
@@ -14,6 +14,7 @@ export interface SendOptions {
   ttl?: number;
   rate: string;
   size: number;
+  format: PayloadFormat;
   pattern: string;
   duration?: number;
   json?: boolean;
@@ -61,6 +62,7 @@ export async function runSend(o: SendOptions, ifaces: InterfaceInfo[], out: (l: 
     durationMs: o.duration !== undefined ? o.duration * 1000 : undefined,
     ttl: o.ttl,
     multicastInterface: multicastInterfaceFor(o.to.host, o.iface, ifaces),
+    payload: payloadWriter(o.format),
   });
   const targetPps = averageRate(plan);
   if (!o.json) out(`Sending ${o.size}-byte datagrams to ${formatEndpoint(o.to.host, o.to.port)} at ${Math.round(plan.packetsPerSec)} packets/s (${o.pattern}). Ctrl+C to stop.`);

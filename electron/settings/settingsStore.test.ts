@@ -7,7 +7,7 @@ import { defaultDataDir, SettingsStore } from './settingsStore';
 describe('SettingsStore', () => {
   it('persists changes between instances', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gs-settings-'));
-    new SettingsStore(dir).update({ chartWindowSec: 120, lastStream: { port: 4000, binMs: 50, recvBufferBytes: 65536 } });
+    new SettingsStore(dir).update({ chartWindowSec: 120, lastStream: { port: 4000, binMs: 50, recvBufferBytes: 65536, decode: 'auto' } });
     const again = new SettingsStore(dir).get();
     expect(again.chartWindowSec).toBe(120);
     expect(again.lastStream?.port).toBe(4000);

@@ -6,6 +6,7 @@ import type { InterfaceInfo, StreamConfig, StreamInfo, StreamState } from '../..
 import { GapscopeError } from '../../shared/errors';
 import type { ReceptionSnapshot } from '../../shared/reception/types';
 import type { BackendEventListener } from '../app/backend';
+import { parseFormat } from '../../shared/decoders/streamDecoder';
 import { planSocket } from './socketPlan';
 import type { FromWorker, ToWorker, WorkerSetup } from './workerProtocol';
 
@@ -61,6 +62,8 @@ export class ReceptionService {
         binMs: config.binMs,
         gapMs: config.gapMs,
         expected: { bytesPerSec: config.expectedBytesPerSec, packetsPerSec: config.expectedPacketsPerSec },
+        decode: parseFormat(config.decode) ?? 'none',
+        port: config.port,
       },
     };
     const worker = new Worker(this.workerPath, { workerData: setup, name: `receiver ${id}` });

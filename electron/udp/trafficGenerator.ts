@@ -8,22 +8,35 @@ import { performance } from 'node:perf_hooks';
 import { addressFamily, isBroadcast, isMulticast } from '../../shared/net/address';
 import { packetsDue, type SendPlan } from '../../shared/generator/sendSchedule';
 import { GapscopeError } from '../../shared/errors';
+import { encodeIperf2 } from '../../shared/decoders/iperf2';
+import { encodeRtp } from '../../shared/decoders/rtp';
+import { encodeSeq } from '../../shared/decoders/sequenceField';
 
 /** Writes the payload of packet number `index` (0-based), sent at `sentAtUs` (µs since the epoch). */
 export type PayloadWriter = (index: number, sentAtUs: number, size: number) => Uint8Array;
 
 /** The payload formats the generator knows. */
-export const PAYLOAD_FORMATS = ['seq'] as const;
+export const PAYLOAD_FORMATS = ['seq', 'iperf2', 'rtp'] as const;
 /** One of PAYLOAD_FORMATS. */
 export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number];
 
 /** Gapscope's own format: a 64-bit sequence number and the send time in µs, big-endian, then zeros. */
 export function seqPayload(index: number, sentAtUs: number, size: number): Uint8Array {
-  const buf = new Uint8Array(Math.max(16, size));
-  const view = new DataView(buf.buffer);
-  view.setBigUint64(0, BigInt(index));
-  view.setBigUint64(8, BigInt(Math.round(sentAtUs)));
-  return buf;
+  return encodeSeq(index, sentAtUs, Math.max(16, size))!;
+}
+
+/** The payload writer for a format: ids from 1 for iperf 2 (as its client counts), RTP with one SSRC at 90 kHz. */
+export function payloadWriter(format: PayloadFormat): PayloadWriter {
+  switch (format) {
+    case 'seq':
+      return seqPayload;
+    case 'iperf2':
+      return (index, us, size) => encodeIperf2({ id: index + 1, sendMs: us / 1000 }, Math.max(16, size))!;
+    case 'rtp': {
+      const ssrc = 0x67617073; // "gaps"
+      return (index, us, size) => encodeRtp({ sequence: index & 0xffff, timestamp: Math.floor((us * 90) / 1000) >>> 0, ssrc, payloadType: 96 }, Math.max(12, size))!;
+    }
+  }
 }
 
 /** Where and how to send. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Gap } from '../../shared/reception/types';
 import { formatTick, ratePoints, shadedAreas, timeTicks } from './series';
 
-const gap = (startMs: number, endMs: number): Gap => ({ startMs, endMs, durationMs: endMs - startMs, packetsBefore: 1, bytesBefore: 1, cause: 'unexplained' });
+const gap = (startMs: number, endMs: number): Gap => ({ startMs, endMs, durationMs: endMs - startMs, packetsBefore: 1, bytesBefore: 1, cause: 'unexplained', lostPackets: null });
 
 describe('ratePoints', () => {
   it('turns the bins of a range into bytes per second at each bin start', () => {

@@ -9,7 +9,7 @@ import { createAppStore, type AppStore } from './store';
 function info(id: string, status: StreamInfo['status'] = 'listening'): StreamInfo {
   return {
     id,
-    config: { port: 4000, binMs: 100, recvBufferBytes: 8 << 20 },
+    config: { port: 4000, binMs: 100, recvBufferBytes: 8 << 20, decode: 'auto' },
     kind: 'unicast',
     family: 'ipv4',
     status,
@@ -30,7 +30,7 @@ function snapshotState(id: string, nowMs: number, packets: number[]): StreamStat
       nowMs,
       totals: { ...e.totals, packets: packets.reduce((a, b) => a + b, 0) },
       bins: { binMs: 100, firstIndex: 0, packets, bytes: packets.map((p) => p * 512) },
-      gaps: [{ startMs: 100, endMs: 1100, durationMs: 1000, packetsBefore: 5, bytesBefore: 2560, cause: 'unexplained' }],
+      gaps: [{ startMs: 100, endMs: 1100, durationMs: 1000, packetsBefore: 5, bytesBefore: 2560, cause: 'unexplained', lostPackets: null }],
       openGap: null,
       gapThresholdMs: 250,
       gapThresholdAutomatic: true,
@@ -38,6 +38,7 @@ function snapshotState(id: string, nowMs: number, packets: number[]): StreamStat
       interArrival: e.interArrival,
       stalls: [],
       recentPackets: [],
+      loss: null,
     },
   };
 }
@@ -55,6 +56,7 @@ function delta(nowMs: number, firstIndex: number, packets: number[]): ReceptionD
     interArrival: e.interArrival,
     newStalls: [],
     newPackets: [],
+    loss: null,
   };
 }
 

@@ -7,11 +7,11 @@ const base = emptyReception(100, true);
 const fresh = () => emptyReception(100, true);
 
 function gap(startMs: number, endMs: number): Gap {
-  return { startMs, endMs, durationMs: endMs - startMs, packetsBefore: 10, bytesBefore: 5120, cause: 'unexplained' };
+  return { startMs, endMs, durationMs: endMs - startMs, packetsBefore: 10, bytesBefore: 5120, cause: 'unexplained', lostPackets: null };
 }
 
 function pkt(atMs: number, size = 512): PacketSummary {
-  return { atMs, from: '10.97.0.1:5000', size, hex: '00ff' };
+  return { atMs, from: '10.97.0.1:5000', size, hex: '00ff', decoded: null };
 }
 
 function delta(nowMs: number, firstIndex: number, packets: number[], extra: Partial<ReceptionDelta> = {}): ReceptionDelta {
@@ -26,6 +26,7 @@ function delta(nowMs: number, firstIndex: number, packets: number[], extra: Part
     interArrival: base.interArrival,
     newStalls: [],
     newPackets: [],
+    loss: null,
     ...extra,
   };
 }
@@ -97,6 +98,7 @@ describe('fromSnapshot', () => {
       interArrival: base.interArrival,
       stalls: [],
       recentPackets: [pkt(1), pkt(2), pkt(3)],
+      loss: null,
     };
     const s = fromSnapshot(snap, 2);
     expect(s.packets.map((p) => p.atMs)).toEqual([2, 3]);

@@ -5,7 +5,7 @@ import { statTiles, streamTitle } from './stats';
 
 const info: StreamInfo = {
   id: 's1',
-  config: { port: 4000, binMs: 100, recvBufferBytes: 8 << 20 },
+  config: { port: 4000, binMs: 100, recvBufferBytes: 8 << 20, decode: 'auto' },
   kind: 'unicast',
   family: 'ipv4',
   status: 'listening',

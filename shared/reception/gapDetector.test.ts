@@ -7,9 +7,9 @@ describe('GapDetector with a fixed threshold', () => {
     expect(d.onPacket(0, 100)).toBeNull();
     expect(d.onPacket(10, 100)).toBeNull();
     expect(d.onPacket(60, 100)).toBeNull(); // exactly 50 ms is not longer than the threshold
-    expect(d.onPacket(200, 50)).toEqual({ startMs: 60, endMs: 200, durationMs: 140, packetsBefore: 3, bytesBefore: 300, cause: 'unexplained' });
+    expect(d.onPacket(200, 50)).toEqual({ startMs: 60, endMs: 200, durationMs: 140, packetsBefore: 3, bytesBefore: 300, cause: 'unexplained', lostPackets: null });
     expect(d.onPacket(210, 50)).toBeNull();
-    expect(d.onPacket(400, 50)).toEqual({ startMs: 210, endMs: 400, durationMs: 190, packetsBefore: 2, bytesBefore: 100, cause: 'unexplained' });
+    expect(d.onPacket(400, 50)).toEqual({ startMs: 210, endMs: 400, durationMs: 190, packetsBefore: 2, bytesBefore: 100, cause: 'unexplained', lostPackets: null });
   });
 
   it('reports the silence going on now once it passes the threshold', () => {

@@ -51,6 +51,7 @@ export class GapDetector {
           packetsBefore: this.packetsSince,
           bytesBefore: this.bytesSince,
           cause: 'unexplained',
+          lostPackets: null,
         };
         this.packetsSince = 0;
         this.bytesSince = 0;

@@ -9,6 +9,7 @@ const gap = (startMs: number, bytesBefore: number, cause: Gap['cause'] = 'unexpl
   packetsBefore: Math.round(bytesBefore / 512),
   bytesBefore,
   cause,
+  lostPackets: null,
 });
 
 describe('findPeriodicity', () => {

@@ -12,7 +12,7 @@ describe('ReceptionMonitor', () => {
     const s = m.snapshot(500);
     expect(s.totals.packets).toBe(20);
     expect(s.totals.bytes).toBe(2000);
-    expect(s.gaps).toEqual([{ startMs: 90, endMs: 400, durationMs: 310, packetsBefore: 10, bytesBefore: 1000, cause: 'unexplained' }]);
+    expect(s.gaps).toEqual([{ startMs: 90, endMs: 400, durationMs: 310, packetsBefore: 10, bytesBefore: 1000, cause: 'unexplained', lostPackets: null }]);
     // 500 ms since the first packet, 310 of them silent.
     expect(s.totals.dutyCycle).toBeCloseTo(190 / 500, 10);
     expect(s.bins.packets).toEqual([10, 0, 0, 0, 10, 0]);
@@ -36,7 +36,7 @@ describe('ReceptionMonitor', () => {
     const d1 = m.takeDelta(105);
     expect(d1.newGaps).toHaveLength(1);
     expect(d1.newPackets.map((p) => p.from)).toEqual(['a', 'b']);
-    expect(d1.newPackets[0]).toEqual({ atMs: 0, from: 'a', size: 4, hex: '00 01 02 03' });
+    expect(d1.newPackets[0]).toEqual({ atMs: 0, from: 'a', size: 4, hex: '00 01 02 03', decoded: null });
     m.onPacket(110, payload(4), 'c');
     const d2 = m.takeDelta(115);
     expect(d2.newGaps).toHaveLength(0);
@@ -70,5 +70,36 @@ describe('ReceptionMonitor', () => {
 
   it('formats hex', () => {
     expect(toHex(new Uint8Array([0, 255, 16]), 2)).toBe('00 ff');
+  });
+});
+
+describe('ReceptionMonitor with a payload decoder', () => {
+  const seq = (n: number, atMs: number) => {
+    const b = new Uint8Array(64);
+    const v = new DataView(b.buffer);
+    v.setBigUint64(0, BigInt(n));
+    v.setBigUint64(8, BigInt(Math.round((1_800_000_000_000 + atMs) * 1000)));
+    return b;
+  };
+
+  it('counts the packets lost inside each gap and in total, by sequence number', () => {
+    const m = new ReceptionMonitor({ binMs: 100, gapMs: 50, decode: 'seq' });
+    // 0..99 every ms, then ids 100..299 never arrive (a 200 ms cut), then 300..399; one more lost alone.
+    for (let i = 0; i < 100; i++) m.onPacket(i, seq(i, i), 'a');
+    for (let i = 300; i < 400; i++) if (i !== 350) m.onPacket(i, seq(i, i), 'a');
+    const s = m.snapshot(400);
+    expect(s.gaps).toHaveLength(1);
+    expect(s.gaps[0]).toMatchObject({ startMs: 99, endMs: 300, lostPackets: 200 });
+    expect(s.loss).toMatchObject({ format: 'seq', received: 199, expected: 400, lost: 201, duplicates: 0, reordered: 0 });
+    expect(s.recentPackets.at(-1)?.decoded).toMatch(/399/);
+  });
+
+  it('reports no sequence loss when asked not to decode', () => {
+    const m = new ReceptionMonitor({ binMs: 100, gapMs: 50, decode: 'none' });
+    m.onPacket(0, seq(0, 0), 'a');
+    m.onPacket(100, seq(5, 100), 'a');
+    const s = m.snapshot(100);
+    expect(s.loss).toBeNull();
+    expect(s.gaps[0]?.lostPackets).toBeNull();
   });
 });

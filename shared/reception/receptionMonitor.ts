@@ -2,6 +2,8 @@
  * Everything Gapscope measures about one stream, fed packet by packet with arrival times. Pure:
  * the back end's receiver worker, the offline analyzer and the tests all drive the same code.
  */
+import { createDecoder, type FormatChoice } from '../decoders/streamDecoder';
+import type { StreamDecoder } from '../decoders/types';
 import { GapDetector } from './gapDetector';
 import { InterArrivalHistogram } from './interArrival';
 import { findPeriodicity } from './periodicity';
@@ -27,6 +29,10 @@ export interface MonitorOptions {
   keepPackets?: number;
   /** Payload bytes shown per packet in the inspector. */
   hexBytes?: number;
+  /** Payload format for sequence-based loss, 'auto' to detect it; absent = time only. */
+  decode?: FormatChoice;
+  /** The stream's UDP port, a hint for format detection. */
+  port?: number;
 }
 
 /** A gap counts as caused by a local stall when the stall covers at least this share of it. */
@@ -38,6 +44,7 @@ export const MAX_GAPS = 100_000;
 export class ReceptionMonitor {
   private readonly bins: ThroughputBins;
   private readonly detector: GapDetector;
+  private readonly decoder: StreamDecoder | null;
   private readonly iat = new InterArrivalHistogram();
   private readonly gaps: Gap[] = [];
   private readonly stalls: LocalStall[] = [];
@@ -59,6 +66,7 @@ export class ReceptionMonitor {
   constructor(private readonly options: MonitorOptions) {
     this.bins = new ThroughputBins(options.binMs);
     this.detector = new GapDetector(options.gapMs);
+    this.decoder = options.decode && options.decode !== 'none' ? createDecoder(options.decode, { port: options.port }) : null;
     const keep = options.keepPackets ?? 100;
     this.ringAt = new Float64Array(keep);
     this.ringFrom = new Array<string>(keep).fill('');
@@ -69,8 +77,13 @@ export class ReceptionMonitor {
   onPacket(atMs: number, payload: Uint8Array, from: string): void {
     const size = payload.byteLength;
     if (this.last !== null) this.iat.add(atMs - this.last);
+    // The sequence numbers skipped just before a packet that ends a gap were lost inside that gap.
+    const skipped = this.decoder ? this.decoder.onPayload(payload, atMs).skipped : 0;
     const gap = this.detector.onPacket(atMs, size);
-    if (gap) this.addGap(gap);
+    if (gap) {
+      if (this.decoder) gap.lostPackets = skipped;
+      this.addGap(gap);
+    }
     this.bins.add(atMs, size);
     this.packets += 1;
     this.bytes += size;
@@ -116,6 +129,7 @@ export class ReceptionMonitor {
       interArrival: this.iat.summary(),
       newStalls,
       newPackets: this.latestPackets(fresh),
+      loss: this.decoder?.stats() ?? null,
     };
   }
 
@@ -134,6 +148,7 @@ export class ReceptionMonitor {
       interArrival: this.iat.summary(),
       stalls: this.stalls.slice(),
       recentPackets: this.latestPackets(this.ringAt.length),
+      loss: this.decoder?.stats() ?? null,
     };
   }
 
@@ -193,7 +208,13 @@ export class ReceptionMonitor {
     for (let k = count; k >= 1; k--) {
       const i = (this.ringNext - k + keep) % keep;
       const payload = this.ringPayload[i];
-      out.push({ atMs: this.ringAt[i]!, from: this.ringFrom[i]!, size: payload?.byteLength ?? 0, hex: toHex(payload, this.options.hexBytes ?? 64) });
+      out.push({
+        atMs: this.ringAt[i]!,
+        from: this.ringFrom[i]!,
+        size: payload?.byteLength ?? 0,
+        hex: toHex(payload, this.options.hexBytes ?? 64),
+        decoded: this.decoder && payload ? this.decoder.describe(payload) : null,
+      });
     }
     return out;
   }

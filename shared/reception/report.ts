@@ -21,6 +21,12 @@ export interface ReceptionReport {
   interArrival: InterArrival;
   localStalls: LocalStall[];
   expected: ExpectedComparison | null;
+  /** By the payload's sequence numbers, counted as iperf counts them; null when not decoding or no sequence. */
+  loss: { received: number; expected: number | null; lost: number | null; duplicates: number | null; reordered: number | null } | null;
+  /** RFC 3550 jitter from the payload's send times, ms. */
+  jitterMs: number | null;
+  /** The format decoded and what its numbers mean. */
+  decode: { format: string; crcErrors: number; notes: string[] } | null;
   binMs: number;
   bins: { startMs: number; packets: number; bytes: number }[];
   [extra: string]: unknown;
@@ -47,6 +53,9 @@ export function buildReport(snapshot: ReceptionSnapshot, stream: Record<string, 
     interArrival: snapshot.interArrival,
     localStalls: snapshot.stalls,
     expected: totals.expected,
+    loss: snapshot.loss ? { received: snapshot.loss.received, expected: snapshot.loss.expected, lost: snapshot.loss.lost, duplicates: snapshot.loss.duplicates, reordered: snapshot.loss.reordered } : null,
+    jitterMs: snapshot.loss?.jitterMs ?? null,
+    decode: snapshot.loss ? { format: snapshot.loss.format, crcErrors: snapshot.loss.crcErrors, notes: snapshot.loss.notes } : null,
     binMs: bins.binMs,
     bins: bins.packets.map((p, i) => ({ startMs: (bins.firstIndex + i) * bins.binMs, packets: p, bytes: bins.bytes[i] ?? 0 })),
   };

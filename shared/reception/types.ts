@@ -1,4 +1,5 @@
 /** The data a reception monitor produces, shared by the back end, the CLI report and the UI. */
+import type { DecodeStats } from '../decoders/types';
 
 /** A silence longer than the gap threshold, with what arrived since the previous gap. */
 export interface Gap {
@@ -13,6 +14,8 @@ export interface Gap {
   bytesBefore: number;
   /** Where the gap came from, when Gapscope can tell: a stall of its own event loop, or unknown. */
   cause: 'local-stall' | 'unexplained';
+  /** Packets the sender sent during the gap, by the payload's sequence numbers; null without them. */
+  lostPackets: number | null;
 }
 
 /** A stretch during which the receiver itself could not run, so arrival times were delayed. */
@@ -57,6 +60,8 @@ export interface PacketSummary {
   size: number;
   /** The first bytes of the payload as hex. */
   hex: string;
+  /** What the decoder makes of it (message type, sequence, CRC), or null when not decoded. */
+  decoded: string | null;
 }
 
 /** The sender's rate as the user states it, to compare with what arrived. */
@@ -117,6 +122,8 @@ export interface ReceptionSnapshot {
   interArrival: InterArrival;
   stalls: LocalStall[];
   recentPackets: PacketSummary[];
+  /** Loss, reorder and jitter by the payload's sequence numbers; null when not decoding. */
+  loss: DecodeStats | null;
 }
 
 /** What changed since the previous update: sent at display rate, never per packet. */
@@ -132,4 +139,5 @@ export interface ReceptionDelta {
   interArrival: InterArrival;
   newStalls: LocalStall[];
   newPackets: PacketSummary[];
+  loss: DecodeStats | null;
 }
