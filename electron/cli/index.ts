@@ -12,6 +12,7 @@ import { defaultDataDir } from '../settings/settingsStore';
 import { isLoopbackHost, startWebServer } from '../web/webServer';
 import { humanReport, runListen, type ListenOptions } from './listen';
 import { addressOption, decodeOption, intOption, numberOption } from './options';
+import { registerBrowseCommands } from './browse';
 import { registerDnsCommands } from './dns';
 import { parseDestination, runSend, type SendOptions } from './send';
 import { listInterfaces } from '../net/interfaces';
@@ -113,6 +114,7 @@ export function buildProgram(): Command {
     });
 
   registerDnsCommands(program, { out, err });
+  registerBrowseCommands(program, { out, err });
 
   program
     .command('interfaces')
