@@ -199,7 +199,7 @@ export function registerDnsCommands(program: Command, io: DnsCliIO, env: DnsCliE
     .addOption(typeOpt())
     .addOption(new Option('--timeout <ms>', 'a query without a reply after this long is lost (1–60000)').argParser(intOption('--timeout', 1, 60_000)).default(1000))
     .option('--sockets <n>', 'UDP sockets in the pool (1–64)', intOption('--sockets', 1, 64), 4)
-    .option('--max-outstanding <n>', 'at most this many queries in flight; past the server\u2019s capacity the rate adapts instead of collapsing into loss (1–60000)', intOption('--max-outstanding', 1, 60_000), 500)
+    .option('--max-outstanding <n>', 'at most this many queries in flight; past the server\u2019s capacity the rate adapts instead of collapsing into loss (1–60000)', intOption('--max-outstanding', 1, 60_000), 200)
     .option('--no-edns', 'send the queries without an EDNS0 OPT record')
     .option('--json', 'print the result as JSON: sent, answered, lost, rcodes, latencyMs {p50, p90, p99}, fds')
     .action(async (flags: { server: DnsServerAddress; qps: number; duration: number; name: string; type: QueryType; timeout: number; sockets: number; maxOutstanding: number; edns: boolean; json?: boolean }) => {

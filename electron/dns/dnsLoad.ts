@@ -25,7 +25,7 @@ export interface DnsLoadRequest {
   timeoutMs?: number;
   /** UDP sockets in the pool (default 4); each query goes out on the next one. */
   sockets?: number;
-  /** At most this many queries in flight (default 500, like dnsperf's -q): past the server's capacity the rate adapts instead of collapsing into loss. */
+  /** At most this many queries in flight (default 200; dnsperf's -q is 100): past the server's capacity the rate adapts instead of collapsing into loss. */
   maxOutstanding?: number;
   edns?: boolean;
 }
@@ -124,7 +124,7 @@ export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>): Pro
   if (!Number.isFinite(req.durationS) || req.durationS <= 0 || req.durationS > 3600) throw new GapscopeError('invalid-argument', 'The duration must be more than 0 and at most 3600 seconds.');
   const poolSize = req.sockets ?? 4;
   if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 64) throw new GapscopeError('invalid-argument', 'The socket pool must have 1 to 64 sockets.');
-  const maxOutstanding = req.maxOutstanding ?? 500;
+  const maxOutstanding = req.maxOutstanding ?? 200;
   if (!Number.isInteger(maxOutstanding) || maxOutstanding < 1 || maxOutstanding > 60_000) throw new GapscopeError('invalid-argument', 'At most 1 to 60,000 queries may be in flight.');
 
   const fdsBefore = openFileCount();
