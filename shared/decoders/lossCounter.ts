@@ -19,9 +19,15 @@
  * iperf 3 (esnet/iperf src/iperf_udp.c `iperf_udp_recv`) differs only in when it clamps: a late
  * packet takes one off the running loss if that is above zero at that moment (convention 'iperf3').
  *
- * Checked against the real thing, not only the source: crafted datagrams sent to `iperf -s -u`
- * 2.1.8 (Debian 2.1.8+dfsg-1) on loopback printed exactly what this counter gives for the same
- * arrivals — the cases are in lossCounter.test.ts and iperf2.test.ts. Facts the server showed:
+ * Checked against the real programs, not only their source:
+ *  - crafted datagrams sent to `iperf -s -u` 2.1.8 (Debian 2.1.8+dfsg-1) on loopback: the server
+ *    printed exactly what this counter gives for the same arrivals (cases in lossCounter.test.ts and
+ *    iperf2.test.ts);
+ *  - a real `iperf -c -u` 2.1.8 (and `iperf3 -c -u` 3.12) stream passed through a relay that dropped,
+ *    duplicated and reordered datagrams (seeded), feeding the same arrivals to the real server and to
+ *    Gapscope's decoder: Lost, Total and out-of-order were identical in every run (5 runs iperf 2,
+ *    6 runs iperf 3, 2 000–15 000 datagrams each, up to 20% loss, 5% duplicates, 10% reordering).
+ * Facts the iperf 2 server showed:
  *  - ids before the first one received count as lost (join at id 100: "100/104"), hence
  *    firstExpected = 1 for iperf rather than "start at the first id seen";
  *  - the first end-of-test datagram counts as a normal packet with its id made positive; its
