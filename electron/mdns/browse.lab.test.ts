@@ -210,4 +210,64 @@ describe('mDNS browsing against avahi-daemon', () => {
     timings.push(`discovery over IPv6 only: ${Date.now() - t0} ms`);
     for (const { instance } of live(b).values()) expect(instance.sources.every((s) => s.address.includes(':'))).toBe(true);
   });
+
+  function startAdvertiser(name: string): LabProcess {
+    return lab.inspector.spawn('node', [JITI, RUNNER, 'advertise', name, ADV_TYPE, '4100', `gsins${process.pid}.local`, 'v=1', 'flag'], { cwd: REPO_DIR });
+  }
+
+  it('a service Gapscope advertises is found from the device within 3 s, answers a legacy unicast query, and goes with its goodbye within 2 s', async () => {
+    const adv = startAdvertiser('Gapscope Adv');
+    await adv.waitForLine(/"event":"published"/, 10_000);
+    const b = lab.device.spawn('node', [JITI, RUNNER, 'events'], { cwd: REPO_DIR });
+    browser = b;
+    await b.waitForLine(/"event":"started"/, 15_000);
+    const t0 = Date.now();
+    await waitUntil(() => live(b).get('Gapscope Adv')?.instance.addresses.some((a) => a.address === lab.inspector.ipv4) === true, 'the advertised service from the device', 3000);
+    timings.push(`Gapscope's own advertisement found from the device: ${Date.now() - t0} ms`);
+    expect(live(b).get('Gapscope Adv')!.instance).toMatchObject({ type: ADV_TYPE, host: `gsins${process.pid}.local`, port: 4100, txt: [{ key: 'v', value: '1', binary: false }, { key: 'flag', value: null, binary: false }] });
+
+    // A one-shot query from another port (as dig sends) gets a unicast answer with the query's id (RFC 6762 §6.7).
+    const legacy = await lab.device.exec('node', ['-e', LEGACY_QUERY, `Gapscope Adv.${ADV_TYPE}`], { cwd: REPO_DIR, timeoutMs: 10_000 });
+    expect(JSON.parse(legacy.stdout)).toEqual({ id: 4242, from: lab.inspector.ipv4, answers: [['SRV', 10, 4100]] });
+
+    const stop = Date.now();
+    adv.kill('SIGTERM');
+    await b.waitForLine(/"event":"removed".*Gapscope Adv/, 2000);
+    timings.push(`removal of Gapscope's advertisement after its goodbye: ${Date.now() - stop} ms`);
+    expect((await adv.exited).stdout).toContain('"event":"stopped"');
+  });
+
+  it('renames its service when avahi already has the name (probing, RFC 6762 §8–9)', async () => {
+    const taken: ServiceSpec = { file: 'taken', name: 'Gapscope Adv', type: ADV_TYPE.replace(/\.local$/, ''), port: 9999, txt: ['owner=avahi'] };
+    writeFileSync(join(etcDir, 'avahi', 'services', 'taken.service'), serviceFile(taken));
+    try {
+      avahi = await startAvahi([...SERVICES, taken]);
+      const adv = startAdvertiser('Gapscope Adv');
+      const renamed = await adv.waitForLine(/"event":"renamed"/, 10_000);
+      expect(JSON.parse(renamed).payload).toEqual({ from: 'Gapscope Adv', to: 'Gapscope Adv (2)', what: 'name' });
+      const published = await adv.waitForLine(/"event":"published"/, 10_000);
+      expect(JSON.parse(published).payload).toMatchObject({ name: 'Gapscope Adv (2)', port: 4100 });
+      adv.kill('SIGTERM');
+      await adv.exited;
+    } finally {
+      unlinkSync(join(etcDir, 'avahi', 'services', 'taken.service'));
+    }
+  });
 });
+
+const ADV_TYPE = '_gapscope-adv._udp.local';
+
+// A legacy resolver in a few lines: one query from an ephemeral port to the mDNS group, the first
+// answer printed as JSON (id, source, answers as [type, ttl, port]).
+const LEGACY_QUERY = `
+const dgram = require('node:dgram');
+const dnsPacket = require('dns-packet');
+const s = dgram.createSocket('udp4');
+s.on('message', (m, r) => {
+  const p = dnsPacket.decode(m);
+  process.stdout.write(JSON.stringify({ id: p.id, from: r.address, answers: p.answers.map((a) => [a.type, a.ttl, a.data.port]) }));
+  process.exit(0);
+});
+s.bind(0, () => s.send(dnsPacket.encode({ type: 'query', id: 4242, questions: [{ name: process.argv[1], type: 'SRV' }] }), 5353, '224.0.0.251'));
+setTimeout(() => process.exit(3), 5000);
+`;

@@ -1,9 +1,11 @@
 /**
  * Runs in a lab namespace (through jiti, no build needed): `events [ipv4|ipv6]` prints one JSON line
- * per browser event with its time since start; `cli …` runs `gapscope browse …` from a fresh program.
+ * per browser event with its time since start; `cli …` runs `gapscope browse …` from a fresh
+ * program; `advertise NAME TYPE PORT HOST [TXT…]` publishes a service until SIGTERM, then says goodbye.
  */
 import { Command } from 'commander';
 import { registerBrowseCommands } from '../../cli/browse';
+import { MdnsAdvertiser } from '../mdnsAdvertiser';
 import { MdnsBrowser } from '../mdnsBrowser';
 
 async function main(argv: string[]): Promise<void> {
@@ -12,6 +14,21 @@ async function main(argv: string[]): Promise<void> {
     const program = new Command('gapscope').exitOverride();
     registerBrowseCommands(program, { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) });
     await program.parseAsync(['node', 'gapscope', ...rest]);
+    return;
+  }
+  if (mode === 'advertise') {
+    // advertise NAME TYPE PORT HOST [TXT…]
+    const [name, type, port, host, ...txt] = rest;
+    const adv = new MdnsAdvertiser({ name: name!, type: type!, port: Number(port), host: host!, txt });
+    const t0 = performance.now();
+    const print = (event: string, payload: unknown): void => void process.stdout.write(`${JSON.stringify({ t: Math.round(performance.now() - t0), event, payload })}\n`);
+    adv.on('renamed', (r) => print('renamed', r));
+    adv.on('warning', (w) => print('warning', w));
+    const stopped = new Promise<void>((resolve) => process.once('SIGTERM', resolve));
+    print('published', await adv.start());
+    await stopped;
+    await adv.stop();
+    print('stopped', null);
     return;
   }
   const families = rest.filter((a): a is 'ipv4' | 'ipv6' => a === 'ipv4' || a === 'ipv6');
