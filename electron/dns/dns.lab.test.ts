@@ -2,14 +2,13 @@
 // dnsmasq is the resolver in the device namespace; `gapscope dns …` runs in the inspector namespace,
 // whose system resolver is the device's dnsmasq through /etc/netns/<inspector>/resolv.conf (which
 // `ip netns exec` bind-mounts over /etc/resolv.conf). So the live resolver reader reads a real file,
-// and every query stays on the veth. Needs root, iproute2 and dnsmasq.
-//
-// The commands run through electron/dns/testing/dnsCliMain.ts (jiti), the same registerDnsCommands
-// the gapscope CLI uses.
+// and every query stays on the veth. Needs root, iproute2, dnsmasq and `npm run build` (the commands
+// run as the real CLI, bin/gapscope.js).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GAPSCOPE_BIN } from '../../lab/gapscope';
 import { createLabPair, listLabNamespaces, type LabPair } from '../../lab/netns';
 import { REPO_DIR } from '../../lab/streams';
 import type { DnsProbeResult } from './dnsProbe';
@@ -17,8 +16,6 @@ import type { SystemResolvers } from './resolverReader';
 
 const SUBNET = 40;
 const BIG_TXT = ['a', 'b', 'c'].map((c) => c.repeat(200));
-const JITI = join(REPO_DIR, 'node_modules', 'jiti', 'lib', 'jiti-cli.mjs');
-const DNS_CLI = join(REPO_DIR, 'electron', 'dns', 'testing', 'dnsCliMain.ts');
 
 let pair: LabPair;
 let netnsEtc: string | null = null;
@@ -30,7 +27,7 @@ process.on('exit', removeNetnsEtc);
 const dev = { dns: '', silent: '', closed: '', dns6: '' };
 
 async function gapscope(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return pair.inspector.exec('node', [JITI, DNS_CLI, 'dns', ...args], { cwd: REPO_DIR, allowFailure: true, timeoutMs: 30_000 });
+  return pair.inspector.exec('node', [GAPSCOPE_BIN, 'dns', ...args], { cwd: REPO_DIR, allowFailure: true, timeoutMs: 30_000 });
 }
 
 async function probe(args: string[]): Promise<{ code: number | null; results: DnsProbeResult[] }> {
