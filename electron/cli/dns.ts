@@ -4,6 +4,7 @@ import { formatServer, summarizeResolverList } from '../../shared/dns/resolverLi
 import { previewSearchList } from '../../shared/dns/searchList';
 import { GapscopeError } from '../../shared/errors';
 import { parseDnsServer, parseQueryType, validateDnsName, type DnsServerAddress, type QueryType } from '../dns/dnsMessage';
+import { compareAnswers } from '../dns/dnsCompare';
 import { runDnsLoad, type DnsLoadResult } from '../dns/dnsLoad';
 import { probeDns, type DnsProbeResult } from '../dns/dnsProbe';
 import { readSystemResolvers, type SystemResolvers } from '../dns/resolverReader';
@@ -136,17 +137,24 @@ export function registerDnsCommands(program: Command, io: DnsCliIO, env: DnsCliE
     .option('-a, --all', 'ask every server the system uses, at once')
     .addOption(timeoutOpt())
     .option('--no-edns', 'send the query without an EDNS0 OPT record')
-    .option('--json', 'print {name, type, results: [...]} as JSON')
+    .option('--json', 'print {name, type, results: [...], comparison} as JSON (comparison with --all: which servers agree)')
     .addHelpText('after', '\nExamples:\n  gapscope dns probe example.com\n  gapscope dns probe example.com --type HTTPS --all\n  gapscope dns probe printer.lan --server 192.168.1.1 --json')
     .action(async (rawName: string, flags: ProbeFlags) => {
       const name = validateDnsName(rawName);
       if (flags.server && flags.all) throw new GapscopeError('invalid-argument', 'Give either --server or --all, not both.');
       const servers = serversToProbe(flags, flags.server ? null : await readResolvers());
       const results = await Promise.all(servers.map((server) => probeDns({ server, name, type: flags.type, timeoutMs: flags.timeout, edns: flags.edns })));
-      if (flags.json) out(io, JSON.stringify({ name, type: flags.type.name, results }));
+      const comparison = results.length > 1 ? compareAnswers(results) : null;
+      if (flags.json) out(io, JSON.stringify({ name, type: flags.type.name, results, ...(comparison ? { comparison } : {}) }));
       else {
         out(io, `${name} ${flags.type.name}:`);
         for (const r of results) out(io, probeLine(r));
+        if (comparison?.agree) out(io, `All ${results.length} servers give the same answer.`);
+        else if (comparison) {
+          // Split DNS, a VPN-only name, or a server that is down: say who said what.
+          out(io, 'The servers disagree:');
+          for (const g of comparison.groups) out(io, `  ${g.answer}: ${g.servers.join(', ')}`);
+        }
       }
       if (!results.some((r) => r.kind === 'answer')) fail(EXIT_FAILED);
     });

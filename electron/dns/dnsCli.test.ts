@@ -69,6 +69,11 @@ describe('gapscope dns probe', () => {
     const all = JSON.parse((await run(['probe', 'host.test', '--type', 'a', '--all', '--json'], resolvers)).out.join('')) as { results: { server: string; answers: { data: string }[] }[] };
     expect(all.results.map((x) => x.server)).toEqual([other.address, server.address]);
     expect(all.results.map((x) => x.answers[0]?.data)).toEqual(['10.9.9.9', '10.1.2.3']);
+    const text = await run(['probe', 'host.test', '--all'], resolvers);
+    expect(text.out).toContain('The servers disagree:');
+    expect(text.out).toContain(`  NOERROR A 10.9.9.9: ${other.address}`);
+    const same = await run(['probe', 'nothing.example', '--all'], resolvers);
+    expect(same.out).toContain('All 2 servers give the same answer.');
   });
 
   it('prints a text line per server and fails (exit 1) when nothing answers', async () => {
