@@ -156,8 +156,17 @@ export function buildProgram(): Command {
 
 /** Runs the CLI with clear errors: a sentence on stderr, never a stack trace. */
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram().exitOverride();
-  for (const c of program.commands) c.exitOverride();
+  const program = buildProgram();
+  // Nested commands (gapscope dns probe …) need the override too, so usage errors exit 2 everywhere.
+  const override = (c: Command): void => {
+    c.exitOverride();
+    c.commands.forEach(override);
+  };
+  override(program);
+  // `gapscope … | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+  });
   try {
     await program.parseAsync(argv);
   } catch (e) {
