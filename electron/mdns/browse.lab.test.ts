@@ -253,6 +253,32 @@ describe('mDNS browsing against avahi-daemon', () => {
       unlinkSync(join(etcDir, 'avahi', 'services', 'taken.service'));
     }
   });
+
+  it(
+    'removes the services of a responder killed without goodbye when their SRV runs out (120 s), and keeps a live one that answers refreshes',
+    async () => {
+      avahi = await startAvahi();
+      // A second responder on the device, alive throughout: Gapscope's own advertiser.
+      const alive = lab.device.spawn('node', [JITI, RUNNER, 'advertise', 'Still Here', ADV_TYPE, '4200', `gsalive${process.pid}.local`, 'v=1'], { cwd: REPO_DIR });
+      await alive.waitForLine(/"event":"published"/, 10_000);
+      const b = startBrowser();
+      browser = b;
+      await b.waitForLine(/"event":"started"/, 15_000);
+      await waitUntil(() => SERVICES.every((s) => live(b).get(s.name)?.instance.port === s.port) && live(b).has('Still Here'), 'every service and the live one', 3000);
+      const killedAt = Date.now();
+      avahi.kill('SIGKILL');
+      await avahi.exited;
+      await waitUntil(() => SERVICES.every((s) => !live(b).has(s.name)), 'the services of the killed responder to go', 130_000);
+      const goneMs = Date.now() - killedAt;
+      timings.push(`removal after avahi was SIGKILLed (no goodbye; SRV TTL 120 s): ${(goneMs / 1000).toFixed(1)} s`);
+      expect(goneMs).toBeGreaterThan(90_000);
+      // The live responder answered the refresh queries at 80–95% of its SRV TTL, so it is still there.
+      expect(live(b).get('Still Here')?.instance.port).toBe(4200);
+      alive.kill('SIGTERM');
+      await alive.exited;
+    },
+    180_000,
+  );
 });
 
 const ADV_TYPE = '_gapscope-adv._udp.local';

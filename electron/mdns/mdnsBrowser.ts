@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import dnsPacket from 'dns-packet';
 import type { InterfaceInfo } from '../../shared/contract';
 import { checkMdnsPacket, type PacketProblem } from '../../shared/mdns/packetGuard';
-import { initialQueryDelayMs, queryIntervalMs } from '../../shared/mdns/queryPlan';
+import { encodeLabelQuery, initialQueryDelayMs, queryIntervalMs } from '../../shared/mdns/queryPlan';
 import { SERVICES_NAME, ServiceCache, lowerName, type CacheStats, type ServiceChange, type ServiceInstance, type ServiceType } from '../../shared/mdns/serviceCache';
 import { parseIPv4, parseIPv6 } from '../../shared/net/address';
 import { listInterfaces } from '../net/interfaces';
@@ -302,6 +302,18 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
   private tick(): void {
     const now = this.now();
     this.apply(this.cache.expire(now));
+    // Refreshes of SRV, TXT and addresses before they expire (§5.2), one packet per socket.
+    const refresh = this.cache.refreshQueries(now);
+    if (refresh.length > 0) {
+      for (const s of this.sockets) {
+        const mine = refresh.filter((q) => q.iface === s.iface.name);
+        if (mine.length === 0) continue;
+        s.socket.send(encodeLabelQuery(mine), MDNS_PORT, mdnsGroup(s.info.family, s.iface.name), (e) => {
+          if (e) this.emit('warning', `mDNS refresh on ${s.iface.name} (${s.info.family}) failed: ${e.message}`);
+        });
+        s.info.queriesSent++;
+      }
+    }
     for (const s of this.sockets) {
       for (const q of s.queries.values()) {
         if (q.nextAt > now) continue;

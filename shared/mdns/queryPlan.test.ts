@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initialQueryDelayMs, knownAnswers, queryIntervalMs, querySchedule } from './queryPlan';
+import { encodeLabelQuery, initialQueryDelayMs, knownAnswers, queryIntervalMs, querySchedule, refreshPointsPassed } from './queryPlan';
 
 describe('continuous querying (RFC 6762 §5.2)', () => {
   it('waits 1 s, 2 s, 4 s … doubling up to one hour', () => {
@@ -25,5 +25,27 @@ describe('known-answer suppression (RFC 6762 §7.1)', () => {
       { record: 'a', ttl: 120 },
       { record: 'c', ttl: 60 },
     ]);
+  });
+});
+
+describe('refresh queries and their encoding', () => {
+  it('counts the refresh points passed: 80, 85, 90, 95% of the TTL', () => {
+    expect([0, 79_999, 80_000, 85_000, 90_000, 95_000, 200_000].map((t) => refreshPointsPassed(0, 100, t))).toEqual([0, 0, 1, 2, 3, 4, 4]);
+    expect(refreshPointsPassed(0, 0, 1000)).toBe(0);
+  });
+
+  it('keeps a dotted, UTF-8 instance label as one label', () => {
+    const q = encodeLabelQuery([{ labels: ['a.b é', '_x', '_tcp', 'local'], type: 'SRV' }]);
+    expect([...q]).toEqual([
+      0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0,
+      6, 0x61, 0x2e, 0x62, 0x20, 0xc3, 0xa9, 2, 0x5f, 0x78, 4, 0x5f, 0x74, 0x63, 0x70, 5, 0x6c, 0x6f, 0x63, 0x61, 0x6c, 0,
+      0, 33, 0, 1,
+    ]);
+  });
+
+  it('leaves out questions with empty or long labels, unknown types, and those past the size', () => {
+    const q = encodeLabelQuery([{ labels: ['', 'local'], type: 'A' }, { labels: ['x'.repeat(64)], type: 'A' }, { labels: ['h', 'local'], type: 'NSEC' }, { labels: ['h', 'local'], type: 'A' }, { labels: ['i', 'local'], type: 'A' }], 12 + 13 + 5);
+    expect(q[5]).toBe(1);
+    expect(q.length).toBe(12 + 9 + 4);
   });
 });

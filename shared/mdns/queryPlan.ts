@@ -52,3 +52,52 @@ export function knownAnswers<R>(cached: readonly CachedAnswer<R>[], now: number)
   }
   return out;
 }
+
+/** Refreshes of a cached record are asked at 80%, 85%, 90% and 95% of its TTL (§5.2), so that a live record is renewed before it expires. */
+export const REFRESH_POINTS = [0.8, 0.85, 0.9, 0.95] as const;
+
+/** How many of the refresh points of a record received at `receivedAt` with `ttl` seconds have passed at `now`. */
+export function refreshPointsPassed(receivedAt: number, ttl: number, now: number): number {
+  if (!(ttl > 0)) return 0;
+  const f = (now - receivedAt) / (ttl * 1000);
+  return REFRESH_POINTS.filter((p) => f >= p).length;
+}
+
+const QTYPES: Record<string, number> = { A: 1, PTR: 12, TXT: 16, AAAA: 28, SRV: 33, ANY: 255 };
+
+function utf8(text: string): number[] {
+  const out: number[] = [];
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x80) out.push(c);
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 0x3f));
+    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f));
+    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 0x3f), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f));
+  }
+  return out;
+}
+
+/**
+ * A query packet for names given as labels, so that an instance label containing dots
+ * ("Printer v1.2") stays one label; dns-packet would split it. Questions that do not fit in
+ * `maxBytes` or have a label over 63 bytes are left out.
+ */
+export function encodeLabelQuery(questions: ReadonlyArray<{ labels: readonly string[]; type: keyof typeof QTYPES | string }>, maxBytes = 1400): Uint8Array {
+  const body: number[] = [];
+  let count = 0;
+  for (const q of questions) {
+    const t = QTYPES[q.type];
+    if (t === undefined || count >= 0xffff) continue;
+    const bytes: number[] = [];
+    let ok = q.labels.length > 0;
+    for (const l of q.labels) {
+      const b = utf8(l);
+      if (b.length === 0 || b.length > 63) ok = false;
+      bytes.push(b.length, ...b);
+    }
+    if (!ok || bytes.length + 1 > 255 || 12 + body.length + bytes.length + 5 > maxBytes) continue;
+    body.push(...bytes, 0, t >> 8, t & 0xff, 0, 1);
+    count++;
+  }
+  return Uint8Array.from([0, 0, 0, 0, count >> 8, count & 0xff, 0, 0, 0, 0, 0, 0, ...body]);
+}

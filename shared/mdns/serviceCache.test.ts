@@ -102,12 +102,12 @@ describe('ServiceCache', () => {
 
   it('expires records at their TTL', () => {
     const c = new ServiceCache();
-    feed(c, 0, [ptr('A', 10), srv('A', 80, 'box.local', 5)]);
-    expect(c.nextExpiryAt()).toBe(5000);
-    const upd = c.expire(5000);
-    expect(upd.map((u) => [u.kind, u.instance.port])).toEqual([['updated', null]]);
+    feed(c, 0, [ptr('A', 10), ptr('B', 20), srv('B', 80, 'box.local', 30)]);
+    expect(c.nextExpiryAt()).toBe(10_000);
     expect(c.expire(9999)).toEqual([]);
-    expect(c.expire(10_000).map((u) => u.kind)).toEqual(['removed']);
+    expect(c.expire(10_000).map((u) => [u.kind, u.instance.name])).toEqual([['removed', 'A']]);
+    expect(c.expire(20_000).map((u) => [u.kind, u.instance.name])).toEqual([['removed', 'B']]);
+    expect(c.expire(30_000)).toEqual([]);
     expect(c.stats().records).toBe(0);
     expect(c.nextExpiryAt()).toBe(Infinity);
   });
@@ -169,6 +169,33 @@ describe('ServiceCache', () => {
         ],
       ],
     ]);
+  });
+
+  it('asks for SRV, TXT and addresses again at 80, 85, 90 and 95% of their TTL (RFC 6762 §5.2)', () => {
+    const c = new ServiceCache();
+    feed(c, 0, [ptr('Dotted v1.2'), srv('Dotted v1.2', 80, 'box.local', 100), a('10.0.0.5', 'box.local', 100)]);
+    expect(c.refreshQueries(79_999)).toEqual([]);
+    expect(c.refreshQueries(80_000)).toEqual([
+      { name: `Dotted v1.2.${T}`, labels: ['Dotted v1.2', '_http', '_tcp', 'local'], type: 'SRV', iface: 'eth1' },
+      { name: 'box.local', labels: ['box', 'local'], type: 'A', iface: 'eth1' },
+    ]);
+    expect(c.refreshQueries(84_000)).toEqual([]);
+    expect(c.refreshQueries(95_000).map((q) => q.type)).toEqual(['SRV', 'A']);
+    expect(c.refreshQueries(99_000)).toEqual([]);
+    // An answer renews the record and its refreshes start over.
+    feed(c, 96_000, [srv('Dotted v1.2', 80, 'box.local', 100)]);
+    expect(c.refreshQueries(176_000).map((q) => q.type)).toEqual(['SRV']);
+  });
+
+  it('drops an instance whose SRV ran out unanswered (a responder gone without goodbye), not one whose SRV was replaced', () => {
+    const c = new ServiceCache();
+    feed(c, 0, [ptr('A'), srv('A', 80, 'box.local', 120), ptr('B'), srv('B', 80, 'box.local', 120)]);
+    feed(c, 60_000, [srv('B', 81, 'box.local', 120)]);
+    expect(c.expire(61_000).map((x) => [x.kind, x.instance.name, x.instance.port])).toEqual([]);
+    const changes = c.expire(120_000);
+    expect(changes.map((x) => [x.kind, x.instance.name])).toEqual([['removed', 'A']]);
+    expect(c.instances().map((i) => [i.name, i.port])).toEqual([['B', 81]]);
+    expect(c.stats().records).toBe(2);
   });
 
   it('gives known answers with more than half their TTL left, with the remaining TTL (RFC 6762 §7.1)', () => {

@@ -7,7 +7,7 @@
  * before it is kept, and memory is bounded (records, bytes, sources, interfaces per record).
  */
 import { parseIPv4, parseIPv6 } from '../net/address';
-import { knownAnswers } from './queryPlan';
+import { knownAnswers, refreshPointsPassed } from './queryPlan';
 import { decodeTxt, type TxtEntry } from './txt';
 
 /** A resource record as dns-packet decodes it; every field is checked, since a packet may say anything. */
@@ -151,6 +151,10 @@ interface Sighting {
   expiresAt: number;
   /** Source addresses heard on this interface, latest last (an IPv4 and an IPv6 answer of one responder, say). */
   sources: string[];
+  /** Refresh queries asked for this sighting (0–4, RFC 6762 §5.2). */
+  refreshes: number;
+  /** Replaced by a cache flush or withdrawn by a goodbye: its end is not a lapse. */
+  retiring: boolean;
 }
 
 /** Source addresses kept per record and interface. */
@@ -281,6 +285,7 @@ export class ServiceCache {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private bytes = 0;
   private nextExpiry = Infinity;
+  private lapsed = false;
   private readonly counters: Omit<CacheStats, 'records' | 'bytes'> = { accepted: 0, malformed: 0, ignored: 0, oversized: 0, rateLimited: 0, perPacketCapped: 0, evicted: 0 };
 
   constructor(limits: Partial<ServiceCacheLimits> = {}) {
@@ -311,6 +316,7 @@ export class ServiceCache {
 
   /** Removes what has expired by `now` (TTL ran out, or a goodbye's second passed) and returns the instances that went away or changed. */
   expire(now: number): ServiceChange[] {
+    if (!Number.isFinite(now)) return [];
     return this.expireInto(now, new Set());
   }
 
@@ -361,6 +367,44 @@ export class ServiceCache {
       cached.push({ record: { name: r.name, type, data: r.rdata.target }, ttl: s.ttl, receivedAt: s.receivedAt });
     }
     return knownAnswers(cached, now).map((k) => ({ ...k.record, ttl: k.ttl }));
+  }
+
+  /**
+   * The refresh queries due at `now` (RFC 6762 §5.2): SRV, TXT, A and AAAA records at 80, 85, 90
+   * and 95% of their TTL, once each, per interface; names as labels so that a dot inside an
+   * instance label survives encoding.
+   */
+  refreshQueries(now: number): Array<{ name: string; labels: string[]; type: RecordType; iface: string }> {
+    const due: Array<{ name: string; labels: string[]; type: RecordType; iface: string }> = [];
+    const seen = new Set<string>();
+    for (const rec of this.records.values()) {
+      const type = rec.rdata.type;
+      if (type === 'PTR') continue;
+      for (const [iface, s] of rec.sightings) {
+        if (s.retiring) continue;
+        const passed = refreshPointsPassed(s.receivedAt, s.ttl, now);
+        if (passed <= s.refreshes) continue;
+        s.refreshes = passed;
+        const key = `${rec.owner}|${type}|${iface}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const view = type === 'SRV' || type === 'TXT' ? this.views.get(rec.owner)?.view : undefined;
+        const labels = view ? [view.name, ...view.type.split('.')] : rec.name.split('.');
+        due.push({ name: rec.name, labels, type, iface });
+      }
+    }
+    return due;
+  }
+
+  private lapse(instanceKey: string, iface: string, now: number): void {
+    for (const ptr of this.ptrByInstance.get(instanceKey) ?? []) {
+      const s = ptr.sightings.get(iface);
+      if (s && s.expiresAt > now) {
+        s.expiresAt = now;
+        s.retiring = true;
+        this.lapsed = true;
+      }
+    }
   }
 
   /** Counters of what was kept and refused. */
@@ -431,6 +475,7 @@ export class ServiceCache {
       if (existing && s && s.expiresAt > now + GOODBYE_DELAY_MS) {
         s.expiresAt = now + GOODBYE_DELAY_MS;
         s.ttl = 0;
+        s.retiring = true;
         this.nextExpiry = Math.min(this.nextExpiry, s.expiresAt);
       }
       return;
@@ -447,6 +492,7 @@ export class ServiceCache {
           const s = other.sightings.get(iface);
           if (s && s.receivedAt < now - GOODBYE_DELAY_MS && s.expiresAt > now + GOODBYE_DELAY_MS) {
             s.expiresAt = now + GOODBYE_DELAY_MS;
+            s.retiring = true;
             this.nextExpiry = Math.min(this.nextExpiry, s.expiresAt);
           }
         }
@@ -455,7 +501,7 @@ export class ServiceCache {
 
     const previous = existing?.sightings.get(iface)?.sources ?? [];
     const sources = [...previous.filter((x) => x !== source), source].slice(-SOURCES_PER_SIGHTING);
-    const sighting: Sighting = { ttl, receivedAt: now, expiresAt: now + ttl * 1000, sources };
+    const sighting: Sighting = { ttl, receivedAt: now, expiresAt: now + ttl * 1000, sources, refreshes: 0, retiring: false };
     let rec = existing;
     if (rec) {
       // Most recently heard last, so that eviction takes the longest-unheard record first.
@@ -533,14 +579,19 @@ export class ServiceCache {
   }
 
   private expireInto(now: number, dirty: Set<string>): ServiceChange[] {
-    if (now >= this.nextExpiry) {
+    while (now >= this.nextExpiry) {
       let next = Infinity;
+      this.lapsed = false;
       for (const rec of [...this.records.values()]) {
         let changed = false;
         for (const [iface, s] of rec.sightings) {
           if (s.expiresAt <= now) {
             rec.sightings.delete(iface);
             changed = true;
+            // An SRV that ran out although it was asked for four times (§5.2) means its
+            // responder is gone without a goodbye (crashed, unplugged): the instance goes too,
+            // on that interface, instead of lingering for the PTR's 75 minutes (§10.5).
+            if (rec.rdata.type === 'SRV' && !s.retiring) this.lapse(rec.owner, iface, now);
           } else {
             next = Math.min(next, s.expiresAt);
           }
@@ -548,7 +599,8 @@ export class ServiceCache {
         if (rec.sightings.size === 0) this.remove(rec);
         if (changed) this.markDirty(rec, dirty);
       }
-      this.nextExpiry = next;
+      // A lapse retires PTRs that this pass may already have passed: scan again.
+      this.nextExpiry = this.lapsed ? now : next;
     }
     const changes: ServiceChange[] = [];
     for (const key of [...dirty].sort()) {
