@@ -160,6 +160,7 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
   private allInterfaces: InterfaceInfo[] = [];
   private timer: NodeJS.Timeout | null = null;
   private typesSignature = '';
+  private typesVersionSeen = -1;
   private readonly counts = { packets: 0, responses: 0, dropped: { oversized: 0, truncated: 0, 'compression-loop': 0, 'bad-label': 0, 'too-many-records': 0, undecodable: 0 } };
 
   constructor(opts: MdnsBrowserOptions = {}) {
@@ -283,6 +284,10 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
 
   private apply(changes: ServiceChange[]): void {
     for (const c of changes) this.emit(c.kind, c.instance);
+    // Types change only with instances or _services records: skip the work for a repeat.
+    const version = this.cache.typesVersion();
+    if (changes.length === 0 && version === this.typesVersionSeen) return;
+    this.typesVersionSeen = version;
     const types = this.cache.serviceTypes();
     const sig = types.map((t) => `${lowerName(t.type)}:${t.interfaces.join(',')}:${t.instances}`).join('|');
     if (sig === this.typesSignature) return;

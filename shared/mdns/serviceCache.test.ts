@@ -68,7 +68,12 @@ describe('ServiceCache', () => {
       ptr('A'),
       ptr('B'),
     ]);
+    const before = c.typesVersion();
     feed(c, 0, [{ name: '_services._dns-sd._udp.local', type: 'PTR', ttl: 4500, data: '_ipp._tcp.local' }], 'wlan0');
+    expect(c.typesVersion()).toBeGreaterThan(before);
+    const v = c.typesVersion();
+    feed(c, 1, [{ name: '_services._dns-sd._udp.local', type: 'PTR', ttl: 4500, data: '_ipp._tcp.local' }]);
+    expect(c.typesVersion()).toBe(v);
     expect(c.serviceTypes()).toEqual([
       { type: T, interfaces: ['eth1'], instances: 2 },
       { type: '_ipp._tcp.local', interfaces: ['eth1', 'wlan0'], instances: 0 },

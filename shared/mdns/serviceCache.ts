@@ -286,6 +286,7 @@ export class ServiceCache {
   private bytes = 0;
   private nextExpiry = Infinity;
   private lapsed = false;
+  private typeRecordsVersion = 0;
   private readonly counters: Omit<CacheStats, 'records' | 'bytes'> = { accepted: 0, malformed: 0, ignored: 0, oversized: 0, rateLimited: 0, perPacketCapped: 0, evicted: 0 };
 
   constructor(limits: Partial<ServiceCacheLimits> = {}) {
@@ -407,6 +408,11 @@ export class ServiceCache {
     }
   }
 
+  /** Changes whenever a `_services._dns-sd._udp` record comes or goes, so that a caller recomputes `serviceTypes()` only when it may differ. */
+  typesVersion(): number {
+    return this.typeRecordsVersion;
+  }
+
   /** Counters of what was kept and refused. */
   stats(): CacheStats {
     return { records: this.records.size, bytes: this.bytes, ...this.counters };
@@ -507,7 +513,10 @@ export class ServiceCache {
       // Most recently heard last, so that eviction takes the longest-unheard record first.
       this.records.delete(key);
       this.records.set(key, rec);
-      if (!rec.sightings.has(iface) && rec.sightings.size >= this.limits.maxInterfacesPerRecord) return;
+      if (!rec.sightings.has(iface)) {
+        if (rec.sightings.size >= this.limits.maxInterfacesPerRecord) return;
+        if (owner === SERVICES_NAME) this.typeRecordsVersion++;
+      }
       rec.sightings.set(iface, sighting);
     } else {
       rec = { key, owner, name: r.name, rdata: checked.rdata, size: checked.size + r.name.length + 96, sightings: new Map([[iface, sighting]]) };
@@ -519,6 +528,7 @@ export class ServiceCache {
   }
 
   private insert(rec: StoredRecord): void {
+    if (rec.owner === SERVICES_NAME) this.typeRecordsVersion++;
     this.records.set(rec.key, rec);
     this.bytes += rec.size;
     const ot = `${rec.owner}|${rec.rdata.type}`;
@@ -541,6 +551,7 @@ export class ServiceCache {
 
   private remove(rec: StoredRecord): void {
     if (!this.records.delete(rec.key)) return;
+    if (rec.owner === SERVICES_NAME) this.typeRecordsVersion++;
     this.bytes -= rec.size;
     const drop = <K>(map: Map<K, Set<StoredRecord>>, k: K): void => {
       const s = map.get(k);
@@ -588,6 +599,7 @@ export class ServiceCache {
           if (s.expiresAt <= now) {
             rec.sightings.delete(iface);
             changed = true;
+            if (rec.owner === SERVICES_NAME) this.typeRecordsVersion++;
             // An SRV that ran out although it was asked for four times (§5.2) means its
             // responder is gone without a goodbye (crashed, unplugged): the instance goes too,
             // on that interface, instead of lingering for the PTR's 75 minutes (§10.5).
