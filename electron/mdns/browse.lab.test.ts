@@ -254,6 +254,26 @@ describe('mDNS browsing against avahi-daemon', () => {
     }
   });
 
+  it('survives hostile packets and a flood: drops and counts them, stays within its caps, still finds the real services', async () => {
+    avahi = await startAvahi();
+    const b = startBrowser();
+    browser = b;
+    await b.waitForLine(/"event":"started"/, 15_000);
+    const flood = await lab.device.exec('node', ['-e', HOSTILE_SENDER], { cwd: REPO_DIR, timeoutMs: 30_000 });
+    expect(flood.stdout.trim()).toBe('sent');
+    await waitUntil(() => SERVICES.every((s) => live(b).get(s.name)?.instance.port === s.port), 'the real services despite the flood', 5000);
+    b.kill('SIGTERM');
+    await b.exited;
+    const stats = events(b).find((e) => e.event === 'stats')!.payload as { packets: number; dropped: Record<string, number>; cache: { records: number; accepted: number; rateLimited: number } };
+    timings.push(`hostile run: ${stats.packets} packets, dropped ${JSON.stringify(stats.dropped)}, cache ${JSON.stringify(stats.cache)}`);
+    const dropped = (k: string): number => stats.dropped[k] ?? 0;
+    expect(dropped('compression-loop')).toBeGreaterThanOrEqual(1);
+    expect(dropped('truncated') + dropped('undecodable') + dropped('bad-label') + dropped('too-many-records')).toBeGreaterThanOrEqual(2);
+    expect(dropped('oversized')).toBeGreaterThanOrEqual(1);
+    expect(stats.cache.records).toBeLessThanOrEqual(4096);
+    expect(stats.cache.rateLimited).toBeGreaterThan(0);
+  });
+
   it(
     'removes the services of a responder killed without goodbye when their SRV runs out (120 s), and keeps a live one that answers refreshes',
     async () => {
@@ -296,4 +316,32 @@ s.on('message', (m, r) => {
 });
 s.bind(0, () => s.send(dnsPacket.encode({ type: 'query', id: 4242, questions: [{ name: process.argv[1], type: 'SRV' }] }), 5353, '224.0.0.251'));
 setTimeout(() => process.exit(3), 5000);
+`;
+
+// Hostile traffic to the mDNS group from the device: a compression loop, truncated and garbage
+// packets, one over 9000 bytes, then 300 responses of 40 new PTRs each (12,000 records) from one
+// source, one every ~5 ms (~8,000 records/s, far over the cache's 1,000/s per source).
+const HOSTILE_SENDER = `
+const dgram = require('node:dgram');
+const dnsPacket = require('dns-packet');
+const s = dgram.createSocket('udp4');
+const hdr = [0, 0, 0x84, 0, 0, 1, 0, 0, 0, 0, 0, 0];
+const packets = [
+  Buffer.from([...hdr, 0xc0, 12, 0, 12, 0, 1]),
+  Buffer.from([0, 0, 0x84, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0x61, 0, 0, 1, 0, 1, 0, 0, 0, 10, 0, 4, 10]),
+  Buffer.from([0, 0, 0x84, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0x80, 0x61, 0, 0, 1, 0, 1, 0, 0, 0, 10, 0, 4, 10, 0, 0, 1]),
+  Buffer.alloc(9100, 0x41),
+];
+for (let p = 0; p < 300; p++) {
+  packets.push(dnsPacket.encode({ type: 'response', flags: dnsPacket.AUTHORITATIVE_ANSWER, answers: Array.from({ length: 40 }, (_, k) => ({ name: '_flood._tcp.local', type: 'PTR', ttl: 4500, data: 'f' + p + '-' + k + '._flood._tcp.local' })) }));
+}
+s.bind(0, () => {
+  s.setMulticastTTL(255);
+  let i = 0;
+  const next = () => {
+    if (i >= packets.length) { process.stdout.write('sent'); s.close(); return; }
+    s.send(packets[i++], 5353, '224.0.0.251', () => setTimeout(next, 5));
+  };
+  next();
+});
 `;
