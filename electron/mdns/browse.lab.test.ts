@@ -1,8 +1,9 @@
 // Gapscope's mDNS browser against a real responder: avahi-daemon in the device namespace publishes
 // services (awkward names, a long TXT record) over IPv4 and IPv6; the browser runs in the
-// inspector namespace (electron/mdns/testing/runBrowse.ts through jiti, no build needed).
+// inspector namespace (electron/mdns/testing/runBrowse.ts through jiti prints its events; the
+// `gapscope browse` test runs the built CLI, bin/gapscope.js).
 //
-// Subnet 10.98.50.0/24, fd00:98:32::/64. Needs root, iproute2, avahi-daemon.
+// Subnet 10.98.50.0/24, fd00:98:32::/64. Needs root, iproute2, avahi-daemon, `npm run build`.
 //
 // avahi reads /etc/avahi from /etc/netns/<device ns>/avahi (bind-mounted by `ip netns exec`); its
 // pid file /run/avahi-daemon/pid is not per namespace, so it runs in its own mount namespace with
@@ -10,6 +11,7 @@
 import { existsSync, mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { GAPSCOPE_BIN } from '../../lab/gapscope';
 import { createLabPair, waitUntil, type LabPair, type LabProcess } from '../../lab/netns';
 import { REPO_DIR } from '../../lab/streams';
 import type { ServiceInstance } from '../../shared/mdns/serviceCache';
@@ -184,7 +186,8 @@ describe('mDNS browsing against avahi-daemon', () => {
 
   it('gapscope browse --json lists the types and instances with host, port, addresses, TXT and interface', async () => {
     avahi = await startAvahi();
-    const run = await lab.inspector.exec('node', [JITI, RUNNER, 'cli', 'browse', '--json', '--duration', '2', '--type', '_http._tcp,_ipp._tcp'], { cwd: REPO_DIR });
+    // The real CLI, as a user runs it (needs `npm run build`, which `npm run test:lab` does first).
+    const run = await lab.inspector.exec('node', [GAPSCOPE_BIN, 'browse', '--json', '--duration', '2', '--type', '_http._tcp,_ipp._tcp'], { cwd: REPO_DIR });
     const report = JSON.parse(run.stdout.trim().split('\n').pop()!) as { types: Array<{ type: string; interfaces: string[]; instances: number }>; instances: ServiceInstance[] };
     expect(report.types).toEqual([
       { type: '_http._tcp.local', interfaces: [lab.inspector.iface], instances: 2 },
@@ -195,7 +198,7 @@ describe('mDNS browsing against avahi-daemon', () => {
       ['Gapscope Test Web', `gsdev${process.pid}.local`, 8080, [lab.device.ipv4, lab.device.ipv6], [lab.inspector.iface]],
       ['Ünïcødé Drucker ☕ №1', `gsdev${process.pid}.local`, 631, [lab.device.ipv4, lab.device.ipv6], [lab.inspector.iface]],
     ]);
-    const text = await lab.inspector.exec('node', [JITI, RUNNER, 'cli', 'browse', '--duration', '1.5', '--iface', lab.inspector.iface], { cwd: REPO_DIR });
+    const text = await lab.inspector.exec('node', [GAPSCOPE_BIN, 'browse', '--duration', '1.5', '--iface', lab.inspector.iface], { cwd: REPO_DIR });
     expect(text.stdout).toContain(`_gapscope-test._udp.local  [${lab.inspector.iface}]  1 instance`);
     expect(text.stdout).toContain(`  "Gapscope Test Web"  gsdev${process.pid}.local:8080  ${lab.device.ipv4} ${lab.device.ipv6}  [${lab.inspector.iface}]  path=/ secure`);
   });

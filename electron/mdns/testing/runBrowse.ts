@@ -1,21 +1,13 @@
 /**
  * Runs in a lab namespace (through jiti, no build needed): `events [ipv4|ipv6]` prints one JSON line
- * per browser event with its time since start; `cli …` runs `gapscope browse …` from a fresh
- * program; `advertise NAME TYPE PORT HOST [TXT…]` publishes a service until SIGTERM, then says goodbye.
+ * per browser event with its time since start (until SIGTERM, then its stats);
+ * `advertise NAME TYPE PORT HOST [TXT…]` publishes a service until SIGTERM, then says goodbye.
  */
-import { Command } from 'commander';
-import { registerBrowseCommands } from '../../cli/browse';
 import { MdnsAdvertiser } from '../mdnsAdvertiser';
 import { MdnsBrowser } from '../mdnsBrowser';
 
 async function main(argv: string[]): Promise<void> {
   const [mode, ...rest] = argv;
-  if (mode === 'cli') {
-    const program = new Command('gapscope').exitOverride();
-    registerBrowseCommands(program, { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) });
-    await program.parseAsync(['node', 'gapscope', ...rest]);
-    return;
-  }
   if (mode === 'advertise') {
     // advertise NAME TYPE PORT HOST [TXT…]
     const [name, type, port, host, ...txt] = rest;
