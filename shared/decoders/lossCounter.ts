@@ -274,3 +274,27 @@ export class JitterMeter {
     return this.samples >= 2 ? this.j : null;
   }
 }
+
+/** The counts several sequence spaces (MAVLink links, RTP sources) add up to. */
+export interface LossTotals {
+  received: number;
+  expected: number;
+  lost: number;
+  duplicates: number;
+  reordered: number;
+  outOfOrder: number;
+}
+
+/** Adds up the counts of several counters, for a stream that carries more than one sequence. */
+export function sumLossCounts(counters: Iterable<LossTotals>): LossTotals {
+  const t: LossTotals = { received: 0, expected: 0, lost: 0, duplicates: 0, reordered: 0, outOfOrder: 0 };
+  for (const c of counters) {
+    t.received += c.received;
+    t.expected += c.expected;
+    t.lost += c.lost;
+    t.duplicates += c.duplicates;
+    t.reordered += c.reordered;
+    t.outOfOrder += c.outOfOrder;
+  }
+  return t;
+}

@@ -4,7 +4,7 @@
  * CRC_EXTRA. Payloads are not decoded; the CRC is checked only for the message ids below.
  */
 import { mavlinkCrc } from './crc';
-import { Arrival, LossCounter } from './lossCounter';
+import { Arrival, LossCounter, sumLossCounts } from './lossCounter';
 import { PacketFlags, newVerdict, resetVerdict, type DecodeStats, type PacketVerdict, type StreamDecoder } from './types';
 
 /**
@@ -218,20 +218,7 @@ export class MavlinkStreamDecoder implements StreamDecoder {
 
   /** Totals over all (system, component) pairs. */
   stats(): DecodeStats {
-    let received = 0;
-    let expected = 0;
-    let lost = 0;
-    let duplicates = 0;
-    let reordered = 0;
-    let outOfOrder = 0;
-    for (const c of this.links.values()) {
-      received += c.received;
-      expected += c.expected;
-      lost += c.lost;
-      duplicates += c.duplicates;
-      reordered += c.reordered;
-      outOfOrder += c.outOfOrder;
-    }
+    const totals = sumLossCounts(this.links.values());
     const notes = [
       'Counted in frames per (system, component) from the 8-bit sequence: a run of 128 or more lost frames aliases, so losses are lower bounds.',
     ];
@@ -240,6 +227,6 @@ export class MavlinkStreamDecoder implements StreamDecoder {
     if (this.crcErrors) notes.push(`${this.crcErrors} frames failed their CRC and were not counted.`);
     if (this.malformed) notes.push(`${this.malformed} datagrams held bytes that are not a MAVLink frame.`);
     if (this.tooMany) notes.push(`More than ${MAX_LINKS} (system, component) pairs: ${this.tooMany} frames not counted.`);
-    return { format: 'mavlink', received, expected, lost, duplicates, reordered, outOfOrder, jitterMs: null, crcErrors: this.crcErrors, notes };
+    return { format: 'mavlink', ...totals, jitterMs: null, crcErrors: this.crcErrors, notes };
   }
 }

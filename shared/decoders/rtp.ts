@@ -3,7 +3,7 @@
  * counted per SSRC with the extended sequence number cycles<<16 | max_seq (appendix A.1).
  */
 import { hex32, putU32be, u16be, u32be } from './bytes';
-import { Arrival, JitterMeter, LossCounter } from './lossCounter';
+import { Arrival, JitterMeter, LossCounter, sumLossCounts } from './lossCounter';
 import { PacketFlags, newVerdict, resetVerdict, type DecodeStats, type PacketVerdict, type StreamDecoder } from './types';
 
 /** One decoded RTP header. */
@@ -281,23 +281,9 @@ export class RtpStreamDecoder implements StreamDecoder {
 
   /** Totals over all SSRCs; jitter is the busiest source's. */
   stats(): DecodeStats {
-    let received = 0;
-    let expected = 0;
-    let lost = 0;
-    let duplicates = 0;
-    let reordered = 0;
-    let outOfOrder = 0;
+    const totals = sumLossCounts([...this.sources.values()].map((s) => s.counter));
     let busiest: RtpSource | null = null;
-    for (const s of this.sources.values()) {
-      const c = s.counter;
-      received += c.received;
-      expected += c.expected;
-      lost += c.lost;
-      duplicates += c.duplicates;
-      reordered += c.reordered;
-      outOfOrder += c.outOfOrder;
-      if (!busiest || c.received > busiest.counter.received) busiest = s;
-    }
+    for (const s of this.sources.values()) if (!busiest || s.counter.received > busiest.counter.received) busiest = s;
     const notes = ['Counted per SSRC from its first packet (extended sequence, RFC 3550 A.1); Lost as iperf 2 counts it.'];
     if (this.sources.size > 1) notes.push(`${this.sources.size} SSRCs; totals add them up, jitter is the busiest one's.`);
     if (this.noClock && this.options.clockRate === undefined) notes.push('Dynamic payload type: give its clock rate for jitter.');
@@ -308,12 +294,7 @@ export class RtpStreamDecoder implements StreamDecoder {
     if (this.malformed) notes.push(`${this.malformed} packets were not valid RTP.`);
     return {
       format: 'rtp',
-      received,
-      expected,
-      lost,
-      duplicates,
-      reordered,
-      outOfOrder,
+      ...totals,
       jitterMs: busiest?.jitter.jitterMs ?? null,
       crcErrors: 0,
       notes,
