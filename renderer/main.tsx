@@ -2,6 +2,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connectToBackend } from './api/transport';
+import { ApiContext } from './app/api';
 import { App } from './app/App';
 import { CommandsContext } from './app/commands';
 import { bindBackend } from './store/binding';
@@ -15,8 +16,10 @@ const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
-    <CommandsContext.Provider value={commands}>
-      <App />
-    </CommandsContext.Provider>
+    <ApiContext.Provider value={api}>
+      <CommandsContext.Provider value={commands}>
+        <App />
+      </CommandsContext.Provider>
+    </ApiContext.Provider>
   </StrictMode>,
 );

@@ -8,6 +8,12 @@ import { addressFamily, isMulticast, parseIPv4, parseIPv6 } from './net/address'
 import type { AddressFamily, ReceptionKind } from './net/address';
 import { parseFormat } from './decoders/streamDecoder';
 import type { ReceptionDelta, ReceptionSnapshot } from './reception/types';
+import type { TimelineEvent } from './timeline';
+import { event, request } from './contract/define';
+import { bonjourEvents, bonjourRequests } from './contract/bonjour';
+import { dnsEvents, dnsRequests } from './contract/dns';
+import { networkEvents, networkRequests } from './contract/network';
+import { sessionsEvents, sessionsRequests } from './contract/sessions';
 
 const ipAddress = z
   .string()
@@ -161,18 +167,9 @@ export interface StreamState {
   snapshot: ReceptionSnapshot;
 }
 
-// Declares a request: its argument tuple schema, and (as a type only) what it returns.
-function request<A extends z.ZodTuple>(args: A) {
-  return { returns: <R>() => ({ args, result: undefined as unknown as R }) };
-}
-// Declares an event: what it carries (type only; the back end is its only producer).
-function event<P>() {
-  return { payload: undefined as unknown as P };
-}
-
 const streamId = z.string().regex(/^[a-z0-9-]{1,40}$/, 'is not a stream id');
 
-/** Everything the UI can ask and hear. A new feature adds entries here and one implementation. */
+/** Everything the UI can ask and hear. A feature adds entries in its file under shared/contract/ and one service in electron/. */
 export const contract = {
   requests: {
     /** Facts about the back end, for the title bar and the About box. */
@@ -195,6 +192,12 @@ export const contract = {
     getSettings: request(z.tuple([])).returns<Settings>(),
     /** Changes some settings and persists them. */
     updateSettings: request(z.tuple([SettingsSchema.partial()])).returns<Settings>(),
+    /** Timeline events (network, DNS, Bonjour, sessions) since an event id, oldest first; all kept ones without. */
+    listTimelineEvents: request(z.tuple([z.number().int().min(0).optional()])).returns<TimelineEvent[]>(),
+    ...dnsRequests,
+    ...bonjourRequests,
+    ...networkRequests,
+    ...sessionsRequests,
   },
   events: {
     /** Live measurements of a stream, at display rate. */
@@ -203,6 +206,12 @@ export const contract = {
     streamStatus: event<StreamInfo>(),
     /** A stream was forgotten. */
     streamRemoved: event<{ id: string }>(),
+    /** Something happened that belongs on the shared timeline. */
+    timelineEvent: event<TimelineEvent>(),
+    ...dnsEvents,
+    ...bonjourEvents,
+    ...networkEvents,
+    ...sessionsEvents,
   },
 } as const;
 

@@ -1,11 +1,17 @@
 /** Assembles the back end from its services; the desktop app, web mode and CLI all start here. */
 import { EventEmitter } from 'node:events';
 import type { AppInfo, EventName, EventPayload, GapscopeService } from '../../shared/contract';
+import { createDnsService } from '../dns/dnsService';
+import { createBonjourService } from '../mdns/bonjourService';
 import { listInterfaces } from '../net/interfaces';
+import { createNetworkService } from '../netctx/networkService';
+import { createSessionService } from '../session/sessionService';
 import { SettingsStore } from '../settings/settingsStore';
 import { ReceptionService } from '../udp/receptionService';
 import type { Backend, BackendEventListener, BackendOptions } from './backend';
 import { HealthWatch } from './healthWatch';
+import type { ServiceContext } from './services';
+import { TimelineLog } from './timeline';
 import { appVersion } from './version';
 
 /** Creates the back end with every service wired to one event stream. */
@@ -15,10 +21,16 @@ export async function createBackend(options: BackendOptions & { workerPath?: str
   const emit: BackendEventListener = (name, payload) => {
     events.emit('event', name, payload);
   };
+  const timeline = new TimelineLog();
+  const stopTimeline = timeline.subscribe((e) => emit('timelineEvent', e));
+  const ctx: ServiceContext = { emit, timeline, dataDir: options.dataDir, mode: options.mode };
+
   const reception = new ReceptionService(emit, listInterfaces, options.workerPath);
   const settings = new SettingsStore(options.dataDir);
   const health = new HealthWatch();
   const info: AppInfo = { version: appVersion(), platform: `${process.platform}-${process.arch}`, mode: options.mode };
+  const features = [createDnsService(ctx), createBonjourService(ctx), createNetworkService(ctx), createSessionService(ctx)] as const;
+  const [dns, bonjour, network, sessions] = features;
 
   const service: GapscopeService = {
     getAppInfo: () => info,
@@ -31,6 +43,11 @@ export async function createBackend(options: BackendOptions & { workerPath?: str
     getStreamState: (id) => reception.state(id),
     getSettings: () => settings.get(),
     updateSettings: (change) => settings.update(change),
+    listTimelineEvents: (afterId) => timeline.list(afterId),
+    ...dns.handlers,
+    ...bonjour.handlers,
+    ...network.handlers,
+    ...sessions.handlers,
   };
 
   return {
@@ -42,7 +59,9 @@ export async function createBackend(options: BackendOptions & { workerPath?: str
     },
     close: async () => {
       health.stop();
+      stopTimeline();
       await reception.closeAll();
+      for (const f of features) await f.close?.();
     },
   };
 }

@@ -1,11 +1,16 @@
 /** The window: header, connection banner, the setup form and stream list, and the selected stream. */
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ComponentType } from 'react';
 import { ConnectionBanner } from '../components/ConnectionBanner';
 import { Header } from '../components/Header';
 import { StreamList } from '../components/StreamList';
 import { SelectedStream } from '../components/StreamView';
 import { StreamSetup } from '../components/StreamSetup';
-import { appStore } from '../store/store';
+import { appStore, useApp } from '../store/store';
+import { BonjourView } from '../views/bonjour/BonjourView';
+import { DnsView } from '../views/dns/DnsView';
+import { NetworkView } from '../views/network/NetworkView';
+import { SessionsView } from '../views/sessions/SessionsView';
+import { VIEWS, type ViewName } from './views';
 import { applyChartAction } from './chartControl';
 import { useCommands } from './commands';
 import { shortcutFor } from './shortcuts';
@@ -16,8 +21,31 @@ function inTextField(target: EventTarget | null): boolean {
   return target instanceof HTMLInputElement && !['radio', 'checkbox', 'button', 'submit'].includes(target.type);
 }
 
+const FEATURE_VIEWS: Record<Exclude<ViewName, 'reception'>, ComponentType> = {
+  sessions: SessionsView,
+  dns: DnsView,
+  bonjour: BonjourView,
+  network: NetworkView,
+};
+
+/** The tab bar that switches between reception and the feature views. */
+function ViewTabs() {
+  const view = useApp((s) => s.view);
+  const showView = useApp((s) => s.showView);
+  return (
+    <nav className="view-tabs" role="tablist" aria-label="Views">
+      {VIEWS.map((v) => (
+        <button key={v.name} type="button" role="tab" aria-selected={view === v.name} data-testid={`tab-${v.name}`} className={view === v.name ? 'active' : ''} onClick={() => showView(v.name)}>
+          {v.label}
+        </button>
+      ))}
+    </nav>
+  );
+}
+
 /** Gapscope's main window. */
 export function App() {
+  const view = useApp((s) => s.view);
   const formRef = useRef<HTMLFormElement>(null);
   const commands = useCommands();
 
@@ -49,15 +77,23 @@ export function App() {
     <div className="app">
       <Header />
       <ConnectionBanner />
-      <div className="layout">
-        <aside className="sidebar">
-          <StreamSetup formRef={formRef} />
-          <StreamList />
-        </aside>
-        <main className="main">
-          <SelectedStream />
-        </main>
-      </div>
+      <ViewTabs />
+      {view === 'reception' ? (
+        <div className="layout">
+          <aside className="sidebar">
+            <StreamSetup formRef={formRef} />
+            <StreamList />
+          </aside>
+          <main className="main">
+            <SelectedStream />
+          </main>
+        </div>
+      ) : (
+        <main className="main feature-view">{(() => {
+          const View = FEATURE_VIEWS[view];
+          return <View />;
+        })()}</main>
+      )}
     </div>
   );
 }

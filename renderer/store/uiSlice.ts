@@ -2,6 +2,7 @@
 import type { StateCreator } from 'zustand';
 import type { ErrorInfo } from '../../shared/contract';
 import type { ChartView } from '../chart/view';
+import type { ViewName } from '../app/views';
 import type { AppState } from './store';
 
 /** Where an error is shown: beside the setup form, or on the selected stream. */
@@ -9,6 +10,8 @@ export type ErrorPlace = 'setup' | 'stream' | 'settings';
 
 /** The view part of the store. */
 export interface UiSlice {
+  /** The tab shown. */
+  view: ViewName;
   selectedId: string | null;
   /** Each stream's chart window; absent means live with the default width. */
   chartViews: Record<string, ChartView>;
@@ -17,6 +20,7 @@ export interface UiSlice {
   errors: Record<ErrorPlace, ErrorInfo | null>;
   /** A start request is on its way. */
   starting: boolean;
+  showView(view: ViewName): void;
   selectStream(id: string | null): void;
   setChartView(id: string, view: ChartView): void;
   focusGap(id: string, startMs: number | null): void;
@@ -26,12 +30,16 @@ export interface UiSlice {
 
 /** Creates the view slice. */
 export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get) => ({
+  view: 'reception',
   selectedId: null,
   chartViews: {},
   focusedGap: {},
   errors: { setup: null, stream: null, settings: null },
   starting: false,
 
+  showView(view) {
+    set({ view });
+  },
   selectStream(id) {
     if (get().selectedId !== id) set({ selectedId: id, errors: { ...get().errors, stream: null } });
   },
