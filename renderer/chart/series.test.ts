@@ -6,16 +6,30 @@ const gap = (startMs: number, endMs: number): Gap => ({ startMs, endMs, duration
 
 describe('ratePoints', () => {
   it('turns the bins of a range into bytes per second at each bin start', () => {
-    const bins = { binMs: 100, firstIndex: 10, packets: [1, 1, 1, 1], bytes: [512, 1024, 0, 512] };
+    const bins = { binMs: 100, firstIndex: 10, packets: [1, 1, 1, 1], bytes: [512, 1024, 0, 512], lost: [0, 0, 3, 0] };
     expect(ratePoints(bins, { startMs: 1100, endMs: 1300 })).toEqual([
-      { t: 1100, rate: 10_240 },
-      { t: 1200, rate: 0 },
+      { t: 1100, rate: 10_240, lost: 0 },
+      { t: 1200, rate: 0, lost: 30 },
     ]);
+  });
+
+  it('keeps the bins where loss peaks when decimating, even where throughput is flat', () => {
+    const n = 100_000;
+    const bytes = new Array<number>(n).fill(512);
+    const lost = new Array<number>(n).fill(0);
+    lost[31_337] = 7;
+    const bins = { binMs: 10, firstIndex: 0, packets: [], bytes, lost };
+    const range = { startMs: 0, endMs: n * 10 };
+    expect(ratePoints(bins, range, 400).some((p) => p.lost > 0)).toBe(false);
+    const pts = ratePoints(bins, range, 400, true);
+    expect(pts.find((p) => p.t === 313_370)?.lost).toBe(700);
+    expect(pts.length).toBeLessThanOrEqual(800);
+    expect(pts.every((p, i) => i === 0 || p.t > pts[i - 1]!.t)).toBe(true);
   });
 
   it('decimates a long history to the point budget', () => {
     const bytes = new Array<number>(360_000).fill(512);
-    const pts = ratePoints({ binMs: 10, firstIndex: 0, packets: [], bytes }, { startMs: 0, endMs: 3_600_000 }, 1600);
+    const pts = ratePoints({ binMs: 10, firstIndex: 0, packets: [], bytes, lost: [] }, { startMs: 0, endMs: 3_600_000 }, 1600);
     expect(pts.length).toBeLessThanOrEqual(1600);
   });
 });

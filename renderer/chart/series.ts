@@ -7,10 +7,11 @@ import type { BinHistory } from '../store/reception';
 import { decimateMinMax } from './decimate';
 import type { TimeRange } from './view';
 
-/** One drawn point: the start of a bin and its rate in bytes/s. */
+/** One drawn point: the start of a bin, its rate in bytes/s and the packets/s lost by sequence number. */
 export interface RatePoint {
   t: number;
   rate: number;
+  lost: number;
 }
 
 /** A shaded stretch of the chart. */
@@ -27,13 +28,31 @@ export interface ShadedArea {
 /** Points of the chart most screens can show without loss; more only slows drawing down. */
 export const MAX_CHART_POINTS = 1600;
 
-/** The rate points of the bins that overlap a range, decimated to at most maxPoints. */
-export function ratePoints(bins: BinHistory, range: TimeRange, maxPoints = MAX_CHART_POINTS): RatePoint[] {
-  const { binMs, firstIndex, bytes } = bins;
+/**
+ * The rate points of the bins that overlap a range, decimated to at most maxPoints. With loss, the
+ * bins that keep the loss series' peaks are kept too (up to twice the points), so that a burst of
+ * loss is never averaged away by the throughput's decimation.
+ */
+export function ratePoints(bins: BinHistory, range: TimeRange, maxPoints = MAX_CHART_POINTS, withLoss = false): RatePoint[] {
+  const { binMs, firstIndex, bytes, lost } = bins;
   const from = Math.floor(range.startMs / binMs) - firstIndex;
   const to = Math.ceil(range.endMs / binMs) - firstIndex;
   const perSec = 1000 / binMs;
-  return decimateMinMax(bytes, from, to, maxPoints).map((i) => ({ t: (i + firstIndex) * binMs, rate: (bytes[i] ?? 0) * perSec }));
+  let indices = decimateMinMax(bytes, from, to, maxPoints);
+  if (withLoss) indices = mergeSorted(indices, decimateMinMax(lost, from, to, maxPoints));
+  return indices.map((i) => ({ t: (i + firstIndex) * binMs, rate: (bytes[i] ?? 0) * perSec, lost: (lost[i] ?? 0) * perSec }));
+}
+
+// Union of two increasing index lists, increasing, without repeats.
+function mergeSorted(a: number[], b: number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const next = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i++]! : b[j++]!;
+    if (out[out.length - 1] !== next) out.push(next);
+  }
+  return out;
 }
 
 function overlaps(a: { startMs: number; endMs: number }, r: TimeRange): boolean {

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { TimelineEvent } from '../../shared/timeline';
 import type { EventName, EventPayload, GapscopeApi, Settings, StreamInfo, StreamState } from '../../shared/contract';
 import { GapscopeError } from '../../shared/errors';
 import type { ReceptionDelta } from '../../shared/reception/types';
@@ -29,7 +30,7 @@ function snapshotState(id: string, nowMs: number, packets: number[]): StreamStat
     snapshot: {
       nowMs,
       totals: { ...e.totals, packets: packets.reduce((a, b) => a + b, 0) },
-      bins: { binMs: 100, firstIndex: 0, packets, bytes: packets.map((p) => p * 512) },
+      bins: { binMs: 100, firstIndex: 0, packets, bytes: packets.map((p) => p * 512), lost: packets.map(() => 0) },
       gaps: [{ startMs: 100, endMs: 1100, durationMs: 1000, packetsBefore: 5, bytesBefore: 2560, cause: 'unexplained', lostPackets: null }],
       openGap: null,
       gapThresholdMs: 250,
@@ -48,7 +49,7 @@ function delta(nowMs: number, firstIndex: number, packets: number[]): ReceptionD
   return {
     nowMs,
     totals: { ...e.totals, packets: 999 },
-    bins: { binMs: 100, firstIndex, packets, bytes: packets.map((p) => p * 512) },
+    bins: { binMs: 100, firstIndex, packets, bytes: packets.map((p) => p * 512), lost: packets.map(() => 0) },
     newGaps: [],
     openGap: null,
     gapThresholdMs: 250,
@@ -63,7 +64,7 @@ function delta(nowMs: number, firstIndex: number, packets: number[]): ReceptionD
 const settings: Settings = { chartWindowSec: 60, packetsShown: 50 };
 
 // A back end in memory: answers requests from a table, and lets the test push events.
-function fakeApi(streams: StreamState[]) {
+function fakeApi(streams: StreamState[], timeline: TimelineEvent[] = []) {
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   const calls: string[] = [];
   let startError: GapscopeError | null = null;
@@ -96,6 +97,7 @@ function fakeApi(streams: StreamState[]) {
     },
     stopStream: async (id: string) => info(id, 'stopped'),
     removeStream: async () => undefined,
+    listTimelineEvents: async () => timeline,
   } as unknown as GapscopeApi;
   return {
     api,
@@ -209,6 +211,22 @@ describe('bindBackend', () => {
     fake.emit('streamRemoved', { id: 's1' });
     expect(store.getState().streamOrder).toEqual(['s3']);
     expect(store.getState().selectedId).toBe('s3');
+  });
+
+  it('loads the timeline on start and appends pushed events once each', async () => {
+    const ev = (id: number): TimelineEvent => ({ id, at: 1_000 + id, source: 'network', kind: 'interface-down', severity: 'warning', summary: `event ${id}` });
+    const fake = fakeApi([], [ev(1), ev(2)]);
+    fake.holdStates();
+    store.getState().setConnection('open');
+    bindBackend(fake.api, store, schedule);
+    await settle();
+    fake.emit('timelineEvent', ev(2)); // already in the loaded list
+    fake.emit('timelineEvent', ev(3));
+    fake.release();
+    await settle();
+    expect(store.getState().timeline.map((e) => e.id)).toEqual([1, 2, 3]);
+    fake.emit('timelineEvent', ev(4));
+    expect(store.getState().timeline.map((e) => e.id)).toEqual([1, 2, 3, 4]);
   });
 
   it('reloads everything when the connection comes back', async () => {

@@ -77,6 +77,9 @@ export function bindBackend(api: GapscopeApi, store: AppStore, schedule: FlushSc
         flush();
         actions().forgetStream(ev.payload.id);
         break;
+      case 'timelineEvent':
+        actions().addTimelineEvents([ev.payload]);
+        break;
     }
   };
 
@@ -84,6 +87,7 @@ export function bindBackend(api: GapscopeApi, store: AppStore, schedule: FlushSc
     api.on('streamUpdate', (payload) => handle({ name: 'streamUpdate', payload })),
     api.on('streamStatus', (payload) => handle({ name: 'streamStatus', payload })),
     api.on('streamRemoved', (payload) => handle({ name: 'streamRemoved', payload })),
+    api.on('timelineEvent', (payload) => handle({ name: 'timelineEvent', payload })),
   ];
 
   // Each load has a generation: a load overtaken by a reconnect is abandoned, never applied.
@@ -92,13 +96,14 @@ export function bindBackend(api: GapscopeApi, store: AppStore, schedule: FlushSc
     const mine = ++generation;
     held ??= [];
     try {
-      const [appInfo, settings, list] = await Promise.all([api.getAppInfo(), api.getSettings(), api.listStreams()]);
+      const [appInfo, settings, list, timeline] = await Promise.all([api.getAppInfo(), api.getSettings(), api.listStreams(), api.listTimelineEvents()]);
       const states = await Promise.all(list.map((s) => api.getStreamState(s.id).catch(() => null)));
       if (mine !== generation || disposed) return;
       actions().setAppInfo(appInfo);
       actions().setSettings(settings);
       flush();
       actions().replaceStreams(states.filter((s): s is StreamState => s !== null));
+      actions().replaceTimeline(timeline);
       actions().setError('settings', null);
     } catch (err) {
       if (mine !== generation || disposed) return;

@@ -18,7 +18,7 @@ function delta(nowMs: number, firstIndex: number, packets: number[], extra: Part
   return {
     nowMs,
     totals: { ...base.totals, packets: packets.reduce((a, b) => a + b, 0), durationMs: nowMs },
-    bins: { binMs: 100, firstIndex, packets, bytes: packets.map((p) => p * 512) },
+    bins: { binMs: 100, firstIndex, packets, bytes: packets.map((p) => p * 512), lost: packets.map(() => 0) },
     newGaps: [],
     openGap: null,
     gapThresholdMs: 250,
@@ -89,7 +89,7 @@ describe('fromSnapshot', () => {
     const snap: ReceptionSnapshot = {
       nowMs: 1000,
       totals: base.totals,
-      bins: { binMs: 100, firstIndex: 0, packets: [1, 2], bytes: [512, 1024] },
+      bins: { binMs: 100, firstIndex: 0, packets: [1, 2], bytes: [512, 1024], lost: [0, 0] },
       gaps: [gap(1, 2)],
       openGap: { startMs: 800, durationMs: 200 },
       gapThresholdMs: 150,

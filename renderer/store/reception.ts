@@ -2,6 +2,7 @@
  * A stream's measurements as the UI holds them: the back end's snapshot, kept current by merging
  * its deltas. Pure functions (no React, no store), tested on their own.
  */
+import type { DecodeStats } from '../../shared/decoders/types';
 import type { Gap, InterArrival, LocalStall, OpenGap, PacketSummary, Periodicity, ReceptionDelta, ReceptionSnapshot, ReceptionTotals } from '../../shared/reception/types';
 
 /** Throughput bins from firstIndex on; the arrays grow in place (see mergeDelta). */
@@ -11,6 +12,8 @@ export interface BinHistory {
   firstIndex: number;
   packets: number[];
   bytes: number[];
+  /** Packets lost by sequence number, per bin (zeros when the stream is not decoded). */
+  lost: number[];
 }
 
 /** Everything the UI shows about one stream's reception. */
@@ -27,6 +30,8 @@ export interface ReceptionState {
   stalls: LocalStall[];
   /** The latest packets, oldest first, at most the packet limit. */
   packets: PacketSummary[];
+  /** Loss, reorder and jitter by the payload's sequence numbers; null when not decoding. */
+  loss: DecodeStats | null;
 }
 
 /** Bins kept per stream before the oldest are dropped: 24 h of 100 ms bins, 2 h of 10 ms bins. */
@@ -37,7 +42,7 @@ export function emptyReception(binMs: number, gapThresholdAutomatic: boolean): R
   return {
     nowMs: 0,
     totals: { packets: 0, bytes: 0, durationMs: 0, firstPacketMs: null, lastPacketMs: null, dutyCycle: null, gapCount: 0, gapMs: 0, expected: null },
-    bins: { binMs, firstIndex: 0, packets: [], bytes: [] },
+    bins: { binMs, firstIndex: 0, packets: [], bytes: [], lost: [] },
     gaps: [],
     openGap: null,
     gapThresholdMs: 0,
@@ -46,12 +51,13 @@ export function emptyReception(binMs: number, gapThresholdAutomatic: boolean): R
     interArrival: { boundsMs: [], counts: [], p50Ms: null, p99Ms: null, maxMs: null },
     stalls: [],
     packets: [],
+    loss: null,
   };
 }
 
 /** The UI's state from a full snapshot (a window that opens late starts here). */
 export function fromSnapshot(s: ReceptionSnapshot, packetLimit: number, maxBins = MAX_BINS): ReceptionState {
-  const bins: BinHistory = { binMs: s.bins.binMs, firstIndex: s.bins.firstIndex, packets: s.bins.packets.slice(), bytes: s.bins.bytes.slice() };
+  const bins: BinHistory = { binMs: s.bins.binMs, firstIndex: s.bins.firstIndex, packets: s.bins.packets.slice(), bytes: s.bins.bytes.slice(), lost: binLost(s.bins) };
   trimBins(bins, maxBins);
   return {
     nowMs: s.nowMs,
@@ -65,6 +71,7 @@ export function fromSnapshot(s: ReceptionSnapshot, packetLimit: number, maxBins 
     interArrival: s.interArrival,
     stalls: s.stalls.slice(),
     packets: s.recentPackets.slice(-packetLimit),
+    loss: s.loss,
   };
 }
 
@@ -87,9 +94,11 @@ export function mergeDelta(state: ReceptionState, d: ReceptionDelta, packetLimit
       while (bins.packets.length < pos) {
         bins.packets.push(0);
         bins.bytes.push(0);
+        bins.lost.push(0);
       }
       bins.packets[pos] = d.bins.packets[k] ?? 0;
       bins.bytes[pos] = d.bins.bytes[k] ?? 0;
+      bins.lost[pos] = d.bins.lost?.[k] ?? 0;
     }
     trimBins(bins, maxBins);
   }
@@ -105,7 +114,13 @@ export function mergeDelta(state: ReceptionState, d: ReceptionDelta, packetLimit
     interArrival: d.interArrival,
     stalls: appendAfter(state.stalls, d.newStalls),
     packets: appendPackets(state.packets, d.newPackets, packetLimit),
+    loss: d.loss,
   };
+}
+
+// A back end older than loss-per-bin sends no lost array: read it as zeros.
+function binLost(b: { packets: number[]; lost?: number[] }): number[] {
+  return b.lost && b.lost.length === b.packets.length ? b.lost.slice() : new Array<number>(b.packets.length).fill(0);
 }
 
 /** Shortens the packet ring when the user shows fewer packets. */
@@ -144,6 +159,7 @@ function trimBins(bins: BinHistory, maxBins: number): void {
   const drop = bins.packets.length - maxBins + Math.floor(maxBins / 10);
   bins.packets.splice(0, drop);
   bins.bytes.splice(0, drop);
+  bins.lost.splice(0, drop);
   bins.firstIndex += drop;
 }
 

@@ -3,10 +3,11 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { createBackendSlice, type BackendSlice } from './backendSlice';
 import { createStreamsSlice, type StreamsSlice } from './streamsSlice';
+import { createTimelineSlice, type TimelineSlice } from './timelineSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 
 /** Everything the renderer knows, as one state. */
-export type AppState = StreamsSlice & UiSlice & BackendSlice;
+export type AppState = StreamsSlice & UiSlice & BackendSlice & TimelineSlice;
 
 /** The store's handle, for the binding and for tests. */
 export type AppStore = StoreApi<AppState>;
@@ -17,6 +18,7 @@ export function createAppStore(): AppStore {
     ...createStreamsSlice(...a),
     ...createUiSlice(...a),
     ...createBackendSlice(...a),
+    ...createTimelineSlice(...a),
   }));
 }
 

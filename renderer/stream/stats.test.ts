@@ -23,7 +23,7 @@ function receiving(): ReceptionState {
     ...r,
     nowMs: 5050,
     totals: { ...r.totals, packets: 2000, bytes: 1_024_000, firstPacketMs: 50, lastPacketMs: 5040, dutyCycle: 0.8, gapCount: 1, gapMs: 1000, expected: { expectedBytes: 1_280_000, expectedPackets: 2500, bytesRatio: 0.55, packetsRatio: 0.8 } },
-    bins: { binMs: 100, firstIndex: 0, packets: new Array<number>(51).fill(50), bytes: new Array<number>(51).fill(25_600) },
+    bins: { binMs: 100, firstIndex: 0, packets: new Array<number>(51).fill(50), bytes: new Array<number>(51).fill(25_600), lost: new Array<number>(51).fill(0) },
   };
 }
 

@@ -92,6 +92,8 @@ describe('ReceptionMonitor with a payload decoder', () => {
     expect(s.gaps[0]).toMatchObject({ startMs: 99, endMs: 300, lostPackets: 200 });
     expect(s.loss).toMatchObject({ format: 'seq', received: 199, expected: 400, lost: 201, duplicates: 0, reordered: 0 });
     expect(s.recentPackets.at(-1)?.decoded).toMatch(/399/);
+    // Loss over time: the 200 lost in the cut and the lone one are revealed by packets 300 and 351, both in bin 3.
+    expect(s.bins.lost).toEqual([0, 0, 0, 201, 0]);
   });
 
   it('reports no sequence loss when asked not to decode', () => {

@@ -84,7 +84,7 @@ export class ReceptionMonitor {
       if (this.decoder) gap.lostPackets = skipped;
       this.addGap(gap);
     }
-    this.bins.add(atMs, size);
+    this.bins.add(atMs, size, skipped);
     this.packets += 1;
     this.bytes += size;
     if (this.first === null) this.first = atMs;

@@ -8,6 +8,7 @@ export const MAX_BINS = 100_000;
 export class ThroughputBins {
   private packets: number[] = [];
   private bytes: number[] = [];
+  private lost: number[] = [];
   /** Lowest bin index changed since the last takeChanges(); Infinity when none. */
   private dirtyFrom = Number.POSITIVE_INFINITY;
   private widthChanged = false;
@@ -22,8 +23,8 @@ export class ThroughputBins {
     return this.width;
   }
 
-  /** Counts one packet of size bytes that arrived at atMs. */
-  add(atMs: number, size: number): void {
+  /** Counts one packet of size bytes that arrived at atMs, and `lost` packets its sequence number says were skipped before it. */
+  add(atMs: number, size: number, lost = 0): void {
     let index = Math.floor(atMs / this.width);
     if (index >= this.maxBins) {
       while (index >= this.maxBins) {
@@ -34,6 +35,7 @@ export class ThroughputBins {
     this.extendTo(index);
     this.packets[index]! += 1;
     this.bytes[index]! += size;
+    if (lost > 0) this.lost[index]! += lost;
     if (index < this.dirtyFrom) this.dirtyFrom = index;
   }
 
@@ -61,18 +63,20 @@ export class ThroughputBins {
       firstIndex: start,
       packets: this.packets.slice(start),
       bytes: this.bytes.slice(start),
+      lost: this.lost.slice(start),
     };
   }
 
   /** Every bin from the start. */
   all(): BinSeries {
-    return { binMs: this.width, firstIndex: 0, packets: this.packets.slice(), bytes: this.bytes.slice() };
+    return { binMs: this.width, firstIndex: 0, packets: this.packets.slice(), bytes: this.bytes.slice(), lost: this.lost.slice() };
   }
 
   private extendTo(index: number): void {
     while (this.packets.length <= index) {
       this.packets.push(0);
       this.bytes.push(0);
+      this.lost.push(0);
     }
   }
 
@@ -84,6 +88,7 @@ export class ThroughputBins {
     };
     this.packets = merge(this.packets);
     this.bytes = merge(this.bytes);
+    this.lost = merge(this.lost);
     this.width *= 2;
     this.widthChanged = true;
     this.dirtyFrom = 0;

@@ -107,6 +107,8 @@ export interface BinSeries {
   firstIndex: number;
   packets: number[];
   bytes: number[];
+  /** Packets lost by the payload's sequence numbers, counted in the bin of the packet that revealed them (zeros without a decoder). */
+  lost: number[];
 }
 
 /** Everything a monitor knows at one moment; the UI's full state for a stream and the CLI's report. */
