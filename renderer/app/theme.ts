@@ -13,6 +13,8 @@ export interface ChartColors {
   axis: string;
   selection: string;
   bar: string;
+  loss: string;
+  event: string;
 }
 
 const query = '(prefers-color-scheme: dark)';
@@ -40,6 +42,8 @@ export function useChartColors(): ChartColors {
       axis: v('--muted', dark ? '#94a3b8' : '#64748b'),
       selection: v('--selection', '#64748b'),
       bar: v('--bar', dark ? '#93c5fd' : '#3b82f6'),
+      loss: v('--loss', dark ? '#fb923c' : '#c2410c'),
+      event: v('--event', dark ? '#fbbf24' : '#b45309'),
     };
   }, [dark]);
 }

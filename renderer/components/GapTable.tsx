@@ -2,6 +2,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { Gap } from '../../shared/reception/types';
 import { showGap } from '../app/chartControl';
+import { eventsForGap } from '../chart/events';
 import { formatBytes, formatClock, formatCount, formatDuration, formatStreamTime } from '../format';
 import { appStore, useApp } from '../store/store';
 
@@ -14,9 +15,9 @@ export function causeLabel(cause: Gap['cause']): { text: string; hint: string } 
     : { text: 'network or sender', hint: 'Gapscope was running: the data did not arrive.' };
 }
 
-/** Start, end, duration, packets and bytes before, and cause of each gap, newest first. */
+/** Start, end, duration, packets and bytes before, packets lost inside, the timeline events that coincide, and cause of each gap, newest first. */
 export function GapTable({ id }: { id: string }) {
-  const { gaps, startedAt, threshold, automatic, focused } = useApp(
+  const { gaps, startedAt, threshold, automatic, focused, decoded, timeline, hidden } = useApp(
     useShallow((s) => {
       const e = s.streams[id];
       return {
@@ -25,10 +26,14 @@ export function GapTable({ id }: { id: string }) {
         threshold: e?.reception.gapThresholdMs ?? 0,
         automatic: e?.reception.gapThresholdAutomatic ?? true,
         focused: s.focusedGap[id] ?? null,
+        decoded: e?.reception.loss != null && e.reception.loss.lost !== null,
+        timeline: s.timeline,
+        hidden: s.hiddenSources,
       };
     }),
   );
   if (!gaps) return null;
+  const columns = 9;
   const rows = gaps.slice(-MAX_ROWS).reverse();
   const firstNumber = gaps.length;
   return (
@@ -50,17 +55,24 @@ export function GapTable({ id }: { id: string }) {
               <th scope="col">Duration</th>
               <th scope="col">Packets before</th>
               <th scope="col">Bytes before</th>
+              <th scope="col" title="Packets the sender sent during the gap, by the payload’s sequence numbers">
+                Lost inside
+              </th>
               <th scope="col">Cause</th>
+              <th scope="col" title="Network, DNS, Bonjour and session events within 1.5 s of the gap">
+                Events
+              </th>
             </tr>
           </thead>
           <tbody>
             {rows.length === 0 ? (
               <tr className="empty">
-                <td colSpan={7}>No gaps so far.</td>
+                <td colSpan={columns}>No gaps so far.</td>
               </tr>
             ) : (
               rows.map((g, i) => {
                 const cause = causeLabel(g.cause);
+                const near = eventsForGap(timeline, startedAt, g, hidden);
                 const show = () => showGap(appStore, id, g);
                 return (
                   <tr
@@ -91,7 +103,20 @@ export function GapTable({ id }: { id: string }) {
                     <td className="num strong">{formatDuration(g.durationMs)}</td>
                     <td className="num">{formatCount(g.packetsBefore)}</td>
                     <td className="num">{formatBytes(g.bytesBefore)}</td>
+                    <td className="num" data-testid="gap-lost" title={decoded ? undefined : 'Choose a payload format with sequence numbers to count loss'}>
+                      {g.lostPackets === null ? '—' : formatCount(g.lostPackets)}
+                    </td>
                     <td title={cause.hint}>{cause.text}</td>
+                    <td className="gap-events" data-testid="gap-events">
+                      {near.length === 0
+                        ? ''
+                        : near.slice(0, 3).map((e) => (
+                            <span key={e.id} className={`event-chip ${e.severity}`} title={`${formatClock(e.at)} · ${e.source}: ${e.summary}`}>
+                              {e.summary}
+                            </span>
+                          ))}
+                      {near.length > 3 ? <span className="muted small"> +{near.length - 3}</span> : null}
+                    </td>
                   </tr>
                 );
               })

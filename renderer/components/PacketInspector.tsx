@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { PacketSummary } from '../../shared/reception/types';
 import { formatClock, formatCount, formatHex, formatStreamTime } from '../format';
+import { flagBadges } from '../stream/packetFlags';
 import { useApp } from '../store/store';
 
 /** A table of the latest packets, newest first, that can be paused to read. */
@@ -13,6 +14,8 @@ export function PacketInspector({ id }: { id: string }) {
   if (!live) return null;
   const packets = frozen ?? live;
   const rows = packets.slice().reverse();
+  const decoded = packets.some((p) => p.decoded !== null);
+  const columns = decoded ? 5 : 4;
   return (
     <section className="card packets" aria-label="Packet inspector" data-testid="packet-inspector">
       <header className="card-head">
@@ -32,13 +35,14 @@ export function PacketInspector({ id }: { id: string }) {
               <th scope="col">Time</th>
               <th scope="col">Source</th>
               <th scope="col">Size</th>
+              {decoded ? <th scope="col">Decoded</th> : null}
               <th scope="col">First bytes (hex)</th>
             </tr>
           </thead>
           <tbody>
             {rows.length === 0 ? (
               <tr className="empty">
-                <td colSpan={4}>No packets yet.</td>
+                <td colSpan={columns}>No packets yet.</td>
               </tr>
             ) : (
               rows.map((p, i) => (
@@ -48,6 +52,16 @@ export function PacketInspector({ id }: { id: string }) {
                   </td>
                   <td className="mono">{p.from}</td>
                   <td className="num">{formatCount(p.size)} B</td>
+                  {decoded ? (
+                    <td className="decoded" data-testid="packet-decoded">
+                      {flagBadges(p.flags ?? 0).map((b) => (
+                        <span key={b.text} className={`flag-badge${b.problem ? ' problem' : ''}`} title={b.hint}>
+                          {b.text}
+                        </span>
+                      ))}
+                      {p.decoded ?? ''}
+                    </td>
+                  ) : null}
                   <td className="mono hex" title={formatHex(p.hex)}>
                     {formatHex(p.hex)}
                   </td>

@@ -3,7 +3,7 @@ import { statTiles } from '../stream/stats';
 import { useApp } from '../store/store';
 
 // Tiles whose value is a phrase ("55% of the bytes", "no data for 1.2 s") get two columns.
-const wide = new Set(['expected', 'open-gap']);
+const wide = new Set(['expected', 'open-gap', 'loss']);
 
 /** Packets, bytes, rates, duty cycle, gaps, received vs expected, receive buffer and the current silence. */
 export function StatTiles({ id }: { id: string }) {

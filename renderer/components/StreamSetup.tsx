@@ -2,7 +2,7 @@
 import { useEffect, useId, useRef, useState, type RefObject } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useCommands } from '../app/commands';
-import { configToForm, defaultSetupForm, formToConfig, isGroupAddress, type SetupField, type SetupForm } from '../setup/form';
+import { DECODE_CHOICES, configToForm, defaultSetupForm, formToConfig, isGroupAddress, type SetupField, type SetupForm } from '../setup/form';
 import { useApp } from '../store/store';
 import { ErrorMessage } from './ErrorMessage';
 
@@ -142,6 +142,29 @@ export function StreamSetup({ formRef }: { formRef: RefObject<HTMLFormElement | 
           </select>
         </div>
         {fieldMessage('expectedRate')}
+      </div>
+      <div className="field">
+        <label htmlFor={idOf('decode')}>Payload format (for loss by sequence number)</label>
+        <div className="inline">
+          <select
+            id={idOf('decode')}
+            data-testid="decode-select"
+            value={DECODE_CHOICES.some((c) => c.value === form.decode) ? form.decode : 'custom'}
+            onChange={(e) => set('decode', e.target.value === 'custom' ? 'seq:0:32:be' : e.target.value)}
+            {...invalid('decode')}
+          >
+            {DECODE_CHOICES.map((c) => (
+              <option key={c.value} value={c.value}>
+                {c.label}
+              </option>
+            ))}
+            <option value="custom">Custom sequence field…</option>
+          </select>
+          {DECODE_CHOICES.some((c) => c.value === form.decode) ? null : (
+            <input aria-label="Sequence field: seq:OFFSET:WIDTH:be|le" data-testid="decode-field" placeholder="seq:OFFSET:WIDTH:be|le" value={form.decode} onChange={(e) => set('decode', e.target.value)} {...invalid('decode')} />
+          )}
+        </div>
+        {fieldMessage('decode')}
       </div>
       <div className="field">
         <label htmlFor={idOf('label')}>Label (optional)</label>

@@ -22,8 +22,17 @@ describe('formToConfig', () => {
     expect(formToConfig({ ...defaultSetupForm, port: '4000', gapMode: 'manual', gapMs: 'x' })).toMatchObject({ ok: false, field: 'gapMs' });
   });
 
+  it('reads the payload format, and names a bad custom field', () => {
+    expect(formToConfig({ ...defaultSetupForm, port: '4000', decode: 'gdl90' })).toMatchObject({ ok: true, config: { decode: 'gdl90' } });
+    expect(formToConfig({ ...defaultSetupForm, port: '4000', decode: 'seq:4:32:le' })).toMatchObject({ ok: true, config: { decode: 'seq:4:32:le' } });
+    const bad = formToConfig({ ...defaultSetupForm, port: '4000', decode: 'seq:4:12:be' });
+    expect(bad).toMatchObject({ ok: false, field: 'decode' });
+    expect(!bad.ok && bad.message).toMatch(/not a known format/);
+    expect(formToConfig({ ...defaultSetupForm, port: '4000', decode: ' ' })).toMatchObject({ ok: false, field: 'decode' });
+  });
+
   it('round-trips through configToForm', () => {
-    const form = { ...defaultSetupForm, port: '4000', address: '239.1.2.3', iface: 'vins', binMs: '50', gapMode: 'manual' as const, gapMs: '250', expectedRate: '500', expectedUnit: 'packets' as const, label: 'GDL90' };
+    const form = { ...defaultSetupForm, port: '4000', address: '239.1.2.3', iface: 'vins', binMs: '50', gapMode: 'manual' as const, gapMs: '250', expectedRate: '500', expectedUnit: 'packets' as const, label: 'GDL90', decode: 'seq:0:16:be' };
     const r = formToConfig(form);
     expect(r.ok).toBe(true);
     if (r.ok) expect(configToForm(r.config)).toEqual(form);

@@ -20,7 +20,23 @@ export interface SetupForm {
   expectedRate: string;
   expectedUnit: 'bytes' | 'packets';
   label: string;
+  /** Payload format for loss by sequence number: auto, none, a format name, or seq:OFFSET:WIDTH:be|le. */
+  decode: string;
 }
+
+/** The payload formats offered in the form, in the user's words; anything else is a custom field. */
+export const DECODE_CHOICES: readonly { value: string; label: string }[] = [
+  { value: 'auto', label: 'Detect automatically' },
+  { value: 'none', label: 'None (time only)' },
+  { value: 'iperf2', label: 'iperf 2' },
+  { value: 'iperf3', label: 'iperf 3' },
+  { value: 'rtp', label: 'RTP' },
+  { value: 'mavlink', label: 'MAVLink' },
+  { value: 'mpegts', label: 'MPEG-TS' },
+  { value: 'gdl90', label: 'GDL90' },
+  { value: 'nmea', label: 'NMEA 0183' },
+  { value: 'seq', label: 'Gapscope seq' },
+];
 
 /** The field an error belongs to, so it can be shown beside it. */
 export type SetupField = keyof SetupForm;
@@ -37,6 +53,7 @@ export const defaultSetupForm: SetupForm = {
   expectedRate: '',
   expectedUnit: 'bytes',
   label: '',
+  decode: 'auto',
 };
 
 /** The outcome of reading the form: a config to send, or the first problem to fix. */
@@ -59,6 +76,7 @@ const schemaFieldToForm: Record<string, SetupField> = {
   expectedBytesPerSec: 'expectedRate',
   expectedPacketsPerSec: 'expectedRate',
   label: 'label',
+  decode: 'decode',
 };
 
 /** Reads the form into a config, or says which field is wrong and why, in the contract's words. */
@@ -72,6 +90,9 @@ export function formToConfig(form: SetupForm): SetupResult {
   if (form.iface.trim()) config.iface = form.iface.trim();
   if (form.source.trim()) config.source = form.source.trim();
   if (form.label.trim()) config.label = form.label.trim();
+  const decode = form.decode.trim();
+  if (decode === '') return { ok: false, field: 'decode', message: 'give a sequence field as seq:OFFSET:WIDTH:be|le, e.g. seq:4:32:be' };
+  if (decode !== 'auto') config.decode = decode;
   if (form.gapMode === 'manual') {
     const gapMs = numberField(form.gapMs);
     if (gapMs === null) return { ok: false, field: 'gapMs', message: 'gap threshold must be a number of ms (or choose automatic)' };
@@ -108,6 +129,7 @@ export function configToForm(config: StreamConfigInput): SetupForm {
     expectedRate: expected === undefined ? '' : String(expected),
     expectedUnit: config.expectedPacketsPerSec !== undefined && config.expectedBytesPerSec === undefined ? 'packets' : 'bytes',
     label: config.label ?? '',
+    decode: config.decode ?? 'auto',
   };
 }
 

@@ -57,6 +57,21 @@ describe('statTiles', () => {
     expect(t.buffer!.value).toBe('—');
   });
 
+  it('shows loss by sequence number and jitter only when the stream is decoded', () => {
+    expect(byId(statTiles(info, receiving())).loss).toBeUndefined();
+    const loss = { format: 'iperf2' as const, received: 1990, expected: 2000, lost: 12, duplicates: 2, reordered: 1, outOfOrder: 3, jitterMs: 0.25, crcErrors: 0, notes: ['Counted as iperf 2.1.8 prints Lost/Total.'] };
+    const t = byId(statTiles(info, { ...receiving(), loss }));
+    expect(t.loss!.label).toBe('Lost (iperf 2)');
+    expect(t.loss!.value).toBe('12 of 2,000');
+    expect(t.loss!.detail).toBe('0.60% · 2 duplicate · 1 late');
+    expect(t.loss!.tone).toBe('warn');
+    expect(t.jitter!.value).toBe('0.25 ms');
+    const gdl = byId(statTiles(info, { ...receiving(), loss: { ...loss, format: 'gdl90' as const, expected: null, lost: null, jitterMs: null, crcErrors: 3 } }));
+    expect(gdl.loss!.detail).toBe('3 CRC or checksum errors');
+    expect(gdl.loss!.tone).toBe('bad');
+    expect(gdl.jitter).toBeUndefined();
+  });
+
   it('names a stream by label or endpoint', () => {
     expect(streamTitle(info)).toBe('0.0.0.0:4000');
     expect(streamTitle({ ...info, family: 'ipv6', config: { ...info.config, address: 'ff02::1' } })).toBe('[ff02::1]:4000');

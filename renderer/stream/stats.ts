@@ -9,7 +9,7 @@ export type Tone = 'neutral' | 'good' | 'warn' | 'bad';
 
 /** One tile: a label, a big value, a line of detail, and the raw number for tests and tooltips. */
 export interface StatTile {
-  id: 'packets' | 'bytes' | 'packet-rate' | 'throughput' | 'duty-cycle' | 'gaps' | 'expected' | 'buffer' | 'open-gap';
+  id: 'packets' | 'bytes' | 'packet-rate' | 'throughput' | 'duty-cycle' | 'gaps' | 'expected' | 'loss' | 'jitter' | 'buffer' | 'open-gap';
   label: string;
   value: string;
   detail: string | null;
@@ -28,6 +28,33 @@ export function streamTitle(info: StreamInfo): string {
 
 function ratioTone(r: number): Tone {
   return r >= 0.98 ? 'good' : r >= 0.9 ? 'warn' : 'bad';
+}
+
+const FORMAT_NAMES: Record<string, string> = { iperf2: 'iperf 2', iperf3: 'iperf 3', rtp: 'RTP', mavlink: 'MAVLink', mpegts: 'MPEG-TS', gdl90: 'GDL90', nmea: 'NMEA', seq: 'Gapscope seq', field: 'sequence field' };
+
+/** Loss by sequence number (counted as iperf counts it) and RFC 3550 jitter, when the stream is decoded. */
+export function lossTiles(r: ReceptionState): StatTile[] {
+  const l = r.loss;
+  if (!l) return [];
+  const name = FORMAT_NAMES[l.format] ?? l.format;
+  const tiles: StatTile[] = [];
+  if (l.lost !== null && l.expected !== null) {
+    const ratio = l.expected > 0 ? l.lost / l.expected : 0;
+    const extras = [l.duplicates ? `${formatCount(l.duplicates)} duplicate` : null, l.reordered ? `${formatCount(l.reordered)} late` : null, l.crcErrors ? `${formatCount(l.crcErrors)} CRC errors` : null].filter(Boolean).join(' · ');
+    tiles.push({
+      id: 'loss',
+      label: `Lost (${name})`,
+      value: `${formatCount(l.lost)} of ${formatCount(l.expected)}`,
+      detail: `${formatPercent(ratio)}${extras ? ` · ${extras}` : ''}`,
+      raw: l.lost,
+      tone: l.lost === 0 && !l.crcErrors ? 'good' : ratio < 0.01 ? 'warn' : 'bad',
+      hint: ['By the payload’s sequence numbers, counted as iperf prints Lost/Total.', ...l.notes].join(' '),
+    });
+  } else {
+    tiles.push({ id: 'loss', label: `Decoded (${name})`, value: `${formatCount(l.received)} packets`, detail: l.crcErrors ? `${formatCount(l.crcErrors)} CRC or checksum errors` : 'no sequence number to count loss', raw: null, tone: l.crcErrors ? 'bad' : 'neutral', hint: l.notes.join(' ') });
+  }
+  if (l.jitterMs !== null) tiles.push({ id: 'jitter', label: 'Jitter', value: `${l.jitterMs < 10 ? l.jitterMs.toFixed(2) : l.jitterMs.toFixed(1)} ms`, detail: 'RFC 3550, from send times', raw: l.jitterMs, tone: 'neutral', hint: 'Interarrival jitter as RTP and iperf compute it, from the send time the payload carries.' });
+  return tiles;
 }
 
 /** Everything the stat tiles show for one stream, in display order. */
@@ -56,6 +83,7 @@ export function statTiles(info: StreamInfo, r: ReceptionState): StatTile[] {
   } else {
     tiles.push({ id: 'expected', label: 'Received vs expected', value: '—', detail: 'set an expected rate to compare', raw: null, tone: 'neutral' });
   }
+  tiles.push(...lossTiles(r));
   const granted = info.recvBufferGranted;
   tiles.push({
     id: 'buffer',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ReceptionMonitor, toHex } from './receptionMonitor';
 import { buildReport } from './report';
+import { PacketFlags } from '../decoders/types';
 
 const payload = (n: number) => new Uint8Array(n).map((_, i) => i);
 
@@ -36,7 +37,7 @@ describe('ReceptionMonitor', () => {
     const d1 = m.takeDelta(105);
     expect(d1.newGaps).toHaveLength(1);
     expect(d1.newPackets.map((p) => p.from)).toEqual(['a', 'b']);
-    expect(d1.newPackets[0]).toEqual({ atMs: 0, from: 'a', size: 4, hex: '00 01 02 03', decoded: null });
+    expect(d1.newPackets[0]).toEqual({ atMs: 0, from: 'a', size: 4, hex: '00 01 02 03', decoded: null, flags: 0 });
     m.onPacket(110, payload(4), 'c');
     const d2 = m.takeDelta(115);
     expect(d2.newGaps).toHaveLength(0);
@@ -94,6 +95,17 @@ describe('ReceptionMonitor with a payload decoder', () => {
     expect(s.recentPackets.at(-1)?.decoded).toMatch(/399/);
     // Loss over time: the 200 lost in the cut and the lone one are revealed by packets 300 and 351, both in bin 3.
     expect(s.bins.lost).toEqual([0, 0, 0, 201, 0]);
+  });
+
+  it('keeps what the decoder noticed about each shown packet', () => {
+    const m = new ReceptionMonitor({ binMs: 100, gapMs: 50, decode: 'seq' });
+    m.onPacket(0, seq(0, 0), 'a');
+    m.onPacket(1, seq(5, 1), 'a');
+    m.onPacket(2, seq(5, 2), 'a');
+    const flags = m.snapshot(3).recentPackets.map((p) => p.flags);
+    expect(flags[0]).toBe(0);
+    expect(flags[1]! & PacketFlags.gap).toBe(PacketFlags.gap);
+    expect(flags[2]! & PacketFlags.duplicate).toBe(PacketFlags.duplicate);
   });
 
   it('reports no sequence loss when asked not to decode', () => {

@@ -60,6 +60,7 @@ export class ReceptionMonitor {
   private readonly ringAt: Float64Array;
   private readonly ringFrom: string[];
   private readonly ringPayload: (Uint8Array | null)[];
+  private readonly ringFlags: Uint32Array;
   private ringNext = 0;
   private packetsAtLastDelta = 0;
 
@@ -71,6 +72,7 @@ export class ReceptionMonitor {
     this.ringAt = new Float64Array(keep);
     this.ringFrom = new Array<string>(keep).fill('');
     this.ringPayload = new Array<Uint8Array | null>(keep).fill(null);
+    this.ringFlags = new Uint32Array(keep);
   }
 
   /** Counts one datagram that arrived at atMs (ms since listening started) from `from`. */
@@ -78,7 +80,8 @@ export class ReceptionMonitor {
     const size = payload.byteLength;
     if (this.last !== null) this.iat.add(atMs - this.last);
     // The sequence numbers skipped just before a packet that ends a gap were lost inside that gap.
-    const skipped = this.decoder ? this.decoder.onPayload(payload, atMs).skipped : 0;
+    const verdict = this.decoder ? this.decoder.onPayload(payload, atMs) : null;
+    const skipped = verdict ? verdict.skipped : 0;
     const gap = this.detector.onPacket(atMs, size);
     if (gap) {
       if (this.decoder) gap.lostPackets = skipped;
@@ -94,6 +97,7 @@ export class ReceptionMonitor {
       this.ringAt[this.ringNext] = atMs;
       this.ringFrom[this.ringNext] = from;
       this.ringPayload[this.ringNext] = payload;
+      this.ringFlags[this.ringNext] = verdict ? verdict.flags : 0;
       this.ringNext = (this.ringNext + 1) % keep;
     }
   }
@@ -214,6 +218,7 @@ export class ReceptionMonitor {
         size: payload?.byteLength ?? 0,
         hex: toHex(payload, this.options.hexBytes ?? 64),
         decoded: this.decoder && payload ? this.decoder.describe(payload) : null,
+        flags: this.ringFlags[i]!,
       });
     }
     return out;

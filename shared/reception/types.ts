@@ -62,6 +62,8 @@ export interface PacketSummary {
   hex: string;
   /** What the decoder makes of it (message type, sequence, CRC), or null when not decoded. */
   decoded: string | null;
+  /** What the decoder noticed on arrival (PacketFlags bits: CRC error, duplicate, late...); 0 when not decoded. */
+  flags: number;
 }
 
 /** The sender's rate as the user states it, to compare with what arrived. */
