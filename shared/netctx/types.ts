@@ -1,0 +1,139 @@
+/**
+ * The network context as Gapscope sees it, in one shape for every OS: interfaces, routes, Wi-Fi
+ * and socket counts. Platform parsers fill it, the watcher samples it, `diffSnapshots` turns two
+ * samples into events in the user's words.
+ */
+
+/** What an interface is, as a person would say it. */
+export type InterfaceKind = 'wifi' | 'ethernet' | 'wifi-or-ethernet' | 'vpn-tunnel' | 'loopback' | 'virtual' | 'other';
+
+/** One address on an interface. */
+export interface NetAddress {
+  address: string;
+  family: 'ipv4' | 'ipv6';
+  /** Prefix length (24 for a /24); null when the OS did not say. */
+  prefixLength: number | null;
+}
+
+/** A network interface with the facts that explain reception problems. */
+export interface NetInterface {
+  name: string;
+  kind: InterfaceKind;
+  index: number | null;
+  mac: string | null;
+  mtu: number | null;
+  /** Administratively up (IFF_UP). */
+  up: boolean;
+  /** Carrier / lower layer up (Linux LOWER_UP, macOS "status: active", RUNNING). */
+  running: boolean;
+  /** The OS's own flag words, e.g. UP, POINTOPOINT, LOWER_UP. */
+  flags: string[];
+  addresses: NetAddress[];
+  /** The OS's type hint: Linux link_type/info_kind (veth, tun, wireguard, bridge), macOS media. */
+  linkKind: string | null;
+}
+
+/** One routing-table entry. */
+export interface RouteEntry {
+  family: 'ipv4' | 'ipv6';
+  /** 'default' or a prefix in CIDR form (0.0.0.0/1, 10.0.0.0/24). */
+  destination: string;
+  gateway: string | null;
+  iface: string | null;
+  metric: number | null;
+  /** Preferred source address, where the OS says. */
+  source: string | null;
+  flags: string[];
+}
+
+/** "Which interface and source address would reach X", from the OS's own route lookup. */
+export interface RouteLookup {
+  destination: string;
+  iface: string | null;
+  source: string | null;
+  gateway: string | null;
+  /** The lookup failed: the OS's message (e.g. "Network is unreachable"). */
+  error: string | null;
+}
+
+/** The Wi-Fi link as the OS reports it without special privileges, or why it cannot be read. */
+export interface WifiState {
+  /** False when no tool could be run or no Wi-Fi interface exists; `reason` says which in plain words. */
+  available: boolean;
+  reason: string | null;
+  /** Which tool gave the values (iw, nmcli, airport, system_profiler, wdutil, netsh). */
+  source: string | null;
+  iface: string | null;
+  connected: boolean;
+  ssid: string | null;
+  bssid: string | null;
+  channel: number | null;
+  frequencyMHz: number | null;
+  rssiDbm: number | null;
+  /** Signal as a percentage, where the OS gives only that (netsh, nmcli). */
+  signalPercent: number | null;
+  noiseDbm: number | null;
+  txRateMbps: number | null;
+}
+
+/** System-wide socket counts (of the current network namespace on Linux). */
+export interface SocketCounts {
+  udp: number;
+  tcp: number;
+  tcpEstablished: number;
+  tcpListen: number;
+  tcpTimeWait: number;
+}
+
+/** The default route of one family and whether a VPN tunnel holds it. */
+export interface DefaultRouteInfo {
+  family: 'ipv4' | 'ipv6';
+  /** The interface that carries traffic to the internet; null when there is no default route. */
+  iface: string | null;
+  gateway: string | null;
+  /** A tunnel interface that captures all traffic: by the default route or by two half routes (0.0.0.0/1 + 128.0.0.0/1). */
+  capturedBy: string | null;
+  /** How it captures: 'default' route via the tunnel, or 'split' halves (OpenVPN redirect-gateway def1 style). */
+  captureStyle: 'default' | 'split' | null;
+}
+
+/** Everything sampled at one instant. */
+export interface NetworkSnapshot {
+  at: number;
+  interfaces: NetInterface[];
+  routes: RouteEntry[];
+  defaults: DefaultRouteInfo[];
+  wifi: WifiState;
+  sockets: SocketCounts | null;
+  tunnelCount: number;
+}
+
+/** One change between two snapshots, ready for the timeline. */
+export interface NetworkChange {
+  kind:
+    | 'interface-added'
+    | 'interface-removed'
+    | 'interface-up'
+    | 'interface-down'
+    | 'address-added'
+    | 'address-removed'
+    | 'address-moved'
+    | 'mtu-changed'
+    | 'default-route-changed'
+    | 'vpn-captured-default'
+    | 'vpn-released-default'
+    | 'tunnel-count-changed'
+    | 'wifi-roamed'
+    | 'wifi-ssid-changed'
+    | 'wifi-signal-dropped'
+    | 'wifi-disconnected'
+    | 'wifi-connected';
+  severity: 'info' | 'warning';
+  summary: string;
+  detail: Record<string, unknown>;
+}
+
+/** A Wi-Fi state that says plainly why there is nothing to show. */
+export function wifiUnavailable(reason: string, source: string | null = null): WifiState {
+  return { available: false, reason, source, iface: null, connected: false, ssid: null, bssid: null, channel: null, frequencyMHz: null, rssiDbm: null, signalPercent: null, noiseDbm: null, txRateMbps: null };
+}
