@@ -1,12 +1,10 @@
 /** `gapscope dns …`: which DNS servers this machine really uses, real probes to them, and what a short name turns into. */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { formatServer, summarizeResolverList } from '../../shared/dns/resolverList';
-import { previewSearchList } from '../../shared/dns/searchList';
-import { GapscopeError } from '../../shared/errors';
 import { parseDnsServer, parseQueryType, validateDnsName, type DnsServerAddress, type QueryType } from '../dns/dnsMessage';
-import { compareAnswers } from '../dns/dnsCompare';
 import { runDnsLoad, type DnsLoadResult } from '../dns/dnsLoad';
-import { probeDns, type DnsProbeResult } from '../dns/dnsProbe';
+import { askServers, searchWithAnswers } from '../dns/dnsQueries';
+import type { DnsProbeResult } from '../dns/dnsProbe';
 import { readSystemResolvers, type SystemResolvers } from '../dns/resolverReader';
 import { intOption, numberOption } from './options';
 
@@ -31,7 +29,7 @@ export function loadLines(r: DnsLoadResult): string[] {
     `${r.server} ${r.name} ${r.type}: ${r.sent} sent in ${r.durationS} s (${r.achievedQps} qps for a target of ${r.targetQps}), ${r.answered} answered, ${r.lost} lost${r.late ? `, ${r.late} late` : ''}`,
     `latency p50 ${ms(r.latencyMs.p50)}  p90 ${ms(r.latencyMs.p90)}  p99 ${ms(r.latencyMs.p99)}  max ${ms(r.latencyMs.max)}`,
     `rcodes ${Object.entries(r.rcodes).map(([k, v]) => `${k} ${v}`).join(', ') || '-'}`,
-    `open files before ${r.fds.before ?? '?'}, after ${r.fds.after ?? '?'} (${r.sockets} UDP sockets reused, random ids)`,
+    `open files before ${r.fds.before ?? '?'}, after ${r.fds.after ?? '?'}; sockets before ${r.fds.socketsBefore ?? '?'}, after ${r.fds.socketsAfter ?? '?'} (${r.sockets} UDP sockets reused, random ids)`,
   ];
   const errs = Object.entries(r.errors);
   if (r.heldBack) lines.push(`${r.maxOutstanding} queries were in flight at times, so sending waited for answers: the server or this machine is the limit, not the target rate.`);
@@ -76,15 +74,6 @@ export function probeLine(r: DnsProbeResult): string {
   for (const a of r.answers) lines.push(`    ${a.name} ${a.ttl ?? ''} ${a.type} ${a.data}`);
   if (r.answers.length === 0) for (const a of r.authorities) lines.push(`    (authority) ${a.name} ${a.ttl ?? ''} ${a.type} ${a.data}`);
   return lines.join('\n');
-}
-
-function serversToProbe(flags: ProbeFlags, resolvers: SystemResolvers | null): DnsServerAddress[] {
-  if (flags.server) return [flags.server];
-  const inUse = (resolvers?.serversInUse ?? []).filter((s) => s.family !== null).map((s) => parseDnsServer(formatServer(s)));
-  if (inUse.length === 0) {
-    throw new GapscopeError('not-found', 'This machine uses no DNS server that Gapscope could find (see `gapscope dns resolvers`); give one with --server.');
-  }
-  return flags.all ? inUse : inUse.slice(0, 1);
 }
 
 function out(io: DnsCliIO, lines: string | string[]): void {
@@ -140,11 +129,8 @@ export function registerDnsCommands(program: Command, io: DnsCliIO, env: DnsCliE
     .option('--json', 'print {name, type, results: [...], comparison} as JSON (comparison with --all: which servers agree)')
     .addHelpText('after', '\nExamples:\n  gapscope dns probe example.com\n  gapscope dns probe example.com --type HTTPS --all\n  gapscope dns probe printer.lan --server 192.168.1.1 --json')
     .action(async (rawName: string, flags: ProbeFlags) => {
-      const name = validateDnsName(rawName);
-      if (flags.server && flags.all) throw new GapscopeError('invalid-argument', 'Give either --server or --all, not both.');
-      const servers = serversToProbe(flags, flags.server ? null : await readResolvers());
-      const results = await Promise.all(servers.map((server) => probeDns({ server, name, type: flags.type, timeoutMs: flags.timeout, edns: flags.edns })));
-      const comparison = results.length > 1 ? compareAnswers(results) : null;
+      const report = await askServers(rawName, { server: flags.server, all: flags.all, type: flags.type, timeoutMs: flags.timeout, edns: flags.edns }, readResolvers);
+      const { name, results, comparison } = report;
       if (flags.json) out(io, JSON.stringify({ name, type: flags.type.name, results, ...(comparison ? { comparison } : {}) }));
       else {
         out(io, `${name} ${flags.type.name}:`);
@@ -168,22 +154,13 @@ export function registerDnsCommands(program: Command, io: DnsCliIO, env: DnsCliE
     .addOption(timeoutOpt())
     .option('--json', 'print {name, searchDomains, ndots, steps: [{name, searchDomain, result}], resolvedBy, notes} as JSON')
     .action(async (rawName: string, flags: ProbeFlags) => {
-      validateDnsName(rawName);
       const resolvers = await readResolvers();
-      const preview = previewSearchList(rawName, { searchDomains: resolvers.searchDomains, ndots: resolvers.ndots, rules: resolvers.searchRules });
-      const [server] = serversToProbe({ ...flags, all: false }, flags.server ? null : resolvers);
-      const steps: { name: string; searchDomain: string | null; result: DnsProbeResult }[] = [];
-      let resolvedBy: string | null = null;
-      // The resolver stops at the first name that has records; the later ones are still shown.
-      for (const step of preview.steps) {
-        const result = await probeDns({ server: server as DnsServerAddress, name: step.name, type: flags.type, timeoutMs: flags.timeout, edns: flags.edns });
-        steps.push({ ...step, result });
-        if (resolvedBy === null && result.kind === 'answer' && result.rcode === 'NOERROR' && result.answers.length > 0) resolvedBy = step.name;
-      }
+      const report = await searchWithAnswers(rawName, { server: flags.server, type: flags.type, timeoutMs: flags.timeout, edns: flags.edns }, resolvers);
+      const { steps, resolvedBy } = report;
       if (flags.json) {
-        out(io, JSON.stringify({ name: rawName, type: flags.type.name, server: server?.text, searchDomains: resolvers.searchDomains, ndots: resolvers.ndots, rules: resolvers.searchRules, steps, resolvedBy, notes: preview.notes }));
+        out(io, JSON.stringify(report));
       } else {
-        const lines = [`${rawName} with search list [${resolvers.searchDomains.join(' ')}], ndots ${resolvers.ndots}, asking ${server?.text}:`];
+        const lines = [`${rawName} with search list [${report.searchDomains.join(' ')}], ndots ${report.ndots}, asking ${report.server}:`];
         steps.forEach((s, i) => {
           const r = s.result;
           const what = r.kind === 'answer' ? `${r.rcode}${r.answers.length ? ` ${r.answers.map((a) => a.data).join(', ')}` : ''} (${(r.rttMs ?? 0).toFixed(2)} ms)` : r.kind;
@@ -191,7 +168,7 @@ export function registerDnsCommands(program: Command, io: DnsCliIO, env: DnsCliE
         });
         if (steps.length === 0) lines.push('  (no name would be sent)');
         if (resolvedBy === null && steps.length > 0) lines.push('  No name in the list has records: the lookup fails.');
-        lines.push(...preview.notes.map((n) => `  note: ${n}`));
+        lines.push(...report.notes.map((n) => `  note: ${n}`));
         out(io, lines);
       }
       if (resolvedBy === null) fail(EXIT_FAILED);

@@ -5,11 +5,14 @@
  */
 import * as dgram from 'node:dgram';
 import { randomFillSync } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { GapscopeError } from '../../shared/errors';
 import { encodeQuery, socketHost, type DnsServerAddress } from './dnsMessage';
 import { checkProbeRequest } from './dnsProbe';
+import type { DnsLoadProgress, DnsLoadResult } from '../../shared/dns/probeTypes';
+
+export type { DnsLoadProgress, DnsLoadResult, FdCounts, LatencySummary } from '../../shared/dns/probeTypes';
 
 /** What to load the server with. */
 export interface DnsLoadRequest {
@@ -30,44 +33,24 @@ export interface DnsLoadRequest {
   edns?: boolean;
 }
 
-/** Latency percentiles of answered queries, ms. */
-export interface LatencySummary {
-  p50: number | null;
-  p90: number | null;
-  p99: number | null;
-  max: number | null;
-  mean: number | null;
-}
-
-/** The outcome of a load run; `sent = answered + lost` once the run has ended. */
-export interface DnsLoadResult {
-  server: string;
-  name: string;
-  type: string;
-  targetQps: number;
-  durationS: number;
-  sent: number;
-  answered: number;
-  lost: number;
-  /** Replies that came after their query had been counted lost. */
-  late: number;
-  /** Datagrams that matched no outstanding query (wrong id, too short). */
-  stray: number;
-  achievedQps: number;
-  answeredQps: number;
-  rcodes: Record<string, number>;
-  latencyMs: LatencySummary;
-  /** Socket errors by code (ECONNREFUSED: ICMP port unreachable…). */
-  errors: Record<string, number>;
-  sockets: number;
-  maxOutstanding: number;
-  /** Sends were held back because maxOutstanding queries were in flight: the server (or this machine) is the limit, not the target rate. */
-  heldBack: boolean;
-  /** Open file descriptors of this process (Linux /proc/self/fd) before and after the run; null elsewhere. */
-  fds: { before: number | null; after: number | null };
-}
-
 const RCODES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
+
+/** The open sockets of this process (fds that link to "socket:[inode]"), or null where /proc is missing. */
+export function openSocketCount(): number | null {
+  try {
+    let n = 0;
+    for (const fd of readdirSync('/proc/self/fd')) {
+      try {
+        if (readlinkSync(`/proc/self/fd/${fd}`).startsWith('socket:')) n++;
+      } catch {
+        /* closed while reading (e.g. the fd of the listing itself) */
+      }
+    }
+    return n;
+  } catch {
+    return null;
+  }
+}
 
 /** The number of open file descriptors of this process, or null where /proc is missing. */
 export function openFileCount(): number | null {
@@ -118,7 +101,7 @@ function bump(map: Record<string, number>, key: string): void {
 const LOAD_RECV_BUFFER = 4 * 1024 * 1024;
 
 /** Runs the load and resolves with its counts once every query is answered or lost; stops early when `stop` resolves. */
-export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>): Promise<DnsLoadResult> {
+export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>, onProgress?: (p: Omit<DnsLoadProgress, 'runId'>) => void): Promise<DnsLoadResult> {
   const { server, name, type, timeoutMs } = checkProbeRequest({ server: req.server, name: req.name ?? 'example.com', type: req.type, timeoutMs: req.timeoutMs ?? 1000 });
   if (!Number.isFinite(req.qps) || req.qps < 1 || req.qps > 200_000) throw new GapscopeError('invalid-argument', 'The rate must be 1 to 200,000 queries per second.');
   if (!Number.isFinite(req.durationS) || req.durationS <= 0 || req.durationS > 3600) throw new GapscopeError('invalid-argument', 'The duration must be more than 0 and at most 3600 seconds.');
@@ -128,6 +111,7 @@ export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>): Pro
   if (!Number.isInteger(maxOutstanding) || maxOutstanding < 1 || maxOutstanding > 60_000) throw new GapscopeError('invalid-argument', 'At most 1 to 60,000 queries may be in flight.');
 
   const fdsBefore = openFileCount();
+  const socketsBefore = openSocketCount();
   // One query template; each send patches in its own id (bytes 0–1).
   const template = encodeQuery(0, { name, type, edns: req.edns });
   const latencies: number[] = [];
@@ -222,6 +206,7 @@ export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>): Pro
     });
     let next = 0;
     let lastExpire = start;
+    let lastProgress = start;
     await new Promise<void>((resolve) => {
       const tick = (): void => {
         const now = performance.now();
@@ -257,6 +242,10 @@ export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>): Pro
         if (now - lastExpire > 50) {
           expire(false);
           lastExpire = now;
+        }
+        if (onProgress && now - lastProgress >= 250) {
+          lastProgress = now;
+          onProgress({ elapsedS: elapsed / 1000, durationS: req.durationS, sent, answered, lost, inFlight });
         }
         setTimeout(tick, 1);
       };
@@ -299,7 +288,7 @@ export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>): Pro
       sockets: poolSize,
       maxOutstanding,
       heldBack,
-      fds: { before: fdsBefore, after: openFileCount() },
+      fds: { before: fdsBefore, after: openFileCount(), socketsBefore, socketsAfter: openSocketCount() },
     };
   } finally {
     for (const p of pool) {

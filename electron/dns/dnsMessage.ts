@@ -6,10 +6,12 @@ import { randomInt } from 'node:crypto';
 import * as dnsPacket from 'dns-packet';
 import { parseServerText, formatServer } from '../../shared/dns/resolverList';
 import { GapscopeError } from '../../shared/errors';
-import type { AddressFamily } from '../../shared/net/address';
+import { canonicalQueryType, QUERY_TYPES } from '../../shared/dns/names';
+import type { DnsFlags, DnsRecordSummary, EdnsInfo } from '../../shared/dns/probeTypes';
 
-/** The record types the probe asks by name; any other type can be given as TYPE123. */
-export const QUERY_TYPES = ['A', 'AAAA', 'HTTPS', 'SVCB', 'TXT', 'PTR', 'SOA', 'MX', 'NS', 'SRV', 'CNAME', 'CAA', 'DS', 'DNSKEY', 'ANY'] as const;
+export { MAX_DNS_NAME, QUERY_TYPES, validateDnsName } from '../../shared/dns/names';
+export type { DnsFlags, DnsRecordSummary, EdnsInfo } from '../../shared/dns/probeTypes';
+import type { AddressFamily } from '../../shared/net/address';
 
 // dns-packet knows no HTTPS/SVCB; its "UNKNOWN_n" form carries any type number.
 const TYPE_NUMBERS: Record<string, number> = { HTTPS: 65, SVCB: 64 };
@@ -22,15 +24,10 @@ export interface QueryType {
 
 /** Reads a query type (A, aaaa, HTTPS, TYPE65); an unknown type is a usage error naming the choices. */
 export function parseQueryType(text: string): QueryType {
-  const t = String(text).trim().toUpperCase();
+  const t = canonicalQueryType(text);
   const generic = /^TYPE(\d{1,5})$/.exec(t);
-  if (generic) {
-    const code = Number(generic[1]);
-    if (code >= 1 && code <= 65535 && code !== 41) return { name: t, code };
-  } else if ((QUERY_TYPES as readonly string[]).includes(t)) {
-    return { name: t, code: TYPE_NUMBERS[t] ?? typeNumber(t) };
-  }
-  throw new GapscopeError('invalid-argument', `"${text}" is not a DNS record type this probe asks: use one of ${QUERY_TYPES.join(', ')} or TYPEn (1–65535).`);
+  if (generic) return { name: t, code: Number(generic[1]) };
+  return { name: t, code: TYPE_NUMBERS[t] ?? typeNumber(t) };
 }
 
 function typeNumber(name: string): number {
@@ -43,29 +40,6 @@ function typeNumber(name: string): number {
 function wireTypeName(type: QueryType): dnsPacket.RecordType {
   const known = (QUERY_TYPES as readonly string[]).includes(type.name) && TYPE_NUMBERS[type.name] === undefined;
   return (known ? type.name : `UNKNOWN_${type.code}`) as dnsPacket.RecordType;
-}
-
-/** Longest name in text form, without the final dot (RFC 1035: 255 octets on the wire). */
-export const MAX_DNS_NAME = 253;
-
-/** Checks a name before anything is sent: length, labels of 1–63 characters, letters, digits, '-', '_' and a leading '*'; returns it without the final dot ("." for the root). */
-export function validateDnsName(text: string): string {
-  const name = typeof text === 'string' ? text.trim() : '';
-  const bad = (why: string): never => {
-    throw new GapscopeError('invalid-argument', `"${String(text).slice(0, 80)}" is not a valid DNS name: ${why}.`);
-  };
-  if (name === '') bad('it is empty');
-  if (name === '.') return '.';
-  const bare = name.endsWith('.') ? name.slice(0, -1) : name;
-  if (bare.length > MAX_DNS_NAME) bad(`it is ${bare.length} characters long, more than ${MAX_DNS_NAME}`);
-  const labels = bare.split('.');
-  labels.forEach((label, i) => {
-    if (label === '') bad('it has an empty label (two dots in a row, or a leading dot)');
-    if (label.length > 63) bad(`the label "${label.slice(0, 20)}…" is ${label.length} characters long, more than 63`);
-    if (label === '*' && i === 0) return;
-    if (!/^[A-Za-z0-9_-]+$/.test(label)) bad(`the label "${label}" has characters other than letters, digits, "-" and "_" (write international names in their xn-- form)`);
-  });
-  return bare;
 }
 
 /** A DNS server to probe: address, family, port and IPv6 scope id. */
@@ -138,34 +112,6 @@ export function encodeQuery(id: number, q: QueryOptions): Buffer {
     ];
   }
   return dnsPacket.encode(packet);
-}
-
-/** Header flags of a reply, by their RFC names. */
-export interface DnsFlags {
-  aa: boolean;
-  tc: boolean;
-  rd: boolean;
-  ra: boolean;
-  ad: boolean;
-  cd: boolean;
-}
-
-/** One record of a reply, in text. */
-export interface DnsRecordSummary {
-  name: string;
-  type: string;
-  ttl: number | null;
-  /** The record data as dig would print it, roughly ("10.0.0.1", "10 mail.example.", "\# 4 0a000001"). */
-  data: string;
-}
-
-/** The EDNS0 part of a reply. */
-export interface EdnsInfo {
-  udpPayloadSize: number;
-  version: number;
-  extendedRcode: number;
-  dnssecOk: boolean;
-  options: { code: number; length: number }[];
 }
 
 /** A reply decoded into what the probe reports. */

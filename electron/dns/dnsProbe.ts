@@ -15,22 +15,13 @@ import {
   socketHost,
   validateDnsName,
   type DecodedReply,
-  type DnsFlags,
-  type DnsRecordSummary,
   type DnsServerAddress,
-  type EdnsInfo,
   type QueryType,
 } from './dnsMessage';
+import type { DnsOutcomeKind, DnsProbeResult } from '../../shared/dns/probeTypes';
 
-/** How a probe ended, in the words the user needs to tell network problems apart. */
-export type DnsOutcomeKind =
-  | 'answer'
-  | 'refused'
-  | 'timeout'
-  | 'port-unreachable'
-  | 'network-unreachable'
-  | 'malformed'
-  | 'socket-error';
+export type { DnsOutcomeKind, DnsProbeResult } from '../../shared/dns/probeTypes';
+
 
 /** What the user asks to probe; server, name and type as typed (validated here). */
 export interface DnsProbeRequest {
@@ -48,37 +39,6 @@ export interface DnsProbeRequest {
   recursion?: boolean;
   /** Retry over TCP when the UDP reply has TC set (default true). */
   tcpOnTruncation?: boolean;
-}
-
-/** The result of one probe: never thrown, always reported. */
-export interface DnsProbeResult {
-  server: string;
-  name: string;
-  type: string;
-  kind: DnsOutcomeKind;
-  /** A sentence for people: "answered NOERROR with 1 record in 0.41 ms over UDP". */
-  message: string;
-  /** The transport of the final exchange. */
-  transport: 'udp' | 'tcp';
-  /** From sending the query to receiving its reply (of the final transport), ms; null without a reply. */
-  rttMs: number | null;
-  /** The UDP exchange's time when the reply was truncated and TCP followed. */
-  udpRttMs: number | null;
-  rcode: string | null;
-  flags: DnsFlags | null;
-  answers: DnsRecordSummary[];
-  authorities: DnsRecordSummary[];
-  additionals: DnsRecordSummary[];
-  edns: EdnsInfo | null;
-  /** The UDP reply had TC set. */
-  truncated: boolean;
-  /** Datagrams that arrived but belonged to no query of ours (wrong id, wrong name, too short): waited past. */
-  ignoredReplies: number;
-  /** The query id and local port used, to find the exchange in a capture. */
-  queryId: number;
-  localPort: number | null;
-  /** The system error code for socket outcomes (ECONNREFUSED, ENETUNREACH…). */
-  errno: string | null;
 }
 
 /** Validates the request (names, types, server) and turns a mistake into an invalid-argument error before any socket opens. */

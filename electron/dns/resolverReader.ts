@@ -12,9 +12,10 @@ import { parsePowerShellDnsJson } from '../../shared/dns/powershellDns';
 import { parseResolvConf } from '../../shared/dns/resolvConf';
 import { parseResolvectlStatus } from '../../shared/dns/resolvectlStatus';
 import { isSystemdStub, parseServerText, serversInUse } from '../../shared/dns/resolverList';
-import type { ResolverList, ResolverServer } from '../../shared/dns/resolverList';
+import type { ResolverList } from '../../shared/dns/resolverList';
 import { parseScutilDns } from '../../shared/dns/scutilDns';
 import type { SearchRules } from '../../shared/dns/searchList';
+import type { ResolverSourceRun, SystemResolvers } from '../../shared/dns/systemResolvers';
 
 /** What running one tool gave: its output, or why there is none (missing, timed out, failed). */
 export type ToolResult = { ok: true; stdout: string } | { ok: false; reason: string };
@@ -25,33 +26,7 @@ export type ToolRunner = (file: string, args: string[], timeoutMs: number) => Pr
 /** Reads a text file; injectable for tests. Resolves null when the file cannot be read. */
 export type TextFileReader = (path: string) => Promise<string | null>;
 
-/** Which tool or file the reader consulted, and how that went: the user sees why a source is missing. */
-export interface ResolverSourceRun {
-  source: string;
-  ok: boolean;
-  note: string;
-}
-
-/** Everything the reader learned: each source's list, the servers really used, and the search settings. */
-export interface SystemResolvers {
-  platform: NodeJS.Platform;
-  /** Every list that could be read, most authoritative first. */
-  lists: ResolverList[];
-  /** The source whose view decides which servers ordinary lookups use; null when none could be read. */
-  primarySource: ResolverList['source'] | null;
-  /** The distinct servers ordinary lookups really use, in order (from the primary list). */
-  serversInUse: ResolverServer[];
-  /** The search list and ndots the system resolver applies to short names. */
-  searchDomains: string[];
-  ndots: number;
-  searchRules: SearchRules;
-  /** What Node's own resolver (dns.resolve*, c-ares) would ask: read from its configuration, no traffic. */
-  node: { servers: string[] };
-  /** How each tool and file went ("resolvectl: not installed"), as sentences. */
-  sources: ResolverSourceRun[];
-  /** Findings for the user gathered from all lists, without repeats. */
-  notes: string[];
-}
+export type { ResolverSourceRun, SystemResolvers } from '../../shared/dns/systemResolvers';
 
 /** Options of the reader; all optional, the defaults read the real machine. */
 export interface ReadResolversOptions {

@@ -1,9 +1,147 @@
-/** Dns: the requests and events of this feature, merged into the one contract in shared/contract.ts. */
-// import { z } from 'zod';
-// import { event, request } from './define';
+/** DNS: the requests and events of this feature, merged into the one contract in shared/contract.ts. */
+import { z } from 'zod';
+import { canonicalQueryType, dnsNameProblem } from '../dns/names';
+import type { DnsLoadProgress, DnsLoadResult, DnsProbeReport, DnsSearchReport } from '../dns/probeTypes';
+import type { Reachability, ResolverVerdict, WatchSample } from '../dns/reachability';
+import { parseServerText } from '../dns/resolverList';
+import type { SystemResolvers } from '../dns/systemResolvers';
+import { event, request } from './define';
 
-/** Requests of this feature (none yet). */
-export const dnsRequests = {} as const;
+/** A DNS name as typed; checked for length, labels and characters before any query leaves. */
+const dnsName = z
+  .string()
+  .max(300, 'a DNS name is at most 253 characters')
+  .superRefine((s, ctx) => {
+    const problem = dnsNameProblem(s);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
-/** Events of this feature (none yet). */
-export const dnsEvents = {} as const;
+/** A DNS server as people type it: IPv4 or IPv6, optionally :port, and %scope for link-local IPv6. */
+const dnsServer = z
+  .string()
+  .trim()
+  .min(1, 'give a server address')
+  .max(100)
+  .refine((s) => {
+    const p = parseServerText(s);
+    return p.family !== null && p.serverName === null;
+  }, { message: 'is not a DNS server address: give an IPv4 or IPv6 address, optionally with a port (10.0.0.1:5353, [fd00::1]:53) and for link-local IPv6 a scope id (fe80::1%eth0)' });
+
+/** A record type: A, AAAA, HTTPS, TXT, PTR, SOA… or TYPEn; case does not matter. */
+const recordType = z
+  .string()
+  .trim()
+  .max(12)
+  .superRefine((s, ctx) => {
+    try {
+      canonicalQueryType(s);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: e instanceof Error ? e.message : String(e) });
+    }
+  })
+  .transform((s) => canonicalQueryType(s));
+
+const timeoutMs = z.number().int().min(1, 'the timeout is 1 ms to 60 s').max(60_000, 'the timeout is 1 ms to 60 s');
+
+/** One probe request: a name and type, to one server, to every server the system uses (all), or to the first one. */
+export const DnsProbeRequestSchema = z
+  .object({
+    name: dnsName,
+    type: recordType.default('A'),
+    server: dnsServer.optional(),
+    all: z.boolean().optional(),
+    timeoutMs: timeoutMs.default(2000),
+    edns: z.boolean().default(true),
+  })
+  .strict()
+  .refine((r) => !(r.server !== undefined && r.all === true), { message: 'give either a server or all, not both', path: ['all'] });
+/** A probe request after validation. */
+export type DnsProbeRequestInput = z.output<typeof DnsProbeRequestSchema>;
+
+/** What the search-list preview may override. */
+export const DnsSearchOptionsSchema = z.object({ server: dnsServer.optional(), type: recordType.default('A'), timeoutMs: timeoutMs.default(2000) }).strict();
+
+/** A load run: bounded so that a typo cannot flood a network for an hour. */
+export const DnsLoadRequestSchema = z
+  .object({
+    server: dnsServer,
+    qps: z.number().int().min(1, 'the rate is 1 to 200,000 queries/s').max(200_000, 'the rate is 1 to 200,000 queries/s'),
+    durationSec: z.number().min(0.1, 'the duration is 0.1 to 300 s').max(300, 'the duration is 0.1 to 300 s'),
+    name: dnsName.default('example.com'),
+    type: recordType.default('A'),
+    timeoutMs: timeoutMs.default(1000),
+    maxOutstanding: z.number().int().min(1).max(60_000).default(200),
+  })
+  .strict();
+/** A load request after validation. */
+export type DnsLoadRequestInput = z.output<typeof DnsLoadRequestSchema>;
+
+/** Periodic probes of chosen resolvers (the system's when none is given). */
+export const DnsWatchConfigSchema = z
+  .object({
+    servers: z.array(dnsServer).max(16, 'watch at most 16 servers').optional(),
+    name: dnsName.default('example.com'),
+    type: recordType.default('A'),
+    intervalSec: z.number().min(1, 'probe every 1 s to 1 h').max(3600, 'probe every 1 s to 1 h').default(5),
+    timeoutMs: timeoutMs.default(2000),
+  })
+  .strict()
+  .refine((c) => c.timeoutMs < c.intervalSec * 1000, { message: 'the timeout must be shorter than the interval', path: ['timeoutMs'] });
+/** A watch configuration after validation (servers resolved). */
+export type DnsWatchConfig = Omit<z.output<typeof DnsWatchConfigSchema>, 'servers'> & { servers: string[] };
+
+/** One resolver of the watch: its verdict and its recent probes for the chart. */
+export interface DnsWatchResolver {
+  server: string;
+  verdict: ResolverVerdict;
+  samples: WatchSample[];
+}
+
+/** The watch as it stands, for a view that opens late. */
+export interface DnsWatchState {
+  running: boolean;
+  config: DnsWatchConfig | null;
+  startedAt: number | null;
+  resolvers: DnsWatchResolver[];
+  reachability: Reachability;
+  /** Why the watch could not start or stopped (e.g. no resolver found). */
+  problem: string | null;
+}
+
+/** One round of the watch: the new sample of each resolver, and the verdicts after it. */
+export interface DnsWatchUpdate {
+  running: boolean;
+  samples: { server: string; sample: WatchSample }[];
+  verdicts: ResolverVerdict[];
+  reachability: Reachability;
+}
+
+/** Requests of this feature. */
+export const dnsRequests = {
+  /** Every resolver the OS uses, per interface and scope, with why each is used, and what Node's own resolver asks; sends no query. */
+  readDnsResolvers: request(z.tuple([])).returns<SystemResolvers>(),
+  /** One real query to one server, to all the system uses (answers compared), or to the first. */
+  probeDns: request(z.tuple([DnsProbeRequestSchema])).returns<DnsProbeReport>(),
+  /** Asks every server the system uses the same question and groups them by answer: split DNS, VPN-only names. */
+  compareDns: request(z.tuple([dnsName, recordType.default('A')])).returns<DnsProbeReport>(),
+  /** The names the system resolver would try for a short name, in order, with each one's answer. */
+  previewDnsSearch: request(z.tuple([dnsName, DnsSearchOptionsSchema.optional()])).returns<DnsSearchReport>(),
+  /** Loads one server at a rate for a duration (progress as dnsLoadProgress events); one run at a time. */
+  runDnsLoad: request(z.tuple([DnsLoadRequestSchema])).returns<DnsLoadResult>(),
+  /** Ends the running load early; its result still arrives. */
+  cancelDnsLoad: request(z.tuple([])).returns<{ cancelled: boolean }>(),
+  /** Starts (or restarts) periodic probes; resolver state changes go on the timeline. */
+  startDnsWatch: request(z.tuple([DnsWatchConfigSchema])).returns<DnsWatchState>(),
+  /** Stops the periodic probes; their history stays for viewing. */
+  stopDnsWatch: request(z.tuple([])).returns<DnsWatchState>(),
+  /** The watch's configuration, verdicts and recent probes. */
+  getDnsWatch: request(z.tuple([])).returns<DnsWatchState>(),
+} as const;
+
+/** Events of this feature. */
+export const dnsEvents = {
+  /** A round of the watch's probes finished. */
+  dnsWatchUpdate: event<DnsWatchUpdate>(),
+  /** A load run's counts, a few times per second. */
+  dnsLoadProgress: event<DnsLoadProgress>(),
+} as const;

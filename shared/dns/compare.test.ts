@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { answerKey, compareAnswers, probeVerdict } from './dnsCompare';
-import type { DnsProbeResult } from './dnsProbe';
+import { answerKey, compareAnswers, probeVerdict } from './compare';
+import type { DnsProbeResult } from './probeTypes';
 
 function result(server: string, over: Partial<DnsProbeResult>): DnsProbeResult {
   return {

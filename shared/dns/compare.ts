@@ -2,20 +2,9 @@
  * Comparing what several resolvers say about one name: split DNS and VPN-only names show up as
  * servers that disagree, and a short verdict per server says how it did.
  */
-import type { DnsProbeResult } from './dnsProbe';
+import type { AnswerComparison, AnswerGroup, DnsProbeResult } from './probeTypes';
 
-/** Servers that gave the same outcome, and that outcome in words. */
-export interface AnswerGroup {
-  /** "NOERROR 10.0.0.1, 10.0.0.2", "NXDOMAIN", "REFUSED", "timeout"… */
-  answer: string;
-  servers: string[];
-}
-
-/** Whether all servers said the same, and who said what. */
-export interface AnswerComparison {
-  agree: boolean;
-  groups: AnswerGroup[];
-}
+export type { AnswerComparison, AnswerGroup } from './probeTypes';
 
 /** One short verdict per probe, for lists and the timeline: "answers in 0.41 ms", "no answer within 2000 ms". */
 export function probeVerdict(r: DnsProbeResult, timeoutMs?: number): string {
