@@ -13,6 +13,7 @@ import { event, request } from './contract/define';
 import { bonjourEvents, bonjourRequests } from './contract/bonjour';
 import { dnsEvents, dnsRequests } from './contract/dns';
 import { networkEvents, networkRequests } from './contract/network';
+import { senderEvents, senderRequests } from './contract/sender';
 import { sessionsEvents, sessionsRequests } from './contract/sessions';
 
 const ipAddress = z
@@ -198,6 +199,7 @@ export const contract = {
     ...bonjourRequests,
     ...networkRequests,
     ...sessionsRequests,
+    ...senderRequests,
   },
   events: {
     /** Live measurements of a stream, at display rate. */
@@ -212,6 +214,7 @@ export const contract = {
     ...bonjourEvents,
     ...networkEvents,
     ...sessionsEvents,
+    ...senderEvents,
   },
 } as const;
 

@@ -8,6 +8,7 @@ import { createNetworkService } from '../netctx/networkService';
 import { createSessionService } from '../session/sessionService';
 import { SettingsStore } from '../settings/settingsStore';
 import { ReceptionService } from '../udp/receptionService';
+import { createSenderService } from '../udp/senderService';
 import type { Backend, BackendEventListener, BackendOptions } from './backend';
 import { HealthWatch } from './healthWatch';
 import type { ServiceContext } from './services';
@@ -29,8 +30,8 @@ export async function createBackend(options: BackendOptions & { workerPath?: str
   const settings = new SettingsStore(options.dataDir);
   const health = new HealthWatch();
   const info: AppInfo = { version: appVersion(), platform: `${process.platform}-${process.arch}`, mode: options.mode };
-  const features = [createDnsService(ctx), createBonjourService(ctx), createNetworkService(ctx), createSessionService(ctx)] as const;
-  const [dns, bonjour, network, sessions] = features;
+  const features = [createDnsService(ctx), createBonjourService(ctx), createNetworkService(ctx), createSessionService(ctx), createSenderService(ctx, listInterfaces)] as const;
+  const [dns, bonjour, network, sessions, sender] = features;
 
   const service: GapscopeService = {
     getAppInfo: () => info,
@@ -48,6 +49,7 @@ export async function createBackend(options: BackendOptions & { workerPath?: str
     ...bonjour.handlers,
     ...network.handlers,
     ...sessions.handlers,
+    ...sender.handlers,
   };
 
   return {

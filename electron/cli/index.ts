@@ -99,14 +99,14 @@ export function buildProgram(): Command {
     .option('--ttl <hops>', 'TTL / hop limit', intOption('--ttl', 1, 255))
     .option('-r, --rate <rate>', 'packets/s (1000, 1000pps) or payload bit rate (2M, 500kbit)', '1000')
     .option('--size <bytes>', 'payload size', intOption('--size', 16, 65_507), 512)
-    .addOption(new Option('--format <format>', 'payload format').choices([...PAYLOAD_FORMATS]).default('seq'))
+    .addOption(new Option('--format <format>', 'payload format; gdl90 sends a receiver\u2019s stream (1 Hz heartbeat, ownship, geometric altitude, traffic, 5 Hz AHRS) and ignores --rate and --size').choices([...PAYLOAD_FORMATS]).default('seq'))
     .option('--pattern <pattern>', 'steady, pause:ON_MS/OFF_MS, burst:N/EVERY_MS or cut-after:BYTES[/PAUSE_MS] (BYTES may end in k)', 'steady')
     .option('-d, --duration <seconds>', 'stop after this many seconds (default: until Ctrl+C)', numberOption('--duration', 31 * 24 * 3600))
     .option('--json', 'print one JSON summary at the end')
     .action(async (opts: SendOptions) => {
       const stats = await runSend(opts, listInterfaces(), out, untilSignal());
       if (opts.json) out(JSON.stringify(stats));
-      else out(`Sent ${stats.sent} datagrams (${stats.bytes} bytes) in ${(stats.elapsedMs / 1000).toFixed(2)} s: ${stats.achievedPps.toFixed(0)} packets/s for a target of ${stats.targetPps.toFixed(0)}.`);
+      else out(`Sent ${stats.sent} datagrams (${stats.bytes} bytes) in ${(stats.elapsedMs / 1000).toFixed(2)} s: ${stats.achievedPps.toFixed(0)} packets/s ${stats.targetPps === null ? '' : ` for a target of ${stats.targetPps.toFixed(0)}`}.`);
       if (stats.errors > 0) {
         err(`gapscope: ${stats.errors} sends failed; the last: ${stats.lastError}`);
         process.exitCode = EXIT_FAILED;

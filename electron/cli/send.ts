@@ -1,11 +1,12 @@
 /** `gapscope send`: a traffic generator the user controls, to reproduce a field problem on purpose. */
 import { InvalidArgumentError } from 'commander';
-import { addressFamily, formatEndpoint, isMulticast } from '../../shared/net/address';
-import { averageRate, parsePattern, parseRate, type SendPlan } from '../../shared/generator/sendSchedule';
+import { addressFamily, formatEndpoint } from '../../shared/net/address';
+import { averageRate } from '../../shared/generator/sendSchedule';
 import type { InterfaceInfo } from '../../shared/contract';
+import { SenderConfigSchema } from '../../shared/contract/sender';
 import { GapscopeError } from '../../shared/errors';
-import { findInterface } from '../udp/socketPlan';
-import { payloadWriter, TrafficGenerator, type GeneratorStats, type PayloadFormat } from '../udp/trafficGenerator';
+import { createGenerator } from '../udp/sendSetup';
+import type { GeneratorStats, PayloadFormat } from '../udp/trafficGenerator';
 
 /** What `send` was asked on the command line. */
 export interface SendOptions {
@@ -31,41 +32,23 @@ export function parseDestination(text: string): { host: string; port: number } {
   return { host, port };
 }
 
-/** The multicast interface argument Node expects: an IPv4 address, or "::%name" for IPv6. */
-export function multicastInterfaceFor(host: string, iface: string | undefined, ifaces: InterfaceInfo[]): string | undefined {
-  if (!iface || !isMulticast(host)) return undefined;
-  const found = findInterface(iface, ifaces);
-  if (!found) throw new GapscopeError('no-such-interface', `No interface "${iface}" on this machine (interfaces: ${ifaces.map((i) => i.name).join(', ')}).`);
-  if (addressFamily(host) === 'ipv6') return `::%${found.name}`;
-  const v4 = found.addresses.find((a) => a.family === 'ipv4');
-  if (!v4) throw new GapscopeError('address-not-available', `Interface ${found.name} has no IPv4 address to send multicast from.`);
-  return v4.address;
-}
-
-/** Builds the plan, or a usage error naming the option. */
-export function toPlan(o: SendOptions): SendPlan {
-  const pps = parseRate(o.rate, o.size);
-  if (pps === null) throw new GapscopeError('invalid-argument', `--rate ${o.rate} is not a rate: give packets/s (1000, 1000pps) or a bit rate of payload (2M, 500kbit).`);
-  if (pps > 1e6) throw new GapscopeError('invalid-argument', `--rate ${o.rate} is ${Math.round(pps)} packets/s; the generator stops at 1,000,000.`);
-  const pattern = parsePattern(o.pattern);
-  if (!pattern) throw new GapscopeError('invalid-argument', `--pattern ${o.pattern} is not one of: steady, pause:ON_MS/OFF_MS, burst:N/EVERY_MS, cut-after:BYTES[/PAUSE_MS].`);
-  return { packetsPerSec: pps, size: o.size, pattern };
-}
-
 /** Runs the generator until its duration ends or a stop signal; prints a line a second unless --json. */
-export async function runSend(o: SendOptions, ifaces: InterfaceInfo[], out: (l: string) => void, stopSignal: Promise<void>): Promise<GeneratorStats & { targetPps: number }> {
-  const plan = toPlan(o);
-  const gen = new TrafficGenerator({
-    host: o.to.host,
-    port: o.to.port,
-    plan,
-    durationMs: o.duration !== undefined ? o.duration * 1000 : undefined,
-    ttl: o.ttl,
-    multicastInterface: multicastInterfaceFor(o.to.host, o.iface, ifaces),
-    payload: payloadWriter(o.format),
-  });
-  const targetPps = averageRate(plan);
-  if (!o.json) out(`Sending ${o.size}-byte datagrams to ${formatEndpoint(o.to.host, o.to.port)} at ${Math.round(plan.packetsPerSec)} packets/s (${o.pattern}). Ctrl+C to stop.`);
+export async function runSend(o: SendOptions, ifaces: InterfaceInfo[], out: (l: string) => void, stopSignal: Promise<void>): Promise<GeneratorStats & { targetPps: number | null }> {
+  const parsed = SenderConfigSchema.safeParse({ host: o.to.host, port: o.to.port, iface: o.iface, ttl: o.ttl, rate: o.rate, size: o.size, format: o.format, pattern: o.pattern, durationSec: o.duration });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new GapscopeError('invalid-argument', `--${String(issue?.path[0] ?? 'rate')} ${issue?.message ?? 'is not valid'}.`);
+  }
+  const { generator: gen, plan } = createGenerator(parsed.data, ifaces);
+  const gdl90 = o.format === 'gdl90';
+  const targetPps = gdl90 ? null : averageRate(plan);
+  if (!o.json) {
+    out(
+      gdl90
+        ? `Sending a GDL90 receiver's stream to ${formatEndpoint(o.to.host, o.to.port)}: 1 Hz heartbeat, ID, ownship, geometric altitude, 3 traffic targets, 5 Hz AHRS (${o.pattern}; --rate and --size do not apply). Ctrl+C to stop.`
+        : `Sending ${o.size}-byte datagrams to ${formatEndpoint(o.to.host, o.to.port)} at ${Math.round(plan.packetsPerSec)} packets/s (${o.pattern}). Ctrl+C to stop.`,
+    );
+  }
   let last = 0;
   const ticker = o.json
     ? null

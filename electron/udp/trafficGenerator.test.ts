@@ -2,6 +2,8 @@
 import { createSocket } from 'node:dgram';
 import { describe, expect, it } from 'vitest';
 import { freeUdpPort } from '../testing/builtWorker';
+import { Gdl90StreamDecoder } from '../../shared/decoders/gdl90';
+import { Gdl90Scenario } from '../../shared/generator/gdl90Scenario';
 import { seqPayload, TrafficGenerator } from './trafficGenerator';
 
 async function receive(port: number, run: () => Promise<unknown>): Promise<{ seqs: bigint[]; times: number[] }> {
@@ -65,5 +67,31 @@ describe('TrafficGenerator on loopback', () => {
     expect(Array.from(p.slice(0, 8))).toEqual([0, 0, 0, 0, 0, 0, 1, 2]);
     expect(new DataView(p.buffer).getBigUint64(8)).toBe(1_700_000_000_000_000n);
     expect(p).toHaveLength(20);
+  });
+
+  it('sends a GDL90 receiver\u2019s stream on its own timing, every frame with a good CRC', async () => {
+    const port = await freeUdpPort();
+    const sock = createSocket('udp4');
+    const dec = new Gdl90StreamDecoder();
+    let datagrams = 0;
+    sock.on('message', (m) => {
+      datagrams++;
+      dec.onPayload(new Uint8Array(m), performance.now());
+    });
+    await new Promise<void>((r) => sock.bind(port, '127.0.0.1', () => r()));
+    try {
+      const gen = new TrafficGenerator({ host: '127.0.0.1', port, durationMs: 2100, plan: { packetsPerSec: 1, size: 0, pattern: { kind: 'steady' } }, timed: new Gdl90Scenario({ startUtcMs: Date.now() }) });
+      const stats = await gen.start();
+      await new Promise((r) => setTimeout(r, 100));
+      // Seconds 0, 1 and 2: 3 × (heartbeat, ID, ownship, geo altitude, 3 traffic) and AHRS at 0, 200, ..., 2000 ms.
+      expect(stats.sent).toBe(3 * 7 + 11);
+      expect(datagrams).toBe(stats.sent);
+    } finally {
+      sock.close();
+    }
+    const s = dec.stats();
+    expect(s.crcErrors).toBe(0);
+    expect(s.received).toBe(3);
+    expect(s.lost).toBe(0);
   });
 });

@@ -15,8 +15,8 @@ import { encodeSeq } from '../../shared/decoders/sequenceField';
 /** Writes the payload of packet number `index` (0-based), sent at `sentAtUs` (µs since the epoch). */
 export type PayloadWriter = (index: number, sentAtUs: number, size: number) => Uint8Array;
 
-/** The payload formats the generator knows. */
-export const PAYLOAD_FORMATS = ['seq', 'iperf2', 'rtp'] as const;
+/** The payload formats the generator knows; gdl90 is a whole receiver's stream with its own timing. */
+export const PAYLOAD_FORMATS = ['seq', 'iperf2', 'rtp', 'gdl90'] as const;
 /** One of PAYLOAD_FORMATS. */
 export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number];
 
@@ -25,8 +25,14 @@ export function seqPayload(index: number, sentAtUs: number, size: number): Uint8
   return encodeSeq(index, sentAtUs, Math.max(16, size))!;
 }
 
+/** A source that decides itself what to send when (e.g. a GDL90 receiver's mix of 1 Hz and 5 Hz messages). */
+export interface TimedSource {
+  /** The datagrams due since the previous call, up to elapsedMs since the start. */
+  due(elapsedMs: number): Uint8Array[];
+}
+
 /** The payload writer for a format: ids from 1 for iperf 2 (as its client counts), RTP with one SSRC at 90 kHz. */
-export function payloadWriter(format: PayloadFormat): PayloadWriter {
+export function payloadWriter(format: Exclude<PayloadFormat, 'gdl90'>): PayloadWriter {
   switch (format) {
     case 'seq':
       return seqPayload;
@@ -50,6 +56,8 @@ export interface GeneratorOptions {
   multicastInterface?: string;
   ttl?: number;
   payload?: PayloadWriter;
+  /** Sends what this source says when, instead of the plan's rate (the plan's pattern still gates it: steady or pause only). */
+  timed?: TimedSource;
 }
 
 /** What a run sent. */
@@ -139,29 +147,40 @@ export class TrafficGenerator {
     const until = durationMs !== undefined ? Math.min(elapsed, durationMs) : elapsed;
     const due = packetsDue(plan, until);
     const nowUs = (performance.timeOrigin + performance.now()) * 1000;
-    let n = Math.min(due - this.queued, MAX_PER_TICK);
-    while (n-- > 0) {
-      const data = payload(this.queued, nowUs, plan.size);
-      this.queued++;
-      this.inFlight++;
-      socket.send(data, port, host, (err) => {
-        this.inFlight--;
-        if (err) {
-          this.errors++;
-          this.lastError = err.message;
-        } else {
-          this.sent++;
-          this.bytes += data.byteLength;
-        }
-        if (this.closing && this.inFlight === 0) this.closing();
-      });
+    if (this.options.timed) {
+      const open = plan.pattern.kind !== 'pause' || until % (plan.pattern.onMs + plan.pattern.offMs) < plan.pattern.onMs;
+      for (const data of this.options.timed.due(until)) if (open) this.sendOne(socket, data, port, host);
+      if (durationMs !== undefined && elapsed >= durationMs) {
+        this.finish();
+        return;
+      }
+      this.timer = setTimeout(this.tick, 1);
+      return;
     }
+    let n = Math.min(due - this.queued, MAX_PER_TICK);
+    while (n-- > 0) this.sendOne(socket, payload(this.queued, nowUs, plan.size), port, host);
     if (durationMs !== undefined && elapsed >= durationMs && this.queued >= due) {
       this.finish();
       return;
     }
     this.timer = setTimeout(this.tick, 1);
   };
+
+  private sendOne(socket: Socket, data: Uint8Array, port: number, host: string): void {
+    this.queued++;
+    this.inFlight++;
+    socket.send(data, port, host, (err) => {
+      this.inFlight--;
+      if (err) {
+        this.errors++;
+        this.lastError = err.message;
+      } else {
+        this.sent++;
+        this.bytes += data.byteLength;
+      }
+      if (this.closing && this.inFlight === 0) this.closing();
+    });
+  }
 
   private finish(): void {
     if (this.timer) clearTimeout(this.timer);
