@@ -11,9 +11,8 @@ import type { InterfaceInfo } from '../../shared/contract';
 import { checkMdnsPacket, type PacketProblem } from '../../shared/mdns/packetGuard';
 import { encodeLabelQuery, initialQueryDelayMs, queryIntervalMs } from '../../shared/mdns/queryPlan';
 import { SERVICES_NAME, ServiceCache, lowerName, type CacheStats, type ServiceChange, type ServiceInstance, type ServiceType } from '../../shared/mdns/serviceCache';
-import { parseIPv4, parseIPv6 } from '../../shared/net/address';
 import { listInterfaces } from '../net/interfaces';
-import { MDNS_PORT, mdnsGroup, mdnsInterfaces, openMdnsSocket } from './mdnsSocket';
+import { MDNS_PORT, arrivalInterface, mdnsGroup, mdnsInterfaces, openMdnsSocket } from './mdnsSocket';
 
 /** How often the cache is expired and due queries are sent. */
 const TICK_MS = 100;
@@ -26,6 +25,10 @@ export interface MdnsBrowserOptions {
   types?: string[];
   /** Only this interface (by name). */
   iface?: string;
+  /** Only these interfaces (by name); with `iface`, both count. */
+  ifaces?: string[];
+  /** How often to look for interfaces that appeared or went away (a VPN, a new Wi-Fi), ms; 0: never. Default 3000. */
+  interfacePollMs?: number;
   /** Families to use; default both. */
   families?: Array<'ipv4' | 'ipv6'>;
   /** Ask for unicast answers in the first query (QU bit, RFC 6762 §5.4); default off. */
@@ -57,12 +60,32 @@ export interface BrowserStats {
   sockets: BrowserSocketInfo[];
 }
 
-/** Events: 'added' | 'updated' | 'removed' with a ServiceInstance, 'types' when the list of service types changes, 'warning' with a sentence. */
+/** A datagram the browser took, raw, with where it came from (for details views and session captures). */
+export interface ReceivedMdnsPacket {
+  data: Buffer;
+  iface: string;
+  family: 'ipv4' | 'ipv6';
+  source: string;
+  port: number;
+  at: number;
+  /** Null when it was refused or could not be decoded. */
+  packet: dnsPacket.Packet | null;
+  /** For responses: the instances its records speak about. */
+  instanceKeys: string[];
+}
+
+/**
+ * Events: 'added' | 'updated' | 'removed' with a ServiceInstance, 'types' when the list of service
+ * types changes, 'sockets' when interfaces came or went, 'packet' for every datagram taken,
+ * 'warning' with a sentence.
+ */
 export interface MdnsBrowserEvents {
   added: [ServiceInstance];
   updated: [ServiceInstance];
   removed: [ServiceInstance];
   types: [ServiceType[]];
+  sockets: [BrowserSocketInfo[]];
+  packet: [ReceivedMdnsPacket];
   warning: [string];
 }
 
@@ -73,43 +96,24 @@ interface QueryState {
 }
 
 interface OpenSocket {
+  /** Interface, family and the address the group was joined with: a change means a new socket. */
+  signature: string;
   info: BrowserSocketInfo;
   socket: Socket;
   iface: InterfaceInfo;
   queries: Map<string, QueryState>;
 }
 
+/** What a socket of `iface` and `family` is keyed by: an address change reopens it. */
+function socketSignature(iface: InterfaceInfo, family: 'ipv4' | 'ipv6'): string {
+  const first = iface.addresses.find((a) => a.family === family)?.address ?? '';
+  return `${iface.name}|${family}|${family === 'ipv4' ? first : ''}`;
+}
+
 /** "_http._tcp" → "_http._tcp.local"; a type is looked up with its domain. */
 export function fullServiceType(type: string): string {
   const t = type.trim().replace(/\.$/, '');
   return /\.local$/i.test(t) || /\._(tcp|udp)\.[^.]+/i.test(t) ? t : `${t}.local`;
-}
-
-/** Whether an IPv4 address lies in an interface's subnet (cidr "a.b.c.d/n"). */
-function inSubnet(address: string, cidr: string | null): boolean {
-  const a = parseIPv4(address);
-  const m = cidr ? /^(.+)\/(\d+)$/.exec(cidr) : null;
-  const net = m ? parseIPv4(m[1]!) : null;
-  if (!a || !net || !m) return false;
-  const bits = Number(m[2]);
-  const toInt = (p: number[]): number => ((p[0]! << 24) | (p[1]! << 16) | (p[2]! << 8) | p[3]!) >>> 0;
-  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  return (toInt(a) & mask) === (toInt(net) & mask);
-}
-
-/** Whether an IPv6 address lies in an interface's prefix (cidr "addr/n"). */
-function inPrefix6(address: string, cidr: string | null): boolean {
-  const a = parseIPv6(address);
-  const m = cidr ? /^(.+)\/(\d+)$/.exec(cidr) : null;
-  const net = m ? parseIPv6(m[1]!) : null;
-  if (!a || !net || !m) return false;
-  const bits = Number(m[2]);
-  for (let i = 0; i < 16; i++) {
-    const take = Math.max(0, Math.min(8, bits - i * 8));
-    const mask = take === 0 ? 0 : (0xff << (8 - take)) & 0xff;
-    if ((a.bytes[i]! & mask) !== (net.bytes[i]! & mask)) return false;
-  }
-  return true;
 }
 
 /** Encodes a query for one name, with known answers as far as they fit. */
@@ -155,10 +159,14 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
   private readonly opts: MdnsBrowserOptions;
   private readonly now: () => number;
   private readonly sockets: OpenSocket[] = [];
-  private readonly failed: BrowserSocketInfo[] = [];
+  /** Sockets that could not be opened, by signature (tried again only when the interface changes). */
+  private readonly failed = new Map<string, BrowserSocketInfo>();
   /** Every interface of the machine, also those not browsed, to tell where a packet arrived. */
   private allInterfaces: InterfaceInfo[] = [];
   private timer: NodeJS.Timeout | null = null;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private syncing: Promise<void> | null = null;
+  private stopped = false;
   private typesSignature = '';
   private typesVersionSeen = -1;
   private readonly counts = { packets: 0, responses: 0, dropped: { oversized: 0, truncated: 0, 'compression-loop': 0, 'bad-label': 0, 'too-many-records': 0, undecodable: 0 } };
@@ -172,38 +180,23 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
 
   /** Opens the sockets and starts querying; resolves once every socket is bound and joined (or has failed, with a warning). */
   async start(): Promise<BrowserSocketInfo[]> {
-    this.allInterfaces = (this.opts.listInterfaces ?? listInterfaces)();
-    const ifaces = mdnsInterfaces(this.allInterfaces, this.opts.iface);
-    const families = this.opts.families ?? ['ipv4', 'ipv6'];
-    const opened: Promise<void>[] = [];
-    for (const iface of ifaces) {
-      for (const family of families) {
-        if (!iface.addresses.some((a) => a.family === family)) continue;
-        opened.push(this.open(iface, family));
-      }
-    }
-    await Promise.all(opened);
-    const t0 = this.now();
-    for (const s of this.sockets) {
-      if (s.info.status !== 'open') continue;
-      const names = this.opts.types?.length ? this.opts.types.map(fullServiceType) : [SERVICES_NAME];
-      for (const name of names) s.queries.set(lowerName(name), { name, n: 0, nextAt: t0 + initialQueryDelayMs(Math.random()) });
-    }
+    this.stopped = false;
+    await this.syncInterfaces();
     this.timer = setInterval(() => this.tick(), TICK_MS);
-    return [...this.sockets.map((s) => ({ ...s.info })), ...this.failed.map((f) => ({ ...f }))];
+    const poll = this.opts.interfacePollMs ?? 3000;
+    if (poll > 0) this.pollTimer = setInterval(() => void this.syncInterfaces(), poll);
+    return this.socketInfos();
   }
 
   /** Closes every socket; the cache keeps what was found. */
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.pollTimer) clearInterval(this.pollTimer);
     this.timer = null;
-    await Promise.all(this.sockets.map((s) => new Promise<void>((resolve) => {
-      try {
-        s.socket.close(() => resolve());
-      } catch {
-        resolve();
-      }
-    })));
+    this.pollTimer = null;
+    await this.syncing;
+    await Promise.all(this.sockets.map((s) => closeSocket(s.socket)));
     this.sockets.length = 0;
   }
 
@@ -219,10 +212,78 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
 
   /** Packets, drops, cache counters and sockets. */
   stats(): BrowserStats {
-    return { packets: this.counts.packets, responses: this.counts.responses, dropped: { ...this.counts.dropped }, cache: this.cache.stats(), sockets: [...this.sockets.map((s) => ({ ...s.info })), ...this.failed.map((f) => ({ ...f }))] };
+    return { packets: this.counts.packets, responses: this.counts.responses, dropped: { ...this.counts.dropped }, cache: this.cache.stats(), sockets: this.socketInfos() };
   }
 
-  private async open(iface: InterfaceInfo, family: 'ipv4' | 'ipv6'): Promise<void> {
+  /**
+   * Opens sockets for interfaces (or addresses) that appeared and closes those of interfaces that
+   * went away; what was heard only on a vanished interface is removed at once. Called at start
+   * and every `interfacePollMs`; runs one at a time.
+   */
+  syncInterfaces(): Promise<void> {
+    if (this.syncing) return this.syncing;
+    this.syncing = this.doSync().finally(() => {
+      this.syncing = null;
+    });
+    return this.syncing;
+  }
+
+  private socketInfos(): BrowserSocketInfo[] {
+    return [...this.sockets.map((s) => ({ ...s.info })), ...[...this.failed.values()].map((f) => ({ ...f }))];
+  }
+
+  private async doSync(): Promise<void> {
+    let all: InterfaceInfo[];
+    try {
+      all = (this.opts.listInterfaces ?? listInterfaces)();
+    } catch (e) {
+      this.emit('warning', `Could not list interfaces: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    this.allInterfaces = all;
+    const only = [...(this.opts.ifaces ?? []), ...(this.opts.iface ? [this.opts.iface] : [])];
+    const wanted = new Map<string, { iface: InterfaceInfo; family: 'ipv4' | 'ipv6' }>();
+    for (const iface of mdnsInterfaces(all, only)) {
+      for (const family of this.opts.families ?? ['ipv4', 'ipv6']) {
+        if (iface.addresses.some((a) => a.family === family)) wanted.set(socketSignature(iface, family), { iface, family });
+      }
+    }
+    let changed = false;
+    // Gone (or readdressed): close.
+    for (const s of [...this.sockets]) {
+      if (wanted.has(s.signature)) continue;
+      this.sockets.splice(this.sockets.indexOf(s), 1);
+      await closeSocket(s.socket);
+      changed = true;
+    }
+    for (const sig of [...this.failed.keys()]) {
+      if (!wanted.has(sig)) {
+        this.failed.delete(sig);
+        changed = true;
+      }
+    }
+    // What was heard only on an interface that is no longer browsed has no link to come from.
+    const names = new Set([...wanted.values()].map((w) => w.iface.name));
+    const heardOn = new Set(this.cache.instances().flatMap((i) => i.interfaces));
+    for (const iface of heardOn) if (!names.has(iface)) this.apply(this.cache.forgetInterface(iface, this.now()));
+    // New: open, and start querying there.
+    const opening: Promise<void>[] = [];
+    for (const [sig, w] of wanted) {
+      if (this.stopped) break;
+      if (this.sockets.some((s) => s.signature === sig) || this.failed.has(sig)) continue;
+      opening.push(this.open(sig, w.iface, w.family));
+      changed = true;
+    }
+    await Promise.all(opening);
+    if (this.stopped) {
+      await Promise.all(this.sockets.map((s) => closeSocket(s.socket)));
+      this.sockets.length = 0;
+      return;
+    }
+    if (changed) this.emit('sockets', this.socketInfos());
+  }
+
+  private async open(signature: string, iface: InterfaceInfo, family: 'ipv4' | 'ipv6'): Promise<void> {
     const info: BrowserSocketInfo = { iface: iface.name, family, status: 'open', error: null, packets: 0, queriesSent: 0 };
     let socket: Socket;
     try {
@@ -230,56 +291,48 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
     } catch (e) {
       info.status = 'failed';
       info.error = e instanceof Error ? e.message : String(e);
-      this.failed.push(info);
+      this.failed.set(signature, info);
       this.emit('warning', `mDNS on ${iface.name} (${family}) is unavailable: ${info.error}`);
       return;
     }
-    const entry: OpenSocket = { info, socket, iface, queries: new Map() };
+    const entry: OpenSocket = { signature, info, socket, iface, queries: new Map() };
     socket.on('error', (e) => this.emit('warning', `mDNS socket on ${iface.name} (${family}): ${e.message}`));
     socket.on('message', (msg, rinfo) => this.onMessage(entry, msg, rinfo));
+    // The types asked for, or the enumeration and every type already found on this interface.
+    const t0 = this.now();
+    const names = this.opts.types?.length ? this.opts.types.map(fullServiceType) : [SERVICES_NAME, ...this.cache.serviceTypes().filter((t) => t.interfaces.includes(iface.name)).map((t) => t.type)];
+    for (const name of names) entry.queries.set(lowerName(name), { name, n: 0, nextAt: t0 + initialQueryDelayMs(Math.random()) });
     this.sockets.push(entry);
-  }
-
-  /**
-   * The interface a packet came in on. Linux hands every socket bound to 5353 a copy of every
-   * mDNS packet whatever interface joined the group (IP_MULTICAST_ALL), so the interface is
-   * told by the source: an IPv6 scope, or the IPv4 subnet; null when the source says nothing.
-   */
-  private arrivalInterface(family: 'ipv4' | 'ipv6', source: string): string | null {
-    const pct = source.indexOf('%');
-    if (family === 'ipv6' && pct >= 0) {
-      const scope = source.slice(pct + 1);
-      return this.allInterfaces.find((i) => i.name === scope || String(i.index) === scope)?.name ?? null;
-    }
-    const inside = family === 'ipv4' ? inSubnet : inPrefix6;
-    for (const i of this.allInterfaces) {
-      if (i.flags?.loopback) continue;
-      if (i.addresses.some((a) => a.family === family && !a.address.toLowerCase().startsWith('fe80') && inside(source, a.cidr))) return i.name;
-    }
-    return null;
   }
 
   private onMessage(entry: OpenSocket, msg: Buffer, rinfo: RemoteInfo): void {
     const family = entry.info.family;
-    const arrived = this.arrivalInterface(family, rinfo.address);
+    const arrived = arrivalInterface(this.allInterfaces, family, rinfo.address);
     // Each packet is taken once: by the socket of the interface it arrived on, or, when that
     // cannot be told, by the first socket of its family.
     // A packet from an interface that is not browsed (--iface) is not ours to take.
     if (arrived !== null ? arrived !== entry.iface.name : this.sockets.find((s) => s.info.family === family) !== entry) return;
     entry.info.packets++;
     this.counts.packets++;
+    const source = rinfo.address.split('%')[0]!;
+    const at = this.now();
     const decoded = decodeMdnsPacket(msg);
     if ('problem' in decoded) {
       this.counts.dropped[decoded.problem]++;
+      if (this.listenerCount('packet') > 0) this.emit('packet', { data: msg, iface: entry.iface.name, family, source, port: rinfo.port, at, packet: null, instanceKeys: [] });
       return;
     }
     const p = decoded.packet;
     // Queries (ours looped back, or other hosts') carry no news; only responses feed the cache.
-    if (p.type !== 'response') return;
+    if (p.type !== 'response') {
+      if (this.listenerCount('packet') > 0) this.emit('packet', { data: msg, iface: entry.iface.name, family, source, port: rinfo.port, at, packet: p, instanceKeys: [] });
+      return;
+    }
     this.counts.responses++;
     const records = [...(p.answers ?? []), ...(p.authorities ?? []), ...(p.additionals ?? [])];
-    const source = rinfo.address.split('%')[0]!;
-    this.apply(this.cache.ingest({ records, iface: entry.iface.name, source, now: this.now() }));
+    const changes = this.cache.ingest({ records, iface: entry.iface.name, source, now: at });
+    if (this.listenerCount('packet') > 0) this.emit('packet', { data: msg, iface: entry.iface.name, family, source, port: rinfo.port, at, packet: p, instanceKeys: this.cache.instanceKeysOf(records) });
+    this.apply(changes);
   }
 
   private apply(changes: ServiceChange[]): void {
@@ -334,4 +387,14 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
       }
     }
   }
+}
+
+function closeSocket(socket: Socket): Promise<void> {
+  return new Promise<void>((resolve) => {
+    try {
+      socket.close(() => resolve());
+    } catch {
+      resolve();
+    }
+  });
 }

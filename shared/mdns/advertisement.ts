@@ -47,6 +47,16 @@ export const ANNOUNCE_INTERVAL_MS = 1000;
 /** Legacy unicast answers carry at most this TTL (§6.7). */
 export const LEGACY_TTL = 10;
 
+/** Bytes of a string in UTF-8 (DNS labels and TXT strings are limited in bytes, not characters); a lone surrogate counts as the 3 bytes of U+FFFD. */
+export function utf8Length(text: string): number {
+  let n = 0;
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+  }
+  return n;
+}
+
 /** The instance's full name. */
 export function instanceName(s: AdvertisedService): string {
   return `${s.name}.${s.type}`;
@@ -54,12 +64,12 @@ export function instanceName(s: AdvertisedService): string {
 
 /** Why a service cannot be published as given, or null. */
 export function checkService(s: AdvertisedService): string | null {
-  if (s.name.length === 0 || s.name.length > 63) return 'The service name must be 1 to 63 characters.';
+  if (s.name.length === 0 || utf8Length(s.name) > 63) return 'The service name must be 1 to 63 bytes of UTF-8.';
   if (s.name.includes('.')) return 'The service name may not contain a dot (the DNS library Gapscope uses would split it into two labels).';
   if (!/^_[A-Za-z0-9-]{1,15}\._(tcp|udp)\.[A-Za-z0-9.-]+$/.test(s.type)) return `${s.type} is not a service type like _http._tcp.local.`;
   if (!Number.isInteger(s.port) || s.port < 0 || s.port > 65535) return 'The port must be 0 to 65535.';
   if (!/^[A-Za-z0-9-]{1,63}\.local$/.test(s.host)) return `${s.host} is not a host name like gapscope-test.local.`;
-  if (s.txt.some((t) => t.length === 0 || t.length > 255 || t.startsWith('='))) return 'Each TXT entry must be 1 to 255 characters and start with a key.';
+  if (s.txt.some((t) => t.length === 0 || utf8Length(t) > 255 || t.startsWith('='))) return 'Each TXT entry must be 1 to 255 bytes and start with a key.';
   return null;
 }
 
@@ -167,4 +177,36 @@ export function answersFor(questions: readonly InQuestion[], known: readonly { n
 /** A legacy unicast answer (§6.7): TTLs capped at 10 s and no cache-flush bit, for resolvers like dig that do not speak mDNS. */
 export function legacyAnswer(records: OutRecord[]): OutRecord[] {
   return records.map((r) => ({ ...r, ttl: Math.min(r.ttl, LEGACY_TTL), flush: false }));
+}
+
+/** A record of a probe's authority section in wire form, for the tie-break: class, type and uncompressed rdata. */
+export interface ProbeRecord {
+  /** The class without the cache-flush bit. */
+  cls: number;
+  type: number;
+  rdata: Uint8Array;
+}
+
+function compareRecord(a: ProbeRecord, b: ProbeRecord): number {
+  if (a.cls !== b.cls) return a.cls - b.cls;
+  if (a.type !== b.type) return a.type - b.type;
+  const n = Math.min(a.rdata.length, b.rdata.length);
+  for (let i = 0; i < n; i++) if (a.rdata[i] !== b.rdata[i]) return a.rdata[i]! - b.rdata[i]!;
+  return a.rdata.length - b.rdata.length;
+}
+
+/**
+ * Simultaneous probe tie-breaking (RFC 6762 §8.2) for one name: both hosts' proposed records of
+ * that name, each list sorted by class, type and rdata bytes, compared pair by pair; the first
+ * difference decides, and a host with records left over wins. Positive: ours are later, we win;
+ * negative: we lose and must wait one second and probe again; 0: the same data (our own probe).
+ */
+export function probeTieBreak(ours: readonly ProbeRecord[], theirs: readonly ProbeRecord[]): number {
+  const a = [...ours].sort(compareRecord);
+  const b = [...theirs].sort(compareRecord);
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const c = compareRecord(a[i]!, b[i]!);
+    if (c !== 0) return c;
+  }
+  return a.length - b.length;
 }

@@ -127,6 +127,18 @@ export const DEFAULT_LIMITS: ServiceCacheLimits = {
   maxSources: 1024,
 };
 
+/** One cached record of an instance on one interface, for the details view. */
+export interface CachedRecord {
+  name: string;
+  type: RecordType;
+  rdata: RData;
+  iface: string;
+  ttl: number;
+  remainingSec: number;
+  receivedAt: number;
+  sources: string[];
+}
+
 /** A goodbye (TTL 0) keeps the record for one more second (RFC 6762 §10.1); so does a cache flush (§10.2). */
 export const GOODBYE_DELAY_MS = 1000;
 /** Sources listed per instance. */
@@ -138,8 +150,10 @@ const MAX_NAME_CHARS = 255;
 const KEPT_TYPES = new Set(['PTR', 'SRV', 'TXT', 'A', 'AAAA']);
 const SERVICE_TYPE = /^_[^.]{1,63}\._(tcp|udp)\.[^.].*$/i;
 
-type RecordType = 'PTR' | 'SRV' | 'TXT' | 'A' | 'AAAA';
-type RData =
+/** The record types the cache keeps. */
+export type RecordType = 'PTR' | 'SRV' | 'TXT' | 'A' | 'AAAA';
+/** A kept record's data, checked. */
+export type RData =
   | { type: 'PTR'; target: string }
   | { type: 'SRV'; priority: number; weight: number; port: number; target: string }
   | { type: 'TXT'; strings: Uint8Array[]; truncated: boolean }
@@ -395,6 +409,55 @@ export class ServiceCache {
       }
     }
     return due;
+  }
+
+  /**
+   * The instances that the records of one packet speak about (PTR targets, SRV and TXT owners,
+   * and the instances whose host an A/AAAA names), at most `max`: to keep the packet with them.
+   */
+  instanceKeysOf(records: readonly unknown[], max = 64): string[] {
+    const keys = new Set<string>();
+    for (const raw of records) {
+      if (keys.size >= max) break;
+      if (typeof raw !== 'object' || raw === null) continue;
+      const r = raw as MdnsRecord;
+      if (typeof r.name !== 'string' || r.name.length > MAX_NAME_CHARS) continue;
+      const owner = lowerName(r.name);
+      if (r.type === 'PTR' && typeof r.data === 'string' && isServiceType(owner)) keys.add(lowerName(r.data));
+      else if (r.type === 'SRV' || r.type === 'TXT') keys.add(owner);
+      else if (r.type === 'A' || r.type === 'AAAA') for (const srv of this.srvByHost.get(owner) ?? []) keys.add(srv.owner);
+    }
+    return [...keys].slice(0, max);
+  }
+
+  /** The records of one instance (its PTRs, SRV, TXT and its host's addresses), per interface, with the TTL left at `now`. */
+  instanceRecords(key: string, now: number): CachedRecord[] {
+    const k = lowerName(key);
+    const out: CachedRecord[] = [];
+    const add = (rec: StoredRecord): void => {
+      for (const [iface, s] of rec.sightings) {
+        out.push({ name: rec.name, type: rec.rdata.type, rdata: rec.rdata, iface, ttl: s.ttl, remainingSec: Math.max(0, Math.round((s.expiresAt - now) / 1000)), receivedAt: s.receivedAt, sources: [...s.sources] });
+      }
+    };
+    for (const p of this.ptrByInstance.get(k) ?? []) add(p);
+    for (const t of ['SRV', 'TXT'] as const) for (const r of this.byOwnerType.get(`${k}|${t}`) ?? []) add(r);
+    const view = this.views.get(k)?.view;
+    if (view?.host) for (const t of ['A', 'AAAA'] as const) for (const r of this.byOwnerType.get(`${lowerName(view.host)}|${t}`) ?? []) add(r);
+    return out;
+  }
+
+  /** An interface went away: everything heard only there goes now; returns the instances removed or changed. */
+  forgetInterface(iface: string, now: number): ServiceChange[] {
+    if (!Number.isFinite(now)) return [];
+    for (const rec of this.records.values()) {
+      const s = rec.sightings.get(iface);
+      if (s) {
+        s.expiresAt = now;
+        s.retiring = true;
+        this.nextExpiry = now;
+      }
+    }
+    return this.expireInto(now, new Set());
   }
 
   private lapse(instanceKey: string, iface: string, now: number): void {
