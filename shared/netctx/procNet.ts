@@ -28,3 +28,21 @@ export function countSockets(tables: { tcp?: string; tcp6?: string; udp?: string
     tcpTimeWait: tcp.filter((s) => s === TCP_TIME_WAIT).length,
   };
 }
+
+/** Counts sockets from `netstat -an` (macOS `-an`, Windows `-an`): lines starting with tcp/udp, TCP by state word. */
+export function countNetstatAn(text: string): SocketCounts {
+  const c: SocketCounts = { udp: 0, tcp: 0, tcpEstablished: 0, tcpListen: 0, tcpTimeWait: 0 };
+  for (const line of text.split(/\r?\n/)) {
+    const f = line.trim().split(/\s+/);
+    const proto = (f[0] ?? '').toLowerCase();
+    if (/^udp(4|6|46)?$/.test(proto)) c.udp++;
+    else if (/^tcp(4|6|46)?$/.test(proto)) {
+      c.tcp++;
+      const state = (f[f.length - 1] ?? '').toUpperCase();
+      if (state === 'ESTABLISHED') c.tcpEstablished++;
+      else if (state === 'LISTEN' || state === 'LISTENING') c.tcpListen++;
+      else if (state === 'TIME_WAIT') c.tcpTimeWait++;
+    }
+  }
+  return c;
+}

@@ -137,3 +137,82 @@ export interface NetworkChange {
 export function wifiUnavailable(reason: string, source: string | null = null): WifiState {
   return { available: false, reason, source, iface: null, connected: false, ssid: null, bssid: null, channel: null, frequencyMHz: null, rssiDbm: null, signalPercent: null, noiseDbm: null, txRateMbps: null };
 }
+
+/** One point of the bounded history: tunnel and socket counts over time. */
+export interface NetworkHistoryPoint {
+  at: number;
+  tunnelCount: number;
+  udp: number | null;
+  tcp: number | null;
+  tcpEstablished: number | null;
+}
+
+/** One certificate of the chain the server sent. */
+export interface CertificateInfo {
+  subject: string;
+  issuer: string;
+  validFrom: string;
+  validTo: string;
+  /** SHA-256 fingerprint, colon-separated hex. */
+  fingerprint256: string;
+  /** Subject alternative names as the certificate lists them (DNS:…, IP Address:…). */
+  altNames: string | null;
+  selfSigned: boolean;
+}
+
+/** What a TLS handshake showed, and whether the certificate is trusted and why not. */
+export interface TlsReport {
+  handshake: 'ok' | 'failed';
+  protocol: string | null;
+  cipher: string | null;
+  chain: CertificateInfo[];
+  /** Accepted by the trust that was checked (see `trustSource`). */
+  trusted: boolean;
+  /** Which trust was checked: the CA the user supplied, or the store this process trusts by default. */
+  trustSource: 'supplied-ca' | 'default-store';
+  /** OpenSSL's verdict code (e.g. DEPTH_ZERO_SELF_SIGNED_CERT, CERT_HAS_EXPIRED) when not trusted. */
+  trustError: string | null;
+  /** The certificate names the host that was asked for (or the name given with servername). */
+  hostnameMatches: boolean | null;
+  hostnameError: string | null;
+  /** Accepted by the operating system's own store, where this runtime can read it (null: could not check). */
+  systemStoreTrusted: boolean | null;
+  /** Plain words: what this means and what to do. */
+  explanation: string;
+}
+
+/** The result of one TCP (and optionally TLS) connection test. */
+export interface ConnectTestResult {
+  host: string;
+  port: number;
+  /** The address actually tried (after name resolution). */
+  address: string | null;
+  outcome: 'connected' | 'refused' | 'host-unreachable' | 'network-unreachable' | 'timeout' | 'reset' | 'dns-failed' | 'tls-failed' | 'error';
+  /** The errno (ECONNREFUSED, EHOSTUNREACH…), or TIMEOUT. */
+  errno: string | null;
+  /** Time to connect (or to fail), ms. */
+  timeMs: number;
+  timeoutMs: number;
+  explanation: string;
+  /** Which interface and source address the OS would use. */
+  route: RouteLookup | null;
+  localSubnet: boolean;
+  /** The macOS Local Network privacy denial pattern was seen. */
+  localNetworkPrivacySuspected: boolean;
+  tls: TlsReport | null;
+  at: number;
+}
+
+/** The result of a UDP port-unreachable probe. */
+export interface UdpProbeResult {
+  host: string;
+  port: number;
+  address: string | null;
+  /** closed: ICMP port unreachable came back; answered: a datagram came back; no-icmp: nothing (open or filtered). */
+  outcome: 'closed' | 'answered' | 'no-icmp' | 'network-unreachable' | 'host-unreachable' | 'dns-failed' | 'error';
+  errno: string | null;
+  timeMs: number;
+  probesSent: number;
+  explanation: string;
+  at: number;
+}

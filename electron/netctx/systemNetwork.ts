@@ -1,0 +1,164 @@
+/**
+ * Reads the machine's network context with the OS's own tools: Linux iproute2 (`ip -j`), iw or
+ * nmcli and /proc/net; macOS ifconfig, netstat, route, airport/system_profiler; Windows PowerShell
+ * and netsh. Polling these tools needs no netlink or native module, so the same code runs in
+ * Electron, the CLI and web mode, inside a lab namespace too (see NetworkWatcher for the rate).
+ */
+import { access, readFile } from 'node:fs/promises';
+import { networkInterfaces } from 'node:os';
+import { classifyInterface } from '../../shared/netctx/kind';
+import { parseIpAddrJson, parseIpRouteGetJson, parseIpRouteJson } from '../../shared/netctx/linuxIp';
+import { parseIfconfig, parseNetstatRn, parseRouteGet } from '../../shared/netctx/macos';
+import { countNetstatAn, countSockets } from '../../shared/netctx/procNet';
+import type { NetInterface, RouteEntry, RouteLookup, SocketCounts, WifiState } from '../../shared/netctx/types';
+import { wifiUnavailable } from '../../shared/netctx/types';
+import { parseAirportI, parseIwDev, parseIwLink, parseNetshWlanInterfaces, parseNmcliWifi, parseSystemProfilerAirPort } from '../../shared/netctx/wifi';
+import { GET_NET_ROUTE_COMMAND, findNetRouteCommand, parseFindNetRouteJson, parseGetNetRouteJson } from '../../shared/netctx/windows';
+import { runCommand, type CommandResult } from './runCommand';
+
+/** The OS tools' runner; tests and the lab can replace it. */
+export type Runner = (cmd: string, args: readonly string[], timeoutMs?: number) => Promise<CommandResult>;
+
+const AIRPORT = '/System/Library/PrivateFrameworks/Apple80211.framework/Versions/Current/Resources/airport';
+
+/** Interfaces from Node alone, when the OS tool cannot be run. */
+function fromNode(platform: NodeJS.Platform): NetInterface[] {
+  const plat = platform === 'darwin' || platform === 'win32' ? platform : 'linux';
+  return Object.entries(networkInterfaces()).map(([name, addrs = []]) => ({
+    name,
+    kind: classifyInterface(name, { platform: plat, loopback: addrs.some((a) => a.internal) }),
+    index: null,
+    mac: addrs.find((a) => a.mac && a.mac !== '00:00:00:00:00:00')?.mac ?? null,
+    mtu: null,
+    // Node lists only interfaces that have addresses, and those are up.
+    up: true,
+    running: true,
+    flags: [],
+    addresses: addrs.map((a) => ({ address: a.address, family: a.family === 'IPv4' ? ('ipv4' as const) : ('ipv6' as const), prefixLength: a.cidr ? Number(a.cidr.split('/')[1]) : null })),
+    linkKind: null,
+  }));
+}
+
+/** The readers for one platform. */
+export class SystemNetwork {
+  private wifiIfaceHint: string | null = null;
+
+  constructor(
+    readonly platform: NodeJS.Platform = process.platform,
+    private readonly run: Runner = runCommand,
+  ) {}
+
+  /** Every interface with kind, flags, MTU and addresses. */
+  async interfaces(): Promise<NetInterface[]> {
+    if (this.platform === 'linux') {
+      const r = await this.run('ip', ['-d', '-j', 'addr']);
+      if (!r.ok) return fromNode(this.platform);
+      const list = parseIpAddrJson(r.stdout);
+      const wireless = new Set<string>();
+      await Promise.all(
+        list.map(async (i) => {
+          if (!/^[A-Za-z0-9_.:@-]+$/.test(i.name)) return;
+          try {
+            await access(`/sys/class/net/${i.name}/wireless`);
+            wireless.add(i.name);
+          } catch {
+            /* not wireless */
+          }
+        }),
+      );
+      return wireless.size > 0 ? list.map((i) => (wireless.has(i.name) ? { ...i, kind: 'wifi' } : i)) : list;
+    }
+    if (this.platform === 'darwin') {
+      const r = await this.run('ifconfig', ['-a']);
+      return r.ok ? parseIfconfig(r.stdout, this.wifiIfaceHint) : fromNode(this.platform);
+    }
+    const list = fromNode(this.platform);
+    return this.wifiIfaceHint ? list.map((i) => (i.name === this.wifiIfaceHint ? { ...i, kind: 'wifi' } : i)) : list;
+  }
+
+  /** The routing table, both families. */
+  async routes(): Promise<RouteEntry[]> {
+    if (this.platform === 'linux') {
+      const [v4, v6] = await Promise.all([this.run('ip', ['-j', 'route']), this.run('ip', ['-j', '-6', 'route'])]);
+      return [...(v4.ok ? parseIpRouteJson(v4.stdout, 'ipv4') : []), ...(v6.ok ? parseIpRouteJson(v6.stdout, 'ipv6') : [])];
+    }
+    if (this.platform === 'darwin') {
+      const r = await this.run('netstat', ['-rn']);
+      return r.ok ? parseNetstatRn(r.stdout) : [];
+    }
+    if (this.platform === 'win32') {
+      const r = await this.run('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', GET_NET_ROUTE_COMMAND], 10_000);
+      return r.ok ? parseGetNetRouteJson(r.stdout) : [];
+    }
+    return [];
+  }
+
+  /** Which interface and source address the OS would use to reach `ip` (an address, never a name). */
+  async routeTo(ip: string): Promise<RouteLookup> {
+    if (this.platform === 'linux') {
+      const r = await this.run('ip', ['-j', ...(ip.includes(':') ? ['-6'] : []), 'route', 'get', ip]);
+      if (r.missing) return { destination: ip, iface: null, source: null, gateway: null, error: 'not available: ip (iproute2) not installed' };
+      return parseIpRouteGetJson(ip, r.ok ? r.stdout : '', r.stderr || (r.ok ? '' : 'route lookup failed'));
+    }
+    if (this.platform === 'darwin') {
+      const r = await this.run('route', ['-n', 'get', ...(ip.includes(':') ? ['-inet6'] : []), ip]);
+      return parseRouteGet(ip, r.stdout, r.stderr);
+    }
+    if (this.platform === 'win32') {
+      const r = await this.run('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', findNetRouteCommand(ip)], 10_000);
+      return parseFindNetRouteJson(ip, r.stdout, r.stderr);
+    }
+    return { destination: ip, iface: null, source: null, gateway: null, error: `route lookup is not available on ${this.platform}` };
+  }
+
+  /** The Wi-Fi link, or why it cannot be read (a plain state, never an error). */
+  async wifi(): Promise<WifiState> {
+    const w = await this.readWifi();
+    if (w.iface) this.wifiIfaceHint = w.iface;
+    return w;
+  }
+
+  private async readWifi(): Promise<WifiState> {
+    if (this.platform === 'linux') {
+      const dev = await this.run('iw', ['dev'], 3000);
+      if (dev.ok) {
+        const managed = parseIwDev(dev.stdout).filter((d) => d.type === null || d.type === 'managed');
+        const first = managed[0];
+        if (!first) return wifiUnavailable('no Wi-Fi interface (iw lists none)', 'iw');
+        const link = await this.run('iw', ['dev', first.iface, 'link'], 3000);
+        if (!link.ok) return wifiUnavailable(link.denied ? `not available: iw dev ${first.iface} link was not permitted` : `not available: iw dev ${first.iface} link failed (${link.stderr.trim() || 'no output'})`, 'iw');
+        return parseIwLink(first.iface, link.stdout);
+      }
+      const nm = await this.run('nmcli', ['-t', '-f', 'ACTIVE,SSID,BSSID,CHAN,FREQ,RATE,SIGNAL,DEVICE', 'dev', 'wifi', 'list', '--rescan', 'no'], 3000);
+      if (nm.ok) return parseNmcliWifi(nm.stdout);
+      if (dev.missing && nm.missing) return wifiUnavailable('not available: iw not installed (nor nmcli)');
+      if (dev.missing) return wifiUnavailable(`not available: iw not installed, and nmcli failed (${nm.stderr.trim().split('\n')[0] || 'no output'})`, 'nmcli');
+      return wifiUnavailable(dev.denied ? 'not available: iw was not permitted' : `not available: iw failed (${dev.stderr.trim().split('\n')[0] || 'no output'})`, 'iw');
+    }
+    if (this.platform === 'darwin') {
+      const air = await this.run(AIRPORT, ['-I'], 3000);
+      if (air.ok && /BSSID|AirPort: Off|state:/.test(air.stdout)) return parseAirportI(air.stdout, this.wifiIfaceHint ?? 'en0');
+      // airport is gone since macOS 14.4; system_profiler needs no privileges but hides the SSID without Location access.
+      const sp = await this.run('system_profiler', ['SPAirPortDataType'], 15_000);
+      if (sp.ok) return parseSystemProfilerAirPort(sp.stdout);
+      return wifiUnavailable(sp.missing ? 'not available: system_profiler not found' : 'not available: system_profiler SPAirPortDataType failed', 'system_profiler');
+    }
+    if (this.platform === 'win32') {
+      const r = await this.run('netsh', ['wlan', 'show', 'interfaces'], 5000);
+      if (r.ok) return parseNetshWlanInterfaces(r.stdout);
+      return wifiUnavailable(/location/i.test(r.stdout + r.stderr) ? 'not available: Windows requires Location permission for Wi-Fi details (Settings > Privacy & security > Location)' : 'not available: netsh wlan failed (WLAN AutoConfig service not running?)', 'netsh');
+    }
+    return wifiUnavailable(`not available on ${this.platform}`);
+  }
+
+  /** System-wide UDP and TCP socket counts (Linux: this network namespace). */
+  async sockets(): Promise<SocketCounts | null> {
+    if (this.platform === 'linux') {
+      const read = (f: string): Promise<string> => readFile(`/proc/net/${f}`, 'utf8').catch(() => '');
+      const [tcp, tcp6, udp, udp6] = await Promise.all(['tcp', 'tcp6', 'udp', 'udp6'].map(read));
+      return countSockets({ tcp, tcp6, udp, udp6 });
+    }
+    const r = await this.run('netstat', ['-an'], 10_000);
+    return r.ok ? countNetstatAn(r.stdout) : null;
+  }
+}
