@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import type { CommandResult } from '../netctx/runCommand';
+import { SystemNetwork, type Runner } from '../netctx/systemNetwork';
+import { parseHostPort, registerNetCommands } from './net';
+
+const fixture = (name: string): string => readFileSync(join(__dirname, '../../shared/netctx/fixtures', name), 'utf8');
+const ok = (stdout: string): CommandResult => ({ ok: true, missing: false, denied: false, code: 0, stdout, stderr: '' });
+const missing: CommandResult = { ok: false, missing: true, denied: false, code: null, stdout: '', stderr: '' };
+const labLinux: Runner = async (cmd, args) => {
+  const line = `${cmd} ${args.join(' ')}`;
+  if (line === 'ip -d -j addr') return ok(fixture('linux-ip-d-j-addr-lab-tun-bridge-veth.json'));
+  if (line === 'ip -j route') return ok(fixture('linux-ip-j-route-lab-split-tun.json'));
+  if (line === 'ip -j -6 route') return ok(fixture('linux-ip-j-6-route-lab.json'));
+  if (line === 'ip -j route get 1.1.1.1') return ok(fixture('linux-ip-j-route-get-via-tun.json'));
+  return missing;
+};
+
+async function run(args: string[], reader = new SystemNetwork('linux', labLinux)): Promise<{ out: string[]; err: string[]; code: number }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  let code = 0;
+  const program = new Command('gapscope').exitOverride();
+  registerNetCommands(program, { out: (l) => out.push(l), err: (l) => err.push(l), setExitCode: (c) => (code = c) }, { reader, untilStopped: () => new Promise((r) => setTimeout(r, 50)) });
+  program.commands.forEach((c) => {
+    c.exitOverride();
+    c.commands.forEach((s) => s.exitOverride());
+  });
+  await program.parseAsync(['node', 'gapscope', ...args]);
+  return { out, err, code };
+}
+
+describe('gapscope net', () => {
+  it('HOST:PORT parsing with one clear error', () => {
+    expect(parseHostPort('10.0.0.5:443')).toEqual({ host: '10.0.0.5', port: 443 });
+    expect(parseHostPort('[fd00::1]:8443')).toEqual({ host: 'fd00::1', port: 8443 });
+    expect(parseHostPort('printer.local:9100')).toEqual({ host: 'printer.local', port: 9100 });
+    expect(() => parseHostPort('10.0.0.5')).toThrow(/is not HOST:PORT/);
+    expect(() => parseHostPort('10.0.0.5:70000')).toThrow('the port must be 1–65535.');
+    expect(() => parseHostPort('bad host!:80')).toThrow(/is not an IP address or host name/);
+  });
+  it('interfaces: text and JSON', async () => {
+    const text = await run(['net', 'interfaces']);
+    expect(text.out[1]).toMatch(/^tun0\s+VPN tunnel\s+up, no carrier\s+mtu 1500\s+10\.8\.0\.2\/24$/);
+    const json = JSON.parse((await run(['net', 'interfaces', '--json'])).out.join('\n')) as Array<{ name: string; kind: string }>;
+    expect(json.map((i) => `${i.name}:${i.kind}`)).toEqual(['lo:loopback', 'tun0:vpn-tunnel', 'br73:virtual', 'v73a:virtual']);
+  });
+  it('routes: the VPN capture is flagged', async () => {
+    const r = await run(['net', 'routes']);
+    expect(r.out[0]).toBe('IPv4 default: tun0  <- VPN tun0 captures all traffic (half routes)');
+    expect(r.out[1]).toBe('IPv6 default: v73a via fd00:98:73::1');
+  });
+  it('wifi: a missing tool is a plain sentence, not an error', async () => {
+    const r = await run(['net', 'wifi']);
+    expect(r).toEqual({ out: ['Wi-Fi: not available: iw not installed (nor nmcli)'], err: [], code: 0 });
+  });
+  it('route-to an address', async () => {
+    expect((await run(['net', 'route-to', '1.1.1.1'])).out).toEqual(['1.1.1.1: via tun0 from 10.8.0.2, on-link']);
+  });
+  it('connect to a closed loopback port: refused, explained, exit 1', async () => {
+    const s = createServer();
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    const port = (s.address() as AddressInfo).port;
+    await new Promise((r) => s.close(r));
+    const r = await run(['net', 'connect', `127.0.0.1:${port}`, '--timeout', '2000', '--json'], new SystemNetwork());
+    const j = JSON.parse(r.out[0] ?? '{}') as { outcome: string; errno: string; explanation: string };
+    expect([j.outcome, j.errno, r.code]).toEqual(['refused', 'ECONNREFUSED', 1]);
+    expect(j.explanation).toMatch(/nothing listens on that port/);
+  });
+  it('watch --json prints started and stopped lines', async () => {
+    const r = await run(['net', 'watch', '--json', '--interval', '100']);
+    const lines = r.out.map((l) => JSON.parse(l) as { type: string });
+    expect(lines[0]).toMatchObject({ type: 'started', interfaces: 4, tunnelCount: 1 });
+    expect(lines[lines.length - 1]).toMatchObject({ type: 'stopped', changes: 0 });
+  });
+});
