@@ -83,10 +83,12 @@ export const DnsWatchConfigSchema = z
     name: dnsName.default('example.com'),
     type: recordType.default('A'),
     intervalSec: z.number().min(1, 'probe every 1 s to 1 h').max(3600, 'probe every 1 s to 1 h').default(5),
-    timeoutMs: timeoutMs.default(2000),
+    /** Default: 2 s, or 80% of a shorter interval. */
+    timeoutMs: timeoutMs.optional(),
   })
   .strict()
-  .refine((c) => c.timeoutMs < c.intervalSec * 1000, { message: 'the timeout must be shorter than the interval', path: ['timeoutMs'] });
+  .refine((c) => c.timeoutMs === undefined || c.timeoutMs < c.intervalSec * 1000, { message: 'the timeout must be shorter than the interval', path: ['timeoutMs'] })
+  .transform((c) => ({ ...c, timeoutMs: c.timeoutMs ?? Math.min(2000, Math.round(c.intervalSec * 800)) }));
 /** A watch configuration after validation (servers resolved). */
 export type DnsWatchConfig = Omit<z.output<typeof DnsWatchConfigSchema>, 'servers'> & { servers: string[] };
 
