@@ -4,6 +4,7 @@ import { ConnectionBanner } from '../components/ConnectionBanner';
 import { Header } from '../components/Header';
 import { StreamList } from '../components/StreamList';
 import { SelectedStream } from '../components/StreamView';
+import { SenderPanel } from '../components/SenderPanel';
 import { StreamSetup } from '../components/StreamSetup';
 import { appStore, useApp } from '../store/store';
 import { BonjourView } from '../views/bonjour/BonjourView';
@@ -83,6 +84,7 @@ export function App() {
           <aside className="sidebar">
             <StreamSetup formRef={formRef} />
             <StreamList />
+            <SenderPanel />
           </aside>
           <main className="main">
             <SelectedStream />
