@@ -1,9 +1,147 @@
-/** Sessions: the requests and events of this feature, merged into the one contract in shared/contract.ts. */
-// import { z } from 'zod';
-// import { event, request } from './define';
+/**
+ * Sessions: recording running streams to pcapng, and the library of past recordings. Merged into
+ * the one contract in shared/contract.ts.
+ */
+import { z } from 'zod';
+import type { ErrorInfo, StreamConfig, StreamInfo } from '../contract';
+import type { ReceptionSnapshot } from '../reception/types';
+import { event, request } from './define';
 
-/** Requests of this feature (none yet). */
-export const sessionsRequests = {} as const;
+/** A session's id: its folder's name in the sessions folder. */
+export const sessionId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'is not a session id')
+  .refine((s) => !s.includes('..'), { message: 'is not a session id' });
 
-/** Events of this feature (none yet). */
-export const sessionsEvents = {} as const;
+const streamIdList = z.array(z.string().regex(/^[a-z0-9-]{1,40}$/, 'is not a stream id')).min(1).max(64);
+
+/** An absolute path: POSIX (/…) or Windows (C:\…, \\server\share). */
+const absolutePath = z
+  .string()
+  .trim()
+  .min(1)
+  .max(4096)
+  .refine((p) => /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(p), { message: 'must be an absolute path' })
+  .refine((p) => !p.includes('\0'), { message: 'must not contain NUL characters' });
+
+/** What to record: some running streams (default all) into the library, or into one file. */
+export const RecordOptionsSchema = z
+  .object({
+    streamIds: streamIdList.optional(),
+    /** Record into this .pcapng file (with FILE.json beside it) instead of a new library session. */
+    file: absolutePath.refine((p) => /\.pcapng$/i.test(p), { message: 'must end in .pcapng' }).optional(),
+    name: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict();
+
+/** How a session ended: still recording, stopped normally, stopped by an error, or cut short (crash, kill). */
+export type SessionStatus = 'recording' | 'complete' | 'failed' | 'interrupted';
+
+/** One recorded stream, as session.json keeps it. */
+export interface SessionStream {
+  /** The stream's id while it ran. */
+  streamId: string;
+  /** Its interface in the capture (0, 1, …). */
+  interfaceId: number;
+  config: StreamConfig;
+  info: StreamInfo;
+  /** Wall-clock time the recording of this stream began, ms since the epoch. */
+  recordingStartedAt: number;
+  /** True when the capture holds every packet since the stream started listening. */
+  fromStreamStart: boolean;
+  /** Packets in the capture (on disk); for an interrupted session, counted in the file. */
+  packets: number;
+  /** Packets received but not recorded because the disk fell behind. */
+  notRecorded: number;
+  bytesWritten: number;
+  /** The stream's measurements at the last save (every few seconds, and at the stop). */
+  snapshot: ReceptionSnapshot | null;
+  error: ErrorInfo | null;
+}
+
+/** session.json: everything known about a session besides its packets. */
+export interface SessionRecord {
+  format: 'gapscope-session';
+  version: 1;
+  id: string;
+  name: string;
+  notes: string;
+  /** ms since the epoch. */
+  created: number;
+  ended: number | null;
+  status: SessionStatus;
+  /** The process recording it, to tell a live recording from an interrupted one. */
+  owner: { pid: number; host: string } | null;
+  error: ErrorInfo | null;
+  /** "Gapscope 0.1.0", the OS, as in the capture's section header. */
+  app: string;
+  os: string;
+  /** The capture's file name, beside session.json (or the full path for a --record file). */
+  capture: string;
+  streams: SessionStream[];
+  savedAt: number;
+}
+
+/** A session as the library lists it. */
+export interface SessionSummary {
+  id: string;
+  name: string;
+  notes: string;
+  created: number;
+  ended: number | null;
+  status: SessionStatus;
+  durationMs: number;
+  /** One line per stream, e.g. "239.1.2.3:5000 (multicast)". */
+  streams: string[];
+  packets: number;
+  gaps: number;
+  captureBytes: number;
+  error: ErrorInfo | null;
+}
+
+/** Whether something is being recorded, and how it goes. */
+export interface RecordingState {
+  recording: boolean;
+  sessionId: string | null;
+  name: string | null;
+  /** The capture being written. */
+  file: string | null;
+  startedAt: number | null;
+  streams: { id: string; label: string; packets: number; notRecorded: number }[];
+  /** Why the last recording stopped by itself (full disk, permissions), until the next starts. */
+  error: ErrorInfo | null;
+}
+
+/** Requests of this feature. */
+export const sessionsRequests = {
+  /** Starts recording running streams (all of them by default) into a new session; fails clearly if none runs. */
+  startRecording: request(z.tuple([RecordOptionsSchema.optional()])).returns<RecordingState>(),
+  /** Stops the recording; resolves once the capture and session.json are complete on disk. */
+  stopRecording: request(z.tuple([])).returns<RecordingState>(),
+  /** Whether a recording runs, for a window that opens late. */
+  getRecordingState: request(z.tuple([])).returns<RecordingState>(),
+  /** Past and current sessions, newest first; interrupted ones included. */
+  listSessions: request(z.tuple([])).returns<SessionSummary[]>(),
+  /** Everything session.json holds about one session. */
+  getSession: request(z.tuple([sessionId])).returns<SessionRecord>(),
+  /** Gives a session a name a person recognizes. */
+  renameSession: request(z.tuple([sessionId, z.string().trim().min(1, 'a name cannot be empty').max(200)])).returns<SessionSummary>(),
+  /** Attaches notes (what was tested, the bug number). */
+  annotateSession: request(z.tuple([sessionId, z.string().max(20_000)])).returns<SessionSummary>(),
+  /** Deletes a session's folder (the UI asks for confirmation first); a recording session cannot be deleted. */
+  deleteSession: request(z.tuple([sessionId])).returns<void>(),
+  /** Where new sessions are stored. */
+  getSessionFolder: request(z.tuple([])).returns<string>(),
+  /** Changes where sessions are stored; the folder is created and checked for writing. */
+  setSessionFolder: request(z.tuple([absolutePath])).returns<string>(),
+  /** Shows a session's streams in the Reception view as stopped streams named after the session. */
+  openSession: request(z.tuple([sessionId])).returns<StreamInfo[]>(),
+} as const;
+
+/** Events of this feature. */
+export const sessionsEvents = {
+  /** A recording started, progressed (every second), stopped or failed. */
+  recordingState: event<RecordingState>(),
+  /** The library changed: a session was added, renamed, annotated, deleted or ended. */
+  sessionsChanged: event<SessionSummary[]>(),
+} as const;
