@@ -97,7 +97,8 @@ export function serviceRecords(s: AdvertisedService, addresses: string[]): OutRe
     { name: SERVICES_NAME, type: 'PTR', ttl: OTHER_TTL, flush: false, data: s.type },
     { name: s.type, type: 'PTR', ttl: OTHER_TTL, flush: false, data: full },
     { name: full, type: 'SRV', ttl: HOST_TTL, flush: true, data: { priority: 0, weight: 0, port: s.port, target: s.host } },
-    { name: full, type: 'TXT', ttl: OTHER_TTL, flush: true, data: s.txt.length ? s.txt : [''] },
+    // A copy: dns-packet turns the strings of a TXT it encodes into Buffers in place.
+    { name: full, type: 'TXT', ttl: OTHER_TTL, flush: true, data: s.txt.length ? [...s.txt] : [''] },
     ...addresses.map((a): OutRecord => ({ name: s.host, type: a.includes(':') ? 'AAAA' : 'A', ttl: HOST_TTL, flush: true, data: a })),
   ];
 }

@@ -7,6 +7,8 @@
  * and each JSON line on stdin ({"id", "method", "args"}) is a request, answered by a "reply" line.
  */
 import { createInterface } from 'node:readline';
+import type { RequestName } from '../../../shared/contract';
+import { validateArgs } from '../../../shared/rpc/dispatcher';
 import { TimelineLog } from '../../app/timeline';
 import { BonjourService } from '../bonjourService';
 import { MdnsAdvertiser } from '../mdnsAdvertiser';
@@ -22,6 +24,8 @@ async function service(): Promise<void> {
   lines.on('line', (line) => {
     const req = JSON.parse(line) as { id: number; method: string; args: unknown[] };
     const call = async (): Promise<unknown> => {
+      // Checked at the door, as the dispatcher does for the UI.
+      req.args = validateArgs(req.method as RequestName, req.args);
       switch (req.method) {
         case 'startBrowse':
           return svc.startBrowse(req.args[0] as Parameters<BonjourService['startBrowse']>[0]);
