@@ -1,0 +1,92 @@
+// `gapscope analyze` on the lab fixtures, run through commander as the CLI runs it: flows listed,
+// an ambiguous choice explained (exit 2), a damaged file one line (exit 1), and compare.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { analyzeCapture } from '../capture/analyzeCapture';
+import { registerAnalyzeCommands } from './analyze';
+
+const FIX = join(__dirname, '..', 'capture', 'fixtures');
+
+async function run(args: string[]): Promise<{ out: string[]; err: string[]; exitCode: number | undefined }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const p = new Command('gapscope').exitOverride();
+  registerAnalyzeCommands(p, { out: (l) => void out.push(l), err: (l) => void err.push(l) });
+  for (const c of p.commands) c.exitOverride().configureOutput({ writeErr: (s) => void err.push(s) });
+  process.exitCode = undefined;
+  await p.parseAsync(['node', 'gapscope', 'analyze', ...args]);
+  const exitCode = process.exitCode as number | undefined;
+  process.exitCode = undefined;
+  return { out, err, exitCode };
+}
+
+describe('gapscope analyze', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'gscap-cli-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  afterEach(() => {
+    process.exitCode = undefined;
+  });
+
+  it('--flows lists the UDP flows, most datagrams first', async () => {
+    const { out } = await run([join(FIX, 'vlan.pcapng'), '--flows']);
+    expect(out[0]).toMatch(/^3 UDP flows in .*vlan\.pcapng \(\d+ frames, 110 UDP datagrams\):$/);
+    expect(out.slice(1, 4).map((l) => l.trim().split(/\s+/)[0])).toEqual(['10.98.72.1:40005', '10.98.72.1:40006', '[fd00:98:72::1]:40007']);
+    const json = JSON.parse((await run([join(FIX, 'vlan.pcapng'), '--flows', '--json'])).out[0]!) as { flows: { id: string; packets: number }[] };
+    expect(json.flows.map((f) => f.packets)).toEqual([50, 40, 20]);
+  });
+
+  it('with several flows and no choice, lists them and exits 2 with one line', async () => {
+    const r = await run([join(FIX, 'eth.pcapng'), '--json']);
+    expect(r.exitCode).toBe(2);
+    expect(r.out).toEqual([]);
+    expect(r.err[0]).toBe('UDP flows in the capture:');
+    expect(r.err).toHaveLength(4);
+    expect(r.err[3]).toMatch(/^gapscope: 2 UDP flows in eth\.pcapng; choose one with --flow SRC>DST \(or --port\)\.$/);
+  });
+
+  it('--port gives the same JSON report as the library, and --flow chooses the same flow', async () => {
+    const r = await run([join(FIX, 'eth.pcapng'), '--port', '5000', '--gap-ms', '100', '--json']);
+    expect(r.exitCode).toBeUndefined();
+    const report = JSON.parse(r.out[0]!) as { packets: number; gapCount: number; stream: { flow: string } };
+    const lib = await analyzeCapture(join(FIX, 'eth.pcapng'), { port: 5000, gapMs: 100 });
+    expect(report).toEqual(JSON.parse(JSON.stringify(lib)));
+    const byFlow = await run([join(FIX, 'eth.pcapng'), '--flow', `*>${lib.stream.address as string}:5000`, '--gap-ms', '100', '--json']);
+    expect(JSON.parse(byFlow.out[0]!)).toEqual(report);
+    const v6 = await run([join(FIX, 'eth.pcapng'), '--flow', '[fd00:98:72:0::1]>[fd00:98:72::2]:5001', '--json']);
+    expect((JSON.parse(v6.out[0]!) as { stream: { family: string } }).stream.family).toBe('ipv6');
+  });
+
+  it('prints a human summary with the file, the flow and the gaps', async () => {
+    const r = await run([join(FIX, 'frag.pcapng'), '--port', '5010']);
+    expect(r.out[0]).toMatch(/> 10\.98\.72\.2:5010 in .*frag\.pcapng: pcapng, Ethernet; 143 frames, 40 UDP datagrams in 2 flows\.$/);
+    expect(r.out[1]).toBe('40 datagrams reassembled from 120 fragments.');
+    expect(r.out.some((l) => /^Received 20 packets, /.test(l))).toBe(true);
+  });
+
+  it('a damaged file is one line and exit 1; a missing file and a bad --flow are GapscopeErrors for the CLI to print', async () => {
+    const bad = join(tmp, 'bad.pcapng');
+    const b = readFileSync(join(FIX, 'eth.pcapng'));
+    b.writeUInt32LE(13, 4);
+    writeFileSync(bad, b);
+    const r = await run([bad, '--port', '5000']);
+    expect(r.exitCode).toBe(1);
+    expect(r.err).toEqual(['gapscope: Block of type 0xa0d0d0a has an impossible length 13 (must be a multiple of 4, at least 12). (at byte offset 0)']);
+    await expect(run([join(tmp, 'nope.pcap')])).rejects.toMatchObject({ code: 'not-found' });
+    await expect(run([join(FIX, 'eth.pcapng'), '--flow', '10.0.0.1'])).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringMatching(/--flow must be SRC>DST/) });
+    await expect(run([join(FIX, 'eth.pcapng'), '--port', '9'])).rejects.toMatchObject({ code: 'not-found', message: expect.stringMatching(/^No UDP flow to port 9 in eth\.pcapng; it has 2 flows: /) });
+  });
+
+  it('--compare: two captures of the same run (Ethernet and Linux cooked) match datagram for datagram', async () => {
+    const r = await run([join(FIX, 'eth.pcapng'), '--compare', join(FIX, 'sll.pcap'), '--port', '5000', '--json']);
+    const c = JSON.parse(r.out[0]!) as { matched: number; matchedBy: string; a: { packets: number }; missingInA: { count: number }; missingInB: { count: number }; delayMs: { max: number } };
+    expect(c.matchedBy).toBe('sequence');
+    expect(c.matched).toBe(c.a.packets);
+    expect(c.missingInA.count + c.missingInB.count).toBe(0);
+    expect(Math.abs(c.delayMs.max)).toBeLessThan(1);
+    const human = await run([join(FIX, 'eth.pcapng'), '--compare', join(FIX, 'sll.pcap'), '--port', '5000']);
+    expect(human.out[3]).toBe('Missing in B: 0 datagrams, 0 B. Missing in A: 0 datagrams, 0 B.');
+  });
+});

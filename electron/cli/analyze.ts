@@ -1,0 +1,152 @@
+/**
+ * `gapscope analyze FILE`: the same report as `listen`, from a pcap or pcapng capture (Wireshark,
+ * tcpdump, gzip-compressed or not); `--flows` lists the UDP flows in it; `--compare B` puts two
+ * captures of one stream on one time axis.
+ */
+import type { Command } from 'commander';
+import { AmbiguousFlowError } from '../../shared/capture/offlineAnalysis';
+import type { UdpFlow } from '../../shared/capture/flows';
+import type { CompareReport } from '../../shared/capture/compare';
+import { formatBytes, formatDuration } from '../../shared/reception/periodicity';
+import { CaptureFormatError } from '../../shared/pcapng/readErrors';
+import { analyzeCapture, compareCaptures, listCaptureFlows, type CaptureReport } from '../capture/analyzeCapture';
+import type { CaptureProgress } from '../capture/captureFile';
+import { humanReport } from './listen';
+import { decodeOption, intOption, numberOption } from './options';
+
+/** Where the command writes: injectable for tests. */
+export interface AnalyzeIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** Draws a progress line (a terminal's stderr); absent = no progress shown. */
+  progress?: (text: string | null) => void;
+}
+
+/** What `analyze` was asked on the command line. */
+export interface AnalyzeCliOptions {
+  port?: number;
+  flow?: string;
+  decode: string;
+  bin: number;
+  gapMs?: number;
+  json?: boolean;
+  flows?: boolean;
+  compare?: string;
+}
+
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
+
+function defaultIo(): AnalyzeIo {
+  const tty = process.stderr.isTTY === true;
+  return {
+    out: (l) => void process.stdout.write(`${l}\n`),
+    err: (l) => void process.stderr.write(`${l}\n`),
+    progress: tty ? (t) => void process.stderr.write(t === null ? '\r\x1b[K' : `\r\x1b[K${t}`) : undefined,
+  };
+}
+
+function progressText(p: CaptureProgress): string {
+  const pct = p.totalBytes > 0 ? Math.floor((p.bytesRead / p.totalBytes) * 100) : 0;
+  return `Reading ${pct}% (${formatBytes(p.bytesRead)} of ${formatBytes(p.totalBytes)}, ${p.packets} packets)`;
+}
+
+/** One line per flow for `--flows` and for an ambiguous choice. */
+export function flowTable(flows: UdpFlow[]): string[] {
+  return flows.map((f) => `  ${f.id.padEnd(52)} ${String(f.packets).padStart(9)} datagrams ${formatBytes(f.bytes).padStart(10)}  ${formatDuration(Math.max(0, f.lastMs - f.firstMs)).padStart(8)}${f.reassembled ? `  (${f.reassembled} reassembled)` : ''}`);
+}
+
+/** Lines about the file that the `listen` summary does not have. */
+export function humanCaptureLines(r: CaptureReport): string[] {
+  const c = r.capture;
+  const lines = [
+    `${r.stream.flow as string} in ${c.file}${c.compressed ? ' (gzip)' : ''}: ${c.format}, ${c.interfaces.map((i) => i.linkType).filter((v, i, a) => a.indexOf(v) === i).join(', ')}; ${c.frames} frames, ${c.extract.udpDatagrams} UDP datagrams in ${c.flows} flows.`,
+  ];
+  if (c.fragments.reassembled > 0) lines.push(`${c.fragments.reassembled} datagrams reassembled from ${c.fragments.fragments} fragments.`);
+  for (const w of c.warnings) lines.push(`Warning: ${w.message}${w.count > 1 ? ` (${w.count} times)` : ''}`);
+  return lines;
+}
+
+/** A short human summary of a compare. */
+export function humanCompare(r: CompareReport & { flows: { a: string; b: string } }): string[] {
+  const side = (s: CompareReport['a'], flow: string): string => `${s.label}: ${s.packets} datagrams, ${formatBytes(s.bytes)} (${flow})`;
+  const lines = [
+    `A = ${side(r.a, r.flows.a)}`,
+    `B = ${side(r.b, r.flows.b)}`,
+    `Matched ${r.matched} by ${r.matchedBy === 'sequence' ? `sequence number (${r.a.decodedAs})` : 'payload'}; B after A by ${r.delayMs.median ?? '?'} ms (median), ${r.delayMs.max ?? '?'} ms at most.`,
+    `Missing in B: ${r.missingInB.count} datagrams, ${formatBytes(r.missingInB.bytes)}. Missing in A: ${r.missingInA.count} datagrams, ${formatBytes(r.missingInA.bytes)}.`,
+  ];
+  // Runs of missing packets, the way a person looks for them.
+  const runs: { start: number; end: number; n: number }[] = [];
+  for (const p of r.missingInB.packets) {
+    const last = runs.at(-1);
+    if (last && p.atMs - last.end <= r.binMs) {
+      last.end = p.atMs;
+      last.n += 1;
+    } else runs.push({ start: p.atMs, end: p.atMs, n: 1 });
+  }
+  for (const run of runs.slice(0, 20)) lines.push(`  B lacks ${run.n} datagrams from ${formatDuration(run.start)} to ${formatDuration(run.end)}`);
+  if (runs.length > 20) lines.push(`  … and ${runs.length - 20} more stretches (use --json for all)`);
+  return lines;
+}
+
+/** Registers `gapscope analyze`. */
+export function registerAnalyzeCommands(program: Command, io: AnalyzeIo = defaultIo()): void {
+  program
+    .command('analyze')
+    .description('Analyze a UDP stream in a pcap/pcapng capture (Wireshark, tcpdump; gzip too): the same report as listen. --flows lists the UDP flows; --compare puts two captures on one time axis.')
+    .argument('<file>', 'capture file (.pcap, .pcapng, optionally .gz)')
+    .option('-p, --port <port>', 'the stream\u2019s UDP destination port', intOption('--port', 1, 65535))
+    .option('--flow <flow>', 'the flow, e.g. 10.0.0.1:5000>10.0.0.2:4000 ([IPv6]:port; * or a bare address or :port on either side)')
+    .option('--decode <format>', 'payload format for loss by sequence number: auto, none, iperf2, iperf3, rtp, mavlink, mpegts, gdl90, nmea, seq, or seq:OFFSET:WIDTH:be|le', decodeOption, 'auto')
+    .option('--bin <ms>', 'throughput bin width, 10 ms to 10 s', intOption('--bin', 10, 10_000), 100)
+    .option('--gap-ms <ms>', 'gap threshold in ms (default: automatic from the stream\u2019s cadence)', numberOption('--gap-ms', 3_600_000))
+    .option('--flows', 'list the UDP flows in the file instead of analyzing one')
+    .option('--compare <file>', 'compare the flow with the same flow in another capture (e.g. sender side against receiver side)')
+    .option('--json', 'print JSON instead of text')
+    .action(async (file: string, opts: AnalyzeCliOptions) => {
+      const onProgress = io.progress ? (p: CaptureProgress) => io.progress!(progressText(p)) : undefined;
+      try {
+        if (opts.flows) {
+          const { flows, capture } = await listCaptureFlows(file, { onProgress });
+          io.progress?.(null);
+          if (opts.json) io.out(JSON.stringify({ file, flows, capture }));
+          else {
+            io.out(`${flows.length} UDP flows in ${file} (${capture.frames} frames, ${capture.extract.udpDatagrams} UDP datagrams):`);
+            for (const l of flowTable(flows)) io.out(l);
+            for (const w of capture.warnings) io.out(`Warning: ${w.message}${w.count > 1 ? ` (${w.count} times)` : ''}`);
+          }
+          return;
+        }
+        const common = { port: opts.port, flow: opts.flow, decode: opts.decode, binMs: opts.bin, gapMs: opts.gapMs, onProgress };
+        if (opts.compare) {
+          const r = await compareCaptures(file, opts.compare, common);
+          io.progress?.(null);
+          if (opts.json) io.out(JSON.stringify(r));
+          else for (const l of humanCompare(r)) io.out(l);
+          return;
+        }
+        const report = await analyzeCapture(file, common);
+        io.progress?.(null);
+        if (opts.json) io.out(JSON.stringify(report));
+        else for (const l of [...humanCaptureLines(report), ...humanReport(report)]) io.out(l);
+      } catch (e) {
+        io.progress?.(null);
+        if (e instanceof AmbiguousFlowError) {
+          // The choice is the user's: show what there is to choose from, then the one-line error.
+          io.err('UDP flows in the capture:');
+          for (const l of flowTable(e.flows)) io.err(l);
+          io.err(`gapscope: ${e.message}`);
+          process.exitCode = EXIT_USAGE;
+          return;
+        }
+        if (e instanceof CaptureFormatError) {
+          // A damaged or foreign file is a failure, not a usage error.
+          io.err(`gapscope: ${e.message}`);
+          process.exitCode = EXIT_FAILED;
+          return;
+        }
+        throw e;
+      }
+    });
+}
