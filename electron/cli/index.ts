@@ -14,6 +14,8 @@ import { humanReport, runListen, type ListenOptions } from './listen';
 import { addressOption, decodeOption, intOption, numberOption } from './options';
 import { registerBrowseCommands } from './browse';
 import { registerDnsCommands } from './dns';
+import { registerAnalyzeCommands } from './analyze';
+import { registerNetCommands } from './net';
 import { parseDestination, runSend, type SendOptions } from './send';
 import { listInterfaces } from '../net/interfaces';
 import { PAYLOAD_FORMATS } from '../udp/trafficGenerator';
@@ -115,6 +117,8 @@ export function buildProgram(): Command {
 
   registerDnsCommands(program, { out, err });
   registerBrowseCommands(program, { out, err });
+  registerNetCommands(program, { out, err });
+  registerAnalyzeCommands(program);
 
   program
     .command('interfaces')
