@@ -1,5 +1,9 @@
 /** `gapscope listen`: measure one stream from the terminal; a live line each second, a report at the end. */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { InvalidArgumentError } from 'commander';
 import type { GapscopeApi, StreamConfigInput, StreamInfo } from '../../shared/contract';
+import type { RecordingState } from '../../shared/contract/sessions';
 import { formatEndpoint } from '../../shared/net/address';
 import { formatBytes, formatDuration } from '../../shared/reception/periodicity';
 import { buildReport, type ReceptionReport } from '../../shared/reception/report';
@@ -21,6 +25,25 @@ export interface ListenOptions {
   expectPps?: number;
   recvBuffer?: number;
   decode: string;
+  /** Record every received packet to this pcapng file (FILE.json beside it). */
+  record?: string;
+}
+
+/** A --record value: a .pcapng path, made absolute. */
+export function recordOption(text: string): string {
+  if (!/\.pcapng$/i.test(text.trim())) throw new InvalidArgumentError('--record must name a .pcapng file, e.g. --record run1.pcapng.');
+  return resolve(text.trim());
+}
+
+/** What the report says about the recording made with --record. */
+export interface RecordingReport {
+  file: string;
+  sidecar: string;
+  /** Packets in the file: the same as the report's packets when the recording holds the whole stream. */
+  packets: number;
+  notRecorded: number;
+  fromStreamStart: boolean;
+  error: string | null;
 }
 
 /** Where the command writes: injectable for tests. */
@@ -75,6 +98,8 @@ export function humanReport(r: ReceptionReport): string[] {
   }
   if (r.gaps.length > 20) lines.push(`  … and ${r.gaps.length - 20} more (use --json for all)`);
   if (r.trailingSilenceMs !== null) lines.push(`No data for the last ${formatDuration(r.trailingSilenceMs)}.`);
+  const rec = r.recording as RecordingReport | undefined;
+  if (rec) lines.push(rec.error ? `Recording to ${rec.file} stopped early: ${rec.error} ${rec.packets} packets kept.` : `Recorded ${rec.packets} packets to ${rec.file}${rec.notRecorded ? ` (${rec.notRecorded} not recorded: the disk fell behind)` : ''}${rec.fromStreamStart ? '' : ' (from the start of recording)'}; metadata in ${rec.sidecar}.`);
   if (r.expected?.bytesRatio != null) lines.push(`Received ${(r.expected.bytesRatio * 100).toFixed(1)}% of the expected bytes.`);
   if (r.decode && r.decode.format !== 'none') {
     const l = r.loss;
@@ -88,6 +113,23 @@ export function humanReport(r: ReceptionReport): string[] {
 /** Runs a stream until the duration ends or a signal arrives; returns the report and the final status. */
 export async function runListen(api: GapscopeApi, o: ListenOptions, output: Output, stopSignal: Promise<void>): Promise<{ report: ReceptionReport; info: StreamInfo }> {
   const info = await api.startStream(toStreamConfig(o));
+  let recording: RecordingState | null = null;
+  let recordingError: string | null = null;
+  const offRecording = api.on('recordingState', (r) => {
+    if (r.error && r.error.message !== recordingError) {
+      recordingError = r.error.message;
+      output.err(`gapscope: ${r.error.message}`);
+    }
+  });
+  if (o.record) {
+    try {
+      recording = await api.startRecording({ streamIds: [info.id], file: o.record });
+    } catch (e) {
+      offRecording();
+      await api.stopStream(info.id);
+      throw e;
+    }
+  }
   const where = info.bound ?? formatEndpoint(o.group ?? o.address ?? '*', o.port);
   const live = o.json ? (output.liveToErr ? output.err : null) : output.out;
   live?.(`Listening on ${where} (${info.kind}, ${info.family}); receive buffer ${info.recvBufferGranted ?? '?'} bytes granted of ${info.recvBufferRequested} requested. Ctrl+C to stop.`);
@@ -127,9 +169,24 @@ export async function runListen(api: GapscopeApi, o: ListenOptions, output: Outp
   timers.forEach(clearTimeout);
   clearInterval(ticker);
   const stopped = await api.stopStream(info.id);
+  // The stream's stop ends its recording (every packet received is on disk); this waits for the sidecar.
+  if (recording) await api.stopRecording();
   const state = await api.getStreamState(info.id);
   offUpdate();
   offStatus();
+  offRecording();
   const report = buildReport(state.snapshot, { ...state.info.config, kind: state.info.kind, family: state.info.family, bound: state.info.bound, recvBufferGranted: state.info.recvBufferGranted }, state.info.startedAt);
+  if (o.record) report.recording = await recordingReport(o.record, recordingError);
   return { report, info: failure ?? stopped };
+}
+
+async function recordingReport(file: string, error: string | null): Promise<RecordingReport> {
+  const sidecar = `${file}.json`;
+  try {
+    const r = JSON.parse(await readFile(sidecar, 'utf8')) as { streams: { packets: number; notRecorded: number; fromStreamStart: boolean }[]; error: { message: string } | null };
+    const s = r.streams[0];
+    return { file, sidecar, packets: s?.packets ?? 0, notRecorded: s?.notRecorded ?? 0, fromStreamStart: s?.fromStreamStart ?? false, error: r.error?.message ?? error };
+  } catch (e) {
+    return { file, sidecar, packets: 0, notRecorded: 0, fromStreamStart: false, error: error ?? `cannot read ${sidecar}: ${(e as Error).message}` };
+  }
 }

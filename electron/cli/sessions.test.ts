@@ -1,0 +1,57 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterEach, describe, expect, it } from 'vitest';
+import { registerSessionCommands } from './sessions';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+async function run(dataDir: string, ...args: string[]): Promise<string[]> {
+  const lines: string[] = [];
+  const program = new Command('gapscope').option('--data-dir <dir>').exitOverride();
+  registerSessionCommands(program, { out: (l) => lines.push(l), err: (l) => lines.push(`ERR ${l}`) });
+  program.commands.forEach((c) => c.exitOverride());
+  await program.parseAsync(['node', 'gapscope', '--data-dir', dataDir, ...args]);
+  return lines;
+}
+
+function fakeSession(dataDir: string, id: string): void {
+  const dir = join(dataDir, 'sessions', id);
+  mkdirSync(dir, { recursive: true });
+  const config = { port: 5000, binMs: 100, recvBufferBytes: 8388608, decode: 'auto' };
+  writeFileSync(
+    join(dir, 'session.json'),
+    JSON.stringify({
+      format: 'gapscope-session', version: 1, id, name: 'Bench run', notes: '', created: Date.UTC(2026, 10, 24, 10), ended: Date.UTC(2026, 10, 24, 10, 1), status: 'complete',
+      owner: null, error: null, app: 'Gapscope', os: 'linux', capture: 'capture.pcapng', savedAt: 0,
+      streams: [{ streamId: 'a', interfaceId: 0, config, info: { id: 'a', config, kind: 'unicast', family: 'ipv4', status: 'stopped', error: null, warning: null, startedAt: 0, bound: null, recvBufferRequested: 1, recvBufferGranted: null }, recordingStartedAt: 0, fromStreamStart: true, packets: 1234, notRecorded: 0, bytesWritten: 0, snapshot: null, error: null }],
+    }),
+  );
+}
+
+describe('gapscope sessions', () => {
+  it('lists, shows, renames, annotates and deletes (with --yes) sessions, in text and JSON', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gs-scli-'));
+    dirs.push(dataDir);
+    expect((await run(dataDir, 'sessions', 'list'))[0]).toMatch(/^No sessions in .*sessions\.$/);
+    fakeSession(dataDir, '2026-11-24T10-00-00');
+    expect((await run(dataDir, 'sessions', 'list'))[0]).toMatch(/^2026-11-24T10-00-00 .* 1234 pkts .* Bench run$/);
+    const json = JSON.parse((await run(dataDir, 'sessions', 'list', '--json')).join('\n')) as { id: string; durationMs: number }[];
+    expect(json).toMatchObject([{ id: '2026-11-24T10-00-00', durationMs: 60_000 }]);
+    expect(await run(dataDir, 'sessions', 'rename', '2026-11-24T10-00-00', 'Drone bench')).toEqual(['Renamed 2026-11-24T10-00-00 to "Drone bench".']);
+    await run(dataDir, 'sessions', 'annotate', '2026-11-24T10-00-00', 'bug 42');
+    const shown = await run(dataDir, 'sessions', 'show', '2026-11-24T10-00-00');
+    expect(shown[0]).toBe('Drone bench  (complete)');
+    expect(shown).toContain('Notes: bug 42');
+    await expect(run(dataDir, 'sessions', 'delete', '2026-11-24T10-00-00')).rejects.toThrow(/add --yes to confirm/);
+    expect(await run(dataDir, 'sessions', 'delete', '2026-11-24T10-00-00', '--yes', '--json')).toEqual(['{"deleted":"2026-11-24T10-00-00"}']);
+    await expect(run(dataDir, 'sessions', 'show', '2026-11-24T10-00-00')).rejects.toThrow(/No session 2026-11-24T10-00-00/);
+    const other = join(dataDir, 'elsewhere');
+    expect(await run(dataDir, 'sessions', 'folder', other, '--json')).toEqual([JSON.stringify({ folder: other })]);
+    expect(await run(dataDir, 'sessions', 'folder')).toEqual([other]);
+  });
+});

@@ -1,0 +1,122 @@
+/** `gapscope sessions list|show|rename|annotate|delete|folder`: the session library from the terminal. */
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { GapscopeApi } from '../../shared/contract';
+import type { SessionSummary } from '../../shared/contract/sessions';
+import { GapscopeError } from '../../shared/errors';
+import { formatBytes, formatDuration } from '../../shared/reception/periodicity';
+import { createApiClient } from '../../shared/rpc/client';
+import { createDispatcher } from '../../shared/rpc/dispatcher';
+import { createBackend } from '../app/createBackend';
+import { defaultDataDir } from '../settings/settingsStore';
+
+/** Where the commands write; injectable for tests. */
+export interface SessionsCliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const stdio: SessionsCliIo = { out: (l) => void process.stdout.write(`${l}\n`), err: (l) => void process.stderr.write(`${l}\n`) };
+
+/** One line per session, as `sessions list` prints it. */
+export function sessionLine(s: SessionSummary): string {
+  const when = new Date(s.created).toLocaleString('sv-SE').slice(0, 16);
+  const badge = s.status === 'complete' ? '' : `  [${s.status}]`;
+  return `${s.id.padEnd(22)} ${when}  ${formatDuration(s.durationMs).padStart(8)}  ${String(s.packets).padStart(9)} pkts  ${String(s.gaps).padStart(5)} gaps  ${formatBytes(s.captureBytes).padStart(9)}  ${s.name}${badge}`;
+}
+
+/** Adds the `sessions` command group to the program. */
+export function registerSessionCommands(program: Command, io: SessionsCliIo = stdio): Command {
+  const withApi = async (run: (api: GapscopeApi) => Promise<void>): Promise<void> => {
+    const dataDir = program.opts<{ dataDir?: string }>().dataDir ?? defaultDataDir();
+    const backend = await createBackend({ mode: 'web', dataDir });
+    try {
+      await run(createApiClient({ call: createDispatcher(backend.service), onEvent: (l) => backend.onEvent(l) }));
+    } finally {
+      await backend.close();
+    }
+  };
+
+  const sessions = program.command('sessions').description('The library of recorded sessions: list, show, rename, annotate, delete, and where they are stored.');
+
+  sessions
+    .command('list')
+    .description('List sessions, newest first (interrupted ones are marked).')
+    .option('--json', 'print JSON')
+    .action((o: { json?: boolean }) =>
+      withApi(async (api) => {
+        const list = await api.listSessions();
+        if (o.json) io.out(JSON.stringify(list, null, 2));
+        else if (list.length === 0) io.out(`No sessions in ${await api.getSessionFolder()}.`);
+        else for (const s of list) io.out(sessionLine(s));
+      }),
+    );
+
+  sessions
+    .command('show <id>')
+    .description('Show a session: its streams, statistics, gaps and notes (--json: the whole session.json).')
+    .option('--json', 'print JSON')
+    .action((id: string, o: { json?: boolean }) =>
+      withApi(async (api) => {
+        const r = await api.getSession(id);
+        if (o.json) return io.out(JSON.stringify(r, null, 2));
+        const s = (await api.listSessions()).find((x) => x.id === id);
+        io.out(`${r.name}  (${r.status})`);
+        if (s) io.out(sessionLine(s));
+        if (r.notes) io.out(`Notes: ${r.notes}`);
+        if (r.error) io.out(`Note: ${r.error.message}`);
+        for (const st of r.streams) {
+          const t = st.snapshot?.totals;
+          io.out(`  stream ${st.interfaceId}: port ${st.config.port}${st.config.address ? ` ${st.config.address}` : ''} (${st.info.kind}); ${st.packets} packets in the capture${st.notRecorded ? `, ${st.notRecorded} not recorded` : ''}${t ? `; ${t.gapCount} gaps` : ''}`);
+        }
+      }),
+    );
+
+  sessions
+    .command('rename <id> <name>')
+    .description('Give a session a name.')
+    .option('--json', 'print the session as JSON')
+    .action((id: string, name: string, o: { json?: boolean }) =>
+      withApi(async (api) => {
+        const s = await api.renameSession(id, name);
+        io.out(o.json ? JSON.stringify(s) : `Renamed ${id} to "${s.name}".`);
+      }),
+    );
+
+  sessions
+    .command('annotate <id> <notes>')
+    .description('Set a session\u2019s notes (what was tested, the bug number).')
+    .option('--json', 'print the session as JSON')
+    .action((id: string, notes: string, o: { json?: boolean }) =>
+      withApi(async (api) => {
+        const s = await api.annotateSession(id, notes);
+        io.out(o.json ? JSON.stringify(s) : `Notes of ${id} saved.`);
+      }),
+    );
+
+  sessions
+    .command('delete <id>')
+    .description('Delete a session\u2019s folder (capture and metadata); needs --yes.')
+    .option('--yes', 'really delete')
+    .option('--json', 'print {"deleted": id}')
+    .action((id: string, o: { yes?: boolean; json?: boolean }) =>
+      withApi(async (api) => {
+        if (!o.yes) throw new GapscopeError('invalid-argument', `Deleting ${id} removes its capture; add --yes to confirm.`);
+        await api.deleteSession(id);
+        io.out(o.json ? JSON.stringify({ deleted: id }) : `Deleted ${id}.`);
+      }),
+    );
+
+  sessions
+    .command('folder [path]')
+    .description('Print where sessions are stored, or set it (the folder is created and checked).')
+    .option('--json', 'print {"folder": path}')
+    .action((path: string | undefined, o: { json?: boolean }) =>
+      withApi(async (api) => {
+        const folder = path ? await api.setSessionFolder(resolve(path)) : await api.getSessionFolder();
+        io.out(o.json ? JSON.stringify({ folder }) : folder);
+      }),
+    );
+
+  return sessions;
+}

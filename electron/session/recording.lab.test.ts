@@ -1,0 +1,88 @@
+// Recording in the lab (subnet 10.98.71.0/24): `listen --record` in the inspector namespace while
+// the device sends, then the real tshark and capinfos read the file.
+// - a normal stop: tshark counts exactly the packets of Gapscope's report;
+// - SIGKILL mid-recording: the file reads without error up to the last flush, tshark counts what
+//   the file holds block by block, close to what was sent, and the sidecar still says "recording"
+//   (the library lists such a session as interrupted).
+// Needs root, iproute2, tshark and `npm run build` (the receiver worker).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLabPair, type LabPair } from '../../lab/netns';
+import { REPO_DIR, lastJsonLine, startSender } from '../../lab/streams';
+import type { SessionRecord } from '../../shared/contract/sessions';
+import type { ReceptionReport } from '../../shared/reception/report';
+import { scanCapture } from './sessionLibrary';
+import type { RecordingReport } from '../cli/listen';
+
+const JITI = join(REPO_DIR, 'node_modules', 'jiti', 'lib', 'jiti-cli.mjs');
+const RUNNER = join(REPO_DIR, 'electron', 'session', 'testing', 'runListenRecord.ts');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function tsharkCount(file: string): number {
+  const out = execFileSync('tshark', ['-r', file, '-T', 'fields', '-e', 'udp.dstport'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return out.trim() === '' ? 0 : out.trim().split('\n').length;
+}
+
+describe('listen --record in the lab', () => {
+  let lab: LabPair;
+  let dir: string;
+  beforeAll(async () => {
+    lab = await createLabPair({ subnet: 71 });
+    dir = mkdtempSync(join(tmpdir(), 'gs-reclab-'));
+  });
+  afterAll(async () => {
+    await lab?.teardown();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function startRecorder(port: number, file: string, seconds?: number) {
+    const proc = lab.inspector.spawn('node', [JITI, RUNNER, String(port), file, ...(seconds ? [String(seconds)] : [])], { cwd: REPO_DIR });
+    await lab.inspector.waitForUdpSocket(proc.pid, port, 20_000);
+    await sleep(300); // the recording starts right after the socket is bound
+    return proc;
+  }
+
+  it('a normal stop: tshark and capinfos read the file and count exactly the packets of the report', async () => {
+    const port = 47101;
+    const file = join(dir, 'normal.pcapng');
+    const proc = await startRecorder(port, file, 4);
+    const sender = startSender(lab.device, { to: `10.98.71.2:${port}`, pps: 1000, size: 400, durationS: 2 });
+    const sent = await sender.done;
+    const r = await proc.exited;
+    expect(r.code, r.stderr).toBe(0);
+    const report = lastJsonLine<ReceptionReport & { recording: RecordingReport }>('listen --record', r.stdout, r.stderr);
+    expect(report.packets).toBeGreaterThan(sent.sent * 0.9);
+    expect(tsharkCount(file)).toBe(report.packets);
+    expect(report.recording).toMatchObject({ file, packets: report.packets, notRecorded: 0, fromStreamStart: true, error: null });
+    expect(execFileSync('capinfos', ['-c', file], { encoding: 'utf8' })).toMatch(new RegExp(`Number of packets:\\s+${report.packets}\\b`));
+    const sidecar = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as SessionRecord;
+    expect(sidecar.status).toBe('complete');
+    expect(sidecar.streams[0]!.snapshot!.totals.packets).toBe(report.packets);
+  });
+
+  it('SIGKILL mid-recording: the file reads without error up to the last flush', async () => {
+    const port = 47102;
+    const file = join(dir, 'killed.pcapng');
+    const proc = await startRecorder(port, file);
+    const sender = startSender(lab.device, { to: `10.98.71.2:${port}`, pps: 2000, size: 400, durationS: 4 });
+    await sleep(2500);
+    proc.kill('SIGKILL');
+    await proc.exited;
+    const sent = await sender.done;
+    const scan = scanCapture(file, false);
+    // Only whole blocks were ever written: nothing to trim.
+    expect(scan.damage).toBeNull();
+    expect(scan.packets).toBeGreaterThan(0);
+    // capinfos and tshark read it without error (execFileSync throws on a non-zero exit).
+    expect(execFileSync('capinfos', ['-c', file], { encoding: 'utf8' })).toMatch(new RegExp(`Number of packets:\\s+${scan.packets}\\b`));
+    expect(tsharkCount(file)).toBe(scan.packets);
+    // Up to the last flush (at most ~1 s before the kill) of ~2.5 s of a 2000/s stream.
+    expect(scan.packets).toBeGreaterThan(2000 * 1.0);
+    expect(scan.packets).toBeLessThan(sent.sent);
+    const sidecar = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as SessionRecord;
+    expect(sidecar.status).toBe('recording');
+  });
+});
