@@ -30,6 +30,6 @@ export interface TimelineEvent {
 export type TimelineEventInput = Omit<TimelineEvent, 'id' | 'at'> & { at?: number };
 
 /** The events whose time lies within [from - slackMs, to + slackMs]: what may explain a gap. */
-export function eventsNear(events: readonly TimelineEvent[], from: number, to: number, slackMs: number): TimelineEvent[] {
+export function eventsNear<T extends Pick<TimelineEvent, 'at'>>(events: readonly T[], from: number, to: number, slackMs: number): T[] {
   return events.filter((e) => e.at >= from - slackMs && e.at <= to + slackMs);
 }

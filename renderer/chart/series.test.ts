@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Gap } from '../../shared/reception/types';
-import { formatTick, ratePoints, shadedAreas, timeTicks } from './series';
+import { formatTick, timeTicks } from '../../shared/chart/ticks';
+import { ratePoints, shadedAreas } from './series';
 
 const gap = (startMs: number, endMs: number): Gap => ({ startMs, endMs, durationMs: endMs - startMs, packetsBefore: 1, bytesBefore: 1, cause: 'unexplained', lostPackets: null });
 

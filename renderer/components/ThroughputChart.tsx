@@ -5,7 +5,8 @@ import { Area, CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine,
 import { eventMarkers, sourcesIn } from '../chart/events';
 import { applyChartAction, chartViewOf, type ChartAction } from '../app/chartControl';
 import { useChartColors } from '../app/theme';
-import { formatTick, ratePoints, shadedAreas, timeTicks } from '../chart/series';
+import { formatTick, timeTicks } from '../../shared/chart/ticks';
+import { ratePoints, shadedAreas } from '../chart/series';
 import { resolveRange, selectRange } from '../chart/view';
 import { formatByteRate, formatDuration, formatStreamTime } from '../format';
 import type { TimelineSeverity } from '../../shared/timeline';

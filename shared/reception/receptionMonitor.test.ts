@@ -62,9 +62,9 @@ describe('ReceptionMonitor', () => {
     expect(r.startedAt).toBe('2026-11-24T00:00:00.000Z');
     expect(r.packets).toBe(2);
     expect(r.bins).toEqual([
-      { startMs: 0, packets: 1, bytes: 5 },
-      { startMs: 100, packets: 1, bytes: 5 },
-      { startMs: 200, packets: 0, bytes: 0 },
+      { startMs: 0, packets: 1, bytes: 5, lost: 0 },
+      { startMs: 100, packets: 1, bytes: 5, lost: 0 },
+      { startMs: 200, packets: 0, bytes: 0, lost: 0 },
     ]);
     expect(r.gaps[0]).toMatchObject({ startMs: 10, endMs: 150, packetsBefore: 1, bytesBefore: 5 });
   });

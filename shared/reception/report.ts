@@ -28,7 +28,8 @@ export interface ReceptionReport {
   /** The format decoded and what its numbers mean. */
   decode: { format: string; crcErrors: number; notes: string[] } | null;
   binMs: number;
-  bins: { startMs: number; packets: number; bytes: number }[];
+  /** One row per bin; `lost` counts packets lost by sequence number, revealed in that bin. */
+  bins: { startMs: number; packets: number; bytes: number; lost: number }[];
   [extra: string]: unknown;
 }
 
@@ -57,7 +58,7 @@ export function buildReport(snapshot: ReceptionSnapshot, stream: Record<string, 
     jitterMs: snapshot.loss?.jitterMs ?? null,
     decode: snapshot.loss ? { format: snapshot.loss.format, crcErrors: snapshot.loss.crcErrors, notes: snapshot.loss.notes } : null,
     binMs: bins.binMs,
-    bins: bins.packets.map((p, i) => ({ startMs: (bins.firstIndex + i) * bins.binMs, packets: p, bytes: bins.bytes[i] ?? 0 })),
+    bins: bins.packets.map((p, i) => ({ startMs: (bins.firstIndex + i) * bins.binMs, packets: p, bytes: bins.bytes[i] ?? 0, lost: bins.lost?.[i] ?? 0 })),
   };
 }
 

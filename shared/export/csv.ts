@@ -1,0 +1,42 @@
+/** CSV exports of a stream for spreadsheets and bug trackers: bins, gaps, packets. RFC 4180 quoting. */
+import type { ReceptionReport } from '../reception/report';
+import type { PacketSummary } from '../reception/types';
+
+/** One CSV field: quoted when it holds a comma, quote, or line break; formula-leading text defused. */
+export function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let s = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : String(value);
+  // A spreadsheet runs a cell that starts with = + - @ as a formula: prefix text cells with a quote.
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Rows to CSV text with a header line, CRLF line ends as RFC 4180 asks. */
+export function toCsv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
+  return [header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+}
+
+/** Throughput per bin: start, packets, bytes, bytes/s and packets lost by sequence number. */
+export function binsCsv(report: Pick<ReceptionReport, 'bins' | 'binMs'>): string {
+  const perSec = 1000 / report.binMs;
+  return toCsv(
+    ['start_ms', 'packets', 'bytes', 'bytes_per_sec', 'lost_packets'],
+    report.bins.map((b) => [b.startMs, b.packets, b.bytes, b.bytes * perSec, b.lost]),
+  );
+}
+
+/** Every gap with what arrived before it, its cause and the packets lost inside it. */
+export function gapsCsv(report: Pick<ReceptionReport, 'gaps'>): string {
+  return toCsv(
+    ['number', 'start_ms', 'end_ms', 'duration_ms', 'packets_before', 'bytes_before', 'lost_packets', 'cause'],
+    report.gaps.map((g, i) => [i + 1, g.startMs, g.endMs, g.durationMs, g.packetsBefore, g.bytesBefore, g.lostPackets, g.cause]),
+  );
+}
+
+/** The packets kept for the inspector: time, source, size, decoded text, first bytes. */
+export function packetsCsv(packets: readonly PacketSummary[]): string {
+  return toCsv(
+    ['time_ms', 'source', 'size', 'decoded', 'first_bytes_hex'],
+    packets.map((p) => [p.atMs, p.from, p.size, p.decoded, p.hex]),
+  );
+}
