@@ -11,7 +11,7 @@ function gap(startMs: number, endMs: number): Gap {
 }
 
 function pkt(atMs: number, size = 512): PacketSummary {
-  return { atMs, from: '10.97.0.1:5000', size, hex: '00ff', decoded: null };
+  return { atMs, from: '10.97.0.1:5000', size, hex: '00ff', decoded: null, flags: 0 };
 }
 
 function delta(nowMs: number, firstIndex: number, packets: number[], extra: Partial<ReceptionDelta> = {}): ReceptionDelta {
