@@ -180,7 +180,7 @@ export function registerNetCommands(program: Command, io: NetCliIO = { out: (l) 
     .command('watch')
     .description('Watch interfaces, addresses, routes, tunnels and Wi-Fi and print each change as it happens (within a second).')
     .option('-d, --duration <seconds>', 'stop after this many seconds (default: until Ctrl+C)', numberOption('--duration', 31 * 24 * 3600))
-    .option('--interval <ms>', 'how often to sample interfaces and routes (100–60000)', intOption('--interval', 100, 60_000), 500)
+    .option('--interval <ms>', 'how often to sample interfaces and routes besides the OS change announcements (100–60000)', intOption('--interval', 100, 60_000), 1000)
     .option('--json', 'print one JSON object per line: {"type":"started",…}, then {"type":"change",at,kind,severity,summary,detail} per change, then {"type":"stopped",…}')
     .action(async (opts: { duration?: number; interval: number; json?: boolean }) => {
       const watcher = new NetworkWatcher({

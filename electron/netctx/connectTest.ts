@@ -132,7 +132,8 @@ export function explainTrust(r: Pick<TlsReport, 'trusted' | 'trustError' | 'trus
 
 async function tlsHandshake(socket: Socket, servername: string, timeoutMs: number, ca: string | undefined): Promise<{ report: TlsReport | null; errno: string | null }> {
   return new Promise((resolve) => {
-    const s = tls.connect({ socket, servername: isIP(servername) ? undefined : servername, rejectUnauthorized: false, ca: ca ? [ca] : undefined, ALPNProtocols: undefined });
+    // `host` is the name Node checks the certificate against (it would be 'localhost' on a bare socket).
+    const s = tls.connect({ socket, host: servername, servername: isIP(servername) ? undefined : servername, rejectUnauthorized: false, ca: ca ? [ca] : undefined });
     const timer = setTimeout(() => {
       s.destroy();
       resolve({ report: null, errno: 'TIMEOUT' });
@@ -146,9 +147,12 @@ async function tlsHandshake(socket: Socket, servername: string, timeoutMs: numbe
       clearTimeout(timer);
       const peer = s.getPeerCertificate(true);
       const idErr = peer && Object.keys(peer).length > 0 ? tls.checkServerIdentity(servername, peer) : new Error('no certificate');
+      // Trust of the chain and the host name are reported apart: Node folds a name mismatch into authorizationError.
+      const code = s.authorized ? null : verifyCode(s.authorizationError);
+      const chainTrusted = s.authorized || code === 'ERR_TLS_CERT_ALTNAME_INVALID';
       const base = {
-        trusted: s.authorized,
-        trustError: s.authorized ? null : verifyCode(s.authorizationError),
+        trusted: chainTrusted,
+        trustError: chainTrusted ? null : code,
         trustSource: ca ? ('supplied-ca' as const) : ('default-store' as const),
         hostnameMatches: idErr ? false : true,
         hostnameError: idErr ? idErr.message : null,

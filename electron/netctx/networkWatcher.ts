@@ -4,9 +4,12 @@
  * Why polling `ip -j` (and the other OS tools) instead of netlink: Node has no netlink socket
  * without a native module, and a native module would have to be built for Electron, for Node and
  * for each OS; the tools are there already, give the same JSON in a lab namespace, and a sample
- * costs three short process runs (a few ms). Interfaces and routes are sampled every 500 ms by
- * default so that a change is on the timeline well within a second even on a loaded machine;
- * Wi-Fi and socket counts every second (Wi-Fi every 5 s on macOS, where system_profiler is slow).
+ * costs three short process runs (a few ms). Where the OS has a monitor tool (Linux `ip monitor`,
+ * macOS `route -n monitor`) its output is used only as a wake-up: a sample is taken at once, so a
+ * change is on the timeline within a fraction of a second, and the timer (every second by
+ * default) catches anything the monitor does not announce. Without a monitor (Windows) the timer
+ * is all there is: set a shorter interval there. Wi-Fi and socket counts are sampled every
+ * second (Wi-Fi every 5 s on macOS, where system_profiler is slow).
  */
 import { analyzeDefaultRoutes } from '../../shared/netctx/defaultRoute';
 import { diffSnapshots } from '../../shared/netctx/diff';
@@ -24,6 +27,8 @@ export interface NetworkWatcherOptions {
   reader?: SystemNetwork;
   /** Interfaces and routes, ms (100–60000). */
   intervalMs?: number;
+  /** Sample at once when the OS's monitor tool announces a change (default true). */
+  useMonitor?: boolean;
   /** Wi-Fi and socket counts, ms. */
   slowIntervalMs?: number;
   /** Wi-Fi alone, ms (default: slowIntervalMs; 5000 on macOS). */
@@ -55,10 +60,13 @@ export class NetworkWatcher {
   private readonly points: NetworkHistoryPoint[] = [];
   private readonly recent: TimedNetworkChange[] = [];
   private inFlight: Promise<NetworkSnapshot> | null = null;
+  private again = false;
+  private stopMonitor: (() => void) | null = null;
+  private hintTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: NetworkWatcherOptions = {}) {
     this.reader = opts.reader ?? new SystemNetwork();
-    this.intervalMs = opts.intervalMs ?? 500;
+    this.intervalMs = opts.intervalMs ?? 1000;
     this.slowIntervalMs = opts.slowIntervalMs ?? 1000;
     this.wifiIntervalMs = opts.wifiIntervalMs ?? (this.reader.platform === 'darwin' ? 5000 : this.slowIntervalMs);
     this.historyLimit = opts.historyLimit ?? 3600;
@@ -79,6 +87,16 @@ export class NetworkWatcher {
     if (intervalMs !== undefined) this.intervalMs = intervalMs;
     if (!this.running) {
       this.running = true;
+      if (this.opts.useMonitor !== false) {
+        this.stopMonitor = this.reader.monitor(() => {
+          // A burst of announcements (an address and its routes) becomes one sample.
+          if (this.hintTimer || !this.running) return;
+          this.hintTimer = setTimeout(() => {
+            this.hintTimer = null;
+            void this.sample().catch(() => undefined);
+          }, 20);
+        });
+      }
       const snap = await this.sample();
       this.schedule();
       return snap;
@@ -90,7 +108,11 @@ export class NetworkWatcher {
   stop(): void {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
+    if (this.hintTimer) clearTimeout(this.hintTimer);
     this.timer = null;
+    this.hintTimer = null;
+    this.stopMonitor?.();
+    this.stopMonitor = null;
   }
 
   private schedule(): void {
@@ -121,10 +143,18 @@ export class NetworkWatcher {
 
   /** Takes one sample, compares it with the previous one and reports the differences. */
   sample(forceSlow = false): Promise<NetworkSnapshot> {
-    // One sample at a time: a slow tool must not pile up processes.
-    if (this.inFlight) return this.inFlight;
+    // One sample at a time: a slow tool must not pile up processes. A request that arrives while
+    // one runs gets one more sample afterwards, since the change may have come after the read.
+    if (this.inFlight) {
+      this.again = true;
+      return this.inFlight;
+    }
     this.inFlight = this.takeSample(forceSlow).finally(() => {
       this.inFlight = null;
+      if (this.again && this.running) {
+        this.again = false;
+        void this.sample().catch(() => undefined);
+      }
     });
     return this.inFlight;
   }

@@ -4,6 +4,7 @@
  * and netsh. Polling these tools needs no netlink or native module, so the same code runs in
  * Electron, the CLI and web mode, inside a lab namespace too (see NetworkWatcher for the rate).
  */
+import { spawn } from 'node:child_process';
 import { access, readFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import { classifyInterface } from '../../shared/netctx/kind';
@@ -42,11 +43,37 @@ function fromNode(platform: NodeJS.Platform): NetInterface[] {
 /** The readers for one platform. */
 export class SystemNetwork {
   private wifiIfaceHint: string | null = null;
+  /** When no Wi-Fi tool is installed, the answer is kept for a minute instead of trying every second. */
+  private wifiMissingUntil = 0;
+  private wifiMissing: WifiState | null = null;
 
   constructor(
     readonly platform: NodeJS.Platform = process.platform,
     private readonly run: Runner = runCommand,
   ) {}
+
+  /**
+   * Calls `onHint` whenever the OS announces a link, address or route change (Linux `ip monitor`,
+   * macOS `route -n monitor`), so that the watcher samples at once instead of at its next tick.
+   * The announcement is only a hint: the state itself is always read with the tools above. Returns
+   * the function that stops listening, or null when there is no monitor on this platform.
+   */
+  monitor(onHint: () => void): (() => void) | null {
+    const cmd = this.platform === 'linux' ? ['ip', 'monitor', 'link', 'address', 'route'] : this.platform === 'darwin' ? ['route', '-n', 'monitor'] : null;
+    if (!cmd) return null;
+    let stopped = false;
+    const child = spawn(cmd[0] as string, cmd.slice(1), { stdio: ['ignore', 'pipe', 'ignore'] });
+    child.on('error', () => undefined);
+    child.stdout.on('data', () => {
+      if (!stopped) onHint();
+    });
+    child.unref();
+    (child.stdout as unknown as { unref?: () => void }).unref?.();
+    return () => {
+      stopped = true;
+      child.kill();
+    };
+  }
 
   /** Every interface with kind, flags, MTU and addresses. */
   async interfaces(): Promise<NetInterface[]> {
@@ -119,6 +146,7 @@ export class SystemNetwork {
   }
 
   private async readWifi(): Promise<WifiState> {
+    if (this.wifiMissing && Date.now() < this.wifiMissingUntil) return this.wifiMissing;
     if (this.platform === 'linux') {
       const dev = await this.run('iw', ['dev'], 3000);
       if (dev.ok) {
@@ -131,7 +159,11 @@ export class SystemNetwork {
       }
       const nm = await this.run('nmcli', ['-t', '-f', 'ACTIVE,SSID,BSSID,CHAN,FREQ,RATE,SIGNAL,DEVICE', 'dev', 'wifi', 'list', '--rescan', 'no'], 3000);
       if (nm.ok) return parseNmcliWifi(nm.stdout);
-      if (dev.missing && nm.missing) return wifiUnavailable('not available: iw not installed (nor nmcli)');
+      if (dev.missing && nm.missing) {
+        this.wifiMissing = wifiUnavailable('not available: iw not installed (nor nmcli)');
+        this.wifiMissingUntil = Date.now() + 60_000;
+        return this.wifiMissing;
+      }
       if (dev.missing) return wifiUnavailable(`not available: iw not installed, and nmcli failed (${nm.stderr.trim().split('\n')[0] || 'no output'})`, 'nmcli');
       return wifiUnavailable(dev.denied ? 'not available: iw was not permitted' : `not available: iw failed (${dev.stderr.trim().split('\n')[0] || 'no output'})`, 'iw');
     }
