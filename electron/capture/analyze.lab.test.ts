@@ -1,6 +1,6 @@
 // Issue #4's acceptance for import: in a lab namespace pair, a stream with two nftables cut-outs is
 // received live by `gapscope listen --json` (the built CLI, bin/gapscope.js) while tshark captures
-// it in the same namespace; `gapscope analyze` of that capture must agree with the live report:
+// it in the same namespace; `gapscope analyze` (the built CLI too) of that capture must agree with the live report:
 // the same packets, the same gaps, gap starts within a few ms. Subnet 72. Needs root, iproute2,
 // nftables, tshark and a build (`flock /tmp/gapscope-build.lock npx electron-vite build`).
 //
@@ -10,12 +10,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGapscope } from '../../lab/gapscope';
-import { createLabPair, type LabPair, type LabProcess } from '../../lab/netns';
-import { startSender } from '../../lab/streams';
-import { registerAnalyzeCommands } from '../cli/analyze';
+import { runGapscopeCli, startGapscope } from '../../lab/gapscope';
+import { createLabPair, type LabHost, type LabPair, type LabProcess } from '../../lab/netns';
+import { lastJsonLine, startSender } from '../../lab/streams';
 import type { CaptureReport } from './analyzeCapture';
 
 const SUBNET = 72;
@@ -28,15 +26,11 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** Runs `gapscope analyze …` through its commander registration and parses the JSON it prints. */
-async function analyzeCli(args: string[]): Promise<CaptureReport> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const p = new Command('gapscope').exitOverride();
-  registerAnalyzeCommands(p, { out: (l) => void out.push(l), err: (l) => void err.push(l) });
-  await p.parseAsync(['node', 'gapscope', 'analyze', ...args]);
-  if (process.exitCode) throw new Error(`analyze failed (${process.exitCode}): ${err.join('\n')}`);
-  return JSON.parse(out[0]!) as CaptureReport;
+/** Runs the built `gapscope analyze … --json` in the namespace and parses its report. */
+async function analyzeCli(host: LabHost, args: string[]): Promise<CaptureReport> {
+  const r = await runGapscopeCli(host, ['analyze', ...args, '--json'], 60_000);
+  if (r.code !== 0) throw new Error(`gapscope analyze exited ${r.code ?? r.signal}: ${r.stderr.trim().slice(-1000)}`);
+  return lastJsonLine<CaptureReport>('gapscope analyze', r.stdout, r.stderr);
 }
 
 describe('analyze of a tshark capture agrees with the live report of the same run', () => {
@@ -78,7 +72,7 @@ describe('analyze of a tshark capture agrees with the live report of the same ru
     nft.endInput();
     await device.exec('nft', ['delete table inet gscap72'], { allowFailure: true });
 
-    const analyzed = await analyzeCli([file, '--port', String(PORT), '--gap-ms', String(GAP_MS), '--json']);
+    const analyzed = await analyzeCli(inspector, [file, '--port', String(PORT), '--gap-ms', String(GAP_MS)]);
     const detail = JSON.stringify({
       sent: sent.sent,
       live: { packets: liveReport.packets, first: liveReport.firstPacketMs, gaps: liveReport.gaps.map((g) => [g.startMs, g.durationMs]) },
