@@ -6,6 +6,7 @@ import { formatBufferSize, formatClock, formatDuration } from '../format';
 import { streamTitle } from '../stream/stats';
 import { useApp } from '../store/store';
 import { ErrorMessage } from './ErrorMessage';
+import { ExportMenu } from './ExportMenu';
 import { GapTable } from './GapTable';
 import { InterArrivalHistogram } from './InterArrivalHistogram';
 import { PacketInspector } from './PacketInspector';
@@ -85,6 +86,7 @@ function StreamHeader({ id }: { id: string }) {
         </p>
       </div>
       <div className="stream-actions">
+        <ExportMenu id={id} />
         <button type="button" data-testid="stop-button" disabled={!running || !connected} onClick={() => void commands.stop(id)} title="Stop listening; the data stays (Ctrl/⌘+.)">
           Stop
         </button>
