@@ -122,7 +122,7 @@ describe('the Bonjour service against avahi, dig and new links', () => {
   });
 
   it('reports avahi\'s service in batched changes, posts it to the timeline, and shows its records and raw packets', async () => {
-    const svc = await startService();
+    const svc = await startService({ GS_PRINT_DATAGRAMS: '1' });
     const t0 = Date.now();
     const status = await svc.call<{ browsing: boolean; sockets: Array<{ iface: string; family: string; status: string }> }>('startBrowse', {});
     expect(status.browsing).toBe(true);
@@ -147,6 +147,11 @@ describe('the Bonjour service against avahi, dig and new links', () => {
     expect([lab.device.ipv4, lab.device.ipv6]).toContain(pkt.source);
     expect(pkt.records.some((r) => r.section !== 'question' && r.type === 'SRV' && r.data.endsWith(':8080 (priority 0, weight 0)'))).toBe(true);
     await expect(svc.call('getServiceDetails', 'no such._http._tcp.local')).rejects.toThrow(/no longer advertised/);
+
+    // The capture hook saw the same traffic raw: avahi's responses and our own queries (looped back).
+    const datagrams = lines(svc.proc).filter((l) => l.event === 'datagram').map((l) => l.payload as { source: string; port: number; head: string; iface: string });
+    expect(datagrams.some((d) => d.source === lab.device.ipv4 && d.port === 5353 && d.head === '00008400' && d.iface === lab.inspector.iface)).toBe(true);
+    expect(datagrams.some((d) => d.source === lab.inspector.ipv4 && d.head === '00000000')).toBe(true);
   });
 
   it('under a flood of 12,000 PTRs sends at most about ten batches a second and summarises the timeline', async () => {

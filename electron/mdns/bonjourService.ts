@@ -37,6 +37,16 @@ export interface BonjourServiceOptions {
 
 type BonjourRequest = keyof typeof bonjourRequests;
 
+/** One mDNS datagram as received (wall-clock ms), for session captures. */
+export interface MdnsDatagram {
+  at: number;
+  iface: string;
+  family: 'ipv4' | 'ipv6';
+  source: string;
+  port: number;
+  data: Buffer;
+}
+
 /** "_http._tcp.local" → "_http._tcp", as people write it. */
 function shortType(type: string): string {
   return type.replace(/\.local\.?$/i, '');
@@ -138,6 +148,7 @@ export class BonjourService {
   private pendingTypes: ServiceType[] | null = null;
   private flushTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  private readonly packetListeners = new Set<(p: MdnsDatagram) => void>();
 
   constructor(
     private readonly ctx: Pick<ServiceContext, 'emit' | 'timeline'>,
@@ -260,6 +271,16 @@ export class BonjourService {
     this.flushTimer = null;
   }
 
+  /**
+   * Every mDNS datagram the browser takes (responses, other hosts' queries, and our own queries and
+   * announcements, which come back through multicast loopback), raw: the hook for writing mDNS
+   * traffic into a session capture. Only while browsing. Returns the function that stops listening.
+   */
+  subscribePackets(listener: (p: MdnsDatagram) => void): () => void {
+    this.packetListeners.add(listener);
+    return () => this.packetListeners.delete(listener);
+  }
+
   /** Sends the pending batch now (tests; the timer does it every FLUSH_MS). */
   flush(): void {
     // Without a browser nothing else expires the cache.
@@ -306,6 +327,7 @@ export class BonjourService {
   }
 
   private onPacket(p: ReceivedMdnsPacket): void {
+    for (const l of this.packetListeners) l({ at: p.at, iface: p.iface, family: p.family, source: p.source, port: p.port, data: p.data });
     if (p.packet?.type === 'response') {
       this.packets.add({ at: p.at, iface: p.iface, source: p.source, port: p.port, bytes: p.data }, p.instanceKeys);
       return;

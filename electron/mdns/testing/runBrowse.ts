@@ -20,6 +20,7 @@ async function service(): Promise<void> {
   const timeline = new TimelineLog();
   timeline.subscribe((e) => print('timeline', e));
   const svc = new BonjourService({ emit: (name, payload) => print(name, payload), timeline }, { interfacePollMs: Number(process.env.GS_POLL_MS ?? 3000) });
+  if (process.env.GS_PRINT_DATAGRAMS === '1') svc.subscribePackets((d) => print('datagram', { iface: d.iface, family: d.family, source: d.source, port: d.port, bytes: d.data.length, head: d.data.subarray(0, 4).toString('hex') }));
   const lines = createInterface({ input: process.stdin });
   lines.on('line', (line) => {
     const req = JSON.parse(line) as { id: number; method: string; args: unknown[] };
