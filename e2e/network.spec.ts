@@ -1,0 +1,62 @@
+/**
+ * Network end to end: the Network tab lists the lab's interfaces (the inspector's veth with its
+ * address), explains a connection test to a closed port on the device ("connection refused"),
+ * and shows an interface that appears in the inspector namespace as a change, live.
+ */
+import { execFileSync } from 'node:child_process';
+import { expect, test, type Page } from '@playwright/test';
+import { labInfo, readLabState } from './helpers/lab';
+
+const lab = labInfo();
+
+async function openNetwork(page: Page): Promise<void> {
+  const state = readLabState(lab);
+  if (!state?.url) throw new Error('the lab has no Gapscope server (global setup failed?)');
+  await page.goto(state.url);
+  await page.getByTestId('tab-network').click();
+  await expect(page.getByTestId('network-view')).toBeVisible();
+}
+
+test('the Network tab lists the lab interfaces with kind, state and address', async ({ page }) => {
+  await openNetwork(page);
+  const veth = page.locator(`[data-testid="net-iface-row"][data-name="${lab.insVeth}"]`);
+  await expect(veth).toHaveCount(1);
+  await expect(veth).toContainText('virtual');
+  await expect(veth).toContainText('up');
+  await expect(veth).toContainText(`${lab.insAddr}/${lab.prefix}`);
+  await expect(page.locator('[data-testid="net-iface-row"][data-name="lo"]')).toContainText('loopback');
+  // No Wi-Fi in a namespace: said plainly, not as an error.
+  await expect(page.getByTestId('net-wifi-reason')).toContainText(/not available|no Wi-Fi interface/);
+  await expect(page.getByTestId('network-error')).toHaveCount(0);
+});
+
+test('a connect test to a closed port on the device shows "connection refused", explained', async ({ page }) => {
+  await openNetwork(page);
+  await page.getByTestId('net-connect-target').fill(`${lab.devAddr}:9`);
+  await page.getByTestId('net-connect-button').click();
+  const result = page.getByTestId('net-connect-result');
+  await expect(result).toHaveAttribute('data-outcome', 'refused');
+  await expect(result).toHaveAttribute('data-errno', 'ECONNREFUSED');
+  await expect(page.getByTestId('net-connect-outcome')).toHaveText('connection refused');
+  await expect(page.getByTestId('net-connect-explanation')).toContainText('the host is reachable, but nothing listens on that port');
+  await expect(result).toContainText(`via ${lab.insVeth} from ${lab.insAddr}`);
+
+  // Bad input is refused at the door with one clear message.
+  await page.getByTestId('net-connect-target').fill(lab.devAddr);
+  await page.getByTestId('net-connect-button').click();
+  await expect(page.getByTestId('net-connect-error')).toContainText('Type HOST:PORT');
+});
+
+test('an interface added in the inspector namespace appears, with a change event, and goes again', async ({ page }) => {
+  await openNetwork(page);
+  const name = `gsn${lab.id}`.slice(0, 13);
+  try {
+    execFileSync('ip', ['-n', lab.insNs, 'link', 'add', `${name}a`, 'type', 'veth', 'peer', 'name', `${name}b`]);
+    await expect(page.locator(`[data-testid="net-iface-row"][data-name="${name}a"]`)).toHaveCount(1);
+    await expect(page.locator(`[data-testid="net-change"][data-kind="interface-added"]`, { hasText: `${name}a appeared` })).toHaveCount(1);
+  } finally {
+    execFileSync('ip', ['-n', lab.insNs, 'link', 'del', `${name}a`], { stdio: 'ignore' });
+  }
+  await expect(page.locator(`[data-testid="net-change"][data-kind="interface-removed"]`, { hasText: `${name}a disappeared` })).toHaveCount(1);
+  await expect(page.locator(`[data-testid="net-iface-row"][data-name="${name}a"]`)).toHaveCount(0);
+});
