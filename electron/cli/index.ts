@@ -15,6 +15,7 @@ import { addressOption, decodeOption, intOption, numberOption } from './options'
 import { registerBrowseCommands } from './browse';
 import { registerDnsCommands } from './dns';
 import { registerAnalyzeCommands } from './analyze';
+import { registerExportCommands } from './export';
 import { registerNetCommands } from './net';
 import { parseDestination, runSend, type SendOptions } from './send';
 import { listInterfaces } from '../net/interfaces';
@@ -119,6 +120,7 @@ export function buildProgram(): Command {
   registerBrowseCommands(program, { out, err });
   registerNetCommands(program, { out, err });
   registerAnalyzeCommands(program);
+  registerExportCommands(program);
 
   program
     .command('interfaces')

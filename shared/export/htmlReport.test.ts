@@ -7,7 +7,7 @@ function report() {
   const m = new ReceptionMonitor({ binMs: 100, gapMs: 50 });
   for (let t = 0; t < 1000; t += 10) m.onPacket(t, new Uint8Array(100), '10.0.0.1:9');
   for (let t = 2000; t < 3000; t += 10) m.onPacket(t, new Uint8Array(100), '10.0.0.1:9');
-  return buildReport(m.snapshot(3000), { port: 4000, label: '<img src=x onerror=alert(1)>' }, Date.UTC(2026, 10, 24, 12));
+  return buildReport(m.snapshot(3000), { port: 4000, label: '<img src=x onerror=alert(1)>', iface: undefined, source: null }, Date.UTC(2026, 10, 24, 12));
 }
 
 describe('htmlReport', () => {

@@ -91,7 +91,7 @@ ${r.gaps.length > MAX_GAP_ROWS ? `<p class="muted">The first ${MAX_GAP_ROWS} of 
 <h2>Events (${events.length})</h2>
 ${events.length === 0 ? '<p class="muted">No network, DNS or Bonjour events were recorded during the stream.</p>' : `<table><tbody>${events.map((e) => `<tr><td>${escapeXml(new Date(e.at).toISOString())}</td><td>${Number.isFinite(started) ? sec(e.at - started) : ''}</td><td>${escapeXml(e.source)}</td><td><span class="ev ${escapeXml(e.severity)}">${escapeXml(e.summary)}</span></td></tr>`).join('')}</tbody></table>`}
 <h2>Stream and environment</h2>
-${table([...Object.entries(r.stream).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)] as [string, string]), ...Object.entries(input.environment)])}
+${table([...Object.entries(r.stream).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => [k, typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v))] as [string, string]), ...Object.entries(input.environment)])}
 </body>
 </html>
 `;

@@ -1,0 +1,54 @@
+/** Checks a JSON report read from a file (listen --json, analyze --json, a UI export) before exporting it. */
+import { z } from 'zod';
+import type { ReceptionReport } from '../reception/report';
+
+const gap = z.object({
+  startMs: z.number(),
+  endMs: z.number(),
+  durationMs: z.number(),
+  packetsBefore: z.number(),
+  bytesBefore: z.number(),
+  cause: z.enum(['local-stall', 'unexplained']),
+  lostPackets: z.number().nullable().default(null),
+});
+
+/** The fields the exporters read; anything else in the file is kept as it is. */
+export const ReportFileSchema = z
+  .object({
+    stream: z.record(z.string(), z.unknown()).default({}),
+    startedAt: z.string(),
+    packets: z.number(),
+    bytes: z.number(),
+    durationMs: z.number(),
+    gapThresholdMs: z.number(),
+    gapThresholdAutomatic: z.boolean().default(false),
+    gaps: z.array(gap).max(1_000_000),
+    gapCount: z.number(),
+    trailingSilenceMs: z.number().nullable().default(null),
+    dutyCycle: z.number().nullable().default(null),
+    periodicity: z.object({ summary: z.string() }).passthrough(),
+    localStalls: z.array(z.object({ startMs: z.number(), endMs: z.number(), durationMs: z.number() })).default([]),
+    expected: z.object({ bytesRatio: z.number().nullable(), packetsRatio: z.number().nullable() }).passthrough().nullable().default(null),
+    loss: z.object({ received: z.number(), expected: z.number().nullable(), lost: z.number().nullable(), duplicates: z.number().nullable(), reordered: z.number().nullable() }).nullable().default(null),
+    jitterMs: z.number().nullable().default(null),
+    decode: z.object({ format: z.string(), crcErrors: z.number(), notes: z.array(z.string()) }).nullable().default(null),
+    binMs: z.number().positive(),
+    bins: z.array(z.object({ startMs: z.number(), packets: z.number(), bytes: z.number(), lost: z.number().default(0) })).max(10_000_000),
+  })
+  .passthrough();
+
+/** Parses JSON text into a report, or says in one sentence what is wrong with it. */
+export function parseReportFile(text: string): { ok: true; report: ReceptionReport } | { ok: false; message: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, message: `is not JSON (${err instanceof Error ? err.message : String(err)})` };
+  }
+  const parsed = ReportFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    return { ok: false, message: `is not a Gapscope report: ${i?.path.join('.') || 'the file'}: ${i?.message ?? 'unexpected shape'}` };
+  }
+  return { ok: true, report: parsed.data as unknown as ReceptionReport };
+}
