@@ -72,7 +72,7 @@ describe('ServiceCache with random and hostile records', () => {
         expect(() => JSON.stringify(cache.instances()) + JSON.stringify(cache.serviceTypes())).not.toThrow();
       }
     }
-  });
+  }, 30_000); // ~3.5 s alone; more on a busy shared machine
 
   it('survives inputs that are not even arrays', () => {
     const cache = new ServiceCache();
