@@ -179,7 +179,7 @@ describe('the Bonjour service against avahi, dig and new links', () => {
     expect(snapshot.status.rateLimited).toBeGreaterThan(0);
   });
 
-  it('opens a socket on a link that appears while browsing, finds a service there, and drops it when the link goes', async () => {
+  it('opens a socket on a link that appears while browsing, finds a service there (and one on both links as one row with both), and drops it when the link goes', async () => {
     const svc = await startService({ GS_POLL_MS: '1000' });
     await svc.call('startBrowse', {});
     const [devIf, insIf] = [`gbd${process.pid}`.slice(0, 15), `gbi${process.pid}`.slice(0, 15)];
@@ -202,12 +202,25 @@ describe('the Bonjour service against avahi, dig and new links', () => {
     await adv.waitForLine(/"event":"published"/, 10_000);
     await waitUntil(() => svc.live().get('On The New Link')?.interfaces.includes(insIf) === true, 'the service on the new link', 3000);
     expect(svc.live().get('On The New Link')).toMatchObject({ port: 4300, interfaces: [insIf], addresses: expect.arrayContaining([expect.objectContaining({ address: '10.98.52.1' })]) });
+    // A responder on both links is one row with both interfaces, and both of its addresses.
+    const both = spawnRunner('device', ['advertise', 'On Both Links', ADV_TYPE, '4400', `gsboth${process.pid}.local`, 'v=1']);
+    await both.waitForLine(/"event":"published"/, 10_000);
+    await waitUntil(() => svc.live().get('On Both Links')?.interfaces.length === 2, 'one instance seen on both links', 3000);
+    const row = svc.live().get('On Both Links')!;
+    expect(row.interfaces).toEqual([lab.inspector.iface, insIf].sort());
+    expect(row.addresses.filter((a) => a.family === 'ipv4').map((a) => [a.address, a.interfaces])).toEqual([
+      [lab.device.ipv4, [lab.inspector.iface]],
+      ['10.98.52.1', [insIf]],
+    ]);
+    expect([...svc.live().values()].filter((i) => i.name === 'On Both Links')).toHaveLength(1);
     // The link goes (the device end deleted, which takes the pair): its socket closes and what was heard only there goes.
     const gone = Date.now();
     await ip('-n', lab.device.ns, 'link', 'del', devIf);
     await waitUntil(() => !svc.live().has('On The New Link'), 'the service of the vanished link to go', 5000);
     notes.push(`service of a vanished link removed ${Date.now() - gone} ms after the link went`);
     expect(sockets().some((s) => s.iface === insIf)).toBe(false);
+    await waitUntil(() => svc.live().get('On Both Links')?.interfaces.length === 1, 'the two-link service to keep only the remaining link', 3000);
+    expect(svc.live().get('On Both Links')!.interfaces).toEqual([lab.inspector.iface]);
     expect(svc.live().has('Lab Web ☕')).toBe(true);
   });
 
