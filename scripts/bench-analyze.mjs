@@ -74,12 +74,13 @@ function generate(path, bytes) {
   const epb = Buffer.alloc(20 + main.length);
   let t = 1_795_960_800_000_000; // µs
   let seq = 0;
+  let n = 0;
   let written = 0;
   let sidePackets = 0;
   while (written < bytes) {
     // A 300 ms silence every 10 s of stream.
-    if (seq > 0 && seq % 10_000 === 0) t += 300_000;
-    const useSide = seq % 100 === 50;
+    const useSide = n++ % 100 === 50;
+    if (!useSide && seq > 0 && seq % 10_000 === 0) t += 300_000;
     const f = useSide ? side : main;
     if (useSide) sidePackets++;
     f.writeUInt16BE(seq & 0xffff, 18);
@@ -126,6 +127,13 @@ function gapscopeCommand() {
 const dir = mkdtempSync(join(tmpdir(), 'gscap-bench-'));
 const file = join(dir, 'bench.pcapng');
 const g = gapscopeCommand();
+// A gigabyte must not outlive an interrupted run.
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.once(sig, () => {
+    if (!KEEP) rmSync(dir, { recursive: true, force: true });
+    process.exit(130);
+  });
+}
 try {
   const genStart = Date.now();
   const held = generate(file, GB * 1024 ** 3);

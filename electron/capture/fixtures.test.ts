@@ -3,9 +3,12 @@
 // times. The expected numbers come from running tshark in the test, so tshark must be installed
 // (a missing tshark fails the test).
 import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { OfflineAnalysis } from '../../shared/capture/offlineAnalysis';
 import { analyzeCapture, listCaptureFlows } from './analyzeCapture';
+import { readCaptureFile } from './captureFile';
 
 const DIR = join(__dirname, 'fixtures');
 const FILES = ['eth.pcapng', 'eth.pcap', 'eth-ns.pcap', 'eth.pcapng.gz', 'sll.pcap', 'sll2.pcapng', 'vlan.pcapng', 'frag.pcapng', 'raw.pcap', 'null.pcap', 'loop.pcap'];
@@ -43,7 +46,8 @@ function tsharkFlows(file: string): Map<string, TsharkFlow> {
   return flows;
 }
 
-describe('captures made with tshark in the lab', () => {
+// tshark starts slowly on a loaded machine (several seconds at times): generous timeouts.
+describe('captures made with tshark in the lab', { timeout: 60_000 }, () => {
   it('tshark is installed (these tests compare with it)', () => {
     expect(tshark(['--version'])).toMatch(/TShark/);
   });
@@ -113,5 +117,22 @@ describe('captures made with tshark in the lab', () => {
     const us = await analyzeCapture(join(DIR, 'eth.pcap'), { port: 5000, gapMs: 100 });
     const ns = await analyzeCapture(join(DIR, 'eth-ns.pcap'), { port: 5000, gapMs: 100 });
     expect({ ...ns, capture: null, stream: null }).toEqual({ ...us, capture: null, stream: null });
+  });
+});
+
+describe('reading progress', () => {
+  it('reports bytes of the file read, rising to its size, for plain and gzip files', async () => {
+    for (const file of ['frag.pcapng', 'eth.pcapng.gz']) {
+      const seen: { bytesRead: number; totalBytes: number; packets: number }[] = [];
+      const analysis = new OfflineAnalysis({});
+      const r = await readCaptureFile(join(DIR, file), analysis.reader(), { chunkBytes: 4096, progressEveryMs: 0, onProgress: (p) => seen.push(p) });
+      expect(seen.length).toBeGreaterThan(2);
+      const last = seen.at(-1)!;
+      expect(last.bytesRead).toBe(statSync(join(DIR, file)).size);
+      expect(last.totalBytes).toBe(last.bytesRead);
+      expect(last.packets).toBe(analysis.reader().packetCount);
+      for (let i = 1; i < seen.length; i++) expect(seen[i]!.bytesRead).toBeGreaterThanOrEqual(seen[i - 1]!.bytesRead);
+      expect(r.compressed).toBe(file.endsWith('.gz'));
+    }
   });
 });
