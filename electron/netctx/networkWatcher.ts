@@ -9,7 +9,7 @@
  * change is on the timeline within a fraction of a second, and the timer (every second by
  * default) catches anything the monitor does not announce. Without a monitor (Windows) the timer
  * is all there is: set a shorter interval there. Wi-Fi and socket counts are sampled every
- * second (Wi-Fi every 5 s on macOS, where system_profiler is slow).
+ * second (Wi-Fi every 10 s on macOS, where system_profiler takes about a second of CPU).
  */
 import { analyzeDefaultRoutes } from '../../shared/netctx/defaultRoute';
 import { diffSnapshots } from '../../shared/netctx/diff';
@@ -31,7 +31,7 @@ export interface NetworkWatcherOptions {
   useMonitor?: boolean;
   /** Wi-Fi and socket counts, ms. */
   slowIntervalMs?: number;
-  /** Wi-Fi alone, ms (default: slowIntervalMs; 5000 on macOS). */
+  /** Wi-Fi alone, ms (default: slowIntervalMs; 10000 on macOS). */
   wifiIntervalMs?: number;
   /** History points kept (default 3600). */
   historyLimit?: number;
@@ -68,7 +68,7 @@ export class NetworkWatcher {
     this.reader = opts.reader ?? new SystemNetwork();
     this.intervalMs = opts.intervalMs ?? 1000;
     this.slowIntervalMs = opts.slowIntervalMs ?? 1000;
-    this.wifiIntervalMs = opts.wifiIntervalMs ?? (this.reader.platform === 'darwin' ? 5000 : this.slowIntervalMs);
+    this.wifiIntervalMs = opts.wifiIntervalMs ?? (this.reader.platform === 'darwin' ? 10_000 : this.slowIntervalMs);
     this.historyLimit = opts.historyLimit ?? 3600;
     this.now = opts.now ?? Date.now;
   }

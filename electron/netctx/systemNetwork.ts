@@ -69,8 +69,12 @@ export class SystemNetwork {
     });
     child.unref();
     (child.stdout as unknown as { unref?: () => void }).unref?.();
+    // Never leave the monitor behind when this process ends without stopping it.
+    const kill = (): void => void child.kill();
+    process.once('exit', kill);
     return () => {
       stopped = true;
+      process.removeListener('exit', kill);
       child.kill();
     };
   }
@@ -79,8 +83,14 @@ export class SystemNetwork {
   async interfaces(): Promise<NetInterface[]> {
     if (this.platform === 'linux') {
       const r = await this.run('ip', ['-d', '-j', 'addr']);
-      if (!r.ok) return fromNode(this.platform);
-      const list = parseIpAddrJson(r.stdout);
+      let list: NetInterface[];
+      try {
+        if (!r.ok) return fromNode(this.platform);
+        list = parseIpAddrJson(r.stdout);
+      } catch {
+        // An iproute2 without JSON output: Node's own list is still right about addresses.
+        return fromNode(this.platform);
+      }
       const wireless = new Set<string>();
       await Promise.all(
         list.map(async (i) => {
@@ -107,7 +117,14 @@ export class SystemNetwork {
   async routes(): Promise<RouteEntry[]> {
     if (this.platform === 'linux') {
       const [v4, v6] = await Promise.all([this.run('ip', ['-j', 'route']), this.run('ip', ['-j', '-6', 'route'])]);
-      return [...(v4.ok ? parseIpRouteJson(v4.stdout, 'ipv4') : []), ...(v6.ok ? parseIpRouteJson(v6.stdout, 'ipv6') : [])];
+      const parse = (r: CommandResult, family: 'ipv4' | 'ipv6'): RouteEntry[] => {
+        try {
+          return r.ok ? parseIpRouteJson(r.stdout, family) : [];
+        } catch {
+          return [];
+        }
+      };
+      return [...parse(v4, 'ipv4'), ...parse(v6, 'ipv6')];
     }
     if (this.platform === 'darwin') {
       const r = await this.run('netstat', ['-rn']);
@@ -115,7 +132,11 @@ export class SystemNetwork {
     }
     if (this.platform === 'win32') {
       const r = await this.run('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', GET_NET_ROUTE_COMMAND], 10_000);
-      return r.ok ? parseGetNetRouteJson(r.stdout) : [];
+      try {
+        return r.ok ? parseGetNetRouteJson(r.stdout) : [];
+      } catch {
+        return [];
+      }
     }
     return [];
   }
@@ -125,7 +146,11 @@ export class SystemNetwork {
     if (this.platform === 'linux') {
       const r = await this.run('ip', ['-j', ...(ip.includes(':') ? ['-6'] : []), 'route', 'get', ip]);
       if (r.missing) return { destination: ip, iface: null, source: null, gateway: null, error: 'not available: ip (iproute2) not installed' };
-      return parseIpRouteGetJson(ip, r.ok ? r.stdout : '', r.stderr || (r.ok ? '' : 'route lookup failed'));
+      try {
+        return parseIpRouteGetJson(ip, r.ok ? r.stdout : '', r.stderr || (r.ok ? '' : 'route lookup failed'));
+      } catch (e) {
+        return { destination: ip, iface: null, source: null, gateway: null, error: (e as Error).message };
+      }
     }
     if (this.platform === 'darwin') {
       const r = await this.run('route', ['-n', 'get', ...(ip.includes(':') ? ['-inet6'] : []), ip]);
@@ -133,7 +158,11 @@ export class SystemNetwork {
     }
     if (this.platform === 'win32') {
       const r = await this.run('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', findNetRouteCommand(ip)], 10_000);
-      return parseFindNetRouteJson(ip, r.stdout, r.stderr);
+      try {
+        return parseFindNetRouteJson(ip, r.stdout, r.stderr);
+      } catch (e) {
+        return { destination: ip, iface: null, source: null, gateway: null, error: (e as Error).message };
+      }
     }
     return { destination: ip, iface: null, source: null, gateway: null, error: `route lookup is not available on ${this.platform}` };
   }

@@ -28,7 +28,7 @@ export function parseIpAddrJson(text: string, wireless: ReadonlySet<string> = ne
     const linkinfo = (typeof o.linkinfo === 'object' && o.linkinfo !== null ? o.linkinfo : {}) as Json;
     const infoKind = str(linkinfo.info_kind);
     const linkType = str(o.link_type);
-    const addrs = Array.isArray(o.addr_info) ? (o.addr_info as Json[]) : [];
+    const addrs = Array.isArray(o.addr_info) ? (o.addr_info as unknown[]).filter((a): a is Json => typeof a === 'object' && a !== null) : [];
     const iface: NetInterface = {
       name,
       kind: classifyInterface(name, { platform: 'linux', linkType, infoKind, wireless: wireless.has(name), loopback: flags.includes('LOOPBACK'), pointToPoint: flags.includes('POINTOPOINT') }),
