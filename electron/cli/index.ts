@@ -17,6 +17,7 @@ import { registerDnsCommands } from './dns';
 import { registerAnalyzeCommands } from './analyze';
 import { registerExportCommands } from './export';
 import { registerNetCommands } from './net';
+import { registerSessionCommands } from './sessions';
 import { parseDestination, runSend, type SendOptions } from './send';
 import { listInterfaces } from '../net/interfaces';
 import { PAYLOAD_FORMATS } from '../udp/trafficGenerator';
@@ -121,6 +122,7 @@ export function buildProgram(): Command {
   registerNetCommands(program, { out, err });
   registerAnalyzeCommands(program);
   registerExportCommands(program);
+  registerSessionCommands(program, { out, err });
 
   program
     .command('interfaces')
