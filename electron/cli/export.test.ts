@@ -1,10 +1,12 @@
 // gapscope export on real captures made with tshark in the lab (electron/capture/fixtures) and on saved reports.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { GapscopeError } from '../../shared/errors';
+import { CaptureReader } from '../../shared/pcapng/read';
 import { registerExportCommands } from './export';
 
 const fixture = join(__dirname, '..', 'capture', 'fixtures', 'eth.pcapng');
@@ -53,5 +55,51 @@ describe('gapscope export', () => {
     const garbage = join(dir, 'garbage.pcap');
     writeFileSync(garbage, Buffer.from('this is not a capture file at all, just text'));
     await expect(run([garbage])).rejects.toThrow(/capture|pcap|format/i);
+  });
+});
+
+describe('gapscope export --format pcapng', () => {
+  it('copies a time range of a capture; tshark-made input, our pcapng output read back by our reader', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gs-export-'));
+    const whole = JSON.parse(await run([fixture, '--port', '5000', '--format', 'json'])) as { packets: number; durationMs: number };
+    const all = join(dir, 'all.pcapng');
+    expect(await run([fixture, '--format', 'pcapng', '-o', all])).toMatch(/^Wrote \d+ of \d+ packets/);
+    // The whole file again: the same stream analyzes to the same packets.
+    const again = JSON.parse(await run([all, '--port', '5000', '--format', 'json'])) as { packets: number };
+    expect(again.packets).toBe(whole.packets);
+    // Times count from the file's first frame, as Wireshark's frame.time_relative does; the stream
+    // runs from 8.97 s to 10.96 s in this fixture. One second of it: fewer packets, spanning <= 1 s.
+    const part = join(dir, 'one-second.pcapng');
+    await run([fixture, '--format', 'pcapng', '--from', '9.5', '--to', '10.5', '-o', part]);
+    const records: number[] = [];
+    const reader = new CaptureReader((r) => records.push(r.timeMs));
+    reader.push(readFileSync(part));
+    reader.end();
+    expect(reader.format).toBe('pcapng');
+    expect(records.length).toBeGreaterThan(0);
+    expect(records[records.length - 1]! - records[0]!).toBeLessThanOrEqual(1000);
+    // tshark reads what we wrote without error and counts the same frames (tshark missing is a failure).
+    const tshark = execFileSync('tshark', ['-r', part, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(tshark.trim().split('\n')).toHaveLength(records.length);
+    const partReport = JSON.parse(await run([part, '--port', '5000', '--format', 'json'])) as { packets: number };
+    expect(partReport.packets).toBeGreaterThan(0);
+    expect(partReport.packets).toBeLessThan(whole.packets);
+  });
+
+  it('needs -o, a sensible range, and never overwrites its input', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gs-export-'));
+    await expect(run([fixture, '--format', 'pcapng'])).rejects.toThrow(/-o FILE/);
+    await expect(run([fixture, '--format', 'pcapng', '--from', '3', '--to', '1', '-o', join(dir, 'x.pcapng')])).rejects.toThrow(/before --from/);
+    await expect(run([fixture, '--format', 'csv-bins', '--port', '5000', '--from', '1'])).rejects.toThrow(/pcapng only/);
+    const copy = join(dir, 'copy.pcapng');
+    writeFileSync(copy, readFileSync(fixture));
+    await expect(run([copy, '--format', 'pcapng', '-o', copy])).rejects.toThrow(/is the input file/);
+    expect(readFileSync(copy).equals(readFileSync(fixture))).toBe(true);
+    // An input that is not a capture leaves no half-written output behind.
+    const bad = join(dir, 'bad.pcapng');
+    writeFileSync(bad, Buffer.from('not a capture, just some text that is long enough to be read'));
+    const out = join(dir, 'out.pcapng');
+    await expect(run([bad, '--format', 'pcapng', '-o', out])).rejects.toThrow(GapscopeError);
+    expect(existsSync(out)).toBe(false);
   });
 });

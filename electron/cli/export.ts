@@ -1,7 +1,7 @@
 /** `gapscope export`: turn a capture or a saved JSON report into what QA attaches to a bug. */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { binsCsv, gapsCsv } from '../../shared/export/csv';
 import { throughputSvg } from '../../shared/export/chartSvg';
 import { htmlReport } from '../../shared/export/htmlReport';
@@ -9,11 +9,21 @@ import { parseReportFile } from '../../shared/export/reportSchema';
 import { GapscopeError } from '../../shared/errors';
 import type { ReceptionReport } from '../../shared/reception/report';
 import { analyzeCapture } from '../capture/analyzeCapture';
+import { exportCaptureRange } from '../capture/captureRange';
 import { appVersion } from '../app/version';
 import { decodeOption, intOption, numberOption } from './options';
 
+/** A time in seconds after a capture's first packet: 0 or more. */
+function secondsOption(name: string) {
+  return (text: string): number => {
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a number of seconds, 0 or more.`);
+    return n;
+  };
+}
+
 /** Formats `gapscope export` writes. */
-export const EXPORT_FORMATS = ['html', 'json', 'csv-bins', 'csv-gaps', 'svg'] as const;
+export const EXPORT_FORMATS = ['html', 'json', 'csv-bins', 'csv-gaps', 'svg', 'pcapng'] as const;
 
 interface ExportCliOptions {
   format: (typeof EXPORT_FORMATS)[number];
@@ -23,6 +33,8 @@ interface ExportCliOptions {
   decode: string;
   bin: number;
   gapMs?: number;
+  from?: number;
+  to?: number;
 }
 
 /** Reads the input: a JSON report (listen/analyze --json, a UI export) or a pcap/pcapng capture to analyze. */
@@ -43,7 +55,7 @@ export async function loadReport(file: string, o: Pick<ExportCliOptions, 'port' 
 }
 
 /** The exported text for a report in one format. */
-export function renderExport(report: ReceptionReport, format: ExportCliOptions['format'], title: string, now: number): string {
+export function renderExport(report: ReceptionReport, format: Exclude<ExportCliOptions['format'], 'pcapng'>, title: string, now: number): string {
   switch (format) {
     case 'json':
       return `${JSON.stringify(report, null, 2)}\n`;
@@ -62,7 +74,7 @@ export function renderExport(report: ReceptionReport, format: ExportCliOptions['
 export function registerExportCommands(program: Command, out: (text: string) => void = (t) => void process.stdout.write(t)): void {
   program
     .command('export')
-    .description('Export a capture (pcap/pcapng, gzip too) or a saved JSON report as an HTML report for a bug, JSON, CSV of bins or gaps, or the chart as SVG.')
+    .description('Export a capture (pcap/pcapng, gzip too) or a saved JSON report as an HTML report for a bug, JSON, CSV of bins or gaps, or the chart as SVG; or a time range of a capture as pcapng (--format pcapng --from S --to S -o FILE).')
     .argument('<file>', 'a capture file, or a JSON report from listen/analyze --json')
     .addOption(new Option('-f, --format <format>', 'what to write').choices([...EXPORT_FORMATS]).default('html'))
     .option('-o, --output <file>', 'write here instead of standard output')
@@ -71,7 +83,19 @@ export function registerExportCommands(program: Command, out: (text: string) => 
     .option('--decode <format>', 'for a capture: payload format for loss by sequence number', decodeOption, 'auto')
     .option('--bin <ms>', 'for a capture: throughput bin width', intOption('--bin', 10, 10_000), 100)
     .option('--gap-ms <ms>', 'for a capture: gap threshold in ms (default automatic)', numberOption('--gap-ms', 3_600_000))
+    .option('--from <seconds>', 'pcapng: first instant, seconds after the first packet (default 0)', secondsOption('--from'))
+    .option('--to <seconds>', 'pcapng: last instant, seconds after the first packet (default: the end)', secondsOption('--to'))
     .action(async (file: string, o: ExportCliOptions) => {
+      if (o.format === 'pcapng') {
+        if (!o.output) throw new GapscopeError('invalid-argument', 'pcapng is binary: give the file to write with -o FILE.pcapng.');
+        const fromMs = (o.from ?? 0) * 1000;
+        const toMs = o.to === undefined ? Infinity : o.to * 1000;
+        if (toMs < fromMs) throw new GapscopeError('invalid-argument', `--to (${o.to} s) is before --from (${o.from ?? 0} s).`);
+        const r = await exportCaptureRange(file, o.output, { fromMs, toMs });
+        out(`Wrote ${r.packets} of ${r.seen} packets to ${o.output}.\n`);
+        return;
+      }
+      if (o.from !== undefined || o.to !== undefined) throw new GapscopeError('invalid-argument', '--from and --to apply to --format pcapng only.');
       const report = await loadReport(file, o);
       const text = renderExport(report, o.format, `Gapscope: ${basename(file)}`, Date.now());
       if (!o.output) return out(text);
