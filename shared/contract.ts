@@ -11,6 +11,7 @@ import type { ReceptionDelta, ReceptionSnapshot } from './reception/types';
 import type { TimelineEvent } from './timeline';
 import { event, request } from './contract/define';
 import { bonjourEvents, bonjourRequests } from './contract/bonjour';
+import { captureEvents, captureRequests } from './contract/capture';
 import { dnsEvents, dnsRequests } from './contract/dns';
 import { networkEvents, networkRequests } from './contract/network';
 import { senderEvents, senderRequests } from './contract/sender';
@@ -200,6 +201,7 @@ export const contract = {
     ...networkRequests,
     ...sessionsRequests,
     ...senderRequests,
+    ...captureRequests,
   },
   events: {
     /** Live measurements of a stream, at display rate. */
@@ -215,6 +217,7 @@ export const contract = {
     ...networkEvents,
     ...sessionsEvents,
     ...senderEvents,
+    ...captureEvents,
   },
 } as const;
 

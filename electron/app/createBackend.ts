@@ -1,6 +1,7 @@
 /** Assembles the back end from its services; the desktop app, web mode and CLI all start here. */
 import { EventEmitter } from 'node:events';
 import type { AppInfo, EventName, EventPayload, GapscopeService } from '../../shared/contract';
+import { createCaptureService } from '../capture/captureService';
 import { createDnsService } from '../dns/dnsService';
 import { createBonjourService } from '../mdns/bonjourService';
 import { listInterfaces } from '../net/interfaces';
@@ -30,8 +31,8 @@ export async function createBackend(options: BackendOptions & { workerPath?: str
   const settings = new SettingsStore(options.dataDir);
   const health = new HealthWatch();
   const info: AppInfo = { version: appVersion(), platform: `${process.platform}-${process.arch}`, mode: options.mode };
-  const features = [createDnsService(ctx), createBonjourService(ctx), createNetworkService(ctx), createSessionService(ctx), createSenderService(ctx, listInterfaces)] as const;
-  const [dns, bonjour, network, sessions, sender] = features;
+  const features = [createDnsService(ctx), createBonjourService(ctx), createNetworkService(ctx), createSessionService(ctx), createSenderService(ctx, listInterfaces), createCaptureService(ctx, reception)] as const;
+  const [dns, bonjour, network, sessions, sender, capture] = features;
 
   const service: GapscopeService = {
     getAppInfo: () => info,
@@ -50,6 +51,7 @@ export async function createBackend(options: BackendOptions & { workerPath?: str
     ...network.handlers,
     ...sessions.handlers,
     ...sender.handlers,
+    ...capture.handlers,
   };
 
   return {
