@@ -45,6 +45,8 @@ export interface RunningGapscope {
   proc: LabProcess;
   /** Waits for the CLI to end by its --duration and returns its JSON report (rejects on a non-zero exit). */
   report(): Promise<GapscopeReport>;
+  /** Ends it now as Ctrl+C does (SIGINT) and returns its JSON report. */
+  stop(): Promise<GapscopeReport>;
 }
 
 /** Starts `gapscope listen --json` and resolves once its socket is bound (and its group joined). */
@@ -66,12 +68,17 @@ export async function startGapscope(host: LabHost, run: ListenRun): Promise<Runn
     proc.kill('SIGKILL');
     throw e;
   }
+  const report = async (): Promise<GapscopeReport> => {
+    const r = await proc.exited;
+    if (r.code !== 0) throw new Error(`gapscope listen exited ${r.code ?? r.signal}: ${r.stderr.trim().slice(-1000)}`);
+    return lastJsonLine<GapscopeReport>('gapscope listen', r.stdout, r.stderr);
+  };
   return {
     proc,
-    async report() {
-      const r = await proc.exited;
-      if (r.code !== 0) throw new Error(`gapscope listen exited ${r.code ?? r.signal}: ${r.stderr.trim().slice(-1000)}`);
-      return lastJsonLine<GapscopeReport>('gapscope listen', r.stdout, r.stderr);
+    report,
+    stop() {
+      proc.kill('SIGINT');
+      return report();
     },
   };
 }

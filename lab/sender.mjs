@@ -171,6 +171,7 @@ socket.bind({ address: opts.bind ?? (v6 ? '::' : '0.0.0.0'), port: 0 }, () => {
     if (opts.iface) socket.setMulticastInterface(v6 ? `::%${opts.iface}` : resolveIPv4(opts.iface));
   }
   t0 = performance.now();
+  process.stdout.write('{"event":"sending"}\n');
   if (opts.pps === 0) floodLoop();
   else rateLoop();
 });

@@ -102,7 +102,7 @@ export function lastJsonLine<T>(what: string, stdout: string, stderr: string): T
 }
 
 /** Starts the sender; the promise resolves with its summary when it finishes. */
-export function startSender(host: LabHost, o: SenderOptions): { proc: LabProcess; done: Promise<SenderSummary> } {
+export function startSender(host: LabHost, o: SenderOptions): { proc: LabProcess; started: Promise<void>; done: Promise<SenderSummary> } {
   const args = [`${LAB_DIR}sender.mjs`, '--to', o.to, '--pps', String(o.pps), '--size', String(o.size), '--duration', String(o.durationS)];
   for (const extra of o.also ?? []) args.push('--also', extra);
   if (o.iface) args.push('--iface', o.iface);
@@ -114,7 +114,10 @@ export function startSender(host: LabHost, o: SenderOptions): { proc: LabProcess
     if (r.code !== 0) throw new Error(`sender exited ${r.code ?? r.signal}: ${r.stderr.slice(-1000)}`);
     return lastJsonLine<SenderSummary>('sender', r.stdout, r.stderr);
   });
-  return { proc, done };
+  // Resolves when the first datagram is due (a busy machine can take seconds to start node).
+  const started = proc.waitForLine(/"event":"sending"/, 20_000).then(() => undefined);
+  started.catch(() => undefined);
+  return { proc, started, done };
 }
 
 /** A running reference receiver. */

@@ -98,7 +98,9 @@ describe('UDP reception through the CLI, against a bare socket', () => {
       if (s.lossPercent) await imp.randomLoss(s.lossPercent);
       const gapscope = await startGapscope(pair.inspector, {
         args: setup.gapscopeArgs,
-        durationS: s.sendS + 2.5,
+        // Ended by SIGINT once the sender is done: a fixed duration counted from its start could
+        // end before the stream on a busy machine, where starting the references took seconds.
+        durationS: s.sendS + 60,
         gapMs: GAP_MS,
         scheduling: SCHED,
         group: setup.group,
@@ -114,6 +116,7 @@ describe('UDP reception through the CLI, against a bare socket', () => {
       if (s.quota) quotaRun = await imp.startQuota(QUOTA_BYTES, [250, 450]);
       const sender = startSender(pair.device, { ...setup.sender, pps: s.pps, size: SIZE, durationS: s.sendS });
       const cuts: CutOutTiming[] = [];
+      if (s.cutOutsMs?.length) await sender.started;
       for (const ms of s.cutOutsMs ?? []) {
         await sleep(600);
         cuts.push(await imp.cutOut(ms));
@@ -122,7 +125,7 @@ describe('UDP reception through the CLI, against a bare socket', () => {
       const quota = quotaRun ? await quotaRun.stop() : null;
       await sleep(300);
       const [ref, ctl] = await Promise.all([reference.stop(), control.stop()]);
-      const report = await gapscope.report();
+      const report = await gapscope.stop();
       return { gapscope: report, reference: ref, control: ctl, sent, drops: await imp.counts(), cuts, quota };
     } finally {
       await quotaRun?.stop();
