@@ -9,6 +9,7 @@ import { StreamSetup } from '../components/StreamSetup';
 import { appStore, useApp } from '../store/store';
 import { BonjourView } from '../views/bonjour/BonjourView';
 import { DnsView } from '../views/dns/DnsView';
+import { ImportView } from '../views/import/ImportView';
 import { NetworkView } from '../views/network/NetworkView';
 import { SessionsView } from '../views/sessions/SessionsView';
 import { VIEWS, type ViewName } from './views';
@@ -24,6 +25,7 @@ function inTextField(target: EventTarget | null): boolean {
 
 const FEATURE_VIEWS: Record<Exclude<ViewName, 'reception'>, ComponentType> = {
   sessions: SessionsView,
+  import: ImportView,
   dns: DnsView,
   bonjour: BonjourView,
   network: NetworkView,
