@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { ErrorInfo, StreamConfig, StreamInfo } from '../contract';
 import type { ReceptionSnapshot } from '../reception/types';
+import type { TimelineEvent } from '../timeline';
 import { event, request } from './define';
 
 /** A session's id: its folder's name in the sessions folder. */
@@ -59,6 +60,23 @@ export interface SessionStream {
   error: ErrorInfo | null;
 }
 
+/** What a capture holds besides the streams: the Bonjour browser's mDNS traffic and the timeline's events. */
+export interface SessionExtrasInfo {
+  /** The capture interface of the events (one frame per event, with the event as its comment). */
+  timelineInterfaceId: number;
+  /** One capture interface per link the Bonjour browser received mDNS on. */
+  mdnsInterfaces: { interfaceId: number; iface: string }[];
+  /** mDNS datagrams in the capture (on disk). */
+  mdnsPackets: number;
+  /** Timeline events in the capture (on disk). */
+  events: number;
+  /** Timeline events during the recording; session.json lists the first few thousand. */
+  eventsSeen: number;
+  /** Datagrams and events not recorded because the disk fell behind. */
+  notRecorded: number;
+  bytesWritten: number;
+}
+
 /** session.json: everything known about a session besides its packets. */
 export interface SessionRecord {
   format: 'gapscope-session';
@@ -80,6 +98,10 @@ export interface SessionRecord {
   capture: string;
   streams: SessionStream[];
   savedAt: number;
+  /** mDNS and timeline events in the capture; absent in sessions recorded before they were. */
+  extras?: SessionExtrasInfo;
+  /** The timeline's events during the recording, oldest first (at most a few thousand; extras.eventsSeen counts all). */
+  events?: TimelineEvent[];
 }
 
 /** A session as the library lists it. */
@@ -97,6 +119,10 @@ export interface SessionSummary {
   gaps: number;
   captureBytes: number;
   error: ErrorInfo | null;
+  /** Timeline events during the recording (absent for sessions recorded before events were). */
+  events?: number;
+  /** mDNS datagrams in the capture (absent for sessions recorded before they were). */
+  mdnsPackets?: number;
 }
 
 /** Whether something is being recorded, and how it goes. */
@@ -108,6 +134,8 @@ export interface RecordingState {
   file: string | null;
   startedAt: number | null;
   streams: { id: string; label: string; packets: number; notRecorded: number }[];
+  /** mDNS datagrams and timeline events recorded so far (written within a second). */
+  extras?: { mdnsPackets: number; events: number; notRecorded: number };
   /** Why the last recording stopped by itself (full disk, permissions), until the next starts. */
   error: ErrorInfo | null;
 }
