@@ -31,7 +31,9 @@ export async function createBackend(options: BackendOptions & { workerPath?: str
   const settings = new SettingsStore(options.dataDir);
   const health = new HealthWatch();
   const info: AppInfo = { version: appVersion(), platform: `${process.platform}-${process.arch}`, mode: options.mode };
-  const features = [createDnsService(ctx), createBonjourService(ctx), createNetworkService(ctx), createSessionService(ctx), createSenderService(ctx, listInterfaces), createCaptureService(ctx, reception)] as const;
+  const bonjourFeature = createBonjourService(ctx);
+  // Recordings take the Bonjour browser's mDNS traffic through its hook (the timeline comes with ctx).
+  const features = [createDnsService(ctx), bonjourFeature, createNetworkService(ctx), createSessionService(ctx, undefined, { mdnsPackets: (l) => bonjourFeature.bonjour.subscribePackets(l) }), createSenderService(ctx, listInterfaces), createCaptureService(ctx, reception)] as const;
   const [dns, bonjour, network, sessions, sender, capture] = features;
 
   const service: GapscopeService = {

@@ -6,7 +6,7 @@
 import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { SessionRecord, SessionSummary } from '../../shared/contract/sessions';
+import type { SessionExtrasInfo, SessionRecord, SessionSummary } from '../../shared/contract/sessions';
 import { GapscopeError } from '../../shared/errors';
 import { BlockScanner, type BlockScan } from '../../shared/pcapng/writeRecovery';
 
@@ -86,7 +86,17 @@ export function summarize(r: SessionRecord, captureBytes: number): SessionSummar
     gaps: r.streams.reduce((n, s) => n + (s.snapshot ? s.snapshot.totals.gapCount : 0), 0),
     captureBytes,
     error: r.error,
+    ...(r.extras ? { events: r.extras.eventsSeen, mdnsPackets: r.extras.mdnsPackets } : {}),
   };
+}
+
+/**
+ * Counts a capture's extras from a scan: events on the timeline interface, mDNS on every interface
+ * after it (links whose interface was described after the last save of session.json included).
+ */
+export function recountExtras(extras: SessionExtrasInfo, packetsByInterface: readonly number[]): void {
+  extras.events = packetsByInterface[extras.timelineInterfaceId] ?? 0;
+  extras.mdnsPackets = packetsByInterface.slice(extras.timelineInterfaceId + 1).reduce((n, c) => n + c, 0);
 }
 
 function recordingOffset(s: SessionRecord['streams'][number]): number {
@@ -154,6 +164,7 @@ export class SessionLibrary {
     try {
       const scan = scanCapture(capture, true);
       for (const s of r.streams) s.packets = scan.packetsByInterface[s.interfaceId] ?? 0;
+      if (r.extras) recountExtras(r.extras, scan.packetsByInterface);
       r.ended = Math.round(statSync(capture).mtimeMs);
       r.error = { code: 'internal', message: `The recording was cut short (the app was closed or killed); the capture holds ${scan.packets} packets up to its last flush${scan.damage ? ` (${scan.damage}, trimmed)` : ''}.` };
     } catch (e) {

@@ -57,8 +57,9 @@ async function send(port: number, count: number, from = 0): Promise<void> {
   }
 }
 
-function tshark(file: string, fields: string[]): string[][] {
-  const out = execFileSync('tshark', ['-r', file, '-T', 'fields', ...fields.flatMap((f) => ['-e', f])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+/** Fields of the frames the filter keeps; by default the UDP ones (the streams: the timeline's frames are not UDP). */
+function tshark(file: string, fields: string[], filter = 'udp'): string[][] {
+  const out = execFileSync('tshark', ['-r', file, '-Y', filter, '-T', 'fields', ...fields.flatMap((f) => ['-e', f])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   return out.trim() === '' ? [] : out.trim().split('\n').map((l) => l.split('\t'));
 }
 
@@ -92,7 +93,7 @@ describe('recording through the sessions contract', { timeout: 30_000 }, () => {
     expect(rows).toHaveLength(snapshot.totals.packets);
     expect(record.streams[0]).toMatchObject({ fromStreamStart: true, packets: snapshot.totals.packets, notRecorded: 0 });
     expect(new Set(rows.map((r) => r.slice(1).join(' ')))).toEqual(new Set([`${port} 127.0.0.1 128`]));
-    const comments = tshark(capture, ['frame.comment']).filter((r) => r[0] !== '');
+    const comments = tshark(capture, ['frame.comment'], 'udp && frame.comment');
     expect(comments.filter((r) => r[0]!.includes('gap starts')).length).toBeGreaterThanOrEqual(snapshot.totals.gapCount);
     expect(comments.filter((r) => r[0]!.includes('gap ends')).length).toBe(snapshot.totals.gapCount);
     expect(execFileSync('capinfos', [capture], { encoding: 'utf8' })).toMatch(/Capture comment:\s+Gapscope session summary/);
@@ -149,6 +150,39 @@ describe('recording through the sessions contract', { timeout: 30_000 }, () => {
     const sidecar = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as SessionRecord;
     expect(sidecar).toMatchObject({ status: 'complete', streams: [{ fromStreamStart: true, packets: state.snapshot.totals.packets }] });
     expect(await api.listSessions()).toEqual([]);
+  });
+
+  it('puts the timeline\'s events during the recording into the capture (a frame each, commented) and session.json', async () => {
+    const api = await connect();
+    const port = await freeUdpPort();
+    const info = await api.startStream({ port, address: '127.0.0.1', label: 'generated' });
+    const states: RecordingState[] = [];
+    api.on('recordingState', (s) => states.push(s));
+    await api.startRecording();
+    // The generator posts "sender started" and "sender finished" to the timeline.
+    await api.startSender({ host: '127.0.0.1', port, rate: '200', size: 100, durationSec: 0.5 });
+    await sleep(2000);
+    await api.stopStream(info.id);
+    await api.stopRecording();
+    const generated = (events: { source: string; kind: string }[] | undefined) => (events ?? []).filter((e) => e.source === 'generator').map((e) => e.kind);
+
+    const [summary] = await api.listSessions();
+    const record = await api.getSession(summary!.id);
+    expect(generated(record.events)).toEqual(['sender-started', 'sender-finished']);
+    expect(record.extras).toMatchObject({ timelineInterfaceId: 1, mdnsInterfaces: [], mdnsPackets: 0, notRecorded: 0 });
+    expect(record.extras!.events).toBe(record.events!.length);
+    expect(summary!.events).toBe(record.events!.length);
+    expect(states.some((s) => s.recording && (s.extras?.events ?? 0) >= 1)).toBe(true);
+    const capture = join(await api.getSessionFolder(), summary!.id, 'capture.pcapng');
+    const frames = tshark(capture, ['frame.interface_name', 'syslog.msg', 'frame.comment'], 'frame.interface_id == 1 && frame.comment contains "generator"');
+    expect(frames).toEqual([
+      ['Gapscope timeline', expect.stringMatching(/^gapscope generator sender-started: Sender to 127\.0\.0\.1:\d+ started .*\{"id":"[^"]+"\}$/), expect.stringMatching(/^Gapscope timeline \(info\): \[generator sender-started\] Sender to 127\.0\.0\.1/)],
+      ['Gapscope timeline', expect.stringContaining(`gapscope generator sender-finished: Sender to 127.0.0.1:${port} finished`), expect.stringContaining('[generator sender-finished]')],
+    ]);
+    expect(tshark(capture, ['udp.srcport'])).toHaveLength(record.streams[0]!.packets);
+    expect(record.streams[0]!.packets).toBeGreaterThan(50);
+    // The summary section carries the extras too.
+    expect(execFileSync('capinfos', [capture], { encoding: 'utf8' })).toMatch(/"extras":\{"timelineInterfaceId":1/);
   });
 });
 

@@ -11,12 +11,14 @@ import type { ErrorInfo, StreamInfo } from '../../shared/contract';
 import type { RecordingState, SessionRecord, SessionStream, SessionSummary, sessionsRequests } from '../../shared/contract/sessions';
 import { GapscopeError } from '../../shared/errors';
 import { interfaceDescriptionBlock, sectionHeaderBlock } from '../../shared/pcapng/write';
+import { timelineInterfaceBlock } from '../../shared/pcapng/writeExtras';
 import { sessionSummaryBlock } from '../../shared/pcapng/writeSummary';
 import type { FeatureService, ServiceContext } from '../app/services';
 import { appVersion } from '../app/version';
 import { receptionServiceFor, type ReceptionService, type RecordingEvent } from '../udp/receptionService';
 import { explainWriteError } from './recordingFile';
-import { CAPTURE_FILE, SESSION_FILE, SessionLibrary, scanCapture, writeFileAtomic } from './sessionLibrary';
+import { SessionExtras, type RecordingSources } from './sessionExtras';
+import { CAPTURE_FILE, SESSION_FILE, SessionLibrary, recountExtras, scanCapture, writeFileAtomic } from './sessionLibrary';
 
 /** session.json is rewritten this often while recording, ms. */
 export const SAVE_EVERY_MS = 3000;
@@ -34,14 +36,19 @@ interface Active {
   sidecarPath: string;
   inLibrary: boolean;
   streams: Map<string, ActiveStream>;
+  /** mDNS traffic and timeline events, written beside the streams. */
+  extras: SessionExtras | null;
   timer: NodeJS.Timeout;
   saving: boolean;
   finishing: Promise<void> | null;
   error: ErrorInfo | null;
 }
 
-/** Creates the sessions service; reception is the back end's ReceptionService (found through ctx.emit when not given). */
-export function createSessionService(ctx: ServiceContext, reception?: ReceptionService): FeatureService<keyof typeof sessionsRequests> {
+/**
+ * Creates the sessions service; reception is the back end's ReceptionService (found through ctx.emit
+ * when not given); sources are other services' hooks whose traffic joins the capture (mDNS).
+ */
+export function createSessionService(ctx: ServiceContext, reception?: ReceptionService, sources: RecordingSources = {}): FeatureService<keyof typeof sessionsRequests> {
   const configPath = join(ctx.dataDir, 'sessions-folder.json');
   const library = new SessionLibrary(readFolderSetting(configPath) ?? join(ctx.dataDir, 'sessions'));
   const app = `Gapscope ${appVersion()}`;
@@ -66,6 +73,7 @@ export function createSessionService(ctx: ServiceContext, reception?: ReceptionS
       file: active.capturePath,
       startedAt: active.record.created,
       streams: [...active.streams.values()].map((s) => ({ id: s.meta.streamId, label: s.meta.config.label ?? `port ${s.meta.config.port}`, packets: s.meta.packets, notRecorded: s.meta.notRecorded })),
+      ...(active.extras ? { extras: { mdnsPackets: active.extras.info.mdnsPackets, events: active.extras.info.events, notRecorded: active.extras.info.notRecorded } } : {}),
       error: active.error,
     };
   };
@@ -116,6 +124,7 @@ export function createSessionService(ctx: ServiceContext, reception?: ReceptionS
         }
       }
       a.record.streams = [...a.streams.values()].map((s) => s.meta);
+      keepExtras(a);
       writeFileAtomic(a.sidecarPath, JSON.stringify(a.record));
     } catch (e) {
       // The capture matters more than its sidecar: a failed save is retried at the next tick.
@@ -159,6 +168,8 @@ export function createSessionService(ctx: ServiceContext, reception?: ReceptionS
     const headers = [
       sectionHeaderBlock({ hardware: arch(), os, userAppl: app, comment: `Gapscope session "${name}"` }),
       ...chosen.map((s) => interfaceDescriptionBlock({ name: `gapscope stream ${s.id}`, description: describe(s), tsresol: 6 })),
+      // Interface ids: the streams 0…n-1, the timeline n, then one per link that mDNS comes from.
+      timelineInterfaceBlock(),
     ];
     try {
       writeFileSync(capturePath, concat(headers));
@@ -190,7 +201,14 @@ export function createSessionService(ctx: ServiceContext, reception?: ReceptionS
         meta: { streamId: s.id, interfaceId: i, config: s.config, info: s, recordingStartedAt: created, fromStreamStart: false, packets: 0, notRecorded: 0, bytesWritten: 0, snapshot: null, error: null },
       });
     });
-    const a: Active = { record, capturePath, sidecarPath, inLibrary: !options.file, streams, timer: setInterval(() => void save(a), SAVE_EVERY_MS), saving: false, finishing: null, error: null };
+    let extras: SessionExtras;
+    try {
+      extras = new SessionExtras(capturePath, chosen.length, ctx.timeline, sources, (e) => void finish(e));
+    } catch (e) {
+      const info = explainWriteError(e, capturePath);
+      throw new GapscopeError(info.code, info.message.replace(/^Recording stopped: /, 'Cannot record: '));
+    }
+    const a: Active = { record, capturePath, sidecarPath, inLibrary: !options.file, streams, extras, timer: setInterval(() => void save(a), SAVE_EVERY_MS), saving: false, finishing: null, error: null };
     active = a;
     lastError = null;
     try {
@@ -235,6 +253,7 @@ export function createSessionService(ctx: ServiceContext, reception?: ReceptionS
         }
         s.ended = true;
       }
+      await a.extras?.close();
       while (a.saving) await new Promise((r) => setTimeout(r, 10));
       await save(a);
       const r = a.record;
@@ -242,11 +261,13 @@ export function createSessionService(ctx: ServiceContext, reception?: ReceptionS
       r.error = a.error;
       r.ended = Date.now();
       r.owner = null;
+      keepExtras(a);
       if (a.error) {
         // A write that failed halfway may leave a torn block: trim it and count what is really there.
         try {
           const scan = scanCapture(a.capturePath, true);
           for (const s of a.streams.values()) s.meta.packets = scan.packetsByInterface[s.meta.interfaceId] ?? 0;
+          if (r.extras) recountExtras(r.extras, scan.packetsByInterface);
         } catch {
           // The capture is gone or unreadable; session.json says why the recording stopped.
         }
@@ -401,7 +422,16 @@ function summaryForCapture(r: SessionRecord): unknown {
       gaps: s.snapshot?.gaps.slice(-SUMMARY_GAPS) ?? [],
       gapsOmitted: Math.max(0, (s.snapshot?.gaps.length ?? 0) - SUMMARY_GAPS),
     })),
+    // The events themselves are frames of the timeline interface; session.json lists them too.
+    extras: r.extras ?? null,
   };
+}
+
+/** Copies the extras' counters and events into the session record. */
+function keepExtras(a: Active): void {
+  if (!a.extras) return;
+  a.record.extras = { ...a.extras.info, mdnsInterfaces: a.extras.info.mdnsInterfaces.slice() };
+  a.record.events = a.extras.events;
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
