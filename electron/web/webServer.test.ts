@@ -1,13 +1,21 @@
-// Web mode on loopback: the token, Host and Origin checks, static files, and the contract over a real WebSocket.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+// Web mode on loopback: the token, Host and Origin checks, static files, the contract over a real
+// WebSocket, and the download of a session's capture recorded from a real loopback stream.
+import { execFileSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import type { GapscopeApi } from '../../shared/contract';
+import { CaptureReader, type CaptureRecord } from '../../shared/pcapng/read';
+import { createApiClient } from '../../shared/rpc/client';
+import { createDispatcher } from '../../shared/rpc/dispatcher';
 import type { ServerMessage } from '../../shared/rpc/envelope';
 import { createBackend } from '../app/createBackend';
 import type { Backend } from '../app/backend';
+import { builtWorkerPath, freeUdpPort } from '../testing/builtWorker';
 import { startWebServer, type WebServer } from './webServer';
 
 let backend: Backend;
@@ -101,5 +109,160 @@ describe('web mode', () => {
     const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
     ws.send('not json');
     expect(await closed).toBe(1007);
+  });
+});
+
+// --- Session capture downloads -------------------------------------------------------------------
+
+/** GET with the body as bytes. */
+function getBytes(srv: WebServer, path: string, method = 'GET'): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: srv.port, path, method, headers: { Host: `127.0.0.1:${srv.port}` } }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (c: Buffer) => parts.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function readCapture(bytes: Uint8Array): { format: string | null; records: CaptureRecord[]; warnings: unknown[] } {
+  const records: CaptureRecord[] = [];
+  const r = new CaptureReader((x) => records.push({ ...x, data: x.data.slice() }));
+  r.push(bytes);
+  r.end();
+  return { format: r.format, records, warnings: r.warnings.list() };
+}
+
+/** The sequence number Gapscope's test sender put at the start of a payload (after IPv4 + UDP headers). */
+function seqOf(r: CaptureRecord): number {
+  const d = Buffer.from(r.data);
+  return d.readUInt32BE(d.length - 120);
+}
+
+describe('session capture download', { timeout: 60_000 }, () => {
+  let dl: { root: string; backend: Backend; server: WebServer; api: GapscopeApi; id: string; capture: Buffer; packets: number };
+
+  beforeAll(async () => {
+    const root = mkdtempSync(join(tmpdir(), 'gs-web-dl-'));
+    mkdirSync(join(root, 'ui'));
+    writeFileSync(join(root, 'ui', 'index.html'), '<!doctype html><title>Gapscope</title>');
+    // setSessionFolder writes into the data folder without creating it (reported to the back end's owner).
+    mkdirSync(join(root, 'data'));
+    const b = await createBackend({ mode: 'web', dataDir: join(root, 'data'), workerPath: builtWorkerPath() });
+    const srv = await startWebServer({ backend: b, staticDir: join(root, 'ui'), token: 'dl-token' });
+    const api = createApiClient({ call: createDispatcher(b.service), onEvent: (l) => b.onEvent(l) });
+    await api.setSessionFolder(join(root, 'sessions'));
+    // A real small recording: 100 datagrams, a 600 ms pause, 100 more (loopback only).
+    const port = await freeUdpPort();
+    const info = await api.startStream({ port, address: '127.0.0.1', gapMs: 200 });
+    await api.startRecording();
+    const sock = createSocket('udp4');
+    const burst = async (from: number) => {
+      for (let i = 0; i < 100; i++) {
+        const p = Buffer.alloc(120, 0x5a);
+        p.writeUInt32BE(from + i, 0);
+        sock.send(p, port, '127.0.0.1');
+        if (i % 10 === 9) await new Promise((r) => setTimeout(r, 2));
+      }
+    };
+    await burst(0);
+    await new Promise((r) => setTimeout(r, 600));
+    await burst(100);
+    await new Promise((r) => setTimeout(r, 300));
+    sock.close();
+    await api.stopStream(info.id);
+    await api.stopRecording();
+    const [summary] = await api.listSessions();
+    const capture = readFileSync(join(root, 'sessions', summary!.id, 'capture.pcapng'));
+    dl = { root, backend: b, server: srv, api, id: summary!.id, capture, packets: summary!.packets };
+  });
+
+  afterAll(async () => {
+    await dl?.server.close();
+    await dl?.backend.close();
+    if (dl) rmSync(dl.root, { recursive: true, force: true });
+  });
+
+  it('serves the whole capture as recorded, as an attachment that tshark reads', async () => {
+    expect(dl.packets).toBeGreaterThan(150); // loopback may drop a few under load, not most
+    const res = await getBytes(dl.server, `/sessions/${dl.id}/capture.pcapng?token=dl-token`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="gapscope-${dl.id}.pcapng"`);
+    expect(Number(res.headers['content-length'])).toBe(dl.capture.length);
+    expect(res.body.equals(dl.capture)).toBe(true);
+    expect(res.body.readUInt32BE(0)).toBe(0x0a0d0d0a);
+    const file = join(dl.root, 'whole.pcapng');
+    writeFileSync(file, res.body);
+    const frames = execFileSync('tshark', ['-r', file, '-Y', 'udp', '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(frames.trim().split('\n')).toHaveLength(dl.packets);
+    const head = await getBytes(dl.server, `/sessions/${dl.id}/capture.pcapng?token=dl-token`, 'HEAD');
+    expect([head.status, head.body.length, Number(head.headers['content-length'])]).toEqual([200, 0, dl.capture.length]);
+  });
+
+  it('serves a time range: exactly the packets between from and to, which tshark reads', async () => {
+    const whole = readCapture(dl.capture).records.filter((r) => r.data.length > 120);
+    const t0 = whole[0]!.timeMs;
+    // The second burst starts ≥ 600 ms after the first: a range from 0.4 s to the end holds it alone.
+    const expected = whole.filter((r) => r.timeMs - t0 >= 400).map(seqOf);
+    expect(expected.length).toBeGreaterThan(50);
+    expect(Math.min(...expected)).toBeGreaterThanOrEqual(100);
+
+    const res = await getBytes(dl.server, `/sessions/${dl.id}/capture.pcapng?from=0.4&to=3600&token=dl-token`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="gapscope-${dl.id}-0.4s-3600s.pcapng"`);
+    expect(res.body.readUInt32BE(0)).toBe(0x0a0d0d0a);
+    const back = readCapture(res.body);
+    expect(back.format).toBe('pcapng');
+    expect(back.warnings).toEqual([]);
+    expect(back.records.map(seqOf)).toEqual(expected);
+    expect(back.records.every((r) => r.timeMs - t0 >= 400)).toBe(true);
+    const file = join(dl.root, 'range.pcapng');
+    writeFileSync(file, res.body);
+    const udp = execFileSync('tshark', ['-r', file, '-T', 'fields', '-e', 'udp.length'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(udp.trim().split('\n')).toEqual(expected.map(() => '128'));
+
+    const firstBurst = readCapture((await getBytes(dl.server, `/sessions/${dl.id}/capture.pcapng?to=0.3&token=dl-token`)).body).records.map(seqOf);
+    expect(firstBurst).toEqual(whole.filter((r) => r.timeMs - t0 <= 300).map(seqOf));
+    expect(Math.max(...firstBurst)).toBeLessThan(100);
+  });
+
+  it('checks the id, the range and the token at the door with one clear line', async () => {
+    const bad = async (path: string) => {
+      const r = await getBytes(dl.server, path);
+      return [r.status, r.body.toString('utf8')];
+    };
+    expect(await bad(`/sessions/${dl.id}/capture.pcapng`)).toEqual([403, 'Forbidden: this link needs the token of the current Gapscope window.\n']);
+    expect(await bad(`/sessions/${dl.id}/capture.pcapng?token=wrong`)).toEqual([403, 'Forbidden: this link needs the token of the current Gapscope window.\n']);
+    expect(await bad(`/sessions/..%2F..%2Fetc/capture.pcapng?token=dl-token`)).toEqual([400, '"../../etc" is not a session id.\n']);
+    expect(await bad(`/sessions/%E0%A4%A/capture.pcapng?token=dl-token`)).toEqual([400, 'The session id is not valid URL encoding.\n']);
+    expect(await bad(`/sessions/no-such-session/capture.pcapng?token=dl-token`)).toEqual([404, expect.stringMatching(/^No session no-such-session in .*\.\n$/)]);
+    expect(await bad(`/sessions/${dl.id}/other.txt?token=dl-token`)).toEqual([404, 'Not found: a session capture is at /sessions/<id>/capture.pcapng.\n']);
+    expect(await bad(`/sessions/${dl.id}/capture.pcapng?from=abc&token=dl-token`)).toEqual([400, `from must be a number of seconds since the session's first packet (e.g. 2.5), not "abc".\n`]);
+    expect(await bad(`/sessions/${dl.id}/capture.pcapng?from=-1&to=2&token=dl-token`)).toEqual([400, expect.stringContaining('from must be a number of seconds')]);
+    expect(await bad(`/sessions/${dl.id}/capture.pcapng?from=1e3&token=dl-token`)).toEqual([400, expect.stringContaining('not "1e3"')]);
+    expect(await bad(`/sessions/${dl.id}/capture.pcapng?from=5&to=2&token=dl-token`)).toEqual([400, 'from (5 s) must not be after to (2 s).\n']);
+    expect(await bad(`/sessions/${dl.id}/capture.pcapng?to=99999999&token=dl-token`)).toEqual([400, 'to must be at most 31622400 seconds.\n']);
+    const misdirected = await new Promise<number>((resolve) => {
+      request({ host: '127.0.0.1', port: dl.server.port, path: `/sessions/${dl.id}/capture.pcapng?token=dl-token`, headers: { Host: 'evil.example' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      }).end();
+    });
+    expect(misdirected).toBe(421);
+  });
+
+  it('refuses a session that is still being recorded, and one whose capture is gone', async () => {
+    const port = await freeUdpPort();
+    const info = await dl.api.startStream({ port, address: '127.0.0.1' });
+    const rec = await dl.api.startRecording();
+    const live = await getBytes(dl.server, `/sessions/${rec.sessionId}/capture.pcapng?token=dl-token`);
+    expect([live.status, live.body.toString('utf8')]).toEqual([400, expect.stringMatching(/is still being recorded; stop the recording, then download it\.\n$/)]);
+    await dl.api.stopStream(info.id);
+    await dl.api.stopRecording();
+    rmSync(join(dl.root, 'sessions', rec.sessionId!, 'capture.pcapng'));
+    const gone = await getBytes(dl.server, `/sessions/${rec.sessionId}/capture.pcapng?token=dl-token`);
+    expect([gone.status, gone.body.toString('utf8')]).toEqual([404, expect.stringMatching(/^The capture of session .* is missing from /)]);
   });
 });

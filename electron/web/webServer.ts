@@ -10,7 +10,9 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createDispatcher } from '../../shared/rpc/dispatcher';
 import { CallMessageSchema, type ServerMessage } from '../../shared/rpc/envelope';
+import { GapscopeError } from '../../shared/errors';
 import type { Backend } from '../app/backend';
+import { findSessionCapture, parseCaptureDownload, writeCaptureRange } from '../session/captureDownload';
 
 /** How to run the web mode. */
 export interface WebServerOptions {
@@ -115,6 +117,64 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     createReadStream(file).pipe(res);
   };
 
+  const plain = (res: ServerResponse, status: number, text: string): void => {
+    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' }).end(`${text}\n`);
+  };
+
+  // GET /sessions/<id>/capture.pcapng[?from=S&to=S]&token=T: a session's capture, whole or a time range.
+  const serveCapture = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    if (!tokenMatches(url.searchParams.get('token'), token)) {
+      plain(res, 403, 'Forbidden: this link needs the token of the current Gapscope window.');
+      return;
+    }
+    const m = /^\/sessions\/([^/]*)\/capture\.pcapng$/.exec(url.pathname);
+    if (!m) {
+      plain(res, 404, 'Not found: a session capture is at /sessions/<id>/capture.pcapng.');
+      return;
+    }
+    let file;
+    let range;
+    try {
+      let id: string;
+      try {
+        id = decodeURIComponent(m[1]!);
+      } catch {
+        throw new GapscopeError('invalid-argument', 'The session id is not valid URL encoding.');
+      }
+      const wanted = parseCaptureDownload(id, url.searchParams.get('from'), url.searchParams.get('to'));
+      range = wanted.range;
+      file = await findSessionCapture(options.backend.service, wanted);
+    } catch (e) {
+      const err = e instanceof GapscopeError ? e : new GapscopeError('internal', `Cannot read the session: ${(e as Error).message}`);
+      plain(res, err.code === 'invalid-argument' ? 400 : err.code === 'not-found' ? 404 : err.code === 'permission-denied' ? 403 : 500, err.message);
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': 'application/vnd.tcpdump.pcap',
+      'Content-Disposition': `attachment; filename="${file.downloadName}"`,
+      ...(range ? {} : { 'Content-Length': file.bytes }),
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'no-store',
+    });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    if (!range) {
+      createReadStream(file.path).on('error', () => res.destroy()).pipe(res);
+      return;
+    }
+    try {
+      const r = file.record;
+      const comment = `${r.name}: ${range.fromMs / 1000} s to ${range.toMs / 1000} s after its first packet (session ${r.id})`;
+      await writeCaptureRange(file.path, range, res, r.app || 'Gapscope', comment);
+      res.end();
+    } catch {
+      // The headers are gone: cutting the connection tells the browser the download failed.
+      res.destroy();
+    }
+  };
+
   const server = createServer((req, res) => {
     if (!allowedHost(req)) {
       res.writeHead(421, { 'Content-Type': 'text/plain' }).end('Misdirected request');
@@ -122,6 +182,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname.startsWith('/sessions/')) {
+      void serveCapture(req, res, url);
       return;
     }
     serveFile(req, res);

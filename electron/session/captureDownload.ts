@@ -1,0 +1,121 @@
+/**
+ * Downloads of a session's capture: the whole pcapng as recorded, or a time range of it copied by
+ * PcapngRangeWriter. Shared by the web mode's GET route (and any other transport that serves files),
+ * so the checks at the door and the way the file is found live in one place.
+ */
+import { createReadStream, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { GapscopeService } from '../../shared/contract';
+import { sessionId, type SessionRecord } from '../../shared/contract/sessions';
+import { GapscopeError } from '../../shared/errors';
+import { PcapngRangeWriter, type CaptureRange } from '../../shared/export/pcapngRange';
+import { CaptureReader } from '../../shared/pcapng/read';
+
+/** The longest range end accepted, seconds (a year: anything longer is a typo, not a session). */
+export const MAX_RANGE_SECONDS = 366 * 24 * 3600;
+
+/** What a download asks for: a session and, optionally, a range in seconds since its first packet. */
+export interface CaptureDownloadRequest {
+  id: string;
+  range: CaptureRange | null;
+}
+
+/** A session's capture, found and checked, ready to be sent. */
+export interface SessionCaptureFile {
+  record: SessionRecord;
+  path: string;
+  bytes: number;
+  /** The file name offered to the browser (only [A-Za-z0-9._-]). */
+  downloadName: string;
+}
+
+/**
+ * Checks a download's id and from/to (seconds, decimal, from ≤ to) at the door; throws one
+ * invalid-argument sentence for anything else.
+ */
+export function parseCaptureDownload(id: string, from: string | null, to: string | null): CaptureDownloadRequest {
+  const okId = sessionId.safeParse(id);
+  if (!okId.success) throw new GapscopeError('invalid-argument', `"${id.slice(0, 60)}" is not a session id.`);
+  if (from === null && to === null) return { id, range: null };
+  const seconds = (name: string, v: string | null, fallback: number): number => {
+    if (v === null) return fallback;
+    if (!/^\d{1,9}(\.\d{1,9})?$/.test(v)) throw new GapscopeError('invalid-argument', `${name} must be a number of seconds since the session's first packet (e.g. 2.5), not "${v.slice(0, 30)}".`);
+    const n = Number(v);
+    if (n > MAX_RANGE_SECONDS) throw new GapscopeError('invalid-argument', `${name} must be at most ${MAX_RANGE_SECONDS} seconds.`);
+    return n;
+  };
+  const fromS = seconds('from', from, 0);
+  const toS = seconds('to', to, MAX_RANGE_SECONDS);
+  if (fromS > toS) throw new GapscopeError('invalid-argument', `from (${fromS} s) must not be after to (${toS} s).`);
+  return { id, range: { fromMs: fromS * 1000, toMs: toS * 1000 } };
+}
+
+/** Finds a library session's capture through the contract (the same library the UI lists). */
+export async function findSessionCapture(service: GapscopeService, req: CaptureDownloadRequest): Promise<SessionCaptureFile> {
+  const record = await service.getSession(req.id);
+  if (record.status === 'recording') throw new GapscopeError('invalid-argument', `"${record.name}" is still being recorded; stop the recording, then download it.`);
+  // session.json names its capture beside it; a name with a folder in it is not ours to serve.
+  if (!record.capture || basename(record.capture) !== record.capture) throw new GapscopeError('not-found', `Session ${req.id} has no capture in its folder.`);
+  const folder = await service.getSessionFolder();
+  const path = join(folder, req.id, record.capture);
+  let bytes: number;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) throw new Error('not a file');
+    bytes = st.size;
+  } catch {
+    throw new GapscopeError('not-found', `The capture of session ${req.id} is missing from ${folder}.`);
+  }
+  const r = req.range;
+  const part = r ? `-${trimSeconds(r.fromMs)}s-${r.toMs >= MAX_RANGE_SECONDS * 1000 ? 'end' : `${trimSeconds(r.toMs)}s`}` : '';
+  return { record, path, bytes, downloadName: `gapscope-${req.id}${part}.pcapng`.replace(/[^A-Za-z0-9._-]/g, '_') };
+}
+
+function trimSeconds(ms: number): string {
+  return String(Math.round(ms) / 1000);
+}
+
+/** Where the bytes go: a response or any stream with backpressure. */
+export interface ByteSink {
+  write(bytes: Uint8Array): boolean;
+  once(event: 'drain' | 'close', listener: () => void): unknown;
+  off(event: 'drain' | 'close', listener: () => void): unknown;
+  readonly destroyed: boolean;
+}
+
+/**
+ * Copies the packets of a range of a capture file to `out` as a new pcapng, reading the file in
+ * chunks (memory stays bounded) and waiting when `out` is full. Resolves with the packets copied.
+ */
+export async function writeCaptureRange(path: string, range: CaptureRange, out: ByteSink, appName: string, comment: string): Promise<{ packets: number; seen: number }> {
+  let full = false;
+  const writer = new PcapngRangeWriter(range, (b) => {
+    if (!out.write(b)) full = true;
+  }, appName, comment);
+  const reader = new CaptureReader((r) => writer.onRecord(r));
+  const file = createReadStream(path, { highWaterMark: 256 * 1024 });
+  try {
+    for await (const chunk of file) {
+      if (out.destroyed) throw new Error('the receiver went away');
+      reader.push(chunk as Buffer);
+      if (full) {
+        full = false;
+        // A receiver that goes away never drains: its close ends the wait too.
+        await new Promise<void>((r) => {
+          const done = (): void => {
+            out.off('drain', done);
+            out.off('close', done);
+            r();
+          };
+          out.once('drain', done);
+          out.once('close', done);
+        });
+      }
+    }
+    if (out.destroyed) throw new Error('the receiver went away');
+    reader.end();
+  } finally {
+    file.destroy();
+  }
+  return { packets: writer.packets, seen: writer.seen };
+}
