@@ -57,6 +57,13 @@ export interface SenderOptions {
   ttl?: number;
   bind?: string;
   broadcast?: boolean;
+  /**
+   * 'realtime': SCHED_FIFO at priority 5, below the receivers (10) so that they still take each
+   * datagram at once, but above everything else on the machine: a sender starved by other work
+   * pauses, and its pauses are gaps that no impairment made (seen as extra 50–80 ms gaps in both
+   * references at load average 10).
+   */
+  scheduling?: Scheduling;
 }
 
 /** Reference receiver options, mapped onto lab/bareReceiver.mjs flags. */
@@ -109,7 +116,7 @@ export function startSender(host: LabHost, o: SenderOptions): { proc: LabProcess
   if (o.ttl !== undefined) args.push('--ttl', String(o.ttl));
   if (o.bind) args.push('--bind', o.bind);
   if (o.broadcast) args.push('--broadcast');
-  const proc = host.spawn('node', args);
+  const proc = o.scheduling === 'realtime' ? host.spawn('chrt', ['--fifo', '5', 'node', ...args]) : host.spawn('node', args);
   const done = proc.exited.then((r) => {
     if (r.code !== 0) throw new Error(`sender exited ${r.code ?? r.signal}: ${r.stderr.slice(-1000)}`);
     return lastJsonLine<SenderSummary>('sender', r.stdout, r.stderr);

@@ -114,7 +114,7 @@ describe('UDP reception through the CLI, against a bare socket', () => {
         scheduling: SCHED,
       });
       if (s.quota) quotaRun = await imp.startQuota(QUOTA_BYTES, [250, 450]);
-      const sender = startSender(pair.device, { ...setup.sender, pps: s.pps, size: SIZE, durationS: s.sendS });
+      const sender = startSender(pair.device, { ...setup.sender, pps: s.pps, size: SIZE, durationS: s.sendS, scheduling: SCHED });
       const cuts: CutOutTiming[] = [];
       if (s.cutOutsMs?.length) await sender.started;
       for (const ms of s.cutOutsMs ?? []) {
