@@ -9,7 +9,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatByteRate, formatBytes, formatCount, formatStreamTime } from '../../format';
 import { appStore } from '../../store/store';
 import { bindImportEvents, importStore, useImport } from './importStore';
-import { comparePoints, DECODE_CHOICES, flowRows, MISSING_SHOWN, progressText } from './importViewModel';
+import { comparePoints, DECODE_CHOICES, flowRows, importedChartView, MISSING_SHOWN, progressText } from './importViewModel';
 import './import.css';
 
 /** The Import tab's content. */
@@ -54,6 +54,9 @@ function ImportCard() {
     const info = await importStore.getState().importFlow(api);
     if (!info) return;
     const app = appStore.getState();
+    const flow = importStore.getState().listed?.flows.find((f) => f.id === importStore.getState().flow);
+    // A capture is not live: the chart starts on the imported packets rather than on the last minute.
+    if (flow) app.setChartView(info.id, importedChartView(flow.firstMs - info.startedAt, flow.lastMs - info.startedAt, info.config.binMs));
     app.showView('reception');
     app.selectStream(info.id);
   };
@@ -308,7 +311,7 @@ function CompareResult() {
                 ) : null;
               }}
             />
-            <Area yAxisId="diff" type="stepAfter" dataKey="diff" stroke={colors.loss} fill={colors.loss} fillOpacity={0.25} strokeWidth={1} isAnimationActive={false} dot={false} activeDot={false} />
+            <Area yAxisId="diff" type="stepAfter" dataKey="diff" stroke={colors.loss} fill={colors.loss} fillOpacity={0.15} strokeWidth={1} isAnimationActive={false} dot={false} activeDot={false} />
             <Line yAxisId="rate" type="stepAfter" dataKey="aRate" stroke={colors.line} strokeWidth={1.5} isAnimationActive={false} dot={false} activeDot={false} />
             <Line yAxisId="rate" type="stepAfter" dataKey="bRate" stroke={colors.event} strokeWidth={1.5} strokeDasharray="5 3" isAnimationActive={false} dot={false} activeDot={false} />
           </ComposedChart>

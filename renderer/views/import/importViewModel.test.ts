@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { UdpFlow } from '../../../shared/capture/flows';
-import { comparePoints, flowRows, progressText } from './importViewModel';
+import { comparePoints, flowRows, importedChartView, progressText } from './importViewModel';
+import { resolveRange } from '../../chart/view';
 
 const flow = (id: string, firstMs: number, lastMs: number): UdpFlow => ({ id, family: 4, srcAddress: '', srcPort: 0, dstAddress: '', dstPort: 0, packets: 10, bytes: 1000, firstMs, lastMs, reassembled: 0 });
 
@@ -31,5 +32,17 @@ describe('Import tab view model', () => {
     // The last, shorter group is a rate over its own width.
     expect(merged[3]).toMatchObject({ t: 900, aRate: 10_000 });
     expect(merged.reduce((s, p) => s + p.diff, 0)).toBe(500);
+  });
+
+  it('the chart of an imported flow shows the flow whole, not the last minute', () => {
+    const r = resolveRange(importedChartView(9000, 11000, 100), 11500);
+    expect(r.startMs).toBeLessThanOrEqual(9000);
+    expect(r.startMs).toBeGreaterThan(8000);
+    expect(r.endMs).toBeGreaterThanOrEqual(11000);
+    expect(r.endMs).toBeLessThan(12000);
+    // A flow of one instant still gets a readable window, from 0 at the earliest.
+    const one = resolveRange(importedChartView(50, 50, 100), 50);
+    expect(one.startMs).toBe(0);
+    expect(one.endMs).toBeGreaterThan(50);
   });
 });

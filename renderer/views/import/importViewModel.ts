@@ -1,6 +1,8 @@
 /** Pure shaping of import and compare results for the Import tab: flow rows, progress text, the compare chart's points. */
 import type { CaptureCompare, ImportProgress } from '../../../shared/contract/capture';
 import type { UdpFlow } from '../../../shared/capture/flows';
+import type { ChartView } from '../../chart/view';
+import { minSpanMs } from '../../chart/view';
 import { formatBytes, formatCount } from '../../format';
 
 /** Payload formats offered for decoding, as `--decode` takes them. */
@@ -82,3 +84,10 @@ export function comparePoints(report: Pick<CaptureCompare, 'bins' | 'binMs'>, ma
 
 /** Missing packets shown per side; the report lists up to 1000 and counts them all. */
 export const MISSING_SHOWN = 200;
+
+/** The chart window that shows an imported flow whole (ms since the stream's start), with a little room on each side. */
+export function importedChartView(firstMs: number, lastMs: number, binMs: number): ChartView {
+  const margin = Math.max((lastMs - firstMs) * 0.05, binMs);
+  const spanMs = Math.max(lastMs - firstMs + 2 * margin, minSpanMs(binMs));
+  return { follow: false, spanMs, endMs: Math.max(spanMs, lastMs + margin) };
+}
