@@ -3,7 +3,9 @@
 // namespace during the recording and publishes a service, an address is added in the inspector
 // namespace, then avahi stops (goodbyes). The real tshark reads the capture without error and
 // dissects avahi's packets as mDNS with the service's name; the service's arrival and departure and
-// the network change are in session.json and are frames whose comments tshark shows.
+// the network change are in session.json and are frames whose comments tshark shows. After a
+// SIGKILL mid-recording the capture still reads without error, with the mDNS traffic and the events
+// flushed before the kill.
 //
 // Namespaces gsrec-d-PID and gsrec-i-PID, subnet 10.98.50.0/24 and fd00:98:50::/64, created and
 // deleted here (also on failure). No mDNS leaves them. Needs root, iproute2, avahi-daemon, tshark,
@@ -16,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_DIR } from '../../lab/streams';
 import type { SessionRecord } from '../../shared/contract/sessions';
 import type { TimelineEvent } from '../../shared/timeline';
+import { scanCapture } from './sessionLibrary';
 
 const JITI = join(REPO_DIR, 'node_modules', 'jiti', 'lib', 'jiti-cli.mjs');
 const RUNNER = join(REPO_DIR, 'electron', 'session', 'testing', 'runRecordExtras.ts');
@@ -89,6 +92,9 @@ describe('a recording takes in mDNS traffic and timeline events', () => {
   let dir: string;
   let avahiDir: string;
 
+  /** avahi-daemon in the device namespace, with its own /etc/avahi and /run (a private mount namespace). */
+  const startAvahi = (): Proc => inNs(DEV_NS, 'unshare', ['-m', '--propagation', 'private', 'sh', '-c', `mount -t tmpfs tmpfs /run && mkdir -p /run/avahi-daemon && mount --bind ${avahiDir} /etc/avahi && exec avahi-daemon --no-drop-root --no-chroot --no-rlimits -f /etc/avahi/avahi-daemon.conf`]);
+
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'gsrec-lab-'));
     avahiDir = mkdtempSync(join(tmpdir(), 'gsrec-avahi-'));
@@ -138,7 +144,7 @@ describe('a recording takes in mDNS traffic and timeline events', () => {
       throw new Error(`${e.message}\n${gapscope.out()}`);
     });
     // avahi starts while recording: its probes and announcements and the service's arrival go in.
-    const avahi = inNs(DEV_NS, 'unshare', ['-m', '--propagation', 'private', 'sh', '-c', `mount -t tmpfs tmpfs /run && mkdir -p /run/avahi-daemon && mount --bind ${avahiDir} /etc/avahi && exec avahi-daemon --no-drop-root --no-chroot --no-rlimits -f /etc/avahi/avahi-daemon.conf`]);
+    const avahi = startAvahi();
     const added = await waitFor('service-added on the timeline', () => timeline(gapscope).find((e) => e.kind === 'service-added' && (e.detail as { name?: string } | undefined)?.name === SERVICE), 15_000).catch((e: Error) => {
       throw new Error(`${e.message}\navahi: ${avahi.out()}\ngapscope: ${gapscope.out().slice(-3000)}`);
     });
@@ -192,5 +198,28 @@ describe('a recording takes in mDNS traffic and timeline events', () => {
     expect(comments.some((c) => c.includes(`[network ${network.kind}]`))).toBe(true);
     expect(comments).toHaveLength(record.events!.length);
     expect(tshark(file, `syslog.msg contains "${SERVICE}"`, ['syslog.msg']).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('SIGKILL mid-recording: the capture reads without error and holds the mDNS traffic and the events flushed before the kill', { timeout: 90_000 }, async () => {
+    const file = join(dir, 'killed.pcapng');
+    const gapscope = inNs(INS_NS, 'node', [JITI, RUNNER, '47151', file]);
+    await waitFor('the recording to start', () => jsonLines(gapscope).some((l) => l.event === 'recording'), 30_000);
+    const avahi = startAvahi();
+    await waitFor('service-added on the timeline', () => timeline(gapscope).find((e) => e.kind === 'service-added' && (e.detail as { name?: string } | undefined)?.name === SERVICE), 15_000);
+    // Past the once-a-second flush, then no chance to finish anything.
+    await sleep(1500);
+    gapscope.child.kill('SIGKILL');
+    await gapscope.exited;
+    avahi.child.kill('SIGKILL');
+    await avahi.exited;
+    const scan = scanCapture(file, false);
+    // Whole blocks only: the streams' workers and the extras each append whole blocks.
+    expect(scan.damage).toBeNull();
+    execFileSync('tshark', ['-r', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+    expect(execFileSync('capinfos', ['-c', file], { encoding: 'utf8' })).toMatch(new RegExp(`Number of packets:\\s+${scan.packets}\\b`));
+    expect(tshark(file, 'mdns', ['frame.number']).length).toBeGreaterThan(0);
+    expect(tshark(file, 'frame.comment contains "service-added"', ['frame.comment'])).toHaveLength(1);
+    // The sidecar was last saved by the live process: the library will list it as interrupted and recount.
+    expect((JSON.parse(readFileSync(`${file}.json`, 'utf8')) as SessionRecord).status).toBe('recording');
   });
 });
