@@ -11,11 +11,20 @@
 //
 //   node scripts/bench-reception.mjs [--rates 20000,50000,100000,0] [--seconds 10] [--reps 2]
 //        [--size 512] [--rss-seconds 180] [--rss-pps 10000] [--rss-every 5]
+//        [--kinds gapscope,bare] [--decode auto]
+//
+// --kinds picks the receivers compared at each rate, each run in turn (the order reversed every
+// other repetition): gapscope (the full pipeline, payload decoding as --decode, default auto, the
+// CLI's default), nodecode (--decode none), record (the full pipeline plus --record to a pcapng
+// file in the system temp folder; the file's packet count is checked against the report's), and
+// bare. Ratios are against bare.
 //
 // A rate of 0 means the sender sends as fast as it can (flat out); `--rates none` measures memory
 // only, `--rss-seconds 0` throughput only.
 // Prints markdown tables on stdout (progress on stderr).
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runnerImport } from 'vite';
@@ -23,7 +32,7 @@ import { runnerImport } from 'vite';
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 
 function parseArgs(argv) {
-  const o = { rates: [20_000, 50_000, 100_000, 0], seconds: 10, reps: 2, size: 512, rssSeconds: 180, rssPps: 10_000, rssEvery: 5 };
+  const o = { rates: [20_000, 50_000, 100_000, 0], seconds: 10, reps: 2, size: 512, rssSeconds: 180, rssPps: 10_000, rssEvery: 5, kinds: ['gapscope', 'bare'], decode: 'auto' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = argv[++i];
@@ -35,10 +44,17 @@ function parseArgs(argv) {
     else if (a === '--rss-seconds') o.rssSeconds = Number(v);
     else if (a === '--rss-pps') o.rssPps = Number(v);
     else if (a === '--rss-every') o.rssEvery = Number(v);
+    else if (a === '--kinds') o.kinds = v.split(',');
+    else if (a === '--decode') o.decode = v;
     else throw new Error(`unknown argument ${a}`);
   }
+  for (const k of o.kinds) if (!KINDS.includes(k)) throw new Error(`unknown kind ${k}; use ${KINDS.join(', ')}`);
+  if (!o.kinds.includes('bare')) o.kinds.push('bare');
   return o;
 }
+
+const KINDS = ['gapscope', 'nodecode', 'record', 'bare'];
+const LABEL = { gapscope: 'Gapscope', nodecode: 'Gapscope, no decoding', record: 'Gapscope recording', bare: 'bare' };
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -74,12 +90,22 @@ async function main() {
     const before = await ins.udpCounters();
     let stop;
     let gs = null;
-    if (kind === 'gapscope') {
-      gs = await lab.startGapscope(ins, { args: ['--port', String(p)], durationS: seconds + 2 });
+    let recorded = null;
+    if (kind !== 'bare') {
+      const file = kind === 'record' ? join(tmpdir(), `gapscope-bench-${process.pid}-${p}.pcapng`) : null;
+      const args = ['--port', String(p), '--decode', kind === 'nodecode' ? 'none' : o.decode, ...(file ? ['--record', file] : [])];
+      gs = await lab.startGapscope(ins, { args, durationS: seconds + 2 });
       stop = async () => {
         const r = await gs.report();
         requestedBuffer = r.stream?.recvBufferBytes ?? requestedBuffer;
         grantedBuffer = r.stream?.recvBufferGranted ?? grantedBuffer;
+        if (file) {
+          // capinfos counts what the file holds: the recording must hold every packet received.
+          const count = Number(/^Number of packets:\s+(\d+)/m.exec(execFileSync('capinfos', ['-c', '-M', file], { encoding: 'utf8' }))?.[1]);
+          recorded = { packets: count, bytes: statSync(file).size };
+          rmSync(file, { force: true });
+          rmSync(`${file}.json`, { force: true });
+        }
         return r.packets;
       };
     } else {
@@ -92,7 +118,7 @@ async function main() {
     await sleep(300);
     const received = await stop();
     const after = await ins.udpCounters();
-    return { kind, pps, sent: sent.sent, achievedPps: sent.achievedPps, received, rcvbufErrors: after.rcvbufErrors - before.rcvbufErrors };
+    return { kind, pps, sent: sent.sent, achievedPps: sent.achievedPps, received, recorded, rcvbufErrors: after.rcvbufErrors - before.rcvbufErrors };
   }
 
   const rows = [];
@@ -102,24 +128,18 @@ async function main() {
     for (const pps of o.rates) {
       const runs = [];
       for (let rep = 0; rep < o.reps; rep++) {
-        const order = rep % 2 === 0 ? ['gapscope', 'bare'] : ['bare', 'gapscope'];
+        const order = rep % 2 === 0 ? o.kinds : [...o.kinds].reverse();
         for (const kind of order) {
           const r = await measure(kind, pps);
-          log(`${pps} pps ${kind}: sent ${r.sent}, received ${r.received}, socket-buffer drops ${r.rcvbufErrors}`);
+          log(`${pps} pps ${kind}: sent ${r.sent}, received ${r.received}${r.recorded ? `, in the file ${r.recorded.packets}` : ''}, socket-buffer drops ${r.rcvbufErrors}`);
+          if (r.recorded && r.recorded.packets !== r.received) throw new Error(`the recording holds ${r.recorded.packets} packets, the report says ${r.received}`);
           runs.push(r);
         }
       }
       const sum = (kind, key) => runs.filter((r) => r.kind === kind).reduce((s, r) => s + r[key], 0);
-      rows.push({
-        pps,
-        gsSent: sum('gapscope', 'sent'),
-        gsReceived: sum('gapscope', 'received'),
-        gsDrops: sum('gapscope', 'rcvbufErrors'),
-        bareSent: sum('bare', 'sent'),
-        bareReceived: sum('bare', 'received'),
-        bareDrops: sum('bare', 'rcvbufErrors'),
-        achieved: runs.reduce((s, r) => s + r.achievedPps, 0) / runs.length,
-      });
+      const byKind = {};
+      for (const kind of o.kinds) byKind[kind] = { sent: sum(kind, 'sent'), received: sum(kind, 'received'), drops: sum(kind, 'rcvbufErrors') };
+      rows.push({ pps, byKind, achieved: runs.reduce((s, r) => s + r.achievedPps, 0) / runs.length });
     }
 
     let rss = null;
@@ -140,12 +160,15 @@ async function main() {
     }
 
     const lines = [];
-    if (rows.length > 0) lines.push(`Gapscope full pipeline vs bare Node dgram receiver: ${o.size}-byte datagrams, ${o.seconds} s per run, ${o.reps} runs each (order G B B G), both ask for a ${fmt(requestedBuffer)}-byte receive buffer (granted: Gapscope ${fmt(grantedBuffer)}, bare ${fmt(bareGranted)}).`);
-    if (rows.length > 0) lines.push('', '| rate asked (pps) | sender achieved (pps) | Gapscope received / sent | bare received / sent | Gapscope / bare | socket-buffer drops (Gapscope, bare) |', '|---:|---:|---:|---:|---:|---:|');
+    const others = o.kinds.filter((k) => k !== 'bare');
+    if (rows.length > 0) lines.push(`${others.map((k) => LABEL[k]).join(', ')} vs a bare Node dgram receiver: ${o.size}-byte datagrams, ${o.seconds} s per run, ${o.reps} runs each (order ${o.kinds.join(' ')}, then reversed), decoding ${o.decode} unless said, all asking for a ${fmt(requestedBuffer)}-byte receive buffer (granted: Gapscope ${fmt(grantedBuffer)}, bare ${fmt(bareGranted)}).`);
+    if (rows.length > 0) {
+      lines.push('', `| rate asked (pps) | sender achieved (pps) | ${o.kinds.map((k) => `${LABEL[k]} received / sent`).join(' | ')} | ${others.map((k) => `${LABEL[k]} / bare`).join(' | ')} | socket-buffer drops (${o.kinds.join(', ')}) |`);
+      lines.push(`|${'---:|'.repeat(2 + o.kinds.length + others.length + 1)}`);
+    }
     for (const r of rows) {
-      const gsShare = r.gsReceived / r.gsSent;
-      const bareShare = r.bareReceived / r.bareSent;
-      lines.push(`| ${r.pps === 0 ? 'flat out' : fmt(r.pps)} | ${fmt(r.achieved)} | ${fmt(r.gsReceived)} / ${fmt(r.gsSent)} (${pct(gsShare)}) | ${fmt(r.bareReceived)} / ${fmt(r.bareSent)} (${pct(bareShare)}) | ${pct(gsShare / bareShare)} | ${fmt(r.gsDrops)}, ${fmt(r.bareDrops)} |`);
+      const share = (k) => r.byKind[k].received / r.byKind[k].sent;
+      lines.push(`| ${r.pps === 0 ? 'flat out' : fmt(r.pps)} | ${fmt(r.achieved)} | ${o.kinds.map((k) => `${fmt(r.byKind[k].received)} / ${fmt(r.byKind[k].sent)} (${pct(share(k))})`).join(' | ')} | ${others.map((k) => pct(share(k) / share('bare'))).join(' | ')} | ${o.kinds.map((k) => fmt(r.byKind[k].drops)).join(', ')} |`);
     }
     if (rss) {
       const kib = rss.samples.map((s) => s.kib);

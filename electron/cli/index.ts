@@ -10,7 +10,7 @@ import { appVersion } from '../app/version';
 import type { Backend } from '../app/backend';
 import { defaultDataDir } from '../settings/settingsStore';
 import { isLoopbackHost, startWebServer } from '../web/webServer';
-import { humanReport, runListen, type ListenOptions } from './listen';
+import { humanReport, recordOption, runListen, type ListenOptions } from './listen';
 import { addressOption, decodeOption, intOption, numberOption } from './options';
 import { registerBrowseCommands } from './browse';
 import { registerDnsCommands } from './dns';
@@ -77,6 +77,7 @@ export function buildProgram(): Command {
     .option('--expect-pps <n>', 'the sender\u2019s rate in packets/s', numberOption('--expect-pps', 1e9))
     .option('--recv-buffer <bytes>', 'receive buffer to ask the OS for', intOption('--recv-buffer', 4096, 1 << 30))
     .option('--decode <format>', 'payload format for loss by sequence number: auto, none, iperf2, iperf3, rtp, mavlink, mpegts, gdl90, nmea, seq, or seq:OFFSET:WIDTH:be|le', decodeOption, 'auto')
+    .option('--record <file.pcapng>', 'record every packet to this pcapng file (Wireshark opens it), with FILE.json beside it', recordOption)
     .option('--json', 'print one JSON report at the end instead of text')
     .action(async (opts: ListenOptions) => {
       if (opts.group && opts.address) throw new GapscopeError('invalid-argument', 'Give either --group or --address, not both.');

@@ -11,14 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLabPair, type LabPair } from '../../lab/netns';
+import { GAPSCOPE_BIN } from '../../lab/gapscope';
 import { REPO_DIR, lastJsonLine, startSender } from '../../lab/streams';
 import type { SessionRecord } from '../../shared/contract/sessions';
 import type { ReceptionReport } from '../../shared/reception/report';
 import { scanCapture } from './sessionLibrary';
 import type { RecordingReport } from '../cli/listen';
 
-const JITI = join(REPO_DIR, 'node_modules', 'jiti', 'lib', 'jiti-cli.mjs');
-const RUNNER = join(REPO_DIR, 'electron', 'session', 'testing', 'runListenRecord.ts');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function tsharkCount(file: string): number {
@@ -39,7 +38,9 @@ describe('listen --record in the lab', () => {
   });
 
   async function startRecorder(port: number, file: string, seconds?: number) {
-    const proc = lab.inspector.spawn('node', [JITI, RUNNER, String(port), file, ...(seconds ? [String(seconds)] : [])], { cwd: REPO_DIR });
+    // The real command line, with a data folder of its own.
+    const args = [GAPSCOPE_BIN, '--data-dir', join(dir, `data-${port}`), 'listen', '--port', String(port), '--record', file, '--json', ...(seconds ? ['--duration', String(seconds)] : [])];
+    const proc = lab.inspector.spawn('node', args, { cwd: REPO_DIR });
     await lab.inspector.waitForUdpSocket(proc.pid, port, 20_000);
     await sleep(300); // the recording starts right after the socket is bound
     return proc;
