@@ -114,6 +114,9 @@ export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>, onPr
   const socketsBefore = openSocketCount();
   // One query template; each send patches in its own id (bytes 0–1).
   const template = encodeQuery(0, { name, type, edns: req.edns });
+  const RING = 4096;
+  const ring = Array.from({ length: RING }, () => Buffer.from(template));
+  let ringNext = 0;
   const latencies: number[] = [];
   const rcodeCounts = new Uint32Array(16);
   const errors: Record<string, number> = {};
@@ -207,38 +210,47 @@ export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>, onPr
     let next = 0;
     let lastExpire = start;
     let lastProgress = start;
+    // Sends what the target rate owes by now, in one batch per timer tick; never more than 1/20 s
+    // worth at once after a stall. (Sending one query per reply as soon as a slot frees, as dnsperf
+    // does, was measured slower here: 54–61k against 66–70k answered/s on loopback, same CPU.)
+    const pump = (): void => {
+      const elapsed = performance.now() - start;
+      if (stopped || elapsed >= durationMs) return;
+      const due = Math.min(Math.floor((elapsed / 1000) * req.qps) + 1, sent + burst);
+      while (sent < due) {
+        if (inFlight >= maxOutstanding) {
+          heldBack = true;
+          break;
+        }
+        const index = next;
+        const p = pool[index]!;
+        next = (next + 1) % pool.length;
+        let id = ids.take();
+        for (let tries = 0; p.sentAt[id] !== 0 && tries < 16; tries++) id = ids.take();
+        if (p.sentAt[id] !== 0) break; // this socket's ids are nearly all in flight: wait for replies
+        // Query buffers come from a ring, reused 4096 sends later: the kernel has copied a datagram
+        // long before (a connected UDP send completes inside send() unless the socket buffer is full).
+        const query = ring[ringNext]!;
+        ringNext = (ringNext + 1) & (RING - 1);
+        query[0] = id >> 8;
+        query[1] = id & 0xff;
+        const at = performance.now();
+        p.sentAt[id] = at;
+        p.gaveUp[id] = 0;
+        p.inFlight++;
+        inFlight++;
+        queueKey.push(index * 65536 + id);
+        queueTime.push(at);
+        sent++;
+        p.socket.send(query);
+      }
+    };
     await new Promise<void>((resolve) => {
       const tick = (): void => {
         const now = performance.now();
         const elapsed = now - start;
         if (stopped || elapsed >= durationMs) return resolve();
-        // Send what the target rate owes by now; never more than 1/20 s worth at once after a stall.
-        const due = Math.min(Math.floor((elapsed / 1000) * req.qps) + 1, sent + burst);
-        while (sent < due) {
-          if (inFlight >= maxOutstanding) {
-            heldBack = true;
-            break;
-          }
-          const index = next;
-          const p = pool[index]!;
-          next = (next + 1) % pool.length;
-          let id = ids.take();
-          for (let tries = 0; p.sentAt[id] !== 0 && tries < 16; tries++) id = ids.take();
-          if (p.sentAt[id] !== 0) break; // this socket's ids are nearly all in flight: wait for replies
-          const query = Buffer.allocUnsafe(template.length);
-          template.copy(query);
-          query[0] = id >> 8;
-          query[1] = id & 0xff;
-          const at = performance.now();
-          p.sentAt[id] = at;
-          p.gaveUp[id] = 0;
-          p.inFlight++;
-          inFlight++;
-          queueKey.push(index * 65536 + id);
-          queueTime.push(at);
-          sent++;
-          p.socket.send(query);
-        }
+        pump();
         if (now - lastExpire > 50) {
           expire(false);
           lastExpire = now;
