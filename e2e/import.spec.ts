@@ -77,7 +77,7 @@ function copyWithout(from: string, to: string, drop: (flowId: string, index: num
 test('a capture\u2019s flows are listed and one imports into Reception with the packets and gaps gapscope analyze finds', async ({ page }) => {
   const flows = analyze([ETH, '--flows']) as { flows: { id: string; packets: number; dstPort: number }[] };
   const flow = flows.flows.find((f) => f.dstPort === 5000)!;
-  const expected = analyze([ETH, '--flow', flow.id.replace(/ /g, ''), '--gap-ms', '100']) as { packets: number; gapCount: number; gaps: { durationMs: number }[] };
+  const expected = analyze([ETH, '--flow', flow.id.replace(/ /g, ''), '--gap-ms', '100']) as { packets: number; gapCount: number; gaps: { durationMs: number }[]; firstPacketMs: number; lastPacketMs: number };
   expect(expected.gapCount).toBeGreaterThan(0);
 
   await openImport(page);
@@ -102,7 +102,16 @@ test('a capture\u2019s flows are listed and one imports into Reception with the 
   const durationMs = Number(await page.getByTestId('gap-row').first().getAttribute('data-duration-ms'));
   expect(Math.abs(durationMs - expected.gaps[0]!.durationMs)).toBeLessThan(1);
   await expect.poll(async () => Number(await page.getByTestId('throughput-chart').getAttribute('data-points'))).toBeGreaterThan(10);
+  // The chart opens on the imported packets, not on a live minute.
+  const chart = page.getByTestId('throughput-chart');
+  await expect(chart).toHaveAttribute('data-follow', 'false');
+  const rangeStart = Number(await chart.getAttribute('data-range-start'));
+  const rangeEnd = Number(await chart.getAttribute('data-range-end'));
+  expect(rangeStart).toBeLessThanOrEqual(expected.firstPacketMs);
+  expect(rangeEnd).toBeGreaterThanOrEqual(expected.lastPacketMs);
+  expect(rangeEnd - rangeStart).toBeLessThan((expected.lastPacketMs - expected.firstPacketMs) * 1.5);
   await expect(page.locator('[data-testid="stream-item"][data-status="stopped"]').filter({ hasText: flow.id })).toHaveCount(1);
+  await page.screenshot({ path: test.info().outputPath('imported.png') });
 });
 
 test('damaged or missing files get one clear sentence, and the app keeps working', async ({ page }) => {
@@ -186,9 +195,40 @@ test('comparing a capture with a copy missing packets shows exactly those, on on
   await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBeGreaterThan(10);
   await expect(chart.locator('.recharts-line-curve')).toHaveCount(2);
   await expect(chart.locator('.recharts-area-curve')).toHaveCount(1);
+  await page.screenshot({ path: test.info().outputPath('compare.png'), fullPage: true });
 
   // Without a choice of flow, the two flows of A make the compare ambiguous: one sentence says so.
   await page.getByTestId('compare-flow').selectOption('');
   await page.getByTestId('compare-button').click();
   await expect(page.getByTestId('compare-error')).toContainText('choose one');
+});
+
+test('a large import shows its progress and can be cancelled; the same file then imports', async ({ page }) => {
+  // ~120 MB of small datagrams, so reading takes long enough to cancel it halfway.
+  const big = join(dir, 'big.pcapng');
+  const count = 1_000_000;
+  const packet = rawUdpPacket({ address: addressBytes('10.1.0.1')!, port: 4000 }, { address: addressBytes('10.1.0.2')!, port: 5000 }, new Uint8Array(64));
+  const parts: Uint8Array[] = [sectionHeaderBlock({}), interfaceDescriptionBlock({ name: 'big', tsresol: 6 })];
+  const t0 = Date.UTC(2026, 0, 1);
+  for (let i = 0; i < count; i++) parts.push(enhancedPacketBlock(0, t0 + i * 0.5, 6, packet));
+  writeFileSync(big, Buffer.concat(parts));
+  parts.length = 0;
+
+  await openImport(page);
+  await listFlows(page, big);
+  const progress = page.getByTestId('import-progress');
+  await expect(progress).toBeVisible();
+  await expect.poll(async () => Number(await progress.getAttribute('data-value'))).toBeGreaterThan(0);
+  await page.screenshot({ path: test.info().outputPath('progress.png') });
+  await page.getByTestId('import-cancel').click();
+  await expect(page.getByTestId('import-error')).toContainText('cancelled');
+  await expect(progress).toHaveCount(0);
+  await expect(page.getByTestId('import-flows')).toHaveCount(0);
+
+  // Not cancelled, it lists its one flow (chosen already) and imports every datagram.
+  await listFlows(page, big);
+  await expect(page.getByTestId('import-flow-row')).toHaveCount(1, { timeout: 60_000 });
+  await expect(page.getByTestId('import-flow-row')).toHaveAttribute('data-packets', String(count));
+  await page.getByTestId('import-button').click();
+  await expect(page.getByTestId('stat-packets')).toHaveAttribute('data-value', String(count), { timeout: 60_000 });
 });
