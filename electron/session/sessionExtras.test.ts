@@ -13,7 +13,7 @@ import dnsPacket from 'dns-packet';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ErrorInfo } from '../../shared/contract';
 import { interfaceDescriptionBlock, sectionHeaderBlock } from '../../shared/pcapng/write';
-import { timelineInterfaceBlock } from '../../shared/pcapng/writeExtras';
+import { timelineInterfaceBlock, type DnsDatagramRecord } from '../../shared/pcapng/writeExtras';
 import { TimelineLog } from '../app/timeline';
 import { MAX_PENDING_BYTES, SessionExtras, WRITE_AT_BYTES } from './sessionExtras';
 import { scanCapture } from './sessionLibrary';
@@ -23,7 +23,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function tshark(file: string, filter: string, fields: string[]): string[][] {
   const out = execFileSync('tshark', ['-r', file, '-Y', filter, '-T', 'fields', '-E', 'occurrence=a', ...fields.flatMap((f) => ['-e', f])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  return out.trim() === '' ? [] : out.trim().split('\n').map((l) => l.split('\t'));
+  // Only the line ends are trimmed: empty trailing fields are values too.
+  const text = out.replace(/\n+$/, '');
+  return text === '' ? [] : text.split('\n').map((l) => l.split('\t'));
 }
 
 /** A capture as a session starts it: one stream interface (0), then the timeline (1). */
@@ -105,6 +107,27 @@ describe('mDNS and timeline events in a session capture', { timeout: 30_000 }, (
     expect(tshark(file, '_ws.malformed || _ws.expert.severity == "error"', ['frame.number'])).toEqual([]);
     expect(execFileSync('capinfos', ['-c', file], { encoding: 'utf8' })).toMatch(/Number of packets:\s+5\b/);
     expect(scanCapture(file, false)).toMatchObject({ damage: null, interfaces: 4, packetsByInterface: [0, 2, 2, 1] });
+  });
+
+  it('writes the DNS probes\' datagrams on their own interface: Wireshark pairs each reply with its query', async () => {
+    const file = join(dir, 'dns.pcapng');
+    writeFileSync(file, Buffer.concat([sectionHeaderBlock({ userAppl: 'Gapscope test' }), interfaceDescriptionBlock({ name: 'gapscope stream s1', tsresol: 6 }), ...SessionExtras.headerBlocks({ dnsDatagrams: () => () => undefined })]));
+    let hook: ((d: DnsDatagramRecord) => void) | null = null;
+    const extras = new SessionExtras(file, 1, new TimelineLog(), { dnsDatagrams: (l) => ((hook = l), () => (hook = null)) }, () => undefined);
+    const query = dnsPacket.encode({ type: 'query', id: 4242, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type: 'A', name: 'gdl90.lab.test', class: 'IN' }] });
+    const reply = dnsPacket.encode({ type: 'response', id: 4242, flags: dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE, questions: [{ type: 'A', name: 'gdl90.lab.test', class: 'IN' }], answers: [{ type: 'A', name: 'gdl90.lab.test', ttl: 0, data: '10.98.50.1' }] });
+    const ends = { local: { address: '10.98.50.2', port: 40001 }, server: { address: '10.98.50.1', port: 53 } };
+    hook!({ at: 1_795_000_000_000, direction: 'sent', ...ends, data: query });
+    hook!({ at: 1_795_000_000_000.4, direction: 'received', ...ends, data: reply });
+    hook!({ at: 1_795_000_000_001, direction: 'sent', local: { address: 'fd00:98:50::2', port: 40002 }, server: { address: 'fd00:98:50::1', port: 53 }, data: query });
+    await extras.close();
+    expect(extras.info).toMatchObject({ dnsInterfaceId: 2, dnsPackets: 3, notRecorded: 0 });
+    const rows = tshark(file, 'dns', ['frame.interface_name', 'ip.src', 'ipv6.src', 'udp.srcport', 'udp.dstport', 'dns.flags.response', 'dns.qry.name', 'dns.a', 'dns.response_to']);
+    expect(rows).toEqual([
+      ['DNS probes', '10.98.50.2', '', '40001', '53', '0', 'gdl90.lab.test', '', ''],
+      ['DNS probes', '10.98.50.1', '', '53', '40001', '1', 'gdl90.lab.test', '10.98.50.1', '1'],
+      ['DNS probes', '', 'fd00:98:50::2', '40002', '53', '0', 'gdl90.lab.test', '', ''],
+    ]);
   });
 
   it('bounds what waits for the disk: past the limit datagrams are counted as not recorded, and the file holds exactly what it says', async () => {

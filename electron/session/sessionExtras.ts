@@ -1,7 +1,7 @@
 /**
  * The rest of a session capture, written from the main process beside the streams' workers: every
  * mDNS datagram the Bonjour browser takes (one interface per link, described when its first
- * datagram comes) and every timeline event during the recording (on the timeline interface the
+ * datagram comes), the DNS probes' datagrams when a source gives them, and every timeline event during the recording (on the timeline interface the
  * session's header already describes). Blocks are appended whole with O_APPEND, like the workers'
  * chunks, one write at a time, at least once a second; what waits for the disk is bounded, and what
  * does not fit is counted as not recorded. The events are also kept (bounded) for session.json.
@@ -9,7 +9,7 @@
 import { close, closeSync, openSync, write } from 'node:fs';
 import type { ErrorInfo } from '../../shared/contract';
 import type { SessionExtrasInfo } from '../../shared/contract/sessions';
-import { mdnsDatagramBlock, mdnsInterfaceBlock, timelineEventBlock, type MdnsDatagramRecord } from '../../shared/pcapng/writeExtras';
+import { dnsDatagramBlock, dnsProbesInterfaceBlock, mdnsDatagramBlock, mdnsInterfaceBlock, timelineEventBlock, timelineInterfaceBlock, type DnsDatagramRecord, type MdnsDatagramRecord } from '../../shared/pcapng/writeExtras';
 import type { TimelineEvent } from '../../shared/timeline';
 import type { TimelineLog } from '../app/timeline';
 import { explainWriteError } from './recordingFile';
@@ -18,6 +18,8 @@ import { explainWriteError } from './recordingFile';
 export interface RecordingSources {
   /** Subscribes to every mDNS datagram the Bonjour browser takes; returns the unsubscribe function. */
   mdnsPackets?: (listener: (d: MdnsDatagramRecord & { iface: string }) => void) => () => void;
+  /** Subscribes to every datagram the DNS probes send and receive over UDP; returns the unsubscribe function. */
+  dnsDatagrams?: (listener: (d: DnsDatagramRecord) => void) => () => void;
 }
 
 /** Blocks waiting for the disk, bytes; beyond this, datagrams and events are counted as not recorded. */
@@ -36,6 +38,7 @@ function isOwnMark(e: TimelineEvent): boolean {
 
 interface Batch {
   mdns: number;
+  dns: number;
   events: number;
 }
 
@@ -46,7 +49,7 @@ export class SessionExtras {
   private nextInterfaceId: number;
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
-  private pendingCounts: Batch = { mdns: 0, events: 0 };
+  private pendingCounts: Batch = { mdns: 0, dns: 0, events: 0 };
   private writing = false;
   private closed = false;
   private failed: ErrorInfo | null = null;
@@ -57,7 +60,15 @@ export class SessionExtras {
   readonly events: TimelineEvent[] = [];
   readonly info: SessionExtrasInfo;
 
-  /** Opens the capture for appending; its header must already describe the timeline interface. Throws a write error. */
+  /**
+   * The interface descriptions the session's header holds after the streams' (the timeline, then
+   * the DNS probes when that source is wired); the mDNS links are described later, as they come.
+   */
+  static headerBlocks(sources: RecordingSources): Uint8Array[] {
+    return [timelineInterfaceBlock(), ...(sources.dnsDatagrams ? [dnsProbesInterfaceBlock()] : [])];
+  }
+
+  /** Opens the capture for appending; its header must hold headerBlocks() from timelineInterfaceId on. Throws a write error. */
   constructor(
     private readonly path: string,
     timelineInterfaceId: number,
@@ -65,12 +76,14 @@ export class SessionExtras {
     sources: RecordingSources,
     private readonly onFailure: (e: ErrorInfo) => void,
   ) {
-    this.info = { timelineInterfaceId, mdnsInterfaces: [], mdnsPackets: 0, events: 0, eventsSeen: 0, notRecorded: 0, bytesWritten: 0 };
-    this.nextInterfaceId = timelineInterfaceId + 1;
+    const dnsInterfaceId = sources.dnsDatagrams ? timelineInterfaceId + 1 : null;
+    this.info = { timelineInterfaceId, mdnsInterfaces: [], mdnsPackets: 0, dnsInterfaceId, dnsPackets: 0, events: 0, eventsSeen: 0, notRecorded: 0, bytesWritten: 0 };
+    this.nextInterfaceId = (dnsInterfaceId ?? timelineInterfaceId) + 1;
     this.fd = openSync(path, 'a');
     this.timer = setInterval(() => this.flush(), FLUSH_MS);
     this.unsubscribe.push(timeline.subscribe((e) => this.onEvent(e)));
     if (sources.mdnsPackets) this.unsubscribe.push(sources.mdnsPackets((d) => this.onMdns(d)));
+    if (sources.dnsDatagrams) this.unsubscribe.push(sources.dnsDatagrams((d) => this.onDns(d)));
   }
 
   /** The error that stopped writing, if any. */
@@ -85,7 +98,7 @@ export class SessionExtras {
     const counts = this.pendingCounts;
     this.pending = [];
     this.pendingBytes = 0;
-    this.pendingCounts = { mdns: 0, events: 0 };
+    this.pendingCounts = { mdns: 0, dns: 0, events: 0 };
     const chunk = Buffer.concat(parts);
     this.writing = true;
     this.writeChunk(chunk, 0, counts);
@@ -132,6 +145,16 @@ export class SessionExtras {
     if (this.queue(block)) this.pendingCounts.mdns += 1;
   }
 
+  private onDns(d: DnsDatagramRecord): void {
+    if (this.closed || this.failed || this.info.dnsInterfaceId === null) return;
+    const block = dnsDatagramBlock(this.info.dnsInterfaceId, d);
+    if (!block) {
+      this.info.notRecorded += 1;
+      return;
+    }
+    if (this.queue(block)) this.pendingCounts.dns += 1;
+  }
+
   private queue(block: Uint8Array, always = false): boolean {
     if (this.failed) return false;
     if (!always && this.pendingBytes + block.length > MAX_PENDING_BYTES) {
@@ -150,6 +173,7 @@ export class SessionExtras {
       this.info.bytesWritten += n;
       if (offset + n < chunk.length) return this.writeChunk(chunk, offset + n, counts);
       this.info.mdnsPackets += counts.mdns;
+      this.info.dnsPackets += counts.dns;
       this.info.events += counts.events;
       this.writing = false;
       for (const r of this.idle.splice(0)) r();

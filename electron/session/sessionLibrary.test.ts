@@ -40,7 +40,7 @@ describe('session extras in the library', () => {
     ];
     writeFileSync(join(lib.dir(id), 'capture.pcapng'), Buffer.concat(blocks));
     const dead = spawnSync('true').pid!;
-    const extras = { timelineInterfaceId: 1, mdnsInterfaces: [{ interfaceId: 2, iface: 'vins' }], mdnsPackets: 0, events: 0, eventsSeen: 1, notRecorded: 0, bytesWritten: 0 };
+    const extras = { timelineInterfaceId: 1, mdnsInterfaces: [{ interfaceId: 2, iface: 'vins' }], mdnsPackets: 0, dnsInterfaceId: null, dnsPackets: 0, events: 0, eventsSeen: 1, notRecorded: 0, bytesWritten: 0 };
     lib.write(record(id, { owner: { pid: dead, host: hostname() }, extras, events: [event] }));
     const [s] = lib.list(new Set());
     expect(s).toMatchObject({ id, status: 'interrupted', events: 1, mdnsPackets: 3 });
@@ -56,9 +56,9 @@ describe('session extras in the library', () => {
     expect(s!.mdnsPackets).toBeUndefined();
   });
 
-  it('counts events on the timeline interface and mDNS on every interface after it', () => {
-    const extras = { timelineInterfaceId: 2, mdnsInterfaces: [], mdnsPackets: 0, events: 0, eventsSeen: 0, notRecorded: 0, bytesWritten: 0 };
+  it('counts events on the timeline interface, DNS on its own and mDNS on every other interface after them', () => {
+    const extras = { timelineInterfaceId: 2, mdnsInterfaces: [], mdnsPackets: 0, dnsInterfaceId: 3, dnsPackets: 0, events: 0, eventsSeen: 0, notRecorded: 0, bytesWritten: 0 };
     recountExtras(extras, [10, 20, 3, 4, 5]);
-    expect(extras).toMatchObject({ events: 3, mdnsPackets: 9 });
+    expect(extras).toMatchObject({ events: 3, dnsPackets: 4, mdnsPackets: 5 });
   });
 });

@@ -86,17 +86,19 @@ export function summarize(r: SessionRecord, captureBytes: number): SessionSummar
     gaps: r.streams.reduce((n, s) => n + (s.snapshot ? s.snapshot.totals.gapCount : 0), 0),
     captureBytes,
     error: r.error,
-    ...(r.extras ? { events: r.extras.eventsSeen, mdnsPackets: r.extras.mdnsPackets } : {}),
+    ...(r.extras ? { events: r.extras.eventsSeen, mdnsPackets: r.extras.mdnsPackets, dnsPackets: r.extras.dnsPackets ?? 0 } : {}),
   };
 }
 
 /**
- * Counts a capture's extras from a scan: events on the timeline interface, mDNS on every interface
- * after it (links whose interface was described after the last save of session.json included).
+ * Counts a capture's extras from a scan: events on the timeline interface, DNS on its own, mDNS on
+ * every other interface after them (links described after the last save of session.json included).
  */
 export function recountExtras(extras: SessionExtrasInfo, packetsByInterface: readonly number[]): void {
   extras.events = packetsByInterface[extras.timelineInterfaceId] ?? 0;
-  extras.mdnsPackets = packetsByInterface.slice(extras.timelineInterfaceId + 1).reduce((n, c) => n + c, 0);
+  const dns = extras.dnsInterfaceId ?? null;
+  extras.dnsPackets = dns === null ? 0 : (packetsByInterface[dns] ?? 0);
+  extras.mdnsPackets = packetsByInterface.reduce((n, c, id) => (id > extras.timelineInterfaceId && id !== dns ? n + c : n), 0);
 }
 
 function recordingOffset(s: SessionRecord['streams'][number]): number {

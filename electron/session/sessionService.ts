@@ -11,7 +11,6 @@ import type { ErrorInfo, StreamInfo } from '../../shared/contract';
 import type { RecordingState, SessionRecord, SessionStream, SessionSummary, sessionsRequests } from '../../shared/contract/sessions';
 import { GapscopeError } from '../../shared/errors';
 import { interfaceDescriptionBlock, sectionHeaderBlock } from '../../shared/pcapng/write';
-import { timelineInterfaceBlock } from '../../shared/pcapng/writeExtras';
 import { sessionSummaryBlock } from '../../shared/pcapng/writeSummary';
 import type { FeatureService, ServiceContext } from '../app/services';
 import { appVersion } from '../app/version';
@@ -73,7 +72,7 @@ export function createSessionService(ctx: ServiceContext, reception?: ReceptionS
       file: active.capturePath,
       startedAt: active.record.created,
       streams: [...active.streams.values()].map((s) => ({ id: s.meta.streamId, label: s.meta.config.label ?? `port ${s.meta.config.port}`, packets: s.meta.packets, notRecorded: s.meta.notRecorded })),
-      ...(active.extras ? { extras: { mdnsPackets: active.extras.info.mdnsPackets, events: active.extras.info.events, notRecorded: active.extras.info.notRecorded } } : {}),
+      ...(active.extras ? { extras: { mdnsPackets: active.extras.info.mdnsPackets, dnsPackets: active.extras.info.dnsPackets, events: active.extras.info.events, notRecorded: active.extras.info.notRecorded } } : {}),
       error: active.error,
     };
   };
@@ -168,8 +167,8 @@ export function createSessionService(ctx: ServiceContext, reception?: ReceptionS
     const headers = [
       sectionHeaderBlock({ hardware: arch(), os, userAppl: app, comment: `Gapscope session "${name}"` }),
       ...chosen.map((s) => interfaceDescriptionBlock({ name: `gapscope stream ${s.id}`, description: describe(s), tsresol: 6 })),
-      // Interface ids: the streams 0…n-1, the timeline n, then one per link that mDNS comes from.
-      timelineInterfaceBlock(),
+      // Interface ids: the streams 0…n-1, the timeline n, the DNS probes n+1 (when wired), then one per link that mDNS comes from.
+      ...SessionExtras.headerBlocks(sources),
     ];
     try {
       writeFileSync(capturePath, concat(headers));

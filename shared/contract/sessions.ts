@@ -64,10 +64,14 @@ export interface SessionStream {
 export interface SessionExtrasInfo {
   /** The capture interface of the events (one frame per event, with the event as its comment). */
   timelineInterfaceId: number;
-  /** One capture interface per link the Bonjour browser received mDNS on. */
+  /** One capture interface per link the Bonjour browser received mDNS on (described as they come, after the others). */
   mdnsInterfaces: { interfaceId: number; iface: string }[];
   /** mDNS datagrams in the capture (on disk). */
   mdnsPackets: number;
+  /** The capture interface of the DNS probes' datagrams (null when no DNS source was wired). */
+  dnsInterfaceId: number | null;
+  /** DNS probe datagrams in the capture (on disk). */
+  dnsPackets: number;
   /** Timeline events in the capture (on disk). */
   events: number;
   /** Timeline events during the recording; session.json lists the first few thousand. */
@@ -123,6 +127,8 @@ export interface SessionSummary {
   events?: number;
   /** mDNS datagrams in the capture (absent for sessions recorded before they were). */
   mdnsPackets?: number;
+  /** DNS probe datagrams in the capture (absent for sessions recorded before they were). */
+  dnsPackets?: number;
 }
 
 /** Whether something is being recorded, and how it goes. */
@@ -135,7 +141,7 @@ export interface RecordingState {
   startedAt: number | null;
   streams: { id: string; label: string; packets: number; notRecorded: number }[];
   /** mDNS datagrams and timeline events recorded so far (written within a second). */
-  extras?: { mdnsPackets: number; events: number; notRecorded: number };
+  extras?: { mdnsPackets: number; dnsPackets: number; events: number; notRecorded: number };
   /** Why the last recording stopped by itself (full disk, permissions), until the next starts. */
   error: ErrorInfo | null;
 }

@@ -98,6 +98,13 @@ export interface MdnsDatagramRecord {
   data: Uint8Array;
 }
 
+/** A datagram between two endpoints as an Enhanced Packet Block with rebuilt IP + UDP headers. */
+function udpBlock(interfaceId: number, at: number, src: IpEndpoint, dst: IpEndpoint, data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(udpPacketBlockSize(src, dst, data.length));
+  writeUdpPacketBlock(out, new DataView(out.buffer), 0, interfaceId, at, 6, src, dst, data);
+  return out;
+}
+
 /**
  * A received mDNS datagram as an Enhanced Packet Block: IP + UDP from the responder to the mDNS
  * group of its family, port 5353. Null when the source is not an address.
@@ -105,10 +112,30 @@ export interface MdnsDatagramRecord {
 export function mdnsDatagramBlock(interfaceId: number, d: MdnsDatagramRecord): Uint8Array | null {
   const address = addressBytes(d.source);
   if (!address) return null;
-  const src: IpEndpoint = { address, port: d.port };
   // An IPv4 responder seen through an IPv6 socket (::ffff:a.b.c.d) is written as IPv4 to the IPv4 group.
-  const dst: IpEndpoint = { address: address.length === 4 ? MDNS_GROUP_V4 : MDNS_GROUP_V6, port: MDNS_PORT };
-  const out = new Uint8Array(udpPacketBlockSize(src, dst, d.data.length));
-  writeUdpPacketBlock(out, new DataView(out.buffer), 0, interfaceId, d.at, 6, src, dst, d.data);
-  return out;
+  return udpBlock(interfaceId, d.at, { address, port: d.port }, { address: address.length === 4 ? MDNS_GROUP_V4 : MDNS_GROUP_V6, port: MDNS_PORT }, d.data);
+}
+
+/** The capture interface for what the DNS probes sent and received. */
+export function dnsProbesInterfaceBlock(): Uint8Array {
+  return interfaceDescriptionBlock({ name: 'DNS probes', description: "DNS queries Gapscope's probes sent over UDP and the replies they received, as the probe's socket saw them", tsresol: 6 });
+}
+
+/** One datagram of a DNS probe's UDP exchange, with both ends as the probe's socket saw them. */
+export interface DnsDatagramRecord {
+  at: number;
+  direction: 'sent' | 'received';
+  local: { address: string; port: number };
+  server: { address: string; port: number };
+  data: Uint8Array;
+}
+
+/** A DNS probe's datagram as an Enhanced Packet Block: a query from the local end, a reply from the server. Null when an end is not an address. */
+export function dnsDatagramBlock(interfaceId: number, d: DnsDatagramRecord): Uint8Array | null {
+  const local = addressBytes(d.local.address);
+  const server = addressBytes(d.server.address);
+  if (!local || !server) return null;
+  const l: IpEndpoint = { address: local, port: d.local.port };
+  const s: IpEndpoint = { address: server, port: d.server.port };
+  return d.direction === 'sent' ? udpBlock(interfaceId, d.at, l, s, d.data) : udpBlock(interfaceId, d.at, s, l, d.data);
 }
