@@ -1,10 +1,11 @@
-/** The title bar: what is running, the settings that persist, the record placeholder and the shortcuts. */
+/** The title bar: what is running, the settings that persist, the Record button and the shortcuts. */
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { SHORTCUT_HELP } from '../app/shortcuts';
 import { useCommands } from '../app/commands';
 import { useApp } from '../store/store';
 import { ErrorMessage } from './ErrorMessage';
+import { RecordButton } from '../views/sessions/RecordButton';
 
 /** Gapscope's header bar. */
 export function Header() {
@@ -23,10 +24,7 @@ export function Header() {
         ) : null}
       </div>
       <div className="header-actions">
-        {/* Recording arrives with sessions (a later issue): visible, focusable, and explained. */}
-        <button type="button" className="record" aria-disabled="true" title="Recording arrives with sessions" aria-label="Record (recording arrives with sessions)" data-testid="record-button" onClick={(e) => e.preventDefault()}>
-          ● Record
-        </button>
+        <RecordButton />
         <SettingsMenu />
         <details className="menu">
           <summary>Shortcuts</summary>

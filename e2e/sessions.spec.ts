@@ -1,0 +1,174 @@
+/**
+ * Sessions end to end: with a stream running in the lab, ● Record records it; after the stop the
+ * Sessions tab lists the session with the packets and the gaps the Reception view counted; it is
+ * renamed and annotated (both survive a reload), opened (Reception shows it as a stopped stream
+ * with the same numbers and the chart), downloaded whole and as a time range (pcapng that tshark
+ * reads), and deleted after confirmation. The spec uses its own sessions folder, so other specs
+ * do not matter.
+ */
+import { expect, test, type Download, type Page } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { labInfo, readLabState } from './helpers/lab';
+import { startSender, type LabProcess } from './helpers/processes';
+
+const lab = labInfo();
+
+function url(): string {
+  const state = readLabState(lab);
+  if (!state?.url) throw new Error('the lab has no Gapscope server (global setup failed?)');
+  return state.url;
+}
+
+async function numberOf(page: Page, testId: string, attr = 'data-value'): Promise<number> {
+  return Number((await page.getByTestId(testId).first().getAttribute(attr)) ?? NaN);
+}
+
+const hasTshark = spawnSync('tshark', ['-v'], { stdio: 'ignore' }).status === 0;
+
+/** The UDP packets tshark reads in a file (it fails the test if tshark cannot read it). */
+function tsharkUdpPackets(file: string): number {
+  const r = spawnSync('tshark', ['-r', file, '-Y', 'udp', '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout.trim() === '' ? 0 : r.stdout.trim().split('\n').length;
+}
+
+/** Saves a download and checks it is a pcapng (the Section Header Block's magic first). */
+async function pcapngOf(download: Download): Promise<{ file: string; bytes: Buffer }> {
+  expect(await download.failure()).toBeNull();
+  const file = await download.path();
+  const bytes = readFileSync(file);
+  expect(bytes.length).toBeGreaterThan(28);
+  expect(bytes.readUInt32BE(0)).toBe(0x0a0d0d0a);
+  return { file, bytes };
+}
+
+const stopLater: LabProcess<unknown>[] = [];
+test.afterEach(async () => {
+  for (const p of stopLater.splice(0)) await p.stop();
+});
+
+test('record a lab stream, find it in Sessions, rename, annotate, open, download and delete it', async ({ page }) => {
+  test.setTimeout(240_000); // several engineers share two cores: starting the sender alone can take seconds
+  const port = 5710;
+  await page.goto(url());
+  await expect(page.getByTestId('app-info')).toContainText('web');
+
+  // A folder of its own, set through the folder setting.
+  await page.getByTestId('tab-sessions').click();
+  const folder = join(lab.dir, `sessions-e2e-${Date.now()}`);
+  await page.getByTestId('session-folder-input').fill(folder);
+  await page.getByTestId('session-folder-save').click();
+  await expect(page.getByTestId('session-folder-save')).toBeDisabled(); // saved: the field shows the folder in use
+  await expect(page.getByTestId('sessions-empty')).toBeVisible();
+  await expect(page.getByTestId('session-action-error')).toHaveCount(0);
+
+  // Nothing runs: Record explains instead of recording.
+  await page.getByTestId('record-button').click();
+  await expect(page.getByTestId('record-error')).toContainText('No stream is running');
+  await expect(page.getByTestId('record-button')).toHaveAttribute('data-recording', 'false');
+
+  await page.getByTestId('tab-reception').click();
+  await page.getByTestId('port-input').fill(String(port));
+  await page.getByTestId('address-input').fill(lab.insAddr);
+  await page.getByTestId('gap-manual').check();
+  await page.getByTestId('gap-input').fill('300');
+  await page.getByTestId('start-button').click();
+  await expect(page.getByTestId('stream-status')).toHaveText('listening');
+  const streamsBefore = await page.getByTestId('stream-item').count();
+
+  await page.getByTestId('record-button').click();
+  await expect(page.getByTestId('record-button')).toHaveAttribute('data-recording', 'true');
+  await expect(page.getByTestId('record-error')).toHaveCount(0);
+  const sender = startSender(lab, { port, rate: 400, size: 300, seconds: 4, pauseAt: [1.5], pauseFor: 1 });
+  stopLater.push(sender);
+  // The header counts what is recorded while it happens.
+  await expect.poll(() => numberOf(page, 'record-progress', 'data-packets'), { timeout: 30_000 }).toBeGreaterThan(100);
+  const sent = await sender.done;
+  await expect.poll(() => numberOf(page, 'stat-packets'), { timeout: 10_000 }).toBeGreaterThan(sent.sent * 0.9);
+  await page.waitForTimeout(500); // the last batch of the worker (every 100 ms) has arrived
+  const packets = await numberOf(page, 'stat-packets');
+  // The 1 s pause is a gap; on a loaded machine the sender may stall past 300 ms once more.
+  const gaps = await numberOf(page, 'stat-gaps');
+  expect(gaps).toBeGreaterThanOrEqual(1);
+  await page.getByTestId('record-button').click();
+  await expect(page.getByTestId('record-button')).toHaveAttribute('data-recording', 'false', { timeout: 30_000 });
+  await expect(page.getByTestId('record-error')).toHaveCount(0);
+
+  // The library lists it with the packets and the gaps Reception counted.
+  await page.getByTestId('tab-sessions').click();
+  const row = page.getByTestId('session-row');
+  await expect(row).toHaveCount(1);
+  await expect(row).toHaveAttribute('data-status', 'complete');
+  await expect(row).toHaveAttribute('data-packets', String(packets));
+  await expect(row).toHaveAttribute('data-gaps', String(gaps));
+  await expect(row).toContainText(`${lab.insAddr}:${port}`);
+
+  await row.getByTestId('session-rename').click();
+  await page.getByTestId('session-name-input').fill('Bench 2, 1 s pause');
+  await page.getByTestId('session-name-save').click();
+  await expect(row.getByTestId('session-name')).toHaveText('Bench 2, 1 s pause');
+  await row.getByTestId('session-annotate').click();
+  await page.getByTestId('session-notes-input').fill('bug #77: pause at 1.5 s');
+  await page.getByTestId('session-notes-save').click();
+  await expect(row.getByTestId('session-notes')).toHaveText('bug #77: pause at 1.5 s');
+
+  // Name and notes are on disk: a fresh page reads them back from the back end.
+  await page.reload();
+  await page.getByTestId('tab-sessions').click();
+  await expect(row.getByTestId('session-name')).toHaveText('Bench 2, 1 s pause');
+  await expect(row.getByTestId('session-notes')).toHaveText('bug #77: pause at 1.5 s');
+
+  // Downloads: the whole capture, then the second half (after the pause), both pcapng that tshark reads.
+  await row.getByTestId('session-download').click();
+  const [whole] = await Promise.all([page.waitForEvent('download'), page.getByTestId('session-download-whole').click()]);
+  expect(whole.suggestedFilename()).toMatch(/^gapscope-.+\.pcapng$/);
+  const wholeFile = await pcapngOf(whole);
+  await page.getByTestId('session-range-from').fill('9');
+  await page.getByTestId('session-range-to').fill('2');
+  await expect(page.getByTestId('session-range-error')).toHaveText('From must not be after To.');
+  await page.getByTestId('session-range-from').fill('2.6');
+  await page.getByTestId('session-range-to').fill('60');
+  const [range] = await Promise.all([page.waitForEvent('download'), page.getByTestId('session-download-range').click()]);
+  expect(range.suggestedFilename()).toMatch(/^gapscope-.+-2\.6s-60s\.pcapng$/);
+  const rangeFile = await pcapngOf(range);
+  expect(rangeFile.bytes.length).toBeLessThan(wholeFile.bytes.length);
+  if (hasTshark) {
+    expect(tsharkUdpPackets(wholeFile.file)).toBe(packets);
+    // The sender pauses 1 s at 1.5 s: after 2.6 s come the last ~1.5 s of the 4 s at 400 packets/s.
+    const later = tsharkUdpPackets(rangeFile.file);
+    expect(later).toBeGreaterThan(200);
+    expect(later).toBeLessThan(packets - 400);
+  }
+
+  // Opening shows it in Reception as a stopped stream, with the same numbers, the gap and the chart.
+  await row.getByTestId('session-open').click();
+  await expect(page.getByTestId('tab-reception')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('stream-item')).toHaveCount(streamsBefore + 1);
+  await expect(page.locator('[data-testid="stream-item"][aria-selected="true"]')).toContainText('Bench 2, 1 s pause');
+  await expect(page.getByTestId('stream-status')).toHaveText('stopped');
+  await expect.poll(() => numberOf(page, 'stat-packets')).toBe(packets);
+  await expect(page.getByTestId('gap-row')).toHaveCount(gaps);
+  const chart = page.getByTestId('throughput-chart');
+  await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBeGreaterThan(10);
+  await expect(chart.locator('.recharts-area-curve')).toHaveCount(1);
+  // Forget the opened copy and the live stream.
+  await page.getByTestId('remove-button').click();
+  await expect(page.getByTestId('stream-item')).toHaveCount(streamsBefore);
+  await page.locator('[data-testid="stream-item"]', { hasText: String(port) }).click();
+  await page.getByTestId('remove-button').click();
+  await expect(page.getByTestId('stream-item')).toHaveCount(streamsBefore - 1);
+
+  // Deleting asks first; "Keep" keeps it, "Delete" removes it.
+  await page.getByTestId('tab-sessions').click();
+  await row.getByTestId('session-delete').click();
+  await row.getByTestId('session-delete-cancel').click();
+  await expect(row).toHaveCount(1);
+  await row.getByTestId('session-delete').click();
+  await row.getByTestId('session-delete-confirm').click();
+  await expect(page.getByTestId('sessions-empty')).toBeVisible();
+  await page.reload();
+  await page.getByTestId('tab-sessions').click();
+  await expect(page.getByTestId('sessions-empty')).toBeVisible();
+});
