@@ -143,6 +143,8 @@ describe('a recording takes in mDNS traffic and timeline events', () => {
     await waitFor('the recording to start', () => jsonLines(gapscope).some((l) => l.event === 'recording'), 30_000).catch((e: Error) => {
       throw new Error(`${e.message}\n${gapscope.out()}`);
     });
+    // The stream's worker and the main process append to the same file at once.
+    const sender = inNs(DEV_NS, 'node', [join(REPO_DIR, 'lab', 'sender.mjs'), '--to', '10.98.50.2:47150', '--pps', '500', '--size', '300', '--duration', '3']);
     // avahi starts while recording: its probes and announcements and the service's arrival go in.
     const avahi = startAvahi();
     const added = await waitFor('service-added on the timeline', () => timeline(gapscope).find((e) => e.kind === 'service-added' && (e.detail as { name?: string } | undefined)?.name === SERVICE), 15_000).catch((e: Error) => {
@@ -155,6 +157,7 @@ describe('a recording takes in mDNS traffic and timeline events', () => {
     // A network change (#7): an address added in the inspector namespace.
     ip('-n', INS_NS, 'addr', 'add', '10.98.50.3/24', 'dev', INS_IF);
     const network = await waitFor('a network event', () => timeline(gapscope).find((e) => e.source === 'network' && JSON.stringify(e).includes('10.98.50.3')), 10_000);
+    expect(await sender.exited, sender.out()).toBe(0);
     await sleep(300);
     gapscope.child.kill('SIGTERM');
     expect(await gapscope.exited, gapscope.out().slice(-3000)).toBe(0);
@@ -177,6 +180,9 @@ describe('a recording takes in mDNS traffic and timeline events', () => {
     const total = Number(/Number of packets:\s+(\d+)/.exec(capinfos)![1]);
     expect(total).toBe(record.streams[0]!.packets + record.extras!.mdnsPackets + record.extras!.events);
     expect(tshark(file, '_ws.malformed', ['frame.number'])).toEqual([]);
+    const streamPackets = tshark(file, 'frame.interface_id == 0 && udp.dstport == 47150', ['frame.number']).length;
+    expect(streamPackets).toBe(record.streams[0]!.packets);
+    expect(streamPackets).toBeGreaterThan(1000);
 
     // The mDNS traffic is dissected as mDNS, on the link's own interface, with avahi's service in it.
     const mdns = tshark(file, 'mdns', ['frame.interface_name', 'ip.src', 'ipv6.src', 'ip.dst', 'ipv6.dst', 'dns.resp.name']);
@@ -204,6 +210,7 @@ describe('a recording takes in mDNS traffic and timeline events', () => {
     const file = join(dir, 'killed.pcapng');
     const gapscope = inNs(INS_NS, 'node', [JITI, RUNNER, '47151', file]);
     await waitFor('the recording to start', () => jsonLines(gapscope).some((l) => l.event === 'recording'), 30_000);
+    const sender = inNs(DEV_NS, 'node', [join(REPO_DIR, 'lab', 'sender.mjs'), '--to', '10.98.50.2:47151', '--pps', '1000', '--size', '300', '--duration', '10']);
     const avahi = startAvahi();
     await waitFor('service-added on the timeline', () => timeline(gapscope).find((e) => e.kind === 'service-added' && (e.detail as { name?: string } | undefined)?.name === SERVICE), 15_000);
     // Past the once-a-second flush, then no chance to finish anything.
@@ -211,13 +218,15 @@ describe('a recording takes in mDNS traffic and timeline events', () => {
     gapscope.child.kill('SIGKILL');
     await gapscope.exited;
     avahi.child.kill('SIGKILL');
-    await avahi.exited;
+    sender.child.kill('SIGKILL');
+    await Promise.all([avahi.exited, sender.exited]);
     const scan = scanCapture(file, false);
     // Whole blocks only: the streams' workers and the extras each append whole blocks.
     expect(scan.damage).toBeNull();
     execFileSync('tshark', ['-r', file], { stdio: ['ignore', 'ignore', 'pipe'] });
     expect(execFileSync('capinfos', ['-c', file], { encoding: 'utf8' })).toMatch(new RegExp(`Number of packets:\\s+${scan.packets}\\b`));
     expect(tshark(file, 'mdns', ['frame.number']).length).toBeGreaterThan(0);
+    expect(scan.packetsByInterface[0]).toBeGreaterThan(1000);
     expect(tshark(file, 'frame.comment contains "service-added"', ['frame.comment'])).toHaveLength(1);
     // The sidecar was last saved by the live process: the library will list it as interrupted and recount.
     expect((JSON.parse(readFileSync(`${file}.json`, 'utf8')) as SessionRecord).status).toBe('recording');
