@@ -3,12 +3,14 @@
  * Sessions tab lists the session with the packets and the gaps the Reception view counted; it is
  * renamed and annotated (both survive a reload), opened (Reception shows it as a stopped stream
  * with the same numbers and the chart), downloaded whole and as a time range (pcapng that tshark
- * reads), and deleted after confirmation. The spec uses its own sessions folder, so other specs
- * do not matter.
+ * reads), and deleted after confirmation. A copy left "recording" by a dead process with a torn
+ * capture is listed as interrupted and opens. The spec uses its own sessions folder, so other
+ * specs do not matter.
  */
 import { expect, test, type Download, type Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { labInfo, readLabState } from './helpers/lab';
 import { startSender, type LabProcess } from './helpers/processes';
@@ -160,14 +162,46 @@ test('record a lab stream, find it in Sessions, rename, annotate, open, download
   await page.getByTestId('remove-button').click();
   await expect(page.getByTestId('stream-item')).toHaveCount(streamsBefore - 1);
 
+  // A recording whose app was killed: a copy of the session left "recording" by a dead process,
+  // its capture torn mid-block. Listed again, it is interrupted (the file trimmed and recounted) and opens.
+  await page.getByTestId('tab-sessions').click();
+  const id = (await row.getAttribute('data-id'))!;
+  const killedId = `${id}-killed`;
+  cpSync(join(folder, id), join(folder, killedId), { recursive: true });
+  const record = JSON.parse(readFileSync(join(folder, killedId, 'session.json'), 'utf8')) as Record<string, unknown>;
+  const deadPid = spawnSync('true').pid; // exited: no process has this id now
+  writeFileSync(join(folder, killedId, 'session.json'), JSON.stringify({ ...record, id: killedId, name: 'Killed mid-recording', notes: '', status: 'recording', ended: null, error: null, owner: { pid: deadPid, host: hostname() } }));
+  const capture = join(folder, killedId, 'capture.pcapng');
+  truncateSync(capture, statSync(capture).size - 100);
+  await page.reload();
+  await page.getByTestId('tab-sessions').click();
+  const killed = page.locator('[data-testid="session-row"]', { hasText: 'Killed mid-recording' });
+  await expect(killed).toHaveAttribute('data-status', 'interrupted');
+  await expect(killed.getByTestId('session-status')).toHaveText('interrupted');
+  await expect(killed.getByTestId('session-status-reason')).toContainText('cut short');
+  const killedPackets = Number(await killed.getAttribute('data-packets'));
+  expect(killedPackets).toBeGreaterThan(packets - 50);
+  expect(killedPackets).toBeLessThanOrEqual(packets);
+  if (hasTshark) expect(tsharkUdpPackets(capture)).toBe(killedPackets); // trimmed to whole blocks: tshark reads it all
+  await killed.getByTestId('session-open').click();
+  await expect(page.getByTestId('tab-reception')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.locator('[data-testid="stream-item"][aria-selected="true"]')).toContainText('Killed mid-recording');
+  await expect(page.getByTestId('stream-status')).toHaveText('stopped');
+  await page.getByTestId('remove-button').click();
+
   // Deleting asks first; "Keep" keeps it, "Delete" removes it.
   await page.getByTestId('tab-sessions').click();
+  await killed.getByTestId('session-delete').click();
+  await killed.getByTestId('session-delete-confirm').click();
+  await expect(killed).toHaveCount(0);
+  await expect(row).toHaveCount(1);
   await row.getByTestId('session-delete').click();
   await row.getByTestId('session-delete-cancel').click();
   await expect(row).toHaveCount(1);
   await row.getByTestId('session-delete').click();
   await row.getByTestId('session-delete-confirm').click();
   await expect(page.getByTestId('sessions-empty')).toBeVisible();
+  expect(existsSync(join(folder, id))).toBe(false);
   await page.reload();
   await page.getByTestId('tab-sessions').click();
   await expect(page.getByTestId('sessions-empty')).toBeVisible();

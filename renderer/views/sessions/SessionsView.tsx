@@ -58,6 +58,7 @@ export function SessionsView() {
                 <th>Duration</th>
                 <th>Packets</th>
                 <th>Gaps</th>
+                <th>Status</th>
                 <th>Size</th>
                 <th />
               </tr>
@@ -75,6 +76,13 @@ export function SessionsView() {
 }
 
 type Act = (f: () => Promise<unknown>) => Promise<boolean>;
+
+const STATUS_HINT: Record<SessionSummary['status'], string> = {
+  recording: 'Being recorded now',
+  complete: 'Stopped normally; the capture and session.json are complete',
+  failed: 'Stopped by an error (full disk, permission); what was written is kept',
+  interrupted: 'Cut short (the app was closed or killed); the capture holds every packet up to its last flush',
+};
 
 function FolderSetting({ act }: { act: Act }) {
   const api = useApi();
@@ -134,13 +142,7 @@ function SessionRow({ session: s, act }: { session: SessionSummary; act: Act }) 
           ) : (
             <span data-testid="session-name">{s.name}</span>
           )}
-          {s.status !== 'complete' ? (
-            <span className={`session-badge ${s.status}`} data-testid="session-status" title={s.error?.message ?? ''}>
-              {s.status}
-            </span>
-          ) : null}
           {s.notes && editing !== 'notes' ? <div className="small muted" data-testid="session-notes">{s.notes}</div> : null}
-          {s.error && s.status !== 'complete' ? <div className="small muted">{s.error.message}</div> : null}
         </td>
         <td className="small">{new Date(s.created).toLocaleString()}</td>
         <td className="small">
@@ -151,6 +153,16 @@ function SessionRow({ session: s, act }: { session: SessionSummary; act: Act }) 
         <td className="num">{formatDuration(s.durationMs)}</td>
         <td className="num">{formatCount(s.packets)}</td>
         <td className="num">{formatCount(s.gaps)}</td>
+        <td className="session-status-cell">
+          <span className={`session-badge ${s.status}`} data-testid="session-status" title={STATUS_HINT[s.status]}>
+            {s.status}
+          </span>
+          {s.error && s.status !== 'complete' ? (
+            <div className="small muted" data-testid="session-status-reason">
+              {s.error.message}
+            </div>
+          ) : null}
+        </td>
         <td className="num">{formatBytes(s.captureBytes)}</td>
         <td>
           <div className="session-actions">
@@ -202,7 +214,7 @@ function SessionRow({ session: s, act }: { session: SessionSummary; act: Act }) 
       </tr>
       {editing === 'notes' ? (
         <tr>
-          <td colSpan={8} className="session-notes">
+          <td colSpan={9} className="session-notes">
             <form onSubmit={saveNotes}>
               <textarea value={notes} onChange={(e) => setNotes(e.target.value)} maxLength={20_000} autoFocus data-testid="session-notes-input" aria-label="Session notes" />
               <button type="submit" className="small-button" data-testid="session-notes-save">
@@ -217,7 +229,7 @@ function SessionRow({ session: s, act }: { session: SessionSummary; act: Act }) 
       ) : null}
       {editing === 'download' ? (
         <tr>
-          <td colSpan={8}>
+          <td colSpan={9}>
             <CaptureDownload session={s} />
           </td>
         </tr>
