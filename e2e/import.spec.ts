@@ -52,7 +52,7 @@ async function listFlows(page: Page, path: string): Promise<void> {
 }
 
 /** Rewrites the capture's datagrams as a raw-IP pcapng without those `drop` picks (index within its flow). */
-function copyWithout(from: string, to: string, drop: (flowId: string, index: number) => boolean): number {
+function copyWithout(from: string, to: string, drop: (flowId: string, index: number) => boolean, dstOf?: (flowId: string) => { address: string; port: number } | null): number {
   const parts: Uint8Array[] = [sectionHeaderBlock({ userAppl: 'e2e/import.spec.ts' }), interfaceDescriptionBlock({ name: 'copy', tsresol: 6 })];
   const seen = new Map<string, number>();
   let dropped = 0;
@@ -65,7 +65,8 @@ function copyWithout(from: string, to: string, drop: (flowId: string, index: num
         dropped += 1;
         return;
       }
-      parts.push(enhancedPacketBlock(0, d.timeMs, 6, rawUdpPacket({ address: addressBytes(d.srcAddress)!, port: d.srcPort }, { address: addressBytes(d.dstAddress)!, port: d.dstPort }, d.payload)));
+      const dst = dstOf?.(flow.id) ?? { address: d.dstAddress, port: d.dstPort };
+      parts.push(enhancedPacketBlock(0, d.timeMs, 6, rawUdpPacket({ address: addressBytes(d.srcAddress)!, port: d.srcPort }, { address: addressBytes(dst.address)!, port: dst.port }, d.payload)));
     },
   });
   analysis.reader().push(new Uint8Array(readFileSync(from)));
@@ -201,6 +202,22 @@ test('comparing a capture with a copy missing packets shows exactly those, on on
   await page.getByTestId('compare-flow').selectOption('');
   await page.getByTestId('compare-button').click();
   await expect(page.getByTestId('compare-error')).toContainText('choose one');
+
+  // B saw the flow behind a NAT (another destination): each side gets its own flow.
+  const natted = join(dir, 'natted.pcapng');
+  expect(copyWithout(ETH, natted, (id, i) => id === flow.id && i % 25 === 3, (id) => (id === flow.id ? { address: '192.0.2.9', port: 6000 } : null))).toBe(13);
+  await page.getByTestId('compare-path-b').fill(natted);
+  await page.getByTestId('compare-list').click();
+  const nattedId = `${flow.id.split(' > ')[0]} > 192.0.2.9:6000`;
+  await expect(page.getByTestId('compare-flow-b').locator(`option[value="${nattedId}"]`)).toHaveCount(1);
+  await page.getByTestId('compare-flow').selectOption(flow.id);
+  await page.getByTestId('compare-button').click();
+  await expect(page.getByTestId('compare-error')).toContainText('No UDP flow');
+  await page.getByTestId('compare-flow-b').selectOption(nattedId);
+  await page.getByTestId('compare-button').click();
+  await expect(summary).toHaveAttribute('data-missing-in-b', '13');
+  await expect(page.getByTestId('compare-missing-b-row')).toHaveCount(13);
+  await expect(page.getByTestId('compare-error')).toHaveCount(0);
 });
 
 test('a large import shows its progress and can be cancelled; the same file then imports', async ({ page }) => {

@@ -46,7 +46,7 @@ afterEach(async () => {
 });
 
 /** Rewrites a capture's datagrams as a raw-IP pcapng, leaving out those `drop` picks; returns the dropped count per flow. */
-async function copyWithout(from: string, to: string, drop: (flowId: string, index: number) => boolean): Promise<Map<string, number>> {
+async function copyWithout(from: string, to: string, drop: (flowId: string, index: number) => boolean, dstOf?: (flowId: string) => { address: string; port: number } | null): Promise<Map<string, number>> {
   const parts: Uint8Array[] = [sectionHeaderBlock({ userAppl: 'captureService.test' }), interfaceDescriptionBlock({ name: 'copy', tsresol: 6 })];
   const seen = new Map<string, number>();
   const dropped = new Map<string, number>();
@@ -59,7 +59,8 @@ async function copyWithout(from: string, to: string, drop: (flowId: string, inde
         dropped.set(flow.id, (dropped.get(flow.id) ?? 0) + 1);
         return;
       }
-      const packet = rawUdpPacket({ address: addressBytes(d.srcAddress)!, port: d.srcPort }, { address: addressBytes(d.dstAddress)!, port: d.dstPort }, d.payload);
+      const dst = dstOf?.(flow.id) ?? { address: d.dstAddress, port: d.dstPort };
+      const packet = rawUdpPacket({ address: addressBytes(d.srcAddress)!, port: d.srcPort }, { address: addressBytes(dst.address)!, port: dst.port }, d.payload);
       parts.push(enhancedPacketBlock(0, d.timeMs, 6, packet));
     },
   });
@@ -215,6 +216,29 @@ describe('capture service', { timeout: 30_000 }, () => {
     const total = statSync(ETH).size + statSync(copy).size;
     expect(p.at(-1)).toMatchObject({ phase: 'done', bytesRead: total, totalBytes: total });
     for (let i = 1; i < p.length; i++) expect(p[i]!.bytesRead).toBeGreaterThanOrEqual(p[i - 1]!.bytesRead);
+  });
+
+  it('compares flows that differ between the two files (e.g. behind NAT), each side its own choice', async () => {
+    const { api } = await connect();
+    const { flows } = await api.listCaptureFlows(ETH);
+    const flow = flows.find((f) => f.dstPort === 5000)!;
+    const copy = join(tempDir(), 'natted.pcapng');
+    const dropped = await copyWithout(ETH, copy, (id, i) => id === flow.id && i % 50 === 7, (id) => (id === flow.id ? { address: '192.0.2.9', port: 6000 } : null));
+    const natted = (await api.listCaptureFlows(copy)).flows.find((f) => f.dstPort === 6000)!;
+    expect(natted.id).toBe(`${flow.srcAddress}:${flow.srcPort} > 192.0.2.9:6000`);
+    // One selector for both finds nothing in B.
+    await expect(api.compareCaptures(ETH, copy, { flow: flow.id })).rejects.toMatchObject({ code: 'not-found' });
+    const report = await api.compareCaptures(ETH, copy, { flow: flow.id, flowB: natted.id });
+    expect(report.flows).toEqual({ a: flow.id, b: natted.id });
+    expect(report.missingInB.count).toBe(dropped.get(flow.id));
+    expect(report.missingInA.count).toBe(0);
+    expect(report.matchedBy).toBe('sequence');
+    // The same numbers as the one-selector compare of an un-NATted copy with the same packets missing.
+    const plain = join(tempDir(), 'plain.pcapng');
+    await copyWithout(ETH, plain, (id, i) => id === flow.id && i % 50 === 7);
+    const same = await api.compareCaptures(ETH, plain, { flow: flow.id });
+    expect({ ...report, flows: null, b: { ...report.b, label: '' } }).toEqual({ ...same, flows: null, b: { ...same.b, label: '' } });
+    await expect(api.compareCaptures(ETH, copy, { flowB: natted.id })).rejects.toMatchObject({ message: expect.stringMatching(/2 UDP flows match in eth.pcapng/) });
   });
 
   it('cancels a reading: the request fails with "cancelled" and progress says so', async () => {

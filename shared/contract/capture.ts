@@ -56,10 +56,13 @@ export const ImportOptionsSchema = z
 /** Import options as the UI gives them. */
 export type ImportOptionsInput = z.input<typeof ImportOptionsSchema>;
 
-/** Which flow to compare (the same selector picks it in both files) and how to bin and match. */
+/** Which flow to compare (one selector for both files, or one per file) and how to bin and match. */
 export const CompareOptionsSchema = z
   .object({
+    /** The flow in both captures (in A only when flowB is given); absent means the only one (to `port`, if given). */
     flow: flowText.optional(),
+    /** B's flow when it differs from A's (NAT, another interface, a recording's rebuilt headers). */
+    flowB: flowText.optional(),
     port: z.number().int().min(1, 'port must be 1–65535').max(65535, 'port must be 1–65535').optional(),
     /** How packets are matched: by the sequence number this format carries, else by payload ('none'). */
     decode: decodeFormat,

@@ -192,13 +192,24 @@ function CompareCard() {
         </label>
         <div className="imp-options">
           <button type="button" disabled={busy || s.pathA.trim() === ''} data-testid="compare-list" onClick={() => void s.listCompareFlows(api)}>
-            List flows of A
+            List flows
           </button>
           <label className="field">
-            <span>Flow (the same in both)</span>
+            <span>Flow in A</span>
             <select value={s.compareFlow} data-testid="compare-flow" onChange={(e) => s.set({ compareFlow: e.target.value })}>
               <option value="">The only flow</option>
               {s.compareFlows?.flows.map((f) => (
+                <option key={f.id} value={f.id}>
+                  {f.id} ({formatCount(f.packets)} packets)
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span>Flow in B</span>
+            <select value={s.compareFlowB} data-testid="compare-flow-b" onChange={(e) => s.set({ compareFlowB: e.target.value })}>
+              <option value="">The same as in A</option>
+              {s.compareFlowsB?.flows.map((f) => (
                 <option key={f.id} value={f.id}>
                   {f.id} ({formatCount(f.packets)} packets)
                 </option>

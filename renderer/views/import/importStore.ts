@@ -31,15 +31,18 @@ export interface ImportState {
 
   pathA: string;
   pathB: string;
-  /** Flows of A, to pick the one compared (the same selector picks it in B). */
+  /** Flows of A and of B, to pick the one compared on each side. */
   compareFlows: CaptureFlowList | null;
+  compareFlowsB: CaptureFlowList | null;
+  /** A's flow ('' = the only one); B's flow ('' = the same as A's). */
   compareFlow: string;
+  compareFlowB: string;
   compareDecode: string;
   compareBinMs: number;
   compare: CaptureCompare | null;
   compareError: ErrorInfo | null;
 
-  set(change: Partial<Pick<ImportState, 'path' | 'flow' | 'decode' | 'binMs' | 'gapMs' | 'pathA' | 'pathB' | 'compareFlow' | 'compareDecode' | 'compareBinMs'>>): void;
+  set(change: Partial<Pick<ImportState, 'path' | 'flow' | 'decode' | 'binMs' | 'gapMs' | 'pathA' | 'pathB' | 'compareFlow' | 'compareFlowB' | 'compareDecode' | 'compareBinMs'>>): void;
   listFlows(api: GapscopeApi): Promise<void>;
   importFlow(api: GapscopeApi): Promise<StreamInfo | null>;
   listCompareFlows(api: GapscopeApi): Promise<void>;
@@ -79,7 +82,9 @@ export function createImportStore(): StoreApi<ImportState> {
       pathA: '',
       pathB: '',
       compareFlows: null,
+      compareFlowsB: null,
       compareFlow: '',
+      compareFlowB: '',
       compareDecode: 'auto',
       compareBinMs: 100,
       compare: null,
@@ -115,24 +120,26 @@ export function createImportStore(): StoreApi<ImportState> {
         );
       },
       async listCompareFlows(api) {
-        const path = get().pathA.trim();
-        set({ compareError: null, compareFlows: null, compareFlow: '' });
+        const pathA = get().pathA.trim();
+        const pathB = get().pathB.trim();
+        set({ compareError: null, compareFlows: null, compareFlowsB: null, compareFlow: '', compareFlowB: '' });
         await run(
           'compare-list',
           async () => {
-            const listed = await api.listCaptureFlows(path);
+            const listed = await api.listCaptureFlows(pathA);
             set({ compareFlows: listed, compareFlow: listed.flows[0]?.id ?? '' });
+            if (pathB) set({ compareFlowsB: await api.listCaptureFlows(pathB) });
           },
           (compareError) => set({ compareError }),
         );
       },
       async runCompare(api) {
-        const { pathA, pathB, compareFlow, compareDecode, compareBinMs } = get();
+        const { pathA, pathB, compareFlow, compareFlowB, compareDecode, compareBinMs } = get();
         set({ compareError: null, compare: null });
         await run(
           'compare',
           async () => {
-            const compare = await api.compareCaptures(pathA.trim(), pathB.trim(), { flow: compareFlow || undefined, decode: compareDecode, binMs: compareBinMs });
+            const compare = await api.compareCaptures(pathA.trim(), pathB.trim(), { flow: compareFlow || undefined, flowB: compareFlowB || undefined, decode: compareDecode, binMs: compareBinMs });
             set({ compare });
           },
           (compareError) => set({ compareError }),
