@@ -5,6 +5,7 @@ import { InvalidArgumentError } from 'commander';
 import type { GapscopeApi, StreamConfigInput, StreamInfo } from '../../shared/contract';
 import type { RecordingState } from '../../shared/contract/sessions';
 import { formatEndpoint } from '../../shared/net/address';
+import { gapCause } from '../../shared/reception/gapCause';
 import { formatBytes, formatDuration } from '../../shared/reception/periodicity';
 import { buildReport, type ReceptionReport } from '../../shared/reception/report';
 import type { ReceptionTotals } from '../../shared/reception/types';
@@ -94,7 +95,7 @@ export function humanReport(r: ReceptionReport): string[] {
     r.periodicity.summary,
   ];
   for (const g of r.gaps.slice(0, 20)) {
-    lines.push(`  gap at ${formatDuration(g.startMs).padStart(8)}  lasting ${formatDuration(g.durationMs).padStart(8)}  after ${g.packetsBefore} pkts / ${formatBytes(g.bytesBefore)}${g.lostPackets !== null ? `  ${g.lostPackets} lost in it` : ''}${g.cause === 'local-stall' ? '  (Gapscope itself stalled)' : ''}`);
+    lines.push(`  gap at ${formatDuration(g.startMs).padStart(8)}  lasting ${formatDuration(g.durationMs).padStart(8)}  after ${g.packetsBefore} pkts / ${formatBytes(g.bytesBefore)}${g.lostPackets !== null ? `  ${g.lostPackets} lost in it` : ''}${gapCause(g).kind === 'unknown' ? '' : `  (${gapCause(g).text})`}`);
   }
   if (r.gaps.length > 20) lines.push(`  … and ${r.gaps.length - 20} more (use --json for all)`);
   if (r.trailingSilenceMs !== null) lines.push(`No data for the last ${formatDuration(r.trailingSilenceMs)}.`);

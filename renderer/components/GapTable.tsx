@@ -1,19 +1,12 @@
 /** Every gap with what arrived before it; a click shows the gap on the chart. */
 import { useShallow } from 'zustand/react/shallow';
-import type { Gap } from '../../shared/reception/types';
+import { gapCause } from '../../shared/reception/gapCause';
 import { showGap } from '../app/chartControl';
 import { eventsForGap } from '../chart/events';
 import { formatBytes, formatClock, formatCount, formatDuration, formatStreamTime } from '../format';
 import { appStore, useApp } from '../store/store';
 
 const MAX_ROWS = 500;
-
-/** The words for a gap's cause: a stall of Gapscope itself is not the network's fault. */
-export function causeLabel(cause: Gap['cause']): { text: string; hint: string } {
-  return cause === 'local-stall'
-    ? { text: 'Gapscope stalled', hint: 'Gapscope itself could not run during this time; the network may have been fine.' }
-    : { text: 'network or sender', hint: 'Gapscope was running: the data did not arrive.' };
-}
 
 /** Start, end, duration, packets and bytes before, packets lost inside, the timeline events that coincide, and cause of each gap, newest first. */
 export function GapTable({ id }: { id: string }) {
@@ -71,7 +64,7 @@ export function GapTable({ id }: { id: string }) {
               </tr>
             ) : (
               rows.map((g, i) => {
-                const cause = causeLabel(g.cause);
+                const cause = gapCause(g);
                 const near = eventsForGap(timeline, startedAt, g, hidden);
                 const show = () => showGap(appStore, id, g);
                 return (

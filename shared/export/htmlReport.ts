@@ -4,6 +4,7 @@
  * (its own CSP forbids both), so it opens the same anywhere and years later.
  */
 import type { ReceptionReport } from '../reception/report';
+import { gapCause } from '../reception/gapCause';
 import { eventsNear, type TimelineEvent } from '../timeline';
 import { escapeXml, throughputSvg } from './chartSvg';
 
@@ -64,7 +65,7 @@ export function htmlReport(input: HtmlReportInput): string {
 
   const gapRows = r.gaps.slice(0, MAX_GAP_ROWS).map((g, i) => {
     const near = Number.isFinite(started) ? eventsNear(events, started + g.startMs, started + g.endMs, GAP_EVENT_SLACK_MS) : [];
-    return `<tr class="${g.cause === 'local-stall' ? 'local' : ''}"><td>${i + 1}</td><td>${sec(g.startMs)}</td><td>${sec(g.endMs)}</td><td><b>${sec(g.durationMs)}</b></td><td>${num(g.packetsBefore)}</td><td>${bytes(g.bytesBefore)}</td><td>${g.lostPackets === null ? '—' : num(g.lostPackets)}</td><td>${g.cause === 'local-stall' ? 'Gapscope stalled' : 'network or sender'}</td><td>${near.map((e) => `<span class="ev ${escapeXml(e.severity)}">${escapeXml(e.summary)}</span>`).join(' ')}</td></tr>`;
+    return `<tr class="${g.cause === 'local-stall' ? 'local' : ''}"><td>${i + 1}</td><td>${sec(g.startMs)}</td><td>${sec(g.endMs)}</td><td><b>${sec(g.durationMs)}</b></td><td>${num(g.packetsBefore)}</td><td>${bytes(g.bytesBefore)}</td><td>${g.lostPackets === null ? '—' : num(g.lostPackets)}</td><td title="${escapeXml(gapCause(g).hint)}">${gapCause(g).text}</td><td>${near.map((e) => `<span class="ev ${escapeXml(e.severity)}">${escapeXml(e.summary)}</span>`).join(' ')}</td></tr>`;
   });
 
   const css = `body{font:14px/1.45 system-ui,sans-serif;color:#0f172a;margin:24px auto;max-width:1280px;padding:0 16px}h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:24px 0 8px}.muted{color:#64748b}table{border-collapse:collapse}th,td{padding:4px 10px;border-bottom:1px solid #e2e8f0;text-align:left;vertical-align:top}table.gaps td:nth-child(-n+7){text-align:right;font-variant-numeric:tabular-nums}.facts th{color:#64748b;font-weight:500}tr.local{color:#7e22ce}.ev{display:inline-block;padding:0 6px;border-radius:4px;background:#eff6ff;font-size:12px}.ev.warning{background:#fff7e6;color:#b45309}.ev.error{background:#fef2f2;color:#b91c1c}svg{max-width:100%;height:auto;border:1px solid #e2e8f0;border-radius:8px}`;
