@@ -31,9 +31,11 @@ export async function createBackend(options: BackendOptions & { workerPath?: str
   const settings = new SettingsStore(options.dataDir);
   const health = new HealthWatch();
   const info: AppInfo = { version: appVersion(), platform: `${process.platform}-${process.arch}`, mode: options.mode };
+  const dnsFeature = createDnsService(ctx);
   const bonjourFeature = createBonjourService(ctx);
-  // Recordings take the Bonjour browser's mDNS traffic through its hook (the timeline comes with ctx).
-  const features = [createDnsService(ctx), bonjourFeature, createNetworkService(ctx), createSessionService(ctx, undefined, { mdnsPackets: (l) => bonjourFeature.bonjour.subscribePackets(l) }), createSenderService(ctx, listInterfaces), createCaptureService(ctx, reception)] as const;
+  // Recordings take the Bonjour browser's mDNS traffic and the DNS probes' datagrams through their hooks (the timeline comes with ctx).
+  const recordingSources = { mdnsPackets: bonjourFeature.bonjour.subscribePackets.bind(bonjourFeature.bonjour), dnsDatagrams: dnsFeature.subscribeDatagrams };
+  const features = [dnsFeature, bonjourFeature, createNetworkService(ctx), createSessionService(ctx, undefined, recordingSources), createSenderService(ctx, listInterfaces), createCaptureService(ctx, reception)] as const;
   const [dns, bonjour, network, sessions, sender, capture] = features;
 
   const service: GapscopeService = {

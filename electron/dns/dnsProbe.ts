@@ -63,6 +63,46 @@ interface Exchange {
 
 const elapsedMs = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
 
+/** One datagram of a probe's UDP exchange as the probe's socket saw it: wall-clock ms, both ends, the bytes. */
+export interface ProbeDatagram {
+  at: number;
+  direction: 'sent' | 'received';
+  local: { address: string; port: number };
+  server: { address: string; port: number };
+  data: Uint8Array;
+}
+
+const datagramListeners = new Set<(d: ProbeDatagram) => void>();
+
+/** Every datagram the probes of this process send and receive over UDP, from now on: the hook session recordings use. Returns the function that stops listening. */
+export function subscribeProbeDatagrams(listener: (d: ProbeDatagram) => void): () => void {
+  datagramListeners.add(listener);
+  return () => datagramListeners.delete(listener);
+}
+
+/** Tells the listeners about a datagram; costs nothing without listeners, and never after the measurement. */
+function tellDatagram(socket: dgram.Socket, server: DnsServerAddress, direction: ProbeDatagram['direction'], data: Uint8Array, at: number): void {
+  if (datagramListeners.size === 0) return;
+  let local: { address: string; port: number };
+  try {
+    const a = socket.address();
+    local = { address: a.address, port: a.port };
+  } catch {
+    return; // closed meanwhile
+  }
+  const d: ProbeDatagram = { at, direction, local, server: { address: server.address, port: server.port }, data };
+  for (const l of datagramListeners) {
+    try {
+      l(d);
+    } catch {
+      // A listener's failure must not change the probe's outcome.
+    }
+  }
+}
+
+/** Wall-clock ms with sub-millisecond precision. */
+const wallNow = (): number => performance.timeOrigin + performance.now();
+
 let warmedUp: Promise<void> | null = null;
 const WARM_UP_ROUNDS = 20;
 
@@ -130,6 +170,7 @@ function udpExchange(server: DnsServerAddress, query: Buffer, id: number, name: 
     socket.on('error', (e: NodeJS.ErrnoException) => finish({ kind: 'error', errno: e.code ?? 'EUNKNOWN', why: e.message }));
     socket.on('message', (msg) => {
       const rtt = elapsedMs(start);
+      tellDatagram(socket, server, 'received', msg, wallNow());
       const v = readReply(msg, id, name);
       if (v.kind === 'other') ignored++;
       else if (v.kind === 'malformed') finish({ kind: 'malformed', why: v.why, rttMs: rtt });
@@ -151,8 +192,10 @@ function udpExchange(server: DnsServerAddress, query: Buffer, id: number, name: 
         // while the reply is already on its way; starting after send() then hid milliseconds (lab:
         // 0.7 ms reported for 4 ms on the wire). Starting before costs only dgram's own JavaScript.
         start = process.hrtime.bigint();
+        const sentAt = datagramListeners.size > 0 ? wallNow() : 0;
         socket.send(query, (e) => {
           if (e) finish({ kind: 'error', errno: (e as NodeJS.ErrnoException).code ?? 'EUNKNOWN', why: e.message });
+          else tellDatagram(socket, server, 'sent', query, sentAt);
         });
       });
     });

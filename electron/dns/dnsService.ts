@@ -12,7 +12,7 @@ import { GapscopeError } from '../../shared/errors';
 import type { FeatureService, ServiceContext } from '../app/services';
 import { runDnsLoad } from './dnsLoad';
 import { parseDnsServer } from './dnsMessage';
-import { probeDns, type DnsProbeRequest, type DnsProbeResult } from './dnsProbe';
+import { probeDns, subscribeProbeDatagrams, type DnsProbeRequest, type DnsProbeResult, type ProbeDatagram } from './dnsProbe';
 import { askServers, searchWithAnswers, systemServers } from './dnsQueries';
 import { readSystemResolvers } from './resolverReader';
 
@@ -26,7 +26,10 @@ export interface DnsServiceDeps {
 }
 
 /** Creates the service that answers this feature's contract requests. */
-export function createDnsService(ctx: ServiceContext, deps: DnsServiceDeps = {}): FeatureService<keyof typeof dnsRequests> & { watch: DnsWatch } {
+export function createDnsService(
+  ctx: ServiceContext,
+  deps: DnsServiceDeps = {},
+): FeatureService<keyof typeof dnsRequests> & { watch: DnsWatch; subscribeDatagrams: (listener: (d: ProbeDatagram) => void) => () => void } {
   const readResolvers = deps.readResolvers ?? (() => readSystemResolvers());
   const probe = deps.probe ?? probeDns;
   const now = deps.now ?? Date.now;
@@ -36,6 +39,8 @@ export function createDnsService(ctx: ServiceContext, deps: DnsServiceDeps = {})
 
   return {
     watch,
+    /** Every datagram the probes send and receive over UDP (probe, compare, search preview, watch): the hook session recordings use. */
+    subscribeDatagrams: subscribeProbeDatagrams,
     handlers: {
       readDnsResolvers: () => readResolvers(),
       probeDns: (r) => askServers(r.name, { server: r.server, all: r.all, type: r.type, timeoutMs: r.timeoutMs, edns: r.edns }, readResolvers),
