@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { expect, test, type Page } from '@playwright/test';
 import { labInfo, readLabState } from './helpers/lab';
+import { startSender } from './helpers/processes';
 
 const lab = labInfo();
 
@@ -59,4 +60,43 @@ test('an interface added in the inspector namespace appears, with a change event
   }
   await expect(page.locator(`[data-testid="net-change"][data-kind="interface-removed"]`, { hasText: `${name}a disappeared` })).toHaveCount(1);
   await expect(page.locator(`[data-testid="net-iface-row"][data-name="${name}a"]`)).toHaveCount(0);
+});
+
+test('a gap caused by the inspector\'s link going down shows that change in the gap table and on the chart', async ({ page }) => {
+  const port = 5620;
+  const state = readLabState(lab);
+  if (!state?.url) throw new Error('the lab has no Gapscope server (global setup failed?)');
+  await page.goto(state.url);
+  await page.getByTestId('port-input').fill(String(port));
+  await page.getByTestId('address-input').fill(lab.insAddr);
+  await page.getByTestId('gap-manual').check();
+  await page.getByTestId('gap-input').fill('300');
+  await page.getByTestId('start-button').click();
+  await expect(page.getByTestId('stream-status')).toHaveText('listening');
+  const sender = startSender(lab, { port, rate: 500, size: 256, seconds: 9 });
+  try {
+    await expect.poll(async () => Number(await page.getByTestId('stat-packets').getAttribute('data-value'))).toBeGreaterThan(300);
+    // The link goes down for a second: the stream stops, and the Network watcher posts the change.
+    execFileSync('ip', ['-n', lab.insNs, 'link', 'set', lab.insVeth, 'down']);
+    await page.waitForTimeout(1000);
+    execFileSync('ip', ['-n', lab.insNs, 'link', 'set', lab.insVeth, 'up']);
+    await sender.done;
+  } finally {
+    execFileSync('ip', ['-n', lab.insNs, 'link', 'set', lab.insVeth, 'up']);
+    sender.child.kill();
+  }
+  // One gap of about the outage, and its Events cell names the link that went down.
+  const row = page.getByTestId('gap-row').filter({ hasText: `${lab.insVeth} went down` });
+  await expect(row).toHaveCount(1);
+  expect(Number(await row.getAttribute('data-duration-ms'))).toBeGreaterThan(800);
+  await expect(row.getByTestId('gap-events')).toContainText(`${lab.insVeth} came up`);
+  // The same changes are markers on the throughput chart; the network filter hides them.
+  const chart = page.getByTestId('throughput-chart');
+  await expect.poll(async () => Number(await chart.getAttribute('data-markers'))).toBeGreaterThanOrEqual(2);
+  const markers = Number(await chart.getAttribute('data-markers'));
+  await page.getByTestId('event-filter-network').uncheck();
+  await expect.poll(async () => Number(await chart.getAttribute('data-markers'))).toBeLessThanOrEqual(markers - 2);
+  await page.getByTestId('event-filter-network').check();
+  await page.getByTestId('stop-button').click();
+  await page.getByTestId('remove-button').click();
 });
