@@ -1,15 +1,16 @@
 // Everything joins the recording (issues #4, #6, #7), in the lab: Gapscope's whole back end records
-// a stream in the inspector namespace with the Bonjour browser on; avahi-daemon starts in the device
-// namespace during the recording and publishes a service, an address is added in the inspector
-// namespace, then avahi stops (goodbyes). The real tshark reads the capture without error and
-// dissects avahi's packets as mDNS with the service's name; the service's arrival and departure and
-// the network change are in session.json and are frames whose comments tshark shows. After a
+// a stream in the inspector namespace with the Bonjour browser on and a DNS watch on the device's
+// dnsmasq; avahi-daemon starts in the device namespace during the recording and publishes a
+// service, then stops (goodbyes), an address is added in the inspector namespace, dnsmasq stops.
+// The real tshark reads the capture without error and dissects avahi's packets as mDNS with the
+// service's name; the service's arrival and departure, the network change and the DNS verdict are
+// in session.json and are frames whose comments tshark shows; the watch's queries and dnsmasq's answers are on the "DNS probes" interface. After a
 // SIGKILL mid-recording the capture still reads without error, with the mDNS traffic and the events
 // flushed before the kill.
 //
 // Namespaces gsrec-d-PID and gsrec-i-PID, subnet 10.98.50.0/24 and fd00:98:50::/64, created and
-// deleted here (also on failure). No mDNS leaves them. Needs root, iproute2, avahi-daemon, tshark,
-// capinfos and `npx electron-vite build` (the receiver worker).
+// deleted here (also on failure). No mDNS or DNS leaves them. Needs root, iproute2, avahi-daemon,
+// dnsmasq, tshark, capinfos and `npx electron-vite build` (the receiver worker).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,8 +39,8 @@ interface Proc {
 const procs: Proc[] = [];
 
 /** Runs a command inside a namespace, collecting its output. */
-function inNs(ns: string, cmd: string, args: string[]): Proc {
-  const child = spawn('ip', ['netns', 'exec', ns, cmd, ...args], { cwd: REPO_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+function inNs(ns: string, cmd: string, args: string[], env: Record<string, string> = {}): Proc {
+  const child = spawn('ip', ['netns', 'exec', ns, cmd, ...args], { cwd: REPO_DIR, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -137,9 +138,12 @@ describe('a recording takes in mDNS traffic and timeline events', () => {
     rmSync(avahiDir, { recursive: true, force: true });
   });
 
-  it('avahi\'s service coming and going and an address added are in the capture (mDNS dissected, events as commented frames) and in session.json', { timeout: 90_000 }, async () => {
+  it('avahi\'s service coming and going, an address added and a DNS server going silent are in the capture (mDNS and DNS dissected, events as commented frames) and in session.json', { timeout: 90_000 }, async () => {
     const file = join(dir, 'extras.pcapng');
-    const gapscope = inNs(INS_NS, 'node', [JITI, RUNNER, '47150', file]);
+    // The device's DNS server, watched by Gapscope every second during the recording.
+    const dnsmasq = inNs(DEV_NS, 'dnsmasq', ['--no-daemon', '-C', '/dev/null', '--no-resolv', '--no-hosts', '--bind-interfaces', '--listen-address=10.98.50.1', '--host-record=gdl90.lab.test,10.98.50.1', `--pid-file=${join(dir, 'dnsmasq.pid')}`]);
+    await waitFor('dnsmasq to listen', () => /started, version/.test(dnsmasq.out()), 10_000);
+    const gapscope = inNs(INS_NS, 'node', [JITI, RUNNER, '47150', file], { GS_DNS_SERVER: '10.98.50.1' });
     await waitFor('the recording to start', () => jsonLines(gapscope).some((l) => l.event === 'recording'), 30_000).catch((e: Error) => {
       throw new Error(`${e.message}\n${gapscope.out()}`);
     });
@@ -157,6 +161,10 @@ describe('a recording takes in mDNS traffic and timeline events', () => {
     // A network change (#7): an address added in the inspector namespace.
     ip('-n', INS_NS, 'addr', 'add', '10.98.50.3/24', 'dev', INS_IF);
     const network = await waitFor('a network event', () => timeline(gapscope).find((e) => e.source === 'network' && JSON.stringify(e).includes('10.98.50.3')), 10_000);
+    // The DNS server goes: the watch's verdict changes.
+    dnsmasq.child.kill('SIGTERM');
+    await dnsmasq.exited;
+    const silent = await waitFor('the DNS watch\'s verdict', () => timeline(gapscope).find((e) => e.source === 'dns' && e.kind === 'dns-resolver-silent'), 10_000);
     expect(await sender.exited, sender.out()).toBe(0);
     await sleep(300);
     gapscope.child.kill('SIGTERM');
@@ -168,7 +176,7 @@ describe('a recording takes in mDNS traffic and timeline events', () => {
     const record = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as SessionRecord;
     expect(record.status).toBe('complete');
     const ids = new Set(record.events!.map((e) => e.id));
-    for (const e of [added, network, removed]) expect(ids.has(e.id), `${e.kind} in session.json`).toBe(true);
+    for (const e of [added, network, removed, silent]) expect(ids.has(e.id), `${e.kind} in session.json`).toBe(true);
     expect(record.extras!.mdnsInterfaces.map((i) => i.iface)).toContain(INS_IF);
     expect(record.extras!.mdnsPackets).toBeGreaterThan(0);
     expect(record.extras!.notRecorded).toBe(0);
@@ -178,7 +186,7 @@ describe('a recording takes in mDNS traffic and timeline events', () => {
     execFileSync('tshark', ['-r', file], { stdio: ['ignore', 'ignore', 'pipe'] });
     const capinfos = execFileSync('capinfos', ['-c', file], { encoding: 'utf8' });
     const total = Number(/Number of packets:\s+(\d+)/.exec(capinfos)![1]);
-    expect(total).toBe(record.streams[0]!.packets + record.extras!.mdnsPackets + record.extras!.events);
+    expect(total).toBe(record.streams[0]!.packets + record.extras!.mdnsPackets + record.extras!.dnsPackets + record.extras!.events);
     expect(tshark(file, '_ws.malformed', ['frame.number'])).toEqual([]);
     const streamPackets = tshark(file, 'frame.interface_id == 0 && udp.dstport == 47150', ['frame.number']).length;
     expect(streamPackets).toBe(record.streams[0]!.packets);
@@ -202,6 +210,20 @@ describe('a recording takes in mDNS traffic and timeline events', () => {
     expect(comments).toContain(`Gapscope timeline (info): [bonjour service-added] ${added.summary}`);
     expect(comments).toContain(`Gapscope timeline (info): [bonjour service-removed] ${removed.summary}`);
     expect(comments.some((c) => c.includes(`[network ${network.kind}]`))).toBe(true);
+    expect(comments).toContain(`Gapscope timeline (warning): [dns dns-resolver-silent] ${silent.summary}`);
+
+    // The watch's probes: queries from the inspector, dnsmasq's answers paired with them.
+    const dns = tshark(file, `frame.interface_id == ${record.extras!.dnsInterfaceId}`, ['frame.interface_name', 'ip.src', 'ip.dst', 'dns.flags.response', 'dns.a', 'dns.response_to']);
+    expect(dns.length).toBe(record.extras!.dnsPackets);
+    expect(dns.every((r) => r[0] === 'DNS probes')).toBe(true);
+    const queries = dns.filter((r) => r[3] === '0');
+    const answers = dns.filter((r) => r[3] === '1');
+    expect(queries.length).toBeGreaterThanOrEqual(2);
+    expect(queries.every((r) => r[1] === '10.98.50.2' && r[2] === '10.98.50.1')).toBe(true);
+    expect(answers.length).toBeGreaterThanOrEqual(1);
+    expect(answers.every((r) => r[1] === '10.98.50.1' && r[4] === '10.98.50.1' && r[5] !== '')).toBe(true);
+    // After dnsmasq went, queries went unanswered.
+    expect(queries.length).toBeGreaterThan(answers.length);
     expect(comments).toHaveLength(record.events!.length);
     expect(tshark(file, `syslog.msg contains "${SERVICE}"`, ['syslog.msg']).length).toBeGreaterThanOrEqual(2);
   });

@@ -3,8 +3,9 @@
  * node node_modules/jiti/lib/jiti-cli.mjs electron/session/testing/runRecordExtras.ts PORT FILE
  * The whole back end (createBackend, the built receiver worker, a throwaway data folder): a stream
  * on PORT, the Bonjour browser on every interface, then a recording into FILE. Prints one JSON line
- * per timeline event and "recording" once it records; on SIGTERM stops the recording, prints the
- * final state ("stopped") and exits.
+ * per timeline event and "recording" once it records; with GS_DNS_SERVER set, then watches that DNS
+ * server (gdl90.lab.test A every second). On SIGTERM stops the recording, prints the final state
+ * ("stopped") and exits.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +25,10 @@ async function main(): Promise<void> {
   api.on('timelineEvent', (e: TimelineEvent) => print('timeline', e));
   await api.startStream({ port: Number(port), label: 'lab stream' });
   await api.startBrowse({});
-  print('recording', await api.startRecording({ file: file!, name: 'extras lab' }));
+  const recording = await api.startRecording({ file: file!, name: 'extras lab' });
+  const dns = process.env.GS_DNS_SERVER;
+  if (dns) await api.startDnsWatch({ servers: [dns], name: 'gdl90.lab.test', type: 'A', intervalSec: 1, timeoutMs: 500 });
+  print('recording', recording);
   await stop;
   print('stopped', await api.stopRecording());
   await backend.close();
