@@ -45,7 +45,7 @@ interface Active {
 
 /**
  * Creates the sessions service; reception is the back end's ReceptionService (found through ctx.emit
- * when not given); sources are other services' hooks whose traffic joins the capture (mDNS).
+ * when not given); sources are other services' hooks whose traffic joins the capture (mDNS, DNS probes).
  */
 export function createSessionService(ctx: ServiceContext, reception?: ReceptionService, sources: RecordingSources = {}): FeatureService<keyof typeof sessionsRequests> {
   const configPath = join(ctx.dataDir, 'sessions-folder.json');
