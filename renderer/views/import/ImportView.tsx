@@ -2,6 +2,7 @@
 import { useEffect, useMemo } from 'react';
 import { Area, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { MissingPacket } from '../../../shared/capture/compare';
+import type { UdpFlow } from '../../../shared/capture/flows';
 import { formatTick, timeTicks } from '../../../shared/chart/ticks';
 import { useApi } from '../../app/api';
 import { useChartColors } from '../../app/theme';
@@ -9,7 +10,8 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatByteRate, formatBytes, formatCount, formatStreamTime } from '../../format';
 import { appStore } from '../../store/store';
 import { bindImportEvents, importStore, useImport } from './importStore';
-import { comparePoints, DECODE_CHOICES, flowRows, importedChartView, MISSING_SHOWN, progressText } from './importViewModel';
+import { DECODE_CHOICES } from '../../setup/form';
+import { comparePoints, flowRows, importedChartView, MISSING_SHOWN, progressText } from './importViewModel';
 import './import.css';
 
 /** The Import tab's content. */
@@ -194,28 +196,8 @@ function CompareCard() {
           <button type="button" disabled={busy || s.pathA.trim() === ''} data-testid="compare-list" onClick={() => void s.listCompareFlows(api)}>
             List flows
           </button>
-          <label className="field">
-            <span>Flow in A</span>
-            <select value={s.compareFlow} data-testid="compare-flow" onChange={(e) => s.set({ compareFlow: e.target.value })}>
-              <option value="">The only flow</option>
-              {s.compareFlows?.flows.map((f) => (
-                <option key={f.id} value={f.id}>
-                  {f.id} ({formatCount(f.packets)} packets)
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field">
-            <span>Flow in B</span>
-            <select value={s.compareFlowB} data-testid="compare-flow-b" onChange={(e) => s.set({ compareFlowB: e.target.value })}>
-              <option value="">The same as in A</option>
-              {s.compareFlowsB?.flows.map((f) => (
-                <option key={f.id} value={f.id}>
-                  {f.id} ({formatCount(f.packets)} packets)
-                </option>
-              ))}
-            </select>
-          </label>
+          <FlowSelect label="Flow in A" none="The only flow" testId="compare-flow" value={s.compareFlow} flows={s.compareFlows?.flows} onChange={(compareFlow) => s.set({ compareFlow })} />
+          <FlowSelect label="Flow in B" none="The same as in A" testId="compare-flow-b" value={s.compareFlowB} flows={s.compareFlowsB?.flows} onChange={(compareFlowB) => s.set({ compareFlowB })} />
           <label className="field">
             <span>Match packets by</span>
             <select value={s.compareDecode} data-testid="compare-decode" onChange={(e) => s.set({ compareDecode: e.target.value })}>
@@ -239,6 +221,23 @@ function CompareCard() {
       {s.compareError && <ErrorMessage error={s.compareError} testId="compare-error" />}
       {s.compare && <CompareResult />}
     </section>
+  );
+}
+
+/** A choice among a file's flows, with a first option for "no choice". */
+function FlowSelect({ label, none, testId, value, flows, onChange }: { label: string; none: string; testId: string; value: string; flows: UdpFlow[] | undefined; onChange: (flow: string) => void }) {
+  return (
+    <label className="field">
+      <span>{label}</span>
+      <select value={value} data-testid={testId} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{none}</option>
+        {flows?.map((f) => (
+          <option key={f.id} value={f.id}>
+            {f.id} ({formatCount(f.packets)} packets)
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 

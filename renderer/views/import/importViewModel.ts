@@ -5,19 +5,6 @@ import type { ChartView } from '../../chart/view';
 import { minSpanMs } from '../../chart/view';
 import { formatBytes, formatCount } from '../../format';
 
-/** Payload formats offered for decoding, as `--decode` takes them. */
-export const DECODE_CHOICES: readonly { value: string; label: string }[] = [
-  { value: 'auto', label: 'Detect automatically' },
-  { value: 'none', label: 'None (timing only)' },
-  { value: 'seq', label: 'Gapscope seq' },
-  { value: 'iperf2', label: 'iperf 2' },
-  { value: 'iperf3', label: 'iperf 3' },
-  { value: 'rtp', label: 'RTP' },
-  { value: 'mavlink', label: 'MAVLink' },
-  { value: 'mpegts', label: 'MPEG-TS' },
-  { value: 'gdl90', label: 'GDL90' },
-  { value: 'nmea', label: 'NMEA' },
-];
 
 /** One flow as the table shows it. */
 export interface FlowRow {
