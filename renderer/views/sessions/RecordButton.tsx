@@ -3,7 +3,7 @@ import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useApi } from '../../app/api';
 import { formatCount } from '../../format';
-import { bindSessions, recordedPackets, toggleRecording, useSessions } from './sessionsStore';
+import { bindSessions, recordProblem, recordedPackets, toggleRecording, useSessions } from './sessionsStore';
 import './sessions.css';
 
 /** Record / Stop, with the packets recorded so far and why a recording stopped by itself. */
@@ -13,8 +13,7 @@ export function RecordButton() {
   const { recording, busy, recordError } = useSessions(useShallow((s) => ({ recording: s.recording, busy: s.busy, recordError: s.recordError })));
   const on = recording?.recording === true;
   const { packets, notRecorded } = recordedPackets(recording);
-  // A click that failed, or the reason the last recording stopped by itself (full disk, permissions).
-  const problem = recordError ?? (!on ? recording?.error : null) ?? null;
+  const problem = recordProblem({ recording, recordError });
   const perStream = recording?.streams.map((s) => `${s.label}: ${s.packets} packets${s.notRecorded ? `, ${s.notRecorded} not recorded` : ''}`).join('\n') ?? '';
   return (
     <span className="record-control">

@@ -48,7 +48,7 @@ export function SessionsView() {
           No sessions yet. Start a stream in Reception, then press ● Record.
         </p>
       ) : (
-        <div className="table-scroll">
+        <div className="table-scroll sessions-scroll">
           <table className="sessions-table" data-testid="sessions-table">
             <thead>
               <tr>
@@ -128,7 +128,7 @@ function SessionRow({ session: s, act }: { session: SessionSummary; act: Act }) 
   return (
     <>
       <tr data-testid="session-row" data-id={s.id} data-status={s.status} data-packets={s.packets} data-gaps={s.gaps}>
-        <td>
+        <td className="session-name-cell">
           {editing === 'name' ? (
             <form className="inline" onSubmit={rename}>
               <input value={name} onChange={(e) => setName(e.target.value)} maxLength={200} autoFocus data-testid="session-name-input" aria-label="Session name" />

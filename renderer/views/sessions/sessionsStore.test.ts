@@ -3,7 +3,7 @@ import type { GapscopeApi } from '../../../shared/contract';
 import type { RecordingState, SessionSummary } from '../../../shared/contract/sessions';
 import { GapscopeError } from '../../../shared/errors';
 import { captureDownloadUrl, parseSecondsRange } from './captureLink';
-import { bindSessions, changeFolder, recordedPackets, refreshSessions, resetSessions, toggleRecording, useSessions } from './sessionsStore';
+import { bindSessions, changeFolder, recordProblem, recordedPackets, refreshSessions, resetSessions, toggleRecording, useSessions } from './sessionsStore';
 
 const idle: RecordingState = { recording: false, sessionId: null, name: null, file: null, startedAt: null, streams: [], error: null };
 const running: RecordingState = {
@@ -109,6 +109,22 @@ describe('sessions store', () => {
     await toggleRecording(b.api);
     expect(b.calls.filter((c) => c === 'stopRecording')).toHaveLength(1);
     expect(useSessions.getState().recording).toBe(idle);
+  });
+
+  it('a recording the disk stopped says why beside the button until the next one starts', () => {
+    const full = { code: 'internal' as const, message: 'Recording stopped: the disk holding /data/s1/capture.pcapng is full. What was recorded so far is kept.' };
+    const b = fakeApi();
+    bindSessions(b.api);
+    b.emit('recordingState', running);
+    expect(recordProblem(useSessions.getState())).toBeNull();
+    b.emit('recordingState', { ...idle, sessionId: 's1', error: full });
+    expect(recordProblem(useSessions.getState())).toEqual(full);
+    b.emit('recordingState', { ...running, error: null });
+    expect(recordProblem(useSessions.getState())).toBeNull();
+    // A failed click is what the user did last: it is shown first.
+    useSessions.getState().setRecordError({ code: 'invalid-argument', message: 'No stream is running.' });
+    b.emit('recordingState', { ...idle, error: full });
+    expect(recordProblem(useSessions.getState())?.message).toBe('No stream is running.');
   });
 
   it('a library that cannot be read shows its error until a list arrives', async () => {

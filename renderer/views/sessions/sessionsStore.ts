@@ -63,6 +63,12 @@ export function recordedPackets(r: RecordingState | null): { packets: number; no
   return { packets, notRecorded };
 }
 
+/** What to say beside the Record button: a click that failed, else why the last recording stopped by itself (full disk, permission). */
+export function recordProblem(s: Pick<SessionsState, 'recording' | 'recordError'>): ErrorInfo | null {
+  if (s.recordError) return s.recordError;
+  return s.recording && !s.recording.recording ? s.recording.error : null;
+}
+
 let bound: { api: GapscopeApi; count: number; off: () => void } | null = null;
 
 /**
