@@ -83,7 +83,7 @@ test('a gap caused by the inspector\'s link going down shows that change in the 
     await sender.done;
   } finally {
     execFileSync('ip', ['-n', lab.insNs, 'link', 'set', lab.insVeth, 'up']);
-    sender.child.kill();
+    await sender.stop();
   }
   // One gap of about the outage, and its Events cell names the link that went down.
   const row = page.getByTestId('gap-row').filter({ hasText: `${lab.insVeth} went down` });
