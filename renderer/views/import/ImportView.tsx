@@ -18,6 +18,7 @@ import './import.css';
 export function ImportView() {
   const api = useApi();
   useEffect(() => bindImportEvents(api), [api]);
+  useEffect(() => void importStore.getState().loadSessions(api), [api]);
   return (
     <div className="imp-view" data-testid="import-view">
       <ImportCard />
@@ -85,7 +86,9 @@ function ImportCard() {
           List flows
         </button>
       </form>
-      <p className="muted small">The file is read where Gapscope's back end runs (in web mode, on that machine), so type its full path there.</p>
+      <p className="muted small">
+        The file is read where Gapscope's back end runs (in web mode, on that machine), so type its full path there. <SessionPicker field="path" testId="import-session" />
+      </p>
       {s.busy === 'list' || s.busy === 'import' ? <Progress /> : null}
       {s.error && <ErrorMessage error={s.error} testId="import-error" />}
       {capture && (
@@ -187,10 +190,12 @@ function CompareCard() {
         <label className="field">
           <span>A (e.g. at the sender)</span>
           <input type="text" value={s.pathA} spellCheck={false} placeholder="/path/to/a.pcapng" data-testid="compare-path-a" onChange={(e) => s.set({ pathA: e.target.value })} />
+          <SessionPicker field="pathA" testId="compare-session-a" />
         </label>
         <label className="field">
           <span>B (e.g. at the receiver)</span>
           <input type="text" value={s.pathB} spellCheck={false} placeholder="/path/to/b.pcapng" data-testid="compare-path-b" onChange={(e) => s.set({ pathB: e.target.value })} />
+          <SessionPicker field="pathB" testId="compare-session-b" />
         </label>
         <div className="imp-options">
           <button type="button" disabled={busy || s.pathA.trim() === ''} data-testid="compare-list" onClick={() => void s.listCompareFlows(api)}>
@@ -221,6 +226,23 @@ function CompareCard() {
       {s.compareError && <ErrorMessage error={s.compareError} testId="compare-error" />}
       {s.compare && <CompareResult />}
     </section>
+  );
+}
+
+/** Takes the capture of a recorded session (e.g. what Gapscope received) instead of a typed path. */
+function SessionPicker({ field, testId }: { field: 'path' | 'pathA' | 'pathB'; testId: string }) {
+  const api = useApi();
+  const sessions = useImport((s) => s.sessions);
+  if (sessions.length === 0) return null;
+  return (
+    <select className="imp-session" value="" data-testid={testId} aria-label="Take the capture of a recorded session" onFocus={() => void importStore.getState().loadSessions(api)} onChange={(e) => e.target.value && void importStore.getState().pickSession(api, e.target.value, field)}>
+      <option value="">…or take a recorded session</option>
+      {sessions.map((x) => (
+        <option key={x.id} value={x.id}>
+          {x.name} ({formatCount(x.packets)} packets)
+        </option>
+      ))}
+    </select>
   );
 }
 

@@ -9,7 +9,7 @@ const flow = (id: string): UdpFlow => ({ id, family: 4, srcAddress: '', srcPort:
 const listOf = (...ids: string[]): CaptureFlowList => ({ flows: ids.map(flow), capture: { file: '/f' } as CaptureFlowList['capture'] });
 
 /** A back end in memory: records the calls the store makes; events are pushed by hand. */
-function fakeApi(answers: Partial<Record<'listCaptureFlows' | 'importCapture' | 'compareCaptures', (...args: unknown[]) => Promise<unknown>>>) {
+function fakeApi(answers: Partial<Record<'listCaptureFlows' | 'importCapture' | 'compareCaptures' | 'listSessions' | 'getSession' | 'getSessionFolder', (...args: unknown[]) => Promise<unknown>>>) {
   const calls: { method: string; args: unknown[] }[] = [];
   const listeners = new Set<(p: ImportProgress) => void>();
   const api = new Proxy({} as GapscopeApi, {
@@ -102,5 +102,24 @@ describe('Import store', () => {
     await store.getState().runCompare(api);
     expect(calls.at(-1)?.args[2]).toMatchObject({ flowB: 'a > x' });
     expect(store.getState().compare).toBe(report);
+  });
+
+  it('takes a recorded session\u2019s capture as a path, and says why when it cannot', async () => {
+    const store = createImportStore();
+    const { api } = fakeApi({
+      listSessions: async () => [{ id: 's1', name: 'Run 1', packets: 5 }],
+      getSessionFolder: async () => '/data/sessions',
+      getSession: async (id) => {
+        if (id === 'gone') throw new GapscopeError('not-found', 'No session gone.');
+        return { id, capture: 'capture.pcapng' };
+      },
+    });
+    await store.getState().loadSessions(api);
+    expect(store.getState().sessions.map((x) => x.id)).toEqual(['s1']);
+    await store.getState().pickSession(api, 's1', 'pathB');
+    expect(store.getState().pathB).toBe('/data/sessions/s1/capture.pcapng');
+    await store.getState().pickSession(api, 'gone', 'path');
+    expect(store.getState().error).toEqual({ code: 'not-found', message: 'No session gone.' });
+    expect(store.getState().path).toBe('');
   });
 });

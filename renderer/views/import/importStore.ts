@@ -3,6 +3,8 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import type { ErrorInfo, GapscopeApi, StreamInfo } from '../../../shared/contract';
 import type { CaptureCompare, CaptureFlowList, ImportProgress } from '../../../shared/contract/capture';
+import type { SessionSummary } from '../../../shared/contract/sessions';
+import { sessionCapturePath } from './importViewModel';
 
 /** A request error as the view shows it. */
 export function toErrorInfo(e: unknown): ErrorInfo {
@@ -41,6 +43,8 @@ export interface ImportState {
   compareBinMs: number;
   compare: CaptureCompare | null;
   compareError: ErrorInfo | null;
+  /** Recorded sessions, to take a capture from the library instead of typing its path. */
+  sessions: SessionSummary[];
 
   set(change: Partial<Pick<ImportState, 'path' | 'flow' | 'decode' | 'binMs' | 'gapMs' | 'pathA' | 'pathB' | 'compareFlow' | 'compareFlowB' | 'compareDecode' | 'compareBinMs'>>): void;
   listFlows(api: GapscopeApi): Promise<void>;
@@ -48,6 +52,9 @@ export interface ImportState {
   listCompareFlows(api: GapscopeApi): Promise<void>;
   runCompare(api: GapscopeApi): Promise<void>;
   cancel(api: GapscopeApi): Promise<void>;
+  loadSessions(api: GapscopeApi): Promise<void>;
+  /** Fills a path field with a recorded session's capture. */
+  pickSession(api: GapscopeApi, sessionId: string, field: 'path' | 'pathA' | 'pathB'): Promise<void>;
   onProgress(p: ImportProgress): void;
 }
 
@@ -89,6 +96,7 @@ export function createImportStore(): StoreApi<ImportState> {
       compareBinMs: 100,
       compare: null,
       compareError: null,
+      sessions: [],
 
       set: (change) => set(change),
       async listFlows(api) {
@@ -150,6 +158,23 @@ export function createImportStore(): StoreApi<ImportState> {
           await api.cancelImport();
         } catch (e) {
           set({ error: toErrorInfo(e) });
+        }
+      },
+      async loadSessions(api) {
+        try {
+          set({ sessions: await api.listSessions() });
+        } catch {
+          // No library (or not readable): the path fields still work.
+          set({ sessions: [] });
+        }
+      },
+      async pickSession(api, sessionId, field) {
+        try {
+          const [record, folder] = await Promise.all([api.getSession(sessionId), api.getSessionFolder()]);
+          set({ [field]: sessionCapturePath(folder, record.id, record.capture) });
+        } catch (e) {
+          if (field === 'path') set({ error: toErrorInfo(e) });
+          else set({ compareError: toErrorInfo(e) });
         }
       },
       onProgress(p) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { UdpFlow } from '../../../shared/capture/flows';
-import { comparePoints, flowRows, importedChartView, progressText } from './importViewModel';
+import { comparePoints, flowRows, importedChartView, progressText, sessionCapturePath } from './importViewModel';
 import { resolveRange } from '../../chart/view';
 
 const flow = (id: string, firstMs: number, lastMs: number): UdpFlow => ({ id, family: 4, srcAddress: '', srcPort: 0, dstAddress: '', dstPort: 0, packets: 10, bytes: 1000, firstMs, lastMs, reassembled: 0 });
@@ -44,5 +44,11 @@ describe('Import tab view model', () => {
     const one = resolveRange(importedChartView(50, 50, 100), 50);
     expect(one.startMs).toBe(0);
     expect(one.endMs).toBeGreaterThan(50);
+  });
+
+  it('a recorded session\u2019s capture path: in the library, or its own --record file', () => {
+    expect(sessionCapturePath('/data/sessions/', '2026-11-24T15-00-00', 'capture.pcapng')).toBe('/data/sessions/2026-11-24T15-00-00/capture.pcapng');
+    expect(sessionCapturePath('C:\\Users\\me\\Gapscope', 's1', 'capture.pcapng')).toBe('C:\\Users\\me\\Gapscope\\s1\\capture.pcapng');
+    expect(sessionCapturePath('/data/sessions', 'x', '/tmp/run.pcapng')).toBe('/tmp/run.pcapng');
   });
 });

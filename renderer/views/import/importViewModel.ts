@@ -78,3 +78,10 @@ export function importedChartView(firstMs: number, lastMs: number, binMs: number
   const spanMs = Math.max(lastMs - firstMs + 2 * margin, minSpanMs(binMs));
   return { follow: false, spanMs, endMs: Math.max(spanMs, lastMs + margin) };
 }
+
+/** Where a recorded session's capture is: its own full path (a --record file), else in the session's folder in the library. */
+export function sessionCapturePath(libraryFolder: string, sessionId: string, capture: string): string {
+  if (/^(\/|[A-Za-z]:[\\/]|\\\\)/.test(capture)) return capture;
+  const sep = libraryFolder.includes('\\') && !libraryFolder.includes('/') ? '\\' : '/';
+  return [libraryFolder.replace(/[\\/]+$/, ''), sessionId, capture].join(sep);
+}
