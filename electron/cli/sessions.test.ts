@@ -19,7 +19,7 @@ async function run(dataDir: string, ...args: string[]): Promise<string[]> {
   return lines;
 }
 
-function fakeSession(dataDir: string, id: string): void {
+function fakeSession(dataDir: string, id: string, more: Record<string, unknown> = {}): void {
   const dir = join(dataDir, 'sessions', id);
   mkdirSync(dir, { recursive: true });
   const config = { port: 5000, binMs: 100, recvBufferBytes: 8388608, decode: 'auto' };
@@ -29,6 +29,7 @@ function fakeSession(dataDir: string, id: string): void {
       format: 'gapscope-session', version: 1, id, name: 'Bench run', notes: '', created: Date.UTC(2026, 10, 24, 10), ended: Date.UTC(2026, 10, 24, 10, 1), status: 'complete',
       owner: null, error: null, app: 'Gapscope', os: 'linux', capture: 'capture.pcapng', savedAt: 0,
       streams: [{ streamId: 'a', interfaceId: 0, config, info: { id: 'a', config, kind: 'unicast', family: 'ipv4', status: 'stopped', error: null, warning: null, startedAt: 0, bound: null, recvBufferRequested: 1, recvBufferGranted: null }, recordingStartedAt: 0, fromStreamStart: true, packets: 1234, notRecorded: 0, bytesWritten: 0, snapshot: null, error: null }],
+      ...more,
     }),
   );
 }
@@ -50,6 +51,16 @@ describe('gapscope sessions', () => {
     await expect(run(dataDir, 'sessions', 'delete', '2026-11-24T10-00-00')).rejects.toThrow(/add --yes to confirm/);
     expect(await run(dataDir, 'sessions', 'delete', '2026-11-24T10-00-00', '--yes', '--json')).toEqual(['{"deleted":"2026-11-24T10-00-00"}']);
     await expect(run(dataDir, 'sessions', 'show', '2026-11-24T10-00-00')).rejects.toThrow(/No session 2026-11-24T10-00-00/);
+    // What the capture holds besides the stream, and the events during the recording.
+    fakeSession(dataDir, '2026-11-24T11-00-00', {
+      extras: { timelineInterfaceId: 1, mdnsInterfaces: [{ interfaceId: 3, iface: 'wlan0' }], mdnsPackets: 17, dnsInterfaceId: 2, dnsPackets: 4, events: 2, eventsSeen: 2, notRecorded: 0, bytesWritten: 0 },
+      events: [{ id: 1, at: Date.UTC(2026, 10, 24, 11, 0, 5), source: 'network', kind: 'interface-down', severity: 'warning', summary: 'wlan0 went down (no carrier)', detail: {} }],
+    });
+    const extras = await run(dataDir, 'sessions', 'show', '2026-11-24T11-00-00');
+    expect(extras).toContain('  timeline (interface 1): 2 events in the capture');
+    expect(extras).toContain('  DNS probes (interface 2): 4 datagrams');
+    expect(extras).toContain('  mDNS on wlan0 (interface 3)');
+    expect(extras).toContain('  11:00:05.000  network: wlan0 went down (no carrier)');
     const other = join(dataDir, 'elsewhere');
     expect(await run(dataDir, 'sessions', 'folder', other, '--json')).toEqual([JSON.stringify({ folder: other })]);
     expect(await run(dataDir, 'sessions', 'folder')).toEqual([other]);

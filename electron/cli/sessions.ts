@@ -69,6 +69,16 @@ export function registerSessionCommands(program: Command, io: SessionsCliIo = st
           const t = st.snapshot?.totals;
           io.out(`  stream ${st.interfaceId}: port ${st.config.port}${st.config.address ? ` ${st.config.address}` : ''} (${st.info.kind}); ${st.packets} packets in the capture${st.notRecorded ? `, ${st.notRecorded} not recorded` : ''}${t ? `; ${t.gapCount} gaps` : ''}`);
         }
+        const x = r.extras;
+        if (x) {
+          io.out(`  timeline (interface ${x.timelineInterfaceId}): ${x.events} events in the capture${x.eventsSeen > x.events ? ` of ${x.eventsSeen}` : ''}`);
+          if (x.dnsInterfaceId !== null) io.out(`  DNS probes (interface ${x.dnsInterfaceId}): ${x.dnsPackets} datagrams`);
+          for (const m of x.mdnsInterfaces) io.out(`  mDNS on ${m.iface} (interface ${m.interfaceId})`);
+          if (x.mdnsInterfaces.length > 0) io.out(`  mDNS: ${x.mdnsPackets} datagrams in all`);
+          if (x.notRecorded) io.out(`  ${x.notRecorded} datagrams and events not recorded (the disk fell behind)`);
+        }
+        for (const e of (r.events ?? []).slice(0, 50)) io.out(`  ${new Date(e.at).toISOString().slice(11, 23)}  ${e.source}: ${e.summary}`);
+        if ((r.events?.length ?? 0) > 50) io.out(`  … ${(r.events?.length ?? 0) - 50} more events (--json lists them)`);
       }),
     );
 
