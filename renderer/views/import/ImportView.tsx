@@ -345,12 +345,12 @@ function CompareResult() {
             />
             <Area yAxisId="diff" type="stepAfter" dataKey="diff" stroke={colors.loss} fill={colors.loss} fillOpacity={0.15} strokeWidth={1} isAnimationActive={false} dot={false} activeDot={false} />
             <Line yAxisId="rate" type="stepAfter" dataKey="aRate" stroke={colors.line} strokeWidth={1.5} isAnimationActive={false} dot={false} activeDot={false} />
-            <Line yAxisId="rate" type="stepAfter" dataKey="bRate" stroke={colors.event} strokeWidth={1.5} strokeDasharray="5 3" isAnimationActive={false} dot={false} activeDot={false} />
+            <Line yAxisId="rate" type="stepAfter" dataKey="bRate" stroke={colors.stall} strokeWidth={1.5} strokeDasharray="5 3" isAnimationActive={false} dot={false} activeDot={false} />
           </ComposedChart>
         </ResponsiveContainer>
       </div>
       <div className="legend">
-        <span aria-hidden="true" className="imp-swatch" style={{ background: colors.line }} /> A throughput <span aria-hidden="true" className="imp-swatch" style={{ background: colors.event }} /> B throughput{' '}
+        <span aria-hidden="true" className="imp-swatch" style={{ background: colors.line }} /> A throughput <span aria-hidden="true" className="imp-swatch" style={{ background: colors.stall }} /> B throughput{' '}
         <span aria-hidden="true" className="imp-swatch" style={{ background: colors.loss }} /> A − B bytes per bin
       </div>
       <div className="imp-columns">
