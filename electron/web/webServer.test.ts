@@ -144,16 +144,20 @@ function seqOf(r: CaptureRecord): number {
 
 describe('session capture download', { timeout: 60_000 }, () => {
   let dl: { root: string; backend: Backend; server: WebServer; api: GapscopeApi; id: string; capture: Buffer; packets: number };
+  let root = '';
+  let b: Backend | null = null;
+  let srv: WebServer | null = null;
 
   beforeAll(async () => {
-    const root = mkdtempSync(join(tmpdir(), 'gs-web-dl-'));
+    root = mkdtempSync(join(tmpdir(), 'gs-web-dl-'));
     mkdirSync(join(root, 'ui'));
     writeFileSync(join(root, 'ui', 'index.html'), '<!doctype html><title>Gapscope</title>');
     // setSessionFolder writes into the data folder without creating it (reported to the back end's owner).
     mkdirSync(join(root, 'data'));
-    const b = await createBackend({ mode: 'web', dataDir: join(root, 'data'), workerPath: builtWorkerPath() });
-    const srv = await startWebServer({ backend: b, staticDir: join(root, 'ui'), token: 'dl-token' });
-    const api = createApiClient({ call: createDispatcher(b.service), onEvent: (l) => b.onEvent(l) });
+    b = await createBackend({ mode: 'web', dataDir: join(root, 'data'), workerPath: builtWorkerPath() });
+    srv = await startWebServer({ backend: b, staticDir: join(root, 'ui'), token: 'dl-token' });
+    const back = b;
+    const api = createApiClient({ call: createDispatcher(back.service), onEvent: (l) => back.onEvent(l) });
     await api.setSessionFolder(join(root, 'sessions'));
     // A real small recording: 100 datagrams, a 600 ms pause, 100 more (loopback only).
     const port = await freeUdpPort();
@@ -181,9 +185,10 @@ describe('session capture download', { timeout: 60_000 }, () => {
   });
 
   afterAll(async () => {
-    await dl?.server.close();
-    await dl?.backend.close();
-    if (dl) rmSync(dl.root, { recursive: true, force: true });
+    // Also after a failed setup: whatever was started is stopped and the folder goes.
+    await srv?.close();
+    await b?.close();
+    if (root) rmSync(root, { recursive: true, force: true });
   });
 
   it('serves the whole capture as recorded, as an attachment that tshark reads', async () => {
