@@ -1,20 +1,24 @@
 // The download helper on its own: the checks at the door, and a range copy that waits for a slow
 // receiver and gives up (closing the file) when the receiver goes away.
 import { EventEmitter } from 'node:events';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaptureReader } from '../../shared/pcapng/read';
 import { enhancedPacketBlock, interfaceDescriptionBlock, sectionHeaderBlock } from '../../shared/pcapng/write';
-import { parseCaptureDownload, writeCaptureRange, type ByteSink } from './captureDownload';
+import type { GapscopeService } from '../../shared/contract';
+import type { SessionRecord } from '../../shared/contract/sessions';
+import { GapscopeError } from '../../shared/errors';
+import { parseCaptureDownload, saveSessionCapture, writeCaptureRange, type ByteSink } from './captureDownload';
 
 let dir: string;
 let file: string;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'gs-dl-'));
-  file = join(dir, 'capture.pcapng');
+  mkdirSync(join(dir, 's1'));
+  file = join(dir, 's1', 'capture.pcapng');
   const fd = openSync(file, 'w');
   writeSync(fd, sectionHeaderBlock({ userAppl: 'test' }));
   writeSync(fd, interfaceDescriptionBlock({ name: 'lo', tsresol: 6 }));
@@ -89,5 +93,40 @@ describe('capture download helper', () => {
     sink.destroy();
     await expect(copy).rejects.toThrow('the receiver went away');
     expect(sink.listenerCount('drain') + sink.listenerCount('close')).toBe(0);
+  });
+
+  it('saves a session capture, whole or a range, to a chosen file, and says clearly when it cannot', async () => {
+    // The two requests the helper makes of the back end, answered from this folder.
+    const record = { id: 's1', name: 'bench', status: 'complete', capture: 'capture.pcapng', app: 'Gapscope test' } as SessionRecord;
+    const service = {
+      getSession: async (id: string) => {
+        if (id !== 's1') throw new GapscopeError('not-found', `No session ${id}.`);
+        return record;
+      },
+      getSessionFolder: async () => dir,
+    } as unknown as GapscopeService;
+    const out = mkdtempSync(join(dir, 'out-'));
+
+    const whole = await saveSessionCapture(service, parseCaptureDownload('s1', null, null), join(out, 'whole.pcapng'));
+    expect(readFileSync(whole.file).equals(readFileSync(file))).toBe(true);
+    expect(whole.packets).toBeNull();
+    const part = await saveSessionCapture(service, parseCaptureDownload('s1', '0.5', '0.9995'), join(out, 'part.pcapng'));
+    expect(part.packets).toBe(500);
+    let n = 0;
+    const reader = new CaptureReader(() => (n += 1));
+    reader.push(readFileSync(part.file));
+    reader.end();
+    expect(n).toBe(500);
+
+    await expect(saveSessionCapture(service, parseCaptureDownload('s1', null, null), 'relative.pcapng')).rejects.toThrow('relative.pcapng must be an absolute path ending in .pcapng.');
+    await expect(saveSessionCapture(service, parseCaptureDownload('s1', null, null), join(out, 'x.txt'))).rejects.toThrow('must be an absolute path ending in .pcapng');
+    await expect(saveSessionCapture(service, parseCaptureDownload('s1', null, null), file)).rejects.toThrow("is the session's own capture");
+    await expect(saveSessionCapture(service, parseCaptureDownload('s2', null, null), join(out, 'y.pcapng'))).rejects.toThrow('No session s2.');
+    await expect(saveSessionCapture(service, parseCaptureDownload('s1', '0', '1'), join(out, 'missing', 'z.pcapng'))).rejects.toThrow(`Cannot write ${join(out, 'missing', 'z.pcapng')}: the folder ${join(out, 'missing')} does not exist.`);
+    record.status = 'recording';
+    await expect(saveSessionCapture(service, parseCaptureDownload('s1', null, null), join(out, 'w.pcapng'))).rejects.toThrow('"bench" is still being recorded');
+    // Nothing half-written is left behind.
+    expect(readdirSync(out).sort()).toEqual(['part.pcapng', 'whole.pcapng']);
+    expect(existsSync(join(out, 'missing'))).toBe(false);
   });
 });

@@ -3,8 +3,8 @@
  * PcapngRangeWriter. Shared by the web mode's GET route (and any other transport that serves files),
  * so the checks at the door and the way the file is found live in one place.
  */
-import { createReadStream, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { copyFileSync, createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { GapscopeService } from '../../shared/contract';
 import { sessionId, type SessionRecord } from '../../shared/contract/sessions';
 import { GapscopeError } from '../../shared/errors';
@@ -118,4 +118,50 @@ export async function writeCaptureRange(path: string, range: CaptureRange, out: 
     file.destroy();
   }
   return { packets: writer.packets, seen: writer.seen };
+}
+
+/** Why a file could not be saved, in one sentence. */
+function explainSaveError(e: unknown, file: string): GapscopeError {
+  if (e instanceof GapscopeError) return e;
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new GapscopeError('permission-denied', `Cannot write ${file}: permission denied.`);
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new GapscopeError('not-found', `Cannot write ${file}: the folder ${dirname(file)} does not exist.`);
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new GapscopeError('internal', `Cannot write ${file}: the disk is full.`);
+  return new GapscopeError('internal', `Cannot write ${file}: ${(e as Error).message}`);
+}
+
+/**
+ * Saves a session's capture, whole or a time range, to a .pcapng file on this machine: what the
+ * desktop window (which has no web server) and the CLI need. Written beside the target first, then
+ * renamed, so a failure never leaves half a file under the chosen name.
+ */
+export async function saveSessionCapture(service: GapscopeService, req: CaptureDownloadRequest, file: string): Promise<{ file: string; bytes: number; packets: number | null }> {
+  if (!isAbsolute(file) || !/\.pcapng$/i.test(file)) throw new GapscopeError('invalid-argument', `${file} must be an absolute path ending in .pcapng.`);
+  const found = await findSessionCapture(service, req);
+  if (resolve(file) === resolve(found.path)) throw new GapscopeError('invalid-argument', `${file} is the session's own capture; choose another file.`);
+  const tmp = `${file}.${process.pid}.part`;
+  try {
+    let packets: number | null = null;
+    if (!req.range) {
+      copyFileSync(found.path, tmp);
+    } else {
+      const out = createWriteStream(tmp);
+      const opened = new Promise<void>((ok, fail) => {
+        out.once('open', () => ok());
+        out.once('error', fail);
+      });
+      await opened;
+      const failed = new Promise<never>((_, fail) => out.once('error', fail));
+      failed.catch(() => undefined); // an error after the copy ended has nobody left to tell
+      const r = found.record;
+      const copied = await Promise.race([writeCaptureRange(found.path, req.range, out, r.app || 'Gapscope', `${r.name}: ${req.range.fromMs / 1000} s to ${req.range.toMs / 1000} s after its first packet (session ${r.id})`), failed]);
+      await Promise.race([new Promise<void>((ok) => out.end(() => ok())), failed]);
+      packets = copied.packets;
+    }
+    renameSync(tmp, file);
+    return { file, bytes: statSync(file).size, packets };
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw explainSaveError(e, file);
+  }
 }
