@@ -22,6 +22,12 @@ export interface AnalyzeOptions {
   signal?: AbortSignal;
 }
 
+/** A compare's options: B's flow when it differs from A's (NAT, another interface, a recording's rebuilt headers), and progress per side. */
+export interface CompareCaptureOptions extends AnalyzeOptions {
+  flowB?: string | FlowSelector;
+  onSideProgress?: (side: 0 | 1, p: CaptureProgress) => void;
+}
+
 /** `listen`'s report plus what the file held. */
 export type CaptureReport = ReceptionReport & { capture: CaptureSummary & { file: string; compressed: boolean; fileBytes: number } };
 
@@ -82,9 +88,13 @@ async function seriesOf(path: string, options: AnalyzeOptions): Promise<{ series
  * Compares the chosen flow in two captures (e.g. at the sender and at the receiver) on one time
  * axis: byte difference per bin and the packets missing on each side.
  */
-export async function compareCaptures(pathA: string, pathB: string, options: AnalyzeOptions = {}): Promise<CompareReport & { flows: { a: string; b: string } }> {
-  const a = await seriesOf(pathA, options);
-  const b = await seriesOf(pathB, options);
+export async function compareCaptures(pathA: string, pathB: string, options: CompareCaptureOptions = {}): Promise<CompareReport & { flows: { a: string; b: string } }> {
+  const progress = (side: 0 | 1) => (p: CaptureProgress): void => {
+    options.onProgress?.(p);
+    options.onSideProgress?.(side, p);
+  };
+  const a = await seriesOf(pathA, { ...options, onProgress: progress(0) });
+  const b = await seriesOf(pathB, { ...options, flow: options.flowB ?? options.flow, onProgress: progress(1) });
   const report = compareSeries(a.series, b.series, { binMs: options.binMs ?? 100 });
   return { ...report, flows: { a: a.flow.id, b: b.flow.id } };
 }

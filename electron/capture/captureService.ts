@@ -8,13 +8,10 @@ import { access, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { StreamInfo } from '../../shared/contract';
 import type { CaptureFlowList, CaptureOperation, captureRequests, CompareOptionsSchema, ImportOptionsSchema, ImportProgress } from '../../shared/contract/capture';
-import { PacketSeries, compareSeries } from '../../shared/capture/compare';
-import { flowMatches, parseFlowSelector, type UdpFlow } from '../../shared/capture/flows';
-import { AmbiguousFlowError, OfflineAnalysis } from '../../shared/capture/offlineAnalysis';
+import { parseFlowSelector, type UdpFlow } from '../../shared/capture/flows';
+import { OfflineAnalysis } from '../../shared/capture/offlineAnalysis';
 import { GapscopeError } from '../../shared/errors';
 import { isMulticast } from '../../shared/net/address';
-import type { ReceptionMonitor } from '../../shared/reception/receptionMonitor';
-import type { ReceptionSnapshot } from '../../shared/reception/types';
 import type { FeatureService, ServiceContext } from '../app/services';
 import { receptionServiceFor, type ReceptionService } from '../udp/receptionService';
 import { compareCaptures, listCaptureFlows } from './analyzeCapture';
@@ -51,17 +48,6 @@ export async function checkCaptureFile(path: string): Promise<number> {
   return size;
 }
 
-/** The monitor OfflineAnalysis kept for one flow; it exposes only the report, and Reception needs the snapshot. */
-function snapshotOf(analysis: OfflineAnalysis, flowId: string): ReceptionSnapshot {
-  // OfflineAnalysis has no public accessor for its monitors yet (asked for in the import work's report).
-  const monitored = (analysis as unknown as { monitored: Map<string, { monitor: ReceptionMonitor; lastAt: number } | null> }).monitored;
-  const m = monitored.get(flowId);
-  if (!m) throw new GapscopeError('internal', `The flow ${flowId} was not measured.`);
-  const s = analysis.summary();
-  const nowMs = Math.max(m.lastAt, (s.lastFrameMs ?? 0) - (s.firstFrameMs ?? 0));
-  return m.monitor.snapshot(nowMs);
-}
-
 /** The stream Reception shows for an imported flow. */
 function importedStreamInfo(path: string, flow: UdpFlow, options: ImportOptions, startedAt: number): Omit<StreamInfo, 'id' | 'status'> {
   return {
@@ -84,40 +70,6 @@ function importedStreamInfo(path: string, flow: UdpFlow, options: ImportOptions,
     recvBufferRequested: 0,
     recvBufferGranted: null,
   };
-}
-
-/** Flows of one file a per-side compare keeps while reading (the choice must end up with one). */
-const MAX_SIDE_FLOWS = 16;
-
-/**
- * One side of a compare whose flow differs from the other side's (compareCaptures takes one
- * selector for both): the chosen flow's datagrams as a series, or one sentence why not.
- */
-async function seriesOfFlow(path: string, flowText: string | undefined, port: number | undefined, decode: string, signal: AbortSignal, onProgress: (p: CaptureProgress) => void): Promise<{ series: PacketSeries; flowId: string }> {
-  const selector = flowText ? parseFlowSelector(flowText) : null;
-  const label = basename(path);
-  const series = new Map<string, PacketSeries>();
-  const analysis = new OfflineAnalysis({
-    port,
-    flow: selector,
-    decode,
-    onDatagram: (d, flow) => {
-      if (!flow || !flowMatches(flow, selector, port ?? null)) return;
-      let s = series.get(flow.id);
-      if (!s) {
-        if (series.size >= MAX_SIDE_FLOWS) return;
-        s = new PacketSeries(label, decode);
-        series.set(flow.id, s);
-      }
-      s.add(d.timeMs, d.payload);
-    },
-  });
-  await readCaptureFile(path, analysis.reader(), { signal, onProgress, progressEveryMs: PROGRESS_EVERY_MS });
-  analysis.finish();
-  const matches = analysis.matchingFlows();
-  if (matches.length === 0) throw new GapscopeError('not-found', `No UDP flow${flowText ? ` matching ${flowText}` : ''}${port !== undefined ? ` to port ${port}` : ''} in ${label} (it has ${analysis.flowTable.list().length} flows).`);
-  if (matches.length > 1) throw new AmbiguousFlowError(`${matches.length} UDP flows match in ${label}; choose one.`, matches);
-  return { series: series.get(matches[0]!.id)!, flowId: matches[0]!.id };
 }
 
 /** Creates the capture service; reception is the back end's ReceptionService (found through ctx.emit when not given). */
@@ -177,7 +129,8 @@ export function createCaptureService(ctx: ServiceContext, reception?: ReceptionS
     const report = analysis.report(basename(path));
     const flowId = String(report.stream.flow);
     const flow = analysis.flowTable.list().find((f) => f.id === flowId)!;
-    const snapshot = snapshotOf(analysis, flowId);
+    const snapshot = analysis.snapshotOf(flowId);
+    if (!snapshot) throw new GapscopeError('internal', `The flow ${flowId} was not measured.`);
     const info = receptionService().addStopped(importedStreamInfo(path, flow, options, analysis.originMs ?? flow.firstMs), snapshot);
     const warnings = report.capture.warnings;
     ctx.timeline.post({
@@ -196,28 +149,7 @@ export function createCaptureService(ctx: ServiceContext, reception?: ReceptionS
       importCapture: (path, options) => importCapture(path, options ?? { decode: 'auto', binMs: 100 }),
       compareCaptures: (pathA, pathB, options?: CompareOptions) => {
         const o = options ?? { decode: 'auto', binMs: 100 };
-        if (o.flowB !== undefined) {
-          const flowB = o.flowB;
-          return reading('compare', [pathA, pathB], async (signal, onProgress) => {
-            const a = await seriesOfFlow(pathA, o.flow, o.port, o.decode, signal, (p) => onProgress(0, p));
-            const b = await seriesOfFlow(pathB, flowB, o.port, o.decode, signal, (p) => onProgress(1, p));
-            return { ...compareSeries(a.series, b.series, { binMs: o.binMs }), flows: { a: a.flowId, b: b.flowId } };
-          });
-        }
-        return reading('compare', [pathA, pathB], (signal, onProgress) => {
-          // compareCaptures reads A, then B: progress moves to B when a report's bytes go back or its size changes.
-          let current = 0;
-          let prev: CaptureProgress | null = null;
-          return compareCaptures(pathA, pathB, {
-            ...o,
-            signal,
-            onProgress: (p) => {
-              if (current === 0 && prev && (p.bytesRead < prev.bytesRead || p.totalBytes !== prev.totalBytes)) current = 1;
-              prev = p;
-              onProgress(current, p);
-            },
-          });
-        });
+        return reading('compare', [pathA, pathB], (signal, onProgress) => compareCaptures(pathA, pathB, { ...o, signal, onSideProgress: onProgress }));
       },
       cancelImport: () => {
         const n = running.size;

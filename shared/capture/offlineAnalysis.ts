@@ -10,6 +10,7 @@ import { CaptureReader, type CaptureFileFormat, type CaptureInterface, type Capt
 import { CaptureWarnings, type CaptureWarning } from '../pcapng/readErrors';
 import { ReceptionMonitor } from '../reception/receptionMonitor';
 import { buildReport, type ReceptionReport } from '../reception/report';
+import type { ReceptionSnapshot } from '../reception/types';
 import type { FragmentLimits, FragmentStats } from './fragments';
 import { FlowTable, flowId, flowMatches, type FlowSelector, type UdpFlow } from './flows';
 import { linkTypeName } from './linkLayer';
@@ -109,6 +110,17 @@ export class OfflineAnalysis {
   /** The flows that match the choice. */
   matchingFlows(): UdpFlow[] {
     return this.flowTable.list().filter((f) => flowMatches(f, this.options.flow ?? null, this.options.port ?? null));
+  }
+
+  /**
+   * The live-reception snapshot of one measured flow (after `finish`), as Reception shows a stream:
+   * its clock stopped at the flow's last datagram or the file's last frame, whichever is later.
+   */
+  snapshotOf(flowId: string): ReceptionSnapshot | null {
+    const m = this.monitored.get(flowId);
+    if (!m) return null;
+    const lastFrame = this.lastFrame !== null && this.origin !== null ? this.lastFrame - this.origin : 0;
+    return m.monitor.snapshot(Math.max(m.lastAt, lastFrame));
   }
 
   /** About the file (after `finish`). */
