@@ -49,6 +49,14 @@ describe('statTiles', () => {
     expect(byId(statTiles(info, r))['open-gap']!.value).toBe('no data for 1.2 s');
   });
 
+  it('calls a stopped stream stopped even when it ended in silence, and a stream opened from a file socketless', () => {
+    const r = { ...receiving(), openGap: { startMs: 3850, durationMs: 1200 } };
+    const t = byId(statTiles({ ...info, status: 'stopped', recvBufferRequested: 0, recvBufferGranted: null }, r));
+    expect(t['open-gap']!.value).toBe('stopped');
+    expect(t['open-gap']!.detail).toContain('no data in its last 1.2 s');
+    expect(t.buffer!.detail).toBe('no socket: opened from a file');
+  });
+
   it('says what is missing before data arrives', () => {
     const t = byId(statTiles({ ...info, recvBufferGranted: null }, emptyReception(100, true)));
     expect(t.expected!.value).toBe('—');

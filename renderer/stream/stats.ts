@@ -89,15 +89,18 @@ export function statTiles(info: StreamInfo, r: ReceptionState): StatTile[] {
     id: 'buffer',
     label: 'Receive buffer',
     value: granted === null ? '—' : formatBufferSize(granted),
-    detail: `asked ${formatBufferSize(info.recvBufferRequested)}`,
+    // Streams opened from a session or a capture had no socket here (nothing was asked).
+    detail: info.recvBufferRequested > 0 ? `asked ${formatBufferSize(info.recvBufferRequested)}` : 'no socket: opened from a file',
     raw: granted,
     tone: granted === null ? 'neutral' : granted < info.recvBufferRequested ? 'warn' : 'good',
     hint: granted !== null && granted < info.recvBufferRequested ? 'The OS granted less than asked; on Linux raise net.core.rmem_max.' : 'What the OS granted (Linux reports double the usable size).',
   });
-  if (r.openGap) {
+  if (!running) {
+    // A stopped stream (also one opened from a session or a capture) is not "without data now".
+    const silentEnd = r.openGap ? `; no data in its last ${formatDuration(r.openGap.durationMs)}` : '';
+    tiles.push({ id: 'open-gap', label: 'Now', value: info.status === 'error' ? 'failed' : 'stopped', detail: `after ${formatDuration(t.durationMs)}${silentEnd}`, raw: null, tone: info.status === 'error' ? 'bad' : 'neutral' });
+  } else if (r.openGap) {
     tiles.push({ id: 'open-gap', label: 'Now', value: `no data for ${formatDuration(r.openGap.durationMs)}`, detail: `since ${(r.openGap.startMs / 1000).toFixed(1)} s`, raw: r.openGap.durationMs, tone: 'bad' });
-  } else if (!running) {
-    tiles.push({ id: 'open-gap', label: 'Now', value: info.status === 'error' ? 'failed' : 'stopped', detail: `after ${formatDuration(t.durationMs)}`, raw: null, tone: info.status === 'error' ? 'bad' : 'neutral' });
   } else if (t.packets === 0) {
     tiles.push({ id: 'open-gap', label: 'Now', value: 'waiting for data', detail: `listening for ${formatDuration(r.nowMs)}`, raw: null, tone: 'neutral' });
   } else {
