@@ -133,6 +133,14 @@ describe('recording through the sessions contract', { timeout: 30_000 }, () => {
     await expect(api.startRecording({ file: join(tempDir(), 'missing', 'x.pcapng') })).rejects.toThrow(/Cannot record: the folder of .* does not exist/);
   });
 
+  it('changes the folder on a first run, before the data folder exists', async () => {
+    const dataDir = join(tempDir(), 'not-yet');
+    const api = await connect(dataDir);
+    const folder = join(tempDir(), 'captures');
+    await expect(api.setSessionFolder(folder)).resolves.toBe(folder);
+    await expect(api.getSessionFolder()).resolves.toBe(folder);
+  });
+
   it('records into a chosen file with a JSON sidecar, and counts what arrived before the recording when the stream just started', async () => {
     const api = await connect();
     const port = await freeUdpPort();

@@ -4,7 +4,7 @@
  * library of past sessions. A full disk or a permission error stops the recording with a clear
  * message and keeps what was written.
  */
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { arch, hostname, platform, release } from 'node:os';
 import { basename, join } from 'node:path';
 import type { ErrorInfo, StreamInfo } from '../../shared/contract';
@@ -342,6 +342,8 @@ export function createSessionService(ctx: ServiceContext, reception?: ReceptionS
       getSessionFolder: () => library.folder,
       setSessionFolder: (folder) => {
         SessionLibrary.check(folder);
+        // A first run may not have its data folder yet.
+        mkdirSync(ctx.dataDir, { recursive: true });
         writeFileAtomic(configPath, JSON.stringify({ folder }));
         library.folder = folder;
         emitList();
