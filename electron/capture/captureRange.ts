@@ -1,54 +1,119 @@
 /**
- * A time range of a capture file on disk as a new pcapng file on disk: the CLI's `export --format
- * pcapng` and the session download share it. Streams in and out (never the whole file in memory);
- * a failed write removes the partial output.
+ * A time range of a capture file as a new pcapng, streamed: to any sink with backpressure (the web
+ * mode's download) or to a file on this machine (the CLI's `export --format pcapng`, a session
+ * saved from the desktop window). One implementation, so every copy is bounded in memory, reads
+ * gzip too, and never leaves half a file under the chosen name.
  */
-import { createWriteStream } from 'node:fs';
-import { realpath, rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { createGunzip } from 'node:zlib';
 import { GapscopeError } from '../../shared/errors';
 import { PcapngRangeWriter, type CaptureRange } from '../../shared/export/pcapngRange';
 import { CaptureReader } from '../../shared/pcapng/read';
-import { appVersion } from '../app/version';
-import { readCaptureFile, type ReadCaptureOptions } from './captureFile';
 
-/** What a range export copied. */
-export interface RangeExportResult {
-  /** Packets in the input, and copied. */
-  seen: number;
-  packets: number;
-  bytesWritten: number;
+/** Where the bytes go: a response or any stream with backpressure. */
+export interface ByteSink {
+  write(bytes: Uint8Array): boolean;
+  once(event: 'drain' | 'close', listener: () => void): unknown;
+  off(event: 'drain' | 'close', listener: () => void): unknown;
+  readonly destroyed: boolean;
 }
 
-/** Copies the packets of `input` between `range.fromMs` and `range.toMs` (ms since its first packet) into a new pcapng `output`. */
-export async function exportCaptureRange(input: string, output: string, range: CaptureRange, options: Pick<ReadCaptureOptions, 'onProgress' | 'signal'> = {}): Promise<RangeExportResult> {
+/** What a range copy copied: packets in the input, and in the range. */
+export interface RangeCopy {
+  seen: number;
+  packets: number;
+}
+
+async function startsWithGzip(path: string): Promise<boolean> {
+  for await (const head of createReadStream(path, { start: 0, end: 1 })) return (head as Buffer)[0] === 0x1f && (head as Buffer)[1] === 0x8b;
+  return false;
+}
+
+/**
+ * Copies the packets of `range` (ms since the file's first frame) of the capture at `path` (pcap
+ * or pcapng, plain or gzip) to `out` as a new pcapng, reading in chunks and waiting while `out` is full.
+ */
+export async function writeCaptureRange(path: string, range: CaptureRange, out: ByteSink, appName: string, comment: string): Promise<RangeCopy> {
+  let full = false;
+  const writer = new PcapngRangeWriter(range, (b) => {
+    if (!out.write(b)) full = true;
+  }, appName, comment);
+  const reader = new CaptureReader((r) => writer.onRecord(r));
+  const file = createReadStream(path, { highWaterMark: 256 * 1024 });
+  const gunzip = (await startsWithGzip(path)) ? createGunzip() : null;
+  const source: AsyncIterable<Buffer> = gunzip ? file.pipe(gunzip) : file;
+  try {
+    for await (const chunk of source) {
+      if (out.destroyed) throw new Error('the receiver went away');
+      reader.push(chunk);
+      if (full) {
+        full = false;
+        // A receiver that goes away never drains: its close ends the wait too.
+        await new Promise<void>((r) => {
+          const done = (): void => {
+            out.off('drain', done);
+            out.off('close', done);
+            r();
+          };
+          out.once('drain', done);
+          out.once('close', done);
+        });
+      }
+    }
+    if (out.destroyed) throw new Error('the receiver went away');
+    reader.end();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') throw new GapscopeError('invalid-argument', `The gzip data of ${path} is damaged: ${(e as Error).message}.`);
+    throw e;
+  } finally {
+    file.destroy();
+    gunzip?.destroy();
+  }
+  return { seen: writer.seen, packets: writer.packets };
+}
+
+/** Why a file could not be saved, in one sentence. */
+export function explainSaveError(e: unknown, file: string): GapscopeError {
+  if (e instanceof GapscopeError) return e;
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new GapscopeError('permission-denied', `Cannot write ${file}: permission denied.`);
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new GapscopeError('not-found', `Cannot write ${file}: the folder ${dirname(file)} does not exist.`);
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new GapscopeError('internal', `Cannot write ${file}: the disk is full.`);
+  return new GapscopeError('internal', `Cannot write ${file}: ${(e as Error).message}`);
+}
+
+/**
+ * Saves `range` of the capture at `input` to the pcapng file `output`: written beside it first and
+ * renamed at the end, so a failure (damaged input, full disk) never leaves half a file under that name.
+ */
+export async function saveCaptureRange(input: string, output: string, range: CaptureRange, appName: string, comment: string): Promise<RangeCopy & { bytes: number }> {
   if (!(range.fromMs >= 0) || !(range.toMs >= range.fromMs)) {
     throw new GapscopeError('invalid-argument', `The range must start at 0 s or later and end after it starts (got ${range.fromMs / 1000} s to ${range.toMs / 1000} s).`);
   }
-  if ((await realpath(input).catch(() => resolve(input))) === (await realpath(output).catch(() => resolve(output)))) {
-    throw new GapscopeError('invalid-argument', `The output ${output} is the input file; choose another name.`);
-  }
-  const out = createWriteStream(output);
-  let writeError: Error | null = null;
-  out.on('error', (e) => (writeError ??= e));
-  let bytesWritten = 0;
-  const comment = `Packets from ${range.fromMs / 1000} s to ${Number.isFinite(range.toMs) ? `${range.toMs / 1000} s` : 'the end'} after the first packet of ${input}`;
-  const writer = new PcapngRangeWriter(range, (b) => {
-    bytesWritten += b.byteLength;
-    out.write(b);
-  }, `Gapscope ${appVersion()}`, comment);
+  if (resolve(input) === resolve(output)) throw new GapscopeError('invalid-argument', `The output ${output} is the input file; choose another name.`);
+  const tmp = `${output}.${process.pid}.part`;
   try {
-    await readCaptureFile(input, new CaptureReader((r) => writer.onRecord(r)), options);
-    await new Promise<void>((resolve, reject) => {
-      out.end((e?: Error | null) => (e ? reject(e) : resolve()));
+    const out = createWriteStream(tmp);
+    await new Promise<void>((ok, fail) => {
+      out.once('open', () => ok());
+      out.once('error', fail);
     });
-    if (writeError) throw writeError;
+    const failed = new Promise<never>((_, fail) => out.once('error', fail));
+    failed.catch(() => undefined); // an error after the copy ended has nobody left to tell
+    const copied = await Promise.race([writeCaptureRange(input, range, out, appName, comment), failed]);
+    await Promise.race([new Promise<void>((ok) => out.end(() => ok())), failed]);
+    renameSync(tmp, output);
+    return { ...copied, bytes: statSync(output).size };
   } catch (e) {
-    out.destroy();
-    const err = (writeError ?? e) as NodeJS.ErrnoException;
-    await rm(output, { force: true });
-    if (e instanceof GapscopeError && !writeError) throw e;
-    throw new GapscopeError(err.code === 'EACCES' || err.code === 'EPERM' ? 'permission-denied' : 'internal', `Cannot write ${output}: ${err.message}.`);
+    rmSync(tmp, { force: true });
+    if (e instanceof GapscopeError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    // Reading the input failed (its errors name the input), not writing.
+    if ((code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') && (e as NodeJS.ErrnoException).path === input) {
+      throw new GapscopeError(code === 'ENOENT' ? 'not-found' : 'permission-denied', code === 'ENOENT' ? `No such file: ${input}.` : `Cannot read ${input}: ${(e as Error).message}.`);
+    }
+    throw explainSaveError(e, output);
   }
-  return { seen: writer.seen, packets: writer.packets, bytesWritten };
 }

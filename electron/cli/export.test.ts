@@ -86,6 +86,19 @@ describe('gapscope export --format pcapng', () => {
     expect(partReport.packets).toBeLessThan(whole.packets);
   });
 
+  it('reads a gzip-compressed capture and writes plain pcapng', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gs-export-'));
+    const out = join(dir, 'from-gz.pcapng');
+    await run([`${fixture}.gz`, '--format', 'pcapng', '-o', out]);
+    const plain = join(dir, 'from-plain.pcapng');
+    await run([fixture, '--format', 'pcapng', '-o', plain]);
+    // The same packets whether the input was compressed or not (only the header comment differs).
+    const a = JSON.parse(await run([out, '--port', '5000', '--format', 'json'])) as { packets: number; gaps: unknown[] };
+    const b = JSON.parse(await run([plain, '--port', '5000', '--format', 'json'])) as { packets: number; gaps: unknown[] };
+    expect(a.packets).toBeGreaterThan(0);
+    expect([a.packets, a.gaps]).toEqual([b.packets, b.gaps]);
+  });
+
   it('needs -o, a sensible range, and never overwrites its input', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gs-export-'));
     await expect(run([fixture, '--format', 'pcapng'])).rejects.toThrow(/-o FILE/);

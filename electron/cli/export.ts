@@ -9,7 +9,7 @@ import { parseReportFile } from '../../shared/export/reportSchema';
 import { GapscopeError } from '../../shared/errors';
 import type { ReceptionReport } from '../../shared/reception/report';
 import { analyzeCapture } from '../capture/analyzeCapture';
-import { exportCaptureRange } from '../capture/captureRange';
+import { saveCaptureRange } from '../capture/captureRange';
 import { appVersion } from '../app/version';
 import { decodeOption, intOption, numberOption } from './options';
 
@@ -91,7 +91,7 @@ export function registerExportCommands(program: Command, out: (text: string) => 
         const fromMs = (o.from ?? 0) * 1000;
         const toMs = o.to === undefined ? Infinity : o.to * 1000;
         if (toMs < fromMs) throw new GapscopeError('invalid-argument', `--to (${o.to} s) is before --from (${o.from ?? 0} s).`);
-        const r = await exportCaptureRange(file, o.output, { fromMs, toMs });
+        const r = await saveCaptureRange(file, o.output, { fromMs, toMs }, `Gapscope ${appVersion()}`, `Packets from ${fromMs / 1000} s to ${o.to === undefined ? 'the end' : `${o.to} s`} after the first frame of ${basename(file)}`);
         out(`Wrote ${r.packets} of ${r.seen} packets to ${o.output}.\n`);
         return;
       }

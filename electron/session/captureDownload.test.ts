@@ -10,7 +10,8 @@ import { enhancedPacketBlock, interfaceDescriptionBlock, sectionHeaderBlock } fr
 import type { GapscopeService } from '../../shared/contract';
 import type { SessionRecord } from '../../shared/contract/sessions';
 import { GapscopeError } from '../../shared/errors';
-import { parseCaptureDownload, saveSessionCapture, writeCaptureRange, type ByteSink } from './captureDownload';
+import { writeCaptureRange, type ByteSink } from '../capture/captureRange';
+import { parseCaptureDownload, saveSessionCapture } from './captureDownload';
 
 let dir: string;
 let file: string;

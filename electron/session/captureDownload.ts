@@ -3,13 +3,13 @@
  * PcapngRangeWriter. Shared by the web mode's GET route (and any other transport that serves files),
  * so the checks at the door and the way the file is found live in one place.
  */
-import { copyFileSync, createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { copyFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { GapscopeService } from '../../shared/contract';
 import { sessionId, type SessionRecord } from '../../shared/contract/sessions';
 import { GapscopeError } from '../../shared/errors';
-import { PcapngRangeWriter, type CaptureRange } from '../../shared/export/pcapngRange';
-import { CaptureReader } from '../../shared/pcapng/read';
+import type { CaptureRange } from '../../shared/export/pcapngRange';
+import { explainSaveError, saveCaptureRange } from '../capture/captureRange';
 
 /** The longest range end accepted, seconds (a year: anything longer is a typo, not a session). */
 export const MAX_RANGE_SECONDS = 366 * 24 * 3600;
@@ -75,61 +75,6 @@ function trimSeconds(ms: number): string {
   return String(Math.round(ms) / 1000);
 }
 
-/** Where the bytes go: a response or any stream with backpressure. */
-export interface ByteSink {
-  write(bytes: Uint8Array): boolean;
-  once(event: 'drain' | 'close', listener: () => void): unknown;
-  off(event: 'drain' | 'close', listener: () => void): unknown;
-  readonly destroyed: boolean;
-}
-
-/**
- * Copies the packets of a range of a capture file to `out` as a new pcapng, reading the file in
- * chunks (memory stays bounded) and waiting when `out` is full. Resolves with the packets copied.
- */
-export async function writeCaptureRange(path: string, range: CaptureRange, out: ByteSink, appName: string, comment: string): Promise<{ packets: number; seen: number }> {
-  let full = false;
-  const writer = new PcapngRangeWriter(range, (b) => {
-    if (!out.write(b)) full = true;
-  }, appName, comment);
-  const reader = new CaptureReader((r) => writer.onRecord(r));
-  const file = createReadStream(path, { highWaterMark: 256 * 1024 });
-  try {
-    for await (const chunk of file) {
-      if (out.destroyed) throw new Error('the receiver went away');
-      reader.push(chunk as Buffer);
-      if (full) {
-        full = false;
-        // A receiver that goes away never drains: its close ends the wait too.
-        await new Promise<void>((r) => {
-          const done = (): void => {
-            out.off('drain', done);
-            out.off('close', done);
-            r();
-          };
-          out.once('drain', done);
-          out.once('close', done);
-        });
-      }
-    }
-    if (out.destroyed) throw new Error('the receiver went away');
-    reader.end();
-  } finally {
-    file.destroy();
-  }
-  return { packets: writer.packets, seen: writer.seen };
-}
-
-/** Why a file could not be saved, in one sentence. */
-function explainSaveError(e: unknown, file: string): GapscopeError {
-  if (e instanceof GapscopeError) return e;
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new GapscopeError('permission-denied', `Cannot write ${file}: permission denied.`);
-  if (code === 'ENOENT' || code === 'ENOTDIR') return new GapscopeError('not-found', `Cannot write ${file}: the folder ${dirname(file)} does not exist.`);
-  if (code === 'ENOSPC' || code === 'EDQUOT') return new GapscopeError('internal', `Cannot write ${file}: the disk is full.`);
-  return new GapscopeError('internal', `Cannot write ${file}: ${(e as Error).message}`);
-}
-
 /**
  * Saves a session's capture, whole or a time range, to a .pcapng file on this machine: what the
  * desktop window (which has no web server) and the CLI need. Written beside the target first, then
@@ -139,27 +84,16 @@ export async function saveSessionCapture(service: GapscopeService, req: CaptureD
   if (!isAbsolute(file) || !/\.pcapng$/i.test(file)) throw new GapscopeError('invalid-argument', `${file} must be an absolute path ending in .pcapng.`);
   const found = await findSessionCapture(service, req);
   if (resolve(file) === resolve(found.path)) throw new GapscopeError('invalid-argument', `${file} is the session's own capture; choose another file.`);
+  if (req.range) {
+    const r = found.record;
+    const saved = await saveCaptureRange(found.path, file, req.range, r.app || 'Gapscope', `${r.name}: ${req.range.fromMs / 1000} s to ${req.range.toMs / 1000} s after its first packet (session ${r.id})`);
+    return { file, bytes: saved.bytes, packets: saved.packets };
+  }
   const tmp = `${file}.${process.pid}.part`;
   try {
-    let packets: number | null = null;
-    if (!req.range) {
-      copyFileSync(found.path, tmp);
-    } else {
-      const out = createWriteStream(tmp);
-      const opened = new Promise<void>((ok, fail) => {
-        out.once('open', () => ok());
-        out.once('error', fail);
-      });
-      await opened;
-      const failed = new Promise<never>((_, fail) => out.once('error', fail));
-      failed.catch(() => undefined); // an error after the copy ended has nobody left to tell
-      const r = found.record;
-      const copied = await Promise.race([writeCaptureRange(found.path, req.range, out, r.app || 'Gapscope', `${r.name}: ${req.range.fromMs / 1000} s to ${req.range.toMs / 1000} s after its first packet (session ${r.id})`), failed]);
-      await Promise.race([new Promise<void>((ok) => out.end(() => ok())), failed]);
-      packets = copied.packets;
-    }
+    copyFileSync(found.path, tmp);
     renameSync(tmp, file);
-    return { file, bytes: statSync(file).size, packets };
+    return { file, bytes: statSync(file).size, packets: null };
   } catch (e) {
     rmSync(tmp, { force: true });
     throw explainSaveError(e, file);

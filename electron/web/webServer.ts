@@ -12,7 +12,8 @@ import { createDispatcher } from '../../shared/rpc/dispatcher';
 import { CallMessageSchema, type ServerMessage } from '../../shared/rpc/envelope';
 import { GapscopeError } from '../../shared/errors';
 import type { Backend } from '../app/backend';
-import { findSessionCapture, parseCaptureDownload, writeCaptureRange } from '../session/captureDownload';
+import { writeCaptureRange } from '../capture/captureRange';
+import { findSessionCapture, parseCaptureDownload } from '../session/captureDownload';
 
 /** How to run the web mode. */
 export interface WebServerOptions {
