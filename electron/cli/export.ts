@@ -1,7 +1,7 @@
 /** `gapscope export`: turn a capture or a saved JSON report into what QA attaches to a bug. */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { binsCsv, gapsCsv } from '../../shared/export/csv';
 import { throughputSvg } from '../../shared/export/chartSvg';
 import { htmlReport } from '../../shared/export/htmlReport';
@@ -11,16 +11,7 @@ import type { ReceptionReport } from '../../shared/reception/report';
 import { analyzeCapture } from '../capture/analyzeCapture';
 import { saveCaptureRange } from '../capture/captureRange';
 import { appVersion } from '../app/version';
-import { decodeOption, intOption, numberOption } from './options';
-
-/** A time in seconds after a capture's first packet: 0 or more. */
-function secondsOption(name: string) {
-  return (text: string): number => {
-    const n = Number(text);
-    if (text.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a number of seconds, 0 or more.`);
-    return n;
-  };
-}
+import { decodeOption, intOption, numberOption, secondsOption } from './options';
 
 /** Formats `gapscope export` writes. */
 export const EXPORT_FORMATS = ['html', 'json', 'csv-bins', 'csv-gaps', 'svg', 'pcapng'] as const;

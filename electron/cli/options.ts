@@ -22,6 +22,15 @@ export function numberOption(name: string, max: number) {
   };
 }
 
+/** A time in seconds after a capture's first packet (0 or more), for --from/--to. */
+export function secondsOption(name: string) {
+  return (text: string): number => {
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a number of seconds, 0 or more.`);
+    return n;
+  };
+}
+
 /** An IPv4 or IPv6 address; with multicast set, only a multicast group. */
 export function addressOption(name: string, kind: 'any' | 'multicast' | 'not-multicast' = 'any') {
   return (text: string): string => {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -64,5 +64,27 @@ describe('gapscope sessions', () => {
     const other = join(dataDir, 'elsewhere');
     expect(await run(dataDir, 'sessions', 'folder', other, '--json')).toEqual([JSON.stringify({ folder: other })]);
     expect(await run(dataDir, 'sessions', 'folder')).toEqual([other]);
+  });
+
+  it('exports a session\u2019s capture whole or as a time range, refusing what it cannot do in one sentence', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gs-scli-'));
+    dirs.push(dataDir);
+    fakeSession(dataDir, 's1');
+    // A real capture made with tshark in the lab: its stream runs from 8.97 s to 10.96 s after the first frame.
+    const fixture = join(__dirname, '..', 'capture', 'fixtures', 'eth.pcapng');
+    copyFileSync(fixture, join(dataDir, 'sessions', 's1', 'capture.pcapng'));
+    const whole = join(dataDir, 'whole.pcapng');
+    const w = JSON.parse((await run(dataDir, 'sessions', 'export', 's1', '-o', whole, '--json'))[0]!) as { packets: number | null; bytes: number };
+    expect(w.packets).toBeNull();
+    expect(readFileSync(whole).equals(readFileSync(fixture))).toBe(true);
+    const part = join(dataDir, 'part.pcapng');
+    const [line] = await run(dataDir, 'sessions', 'export', 's1', '--from', '9.5', '--to', '10.5', '-o', part);
+    expect(line).toMatch(new RegExp(`^Saved \\d+ packets \\(.+\\) to ${part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.$`));
+    const packets = Number(/Saved (\d+) packets/.exec(line!)?.[1]);
+    expect(packets).toBeGreaterThan(100);
+    expect(packets).toBeLessThan(332);
+    await expect(run(dataDir, 'sessions', 'export', 's1', '--from', '3', '--to', '1', '-o', part)).rejects.toThrow(/end after it starts/);
+    await expect(run(dataDir, 'sessions', 'export', 'nope', '-o', part)).rejects.toThrow(/No session nope/);
+    await expect(run(dataDir, 'sessions', 'export', 's1', '-o', join(dataDir, 'x.txt'))).rejects.toThrow(/\.pcapng/);
   });
 });

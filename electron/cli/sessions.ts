@@ -9,6 +9,7 @@ import { createApiClient } from '../../shared/rpc/client';
 import { createDispatcher } from '../../shared/rpc/dispatcher';
 import { createBackend } from '../app/createBackend';
 import { defaultDataDir } from '../settings/settingsStore';
+import { secondsOption } from './options';
 
 /** Where the commands write; injectable for tests. */
 export interface SessionsCliIo {
@@ -79,6 +80,21 @@ export function registerSessionCommands(program: Command, io: SessionsCliIo = st
         }
         for (const e of (r.events ?? []).slice(0, 50)) io.out(`  ${new Date(e.at).toISOString().slice(11, 23)}  ${e.source}: ${e.summary}`);
         if ((r.events?.length ?? 0) > 50) io.out(`  … ${(r.events?.length ?? 0) - 50} more events (--json lists them)`);
+      }),
+    );
+
+  sessions
+    .command('export <id>')
+    .description('Save a session\u2019s capture, whole or the packets between --from and --to (seconds after its first packet), as pcapng.')
+    .requiredOption('-o, --output <file.pcapng>', 'the file to write')
+    .option('--from <seconds>', 'first instant (default 0)', secondsOption('--from'))
+    .option('--to <seconds>', 'last instant (default: the end)', secondsOption('--to'))
+    .option('--json', 'print {file, bytes, packets}')
+    .action((id: string, o: { output: string; from?: number; to?: number; json?: boolean }) =>
+      withApi(async (api) => {
+        const range = o.from === undefined && o.to === undefined ? null : { ...(o.from !== undefined ? { fromS: o.from } : {}), ...(o.to !== undefined ? { toS: o.to } : {}) };
+        const r = await api.saveSessionCapture(id, range, resolve(o.output));
+        io.out(o.json ? JSON.stringify(r) : `Saved ${r.packets === null ? 'the capture' : `${r.packets} packets`} (${formatBytes(r.bytes)}) to ${r.file}.`);
       }),
     );
 

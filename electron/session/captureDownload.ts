@@ -11,6 +11,9 @@ import { GapscopeError } from '../../shared/errors';
 import type { CaptureRange } from '../../shared/export/pcapngRange';
 import { explainSaveError, saveCaptureRange } from '../capture/captureRange';
 
+/** What finding a session's capture needs of the back end: the whole service, or the sessions service's own handlers. */
+export type SessionFinder = Pick<GapscopeService, 'getSession' | 'getSessionFolder'>;
+
 /** The longest range end accepted, seconds (a year: anything longer is a typo, not a session). */
 export const MAX_RANGE_SECONDS = 366 * 24 * 3600;
 
@@ -51,7 +54,7 @@ export function parseCaptureDownload(id: string, from: string | null, to: string
 }
 
 /** Finds a library session's capture through the contract (the same library the UI lists). */
-export async function findSessionCapture(service: GapscopeService, req: CaptureDownloadRequest): Promise<SessionCaptureFile> {
+export async function findSessionCapture(service: SessionFinder, req: CaptureDownloadRequest): Promise<SessionCaptureFile> {
   const record = await service.getSession(req.id);
   if (record.status === 'recording') throw new GapscopeError('invalid-argument', `"${record.name}" is still being recorded; stop the recording, then download it.`);
   // session.json names its capture beside it; a name with a folder in it is not ours to serve.
@@ -80,7 +83,7 @@ function trimSeconds(ms: number): string {
  * desktop window (which has no web server) and the CLI need. Written beside the target first, then
  * renamed, so a failure never leaves half a file under the chosen name.
  */
-export async function saveSessionCapture(service: GapscopeService, req: CaptureDownloadRequest, file: string): Promise<{ file: string; bytes: number; packets: number | null }> {
+export async function saveSessionCapture(service: SessionFinder, req: CaptureDownloadRequest, file: string): Promise<{ file: string; bytes: number; packets: number | null }> {
   if (!isAbsolute(file) || !/\.pcapng$/i.test(file)) throw new GapscopeError('invalid-argument', `${file} must be an absolute path ending in .pcapng.`);
   const found = await findSessionCapture(service, req);
   if (resolve(file) === resolve(found.path)) throw new GapscopeError('invalid-argument', `${file} is the session's own capture; choose another file.`);

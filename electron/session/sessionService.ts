@@ -15,6 +15,7 @@ import { sessionSummaryBlock } from '../../shared/pcapng/writeSummary';
 import type { FeatureService, ServiceContext } from '../app/services';
 import { appVersion } from '../app/version';
 import { receptionServiceFor, type ReceptionService, type RecordingEvent } from '../udp/receptionService';
+import { MAX_RANGE_SECONDS, saveSessionCapture, type SessionFinder } from './captureDownload';
 import { explainWriteError } from './recordingFile';
 import { SessionExtras, type RecordingSources } from './sessionExtras';
 import { CAPTURE_FILE, SESSION_FILE, SessionLibrary, recountExtras, scanCapture, writeFileAtomic } from './sessionLibrary';
@@ -316,54 +317,61 @@ export function createSessionService(ctx: ServiceContext, reception?: ReceptionS
     return summaryOf(id);
   }
 
-  return {
-    handlers: {
-      startRecording: (options) => startRecording(options),
-      stopRecording: async () => {
-        const a = active;
-        if (a) await finish(null);
-        return state();
-      },
-      getRecordingState: () => state(),
-      listSessions: () => list(),
-      getSession: (id) => {
-        if (active?.inLibrary && active.record.id === id) return active.record;
-        const r = library.read(id);
-        if (r.status === 'recording' && !activeIds().has(id)) library.list(activeIds());
-        return library.read(id);
-      },
-      renameSession: (id, name) => edit(id, (r) => (r.name = name)),
-      annotateSession: (id, notes) => edit(id, (r) => (r.notes = notes)),
-      deleteSession: (id) => {
-        if (active?.inLibrary && active.record.id === id) throw new GapscopeError('invalid-argument', `"${active.record.name}" is being recorded; stop the recording before deleting it.`);
-        library.remove(id);
-        emitList();
-      },
-      getSessionFolder: () => library.folder,
-      setSessionFolder: (folder) => {
-        SessionLibrary.check(folder);
-        // A first run may not have its data folder yet.
-        mkdirSync(ctx.dataDir, { recursive: true });
-        writeFileAtomic(configPath, JSON.stringify({ folder }));
-        library.folder = folder;
-        emitList();
-        return folder;
-      },
-      openSession: (id) => {
-        list(); // marks the session interrupted first if its recorder is gone
-        const r = active?.inLibrary && active.record.id === id ? active.record : library.read(id);
-        const rec = receptionService();
-        const opened: StreamInfo[] = [];
-        for (const s of r.streams) {
-          if (!s.snapshot) continue;
-          const label = `${r.name} · ${s.config.label ?? `port ${s.config.port}`}`.slice(0, 100);
-          const { id: _id, status: _status, ...rest } = s.info;
-          opened.push(rec.addStopped({ ...rest, config: { ...s.config, label, binMs: s.snapshot.bins.binMs }, error: s.error, warning: null }, s.snapshot));
-        }
-        if (opened.length === 0) throw new GapscopeError('not-found', `Session "${r.name}" has no saved measurements to show (it was cut short before its first save).`);
-        return opened;
-      },
+  const handlers: FeatureService<keyof typeof sessionsRequests>['handlers'] = {
+    startRecording: (options) => startRecording(options),
+    stopRecording: async () => {
+      const a = active;
+      if (a) await finish(null);
+      return state();
     },
+    getRecordingState: () => state(),
+    listSessions: () => list(),
+    getSession: (id) => {
+      if (active?.inLibrary && active.record.id === id) return active.record;
+      const r = library.read(id);
+      if (r.status === 'recording' && !activeIds().has(id)) library.list(activeIds());
+      return library.read(id);
+    },
+    renameSession: (id, name) => edit(id, (r) => (r.name = name)),
+    annotateSession: (id, notes) => edit(id, (r) => (r.notes = notes)),
+    deleteSession: (id) => {
+      if (active?.inLibrary && active.record.id === id) throw new GapscopeError('invalid-argument', `"${active.record.name}" is being recorded; stop the recording before deleting it.`);
+      library.remove(id);
+      emitList();
+    },
+    getSessionFolder: () => library.folder,
+    setSessionFolder: (folder) => {
+      SessionLibrary.check(folder);
+      // A first run may not have its data folder yet.
+      mkdirSync(ctx.dataDir, { recursive: true });
+      writeFileAtomic(configPath, JSON.stringify({ folder }));
+      library.folder = folder;
+      emitList();
+      return folder;
+    },
+    saveSessionCapture: (id, range, file) => {
+      const finder: SessionFinder = { getSession: (i) => handlers.getSession(i), getSessionFolder: () => library.folder };
+      const req = range === null ? { id, range: null } : { id, range: { fromMs: (range.fromS ?? 0) * 1000, toMs: range.toS === undefined ? MAX_RANGE_SECONDS * 1000 : range.toS * 1000 } };
+      return saveSessionCapture(finder, req, file);
+    },
+    openSession: (id) => {
+      list(); // marks the session interrupted first if its recorder is gone
+      const r = active?.inLibrary && active.record.id === id ? active.record : library.read(id);
+      const rec = receptionService();
+      const opened: StreamInfo[] = [];
+      for (const s of r.streams) {
+        if (!s.snapshot) continue;
+        const label = `${r.name} · ${s.config.label ?? `port ${s.config.port}`}`.slice(0, 100);
+        const { id: _id, status: _status, ...rest } = s.info;
+        opened.push(rec.addStopped({ ...rest, config: { ...s.config, label, binMs: s.snapshot.bins.binMs }, error: s.error, warning: null }, s.snapshot));
+      }
+      if (opened.length === 0) throw new GapscopeError('not-found', `Session "${r.name}" has no saved measurements to show (it was cut short before its first save).`);
+      return opened;
+    },
+  };
+
+  return {
+    handlers,
     close: async () => {
       if (active) await finish(null);
       unsubscribe?.();

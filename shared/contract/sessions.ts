@@ -168,6 +168,22 @@ export const sessionsRequests = {
   getSessionFolder: request(z.tuple([])).returns<string>(),
   /** Changes where sessions are stored; the folder is created and checked for writing. */
   setSessionFolder: request(z.tuple([absolutePath])).returns<string>(),
+  /**
+   * Saves a session's capture, whole (range null) or the packets between two instants (seconds
+   * after its first packet), to a .pcapng file on the back end's machine: the desktop window's
+   * download (web mode downloads through GET /sessions/ID/capture.pcapng) and the CLI's export.
+   */
+  saveSessionCapture: request(
+    z.tuple([
+      sessionId,
+      z
+        .object({ fromS: z.number().finite().min(0).optional(), toS: z.number().finite().min(0).optional() })
+        .strict()
+        .refine((r) => r.fromS === undefined || r.toS === undefined || r.toS >= r.fromS, { message: 'the range must end after it starts' })
+        .nullable(),
+      absolutePath.refine((p) => /\.pcapng$/i.test(p), { message: 'must end in .pcapng' }),
+    ]),
+  ).returns<{ file: string; bytes: number; packets: number | null }>(),
   /** Shows a session's streams in the Reception view as stopped streams named after the session. */
   openSession: request(z.tuple([sessionId])).returns<StreamInfo[]>(),
 } as const;

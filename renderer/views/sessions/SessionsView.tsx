@@ -244,14 +244,7 @@ function CaptureDownload({ session: s }: { session: SessionSummary }) {
   const durationS = Math.max(0, s.durationMs / 1000);
   const [from, setFrom] = useState('0');
   const [to, setTo] = useState(String(Math.ceil(durationS)));
-  if (window.gapscopeBridge) {
-    // The desktop window has no web server to stream from: point at the file instead.
-    return (
-      <p className="small" data-testid="session-capture-path">
-        The capture is <span className="mono">{`${folder ?? '…'}/${s.id}/capture.pcapng`}</span>; open it in Wireshark from there. Downloading it from this window, and a time range of it, are available in the web mode (gapscope web).
-      </p>
-    );
-  }
+  if (window.gapscopeBridge) return <CaptureSave session={s} folder={folder} />;
   const token = webToken() ?? '';
   const parsed = parseSecondsRange(from, to, durationS);
   return (
@@ -277,6 +270,58 @@ function CaptureDownload({ session: s }: { session: SessionSummary }) {
           </span>
         )}
       </span>
+    </div>
+  );
+}
+
+/**
+ * The desktop window's download: it has no web server to stream from, so the back end saves the
+ * capture (whole or a range) to a path the user types, with saveSessionCapture.
+ */
+function CaptureSave({ session: s, folder }: { session: SessionSummary; folder: string | null }) {
+  const api = useApi();
+  const durationS = Math.max(0, s.durationMs / 1000);
+  const [path, setPath] = useState(folder ? `${folder}/${s.id}-copy.pcapng` : '');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ ok: string } | { error: ErrorInfo } | null>(null);
+  const whole = from.trim() === '' && to.trim() === '';
+  const parsed = whole ? null : parseSecondsRange(from.trim() || '0', to.trim() || String(Math.ceil(durationS)), durationS);
+  const save = async (): Promise<void> => {
+    if (parsed && 'error' in parsed) return;
+    setBusy(true);
+    setResult(null);
+    try {
+      const r = await api.saveSessionCapture(s.id, parsed ? { fromS: parsed.range.from, toS: parsed.range.to } : null, path.trim());
+      setResult({ ok: `Saved ${r.packets === null ? 'the whole capture' : `${formatCount(r.packets)} packets`} (${formatBytes(r.bytes)}) to ${r.file}.` });
+    } catch (e) {
+      setResult({ error: toErrorInfo(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="capture-download small" data-testid="session-save-panel">
+      <label>
+        Save to <input className="wide" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/path/to/file.pcapng" data-testid="session-save-path" />
+      </label>
+      <span className="range-form" role="group" aria-label="Time range to save (empty: the whole capture)">
+        <label>
+          from <input className="narrow" value={from} onChange={(e) => setFrom(e.target.value)} inputMode="decimal" placeholder="0" />
+        </label>
+        <label>
+          to <input className="narrow" value={to} onChange={(e) => setTo(e.target.value)} inputMode="decimal" placeholder="end" />
+        </label>
+        <span className="muted">s after the first packet (empty: the whole capture)</span>
+      </span>
+      <button type="button" className="small-button" disabled={busy || path.trim() === '' || (parsed !== null && 'error' in parsed)} onClick={() => void save()} data-testid="session-save">
+        Save .pcapng
+      </button>
+      {parsed && 'error' in parsed ? <span className="range-error" role="alert">{parsed.error}</span> : null}
+      {result && 'ok' in result ? <span role="status">{result.ok}</span> : null}
+      {result && 'error' in result ? <ErrorMessage error={result.error} testId="session-save-error" /> : null}
+      <p className="muted">The capture itself is {folder ? <span className="mono">{`${folder}/${s.id}/capture.pcapng`}</span> : 'in the sessions folder'}; Wireshark opens it there too.</p>
     </div>
   );
 }
