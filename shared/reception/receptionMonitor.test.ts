@@ -116,4 +116,15 @@ describe('ReceptionMonitor with a payload decoder', () => {
     expect(s.loss).toBeNull();
     expect(s.gaps[0]?.lostPackets).toBeNull();
   });
+
+  it('leaves a gap\u2019s loss unknown when automatic detection found no sequence numbers', () => {
+    // The same bytes in every datagram: no format is detected, so a gap cannot say "nothing lost".
+    const m = new ReceptionMonitor({ binMs: 100, gapMs: 50, decode: 'auto' });
+    const payload = Uint8Array.from({ length: 512 }, (_, i) => i & 0xff);
+    for (let t = 0; t < 100; t++) m.onPacket(t * 2, payload, 'a');
+    m.onPacket(1200, payload, 'a');
+    const s = m.snapshot(1200);
+    expect(s.gaps).toHaveLength(1);
+    expect(s.gaps[0]?.lostPackets).toBeNull();
+  });
 });

@@ -84,7 +84,9 @@ export class ReceptionMonitor {
     const skipped = verdict ? verdict.skipped : 0;
     const gap = this.detector.onPacket(atMs, size);
     if (gap) {
-      if (this.decoder) gap.lostPackets = skipped;
+      // Only a format with sequence numbers counts loss: auto-detection that found none, or NMEA
+      // (checksums only), leaves the gap's loss unknown rather than zero.
+      if (this.decoder && this.decoder.stats().lost !== null) gap.lostPackets = skipped;
       this.addGap(gap);
     }
     this.bins.add(atMs, size, skipped);
