@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { labInfo, readLabState } from './helpers/lab';
+import { removeAllStreams } from './helpers/streams';
 
 const lab = labInfo();
 const TABLE = 'gse2e_generator';
@@ -35,12 +36,13 @@ async function numberOf(page: Page, testId: string, attr = 'data-value'): Promis
   return Number((await page.getByTestId(testId).getAttribute(attr)) ?? NaN);
 }
 
-test.afterEach(() => {
+test.afterEach(async ({ page }) => {
   try {
     nft(`delete table inet ${TABLE}\n`);
   } catch {
     // already gone
   }
+  await removeAllStreams(page);
 });
 
 test('a numbered stream from the Send panel, cut for 800 ms, shows its loss by sequence number', async ({ page }) => {

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { OfflineAnalysis } from '../shared/capture/offlineAnalysis';
 import { addressBytes, enhancedPacketBlock, interfaceDescriptionBlock, rawUdpPacket, sectionHeaderBlock } from '../shared/pcapng/write';
 import { labInfo, readLabState, repoRoot } from './helpers/lab';
+import { removeSelectedStream } from './helpers/streams';
 
 const lab = labInfo();
 const FIXTURES = join(repoRoot, 'electron', 'capture', 'fixtures');
@@ -113,6 +114,7 @@ test('a capture\u2019s flows are listed and one imports into Reception with the 
   expect(rangeEnd - rangeStart).toBeLessThan((expected.lastPacketMs - expected.firstPacketMs) * 1.5);
   await expect(page.locator('[data-testid="stream-item"][data-status="stopped"]').filter({ hasText: flow.id })).toHaveCount(1);
   await page.screenshot({ path: test.info().outputPath('imported.png') });
+  await removeSelectedStream(page);
 });
 
 test('damaged or missing files get one clear sentence, and the app keeps working', async ({ page }) => {
@@ -158,6 +160,7 @@ test('damaged or missing files get one clear sentence, and the app keeps working
   await page.getByTestId('import-button').click();
   await expect(page.getByTestId('stream-status')).toHaveText('stopped');
   await expect(page.getByTestId('stat-packets')).toHaveAttribute('data-value', String(expected.packets));
+  await removeSelectedStream(page);
 
   // And the other tabs still answer.
   await page.getByTestId('tab-import').click();
@@ -248,4 +251,5 @@ test('a large import shows its progress and can be cancelled; the same file then
   await expect(page.getByTestId('import-flow-row')).toHaveAttribute('data-packets', String(count));
   await page.getByTestId('import-button').click();
   await expect(page.getByTestId('stat-packets')).toHaveAttribute('data-value', String(count), { timeout: 60_000 });
+  await removeSelectedStream(page);
 });

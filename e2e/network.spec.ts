@@ -6,9 +6,14 @@
 import { execFileSync } from 'node:child_process';
 import { expect, test, type Page } from '@playwright/test';
 import { labInfo, readLabState } from './helpers/lab';
+import { removeAllStreams } from './helpers/streams';
 import { startSender } from './helpers/processes';
 
 const lab = labInfo();
+
+test.afterEach(async ({ page }) => {
+  await removeAllStreams(page);
+});
 
 async function openNetwork(page: Page): Promise<void> {
   const state = readLabState(lab);

@@ -6,6 +6,7 @@
 import { expect, test, type Page, type WebSocketRoute } from '@playwright/test';
 import { join } from 'node:path';
 import { labInfo, readLabState, repoRoot } from './helpers/lab';
+import { removeAllStreams } from './helpers/streams';
 import { holdPort, startSender, type LabProcess } from './helpers/processes';
 
 const lab = labInfo();
@@ -31,8 +32,9 @@ test.beforeEach(({ page }) => {
   });
 });
 
-test.afterEach(async () => {
+test.afterEach(async ({ page }) => {
   for (const p of stopLater.splice(0)) await p.stop();
+  await removeAllStreams(page);
   expect(cspViolations).toEqual([]);
 });
 

@@ -13,6 +13,7 @@ import { cpSync, existsSync, readFileSync, statSync, truncateSync, writeFileSync
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { labInfo, readLabState } from './helpers/lab';
+import { removeAllStreams } from './helpers/streams';
 import { startSender, type LabProcess } from './helpers/processes';
 
 const lab = labInfo();
@@ -46,8 +47,9 @@ async function pcapngOf(download: Download): Promise<{ file: string; bytes: Buff
 }
 
 const stopLater: LabProcess<unknown>[] = [];
-test.afterEach(async () => {
+test.afterEach(async ({ page }) => {
   for (const p of stopLater.splice(0)) await p.stop();
+  await removeAllStreams(page);
 });
 
 test('record a lab stream, find it in Sessions, rename, annotate, open, download and delete it', async ({ page }) => {
