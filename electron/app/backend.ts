@@ -18,4 +18,10 @@ export interface BackendOptions {
   mode: 'desktop' | 'web';
   /** Folder for settings.json; created when missing. */
   dataDir: string;
+  /**
+   * Watch interfaces, routes and Wi-Fi from the start (default yes; GAPSCOPE_NETWORK_WATCH=0 turns
+   * it off). Command-line tools that do not report network changes leave it off: the watcher runs
+   * `ip`/`iw` every second, CPU the receiver worker should not have to share.
+   */
+  watchNetwork?: boolean;
 }

@@ -35,7 +35,7 @@ export async function createBackend(options: BackendOptions & { workerPath?: str
   const bonjourFeature = createBonjourService(ctx);
   // Recordings take the Bonjour browser's mDNS traffic and the DNS probes' datagrams through their hooks (the timeline comes with ctx).
   const recordingSources = { mdnsPackets: bonjourFeature.bonjour.subscribePackets.bind(bonjourFeature.bonjour), dnsDatagrams: dnsFeature.subscribeDatagrams };
-  const features = [dnsFeature, bonjourFeature, createNetworkService(ctx), createSessionService(ctx, undefined, recordingSources), createSenderService(ctx, listInterfaces), createCaptureService(ctx, reception)] as const;
+  const features = [dnsFeature, bonjourFeature, createNetworkService(ctx, options.watchNetwork === false ? { autoStart: false } : {}), createSessionService(ctx, undefined, recordingSources), createSenderService(ctx, listInterfaces), createCaptureService(ctx, reception)] as const;
   const [dns, bonjour, network, sessions, sender, capture] = features;
 
   const service: GapscopeService = {

@@ -29,8 +29,9 @@ const err = (line: string): void => void process.stderr.write(`${line}\n`);
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
 
-async function withBackend<T>(mode: 'desktop' | 'web', dataDir: string | undefined, run: (backend: Backend) => Promise<T>): Promise<T> {
-  const backend = await createBackend({ mode, dataDir: dataDir ?? defaultDataDir() });
+/** Runs a command against a back end of its own; only serve watches the network (the timeline needs it). */
+async function withBackend<T>(mode: 'desktop' | 'web', dataDir: string | undefined, run: (backend: Backend) => Promise<T>, watchNetwork = false): Promise<T> {
+  const backend = await createBackend({ mode, dataDir: dataDir ?? defaultDataDir(), watchNetwork });
   try {
     return await run(backend);
   } finally {
@@ -157,7 +158,7 @@ export function buildProgram(): Command {
         else out(`Gapscope web mode: open ${server.url}\n(Ctrl+C to stop)`);
         await untilSignal();
         await server.close();
-      });
+      }, true);
     });
 
   return program;

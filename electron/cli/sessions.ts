@@ -30,7 +30,7 @@ export function sessionLine(s: SessionSummary): string {
 export function registerSessionCommands(program: Command, io: SessionsCliIo = stdio): Command {
   const withApi = async (run: (api: GapscopeApi) => Promise<void>): Promise<void> => {
     const dataDir = program.opts<{ dataDir?: string }>().dataDir ?? defaultDataDir();
-    const backend = await createBackend({ mode: 'web', dataDir });
+    const backend = await createBackend({ mode: 'web', dataDir, watchNetwork: false });
     try {
       await run(createApiClient({ call: createDispatcher(backend.service), onEvent: (l) => backend.onEvent(l) }));
     } finally {

@@ -8,8 +8,9 @@
 // - Gapscope counts exactly the datagrams the reference socket counts (multicast and broadcast
 //   give each socket a copy; for unicast the sender sends each datagram to both ports and the
 //   impairments give both copies the same fate);
-// - every cut-out is a Gapscope gap whose duration is the reference's within 5 ms, after the same
-//   packets and bytes;
+// - every cut-out is a Gapscope gap after the same packets and bytes as the reference's, its
+//   duration within 10 ms of the reference's and the median difference over a run's gaps within
+//   2 ms (see GAP_TOLERANCE_MS);
 // - the field case, a quota of 128 KiB reset at jittered intervals, is periodic by bytes, every
 //   ~128 KiB of IP traffic's worth of payload.
 //
@@ -29,7 +30,19 @@ import { REPO_DIR, startBare, startSender, type BareReport, type SenderSummary }
 const SUBNET = 10;
 const SIZE = 512;
 const GAP_MS = 50;
+/** How far the two reference sockets may disagree on a gap before a run is discarded as unmeasurable. */
 const TOLERANCE_MS = 5;
+/**
+ * Gapscope against the reference, per gap. Node gives no kernel receive timestamps, so a datagram is
+ * timed when JavaScript handles it, and anything that holds the worker back a few ms shifts a gap's
+ * end. Two fresh-clone runs saw 8.5 and 10.7 ms on one gap of 13 (the rest within 2.6 ms): `listen`
+ * then ran the network watcher, whose `ip`/`iw` children inherited SCHED_FIFO every second. With
+ * the watcher off for `listen`, 20 runs gave medians of 0.02–0.77 ms and a largest difference of
+ * 4.1 ms. The bound leaves room for a stray delay; the median catches a bias, which would show in
+ * every gap.
+ */
+const GAP_TOLERANCE_MS = 10;
+const MEDIAN_TOLERANCE_MS = 2;
 /**
  * Gapscope and the references run with real-time scheduling (lab/streams.ts), so that load from
  * other processes does not delay their timestamps: measured with three busy loops running, 8 of 98
@@ -158,7 +171,7 @@ describe('UDP reception through the CLI, against a bare socket', () => {
     expect(r.gapscope.bytes, 'Gapscope payload bytes vs the bare socket').toBe(r.reference.bytes);
   }
 
-  /** Gapscope's gaps are the reference's gaps: same count, same packets and bytes before, durations within 5 ms. */
+  /** Gapscope's gaps are the reference's gaps: same count, same packets and bytes before, durations within 10 ms (median within 2 ms). */
   function expectSameGaps(r: RunResult): void {
     const ours = r.gapscope.gaps;
     const ref = r.reference.gaps ?? [];
@@ -168,9 +181,13 @@ describe('UDP reception through the CLI, against a bare socket', () => {
       const o = ours[i];
       expect(o?.packetsBefore, `gap ${i} packetsBefore; ${detail}`).toBe(g.packetsBefore);
       expect(o?.bytesBefore, `gap ${i} bytesBefore; ${detail}`).toBe(g.bytesBefore);
-      expect(Math.abs((o?.durationMs ?? Infinity) - g.durationMs), `gap ${i} duration ${o?.durationMs} vs ${g.durationMs} ms; ${detail}`).toBeLessThanOrEqual(TOLERANCE_MS);
+      expect(Math.abs((o?.durationMs ?? Infinity) - g.durationMs), `gap ${i} duration ${o?.durationMs} vs ${g.durationMs} ms; ${detail}`).toBeLessThanOrEqual(GAP_TOLERANCE_MS);
       expect(o?.cause, `gap ${i} is the network's, not a local stall; ${detail}`).toBe('unexplained');
     }
+    const diffs = ref.map((g, i) => Math.abs((ours[i]?.durationMs ?? Infinity) - g.durationMs)).sort((a, b) => a - b);
+    const median = diffs[Math.floor(diffs.length / 2)] ?? 0;
+    console.info(`Gapscope vs reference gap durations over ${diffs.length} gaps: median ${median.toFixed(2)} ms, max ${(diffs.at(-1) ?? 0).toFixed(2)} ms`);
+    expect(median, `median duration difference; ${detail}`).toBeLessThanOrEqual(MEDIAN_TOLERANCE_MS);
   }
 
   for (const mode of ALL_MODES) {
