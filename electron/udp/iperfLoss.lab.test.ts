@@ -32,7 +32,10 @@ describe('iperf 2 multicast under random loss: Gapscope counts what iperf counts
       const client = await pair.device.exec('iperf', ['-c', GROUP, '-u', '-b', '2000000', '-t', '3', '-T', '1', '-B', pair.device.ipv4, '-p', String(PORT), '-l', '512']);
       expect(client.code).toBe(0);
       // The server prints its report line when the end-of-test datagram arrives.
-      const line = await server.waitForLine(/\d+\/\d+ \(/, 10_000);
+      const line = await server.waitForLine(/\d+\/\d+ \(/, 20_000).catch((e: Error) => {
+        // Say what iperf did print, and what the client said, so a failure here can be read.
+        throw new Error(`${e.message}; iperf -s printed: ${server.stdout().slice(-800)}; the client printed: ${client.stdout.slice(-400)}`);
+      });
       server.kill('SIGTERM');
       const m = /(\d+)\/(\d+) \(/.exec(line)!;
       const iperfLost = Number(m[1]);
