@@ -35,7 +35,7 @@ const TOLERANCE_MS = 5;
 /**
  * Gapscope against the reference, per gap. Node gives no kernel receive timestamps, so a datagram is
  * timed when JavaScript handles it, and anything that holds the worker back a few ms shifts a gap's
- * end. Two fresh-clone runs saw 8.5 and 10.7 ms on one gap of 13 (the rest within 2.6 ms): `listen`
+ * end. A fresh-clone run saw 8.5 ms and a local run 10.7 ms on one gap (the rest within 2.6 ms): `listen`
  * then ran the network watcher, whose `ip`/`iw` children inherited SCHED_FIFO every second. With
  * the watcher off for `listen`, 20 runs gave medians of 0.02–0.77 ms and a largest difference of
  * 4.1 ms. The bound leaves room for a stray delay; the median catches a bias, which would show in
