@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OfflineAnalysis } from '../shared/capture/offlineAnalysis';
+import { copyCaptureWithout } from '../shared/capture/captureCopy';
 import { addressBytes, enhancedPacketBlock, interfaceDescriptionBlock, rawUdpPacket, sectionHeaderBlock } from '../shared/pcapng/write';
 import { labInfo, readLabState, repoRoot } from './helpers/lab';
 import { removeSelectedStream } from './helpers/streams';
@@ -52,28 +52,11 @@ async function listFlows(page: Page, path: string): Promise<void> {
   await page.getByTestId('import-list').click();
 }
 
-/** Rewrites the capture's datagrams as a raw-IP pcapng without those `drop` picks (index within its flow). */
+/** Rewrites the capture's datagrams as a raw-IP pcapng without those `drop` picks (index within its flow); returns how many were left out. */
 function copyWithout(from: string, to: string, drop: (flowId: string, index: number) => boolean, dstOf?: (flowId: string) => { address: string; port: number } | null): number {
-  const parts: Uint8Array[] = [sectionHeaderBlock({ userAppl: 'e2e/import.spec.ts' }), interfaceDescriptionBlock({ name: 'copy', tsresol: 6 })];
-  const seen = new Map<string, number>();
-  let dropped = 0;
-  const analysis = new OfflineAnalysis({
-    onDatagram: (d, flow) => {
-      if (!flow) return;
-      const i = seen.get(flow.id) ?? 0;
-      seen.set(flow.id, i + 1);
-      if (drop(flow.id, i)) {
-        dropped += 1;
-        return;
-      }
-      const dst = dstOf?.(flow.id) ?? { address: d.dstAddress, port: d.dstPort };
-      parts.push(enhancedPacketBlock(0, d.timeMs, 6, rawUdpPacket({ address: addressBytes(d.srcAddress)!, port: d.srcPort }, { address: addressBytes(dst.address)!, port: dst.port }, d.payload)));
-    },
-  });
-  analysis.reader().push(new Uint8Array(readFileSync(from)));
-  analysis.finish();
-  writeFileSync(to, Buffer.concat(parts));
-  return dropped;
+  const copy = copyCaptureWithout(new Uint8Array(readFileSync(from)), { drop, dstOf, appName: 'e2e/import.spec.ts' });
+  writeFileSync(to, copy.bytes);
+  return [...copy.dropped.values()].reduce((a, b) => a + b, 0);
 }
 
 test('a capture\u2019s flows are listed and one imports into Reception with the packets and gaps gapscope analyze finds', async ({ page }) => {

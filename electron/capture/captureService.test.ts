@@ -1,19 +1,19 @@
 // Import and compare through the contract, on the tshark-made fixtures (fixtures/SOURCES.md) and on
 // copies written with the shared pcapng writer: no mocks, the real back end and its dispatcher.
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventName, EventPayload, GapscopeApi } from '../../shared/contract';
 import type { ImportProgress } from '../../shared/contract/capture';
-import { OfflineAnalysis } from '../../shared/capture/offlineAnalysis';
+import { copyCaptureWithout } from '../../shared/capture/captureCopy';
 import { addressBytes, enhancedPacketBlock, interfaceDescriptionBlock, rawUdpPacket, sectionHeaderBlock } from '../../shared/pcapng/write';
 import { createApiClient } from '../../shared/rpc/client';
 import { createDispatcher } from '../../shared/rpc/dispatcher';
 import type { Backend } from '../app/backend';
 import { createBackend } from '../app/createBackend';
 import { analyzeCapture } from './analyzeCapture';
-import { readCaptureFile } from './captureFile';
 
 const DIR = join(__dirname, 'fixtures');
 const ETH = join(DIR, 'eth.pcapng');
@@ -47,27 +47,9 @@ afterEach(async () => {
 
 /** Rewrites a capture's datagrams as a raw-IP pcapng, leaving out those `drop` picks; returns the dropped count per flow. */
 async function copyWithout(from: string, to: string, drop: (flowId: string, index: number) => boolean, dstOf?: (flowId: string) => { address: string; port: number } | null): Promise<Map<string, number>> {
-  const parts: Uint8Array[] = [sectionHeaderBlock({ userAppl: 'captureService.test' }), interfaceDescriptionBlock({ name: 'copy', tsresol: 6 })];
-  const seen = new Map<string, number>();
-  const dropped = new Map<string, number>();
-  const analysis = new OfflineAnalysis({
-    onDatagram: (d, flow) => {
-      if (!flow) return;
-      const i = seen.get(flow.id) ?? 0;
-      seen.set(flow.id, i + 1);
-      if (drop(flow.id, i)) {
-        dropped.set(flow.id, (dropped.get(flow.id) ?? 0) + 1);
-        return;
-      }
-      const dst = dstOf?.(flow.id) ?? { address: d.dstAddress, port: d.dstPort };
-      const packet = rawUdpPacket({ address: addressBytes(d.srcAddress)!, port: d.srcPort }, { address: addressBytes(dst.address)!, port: dst.port }, d.payload);
-      parts.push(enhancedPacketBlock(0, d.timeMs, 6, packet));
-    },
-  });
-  await readCaptureFile(from, analysis.reader());
-  analysis.finish();
-  writeFileSync(to, Buffer.concat(parts));
-  return dropped;
+  const copy = copyCaptureWithout(new Uint8Array(await readFile(from)), { drop, dstOf, appName: 'captureService.test' });
+  writeFileSync(to, copy.bytes);
+  return copy.dropped;
 }
 
 /** A valid pcapng of `count` datagrams of `size` bytes, 1 ms apart. */
