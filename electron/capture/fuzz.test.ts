@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OfflineAnalysis } from '../../shared/capture/offlineAnalysis';
 import { GapscopeError } from '../../shared/errors';
-import { prng } from '../../shared/pcapng/readTestFiles';
+import { concat, prng } from '../../shared/pcapng/readTestFiles';
 import { analyzeCapture } from './analyzeCapture';
 
 const DIR = join(__dirname, 'fixtures');
@@ -49,15 +49,6 @@ function mutate(src: Uint8Array, r: Rng): Uint8Array {
   return b;
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 function analyzeBytes(bytes: Uint8Array, port: number, r: Rng): 'report' | 'error' {
   const a = new OfflineAnalysis({ port, gapMs: r() < 0.5 ? 50 : undefined, decode: 'auto' });

@@ -6,7 +6,7 @@ import { runDnsLoad, type DnsLoadResult } from '../dns/dnsLoad';
 import { askServers, searchWithAnswers } from '../dns/dnsQueries';
 import type { DnsProbeResult } from '../dns/dnsProbe';
 import { readSystemResolvers, type SystemResolvers } from '../dns/resolverReader';
-import { intOption, numberOption } from './options';
+import { intOption, numberOption, untilSignal } from './options';
 
 /** Where the dns commands write; `setExitCode` defaults to process.exitCode (tests pass their own). */
 export interface DnsCliIO {
@@ -205,21 +205,3 @@ export function registerDnsCommands(program: Command, io: DnsCliIO, env: DnsCliE
   return dns;
 }
 
-// Ctrl+C ends a load run early with its report; the handlers go away with the run, so that the
-// signals behave normally again afterwards.
-function untilSignal(): { stopped: Promise<void>; cancel(): void } {
-  let done = (): void => undefined;
-  const stopped = new Promise<void>((resolve) => {
-    done = (): void => {
-      cancel();
-      resolve();
-    };
-  });
-  const cancel = (): void => {
-    process.removeListener('SIGINT', done);
-    process.removeListener('SIGTERM', done);
-  };
-  process.once('SIGINT', done);
-  process.once('SIGTERM', done);
-  return { stopped, cancel };
-}

@@ -9,7 +9,7 @@ import { connectTest, udpProbe } from '../netctx/connectTest';
 import { resolveHost } from '../netctx/networkService';
 import { NetworkWatcher } from '../netctx/networkWatcher';
 import { SystemNetwork } from '../netctx/systemNetwork';
-import { intOption, numberOption } from './options';
+import { intOption, numberOption, untilSignal } from './options';
 
 /** Where the net commands write; `setExitCode` defaults to process.exitCode (tests pass their own). */
 export interface NetCliIO {
@@ -211,20 +211,3 @@ export function registerNetCommands(program: Command, io: NetCliIO = { out: (l) 
   return net;
 }
 
-// Ctrl+C ends a watch with its summary; the handlers go away with the watch.
-function untilSignal(): { stopped: Promise<void>; cancel(): void } {
-  let done = (): void => undefined;
-  const stopped = new Promise<void>((resolve) => {
-    done = (): void => {
-      cancel();
-      resolve();
-    };
-  });
-  const cancel = (): void => {
-    process.removeListener('SIGINT', done);
-    process.removeListener('SIGTERM', done);
-  };
-  process.once('SIGINT', done);
-  process.once('SIGTERM', done);
-  return { stopped, cancel };
-}

@@ -47,3 +47,24 @@ export function decodeOption(text: string): string {
   if (parseFormat(text) === null) throw new InvalidArgumentError('--decode must be auto, none, iperf2, iperf3, rtp, mavlink, mpegts, gdl90, nmea, seq, or seq:OFFSET:WIDTH:be|le (e.g. seq:4:16:be).');
   return text.trim();
 }
+
+/**
+ * Ctrl+C (or SIGTERM) ends a long run early with its report: `stopped` resolves on the first
+ * signal, and `cancel` removes the handlers so the signals behave normally again after the run.
+ */
+export function untilSignal(): { stopped: Promise<void>; cancel(): void } {
+  let done = (): void => undefined;
+  const stopped = new Promise<void>((resolve) => {
+    done = (): void => {
+      cancel();
+      resolve();
+    };
+  });
+  const cancel = (): void => {
+    process.removeListener('SIGINT', done);
+    process.removeListener('SIGTERM', done);
+  };
+  process.once('SIGINT', done);
+  process.once('SIGTERM', done);
+  return { stopped, cancel };
+}

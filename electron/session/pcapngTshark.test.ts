@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { addressBytes, interfaceDescriptionBlock, sectionHeaderBlock } from '../../shared/pcapng/write';
+import { addressBytes, concatBytes, interfaceDescriptionBlock, sectionHeaderBlock } from '../../shared/pcapng/write';
 import { PacketRecorder } from '../../shared/pcapng/writeStream';
 import { sessionSummaryBlock } from '../../shared/pcapng/writeSummary';
 
@@ -21,15 +21,6 @@ function run(cmd: string, args: string[]): string {
   return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 function payload(i: number, size: number): Uint8Array {
   const p = new Uint8Array(size);
@@ -64,7 +55,7 @@ function writeSample(file: string, withSummary: boolean): { v4: number; v6: numb
   b.flush(2400, true);
   for (const r of [a, b]) parts.push(...r.takeReady());
   if (withSummary) parts.push(sessionSummaryBlock({ userAppl: 'Gapscope 0.1.0' }, { name: 'sample', gaps: [{ startMs: 990, endMs: 1300 }] }));
-  writeFileSync(file, concat(parts));
+  writeFileSync(file, concatBytes(parts));
   return { v4, v6 };
 }
 

@@ -10,7 +10,7 @@ import { basename, join } from 'node:path';
 import type { ErrorInfo, StreamInfo } from '../../shared/contract';
 import type { RecordingState, SessionRecord, SessionStream, SessionSummary, sessionsRequests } from '../../shared/contract/sessions';
 import { GapscopeError } from '../../shared/errors';
-import { interfaceDescriptionBlock, sectionHeaderBlock } from '../../shared/pcapng/write';
+import { concatBytes, interfaceDescriptionBlock, sectionHeaderBlock } from '../../shared/pcapng/write';
 import { sessionSummaryBlock } from '../../shared/pcapng/writeSummary';
 import type { FeatureService, ServiceContext } from '../app/services';
 import { appVersion } from '../app/version';
@@ -172,7 +172,7 @@ export function createSessionService(ctx: ServiceContext, reception?: ReceptionS
       ...SessionExtras.headerBlocks(sources),
     ];
     try {
-      writeFileSync(capturePath, concat(headers));
+      writeFileSync(capturePath, concatBytes(headers));
     } catch (e) {
       const info = explainWriteError(e, capturePath);
       throw new GapscopeError(info.code, info.message.replace(/^Recording stopped: /, 'Cannot record: '));
@@ -443,12 +443,3 @@ function keepExtras(a: Active): void {
   a.record.events = a.extras.events;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}

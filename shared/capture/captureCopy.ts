@@ -3,7 +3,7 @@
  * flow to another destination (as NAT would): how tests make "the other side's capture" with known
  * missing packets from a real one. Pure: bytes in, bytes out.
  */
-import { addressBytes, enhancedPacketBlock, interfaceDescriptionBlock, rawUdpPacket, sectionHeaderBlock } from '../pcapng/write';
+import { addressBytes, concatBytes, enhancedPacketBlock, interfaceDescriptionBlock, rawUdpPacket, sectionHeaderBlock } from '../pcapng/write';
 import { OfflineAnalysis } from './offlineAnalysis';
 
 /** Which datagrams to leave out (by flow and index within it) and where to send each flow instead. */
@@ -33,13 +33,6 @@ export function copyCaptureWithout(input: Uint8Array, options: CaptureCopyOption
   });
   analysis.reader().push(input);
   analysis.finish();
-  let size = 0;
-  for (const p of parts) size += p.byteLength;
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    bytes.set(p, at);
-    at += p.byteLength;
-  }
+  const bytes = concatBytes(parts);
   return { bytes, dropped };
 }

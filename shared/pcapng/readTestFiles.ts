@@ -3,6 +3,7 @@
  * the layouts real tools rarely write (big-endian, nanoseconds, tsoffset, several sections, Simple
  * and obsolete Packet Blocks, stacked VLAN tags, IPv6 extension headers) built byte by byte.
  */
+import { concatBytes } from './write';
 
 /** Little- or big-endian writer into a growing array. */
 export class Bytes {
@@ -38,14 +39,7 @@ export class Bytes {
 
 /** Concatenates arrays. */
 export function concat(...parts: Uint8Array[]): Uint8Array {
-  const n = parts.reduce((s, p) => s + p.byteLength, 0);
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** A classic pcap file: packets with [seconds, fraction] timestamps. */

@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { addressBytes, commentOptions, enhancedPacketBlock, interfaceDescriptionBlock, MAX_OPTION_BYTES, rawUdpPacket, sectionHeaderBlock, timestampHalves } from './write';
+import { addressBytes, commentOptions, concatBytes, enhancedPacketBlock, interfaceDescriptionBlock, MAX_OPTION_BYTES, rawUdpPacket, sectionHeaderBlock, timestampHalves } from './write';
 import { PacketRecorder } from './writeStream';
 import { BlockScanner } from './writeRecovery';
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** The RFC 1071 sum over 16-bit words, as a verifier would compute it. */
 function onesSum(bytes: number[]): number {
@@ -32,7 +23,7 @@ const v4b = { address: addressBytes('10.71.0.2')!, port: 5000 };
 
 describe('pcapng writer', () => {
   it('frames every block with equal leading and trailing lengths, multiples of 4', () => {
-    const file = concat([
+    const file = concatBytes([
       sectionHeaderBlock({ userAppl: 'Gapscope 0.1.0', comment: 'é' }),
       interfaceDescriptionBlock({ name: 'a', description: 'UDP 10.71.0.2:5000', tsresol: 6 }),
       enhancedPacketBlock(0, 1000, 6, Uint8Array.of(1, 2, 3), 'x'),
@@ -98,7 +89,7 @@ describe('PacketRecorder', () => {
     expect(r.takeReady()).toEqual([]);
     r.onPacket(1010, 10, new Uint8Array(10), '10.71.0.1', 1);
     r.flush(60);
-    expect(scan(concat([sectionHeaderBlock({}), ...r.takeReady()])).packets).toBe(1);
+    expect(scan(concatBytes([sectionHeaderBlock({}), ...r.takeReady()])).packets).toBe(1);
     // Silence past the threshold: the held packet is written, marked as the start of a gap.
     r.flush(200);
     expect(r.counts.packets).toBe(2);
@@ -128,7 +119,7 @@ describe('BlockScanner', () => {
     const r = new PacketRecorder({ destination: v4b, interfaceId: 0, tsresol: 6 });
     for (let i = 0; i < 20; i++) r.onPacket(1000 + i, i, new Uint8Array(33 + i), '10.71.0.1', 1);
     r.flush(1e6, true);
-    const file = concat([sectionHeaderBlock({ userAppl: 'x' }), interfaceDescriptionBlock({ name: 'a', tsresol: 6 }), ...r.takeReady()]);
+    const file = concatBytes([sectionHeaderBlock({ userAppl: 'x' }), interfaceDescriptionBlock({ name: 'a', tsresol: 6 }), ...r.takeReady()]);
     const whole = scan(file);
     expect(whole).toMatchObject({ packets: 20, packetsByInterface: [20], damage: null });
     for (const cut of [5, 40, 100, file.length - 1, file.length - 4]) {
@@ -142,7 +133,7 @@ describe('BlockScanner', () => {
   });
 
   it('stops at garbage instead of reading it as blocks', () => {
-    const bad = concat([sectionHeaderBlock({}), Uint8Array.of(6, 0, 0, 0, 0xff, 0xff, 0xff, 0x7f, 0, 0, 0, 0)]);
+    const bad = concatBytes([sectionHeaderBlock({}), Uint8Array.of(6, 0, 0, 0, 0xff, 0xff, 0xff, 0x7f, 0, 0, 0, 0)]);
     expect(scan(bad).damage).toMatch(/impossible length/);
   });
 });

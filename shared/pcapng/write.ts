@@ -291,3 +291,16 @@ function onesComplement(s: number): number {
   while (s > 0xffff) s = (s & 0xffff) + Math.floor(s / 0x10000);
   return ~s & 0xffff;
 }
+
+/** Joins byte arrays into one (blocks into a file, parts into a packet). */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const p of parts) size += p.byteLength;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
