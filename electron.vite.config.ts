@@ -13,7 +13,7 @@ export default defineConfig({
         input: {
           main: resolve(__dirname, 'electron/main/index.ts'),
           cli: resolve(__dirname, 'electron/cli/index.ts'),
-          receiverWorker: resolve(__dirname, 'electron/udp/receiverWorker.ts'),
+          receiverWorker: resolve(__dirname, 'electron/reception/receiverWorker.ts'),
         },
         // Shared chunks sit beside the entries, so __dirname finds receiverWorker.js from any of them.
         output: { chunkFileNames: '[name]-[hash].js' },

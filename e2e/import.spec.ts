@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { copyCaptureWithout } from '../shared/capture/captureCopy';
+import { copyCaptureWithout } from '../shared/capture/testing/captureCopy';
 import { addressBytes, enhancedPacketBlock, interfaceDescriptionBlock, rawUdpPacket, sectionHeaderBlock } from '../shared/pcapng/write';
 import { labInfo, readLabState, repoRoot } from './helpers/lab';
 import { removeSelectedStream } from './helpers/streams';

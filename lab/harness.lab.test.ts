@@ -1,6 +1,6 @@
 // Proves the lab harness on its own, without Gapscope: the sender, two reference receivers and
 // the nftables impairments must agree with each other exactly, in every reception mode, before
-// they are trusted to judge Gapscope (electron/udp/reception.lab.test.ts). Subnet 10.98.90.0/24.
+// they are trusted to judge Gapscope (electron/reception/reception.lab.test.ts). Subnet 10.98.90.0/24.
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_MODES, streamSetup, type ModeName } from './modes';

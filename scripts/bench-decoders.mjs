@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // How many datagrams per second each payload decoder handles (shared/decoders, `createDecoder(format)
-// .onPayload`), on synthetic clean streams built by shared/decoders/sampleStreams.ts, in this process,
+// .onPayload`), on synthetic clean streams built by shared/decoders/testing/sampleStreams.ts, in this process,
 // without sockets: the decoders' own cost in the receiver's hot path. Also `describe()` per second,
 // which only runs for packets the inspector shows.
 //

@@ -1,4 +1,4 @@
-import type { ErrorCode, ErrorInfo } from './contract';
+import type { ErrorCode, ErrorInfo } from './contract/index';
 
 /** An error with a stable code and a sentence a person understands; it survives any transport. */
 export class GapscopeError extends Error {

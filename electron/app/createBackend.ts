@@ -1,20 +1,20 @@
 /** Assembles the back end from its services; the desktop app, web mode and CLI all start here. */
 import { EventEmitter } from 'node:events';
-import type { AppInfo, EventName, EventPayload, GapscopeService } from '../../shared/contract';
+import type { AppInfo, EventName, EventPayload, GapscopeService } from '../../shared/contract/index';
 import { createCaptureService } from '../capture/captureService';
 import { createDnsService } from '../dns/dnsService';
-import { createBonjourService } from '../mdns/bonjourService';
-import { listInterfaces } from '../net/interfaces';
-import { createNetworkService } from '../netctx/networkService';
-import { createSessionService } from '../session/sessionService';
+import { createBonjourService } from '../bonjour/bonjourService';
+import { listInterfaces } from '../network/interfaces';
+import { createNetworkService } from '../network/networkService';
+import { createSessionService } from '../sessions/sessionService';
 import { SettingsStore } from '../settings/settingsStore';
-import { ReceptionService } from '../udp/receptionService';
-import { createSenderService } from '../udp/senderService';
-import type { Backend, BackendEventListener, BackendOptions } from './backend';
-import { HealthWatch } from './healthWatch';
-import type { ServiceContext } from './services';
-import { TimelineLog } from './timeline';
-import { appVersion } from './version';
+import { ReceptionService } from '../reception/receptionService';
+import { createSenderService } from '../sender/senderService';
+import type { Backend, BackendEventListener, BackendOptions } from '../kernel/backend';
+import { HealthWatch } from '../kernel/healthWatch';
+import type { ServiceContext } from '../kernel/services';
+import { TimelineLog } from '../kernel/timeline';
+import { appVersion } from '../kernel/version';
 
 /** Creates the back end with every service wired to one event stream. */
 export async function createBackend(options: BackendOptions & { workerPath?: string }): Promise<Backend> {

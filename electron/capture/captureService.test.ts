@@ -5,13 +5,13 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EventName, EventPayload, GapscopeApi } from '../../shared/contract';
+import type { EventName, EventPayload, GapscopeApi } from '../../shared/contract/index';
 import type { ImportProgress } from '../../shared/contract/capture';
-import { copyCaptureWithout } from '../../shared/capture/captureCopy';
+import { copyCaptureWithout } from '../../shared/capture/testing/captureCopy';
 import { addressBytes, enhancedPacketBlock, interfaceDescriptionBlock, rawUdpPacket, sectionHeaderBlock } from '../../shared/pcapng/write';
 import { createApiClient } from '../../shared/rpc/client';
 import { createDispatcher } from '../../shared/rpc/dispatcher';
-import type { Backend } from '../app/backend';
+import type { Backend } from '../kernel/backend';
 import { createBackend } from '../app/createBackend';
 import { analyzeCapture } from './analyzeCapture';
 

@@ -6,14 +6,14 @@
 import { constants as fsConstants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { StreamInfo } from '../../shared/contract';
+import type { StreamInfo } from '../../shared/contract/index';
 import type { CaptureFlowList, CaptureOperation, captureRequests, CompareOptionsSchema, ImportOptionsSchema, ImportProgress } from '../../shared/contract/capture';
 import { parseFlowSelector, type UdpFlow } from '../../shared/capture/flows';
 import { OfflineAnalysis } from '../../shared/capture/offlineAnalysis';
 import { GapscopeError } from '../../shared/errors';
 import { isMulticast } from '../../shared/net/address';
-import type { FeatureService, ServiceContext } from '../app/services';
-import { receptionServiceFor, type ReceptionService } from '../udp/receptionService';
+import type { FeatureService, ServiceContext } from '../kernel/services';
+import { receptionServiceFor, type ReceptionService } from '../reception/receptionService';
 import { compareCaptures, listCaptureFlows } from './analyzeCapture';
 import { readCaptureFile, type CaptureProgress } from './captureFile';
 import type { z } from 'zod';

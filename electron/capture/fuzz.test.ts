@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OfflineAnalysis } from '../../shared/capture/offlineAnalysis';
 import { GapscopeError } from '../../shared/errors';
-import { concat, prng } from '../../shared/pcapng/readTestFiles';
+import { concat, prng } from '../../shared/pcapng/testing/readTestFiles';
 import { analyzeCapture } from './analyzeCapture';
 
 const DIR = join(__dirname, 'fixtures');

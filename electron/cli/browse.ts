@@ -1,11 +1,11 @@
 /** `gapscope browse`: what is advertised over mDNS/DNS-SD on this machine's links, and where. */
 import { InvalidArgumentError, type Command } from 'commander';
-import type { InterfaceInfo } from '../../shared/contract';
+import type { InterfaceInfo } from '../../shared/contract/index';
 import { GapscopeError } from '../../shared/errors';
 import type { ServiceInstance, ServiceType } from '../../shared/mdns/serviceCache';
 import type { TxtEntry } from '../../shared/mdns/txt';
-import { MdnsBrowser, fullServiceType, type BrowserStats } from '../mdns/mdnsBrowser';
-import { listInterfaces } from '../net/interfaces';
+import { MdnsBrowser, fullServiceType, type BrowserStats } from '../bonjour/mdnsBrowser';
+import { listInterfaces } from '../network/interfaces';
 import { numberOption } from './options';
 
 /** Where the command writes: stdout-like and stderr-like, one line at a time. */

@@ -10,7 +10,7 @@ import { GapscopeError } from '../../shared/errors';
 import type { ReceptionReport } from '../../shared/reception/report';
 import { analyzeCapture } from '../capture/analyzeCapture';
 import { saveCaptureRange } from '../capture/captureRange';
-import { appVersion } from '../app/version';
+import { appVersion } from '../kernel/version';
 import { decodeOption, intOption, numberOption, secondsOption } from './options';
 
 /** Formats `gapscope export` writes. */

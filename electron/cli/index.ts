@@ -1,13 +1,13 @@
 /** The `gapscope` command: the back end headless, for scripts, field testers and web mode. */
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import type { InterfaceInfo } from '../../shared/contract';
+import type { InterfaceInfo } from '../../shared/contract/index';
 import { GapscopeError } from '../../shared/errors';
 import { createApiClient } from '../../shared/rpc/client';
 import { createDispatcher } from '../../shared/rpc/dispatcher';
 import { createBackend } from '../app/createBackend';
-import { appVersion } from '../app/version';
-import type { Backend } from '../app/backend';
+import { appVersion } from '../kernel/version';
+import type { Backend } from '../kernel/backend';
 import { defaultDataDir } from '../settings/settingsStore';
 import { isLoopbackHost, startWebServer } from '../web/webServer';
 import { humanReport, recordOption, runListen, type ListenOptions } from './listen';
@@ -19,8 +19,8 @@ import { registerExportCommands } from './export';
 import { registerNetCommands } from './net';
 import { registerSessionCommands } from './sessions';
 import { parseDestination, runSend, type SendOptions } from './send';
-import { listInterfaces } from '../net/interfaces';
-import { PAYLOAD_FORMATS } from '../udp/trafficGenerator';
+import { listInterfaces } from '../network/interfaces';
+import { PAYLOAD_FORMATS } from '../sender/trafficGenerator';
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 const err = (line: string): void => void process.stderr.write(`${line}\n`);

@@ -3,11 +3,11 @@ import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import type { CommandResult } from '../netctx/runCommand';
-import { SystemNetwork, type Runner } from '../netctx/systemNetwork';
+import type { CommandResult } from '../network/runCommand';
+import { SystemNetwork, type Runner } from '../network/systemNetwork';
 import { parseHostPort, registerNetCommands } from './net';
 
-const fixture = (name: string): string => readFileSync(join(__dirname, '../../shared/netctx/fixtures', name), 'utf8');
+const fixture = (name: string): string => readFileSync(join(__dirname, '../../shared/network/fixtures', name), 'utf8');
 const ok = (stdout: string): CommandResult => ({ ok: true, missing: false, denied: false, code: 0, stdout, stderr: '' });
 const missing: CommandResult = { ok: false, missing: true, denied: false, code: null, stdout: '', stderr: '' };
 const labLinux: Runner = async (cmd, args) => {

@@ -3,12 +3,12 @@ import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { HostSchema, PortSchema } from '../../shared/contract/network';
 import { GapscopeError } from '../../shared/errors';
-import { kindLabel } from '../../shared/netctx/kind';
-import type { ConnectTestResult, NetInterface, RouteEntry, UdpProbeResult, WifiState } from '../../shared/netctx/types';
-import { connectTest, udpProbe } from '../netctx/connectTest';
-import { resolveHost } from '../netctx/networkService';
-import { NetworkWatcher } from '../netctx/networkWatcher';
-import { SystemNetwork } from '../netctx/systemNetwork';
+import { kindLabel } from '../../shared/network/kind';
+import type { ConnectTestResult, NetInterface, RouteEntry, UdpProbeResult, WifiState } from '../../shared/network/types';
+import { connectTest, udpProbe } from '../network/connectionTest';
+import { resolveHost } from '../network/networkService';
+import { NetworkWatcher } from '../network/networkWatcher';
+import { SystemNetwork } from '../network/systemNetwork';
 import { intOption, numberOption, untilSignal } from './options';
 
 /** Where the net commands write; `setExitCode` defaults to process.exitCode (tests pass their own). */

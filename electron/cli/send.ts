@@ -2,11 +2,11 @@
 import { InvalidArgumentError } from 'commander';
 import { addressFamily, formatEndpoint } from '../../shared/net/address';
 import { averageRate } from '../../shared/generator/sendSchedule';
-import type { InterfaceInfo } from '../../shared/contract';
+import type { InterfaceInfo } from '../../shared/contract/index';
 import { SenderConfigSchema } from '../../shared/contract/sender';
 import { GapscopeError } from '../../shared/errors';
-import { createGenerator } from '../udp/sendSetup';
-import type { GeneratorStats, PayloadFormat } from '../udp/trafficGenerator';
+import { createGenerator } from '../sender/sendSetup';
+import type { GeneratorStats, PayloadFormat } from '../sender/trafficGenerator';
 
 /** What `send` was asked on the command line. */
 export interface SendOptions {

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contract, type EventName, type EventPayload, type GapscopeService } from '../../shared/contract';
+import { contract, type EventName, type EventPayload, type GapscopeService } from '../../shared/contract/index';
 import type { DnsWatchUpdate } from '../../shared/contract/dns';
 import { parseServerText } from '../../shared/dns/resolverList';
 import type { SystemResolvers } from '../../shared/dns/systemResolvers';
 import { createDispatcher } from '../../shared/rpc/dispatcher';
 import type { Outcome } from '../../shared/rpc/envelope';
-import type { ServiceContext } from '../app/services';
-import { TimelineLog } from '../app/timeline';
+import type { ServiceContext } from '../kernel/services';
+import { TimelineLog } from '../kernel/timeline';
 import { createDnsService, type DnsServiceDeps } from './dnsService';
 import type { DnsProbeResult } from './dnsProbe';
 import { startTestDnsServer, type TestDnsServer } from './testing/testDnsServer';

@@ -9,7 +9,7 @@ import { DnsWatchHistory, toWatchSample, type WatchSample } from '../../shared/d
 import type { SystemResolvers } from '../../shared/dns/systemResolvers';
 import type { DnsWatchConfig, DnsWatchState, dnsRequests } from '../../shared/contract/dns';
 import { GapscopeError } from '../../shared/errors';
-import type { FeatureService, ServiceContext } from '../app/services';
+import type { FeatureService, ServiceContext } from '../kernel/services';
 import { runDnsLoad } from './dnsLoad';
 import { parseDnsServer } from './dnsMessage';
 import { probeDns, subscribeProbeDatagrams, type DnsProbeRequest, type DnsProbeResult, type ProbeDatagram } from './dnsProbe';

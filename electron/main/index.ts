@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, session, shell, type Session, type WebContents } from 'electron';
-import type { Backend } from '../app/backend';
+import type { Backend } from '../kernel/backend';
 import { createBackend } from '../app/createBackend';
 import { contentSecurityPolicy, withContentSecurityPolicy } from './contentSecurityPolicy';
 import { bindBackendToIpc } from './ipcBinding';

@@ -6,7 +6,7 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { createDispatcher } from '../../shared/rpc/dispatcher';
 import type { Outcome } from '../../shared/rpc/envelope';
-import type { Backend } from '../app/backend';
+import type { Backend } from '../kernel/backend';
 import { CALL_CHANNEL, EVENT_CHANNEL } from '../preload/channels';
 import { isAppPageUrl, isTrustedSender, UNTRUSTED_SENDER_MESSAGE, type AppPage } from './trustedSender';
 

@@ -1,6 +1,6 @@
 /**
  * The desktop window's only bridge to the back end: one generic call and one event pipe, nothing
- * per feature (shared/contract.ts describes what flows through). Runs sandboxed, so at run time it needs
+ * per feature (shared/contract/index.ts describes what flows through). Runs sandboxed, so at run time it needs
  * only 'electron' (channels.ts is bundled in) and is built as CommonJS.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';

@@ -8,14 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { GapscopeApi } from '../../shared/contract';
+import type { GapscopeApi } from '../../shared/contract/index';
 import { CaptureReader, type CaptureRecord } from '../../shared/pcapng/read';
 import { enhancedPacketBlock, interfaceDescriptionBlock, sectionHeaderBlock } from '../../shared/pcapng/write';
 import { createApiClient } from '../../shared/rpc/client';
 import { createDispatcher } from '../../shared/rpc/dispatcher';
 import type { ServerMessage } from '../../shared/rpc/envelope';
 import { createBackend } from '../app/createBackend';
-import type { Backend } from '../app/backend';
+import type { Backend } from '../kernel/backend';
 import { builtWorkerPath, freeUdpPort } from '../testing/builtWorker';
 import { startWebServer, type WebServer } from './webServer';
 

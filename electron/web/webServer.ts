@@ -11,9 +11,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { createDispatcher } from '../../shared/rpc/dispatcher';
 import { CallMessageSchema, type ServerMessage } from '../../shared/rpc/envelope';
 import { GapscopeError } from '../../shared/errors';
-import type { Backend } from '../app/backend';
+import type { Backend } from '../kernel/backend';
 import { writeCaptureRange } from '../capture/captureRange';
-import { findSessionCapture, parseCaptureDownload } from '../session/captureDownload';
+import { findSessionCapture, parseCaptureDownload } from '../sessions/captureDownload';
 
 /** How to run the web mode. */
 export interface WebServerOptions {

@@ -2,18 +2,18 @@
 import { useEffect, useRef, type ComponentType } from 'react';
 import { ConnectionBanner } from '../components/ConnectionBanner';
 import { Header } from '../components/Header';
-import { StreamList } from '../components/StreamList';
-import { SelectedStream } from '../components/StreamView';
-import { SenderPanel } from '../components/SenderPanel';
-import { StreamSetup } from '../components/StreamSetup';
+import { StreamList } from '../features/reception/StreamList';
+import { SelectedStream } from '../features/reception/StreamView';
+import { SenderPanel } from '../features/sender/SenderPanel';
+import { StreamSetup } from '../features/reception/StreamSetup';
 import { appStore, useApp } from '../store/store';
-import { BonjourView } from '../views/bonjour/BonjourView';
-import { DnsView } from '../views/dns/DnsView';
-import { ImportView } from '../views/import/ImportView';
-import { NetworkView } from '../views/network/NetworkView';
-import { SessionsView } from '../views/sessions/SessionsView';
+import { BonjourView } from '../features/bonjour/BonjourView';
+import { DnsView } from '../features/dns/DnsView';
+import { ImportView } from '../features/import/ImportView';
+import { NetworkView } from '../features/network/NetworkView';
+import { SessionsView } from '../features/sessions/SessionsView';
 import { VIEWS, type ViewName } from './views';
-import { applyChartAction } from './chartControl';
+import { applyChartAction } from '../features/reception/chart/chartControl';
 import { useCommands } from './commands';
 import { shortcutFor } from './shortcuts';
 

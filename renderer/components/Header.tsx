@@ -5,7 +5,7 @@ import { SHORTCUT_HELP } from '../app/shortcuts';
 import { useCommands } from '../app/commands';
 import { useApp } from '../store/store';
 import { ErrorMessage } from './ErrorMessage';
-import { RecordButton } from '../views/sessions/RecordButton';
+import { RecordButton } from '../features/sessions/RecordButton';
 
 /** Gapscope's header bar. */
 export function Header() {

@@ -1,6 +1,6 @@
 /** Facts about the back end: the connection, its version, the machine's interfaces, the settings. */
 import type { StateCreator } from 'zustand';
-import type { AppInfo, InterfaceInfo, Settings } from '../../shared/contract';
+import type { AppInfo, InterfaceInfo, Settings } from '../../shared/contract/index';
 import type { ConnectionState } from '../api/transport';
 import type { AppState } from './store';
 

@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { TimelineEvent } from '../../shared/timeline';
-import type { EventName, EventPayload, GapscopeApi, Settings, StreamInfo, StreamState } from '../../shared/contract';
+import type { EventName, EventPayload, GapscopeApi, Settings, StreamInfo, StreamState } from '../../shared/contract/index';
 import { GapscopeError } from '../../shared/errors';
 import type { ReceptionDelta } from '../../shared/reception/types';
 import { bindBackend } from './binding';
-import { emptyReception } from './reception';
+import { emptyReception } from '../features/reception/streamState';
 import { createAppStore, type AppStore } from './store';
 
 function info(id: string, status: StreamInfo['status'] = 'listening'): StreamInfo {

@@ -2,7 +2,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { createBackendSlice, type BackendSlice } from './backendSlice';
-import { createStreamsSlice, type StreamsSlice } from './streamsSlice';
+import { createStreamsSlice, type StreamsSlice } from '../features/reception/streamsSlice';
 import { createTimelineSlice, type TimelineSlice } from './timelineSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 

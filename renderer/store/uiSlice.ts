@@ -1,7 +1,7 @@
 /** What the user is looking at: the selected stream, each chart's zoom, the highlighted gap, errors. */
 import type { StateCreator } from 'zustand';
-import type { ErrorInfo } from '../../shared/contract';
-import type { ChartView } from '../chart/view';
+import type { ErrorInfo } from '../../shared/contract/index';
+import type { ChartView } from '../features/reception/chart/view';
 import type { ViewName } from '../app/views';
 import type { AppState } from './store';
 

@@ -1,7 +1,7 @@
 // The offline analysis on files built byte by byte: the same monitor as live (gaps from capture
 // times), time 0 at the first frame, times that go backwards, and the choice of flow.
 import { describe, expect, it } from 'vitest';
-import { concat, epb, ethernet, idb, ipv4, seqPayload, shb, udp } from '../pcapng/readTestFiles';
+import { concat, epb, ethernet, idb, ipv4, seqPayload, shb, udp } from '../pcapng/testing/readTestFiles';
 import { AmbiguousFlowError, OfflineAnalysis } from './offlineAnalysis';
 import { parseFlowSelector } from './flows';
 

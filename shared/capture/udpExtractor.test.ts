@@ -2,7 +2,7 @@
 // IPv4 and IPv6 fragments reassembled in bounded memory and the rest counted, never dropped silently.
 import { describe, expect, it } from 'vitest';
 import type { CaptureRecord } from '../pcapng/read';
-import { Bytes, concat, ethernet, ext8, frag6, ipv4, ipv6, udp } from '../pcapng/readTestFiles';
+import { Bytes, concat, ethernet, ext8, frag6, ipv4, ipv6, udp } from '../pcapng/testing/readTestFiles';
 import { FragmentReassembler } from './fragments';
 import { LinkType } from './linkLayer';
 import { UdpExtractor, ipv6Text, type UdpDatagram } from './udpExtractor';

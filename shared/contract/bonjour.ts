@@ -1,4 +1,4 @@
-/** Bonjour: the requests and events of this feature, merged into the one contract in shared/contract.ts. */
+/** Bonjour: the requests and events of this feature, merged into the one contract in shared/contract/index.ts. */
 import { z } from 'zod';
 import type { AdvertisedServiceInfo, BonjourChangeBatch, BonjourSnapshot, BonjourStatus, ServiceDetails } from '../mdns/bonjourTypes';
 import type { ServiceType } from '../mdns/serviceCache';

@@ -1,10 +1,10 @@
 /**
  * Capture import and compare: the UDP flows of a .pcap/.pcapng file on the back end's machine, one
  * flow analyzed as live reception and shown as a stopped stream, and two captures of one flow on
- * one time axis. Merged into the one contract in shared/contract.ts.
+ * one time axis. Merged into the one contract in shared/contract/index.ts.
  */
 import { z } from 'zod';
-import type { StreamInfo } from '../contract';
+import type { StreamInfo } from './index';
 import type { CompareReport } from '../capture/compare';
 import { parseFlowSelector, type UdpFlow } from '../capture/flows';
 import type { CaptureSummary } from '../capture/offlineAnalysis';

@@ -1,4 +1,4 @@
-/** DNS: the requests and events of this feature, merged into the one contract in shared/contract.ts. */
+/** DNS: the requests and events of this feature, merged into the one contract in shared/contract/index.ts. */
 import { z } from 'zod';
 import { canonicalQueryType, dnsNameProblem } from '../dns/names';
 import type { DnsLoadProgress, DnsLoadResult, DnsProbeReport, DnsSearchReport } from '../dns/probeTypes';

@@ -1,7 +1,7 @@
-/** Network: the requests and events of this feature, merged into the one contract in shared/contract.ts. */
+/** Network: the requests and events of this feature, merged into the one contract in shared/contract/index.ts. */
 import { z } from 'zod';
 import { parseIPv4, parseIPv6 } from '../net/address';
-import type { ConnectTestResult, DefaultRouteInfo, NetworkChange, NetworkHistoryPoint, NetworkSnapshot, RouteEntry, RouteLookup, UdpProbeResult, WifiState } from '../netctx/types';
+import type { ConnectTestResult, DefaultRouteInfo, NetworkChange, NetworkHistoryPoint, NetworkSnapshot, RouteEntry, RouteLookup, UdpProbeResult, WifiState } from '../network/types';
 import { event, request } from './define';
 
 const HOSTNAME = /^(?=.{1,253}$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)*\.?$/;

@@ -1,9 +1,9 @@
 /**
  * Sessions: recording running streams to pcapng, and the library of past recordings. Merged into
- * the one contract in shared/contract.ts.
+ * the one contract in shared/contract/index.ts.
  */
 import { z } from 'zod';
-import type { ErrorInfo, StreamConfig, StreamInfo } from '../contract';
+import type { ErrorInfo, StreamConfig, StreamInfo } from './index';
 import type { ReceptionSnapshot } from '../reception/types';
 import type { TimelineEvent } from '../timeline';
 import { event, request } from './define';

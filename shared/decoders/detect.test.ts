@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectFormat } from './detect';
 import { readFixture } from './fixtures/readFixture.mjs';
-import { SAMPLE_FORMATS, prng, sampleStream } from './sampleStreams';
+import { SAMPLE_FORMATS, prng, sampleStream } from './testing/sampleStreams';
 
 describe('detectFormat', () => {
   it.each(SAMPLE_FORMATS)('recognizes a clean %s stream from 16 datagrams', (format) => {

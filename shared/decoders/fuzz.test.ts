@@ -21,7 +21,7 @@ import { decodeMavlink, decodeMavlinkFrame } from './mavlink';
 import { decodeTsPacket, isTransportStream } from './mpegts';
 import { parseNmea } from './nmea';
 import { decodeRtp, isRtcp } from './rtp';
-import { SAMPLE_FORMATS, prng, sampleDatagram } from './sampleStreams';
+import { SAMPLE_FORMATS, prng, sampleDatagram } from './testing/sampleStreams';
 import { readSequenceField } from './sequenceField';
 import { createDecoder, describePacket, type FormatChoice } from './streamDecoder';
 

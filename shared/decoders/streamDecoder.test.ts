@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeIperf2 } from './iperf2';
-import { SAMPLE_FORMATS, sampleDatagram, sampleStream } from './sampleStreams';
+import { SAMPLE_FORMATS, sampleDatagram, sampleStream } from './testing/sampleStreams';
 import { AutoStreamDecoder, createDecoder, describePacket, parseFormat } from './streamDecoder';
 import { PacketFlags } from './types';
 

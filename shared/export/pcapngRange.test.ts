@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CaptureReader, type CaptureRecord } from '../pcapng/read';
-import { concat, ethernet, ipv4, pcapFile, udp } from '../pcapng/readTestFiles';
+import { concat, ethernet, ipv4, pcapFile, udp } from '../pcapng/testing/readTestFiles';
 import { PcapngRangeWriter } from './pcapngRange';
 
 function packet(i: number): Uint8Array {

@@ -1,6 +1,6 @@
 /**
  * What the Bonjour tab, the CLI and the back end exchange about browsing and advertising: the
- * shapes behind the contract's Bonjour requests and events (shared/contract/bonjour.ts).
+ * shapes behind the contract's Bonjour requests and events (shared/contract/index/bonjour.ts).
  */
 import type { ServiceInstance, ServiceType } from './serviceCache';
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { CaptureReader, type CaptureRecord } from './read';
 import { CaptureFormatError } from './readErrors';
-import { block, concat, epb, idb, pb, pcapFile, shb, spb } from './readTestFiles';
+import { block, concat, epb, idb, pb, pcapFile, shb, spb } from './testing/readTestFiles';
 
 function readAll(file: Uint8Array, chunk = file.byteLength || 1): { records: CaptureRecord[]; reader: CaptureReader } {
   const records: CaptureRecord[] = [];

@@ -1,0 +1,400 @@
+/**
+ * Live mDNS/DNS-SD browsing on every multicast interface: one socket per interface and family
+ * (IPv4 224.0.0.251, IPv6 ff02::fb) on port 5353 beside the system's responder, continuous
+ * querying with back-off and known answers (RFC 6762 §5.2, §7.1), every packet checked before
+ * dns-packet decodes it, and the ServiceCache turning answers into added/updated/removed events.
+ */
+import type { RemoteInfo, Socket } from 'node:dgram';
+import { EventEmitter } from 'node:events';
+import dnsPacket from 'dns-packet';
+import type { InterfaceInfo } from '../../shared/contract/index';
+import { checkMdnsPacket, type PacketProblem } from '../../shared/mdns/packetGuard';
+import { encodeLabelQuery, initialQueryDelayMs, queryIntervalMs } from '../../shared/mdns/queryPlan';
+import { SERVICES_NAME, ServiceCache, lowerName, type CacheStats, type ServiceChange, type ServiceInstance, type ServiceType } from '../../shared/mdns/serviceCache';
+import { listInterfaces } from '../network/interfaces';
+import { MDNS_PORT, arrivalInterface, mdnsGroup, mdnsInterfaces, openMdnsSocket } from './mdnsSocket';
+
+/** How often the cache is expired and due queries are sent. */
+const TICK_MS = 100;
+/** Our queries stay below a typical MTU; known answers past this are left out. */
+const MAX_QUERY_BYTES = 1400;
+
+/** What to browse and where. */
+export interface MdnsBrowserOptions {
+  /** Service types to query, e.g. "_http._tcp" or "_http._tcp.local"; absent: every type found via `_services._dns-sd._udp`. */
+  types?: string[];
+  /** Only this interface (by name). */
+  iface?: string;
+  /** Only these interfaces (by name); with `iface`, both count. */
+  ifaces?: string[];
+  /** How often to look for interfaces that appeared or went away (a VPN, a new Wi-Fi), ms; 0: never. Default 3000. */
+  interfacePollMs?: number;
+  /** Families to use; default both. */
+  families?: Array<'ipv4' | 'ipv6'>;
+  /** Ask for unicast answers in the first query (QU bit, RFC 6762 §5.4); default off. */
+  unicastResponse?: boolean;
+  /** Where interfaces come from (tests give their own). */
+  listInterfaces?: () => InterfaceInfo[];
+  /** The clock, ms. */
+  now?: () => number;
+  cache?: ServiceCache;
+}
+
+/** A socket the browser opened: its interface, family, and what it counted. */
+export interface BrowserSocketInfo {
+  iface: string;
+  family: 'ipv4' | 'ipv6';
+  status: 'open' | 'failed';
+  error: string | null;
+  packets: number;
+  queriesSent: number;
+}
+
+/** Counts of what arrived and was dropped before the cache, beside the cache's own counts. */
+export interface BrowserStats {
+  packets: number;
+  responses: number;
+  /** Packets refused before decoding, by reason, and packets dns-packet could not decode. */
+  dropped: Record<PacketProblem | 'undecodable', number>;
+  cache: CacheStats;
+  sockets: BrowserSocketInfo[];
+}
+
+/** A datagram the browser took, raw, with where it came from (for details views and session captures). */
+export interface ReceivedMdnsPacket {
+  data: Buffer;
+  iface: string;
+  family: 'ipv4' | 'ipv6';
+  source: string;
+  port: number;
+  at: number;
+  /** Null when it was refused or could not be decoded. */
+  packet: dnsPacket.Packet | null;
+  /** For responses: the instances its records speak about. */
+  instanceKeys: string[];
+}
+
+/**
+ * Events: 'added' | 'updated' | 'removed' with a ServiceInstance, 'types' when the list of service
+ * types changes, 'sockets' when interfaces came or went, 'packet' for every datagram taken,
+ * 'warning' with a sentence.
+ */
+export interface MdnsBrowserEvents {
+  added: [ServiceInstance];
+  updated: [ServiceInstance];
+  removed: [ServiceInstance];
+  types: [ServiceType[]];
+  sockets: [BrowserSocketInfo[]];
+  packet: [ReceivedMdnsPacket];
+  warning: [string];
+}
+
+interface QueryState {
+  name: string;
+  n: number;
+  nextAt: number;
+}
+
+interface OpenSocket {
+  /** Interface, family and the address the group was joined with: a change means a new socket. */
+  signature: string;
+  info: BrowserSocketInfo;
+  socket: Socket;
+  iface: InterfaceInfo;
+  queries: Map<string, QueryState>;
+}
+
+/** What a socket of `iface` and `family` is keyed by: an address change reopens it. */
+function socketSignature(iface: InterfaceInfo, family: 'ipv4' | 'ipv6'): string {
+  const first = iface.addresses.find((a) => a.family === family)?.address ?? '';
+  return `${iface.name}|${family}|${family === 'ipv4' ? first : ''}`;
+}
+
+/** "_http._tcp" → "_http._tcp.local"; a type is looked up with its domain. */
+export function fullServiceType(type: string): string {
+  const t = type.trim().replace(/\.$/, '');
+  return /\.local$/i.test(t) || /\._(tcp|udp)\.[^.]+/i.test(t) ? t : `${t}.local`;
+}
+
+/** Encodes a query for one name, with known answers as far as they fit. */
+export function encodeQuery(name: string, known: Array<{ name: string; ttl: number; data: string }>, unicastResponse: boolean): Buffer {
+  const answers: dnsPacket.Answer[] = [];
+  let size = 12 + Buffer.byteLength(name) + 6;
+  for (const k of known) {
+    // dns-packet splits names at every dot, so an instance label with a dot would be sent as a
+    // different name: such known answers are left out (the responder then simply answers).
+    const label = k.data.slice(0, k.data.length - k.name.length - 1);
+    if (label.includes('.') || !lowerName(k.data).endsWith(`.${lowerName(k.name)}`)) continue;
+    const bytes = Buffer.byteLength(k.name) + 2 + 10 + Buffer.byteLength(k.data) + 2;
+    if (size + bytes > MAX_QUERY_BYTES) break;
+    size += bytes;
+    answers.push({ name: k.name, type: 'PTR', ttl: k.ttl, class: 'IN', data: k.data });
+  }
+  const buf = dnsPacket.encode({ type: 'query', id: 0, flags: 0, questions: [{ name, type: 'PTR', class: 'IN' }], answers });
+  if (unicastResponse) {
+    // Header, the name (its labels and the root), then the type: the class follows.
+    const classOffset = 12 + Buffer.byteLength(name.replace(/^\.|\.$/g, '')) + 2 + 2;
+    buf[classOffset] = buf[classOffset]! | 0x80;
+  }
+  return buf;
+}
+
+/**
+ * Decodes an mDNS packet, or says why not: checked first (size, counts, compression pointers),
+ * then decoded by dns-packet inside try/catch, so a hostile packet is counted, never thrown.
+ */
+export function decodeMdnsPacket(buf: Buffer): { packet: dnsPacket.Packet } | { problem: PacketProblem | 'undecodable' } {
+  const problem = checkMdnsPacket(buf);
+  if (problem) return { problem };
+  try {
+    return { packet: dnsPacket.decode(buf) };
+  } catch {
+    return { problem: 'undecodable' };
+  }
+}
+
+/** Browses DNS-SD services over mDNS on every multicast interface and keeps them live. */
+export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
+  readonly cache: ServiceCache;
+  private readonly opts: MdnsBrowserOptions;
+  private readonly now: () => number;
+  private readonly sockets: OpenSocket[] = [];
+  /** Sockets that could not be opened, by signature (tried again only when the interface changes). */
+  private readonly failed = new Map<string, BrowserSocketInfo>();
+  /** Every interface of the machine, also those not browsed, to tell where a packet arrived. */
+  private allInterfaces: InterfaceInfo[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private syncing: Promise<void> | null = null;
+  private stopped = false;
+  private typesSignature = '';
+  private typesVersionSeen = -1;
+  private readonly counts = { packets: 0, responses: 0, dropped: { oversized: 0, truncated: 0, 'compression-loop': 0, 'bad-label': 0, 'too-many-records': 0, undecodable: 0 } };
+
+  constructor(opts: MdnsBrowserOptions = {}) {
+    super();
+    this.opts = opts;
+    this.now = opts.now ?? (() => performance.now());
+    this.cache = opts.cache ?? new ServiceCache();
+  }
+
+  /** Opens the sockets and starts querying; resolves once every socket is bound and joined (or has failed, with a warning). */
+  async start(): Promise<BrowserSocketInfo[]> {
+    this.stopped = false;
+    await this.syncInterfaces();
+    this.timer = setInterval(() => this.tick(), TICK_MS);
+    const poll = this.opts.interfacePollMs ?? 3000;
+    if (poll > 0) this.pollTimer = setInterval(() => void this.syncInterfaces(), poll);
+    return this.socketInfos();
+  }
+
+  /** Closes every socket; the cache keeps what was found. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.timer = null;
+    this.pollTimer = null;
+    await this.syncing;
+    await Promise.all(this.sockets.map((s) => closeSocket(s.socket)));
+    this.sockets.length = 0;
+  }
+
+  /** The live instances. */
+  instances(): ServiceInstance[] {
+    return this.cache.instances();
+  }
+
+  /** The service types seen. */
+  serviceTypes(): ServiceType[] {
+    return this.cache.serviceTypes();
+  }
+
+  /** Packets, drops, cache counters and sockets. */
+  stats(): BrowserStats {
+    return { packets: this.counts.packets, responses: this.counts.responses, dropped: { ...this.counts.dropped }, cache: this.cache.stats(), sockets: this.socketInfos() };
+  }
+
+  /**
+   * Opens sockets for interfaces (or addresses) that appeared and closes those of interfaces that
+   * went away; what was heard only on a vanished interface is removed at once. Called at start
+   * and every `interfacePollMs`; runs one at a time.
+   */
+  syncInterfaces(): Promise<void> {
+    if (this.syncing) return this.syncing;
+    this.syncing = this.doSync().finally(() => {
+      this.syncing = null;
+    });
+    return this.syncing;
+  }
+
+  private socketInfos(): BrowserSocketInfo[] {
+    return [...this.sockets.map((s) => ({ ...s.info })), ...[...this.failed.values()].map((f) => ({ ...f }))];
+  }
+
+  private async doSync(): Promise<void> {
+    let all: InterfaceInfo[];
+    try {
+      all = (this.opts.listInterfaces ?? listInterfaces)();
+    } catch (e) {
+      this.emit('warning', `Could not list interfaces: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    this.allInterfaces = all;
+    const only = [...(this.opts.ifaces ?? []), ...(this.opts.iface ? [this.opts.iface] : [])];
+    const wanted = new Map<string, { iface: InterfaceInfo; family: 'ipv4' | 'ipv6' }>();
+    for (const iface of mdnsInterfaces(all, only)) {
+      for (const family of this.opts.families ?? ['ipv4', 'ipv6']) {
+        if (iface.addresses.some((a) => a.family === family)) wanted.set(socketSignature(iface, family), { iface, family });
+      }
+    }
+    let changed = false;
+    // Gone (or readdressed): close.
+    for (const s of [...this.sockets]) {
+      if (wanted.has(s.signature)) continue;
+      this.sockets.splice(this.sockets.indexOf(s), 1);
+      await closeSocket(s.socket);
+      changed = true;
+    }
+    for (const sig of [...this.failed.keys()]) {
+      if (!wanted.has(sig)) {
+        this.failed.delete(sig);
+        changed = true;
+      }
+    }
+    // What was heard only on an interface that is no longer browsed has no link to come from.
+    const names = new Set([...wanted.values()].map((w) => w.iface.name));
+    const heardOn = new Set(this.cache.instances().flatMap((i) => i.interfaces));
+    for (const iface of heardOn) if (!names.has(iface)) this.apply(this.cache.forgetInterface(iface, this.now()));
+    // New: open, and start querying there.
+    const opening: Promise<void>[] = [];
+    for (const [sig, w] of wanted) {
+      if (this.stopped) break;
+      if (this.sockets.some((s) => s.signature === sig) || this.failed.has(sig)) continue;
+      opening.push(this.open(sig, w.iface, w.family));
+      changed = true;
+    }
+    await Promise.all(opening);
+    if (this.stopped) {
+      await Promise.all(this.sockets.map((s) => closeSocket(s.socket)));
+      this.sockets.length = 0;
+      return;
+    }
+    if (changed) this.emit('sockets', this.socketInfos());
+  }
+
+  private async open(signature: string, iface: InterfaceInfo, family: 'ipv4' | 'ipv6'): Promise<void> {
+    const info: BrowserSocketInfo = { iface: iface.name, family, status: 'open', error: null, packets: 0, queriesSent: 0 };
+    let socket: Socket;
+    try {
+      socket = await openMdnsSocket(iface, family);
+    } catch (e) {
+      info.status = 'failed';
+      info.error = e instanceof Error ? e.message : String(e);
+      this.failed.set(signature, info);
+      this.emit('warning', `mDNS on ${iface.name} (${family}) is unavailable: ${info.error}`);
+      return;
+    }
+    const entry: OpenSocket = { signature, info, socket, iface, queries: new Map() };
+    socket.on('error', (e) => this.emit('warning', `mDNS socket on ${iface.name} (${family}): ${e.message}`));
+    socket.on('message', (msg, rinfo) => this.onMessage(entry, msg, rinfo));
+    // The types asked for, or the enumeration and every type already found on this interface.
+    const t0 = this.now();
+    const names = this.opts.types?.length ? this.opts.types.map(fullServiceType) : [SERVICES_NAME, ...this.cache.serviceTypes().filter((t) => t.interfaces.includes(iface.name)).map((t) => t.type)];
+    for (const name of names) entry.queries.set(lowerName(name), { name, n: 0, nextAt: t0 + initialQueryDelayMs(Math.random()) });
+    this.sockets.push(entry);
+  }
+
+  private onMessage(entry: OpenSocket, msg: Buffer, rinfo: RemoteInfo): void {
+    const family = entry.info.family;
+    const arrived = arrivalInterface(this.allInterfaces, family, rinfo.address);
+    // Each packet is taken once: by the socket of the interface it arrived on, or, when that
+    // cannot be told, by the first socket of its family.
+    // A packet from an interface that is not browsed (--iface) is not ours to take.
+    if (arrived !== null ? arrived !== entry.iface.name : this.sockets.find((s) => s.info.family === family) !== entry) return;
+    entry.info.packets++;
+    this.counts.packets++;
+    const source = rinfo.address.split('%')[0]!;
+    const at = this.now();
+    const decoded = decodeMdnsPacket(msg);
+    if ('problem' in decoded) {
+      this.counts.dropped[decoded.problem]++;
+      if (this.listenerCount('packet') > 0) this.emit('packet', { data: msg, iface: entry.iface.name, family, source, port: rinfo.port, at, packet: null, instanceKeys: [] });
+      return;
+    }
+    const p = decoded.packet;
+    // Queries (ours looped back, or other hosts') carry no news; only responses feed the cache.
+    if (p.type !== 'response') {
+      if (this.listenerCount('packet') > 0) this.emit('packet', { data: msg, iface: entry.iface.name, family, source, port: rinfo.port, at, packet: p, instanceKeys: [] });
+      return;
+    }
+    this.counts.responses++;
+    const records = [...(p.answers ?? []), ...(p.authorities ?? []), ...(p.additionals ?? [])];
+    const changes = this.cache.ingest({ records, iface: entry.iface.name, source, now: at });
+    if (this.listenerCount('packet') > 0) this.emit('packet', { data: msg, iface: entry.iface.name, family, source, port: rinfo.port, at, packet: p, instanceKeys: this.cache.instanceKeysOf(records) });
+    this.apply(changes);
+  }
+
+  private apply(changes: ServiceChange[]): void {
+    for (const c of changes) this.emit(c.kind, c.instance);
+    // Types change only with instances or _services records: skip the work for a repeat.
+    const version = this.cache.typesVersion();
+    if (changes.length === 0 && version === this.typesVersionSeen) return;
+    this.typesVersionSeen = version;
+    const types = this.cache.serviceTypes();
+    const sig = types.map((t) => `${lowerName(t.type)}:${t.interfaces.join(',')}:${t.instances}`).join('|');
+    if (sig === this.typesSignature) return;
+    this.typesSignature = sig;
+    this.emit('types', types);
+    if (this.opts.types?.length) return;
+    // A new type found by enumeration gets its own continuous query on the interfaces it was seen on.
+    const now = this.now();
+    for (const t of types) {
+      for (const s of this.sockets) {
+        if (!t.interfaces.includes(s.iface.name) || s.queries.has(lowerName(t.type))) continue;
+        s.queries.set(lowerName(t.type), { name: t.type, n: 0, nextAt: now + initialQueryDelayMs(Math.random()) });
+      }
+    }
+  }
+
+  private tick(): void {
+    const now = this.now();
+    this.apply(this.cache.expire(now));
+    // Refreshes of SRV, TXT and addresses before they expire (§5.2), one packet per socket.
+    const refresh = this.cache.refreshQueries(now);
+    if (refresh.length > 0) {
+      for (const s of this.sockets) {
+        const mine = refresh.filter((q) => q.iface === s.iface.name);
+        if (mine.length === 0) continue;
+        s.socket.send(encodeLabelQuery(mine), MDNS_PORT, mdnsGroup(s.info.family, s.iface.name), (e) => {
+          if (e) this.emit('warning', `mDNS refresh on ${s.iface.name} (${s.info.family}) failed: ${e.message}`);
+        });
+        s.info.queriesSent++;
+      }
+    }
+    for (const s of this.sockets) {
+      for (const q of s.queries.values()) {
+        if (q.nextAt > now) continue;
+        const known = this.cache.knownAnswers(q.name, 'PTR', s.iface.name, now, s.info.family);
+        const buf = encodeQuery(q.name, known, q.n === 0 && this.opts.unicastResponse === true);
+        const group = mdnsGroup(s.info.family, s.iface.name);
+        s.socket.send(buf, MDNS_PORT, group, (e) => {
+          if (e) this.emit('warning', `mDNS query on ${s.iface.name} (${s.info.family}) failed: ${e.message}`);
+        });
+        s.info.queriesSent++;
+        q.nextAt = now + queryIntervalMs(q.n);
+        q.n++;
+      }
+    }
+  }
+}
+
+function closeSocket(socket: Socket): Promise<void> {
+  return new Promise<void>((resolve) => {
+    try {
+      socket.close(() => resolve());
+    } catch {
+      resolve();
+    }
+  });
+}

@@ -1,0 +1,67 @@
+/** Network context: the back-end service behind the contract's network requests. */
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import type { networkRequests } from '../../shared/contract/network';
+import { GapscopeError } from '../../shared/errors';
+import type { FeatureService, ServiceContext } from '../kernel/services';
+import { connectTest, udpProbe } from './connectionTest';
+import { NetworkWatcher } from './networkWatcher';
+import { SystemNetwork } from './systemNetwork';
+
+/** Options for tests and the CLI. */
+export interface NetworkServiceOptions {
+  reader?: SystemNetwork;
+  /** Start watching at once (default: yes, unless GAPSCOPE_NETWORK_WATCH=0). */
+  autoStart?: boolean;
+  intervalMs?: number;
+}
+
+/** Resolves a host to an address, or fails with one clear error. */
+export async function resolveHost(host: string): Promise<string> {
+  const bare = host.replace(/%.*$/, '');
+  if (isIP(bare)) return host;
+  try {
+    return (await lookup(host)).address;
+  } catch (e) {
+    throw new GapscopeError('not-found', `Could not resolve ${host} (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
+  }
+}
+
+/** Creates the service that answers this feature's contract requests; the watcher runs while the back end runs. */
+export function createNetworkService(ctx: ServiceContext, options: NetworkServiceOptions = {}): FeatureService<keyof typeof networkRequests> & { watcher: NetworkWatcher } {
+  const reader = options.reader ?? new SystemNetwork();
+  const watcher = new NetworkWatcher({
+    reader,
+    intervalMs: options.intervalMs,
+    post: (e) => ctx.timeline.post(e),
+    onChange: (c) => ctx.emit('networkChange', c),
+  });
+  const autoStart = options.autoStart ?? process.env.GAPSCOPE_NETWORK_WATCH !== '0';
+  if (autoStart) void watcher.start().catch(() => undefined);
+  const status = () => ({ watching: watcher.watching, intervalMs: watcher.interval });
+
+  return {
+    watcher,
+    handlers: {
+      getNetworkSnapshot: (opts) => watcher.snapshot(opts?.fresh ?? false),
+      getRoutes: async () => {
+        const s = await watcher.snapshot(true);
+        return { routes: s.routes, defaults: s.defaults };
+      },
+      routeTo: async (host) => ({ ...(await reader.routeTo(await resolveHost(host))), host }),
+      getWifi: () => reader.wifi(),
+      connectTest: (args) => connectTest({ ...args, reader }),
+      udpProbe: (args) => udpProbe(args),
+      startNetworkWatch: async (opts) => {
+        await watcher.start(opts?.intervalMs);
+        return status();
+      },
+      stopNetworkWatch: () => {
+        watcher.stop();
+        return status();
+      },
+      getNetworkHistory: () => ({ ...status(), points: watcher.history(), changes: watcher.recentChanges() }),
+    },
+    close: () => watcher.stop(),
+  };
+}

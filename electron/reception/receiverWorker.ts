@@ -1,0 +1,197 @@
+/**
+ * A receiver thread: owns one UDP socket and its ReceptionMonitor, so that nothing the UI or IPC
+ * does can delay packet timestamps. Posts display-rate deltas to the reception service.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { existsSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { parentPort, workerData } from 'node:worker_threads';
+import { ReceptionMonitor } from '../../shared/reception/receptionMonitor';
+import type { ErrorInfo } from '../../shared/contract/index';
+import { addressBytes } from '../../shared/pcapng/write';
+import { RecordingFile } from '../sessions/recordingFile';
+import { StallWatch } from './stallWatch';
+import { explainSocketError } from './socketErrors';
+import type { FromWorker, RecordingEnd, RecordTarget, ToWorker, WorkerSetup } from './workerProtocol';
+
+const port = parentPort;
+if (!port) throw new Error('receiverWorker must run as a worker thread');
+const setup = workerData as WorkerSetup;
+const { plan } = setup;
+const post = (m: FromWorker): void => port.postMessage(m);
+const monitor = new ReceptionMonitor(setup.monitor);
+
+let t0 = performance.now();
+const now = (): number => performance.now() - t0;
+let socket: Socket | null = null;
+let updateTimer: NodeJS.Timeout | null = null;
+let watchTimer: NodeJS.Timeout | null = null;
+let stallWatch: StallWatch | null = null;
+let finished = false;
+/** Wall-clock time of stream time 0, ms since the epoch: what recorded packets are stamped with. */
+let epochOfZero = performance.timeOrigin + t0;
+
+// Recording. The stream's first packets are kept (references only) so that a recording started
+// right after listening, as `listen --record` does, holds every packet the report counts.
+const PREROLL = 256;
+let received = 0;
+let preroll: { at: number; msg: Buffer; address: string; port: number }[] | null = [];
+let recording: RecordingFile | null = null;
+let recordTimer: NodeJS.Timeout | null = null;
+
+function finish(error: ErrorInfo | null): void {
+  if (finished) return;
+  finished = true;
+  if (updateTimer) clearInterval(updateTimer);
+  if (watchTimer) clearInterval(watchTimer);
+  stallWatch?.stop();
+  try {
+    socket?.close();
+  } catch {
+    // Already closed.
+  }
+  const snapshot = monitor.snapshot(now());
+  const done = (end: RecordingEnd | null): void => {
+    post({ type: 'stopped', snapshot, error, recording: end });
+    port!.close();
+  };
+  if (recording) void endRecording().then(done);
+  else done(null);
+}
+
+function startRecording(target: RecordTarget): void {
+  const stopNow = (e: ErrorInfo): void => post({ type: 'recordingStopped', end: { counts: { packets: 0, written: 0, notRecorded: 0, bytesWritten: 0 }, error: e, atMs: now() } });
+  if (recording) return stopNow({ code: 'invalid-argument', message: 'This stream is already being recorded.' });
+  const destination = addressBytes(target.destination.address);
+  if (!destination) return stopNow({ code: 'invalid-argument', message: `Cannot record: ${target.destination.address} is not an address.` });
+  let file: RecordingFile;
+  try {
+    file = new RecordingFile(target.path, { interfaceId: target.interfaceId, tsresol: target.tsresol, destination: { address: destination, port: target.destination.port }, gapMs: setup.monitor.gapMs }, (e) => {
+      // The disk refused a write: the recording stops, the stream goes on.
+      const counts = file.counts();
+      recording = null;
+      if (recordTimer) clearInterval(recordTimer);
+      post({ type: 'recordingStopped', end: { counts, error: e, atMs: now() } });
+    });
+  } catch (e) {
+    return stopNow((e as { info?: ErrorInfo }).info ?? { code: 'internal', message: String(e) });
+  }
+  const fromStreamStart = preroll !== null && preroll.length === received;
+  if (fromStreamStart) for (const p of preroll!) file.recorder.onPacket(epochOfZero + p.at, p.at, p.msg, p.address, p.port);
+  preroll = null;
+  recording = file;
+  post({ type: 'recording', fromStreamStart, atMs: now() });
+  recordTimer = setInterval(() => {
+    if (!recording) return;
+    recording.tick(now());
+    post({ type: 'recordingProgress', counts: recording.counts() });
+  }, 1000);
+}
+
+async function endRecording(): Promise<RecordingEnd | null> {
+  const file = recording;
+  if (!file) return null;
+  recording = null;
+  if (recordTimer) clearInterval(recordTimer);
+  const atMs = now();
+  await file.close(atMs);
+  return { counts: file.counts(), error: file.error, atMs };
+}
+
+function start(): void {
+  const where = { address: plan.bindAddress, port: plan.port, group: plan.membership?.group };
+  const sock = createSocket({ type: plan.type, reuseAddr: true });
+  socket = sock;
+  let bound = false;
+  sock.on('error', (err) => {
+    if (!bound) {
+      post({ type: 'failed', error: explainSocketError(err, 'bind', where) });
+      finished = true;
+      try {
+        sock.close();
+      } catch {
+        // Never opened.
+      }
+      port!.close();
+    } else {
+      finish(explainSocketError(err, 'receive', where));
+    }
+  });
+  sock.on('message', (msg, rinfo) => {
+    const at = performance.now() - t0;
+    monitor.onPacket(at, msg, rinfo.family === 'IPv6' ? `[${rinfo.address}]:${rinfo.port}` : `${rinfo.address}:${rinfo.port}`);
+    if (recording) {
+      recording.recorder.onPacket(epochOfZero + at, at, msg, rinfo.address, rinfo.port);
+      if (recording.recorder.hasReady) recording.pump();
+    } else if (preroll) {
+      if (preroll.length < PREROLL) preroll.push({ at, msg, address: rinfo.address, port: rinfo.port });
+      else preroll = null;
+    }
+    received += 1;
+  });
+  sock.bind({ address: plan.bindAddress, port: plan.port, exclusive: false }, () => {
+    bound = true;
+    try {
+      if (plan.membership) {
+        const { group, iface, source } = plan.membership;
+        if (source) sock.addSourceSpecificMembership(source, group, iface);
+        else sock.addMembership(group, iface);
+      }
+    } catch (err) {
+      post({ type: 'failed', error: explainSocketError(err, 'join', where) });
+      finished = true;
+      sock.close();
+      port!.close();
+      return;
+    }
+    let granted: number | null;
+    try {
+      sock.setRecvBufferSize(plan.recvBufferBytes);
+    } catch {
+      // The OS refused the size; what it granted is read below.
+    }
+    try {
+      granted = sock.getRecvBufferSize();
+    } catch {
+      granted = null;
+    }
+    t0 = performance.now();
+    epochOfZero = performance.timeOrigin + t0;
+    const addr = sock.address();
+    post({
+      type: 'listening',
+      startedAt: performance.timeOrigin + t0,
+      bound: addr.family === 'IPv6' ? `[${addr.address}]:${addr.port}` : `${addr.address}:${addr.port}`,
+      recvBufferGranted: granted,
+    });
+    stallWatch = new StallWatch(now, (stall) => monitor.onLocalStall(stall));
+    updateTimer = setInterval(() => post({ type: 'delta', delta: monitor.takeDelta(now()) }), setup.updateEveryMs);
+    if (plan.watchInterface) watchTimer = setInterval(checkInterface, 1000);
+  });
+}
+
+let interfaceMissing = false;
+function checkInterface(): void {
+  const name = plan.watchInterface;
+  // On Linux an interface without addresses still exists; elsewhere Node lists only those with one.
+  const present = name !== null && (process.platform === 'linux' ? existsSync(`/sys/class/net/${name}`) : networkInterfaces()[name] !== undefined);
+  if (!present && !interfaceMissing) {
+    interfaceMissing = true;
+    post({ type: 'warning', warning: { code: 'interface-lost', message: `Interface ${plan.watchInterface} disappeared; still listening in case it comes back.` } });
+  } else if (present && interfaceMissing) {
+    interfaceMissing = false;
+    post({ type: 'warning', warning: null });
+  }
+}
+
+port.on('message', (m: ToWorker) => {
+  if (m.type === 'stop') finish(null);
+  else if (m.type === 'snapshot') post({ type: 'snapshot', requestId: m.requestId, snapshot: monitor.snapshot(now()) });
+  else if (m.type === 'record') startRecording(m.target);
+  else if (m.type === 'stopRecording') {
+    void endRecording().then((end) => post({ type: 'recordingStopped', end: end ?? { counts: { packets: 0, written: 0, notRecorded: 0, bytesWritten: 0 }, error: null, atMs: now() } }));
+  }
+});
+
+start();

@@ -1,0 +1,327 @@
+/** Runs reception streams, each in its own worker thread, and reports on them through the contract's events. */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { InterfaceInfo, StreamConfig, StreamInfo, StreamState } from '../../shared/contract/index';
+import { GapscopeError } from '../../shared/errors';
+import type { ReceptionDelta, ReceptionSnapshot } from '../../shared/reception/types';
+import type { BackendEventListener } from '../kernel/backend';
+import { parseFormat } from '../../shared/decoders/streamDecoder';
+import { planSocket, type SocketPlan } from './socketPlan';
+import type { FromWorker, RecordingCounts, RecordingEnd, RecordTarget, ToWorker, WorkerSetup } from './workerProtocol';
+
+/** How often workers send deltas: the UI's display rate, never per packet. */
+export const UPDATE_EVERY_MS = 100;
+
+interface RunningStream {
+  info: StreamInfo;
+  plan: SocketPlan | null;
+  worker: Worker | null;
+  /** Waiting for the worker to confirm a recording start, or a stop. */
+  recordStart: { resolve: (r: RecordingStart) => void; reject: (e: Error) => void } | null;
+  recordStop: ((end: RecordingEnd) => void) | null;
+  recording: boolean;
+  /** The final snapshot once the worker has stopped. */
+  final: ReceptionSnapshot | null;
+  snapshotRequests: Map<number, (s: ReceptionSnapshot) => void>;
+  stopped: Promise<void>;
+}
+
+/** How a recording started: with the stream's first packet, or at atMs on the stream's clock. */
+export interface RecordingStart {
+  fromStreamStart: boolean;
+  atMs: number;
+}
+
+/** What a recording listener hears: progress every second, and the end of a stream's recording. */
+export type RecordingEvent = { type: 'progress'; id: string; counts: RecordingCounts } | { type: 'ended'; id: string; end: RecordingEnd };
+
+// Each back end's reception service, by the event function it was built with: the sessions service
+// gets the same function in its ServiceContext and finds the streams it records through it.
+const byEmitter = new WeakMap<BackendEventListener, ReceptionService>();
+
+/** The reception service built with this emit function (the one of the same back end), if any. */
+export function receptionServiceFor(emit: BackendEventListener): ReceptionService | null {
+  return byEmitter.get(emit) ?? null;
+}
+
+/** Where the built receiver worker lives: beside the bundle that imports this service. */
+export function defaultWorkerPath(): string {
+  return join(__dirname, 'receiverWorker.js');
+}
+
+/** Starts, stops and reports on streams; several run at once, each with its own statistics. */
+export class ReceptionService {
+  private readonly streams = new Map<string, RunningStream>();
+  private readonly recordingListeners = new Set<(e: RecordingEvent) => void>();
+  private nextRequest = 1;
+
+  constructor(
+    private readonly emit: BackendEventListener,
+    private readonly interfaces: () => InterfaceInfo[],
+    private readonly workerPath = defaultWorkerPath(),
+  ) {
+    byEmitter.set(emit, this);
+  }
+
+  /** Opens the socket in a new worker; resolves once listening, rejects with a clear error otherwise. */
+  async start(config: StreamConfig): Promise<StreamInfo> {
+    const plan = planSocket(config, this.interfaces(), process.platform);
+    const id = randomUUID().slice(0, 8);
+    const info: StreamInfo = {
+      id,
+      config,
+      kind: plan.kind,
+      family: plan.family,
+      status: 'starting',
+      error: null,
+      warning: null,
+      startedAt: Date.now(),
+      bound: null,
+      recvBufferRequested: plan.recvBufferBytes,
+      recvBufferGranted: null,
+    };
+    const setup: WorkerSetup = {
+      plan,
+      updateEveryMs: UPDATE_EVERY_MS,
+      monitor: {
+        binMs: config.binMs,
+        gapMs: config.gapMs,
+        expected: { bytesPerSec: config.expectedBytesPerSec, packetsPerSec: config.expectedPacketsPerSec },
+        decode: parseFormat(config.decode) ?? 'none',
+        port: config.port,
+      },
+    };
+    const worker = new Worker(this.workerPath, { workerData: setup, name: `receiver ${id}` });
+    let resolveStopped!: () => void;
+    const stream: RunningStream = {
+      info,
+      plan,
+      worker,
+      recordStart: null,
+      recordStop: null,
+      recording: false,
+      final: null,
+      snapshotRequests: new Map(),
+      stopped: new Promise((r) => (resolveStopped = r)),
+    };
+
+    return new Promise<StreamInfo>((resolve, reject) => {
+      let settled = false;
+      worker.on('message', (m: FromWorker) => {
+        switch (m.type) {
+          case 'listening':
+            Object.assign(info, { status: 'listening', startedAt: m.startedAt, bound: m.bound, recvBufferGranted: m.recvBufferGranted });
+            this.streams.set(id, stream);
+            settled = true;
+            this.emit('streamStatus', { ...info });
+            resolve({ ...info });
+            break;
+          case 'failed':
+            settled = true;
+            reject(new GapscopeError(m.error.code, m.error.message));
+            break;
+          case 'delta':
+            this.emit('streamUpdate', { id, delta: m.delta });
+            break;
+          case 'snapshot':
+            stream.snapshotRequests.get(m.requestId)?.(m.snapshot);
+            stream.snapshotRequests.delete(m.requestId);
+            break;
+          case 'warning':
+            info.warning = m.warning;
+            this.emit('streamStatus', { ...info });
+            break;
+          case 'stopped':
+            stream.final = m.snapshot;
+            info.status = m.error ? 'error' : 'stopped';
+            info.error = m.error;
+            for (const [, answer] of stream.snapshotRequests) answer(m.snapshot);
+            stream.snapshotRequests.clear();
+            if (m.recording) this.recordingEnded(stream, m.recording);
+            this.emit('streamStatus', { ...info });
+            break;
+          case 'recording':
+            stream.recording = true;
+            stream.recordStart?.resolve({ fromStreamStart: m.fromStreamStart, atMs: m.atMs });
+            stream.recordStart = null;
+            break;
+          case 'recordingProgress':
+            for (const l of this.recordingListeners) l({ type: 'progress', id, counts: m.counts });
+            break;
+          case 'recordingStopped':
+            if (stream.recordStart) {
+              stream.recordStart.reject(new GapscopeError(m.end.error?.code ?? 'internal', m.end.error?.message ?? 'The recording did not start.'));
+              stream.recordStart = null;
+              break;
+            }
+            this.recordingEnded(stream, m.end);
+            if (m.end.error) {
+              info.warning = m.end.error;
+              this.emit('streamStatus', { ...info });
+            }
+            break;
+        }
+      });
+      worker.on('error', (err) => {
+        info.status = 'error';
+        info.error = { code: 'internal', message: `The receiver stopped unexpectedly: ${err.message}` };
+        if (!settled) {
+          settled = true;
+          reject(new GapscopeError('internal', info.error.message));
+        } else this.emit('streamStatus', { ...info });
+      });
+      worker.on('exit', () => {
+        stream.worker = null;
+        stream.recordStart?.reject(new GapscopeError('internal', 'The stream stopped before its recording started.'));
+        stream.recordStart = null;
+        if (stream.recording) this.recordingEnded(stream, { counts: { packets: 0, written: 0, notRecorded: 0, bytesWritten: 0 }, error: { code: 'internal', message: 'The receiver thread ended during the recording.' }, atMs: 0 });
+        if (info.status === 'listening' || info.status === 'starting') {
+          info.status = 'error';
+          info.error ??= { code: 'internal', message: 'The receiver thread ended unexpectedly.' };
+          if (settled) this.emit('streamStatus', { ...info });
+        }
+        if (!settled) {
+          settled = true;
+          reject(new GapscopeError('internal', 'The receiver thread ended before listening.'));
+        }
+        resolveStopped();
+      });
+    });
+  }
+
+  /** Closes a stream's socket; its measurements stay available. */
+  async stop(id: string): Promise<StreamInfo> {
+    const s = this.get(id);
+    if (s.worker) {
+      this.send(s, { type: 'stop' });
+      await s.stopped;
+    }
+    return { ...s.info };
+  }
+
+  /** Forgets a stream, stopping it first if it runs. */
+  async remove(id: string): Promise<void> {
+    await this.stop(id);
+    this.streams.delete(id);
+    this.emit('streamRemoved', { id });
+  }
+
+  /** Every stream, running or stopped. */
+  list(): StreamInfo[] {
+    return [...this.streams.values()].map((s) => ({ ...s.info }));
+  }
+
+  /** The full state of one stream. */
+  async state(id: string): Promise<StreamState> {
+    const s = this.get(id);
+    return { info: { ...s.info }, snapshot: await this.snapshot(s) };
+  }
+
+  /**
+   * Starts recording a listening stream into a file that already holds the section and interface
+   * headers; resolves once the worker has the file open, rejects with a clear error otherwise.
+   */
+  startRecording(id: string, target: Omit<RecordTarget, 'destination'>): Promise<RecordingStart> {
+    const s = this.get(id);
+    if (!s.worker || s.info.status !== 'listening') return Promise.reject(new GapscopeError('invalid-argument', `Stream ${id} is not listening; only running streams can be recorded.`));
+    if (s.recording || s.recordStart) return Promise.reject(new GapscopeError('invalid-argument', `Stream ${id} is already being recorded.`));
+    return new Promise((resolve, reject) => {
+      s.recordStart = { resolve, reject };
+      this.send(s, { type: 'record', target: { ...target, destination: destinationOf(s) } });
+    });
+  }
+
+  /** Stops a stream's recording; resolves when the disk has every packet received before the stop. */
+  stopRecording(id: string): Promise<RecordingEnd | null> {
+    const s = this.get(id);
+    if (!s.recording || !s.worker) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      s.recordStop = resolve;
+      this.send(s, { type: 'stopRecording' });
+    });
+  }
+
+  /** Hears recording progress and ends (including a full disk, or the stream stopping). */
+  onRecording(listener: (e: RecordingEvent) => void): () => void {
+    this.recordingListeners.add(listener);
+    return () => this.recordingListeners.delete(listener);
+  }
+
+  /**
+   * Shows saved measurements as a stopped stream (an opened session): the Reception view lists it
+   * and draws it like any stream that has stopped.
+   */
+  addStopped(info: Omit<StreamInfo, 'id' | 'status'>, snapshot: ReceptionSnapshot): StreamInfo {
+    const id = randomUUID().slice(0, 8);
+    const full: StreamInfo = { ...info, id, status: 'stopped' };
+    let resolved!: () => void;
+    const stopped = new Promise<void>((r) => (resolved = r));
+    resolved();
+    this.streams.set(id, { info: full, plan: null, worker: null, recordStart: null, recordStop: null, recording: false, final: snapshot, snapshotRequests: new Map(), stopped });
+    this.emit('streamStatus', { ...full });
+    // One update carrying everything, so every window draws it without asking (as if it had watched live).
+    this.emit('streamUpdate', { id, delta: deltaOf(snapshot) });
+    return { ...full };
+  }
+
+  private recordingEnded(s: RunningStream, end: RecordingEnd): void {
+    s.recording = false;
+    const waiting = s.recordStop;
+    s.recordStop = null;
+    waiting?.(end);
+    for (const l of this.recordingListeners) l({ type: 'ended', id: s.info.id, end });
+  }
+
+  /** Stops everything; used on quit. */
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.streams.keys()].map((id) => this.stop(id)));
+  }
+
+  private snapshot(s: RunningStream): Promise<ReceptionSnapshot> {
+    // Once the worker has sent its final snapshot it answers nothing more, even before it exits.
+    if (s.final) return Promise.resolve(s.final);
+    if (!s.worker) throw new GapscopeError('not-found', `Stream ${s.info.id} has no data.`);
+    const requestId = this.nextRequest++;
+    return new Promise((resolve) => {
+      s.snapshotRequests.set(requestId, resolve);
+      this.send(s, { type: 'snapshot', requestId });
+    });
+  }
+
+  private send(s: RunningStream, m: ToWorker): void {
+    s.worker?.postMessage(m);
+  }
+
+  private get(id: string): RunningStream {
+    const s = this.streams.get(id);
+    if (!s) throw new GapscopeError('not-found', `No stream with id ${id}.`);
+    return s;
+  }
+}
+
+/** A snapshot as one update from nothing: all bins, gaps, stalls and packets are new. */
+function deltaOf(s: ReceptionSnapshot): ReceptionDelta {
+  return {
+    nowMs: s.nowMs,
+    totals: s.totals,
+    bins: s.bins,
+    newGaps: s.gaps,
+    openGap: s.openGap,
+    gapThresholdMs: s.gapThresholdMs,
+    periodicity: s.periodicity,
+    interArrival: s.interArrival,
+    newStalls: s.stalls,
+    newPackets: s.recentPackets,
+    loss: s.loss,
+  };
+}
+
+/** The datagrams' destination as a recording shows it: the group joined, or the address bound. */
+function destinationOf(s: RunningStream): { address: string; port: number } {
+  const port = s.info.config.port;
+  if (s.plan?.membership) return { address: s.plan.membership.group, port };
+  const bound = s.info.bound ?? '';
+  const m = /^\[(.+)\]:\d+$/.exec(bound) ?? /^(.+):\d+$/.exec(bound);
+  return { address: m?.[1] ?? (s.info.family === 'ipv6' ? '::' : '0.0.0.0'), port };
+}

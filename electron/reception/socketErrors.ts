@@ -1,0 +1,34 @@
+/** Explains socket errors in plain words, with the stable code the UI and CLI show. */
+import type { ErrorInfo } from '../../shared/contract/index';
+import { formatEndpoint } from '../../shared/net/address';
+
+/** Maps a Node socket error from bind, join or receive to an ErrorInfo a person understands. */
+export function explainSocketError(err: unknown, step: 'bind' | 'join' | 'receive', where: { address: string; port: number; group?: string }): ErrorInfo {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code ?? '';
+  const endpoint = formatEndpoint(where.address, where.port);
+  const detail = err instanceof Error ? err.message : String(err);
+  if (step === 'join') {
+    const reason =
+      code === 'ENODEV' || code === 'EADDRNOTAVAIL'
+        ? 'the interface does not exist or has no address of that family'
+        : code === 'EINVAL'
+          ? 'the group, source or interface is not valid for this socket'
+          : code === 'ENOBUFS'
+            ? 'the system limit on group memberships was reached'
+            : detail;
+    return { code: 'join-failed', message: `Could not join ${where.group ?? 'the group'}: ${reason}.` };
+  }
+  switch (code) {
+    case 'EADDRINUSE':
+      return { code: 'port-in-use', message: `${endpoint} is already in use by a program that does not share it (SO_REUSEADDR). Stop it or choose another port.` };
+    case 'EACCES':
+    case 'EPERM':
+      return { code: 'permission-denied', message: `Not allowed to listen on ${endpoint}${where.port < 1024 ? ' (ports below 1024 need administrator rights)' : ''}.` };
+    case 'EADDRNOTAVAIL':
+      return { code: 'address-not-available', message: `${where.address} is not an address of this machine, so nothing can be received on it.` };
+    case 'EAFNOSUPPORT':
+      return { code: 'address-not-available', message: `This machine does not support that address family (${where.address}).` };
+    default:
+      return { code: 'socket-error', message: `Socket error while trying to ${step} ${endpoint}: ${detail}` };
+  }
+}

@@ -1,0 +1,78 @@
+// The generator service over real loopback sockets, through the contract's door as the UI calls it.
+import { createSocket } from 'node:dgram';
+import { describe, expect, it } from 'vitest';
+import type { EventName, EventPayload, GapscopeService } from '../../shared/contract/index';
+import { createDispatcher } from '../../shared/rpc/dispatcher';
+import { TimelineLog } from '../kernel/timeline';
+import { listInterfaces } from '../network/interfaces';
+import { freeUdpPort } from '../testing/builtWorker';
+import { createSenderService } from './senderService';
+
+function setup() {
+  const events: { name: EventName; payload: unknown }[] = [];
+  const timeline = new TimelineLog();
+  const emit = <E extends EventName>(name: E, payload: EventPayload<E>) => void events.push({ name, payload });
+  const svc = createSenderService({ emit, timeline, dataDir: '/nonexistent', mode: 'web' }, listInterfaces);
+  const dispatch = createDispatcher(svc.handlers as unknown as GapscopeService);
+  return { svc, dispatch, events, timeline };
+}
+
+describe('sender service', () => {
+  it('sends what it was asked to loopback, reports it and posts start and end on the timeline', async () => {
+    const { dispatch, events, timeline, svc } = setup();
+    const port = await freeUdpPort();
+    const sock = createSocket('udp4');
+    let received = 0;
+    sock.on('message', () => received++);
+    await new Promise<void>((r) => sock.bind(port, '127.0.0.1', () => r()));
+    try {
+      const started = await dispatch('startSender', [{ host: '127.0.0.1', port, rate: '1000', size: 200, durationSec: 0.3 }]);
+      expect(started).toMatchObject({ ok: true, value: { status: 'sending', targetPps: 1000, config: { format: 'seq', pattern: 'steady' } } });
+      const deadline = Date.now() + 5000;
+      while (Date.now() < deadline && !events.some((e) => e.name === 'senderStatus' && (e.payload as { status: string }).status === 'done')) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 50));
+      const done = events.filter((e) => e.name === 'senderStatus').at(-1)!.payload as { status: string; sent: number; bytes: number };
+      expect(done).toMatchObject({ status: 'done', sent: 300, bytes: 60_000 });
+      expect(received).toBe(300);
+      expect(timeline.list().map((e) => [e.source, e.kind])).toEqual([
+        ['generator', 'sender-started'],
+        ['generator', 'sender-finished'],
+      ]);
+      const list = await dispatch('listSenders', []);
+      expect(list.ok && (list.value as unknown[]).length).toBe(1);
+    } finally {
+      sock.close();
+      await svc.close?.();
+    }
+  });
+
+  it('stops a sender on demand and keeps its counts', async () => {
+    const { dispatch, svc } = setup();
+    const port = await freeUdpPort();
+    const started = await dispatch('startSender', [{ host: '127.0.0.1', port, rate: '500' }]);
+    const id = started.ok ? (started.value as { id: string }).id : '';
+    await new Promise((r) => setTimeout(r, 200));
+    const stopped = await dispatch('stopSender', [id]);
+    expect(stopped).toMatchObject({ ok: true, value: { status: 'stopped' } });
+    expect(stopped.ok && (stopped.value as { sent: number }).sent).toBeGreaterThan(50);
+    expect(await dispatch('removeSender', [id])).toEqual({ ok: true, value: null });
+    expect(await dispatch('stopSender', [id])).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    await svc.close?.();
+  });
+
+  it('refuses bad requests with one clear sentence before sending anything', async () => {
+    const { dispatch } = setup();
+    const bad = async (cfg: unknown) => {
+      const r = await dispatch('startSender', [cfg]);
+      expect(r.ok).toBe(false);
+      return r.ok ? '' : `${r.error.code}: ${r.error.message}`;
+    };
+    expect(await bad({ host: 'nope', port: 4000 })).toMatch(/invalid-argument: .*host: is not an IPv4 or IPv6 address/);
+    expect(await bad({ host: '127.0.0.1', port: 70000 })).toMatch(/port must be 1–65535/);
+    expect(await bad({ host: '127.0.0.1', port: 4000, rate: 'fast' })).toMatch(/rate: is not a rate/);
+    expect(await bad({ host: '127.0.0.1', port: 4000, rate: '2000000' })).toMatch(/generator stops at 1,000,000/);
+    expect(await bad({ host: '127.0.0.1', port: 4000, pattern: 'sometimes' })).toMatch(/pattern: is not one of/);
+    expect(await bad({ host: '127.0.0.1', port: 4000, format: 'gdl90', pattern: 'burst:5/100' })).toMatch(/only the steady and pause/);
+    expect(await bad({ host: '239.1.2.3', port: 4000, iface: 'nosuchif0' })).toMatch(/no-such-interface: No interface "nosuchif0"/);
+  });
+});

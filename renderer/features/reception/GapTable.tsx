@@ -1,0 +1,123 @@
+/** Every gap with what arrived before it; a click shows the gap on the chart. */
+import { useShallow } from 'zustand/react/shallow';
+import { gapCause } from '../../../shared/reception/gapCause';
+import { showGap } from './chart/chartControl';
+import { eventsForGap } from './chart/events';
+import { formatBytes, formatClock, formatCount, formatDuration, formatStreamTime } from '../../format';
+import { appStore, useApp } from '../../store/store';
+
+const MAX_ROWS = 500;
+
+/** Start, end, duration, packets and bytes before, packets lost inside, the timeline events that coincide, and cause of each gap, newest first. */
+export function GapTable({ id }: { id: string }) {
+  const { gaps, startedAt, threshold, automatic, focused, decoded, timeline, hidden } = useApp(
+    useShallow((s) => {
+      const e = s.streams[id];
+      return {
+        gaps: e?.reception.gaps,
+        startedAt: e?.info.startedAt ?? 0,
+        threshold: e?.reception.gapThresholdMs ?? 0,
+        automatic: e?.reception.gapThresholdAutomatic ?? true,
+        focused: s.focusedGap[id] ?? null,
+        decoded: e?.reception.loss != null && e.reception.loss.lost !== null,
+        timeline: s.timeline,
+        hidden: s.hiddenSources,
+      };
+    }),
+  );
+  if (!gaps) return null;
+  const columns = 9;
+  const rows = gaps.slice(-MAX_ROWS).reverse();
+  const firstNumber = gaps.length;
+  return (
+    <section className="card gaps" aria-label="Gaps">
+      <header className="card-head">
+        <h2>Gaps</h2>
+        <span className="muted">
+          {formatCount(gaps.length)} · threshold {formatDuration(threshold)}
+          {automatic ? ' (automatic)' : ''}
+        </span>
+      </header>
+      <div className="table-scroll">
+        <table data-testid="gap-table">
+          <thead>
+            <tr>
+              <th scope="col">#</th>
+              <th scope="col">Start</th>
+              <th scope="col">End</th>
+              <th scope="col">Duration</th>
+              <th scope="col">Packets before</th>
+              <th scope="col">Bytes before</th>
+              <th scope="col" title="Packets the sender sent during the gap, by the payload’s sequence numbers">
+                Lost inside
+              </th>
+              <th scope="col">Cause</th>
+              <th scope="col" title="Network, DNS, Bonjour and session events within 1.5 s of the gap">
+                Events
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.length === 0 ? (
+              <tr className="empty">
+                <td colSpan={columns}>No gaps so far.</td>
+              </tr>
+            ) : (
+              rows.map((g, i) => {
+                const cause = gapCause(g);
+                const near = eventsForGap(timeline, startedAt, g, hidden);
+                const show = () => showGap(appStore, id, g);
+                return (
+                  <tr
+                    key={g.startMs}
+                    data-testid="gap-row"
+                    data-start-ms={g.startMs}
+                    data-duration-ms={g.durationMs}
+                    data-cause={g.cause}
+                    className={`clickable${focused === g.startMs ? ' focused' : ''}${g.cause === 'local-stall' ? ' local' : ''}`}
+                    tabIndex={0}
+                    aria-selected={focused === g.startMs}
+                    title="Show this gap on the chart"
+                    onClick={show}
+                    onKeyDown={(e) => {
+                      if (e.key === 'Enter' || e.key === ' ') {
+                        e.preventDefault();
+                        show();
+                      }
+                    }}
+                  >
+                    <td className="num">{firstNumber - i}</td>
+                    <td className="num" title={formatClock(startedAt + g.startMs)}>
+                      {formatStreamTime(g.startMs)}
+                    </td>
+                    <td className="num" title={formatClock(startedAt + g.endMs)}>
+                      {formatStreamTime(g.endMs)}
+                    </td>
+                    <td className="num strong">{formatDuration(g.durationMs)}</td>
+                    <td className="num">{formatCount(g.packetsBefore)}</td>
+                    <td className="num">{formatBytes(g.bytesBefore)}</td>
+                    <td className="num" data-testid="gap-lost" title={decoded ? undefined : 'Choose a payload format with sequence numbers to count loss'}>
+                      {g.lostPackets === null ? '—' : formatCount(g.lostPackets)}
+                    </td>
+                    <td title={cause.hint}>{cause.text}</td>
+                    <td className="gap-events" data-testid="gap-events">
+                      {near.length === 0
+                        ? ''
+                        : near.slice(0, 3).map((e) => (
+                            <span key={e.id} className={`event-chip ${e.severity}`} title={`${formatClock(e.at)} · ${e.source}: ${e.summary}`}>
+                              {e.summary}
+                            </span>
+                          ))}
+                      {near.length > 3 ? <span className="muted small"> +{near.length - 3}</span> : null}
+                    </td>
+                  </tr>
+                );
+              })
+            )}
+          </tbody>
+        </table>
+      </div>
+      {gaps.length > MAX_ROWS ? <p className="muted small">Showing the newest {MAX_ROWS} of {formatCount(gaps.length)} gaps.</p> : null}
+    </section>
+  );
+}

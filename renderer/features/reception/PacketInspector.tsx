@@ -1,0 +1,76 @@
+/** The last packets as they arrived: when, from whom, how big, and their first bytes. */
+import { useState } from 'react';
+import type { PacketSummary } from '../../../shared/reception/types';
+import { formatClock, formatCount, formatHex, formatStreamTime } from '../../format';
+import { flagBadges } from './packetFlags';
+import { useApp } from '../../store/store';
+
+/** A table of the latest packets, newest first, that can be paused to read. */
+export function PacketInspector({ id }: { id: string }) {
+  const live = useApp((s) => s.streams[id]?.reception.packets);
+  const startedAt = useApp((s) => s.streams[id]?.info.startedAt ?? 0);
+  const limit = useApp((s) => s.packetLimit);
+  const [frozen, setFrozen] = useState<PacketSummary[] | null>(null);
+  if (!live) return null;
+  const packets = frozen ?? live;
+  const rows = packets.slice().reverse();
+  const decoded = packets.some((p) => p.decoded !== null);
+  const columns = decoded ? 5 : 4;
+  return (
+    <section className="card packets" aria-label="Packet inspector" data-testid="packet-inspector">
+      <header className="card-head">
+        <h2>Packets</h2>
+        <span className="muted">
+          last {formatCount(packets.length)} of up to {formatCount(limit)}
+          {frozen ? ' · paused' : ''}
+        </span>
+        <button type="button" className="small-button" aria-pressed={frozen !== null} onClick={() => setFrozen(frozen ? null : live.slice())}>
+          {frozen ? 'Resume' : 'Pause'}
+        </button>
+      </header>
+      <div className="table-scroll tall">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Time</th>
+              <th scope="col">Source</th>
+              <th scope="col">Size</th>
+              {decoded ? <th scope="col">Decoded</th> : null}
+              <th scope="col">First bytes (hex)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.length === 0 ? (
+              <tr className="empty">
+                <td colSpan={columns}>No packets yet.</td>
+              </tr>
+            ) : (
+              rows.map((p, i) => (
+                <tr key={`${p.atMs}-${i}`} data-testid="packet-row">
+                  <td className="num" title={formatClock(startedAt + p.atMs)}>
+                    {formatStreamTime(p.atMs)}
+                  </td>
+                  <td className="mono">{p.from}</td>
+                  <td className="num">{formatCount(p.size)} B</td>
+                  {decoded ? (
+                    <td className="decoded" data-testid="packet-decoded">
+                      {flagBadges(p.flags ?? 0).map((b) => (
+                        <span key={b.text} className={`flag-badge${b.problem ? ' problem' : ''}`} title={b.hint}>
+                          {b.text}
+                        </span>
+                      ))}
+                      {p.decoded ?? ''}
+                    </td>
+                  ) : null}
+                  <td className="mono hex" title={formatHex(p.hex)}>
+                    {formatHex(p.hex)}
+                  </td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

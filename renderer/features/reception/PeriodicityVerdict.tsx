@@ -1,0 +1,27 @@
+/** The answer to "is there a pattern in these gaps?", stated first because it is what users come for. */
+import type { Periodicity } from '../../../shared/reception/types';
+import { formatBytes, formatDuration, formatPercent } from '../../format';
+import { useApp } from '../../store/store';
+
+const kindLabel: Record<Periodicity['kind'], string> = {
+  bytes: 'Every N bytes',
+  time: 'Every N seconds',
+  none: 'No pattern',
+};
+
+/** Shows Periodicity.summary prominently, with the numbers it rests on. */
+export function PeriodicityVerdict({ id }: { id: string }) {
+  const p = useApp((s) => s.streams[id]?.reception.periodicity);
+  if (!p) return null;
+  const facts: string[] = [];
+  if (p.everyBytes !== null) facts.push(`gaps every ~${formatBytes(p.everyBytes)}${p.bytesSpread !== null ? ` (spread ${formatPercent(p.bytesSpread)})` : ''}`);
+  if (p.everyMs !== null) facts.push(`every ~${formatDuration(p.everyMs)}${p.timeSpread !== null ? ` (spread ${formatPercent(p.timeSpread)})` : ''}`);
+  facts.push(`${p.gapsConsidered} gap${p.gapsConsidered === 1 ? '' : 's'} considered`);
+  return (
+    <section className={`card verdict ${p.kind}`} data-testid="periodicity" data-kind={p.kind} aria-label="Periodicity verdict">
+      <span className="verdict-kind">{kindLabel[p.kind]}</span>
+      <p className="verdict-summary">{p.summary}</p>
+      <p className="verdict-facts">{facts.join(' · ')}</p>
+    </section>
+  );
+}

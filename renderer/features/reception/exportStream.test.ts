@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { StreamInfo } from '../../../shared/contract/index';
+import { emptyReception } from './streamState';
+import { exportName, exportStream, streamReport } from './exportStream';
+
+const info: StreamInfo = {
+  id: 's1',
+  config: { port: 4000, binMs: 100, recvBufferBytes: 8 << 20, decode: 'auto', label: 'GDL90 / SkyEcho' },
+  kind: 'unicast',
+  family: 'ipv4',
+  status: 'stopped',
+  error: null,
+  warning: null,
+  startedAt: Date.UTC(2026, 10, 24, 12, 0, 0),
+  bound: '0.0.0.0:4000',
+  recvBufferRequested: 8 << 20,
+  recvBufferGranted: 16 << 20,
+};
+
+function state() {
+  const r = emptyReception(100, false);
+  return {
+    ...r,
+    nowMs: 3000,
+    totals: { ...r.totals, packets: 20, bytes: 2000, durationMs: 3000, firstPacketMs: 0, lastPacketMs: 2900, gapCount: 1, gapMs: 1000 },
+    bins: { binMs: 100, firstIndex: 0, packets: new Array<number>(30).fill(1), bytes: new Array<number>(30).fill(100), lost: new Array<number>(30).fill(0) },
+    gaps: [{ startMs: 1000, endMs: 2000, durationMs: 1000, packetsBefore: 10, bytesBefore: 1000, cause: 'unexplained' as const, lostPackets: null }],
+    gapThresholdMs: 300,
+  };
+}
+
+const nope = { version: '0.1.0', platform: 'linux-x64', mode: 'web' as const };
+
+describe('exportStream', () => {
+  it('makes the same report as listen --json from the UI state', () => {
+    const rep = streamReport(info, state());
+    expect(rep).toMatchObject({ packets: 20, bytes: 2000, gapCount: 1, binMs: 100, startedAt: '2026-11-24T12:00:00.000Z', stream: { port: 4000, kind: 'unicast' } });
+    expect(rep.bins).toHaveLength(30);
+  });
+
+  it('names files safely', () => {
+    expect(exportName(info, 'gaps', 'csv')).toBe('gapscope-GDL90_SkyEcho-2026-11-24T12-00-00-gaps.csv');
+  });
+
+  it('keeps only the events during the stream and puts them in the HTML report and the JSON', () => {
+    const events = [
+      { id: 1, at: info.startedAt - 5000, source: 'network' as const, kind: 'k', severity: 'info' as const, summary: 'before' },
+      { id: 2, at: info.startedAt + 1500, source: 'network' as const, kind: 'k', severity: 'warning' as const, summary: 'wlan0 roamed' },
+    ];
+    const html = exportStream('html', info, state(), events, nope, Date.UTC(2026, 10, 24, 13));
+    expect(html.mime).toBe('text/html');
+    expect(html.text).toContain('wlan0 roamed');
+    expect(html.text).not.toContain('>before<');
+    const json = JSON.parse(exportStream('json', info, state(), events, nope, 0).text) as { events: { id: number }[] };
+    expect(json.events.map((e) => e.id)).toEqual([2]);
+    expect(exportStream('csv-gaps', info, state(), events, nope, 0).text.split('\r\n')[1]).toBe('1,1000,2000,1000,10,1000,,unexplained');
+    expect(exportStream('png', info, state(), events, nope, 0).text).toContain('<svg');
+  });
+});

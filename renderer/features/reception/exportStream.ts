@@ -1,0 +1,89 @@
+/** What the Export menu makes of a stream: the same report, CSVs, chart and HTML as the CLI, from the UI's state. */
+import type { AppInfo, StreamInfo } from '../../../shared/contract/index';
+import { binsCsv, gapsCsv, packetsCsv } from '../../../shared/export/csv';
+import { throughputSvg } from '../../../shared/export/chartSvg';
+import { htmlReport } from '../../../shared/export/htmlReport';
+import { buildReport, type ReceptionReport } from '../../../shared/reception/report';
+import type { TimelineEvent } from '../../../shared/timeline';
+import type { ReceptionState } from './streamState';
+import { streamTitle } from './stats';
+
+/** The formats the Export menu offers. */
+export type ExportKind = 'html' | 'json' | 'csv-bins' | 'csv-gaps' | 'csv-packets' | 'svg' | 'png';
+
+/** Menu entries in the user's words. */
+export const EXPORT_CHOICES: readonly { kind: ExportKind; label: string }[] = [
+  { kind: 'html', label: 'HTML report (for a bug)' },
+  { kind: 'json', label: 'JSON report' },
+  { kind: 'csv-bins', label: 'CSV: throughput bins' },
+  { kind: 'csv-gaps', label: 'CSV: gaps' },
+  { kind: 'csv-packets', label: 'CSV: latest packets' },
+  { kind: 'svg', label: 'Chart as SVG' },
+  { kind: 'png', label: 'Chart as PNG' },
+];
+
+/** A file to hand to the browser; PNG comes back as SVG text that the caller rasterizes. */
+export interface ExportFile {
+  name: string;
+  mime: string;
+  text: string;
+}
+
+/** The report of a stream as `gapscope listen --json` prints it. */
+export function streamReport(info: StreamInfo, r: ReceptionState): ReceptionReport {
+  const snapshot = {
+    nowMs: r.nowMs,
+    totals: r.totals,
+    bins: { binMs: r.bins.binMs, firstIndex: r.bins.firstIndex, packets: r.bins.packets, bytes: r.bins.bytes, lost: r.bins.lost },
+    gaps: r.gaps,
+    openGap: r.openGap,
+    gapThresholdMs: r.gapThresholdMs,
+    gapThresholdAutomatic: r.gapThresholdAutomatic,
+    periodicity: r.periodicity,
+    interArrival: r.interArrival,
+    stalls: r.stalls,
+    recentPackets: r.packets,
+    loss: r.loss,
+  };
+  return buildReport(snapshot, { ...info.config, kind: info.kind, family: info.family, bound: info.bound, recvBufferGranted: info.recvBufferGranted }, info.startedAt);
+}
+
+/** A file name people can keep: gapscope-<stream>-<start time>.<ext>, safe on every OS. */
+export function exportName(info: StreamInfo, suffix: string, ext: string): string {
+  const title = streamTitle(info).replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 60) || 'stream';
+  const when = new Date(info.startedAt).toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  return `gapscope-${title}-${when}${suffix ? `-${suffix}` : ''}.${ext}`;
+}
+
+/** Builds one export of a stream, with the timeline events that fall within it. */
+export function exportStream(kind: ExportKind, info: StreamInfo, r: ReceptionState, events: readonly TimelineEvent[], app: AppInfo | null, now: number): ExportFile {
+  const report = streamReport(info, r);
+  const end = info.startedAt + r.nowMs;
+  const during = events.filter((e) => e.at >= info.startedAt && e.at <= end);
+  const marks = during.map((e) => ({ t: e.at - info.startedAt, severity: e.severity, text: `${e.source}: ${e.summary}` }));
+  switch (kind) {
+    case 'json':
+      return { name: exportName(info, '', 'json'), mime: 'application/json', text: `${JSON.stringify({ ...report, events: during }, null, 2)}\n` };
+    case 'csv-bins':
+      return { name: exportName(info, 'bins', 'csv'), mime: 'text/csv', text: binsCsv(report) };
+    case 'csv-gaps':
+      return { name: exportName(info, 'gaps', 'csv'), mime: 'text/csv', text: gapsCsv(report) };
+    case 'csv-packets':
+      return { name: exportName(info, 'packets', 'csv'), mime: 'text/csv', text: packetsCsv(r.packets) };
+    case 'svg':
+    case 'png':
+      return { name: exportName(info, 'chart', kind), mime: 'image/svg+xml', text: throughputSvg(report, { events: marks, title: streamTitle(info) }) };
+    case 'html':
+      return {
+        name: exportName(info, 'report', 'html'),
+        mime: 'text/html',
+        text: htmlReport({
+          title: `Gapscope: ${streamTitle(info)}`,
+          report,
+          events: during,
+          generatedAt: now,
+          environment: { Gapscope: app ? `${app.version} (${app.mode})` : 'unknown', Platform: app?.platform ?? 'unknown', 'Browser / window': typeof navigator === 'undefined' ? 'unknown' : navigator.userAgent },
+        }),
+      };
+  }
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { configToForm, defaultSetupForm, formToConfig, isGroupAddress } from './setupForm';
+
+describe('formToConfig', () => {
+  it('reads a unicast stream with an expected byte rate and a fixed gap threshold', () => {
+    const r = formToConfig({ ...defaultSetupForm, port: '4000', address: '10.97.0.2', gapMode: 'manual', gapMs: '300', expectedRate: '256000' });
+    expect(r).toEqual({ ok: true, config: { port: 4000, binMs: 100, address: '10.97.0.2', gapMs: 300, expectedBytesPerSec: 256000 } });
+  });
+
+  it('reads an SSM join with a packet rate', () => {
+    const r = formToConfig({ ...defaultSetupForm, port: '5000', address: '232.1.2.3', source: '10.0.0.9', iface: 'eth1', expectedRate: '500', expectedUnit: 'packets' });
+    expect(r.ok && r.config).toMatchObject({ address: '232.1.2.3', source: '10.0.0.9', iface: 'eth1', expectedPacketsPerSec: 500 });
+    expect(r.ok && 'expectedBytesPerSec' in r.config).toBe(false);
+  });
+
+  it('names the wrong field in the contract words', () => {
+    expect(formToConfig({ ...defaultSetupForm, port: '' })).toMatchObject({ ok: false, field: 'port' });
+    expect(formToConfig({ ...defaultSetupForm, port: '70000' })).toEqual({ ok: false, field: 'port', message: 'port must be 1–65535' });
+    expect(formToConfig({ ...defaultSetupForm, port: '4000', binMs: '5' })).toEqual({ ok: false, field: 'binMs', message: 'bins are 10 ms to 10 s' });
+    expect(formToConfig({ ...defaultSetupForm, port: '4000', address: 'nope' })).toMatchObject({ ok: false, field: 'address' });
+    expect(formToConfig({ ...defaultSetupForm, port: '4000', address: '10.0.0.1', source: '10.0.0.2' })).toMatchObject({ ok: false, field: 'source' });
+    expect(formToConfig({ ...defaultSetupForm, port: '4000', gapMode: 'manual', gapMs: 'x' })).toMatchObject({ ok: false, field: 'gapMs' });
+  });
+
+  it('reads the payload format, and names a bad custom field', () => {
+    expect(formToConfig({ ...defaultSetupForm, port: '4000', decode: 'gdl90' })).toMatchObject({ ok: true, config: { decode: 'gdl90' } });
+    expect(formToConfig({ ...defaultSetupForm, port: '4000', decode: 'seq:4:32:le' })).toMatchObject({ ok: true, config: { decode: 'seq:4:32:le' } });
+    const bad = formToConfig({ ...defaultSetupForm, port: '4000', decode: 'seq:4:12:be' });
+    expect(bad).toMatchObject({ ok: false, field: 'decode' });
+    expect(!bad.ok && bad.message).toMatch(/not a known format/);
+    expect(formToConfig({ ...defaultSetupForm, port: '4000', decode: ' ' })).toMatchObject({ ok: false, field: 'decode' });
+  });
+
+  it('round-trips through configToForm', () => {
+    const form = { ...defaultSetupForm, port: '4000', address: '239.1.2.3', iface: 'vins', binMs: '50', gapMode: 'manual' as const, gapMs: '250', expectedRate: '500', expectedUnit: 'packets' as const, label: 'GDL90', decode: 'seq:0:16:be' };
+    const r = formToConfig(form);
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(configToForm(r.config)).toEqual(form);
+  });
+
+  it('knows a multicast group', () => {
+    expect(isGroupAddress(' 239.1.2.3 ')).toBe(true);
+    expect(isGroupAddress('ff02::fb')).toBe(true);
+    expect(isGroupAddress('10.0.0.1')).toBe(false);
+  });
+});

@@ -1,0 +1,139 @@
+/**
+ * The stream setup form as text fields, and its translation to and from a StreamConfig. Checked
+ * with the contract's own schema, so the form and the back end's door give the same answer.
+ */
+import { StreamConfigSchema, type StreamConfigInput } from '../../../shared/contract/index';
+import { isMulticast } from '../../../shared/net/address';
+
+/** What the user typed, field by field. */
+export interface SetupForm {
+  port: string;
+  /** Local address, broadcast address or multicast group; empty listens on every address. */
+  address: string;
+  /** Interface name; empty lets the OS choose. */
+  iface: string;
+  /** Source for source-specific multicast. */
+  source: string;
+  binMs: string;
+  gapMode: 'auto' | 'manual';
+  gapMs: string;
+  expectedRate: string;
+  expectedUnit: 'bytes' | 'packets';
+  label: string;
+  /** Payload format for loss by sequence number: auto, none, a format name, or seq:OFFSET:WIDTH:be|le. */
+  decode: string;
+}
+
+/** The payload formats offered in the form, in the user's words; anything else is a custom field. */
+export const DECODE_CHOICES: readonly { value: string; label: string }[] = [
+  { value: 'auto', label: 'Detect automatically' },
+  { value: 'none', label: 'None (time only)' },
+  { value: 'iperf2', label: 'iperf 2' },
+  { value: 'iperf3', label: 'iperf 3' },
+  { value: 'rtp', label: 'RTP' },
+  { value: 'mavlink', label: 'MAVLink' },
+  { value: 'mpegts', label: 'MPEG-TS' },
+  { value: 'gdl90', label: 'GDL90' },
+  { value: 'nmea', label: 'NMEA 0183' },
+  { value: 'seq', label: 'Gapscope seq' },
+];
+
+/** The field an error belongs to, so it can be shown beside it. */
+export type SetupField = keyof SetupForm;
+
+/** What a first-time user sees. */
+export const defaultSetupForm: SetupForm = {
+  port: '',
+  address: '',
+  iface: '',
+  source: '',
+  binMs: '100',
+  gapMode: 'auto',
+  gapMs: '',
+  expectedRate: '',
+  expectedUnit: 'bytes',
+  label: '',
+  decode: 'auto',
+};
+
+/** The outcome of reading the form: a config to send, or the first problem to fix. */
+export type SetupResult = { ok: true; config: StreamConfigInput } | { ok: false; field: SetupField; message: string };
+
+function numberField(text: string): number | null {
+  const t = text.trim();
+  if (t === '' || !/^[+]?(\d+(\.\d*)?|\.\d+)(e[+]?\d+)?$/i.test(t)) return null;
+  return Number(t);
+}
+
+const schemaFieldToForm: Record<string, SetupField> = {
+  port: 'port',
+  address: 'address',
+  iface: 'iface',
+  source: 'source',
+  family: 'address',
+  binMs: 'binMs',
+  gapMs: 'gapMs',
+  expectedBytesPerSec: 'expectedRate',
+  expectedPacketsPerSec: 'expectedRate',
+  label: 'label',
+  decode: 'decode',
+};
+
+/** Reads the form into a config, or says which field is wrong and why, in the contract's words. */
+export function formToConfig(form: SetupForm): SetupResult {
+  const port = numberField(form.port);
+  if (port === null || !Number.isInteger(port)) return { ok: false, field: 'port', message: 'port must be a whole number, 1–65535' };
+  const binMs = numberField(form.binMs);
+  if (binMs === null || !Number.isInteger(binMs)) return { ok: false, field: 'binMs', message: 'bin size must be a whole number of ms, 10–10000' };
+  const config: StreamConfigInput = { port, binMs };
+  if (form.address.trim()) config.address = form.address.trim();
+  if (form.iface.trim()) config.iface = form.iface.trim();
+  if (form.source.trim()) config.source = form.source.trim();
+  if (form.label.trim()) config.label = form.label.trim();
+  const decode = form.decode.trim();
+  if (decode === '') return { ok: false, field: 'decode', message: 'give a sequence field as seq:OFFSET:WIDTH:be|le, e.g. seq:4:32:be' };
+  if (decode !== 'auto') config.decode = decode;
+  if (form.gapMode === 'manual') {
+    const gapMs = numberField(form.gapMs);
+    if (gapMs === null) return { ok: false, field: 'gapMs', message: 'gap threshold must be a number of ms (or choose automatic)' };
+    config.gapMs = gapMs;
+  }
+  if (form.expectedRate.trim()) {
+    const rate = numberField(form.expectedRate);
+    if (rate === null) return { ok: false, field: 'expectedRate', message: 'expected rate must be a number' };
+    if (form.expectedUnit === 'bytes') config.expectedBytesPerSec = rate;
+    else config.expectedPacketsPerSec = rate;
+  }
+  const parsed = StreamConfigSchema.safeParse(config);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = String(issue?.path[0] ?? 'port');
+    const field = schemaFieldToForm[key] ?? 'port';
+    const message = issue?.message ?? 'is not valid';
+    return { ok: false, field, message: message.startsWith(key) || field === 'port' || field === 'binMs' ? message : `${key}: ${message}` };
+  }
+  return { ok: true, config };
+}
+
+/** Fills the form from a saved config, so the last stream setup comes back on the next launch. */
+export function configToForm(config: StreamConfigInput): SetupForm {
+  const expected = config.expectedBytesPerSec ?? config.expectedPacketsPerSec;
+  return {
+    port: String(config.port),
+    address: config.address ?? '',
+    iface: config.iface ?? '',
+    source: config.source ?? '',
+    binMs: String(config.binMs ?? 100),
+    gapMode: config.gapMs === undefined ? 'auto' : 'manual',
+    gapMs: config.gapMs === undefined ? '' : String(config.gapMs),
+    expectedRate: expected === undefined ? '' : String(expected),
+    expectedUnit: config.expectedPacketsPerSec !== undefined && config.expectedBytesPerSec === undefined ? 'packets' : 'bytes',
+    label: config.label ?? '',
+    decode: config.decode ?? 'auto',
+  };
+}
+
+/** True when the address is a multicast group, where an interface and an SSM source make sense. */
+export function isGroupAddress(address: string): boolean {
+  return isMulticast(address.trim());
+}

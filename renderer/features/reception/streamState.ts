@@ -1,0 +1,195 @@
+/**
+ * A stream's measurements as the UI holds them: the back end's snapshot, kept current by merging
+ * its deltas. Pure functions (no React, no store), tested on their own.
+ */
+import type { DecodeStats } from '../../../shared/decoders/types';
+import type { Gap, InterArrival, LocalStall, OpenGap, PacketSummary, Periodicity, ReceptionDelta, ReceptionSnapshot, ReceptionTotals } from '../../../shared/reception/types';
+
+/** Throughput bins from firstIndex on; the arrays grow in place (see mergeDelta). */
+export interface BinHistory {
+  binMs: number;
+  /** Bin index of packets[0] and bytes[0]; above 0 once old history was dropped. */
+  firstIndex: number;
+  packets: number[];
+  bytes: number[];
+  /** Packets lost by sequence number, per bin (zeros when the stream is not decoded). */
+  lost: number[];
+}
+
+/** Everything the UI shows about one stream's reception. */
+export interface ReceptionState {
+  nowMs: number;
+  totals: ReceptionTotals;
+  bins: BinHistory;
+  gaps: Gap[];
+  openGap: OpenGap | null;
+  gapThresholdMs: number;
+  gapThresholdAutomatic: boolean;
+  periodicity: Periodicity;
+  interArrival: InterArrival;
+  stalls: LocalStall[];
+  /** The latest packets, oldest first, at most the packet limit. */
+  packets: PacketSummary[];
+  /** Loss, reorder and jitter by the payload's sequence numbers; null when not decoding. */
+  loss: DecodeStats | null;
+}
+
+/** Bins kept per stream before the oldest are dropped: 24 h of 100 ms bins, 2 h of 10 ms bins. */
+export const MAX_BINS = 864_000;
+
+/** The state of a stream that has received nothing yet. */
+export function emptyReception(binMs: number, gapThresholdAutomatic: boolean): ReceptionState {
+  return {
+    nowMs: 0,
+    totals: { packets: 0, bytes: 0, durationMs: 0, firstPacketMs: null, lastPacketMs: null, dutyCycle: null, gapCount: 0, gapMs: 0, expected: null },
+    bins: { binMs, firstIndex: 0, packets: [], bytes: [], lost: [] },
+    gaps: [],
+    openGap: null,
+    gapThresholdMs: 0,
+    gapThresholdAutomatic,
+    periodicity: { kind: 'none', everyBytes: null, everyMs: null, bytesSpread: null, timeSpread: null, gapsConsidered: 0, summary: 'Not enough gaps yet to look for a pattern.' },
+    interArrival: { boundsMs: [], counts: [], p50Ms: null, p99Ms: null, maxMs: null },
+    stalls: [],
+    packets: [],
+    loss: null,
+  };
+}
+
+/** The UI's state from a full snapshot (a window that opens late starts here). */
+export function fromSnapshot(s: ReceptionSnapshot, packetLimit: number, maxBins = MAX_BINS): ReceptionState {
+  const bins: BinHistory = { binMs: s.bins.binMs, firstIndex: s.bins.firstIndex, packets: s.bins.packets.slice(), bytes: s.bins.bytes.slice(), lost: binLost(s.bins) };
+  trimBins(bins, maxBins);
+  return {
+    nowMs: s.nowMs,
+    totals: s.totals,
+    bins,
+    gaps: s.gaps.slice(),
+    openGap: s.openGap,
+    gapThresholdMs: s.gapThresholdMs,
+    gapThresholdAutomatic: s.gapThresholdAutomatic,
+    periodicity: s.periodicity,
+    interArrival: s.interArrival,
+    stalls: s.stalls.slice(),
+    packets: s.recentPackets.slice(-packetLimit),
+    loss: s.loss,
+  };
+}
+
+/**
+ * Merges a live delta: totals and verdicts replace, bins are overwritten from the delta's
+ * firstIndex on, gaps and stalls are appended, packets are ring-buffered to packetLimit.
+ * A delta older than the state (e.g. sent before a snapshot that already counts it) changes
+ * nothing, and events the state already holds are not added twice.
+ *
+ * For speed the bin arrays are extended in place (copying an hour of 10 ms bins ten times a
+ * second would dominate the UI); everything else is new, and so is the returned object.
+ */
+export function mergeDelta(state: ReceptionState, d: ReceptionDelta, packetLimit: number, maxBins = MAX_BINS): ReceptionState {
+  if (d.nowMs < state.nowMs) return state;
+  const bins = state.bins;
+  if (d.bins.binMs === bins.binMs) {
+    for (let k = 0; k < d.bins.packets.length; k++) {
+      const pos = d.bins.firstIndex + k - bins.firstIndex;
+      if (pos < 0) continue;
+      while (bins.packets.length < pos) {
+        bins.packets.push(0);
+        bins.bytes.push(0);
+        bins.lost.push(0);
+      }
+      bins.packets[pos] = d.bins.packets[k] ?? 0;
+      bins.bytes[pos] = d.bins.bytes[k] ?? 0;
+      bins.lost[pos] = d.bins.lost?.[k] ?? 0;
+    }
+    trimBins(bins, maxBins);
+  }
+  return {
+    ...state,
+    nowMs: d.nowMs,
+    totals: d.totals,
+    bins,
+    gaps: appendAfter(state.gaps, d.newGaps),
+    openGap: d.openGap,
+    gapThresholdMs: d.gapThresholdMs,
+    periodicity: d.periodicity,
+    interArrival: d.interArrival,
+    stalls: appendAfter(state.stalls, d.newStalls),
+    packets: appendPackets(state.packets, d.newPackets, packetLimit),
+    loss: d.loss,
+  };
+}
+
+// A back end older than loss-per-bin sends no lost array: read it as zeros.
+function binLost(b: { packets: number[]; lost?: number[] }): number[] {
+  return b.lost && b.lost.length === b.packets.length ? b.lost.slice() : new Array<number>(b.packets.length).fill(0);
+}
+
+/** Shortens the packet ring when the user shows fewer packets. */
+export function limitPackets(state: ReceptionState, packetLimit: number): ReceptionState {
+  return state.packets.length <= packetLimit ? state : { ...state, packets: state.packets.slice(-packetLimit) };
+}
+
+// Gaps and stalls are chronological and disjoint: anything not after the last one is already known.
+function appendAfter<T extends { startMs: number }>(known: T[], fresh: T[]): T[] {
+  if (fresh.length === 0) return known;
+  const last = known[known.length - 1];
+  const add = last ? fresh.filter((g) => g.startMs > last.startMs) : fresh;
+  return add.length === 0 ? known : known.concat(add);
+}
+
+function samePacket(a: PacketSummary, b: PacketSummary): boolean {
+  return a.atMs === b.atMs && a.from === b.from && a.size === b.size && a.hex === b.hex;
+}
+
+function appendPackets(known: PacketSummary[], fresh: PacketSummary[], limit: number): PacketSummary[] {
+  if (fresh.length === 0) return known.length > limit ? known.slice(-limit) : known;
+  const last = known[known.length - 1];
+  let add = fresh;
+  if (last) {
+    // Packets at the same millisecond as the newest known one may or may not be known already.
+    const sameMs = known.filter((p) => p.atMs === last.atMs);
+    add = fresh.filter((p) => p.atMs > last.atMs || (p.atMs === last.atMs && !sameMs.some((q) => samePacket(p, q))));
+  }
+  const all = add.length === 0 ? known : known.concat(add);
+  return all.length > limit ? all.slice(-limit) : all;
+}
+
+// Drops the oldest tenth at once when history outgrows its budget, so trimming stays rare.
+function trimBins(bins: BinHistory, maxBins: number): void {
+  if (bins.packets.length <= maxBins) return;
+  const drop = bins.packets.length - maxBins + Math.floor(maxBins / 10);
+  bins.packets.splice(0, drop);
+  bins.bytes.splice(0, drop);
+  bins.lost.splice(0, drop);
+  bins.firstIndex += drop;
+}
+
+/** Rates over the last complete second (or the last complete bin when bins are longer). */
+export interface RecentRates {
+  packetsPerSec: number;
+  bytesPerSec: number;
+}
+
+/** The current rate, from the newest complete bins: the bin still filling would read low. */
+export function recentRates(state: ReceptionState, windowMs = 1000): RecentRates {
+  const { binMs, firstIndex, packets, bytes } = state.bins;
+  const lastComplete = Math.floor(state.nowMs / binMs) - 1 - firstIndex;
+  const n = Math.max(1, Math.round(windowMs / binMs));
+  const from = Math.max(0, lastComplete - n + 1);
+  if (lastComplete < 0) return { packetsPerSec: 0, bytesPerSec: 0 };
+  let p = 0;
+  let b = 0;
+  for (let i = from; i <= lastComplete; i++) {
+    p += packets[i] ?? 0;
+    b += bytes[i] ?? 0;
+  }
+  const seconds = ((lastComplete - from + 1) * binMs) / 1000;
+  return { packetsPerSec: p / seconds, bytesPerSec: b / seconds };
+}
+
+/** Average rates since the first packet, for context beside the current ones. */
+export function averageRates(state: ReceptionState): RecentRates {
+  const { totals } = state;
+  if (totals.firstPacketMs === null) return { packetsPerSec: 0, bytesPerSec: 0 };
+  const seconds = Math.max(0.001, (state.nowMs - totals.firstPacketMs) / 1000);
+  return { packetsPerSec: totals.packets / seconds, bytesPerSec: totals.bytes / seconds };
+}

@@ -1,0 +1,144 @@
+/** Send test traffic from Gapscope itself, to reproduce a field symptom (bursts, pauses, a cut after N bytes) or a GDL90 receiver. */
+import { useEffect, useState } from 'react';
+import { useStore } from 'zustand';
+import { createStore } from 'zustand/vanilla';
+import { useApi } from '../../app/api';
+import { formatEndpoint } from '../../../shared/net/address';
+import { formatBytes, formatCount, formatPacketRate } from '../../format';
+import { createSenderModel, type SenderPanelModel, type SenderState } from './senderStore';
+import { defaultSenderForm, formToSender, type SenderField, type SenderForm } from './senderForm';
+import { ErrorMessage } from '../../components/ErrorMessage';
+
+// Shown until the model is bound (one render): no senders, nothing busy.
+const unbound = createStore<SenderState>()(() => ({ senders: {}, order: [], error: null, busy: true }));
+
+/** The Send panel: a form, and each sender's counts live. */
+export function SenderPanel() {
+  const api = useApi();
+  // Bound in an effect, so that React's development double mount binds and unbinds in pairs.
+  const [model, setModel] = useState<SenderPanelModel | null>(null);
+  useEffect(() => {
+    const m = createSenderModel(api);
+    setModel(m);
+    return () => m.dispose();
+  }, [api]);
+  const { senders, order, error, busy } = useStore(model?.store ?? unbound);
+  const [form, setForm] = useState<SenderForm>(defaultSenderForm);
+  const [fieldError, setFieldError] = useState<{ field: SenderField; message: string } | null>(null);
+  const set = (k: SenderField, v: string) => {
+    setForm({ ...form, [k]: v });
+    if (fieldError?.field === k) setFieldError(null);
+  };
+  const invalid = (f: SenderField) => (fieldError?.field === f ? { 'aria-invalid': true } : {});
+  const gdl90 = form.format === 'gdl90';
+
+  return (
+    <details className="card sender" data-testid="sender-panel">
+      <summary>
+        <h2>Send test traffic</h2>
+      </summary>
+      <form
+        className="sender-form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          const r = formToSender(form);
+          if (!r.ok) return setFieldError({ field: r.field, message: r.message });
+          void model?.start(r.config);
+        }}
+      >
+        <div className="field">
+          <label htmlFor="sender-to">Destination</label>
+          <input id="sender-to" data-testid="sender-to" placeholder="10.0.0.2:4000 or [ff15::1]:5001" value={form.to} onChange={(e) => set('to', e.target.value)} {...invalid('to')} />
+        </div>
+        <div className="inline">
+          <div className="field">
+            <label htmlFor="sender-format">Format</label>
+            <select id="sender-format" data-testid="sender-format" value={form.format} onChange={(e) => set('format', e.target.value)}>
+              <option value="seq">Gapscope seq</option>
+              <option value="iperf2">iperf 2</option>
+              <option value="rtp">RTP</option>
+              <option value="gdl90">GDL90 receiver</option>
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="sender-rate">Rate</label>
+            <input id="sender-rate" data-testid="sender-rate" disabled={gdl90} title="packets/s (1000) or payload bit rate (2M, 500kbit)" value={gdl90 ? '1–5 Hz' : form.rate} onChange={(e) => set('rate', e.target.value)} {...invalid('rate')} />
+          </div>
+          <div className="field">
+            <label htmlFor="sender-size">Size (B)</label>
+            <input id="sender-size" data-testid="sender-size" disabled={gdl90} inputMode="numeric" value={gdl90 ? '—' : form.size} onChange={(e) => set('size', e.target.value)} {...invalid('size')} />
+          </div>
+        </div>
+        <div className="inline">
+          <div className="field">
+            <label htmlFor="sender-pattern">Pattern</label>
+            <input id="sender-pattern" data-testid="sender-pattern" list="sender-patterns" value={form.pattern} onChange={(e) => set('pattern', e.target.value)} {...invalid('pattern')} />
+            <datalist id="sender-patterns">
+              <option value="steady" />
+              <option value="pause:2000/500" />
+              <option value="burst:50/100" />
+              <option value="cut-after:128k/1000" />
+            </datalist>
+          </div>
+          <div className="field">
+            <label htmlFor="sender-duration">Duration (s)</label>
+            <input id="sender-duration" data-testid="sender-duration" inputMode="decimal" placeholder="until stopped" value={form.duration} onChange={(e) => set('duration', e.target.value)} {...invalid('duration')} />
+          </div>
+          <div className="field">
+            <label htmlFor="sender-iface">Interface</label>
+            <input id="sender-iface" data-testid="sender-iface" placeholder="multicast only" value={form.iface} onChange={(e) => set('iface', e.target.value)} {...invalid('iface')} />
+          </div>
+        </div>
+        {fieldError ? (
+          <p className="field-error" data-testid="sender-field-error">
+            {fieldError.message}
+          </p>
+        ) : null}
+        <div className="actions">
+          <button type="submit" className="primary" data-testid="sender-start" disabled={busy}>
+            Send
+          </button>
+        </div>
+        {error ? <ErrorMessage error={error} testId="sender-error" /> : null}
+      </form>
+      {order.length > 0 ? (
+        <ul className="sender-list" data-testid="sender-list">
+          {order
+            .slice()
+            .reverse()
+            .map((id) => {
+              const s = senders[id];
+              if (!s) return null;
+              const running = s.status === 'sending';
+              return (
+                <li key={id} data-testid="sender-item" data-status={s.status} data-sent={s.sent}>
+                  <div className="sender-head">
+                    <span className={`dot ${running ? 'listening' : 'stopped'}`} aria-hidden="true" />
+                    <strong>{formatEndpoint(s.config.host, s.config.port)}</strong>
+                    <span className="muted small">
+                      {s.config.format} · {s.config.pattern}
+                    </span>
+                    {running ? (
+                      <button type="button" className="small-button" data-testid="sender-stop" onClick={() => void model?.stop(id)}>
+                        Stop
+                      </button>
+                    ) : (
+                      <button type="button" className="small-button" aria-label="Remove this sender" onClick={() => void model?.remove(id)}>
+                        ✕
+                      </button>
+                    )}
+                  </div>
+                  <div className="muted small">
+                    {s.status} · {formatCount(s.sent)} packets · {formatBytes(s.bytes)} · {formatPacketRate(s.achievedPps)}
+                    {s.targetPps !== null ? ` of ${formatPacketRate(s.targetPps)}` : ''}
+                    {s.sendErrors ? ` · ${formatCount(s.sendErrors)} send errors (${s.lastSendError ?? ''})` : ''}
+                  </div>
+                </li>
+              );
+            })}
+        </ul>
+      ) : null}
+    </details>
+  );
+}
