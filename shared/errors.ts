@@ -1,4 +1,25 @@
-import type { ErrorCode, ErrorInfo } from './contract/index';
+/** Errors that cross the boundary between back end and UI: stable codes, and sentences for people. */
+
+/** An error that crosses the boundary: a stable code for programs and a sentence for people. */
+export interface ErrorInfo {
+  code: ErrorCode;
+  message: string;
+}
+
+/** The stable error codes the back end returns. */
+export type ErrorCode =
+  | 'invalid-argument'
+  | 'unknown-method'
+  | 'not-found'
+  | 'port-in-use'
+  | 'permission-denied'
+  | 'address-not-available'
+  | 'no-such-interface'
+  | 'join-failed'
+  | 'interface-lost'
+  | 'socket-error'
+  | 'internal';
+
 
 /** An error with a stable code and a sentence a person understands; it survives any transport. */
 export class GapscopeError extends Error {

@@ -1,6 +1,6 @@
 /** Assembles the back end from its services; the desktop app, web mode and CLI all start here. */
 import { EventEmitter } from 'node:events';
-import type { AppInfo, EventName, EventPayload, GapscopeService } from '../../shared/contract/index';
+import type { AppInfo, EventName, EventPayload, GapscopeService } from '../../shared/contract';
 import { createCaptureService } from '../capture/captureService';
 import { createDnsService } from '../dns/dnsService';
 import { createBonjourService } from '../bonjour/bonjourService';

@@ -5,7 +5,7 @@
  * most one per FLUSH_MS, and services coming and going are posted to the shared timeline.
  */
 import { hostname } from 'node:os';
-import type { InterfaceInfo } from '../../shared/contract/index';
+import type { InterfaceInfo } from '../../shared/contract';
 import type { AdvertiseRequest, BrowseRequest } from '../../shared/contract/bonjour';
 import type { bonjourRequests } from '../../shared/contract/bonjour';
 import { GapscopeError } from '../../shared/errors';

@@ -6,7 +6,7 @@
 import type { RemoteInfo, Socket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import dnsPacket from 'dns-packet';
-import type { InterfaceInfo } from '../../shared/contract/index';
+import type { InterfaceInfo } from '../../shared/contract';
 import { GapscopeError } from '../../shared/errors';
 import {
   PROBE_INTERVAL_MS,

@@ -7,7 +7,7 @@
 import type { RemoteInfo, Socket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import dnsPacket from 'dns-packet';
-import type { InterfaceInfo } from '../../shared/contract/index';
+import type { InterfaceInfo } from '../../shared/contract';
 import { checkMdnsPacket, type PacketProblem } from '../../shared/mdns/packetGuard';
 import { encodeLabelQuery, initialQueryDelayMs, queryIntervalMs } from '../../shared/mdns/queryPlan';
 import { SERVICES_NAME, ServiceCache, lowerName, type CacheStats, type ServiceChange, type ServiceInstance, type ServiceType } from '../../shared/mdns/serviceCache';

@@ -1,6 +1,6 @@
 /** The mDNS socket of one interface and family, opened the same way for browsing and advertising. */
 import { createSocket, type Socket } from 'node:dgram';
-import type { InterfaceInfo } from '../../shared/contract/index';
+import type { InterfaceInfo } from '../../shared/contract';
 import { parseIPv4, parseIPv6 } from '../../shared/net/address';
 
 /** The mDNS port and groups (RFC 6762 §3). */

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EventName, EventPayload, GapscopeApi } from '../../shared/contract/index';
+import type { EventName, EventPayload, GapscopeApi } from '../../shared/contract';
 import type { ImportProgress } from '../../shared/contract/capture';
 import { copyCaptureWithout } from '../../shared/capture/testing/captureCopy';
 import { addressBytes, enhancedPacketBlock, interfaceDescriptionBlock, rawUdpPacket, sectionHeaderBlock } from '../../shared/pcapng/write';

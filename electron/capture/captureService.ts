@@ -6,7 +6,7 @@
 import { constants as fsConstants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { StreamInfo } from '../../shared/contract/index';
+import type { StreamInfo } from '../../shared/contract';
 import type { CaptureFlowList, CaptureOperation, captureRequests, CompareOptionsSchema, ImportOptionsSchema, ImportProgress } from '../../shared/contract/capture';
 import { parseFlowSelector, type UdpFlow } from '../../shared/capture/flows';
 import { OfflineAnalysis } from '../../shared/capture/offlineAnalysis';

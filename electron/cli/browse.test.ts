@@ -1,7 +1,7 @@
 // `gapscope browse` without sockets: options, errors before any socket opens, and the listing.
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import type { InterfaceInfo } from '../../shared/contract/index';
+import type { InterfaceInfo } from '../../shared/contract';
 import type { ServiceInstance } from '../../shared/mdns/serviceCache';
 import { humanBrowseReport, registerBrowseCommands, typeOption } from './browse';
 

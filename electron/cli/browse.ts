@@ -1,6 +1,6 @@
 /** `gapscope browse`: what is advertised over mDNS/DNS-SD on this machine's links, and where. */
 import { InvalidArgumentError, type Command } from 'commander';
-import type { InterfaceInfo } from '../../shared/contract/index';
+import type { InterfaceInfo } from '../../shared/contract';
 import { GapscopeError } from '../../shared/errors';
 import type { ServiceInstance, ServiceType } from '../../shared/mdns/serviceCache';
 import type { TxtEntry } from '../../shared/mdns/txt';

@@ -1,7 +1,7 @@
 /** The `gapscope` command: the back end headless, for scripts, field testers and web mode. */
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import type { InterfaceInfo } from '../../shared/contract/index';
+import type { InterfaceInfo } from '../../shared/contract';
 import { GapscopeError } from '../../shared/errors';
 import { createApiClient } from '../../shared/rpc/client';
 import { createDispatcher } from '../../shared/rpc/dispatcher';

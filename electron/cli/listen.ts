@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import type { GapscopeApi, StreamConfigInput, StreamInfo } from '../../shared/contract/index';
+import type { GapscopeApi, StreamConfigInput, StreamInfo } from '../../shared/contract';
 import type { RecordingState } from '../../shared/contract/sessions';
 import { formatEndpoint } from '../../shared/net/address';
 import { gapCause } from '../../shared/reception/gapCause';

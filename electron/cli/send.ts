@@ -2,7 +2,7 @@
 import { InvalidArgumentError } from 'commander';
 import { addressFamily, formatEndpoint } from '../../shared/net/address';
 import { averageRate } from '../../shared/generator/sendSchedule';
-import type { InterfaceInfo } from '../../shared/contract/index';
+import type { InterfaceInfo } from '../../shared/contract';
 import { SenderConfigSchema } from '../../shared/contract/sender';
 import { GapscopeError } from '../../shared/errors';
 import { createGenerator } from '../sender/sendSetup';

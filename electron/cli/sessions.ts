@@ -1,7 +1,7 @@
 /** `gapscope sessions list|show|rename|annotate|delete|folder`: the session library from the terminal. */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { GapscopeApi } from '../../shared/contract/index';
+import type { GapscopeApi } from '../../shared/contract';
 import type { SessionSummary } from '../../shared/contract/sessions';
 import { GapscopeError } from '../../shared/errors';
 import { formatBytes, formatDuration } from '../../shared/reception/periodicity';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contract, type EventName, type EventPayload, type GapscopeService } from '../../shared/contract/index';
+import { contract, type EventName, type EventPayload, type GapscopeService } from '../../shared/contract';
 import type { DnsWatchUpdate } from '../../shared/contract/dns';
 import { parseServerText } from '../../shared/dns/resolverList';
 import type { SystemResolvers } from '../../shared/dns/systemResolvers';

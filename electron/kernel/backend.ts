@@ -1,5 +1,5 @@
 /** The back end as one object: the contract's implementation plus its event stream, for any transport. */
-import type { EventName, EventPayload, GapscopeService } from '../../shared/contract/index';
+import type { EventName, EventPayload, GapscopeService } from '../../shared/contract';
 
 /** A listener for every event the back end pushes. */
 export type BackendEventListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void;

@@ -1,6 +1,6 @@
 /** Measures the back end's main event-loop delay, so a sluggish UI can be told apart from a network problem. */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import type { BackendHealth } from '../../shared/contract/index';
+import type { BackendHealth } from '../../shared/contract';
 
 /** Samples the main loop's delay in 10 s windows. */
 export class HealthWatch {

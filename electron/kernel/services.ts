@@ -1,5 +1,5 @@
 /** What every feature's back-end service gets and gives, so features plug into createBackend alike. */
-import type { GapscopeService, RequestName } from '../../shared/contract/index';
+import type { GapscopeService, RequestName } from '../../shared/contract';
 import type { BackendEventListener } from './backend';
 import type { TimelineLog } from './timeline';
 

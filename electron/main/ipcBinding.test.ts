@@ -2,7 +2,7 @@
 // plain objects: this checks the binding's own logic (sender check first, then the contract's
 // dispatcher; events only to app windows), not Electron.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { GapscopeService } from '../../shared/contract/index';
+import type { GapscopeService } from '../../shared/contract';
 import type { Backend, BackendEventListener } from '../kernel/backend';
 import type { AppPage } from './trustedSender';
 

@@ -1,7 +1,7 @@
 /** Lists local interfaces with addresses, flags and MTU (flags and MTU from /sys on Linux). */
 import { readdirSync, readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import type { InterfaceInfo } from '../../shared/contract/index';
+import type { InterfaceInfo } from '../../shared/contract';
 
 // Linux's IFF_* bits (include/uapi/linux/if.h).
 const IFF_UP = 0x1;

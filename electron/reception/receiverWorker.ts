@@ -8,7 +8,7 @@ import { networkInterfaces } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ReceptionMonitor } from '../../shared/reception/receptionMonitor';
-import type { ErrorInfo } from '../../shared/contract/index';
+import type { ErrorInfo } from '../../shared/contract';
 import { addressBytes } from '../../shared/pcapng/write';
 import { RecordingFile } from '../sessions/recordingFile';
 import { StallWatch } from './stallWatch';

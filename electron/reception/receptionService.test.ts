@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { GapscopeApi, StreamUpdate } from '../../shared/contract/index';
+import type { GapscopeApi, StreamUpdate } from '../../shared/contract';
 import { GapscopeError } from '../../shared/errors';
 import { createApiClient } from '../../shared/rpc/client';
 import { createDispatcher } from '../../shared/rpc/dispatcher';

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { InterfaceInfo, StreamConfig, StreamInfo, StreamState } from '../../shared/contract/index';
+import type { InterfaceInfo, StreamConfig, StreamInfo, StreamState } from '../../shared/contract';
 import { GapscopeError } from '../../shared/errors';
 import type { ReceptionDelta, ReceptionSnapshot } from '../../shared/reception/types';
 import type { BackendEventListener } from '../kernel/backend';

@@ -1,5 +1,5 @@
 /** Explains socket errors in plain words, with the stable code the UI and CLI show. */
-import type { ErrorInfo } from '../../shared/contract/index';
+import type { ErrorInfo } from '../../shared/contract';
 import { formatEndpoint } from '../../shared/net/address';
 
 /** Maps a Node socket error from bind, join or receive to an ErrorInfo a person understands. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StreamConfigSchema, type InterfaceInfo } from '../../shared/contract/index';
+import { StreamConfigSchema, type InterfaceInfo } from '../../shared/contract';
 import { GapscopeError } from '../../shared/errors';
 import { planSocket } from './socketPlan';
 

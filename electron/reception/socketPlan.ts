@@ -1,5 +1,5 @@
 /** Turns what the user asked for into exactly how to open the socket, or a clear error before any socket exists. */
-import type { InterfaceInfo, StreamConfig } from '../../shared/contract/index';
+import type { InterfaceInfo, StreamConfig } from '../../shared/contract';
 import { GapscopeError } from '../../shared/errors';
 import { addressFamily, isBroadcast, isMulticast, isUnspecified, parseIPv6, type AddressFamily, type ReceptionKind } from '../../shared/net/address';
 

@@ -1,5 +1,5 @@
 /** Messages between the reception service and its receiver workers (worker_threads). */
-import type { ErrorInfo } from '../../shared/contract/index';
+import type { ErrorInfo } from '../../shared/contract';
 import type { ReceptionDelta, ReceptionSnapshot } from '../../shared/reception/types';
 import type { MonitorOptions } from '../../shared/reception/receptionMonitor';
 import type { SocketPlan } from './socketPlan';

@@ -1,7 +1,7 @@
 /** Turns what the user asks to send (CLI flags or the UI's form) into a running TrafficGenerator. */
 import { Gdl90Scenario } from '../../shared/generator/gdl90Scenario';
 import { parsePattern, parseRate, type SendPlan } from '../../shared/generator/sendSchedule';
-import type { InterfaceInfo } from '../../shared/contract/index';
+import type { InterfaceInfo } from '../../shared/contract';
 import type { SenderConfig } from '../../shared/contract/sender';
 import { GapscopeError } from '../../shared/errors';
 import { addressFamily, isMulticast } from '../../shared/net/address';

@@ -1,7 +1,7 @@
 // The generator service over real loopback sockets, through the contract's door as the UI calls it.
 import { createSocket } from 'node:dgram';
 import { describe, expect, it } from 'vitest';
-import type { EventName, EventPayload, GapscopeService } from '../../shared/contract/index';
+import type { EventName, EventPayload, GapscopeService } from '../../shared/contract';
 import { createDispatcher } from '../../shared/rpc/dispatcher';
 import { TimelineLog } from '../kernel/timeline';
 import { listInterfaces } from '../network/interfaces';

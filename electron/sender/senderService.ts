@@ -1,5 +1,5 @@
 /** The traffic generator as a back-end service: the UI's Send panel starts, watches and stops senders here. */
-import type { InterfaceInfo } from '../../shared/contract/index';
+import type { InterfaceInfo } from '../../shared/contract';
 import type { SenderConfig, SenderInfo, senderRequests } from '../../shared/contract/sender';
 import { GapscopeError, toErrorInfo } from '../../shared/errors';
 import { averageRate } from '../../shared/generator/sendSchedule';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaptureReader } from '../../shared/pcapng/read';
 import { enhancedPacketBlock, interfaceDescriptionBlock, sectionHeaderBlock } from '../../shared/pcapng/write';
-import type { GapscopeService } from '../../shared/contract/index';
+import type { GapscopeService } from '../../shared/contract';
 import type { SessionRecord } from '../../shared/contract/sessions';
 import { GapscopeError } from '../../shared/errors';
 import { writeCaptureRange, type ByteSink } from '../capture/captureRange';

@@ -5,7 +5,7 @@
  */
 import { copyFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
-import type { GapscopeService } from '../../shared/contract/index';
+import type { GapscopeService } from '../../shared/contract';
 import { sessionId, type SessionRecord } from '../../shared/contract/sessions';
 import { GapscopeError } from '../../shared/errors';
 import type { CaptureRange } from '../../shared/export/pcapngRange';

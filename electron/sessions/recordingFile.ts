@@ -5,7 +5,7 @@
  * recording with a sentence a person understands; what was written stays.
  */
 import { close, closeSync, openSync, write } from 'node:fs';
-import type { ErrorInfo } from '../../shared/contract/index';
+import type { ErrorInfo } from '../../shared/contract';
 import { PacketRecorder, type PacketRecorderOptions, type RecorderCounts } from '../../shared/pcapng/writeStream';
 
 /** Turns a file system error into the message the stream and the session show. */

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dnsPacket from 'dns-packet';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ErrorInfo } from '../../shared/contract/index';
+import type { ErrorInfo } from '../../shared/contract';
 import { interfaceDescriptionBlock, sectionHeaderBlock } from '../../shared/pcapng/write';
 import { timelineInterfaceBlock, type DnsDatagramRecord } from '../../shared/pcapng/writeExtras';
 import { TimelineLog } from '../kernel/timeline';

@@ -7,7 +7,7 @@
  * does not fit is counted as not recorded. The events are also kept (bounded) for session.json.
  */
 import { close, closeSync, openSync, write } from 'node:fs';
-import type { ErrorInfo } from '../../shared/contract/index';
+import type { ErrorInfo } from '../../shared/contract';
 import type { SessionExtrasInfo } from '../../shared/contract/sessions';
 import { dnsDatagramBlock, dnsProbesInterfaceBlock, mdnsDatagramBlock, mdnsInterfaceBlock, timelineEventBlock, timelineInterfaceBlock, type DnsDatagramRecord, type MdnsDatagramRecord } from '../../shared/pcapng/writeExtras';
 import type { TimelineEvent } from '../../shared/timeline';

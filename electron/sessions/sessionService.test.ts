@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { GapscopeApi } from '../../shared/contract/index';
+import type { GapscopeApi } from '../../shared/contract';
 import type { RecordingState, SessionRecord } from '../../shared/contract/sessions';
 import { addressBytes, interfaceDescriptionBlock, sectionHeaderBlock } from '../../shared/pcapng/write';
 import { PacketRecorder } from '../../shared/pcapng/writeStream';

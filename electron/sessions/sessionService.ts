@@ -7,7 +7,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { arch, hostname, platform, release } from 'node:os';
 import { basename, join } from 'node:path';
-import type { ErrorInfo, StreamInfo } from '../../shared/contract/index';
+import type { ErrorInfo, StreamInfo } from '../../shared/contract';
 import type { RecordingState, SessionRecord, SessionStream, SessionSummary, sessionsRequests } from '../../shared/contract/sessions';
 import { GapscopeError } from '../../shared/errors';
 import { concatBytes, interfaceDescriptionBlock, sectionHeaderBlock } from '../../shared/pcapng/write';

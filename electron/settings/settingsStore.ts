@@ -1,7 +1,7 @@
 /** Keeps settings in a JSON file between launches; a damaged file is set aside, never fatal. */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SettingsSchema, type Settings } from '../../shared/contract/index';
+import { SettingsSchema, type Settings } from '../../shared/contract';
 
 /** Reads and writes settings.json in the data folder, validating both ways. */
 export class SettingsStore {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { GapscopeApi } from '../../shared/contract/index';
+import type { GapscopeApi } from '../../shared/contract';
 import { CaptureReader, type CaptureRecord } from '../../shared/pcapng/read';
 import { enhancedPacketBlock, interfaceDescriptionBlock, sectionHeaderBlock } from '../../shared/pcapng/write';
 import { createApiClient } from '../../shared/rpc/client';

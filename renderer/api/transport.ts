@@ -1,6 +1,6 @@
 /** Connects the renderer to the back end: Electron's preload bridge when present, else the web mode's WebSocket. */
 import { createApiClient, type Transport } from '../../shared/rpc/client';
-import type { GapscopeApi } from '../../shared/contract/index';
+import type { GapscopeApi } from '../../shared/contract';
 import type { Outcome, ServerMessage } from '../../shared/rpc/envelope';
 
 /** What electron/preload exposes on window: the generic call and event pipe, nothing per feature. */

@@ -1,6 +1,6 @@
 /** Gives feature views the typed back-end API; the reception view goes through its binding instead. */
 import { createContext, useContext } from 'react';
-import type { GapscopeApi } from '../../shared/contract/index';
+import type { GapscopeApi } from '../../shared/contract';
 
 /** The window's API, provided once in main.tsx. */
 export const ApiContext = createContext<GapscopeApi | null>(null);

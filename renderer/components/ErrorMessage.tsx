@@ -1,5 +1,5 @@
 /** An error from the back end as people need it: the sentence first, the stable code beside it. */
-import type { ErrorInfo } from '../../shared/contract/index';
+import type { ErrorInfo } from '../../shared/contract';
 
 /** Shows a GapscopeError's message and code as an alert. */
 export function ErrorMessage({ error, testId }: { error: ErrorInfo; testId: string }) {

@@ -1,8 +1,8 @@
 /** Facts about the back end: the connection, its version, the machine's interfaces, the settings. */
 import type { StateCreator } from 'zustand';
-import type { AppInfo, InterfaceInfo, Settings } from '../../shared/contract/index';
+import type { AppInfo, InterfaceInfo, Settings } from '../../shared/contract';
 import type { ConnectionState } from '../api/transport';
-import type { AppState } from './store';
+import type { StreamsSlice } from '../features/reception/streamsSlice';
 
 /** The back-end part of the store. */
 export interface BackendSlice {
@@ -20,7 +20,7 @@ export interface BackendSlice {
 }
 
 /** Creates the back-end slice. */
-export const createBackendSlice: StateCreator<AppState, [], [], BackendSlice> = (set, get) => ({
+export const createBackendSlice: StateCreator<BackendSlice & Pick<StreamsSlice, 'packetLimit' | 'setPacketLimit'>, [], [], BackendSlice> = (set, get) => ({
   connection: 'connecting',
   everConnected: false,
   appInfo: null,

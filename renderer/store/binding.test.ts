@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { TimelineEvent } from '../../shared/timeline';
-import type { EventName, EventPayload, GapscopeApi, Settings, StreamInfo, StreamState } from '../../shared/contract/index';
+import type { EventName, EventPayload, GapscopeApi, Settings, StreamInfo, StreamState } from '../../shared/contract';
 import { GapscopeError } from '../../shared/errors';
 import type { ReceptionDelta } from '../../shared/reception/types';
 import { bindBackend } from './binding';

@@ -3,7 +3,7 @@
  * live updates to display rate, loads full state on start and after a reconnect, and turns
  * requests into store actions (errors included). Components never touch the API's events.
  */
-import type { EventName, EventPayload, GapscopeApi, Settings, StreamConfigInput, StreamState, StreamUpdate } from '../../shared/contract/index';
+import type { EventName, EventPayload, GapscopeApi, Settings, StreamConfigInput, StreamState, StreamUpdate } from '../../shared/contract';
 import { toErrorInfo } from '../../shared/errors';
 import type { AppStore } from './store';
 

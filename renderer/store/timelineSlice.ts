@@ -1,7 +1,6 @@
 /** The shared timeline as the UI holds it: network, DNS, Bonjour and session events, and which are shown. */
 import type { StateCreator } from 'zustand';
 import type { TimelineEvent, TimelineSource } from '../../shared/timeline';
-import type { AppState } from './store';
 
 /** Events kept in the window; the back end keeps more and recordings keep all. */
 export const MAX_TIMELINE_EVENTS = 5000;
@@ -20,7 +19,7 @@ export interface TimelineSlice {
 }
 
 /** Creates the timeline slice. */
-export const createTimelineSlice: StateCreator<AppState, [], [], TimelineSlice> = (set, get) => ({
+export const createTimelineSlice: StateCreator<TimelineSlice> = (set, get) => ({
   timeline: [],
   hiddenSources: {},
 

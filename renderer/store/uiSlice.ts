@@ -1,9 +1,8 @@
 /** What the user is looking at: the selected stream, each chart's zoom, the highlighted gap, errors. */
 import type { StateCreator } from 'zustand';
-import type { ErrorInfo } from '../../shared/contract/index';
+import type { ErrorInfo } from '../../shared/contract';
 import type { ChartView } from '../features/reception/chart/view';
 import type { ViewName } from '../app/views';
-import type { AppState } from './store';
 
 /** Where an error is shown: beside the setup form, or on the selected stream. */
 export type ErrorPlace = 'setup' | 'stream' | 'settings';
@@ -29,7 +28,7 @@ export interface UiSlice {
 }
 
 /** Creates the view slice. */
-export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get) => ({
+export const createUiSlice: StateCreator<UiSlice> = (set, get) => ({
   view: 'reception',
   selectedId: null,
   chartViews: {},

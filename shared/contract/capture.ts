@@ -4,7 +4,7 @@
  * one time axis. Merged into the one contract in shared/contract/index.ts.
  */
 import { z } from 'zod';
-import type { StreamInfo } from './index';
+import type { StreamInfo } from './reception';
 import type { CompareReport } from '../capture/compare';
 import { parseFlowSelector, type UdpFlow } from '../capture/flows';
 import type { CaptureSummary } from '../capture/offlineAnalysis';

@@ -1,201 +1,28 @@
 /**
  * The one contract between the UI and the back end: every request the UI can make and every
- * event the back end pushes. Electron IPC and the web mode's WebSocket bind it with the same
- * generic code (shared/rpc), and the back end validates every request's arguments against it.
+ * event the back end pushes, merged from one file per feature. Electron IPC and the web mode's
+ * WebSocket bind it with the same generic code (shared/rpc), and the back end validates every
+ * request's arguments against it. Feature files never import this index (no import circle).
  */
-import { z } from 'zod';
-import { addressFamily, isMulticast, parseIPv4, parseIPv6 } from '../net/address';
-import type { AddressFamily, ReceptionKind } from '../net/address';
-import { parseFormat } from '../decoders/streamDecoder';
-import type { ReceptionDelta, ReceptionSnapshot } from '../reception/types';
-import type { TimelineEvent } from '../timeline';
-import { event, request } from './define';
+import type { z } from 'zod';
+import { appEvents, appRequests } from './app';
 import { bonjourEvents, bonjourRequests } from './bonjour';
 import { captureEvents, captureRequests } from './capture';
 import { dnsEvents, dnsRequests } from './dns';
 import { networkEvents, networkRequests } from './network';
+import { receptionEvents, receptionRequests } from './reception';
 import { senderEvents, senderRequests } from './sender';
 import { sessionsEvents, sessionsRequests } from './sessions';
 
-const ipAddress = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .refine((s) => parseIPv4(s) !== null || parseIPv6(s) !== null, { message: 'is not an IPv4 or IPv6 address' });
+export * from './app';
+export * from './reception';
+export type { ErrorCode, ErrorInfo } from '../errors';
 
-/** Interface names as the OS gives them, or an address on the interface. */
-const interfaceRef = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_.:%@-]+$/, { message: 'is not an interface name or address' });
-
-/** What the user asks to listen to; validated before any socket is opened. */
-export const StreamConfigSchema = z
-  .object({
-    port: z.number().int().min(1, 'port must be 1–65535').max(65535, 'port must be 1–65535'),
-    /** Local address to bind, a broadcast address, or the multicast group to join. */
-    address: ipAddress.optional(),
-    /** Interface to join the group on (or to bind to), by name or address. */
-    iface: interfaceRef.optional(),
-    /** Source for source-specific multicast. */
-    source: ipAddress.optional(),
-    /** Force the family when no address says it (default IPv4). */
-    family: z.enum(['ipv4', 'ipv6']).optional(),
-    binMs: z.number().int().min(10, 'bins are 10 ms to 10 s').max(10_000, 'bins are 10 ms to 10 s').default(100),
-    /** Gap threshold in ms; absent means automatic from the stream's cadence. */
-    gapMs: z.number().min(1).max(3_600_000).optional(),
-    expectedBytesPerSec: z.number().positive().max(1e11).optional(),
-    expectedPacketsPerSec: z.number().positive().max(1e9).optional(),
-    /** Receive buffer to ask the OS for, bytes. */
-    recvBufferBytes: z.number().int().min(4096).max(1 << 30).default(8 * 1024 * 1024),
-    label: z.string().max(100).optional(),
-    /** Payload format for sequence-based loss: auto, none, iperf2, iperf3, rtp, mavlink, mpegts, gdl90, nmea, seq, or seq:OFFSET:WIDTH:be|le. */
-    decode: z
-      .string()
-      .trim()
-      .max(40)
-      .refine((s) => parseFormat(s) !== null, { message: 'is not a known format (auto, none, iperf2, iperf3, rtp, mavlink, mpegts, gdl90, nmea, seq, or seq:OFFSET:WIDTH:be|le)' })
-      .default('auto'),
-  })
-  .strict()
-  .superRefine((c, ctx) => {
-    const fam = c.address ? addressFamily(c.address) : null;
-    if (c.family && fam && c.family !== fam) {
-      ctx.addIssue({ code: 'custom', path: ['family'], message: `address ${c.address} is ${fam}, not ${c.family}` });
-    }
-    if (c.source) {
-      if (!c.address || !isMulticast(c.address)) {
-        ctx.addIssue({ code: 'custom', path: ['source'], message: 'a source is only meaningful with a multicast group' });
-      } else if (addressFamily(c.source) !== fam) {
-        ctx.addIssue({ code: 'custom', path: ['source'], message: 'source and group must be the same address family' });
-      }
-    }
-  });
-
-/** A stream configuration as the user gives it (defaults not yet applied). */
-export type StreamConfigInput = z.input<typeof StreamConfigSchema>;
-/** A validated stream configuration with defaults applied. */
-export type StreamConfig = z.output<typeof StreamConfigSchema>;
-
-/** A stream as the back end runs it. */
-export interface StreamInfo {
-  id: string;
-  config: StreamConfig;
-  kind: ReceptionKind;
-  family: AddressFamily;
-  status: 'starting' | 'listening' | 'stopped' | 'error';
-  /** Why the stream failed (status 'error'). */
-  error: ErrorInfo | null;
-  /** A problem that did not stop listening, e.g. the joined interface disappeared. */
-  warning: ErrorInfo | null;
-  /** Wall-clock time of the start of listening, ms since the epoch; stream times count from here. */
-  startedAt: number;
-  /** The local address and port the socket is bound to. */
-  bound: string | null;
-  recvBufferRequested: number;
-  /** What the OS actually granted (Linux reports double the request, capped by rmem_max). */
-  recvBufferGranted: number | null;
-}
-
-/** A local network interface with its addresses and flags. */
-export interface InterfaceInfo {
-  name: string;
-  index: number | null;
-  mac: string | null;
-  mtu: number | null;
-  flags: { up: boolean; running: boolean; loopback: boolean; broadcast: boolean; multicast: boolean; pointToPoint: boolean } | null;
-  addresses: { address: string; family: AddressFamily; netmask: string; cidr: string | null; scopeId: number | null }[];
-}
-
-/** An error that crosses the boundary: a stable code for programs and a sentence for people. */
-export interface ErrorInfo {
-  code: ErrorCode;
-  message: string;
-}
-
-/** The stable error codes the back end returns. */
-export type ErrorCode =
-  | 'invalid-argument'
-  | 'unknown-method'
-  | 'not-found'
-  | 'port-in-use'
-  | 'permission-denied'
-  | 'address-not-available'
-  | 'no-such-interface'
-  | 'join-failed'
-  | 'interface-lost'
-  | 'socket-error'
-  | 'internal';
-
-/** Settings that persist between launches. */
-export const SettingsSchema = z
-  .object({
-    lastStream: StreamConfigSchema.optional(),
-    chartWindowSec: z.number().int().min(5).max(3600).default(60),
-    packetsShown: z.number().int().min(10).max(1000).default(100),
-  })
-  .strict();
-/** The settings as stored. */
-export type Settings = z.output<typeof SettingsSchema>;
-
-/** About the running back end. */
-export interface AppInfo {
-  version: string;
-  platform: string;
-  mode: 'desktop' | 'web';
-}
-
-/** How the back end itself is doing: a slow main loop delays the UI, never packet timestamps. */
-export interface BackendHealth {
-  /** 99th percentile and maximum of the main event loop's delay over the last 10 s. */
-  eventLoopDelayP99Ms: number | null;
-  eventLoopDelayMaxMs: number | null;
-  rssBytes: number;
-  uptimeSec: number;
-}
-
-/** A live update of one stream. */
-export interface StreamUpdate {
-  id: string;
-  delta: ReceptionDelta;
-}
-
-/** The full state of a stream, for a window that opens while it runs. */
-export interface StreamState {
-  info: StreamInfo;
-  snapshot: ReceptionSnapshot;
-}
-
-const streamId = z.string().regex(/^[a-z0-9-]{1,40}$/, 'is not a stream id');
-
-/** Everything the UI can ask and hear. A feature adds entries in its file under shared/contract/index/ and one service in electron/. */
+/** Everything the UI can ask and hear. A feature adds entries in its file under shared/contract/ and one service in electron/. */
 export const contract = {
   requests: {
-    /** Facts about the back end, for the title bar and the About box. */
-    getAppInfo: request(z.tuple([])).returns<AppInfo>(),
-    /** Main-loop delay and memory of the back end, for the status bar. */
-    getHealth: request(z.tuple([])).returns<BackendHealth>(),
-    /** Local interfaces, to pick one for a group join. */
-    listInterfaces: request(z.tuple([])).returns<InterfaceInfo[]>(),
-    /** Opens a socket and starts measuring; fails with a clear error if it cannot. */
-    startStream: request(z.tuple([StreamConfigSchema])).returns<StreamInfo>(),
-    /** Closes the socket; the stream's data stays for viewing. */
-    stopStream: request(z.tuple([streamId])).returns<StreamInfo>(),
-    /** Forgets a stopped stream. */
-    removeStream: request(z.tuple([streamId])).returns<void>(),
-    /** The streams the back end knows, running or stopped. */
-    listStreams: request(z.tuple([])).returns<StreamInfo[]>(),
-    /** Everything known about one stream, for a window that opens late. */
-    getStreamState: request(z.tuple([streamId])).returns<StreamState>(),
-    /** The persisted settings. */
-    getSettings: request(z.tuple([])).returns<Settings>(),
-    /** Changes some settings and persists them. */
-    updateSettings: request(z.tuple([SettingsSchema.partial()])).returns<Settings>(),
-    /** Timeline events (network, DNS, Bonjour, sessions) since an event id, oldest first; all kept ones without. */
-    listTimelineEvents: request(z.tuple([z.number().int().min(0).optional()])).returns<TimelineEvent[]>(),
+    ...appRequests,
+    ...receptionRequests,
     ...dnsRequests,
     ...bonjourRequests,
     ...networkRequests,
@@ -204,14 +31,8 @@ export const contract = {
     ...captureRequests,
   },
   events: {
-    /** Live measurements of a stream, at display rate. */
-    streamUpdate: event<StreamUpdate>(),
-    /** A stream started, stopped, failed or was removed. */
-    streamStatus: event<StreamInfo>(),
-    /** A stream was forgotten. */
-    streamRemoved: event<{ id: string }>(),
-    /** Something happened that belongs on the shared timeline. */
-    timelineEvent: event<TimelineEvent>(),
+    ...appEvents,
+    ...receptionEvents,
     ...dnsEvents,
     ...bonjourEvents,
     ...networkEvents,
@@ -220,7 +41,6 @@ export const contract = {
     ...captureEvents,
   },
 } as const;
-
 /** Names of the requests. */
 export type RequestName = keyof typeof contract.requests;
 /** Names of the events. */

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { parsePattern, parseRate } from '../generator/sendSchedule';
 import { parseIPv4, parseIPv6 } from '../net/address';
-import type { ErrorInfo } from './index';
+import type { ErrorInfo } from '../errors';
 import { event, request } from './define';
 
 /** Payload formats the generator writes; gdl90 is a whole receiver's stream (1 Hz and 5 Hz messages). */

@@ -3,7 +3,8 @@
  * the one contract in shared/contract/index.ts.
  */
 import { z } from 'zod';
-import type { ErrorInfo, StreamConfig, StreamInfo } from './index';
+import type { ErrorInfo } from '../errors';
+import type { StreamConfig, StreamInfo } from './reception';
 import type { ReceptionSnapshot } from '../reception/types';
 import type { TimelineEvent } from '../timeline';
 import { event, request } from './define';

@@ -1,5 +1,5 @@
 /** The UI's side of the contract: turns any transport into a typed GapscopeApi, generically. */
-import { contract, type EventName, type EventPayload, type GapscopeApi } from '../contract/index';
+import { contract, type EventName, type EventPayload, type GapscopeApi } from '../contract';
 import { GapscopeError } from '../errors';
 import type { Outcome } from './envelope';
 

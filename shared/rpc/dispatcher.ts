@@ -1,5 +1,5 @@
 /** The back end's door: finds the method, validates its arguments, runs it, and wraps the outcome. */
-import { contract, type GapscopeService, type RequestName } from '../contract/index';
+import { contract, type GapscopeService, type RequestName } from '../contract';
 import { GapscopeError, toErrorInfo } from '../errors';
 import type { Outcome } from './envelope';
 

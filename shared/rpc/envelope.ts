@@ -1,6 +1,6 @@
 /** The wire format both transports carry: a call, its outcome, and pushed events. */
 import { z } from 'zod';
-import type { ErrorInfo } from '../contract/index';
+import type { ErrorInfo } from '../errors';
 
 /** A request from the UI: which method, its arguments, and an id to match the reply. */
 export const CallMessageSchema = z.object({

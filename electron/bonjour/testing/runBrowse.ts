@@ -7,7 +7,7 @@
  * and each JSON line on stdin ({"id", "method", "args"}) is a request, answered by a "reply" line.
  */
 import { createInterface } from 'node:readline';
-import type { RequestName } from '../../../shared/contract/index';
+import type { RequestName } from '../../../shared/contract';
 import { validateArgs } from '../../../shared/rpc/dispatcher';
 import { TimelineLog } from '../../kernel/timeline';
 import { BonjourService } from '../bonjourService';

@@ -1,7 +1,7 @@
 // The Bonjour store under live batches: highlights that end, removed rows that linger then go, and
 // a flood answered by one refetch a second instead of one per batch.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { GapscopeApi } from '../../../shared/contract/index';
+import type { GapscopeApi } from '../../../shared/contract';
 import type { BonjourSnapshot } from '../../../shared/mdns/bonjourTypes';
 import type { ServiceInstance } from '../../../shared/mdns/serviceCache';
 import { HIGHLIGHT_MS, applyBatch, bonjourStore, resetBonjourStore } from './bonjourStore';

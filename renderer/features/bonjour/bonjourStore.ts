@@ -6,7 +6,7 @@
  */
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
-import type { ErrorInfo, GapscopeApi } from '../../../shared/contract/index';
+import type { ErrorInfo, GapscopeApi } from '../../../shared/contract';
 import type { AdvertisedServiceInfo, BonjourChangeBatch, BonjourStatus, ServiceDetails } from '../../../shared/mdns/bonjourTypes';
 import type { ServiceInstance, ServiceType } from '../../../shared/mdns/serviceCache';
 import { txtLines } from './bonjourText';

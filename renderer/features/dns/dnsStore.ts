@@ -1,7 +1,7 @@
 /** The DNS view's own state: resolvers, the last probe, comparison, search preview, the watch and the load run; filled through the typed API. */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import type { ErrorInfo, GapscopeApi } from '../../../shared/contract/index';
+import type { ErrorInfo, GapscopeApi } from '../../../shared/contract';
 import type { DnsWatchState, DnsWatchUpdate } from '../../../shared/contract/dns';
 import type { DnsLoadProgress, DnsLoadResult, DnsProbeReport, DnsSearchReport } from '../../../shared/dns/probeTypes';
 import type { SystemResolvers } from '../../../shared/dns/systemResolvers';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GapscopeApi, StreamInfo } from '../../../shared/contract/index';
+import type { GapscopeApi, StreamInfo } from '../../../shared/contract';
 import type { CaptureCompare, CaptureFlowList, ImportProgress } from '../../../shared/contract/capture';
 import type { UdpFlow } from '../../../shared/capture/flows';
 import { GapscopeError } from '../../../shared/errors';

@@ -1,7 +1,7 @@
 /** The Import tab's own state: the capture path, its flows, the import options and progress, and the compare; filled through the typed API. */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import type { ErrorInfo, GapscopeApi, StreamInfo } from '../../../shared/contract/index';
+import type { ErrorInfo, GapscopeApi, StreamInfo } from '../../../shared/contract';
 import type { CaptureCompare, CaptureFlowList, ImportProgress } from '../../../shared/contract/capture';
 import type { SessionSummary } from '../../../shared/contract/sessions';
 import { sessionCapturePath } from './importViewModel';

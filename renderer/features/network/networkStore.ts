@@ -1,7 +1,7 @@
 /** The Network view's own state: the snapshot, history, recent changes and the connect test; filled through the typed API. */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import type { ErrorInfo, GapscopeApi } from '../../../shared/contract/index';
+import type { ErrorInfo, GapscopeApi } from '../../../shared/contract';
 import type { NetworkChangeEvent, NetworkHistory } from '../../../shared/contract/network';
 import type { ConnectTestResult, NetworkSnapshot } from '../../../shared/network/types';
 import { parseTarget } from './networkViewModel';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StreamInfo } from '../../../shared/contract/index';
+import type { StreamInfo } from '../../../shared/contract';
 import { emptyReception } from './streamState';
 import { exportName, exportStream, streamReport } from './exportStream';
 

@@ -1,5 +1,5 @@
 /** What the Export menu makes of a stream: the same report, CSVs, chart and HTML as the CLI, from the UI's state. */
-import type { AppInfo, StreamInfo } from '../../../shared/contract/index';
+import type { AppInfo, StreamInfo } from '../../../shared/contract';
 import { binsCsv, gapsCsv, packetsCsv } from '../../../shared/export/csv';
 import { throughputSvg } from '../../../shared/export/chartSvg';
 import { htmlReport } from '../../../shared/export/htmlReport';

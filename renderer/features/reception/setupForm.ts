@@ -2,7 +2,7 @@
  * The stream setup form as text fields, and its translation to and from a StreamConfig. Checked
  * with the contract's own schema, so the form and the back end's door give the same answer.
  */
-import { StreamConfigSchema, type StreamConfigInput } from '../../../shared/contract/index';
+import { StreamConfigSchema, type StreamConfigInput } from '../../../shared/contract';
 import { isMulticast } from '../../../shared/net/address';
 
 /** What the user typed, field by field. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StreamInfo } from '../../../shared/contract/index';
+import type { StreamInfo } from '../../../shared/contract';
 import { emptyReception, type ReceptionState } from './streamState';
 import { statTiles, streamTitle } from './stats';
 

@@ -1,5 +1,5 @@
 /** The stat tiles of a stream as plain data: what each says, how loud, and the number behind it. */
-import type { StreamInfo } from '../../../shared/contract/index';
+import type { StreamInfo } from '../../../shared/contract';
 import { formatEndpoint } from '../../../shared/net/address';
 import { formatBufferSize, formatByteRate, formatBytes, formatCount, formatDuration, formatPacketRate, formatPercent } from '../../format';
 import { averageRates, recentRates, type ReceptionState } from './streamState';

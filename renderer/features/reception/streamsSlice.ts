@@ -1,8 +1,8 @@
 /** The streams the back end runs and what each has measured, kept by plain actions. */
 import type { StateCreator } from 'zustand';
-import type { StreamInfo, StreamState, StreamUpdate } from '../../../shared/contract/index';
+import type { StreamInfo, StreamState, StreamUpdate } from '../../../shared/contract';
 import { emptyReception, fromSnapshot, limitPackets, mergeDelta, type ReceptionState } from './streamState';
-import type { AppState } from '../../store/store';
+import type { UiSlice } from '../../store/uiSlice';
 
 /** One stream as the UI holds it. */
 export interface StreamEntry {
@@ -37,7 +37,7 @@ function entryFromState(s: StreamState, packetLimit: number): StreamEntry {
 }
 
 /** Creates the streams slice. */
-export const createStreamsSlice: StateCreator<AppState, [], [], StreamsSlice> = (set, get) => ({
+export const createStreamsSlice: StateCreator<StreamsSlice & Pick<UiSlice, 'selectedId' | 'selectStream'>, [], [], StreamsSlice> = (set, get) => ({
   streams: {},
   streamOrder: [],
   packetLimit: 100,

@@ -1,8 +1,8 @@
 /** The senders the back end runs, as the Send panel shows them: loaded once, then kept current by events. */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { GapscopeApi } from '../../../shared/contract/index';
+import type { GapscopeApi } from '../../../shared/contract';
 import type { SenderConfigInput, SenderInfo } from '../../../shared/contract/sender';
-import type { ErrorInfo } from '../../../shared/contract/index';
+import type { ErrorInfo } from '../../../shared/contract';
 import { toErrorInfo } from '../../../shared/errors';
 
 /** The panel's state. */

@@ -1,7 +1,7 @@
 /** The Sessions tab: past recordings with their date, streams, duration, packets, gaps and status; rename, notes, open, download, delete. */
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { ErrorInfo } from '../../../shared/contract/index';
+import type { ErrorInfo } from '../../../shared/contract';
 import type { SessionSummary } from '../../../shared/contract/sessions';
 import { useApi } from '../../app/api';
 import { ErrorMessage } from '../../components/ErrorMessage';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { GapscopeApi } from '../../../shared/contract/index';
+import type { GapscopeApi } from '../../../shared/contract';
 import type { RecordingState, SessionSummary } from '../../../shared/contract/sessions';
 import { GapscopeError } from '../../../shared/errors';
 import { captureDownloadUrl, parseSecondsRange } from './captureLink';

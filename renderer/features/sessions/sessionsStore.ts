@@ -3,7 +3,7 @@
  * kept current by the back end's recordingState and sessionsChanged events (bound once, outside React).
  */
 import { create } from 'zustand';
-import type { ErrorInfo, GapscopeApi } from '../../../shared/contract/index';
+import type { ErrorInfo, GapscopeApi } from '../../../shared/contract';
 import type { RecordingState, SessionSummary } from '../../../shared/contract/sessions';
 
 /** What the Sessions tab and the Record button show. */

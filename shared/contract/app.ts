@@ -1,0 +1,52 @@
+/** The app's own entries in the contract: facts about the back end, its health, settings and the shared timeline. */
+import { z } from 'zod';
+import type { TimelineEvent } from '../timeline';
+import { event, request } from './define';
+import { StreamConfigSchema } from './reception';
+
+/** Settings that persist between launches. */
+export const SettingsSchema = z
+  .object({
+    lastStream: StreamConfigSchema.optional(),
+    chartWindowSec: z.number().int().min(5).max(3600).default(60),
+    packetsShown: z.number().int().min(10).max(1000).default(100),
+  })
+  .strict();
+/** The settings as stored. */
+export type Settings = z.output<typeof SettingsSchema>;
+
+/** About the running back end. */
+export interface AppInfo {
+  version: string;
+  platform: string;
+  mode: 'desktop' | 'web';
+}
+
+/** How the back end itself is doing: a slow main loop delays the UI, never packet timestamps. */
+export interface BackendHealth {
+  /** 99th percentile and maximum of the main event loop's delay over the last 10 s. */
+  eventLoopDelayP99Ms: number | null;
+  eventLoopDelayMaxMs: number | null;
+  rssBytes: number;
+  uptimeSec: number;
+}
+
+/** The app's requests. */
+export const appRequests = {
+  /** Facts about the back end, for the title bar and the About box. */
+  getAppInfo: request(z.tuple([])).returns<AppInfo>(),
+  /** Main-loop delay and memory of the back end, for the status bar. */
+  getHealth: request(z.tuple([])).returns<BackendHealth>(),
+  /** The persisted settings. */
+  getSettings: request(z.tuple([])).returns<Settings>(),
+  /** Changes some settings and persists them. */
+  updateSettings: request(z.tuple([SettingsSchema.partial()])).returns<Settings>(),
+  /** Timeline events (network, DNS, Bonjour, sessions) since an event id, oldest first; all kept ones without. */
+  listTimelineEvents: request(z.tuple([z.number().int().min(0).optional()])).returns<TimelineEvent[]>(),
+};
+
+/** The app's events. */
+export const appEvents = {
+  /** Something happened that belongs on the shared timeline. */
+  timelineEvent: event<TimelineEvent>(),
+};
