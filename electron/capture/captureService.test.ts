@@ -9,11 +9,10 @@ import type { EventName, EventPayload, GapscopeApi } from '../../shared/contract
 import type { ImportProgress } from '../../shared/contract/capture';
 import { copyCaptureWithout } from '../../shared/capture/testing/captureCopy';
 import { addressBytes, enhancedPacketBlock, interfaceDescriptionBlock, rawUdpPacket, sectionHeaderBlock } from '../../shared/pcapng/write';
-import { createApiClient } from '../../shared/rpc/client';
-import { createDispatcher } from '../../shared/rpc/dispatcher';
 import type { Backend } from '../kernel/backend';
 import { createBackend } from '../app/createBackend';
 import { analyzeCapture } from './analyzeCapture';
+import { inProcessApi } from '../kernel/inProcessApi';
 
 const DIR = join(__dirname, 'fixtures');
 const ETH = join(DIR, 'eth.pcapng');
@@ -32,7 +31,7 @@ async function connect(): Promise<{ api: GapscopeApi; events: { name: EventName;
   const b = backend;
   const events: { name: EventName; payload: unknown }[] = [];
   b.onEvent((name, payload) => events.push({ name, payload }));
-  return { api: createApiClient({ call: createDispatcher(b.service), onEvent: (l) => b.onEvent(l) }), events };
+  return { api: inProcessApi(b), events };
 }
 
 function progressOf(events: { name: EventName; payload: unknown }[]): ImportProgress[] {

@@ -3,8 +3,6 @@ import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { InterfaceInfo } from '../../shared/contract';
 import { GapscopeError } from '../../shared/errors';
-import { createApiClient } from '../../shared/rpc/client';
-import { createDispatcher } from '../../shared/rpc/dispatcher';
 import { createBackend } from '../app/createBackend';
 import { appVersion } from '../kernel/version';
 import type { Backend } from '../kernel/backend';
@@ -21,6 +19,7 @@ import { registerSessionCommands } from './sessions';
 import { parseDestination, runSend, type SendOptions } from './send';
 import { listInterfaces } from '../network/interfaces';
 import { PAYLOAD_FORMATS } from '../sender/trafficGenerator';
+import { inProcessApi } from '../kernel/inProcessApi';
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 const err = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -85,8 +84,7 @@ export function buildProgram(): Command {
       if (opts.source && !opts.group) throw new GapscopeError('invalid-argument', '--source needs --group (source-specific multicast).');
       const dataDir = program.opts<{ dataDir?: string }>().dataDir;
       await withBackend('web', dataDir, async (backend) => {
-        const dispatch = createDispatcher(backend.service);
-        const api = createApiClient({ call: dispatch, onEvent: (l) => backend.onEvent(l) });
+        const api = inProcessApi(backend);
         const { report, info } = await runListen(api, opts, { out, err, liveToErr: process.stderr.isTTY === true }, untilSignal());
         if (opts.json) out(JSON.stringify(report));
         else for (const l of humanReport(report)) out(l);

@@ -5,11 +5,10 @@ import type { GapscopeApi } from '../../shared/contract';
 import type { SessionSummary } from '../../shared/contract/sessions';
 import { GapscopeError } from '../../shared/errors';
 import { formatBytes, formatDuration } from '../../shared/reception/periodicity';
-import { createApiClient } from '../../shared/rpc/client';
-import { createDispatcher } from '../../shared/rpc/dispatcher';
 import { createBackend } from '../app/createBackend';
 import { defaultDataDir } from '../settings/settingsStore';
 import { secondsOption } from './options';
+import { inProcessApi } from '../kernel/inProcessApi';
 
 /** Where the commands write; injectable for tests. */
 export interface SessionsCliIo {
@@ -32,7 +31,7 @@ export function registerSessionCommands(program: Command, io: SessionsCliIo = st
     const dataDir = program.opts<{ dataDir?: string }>().dataDir ?? defaultDataDir();
     const backend = await createBackend({ mode: 'web', dataDir, watchNetwork: false });
     try {
-      await run(createApiClient({ call: createDispatcher(backend.service), onEvent: (l) => backend.onEvent(l) }));
+      await run(inProcessApi(backend));
     } finally {
       await backend.close();
     }

@@ -6,11 +6,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GapscopeApi, StreamUpdate } from '../../shared/contract';
 import { GapscopeError } from '../../shared/errors';
-import { createApiClient } from '../../shared/rpc/client';
-import { createDispatcher } from '../../shared/rpc/dispatcher';
 import { createBackend } from '../app/createBackend';
 import type { Backend } from '../kernel/backend';
 import { builtWorkerPath, freeUdpPort } from '../testing/builtWorker';
+import { inProcessApi } from '../kernel/inProcessApi';
 
 let backend: Backend | null = null;
 const sockets: Socket[] = [];
@@ -18,7 +17,7 @@ const sockets: Socket[] = [];
 async function connect(): Promise<GapscopeApi> {
   backend = await createBackend({ mode: 'web', dataDir: mkdtempSync(join(tmpdir(), 'gs-svc-')), workerPath: builtWorkerPath() });
   const b = backend;
-  return createApiClient({ call: createDispatcher(b.service), onEvent: (l) => b.onEvent(l) });
+  return inProcessApi(b);
 }
 
 afterEach(async () => {

@@ -10,12 +10,11 @@ import { join } from 'node:path';
 import dnsPacket from 'dns-packet';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionRecord } from '../../shared/contract/sessions';
-import { createApiClient } from '../../shared/rpc/client';
-import { createDispatcher } from '../../shared/rpc/dispatcher';
 import { createBackend } from '../app/createBackend';
 import type { Backend } from '../kernel/backend';
 import { probeDns, subscribeProbeDatagrams, type ProbeDatagram } from '../dns/dnsProbe';
 import { builtWorkerPath, freeUdpPort } from '../testing/builtWorker';
+import { inProcessApi } from '../kernel/inProcessApi';
 
 let backend: Backend | null = null;
 let server: Socket | null = null;
@@ -71,7 +70,7 @@ describe('DNS probes in a recording', { timeout: 30_000 }, () => {
     dirs.push(dataDir);
     backend = await createBackend({ mode: 'web', dataDir, workerPath: builtWorkerPath() });
     const b = backend;
-    const api = createApiClient({ call: createDispatcher(b.service), onEvent: (l) => b.onEvent(l) });
+    const api = inProcessApi(b);
     await api.startStream({ port: await freeUdpPort(), address: '127.0.0.1' });
     const file = join(dataDir, 'dns.pcapng');
     await api.startRecording({ file });

@@ -11,12 +11,11 @@ import type { GapscopeApi } from '../../shared/contract';
 import type { RecordingState, SessionRecord } from '../../shared/contract/sessions';
 import { addressBytes, interfaceDescriptionBlock, sectionHeaderBlock } from '../../shared/pcapng/write';
 import { PacketRecorder } from '../../shared/pcapng/writeStream';
-import { createApiClient } from '../../shared/rpc/client';
-import { createDispatcher } from '../../shared/rpc/dispatcher';
 import { createBackend } from '../app/createBackend';
 import type { Backend } from '../kernel/backend';
 import { builtWorkerPath, freeUdpPort } from '../testing/builtWorker';
 import { RecordingFile } from './recordingFile';
+import { inProcessApi } from '../kernel/inProcessApi';
 
 let backend: Backend | null = null;
 const sockets: Socket[] = [];
@@ -31,7 +30,7 @@ function tempDir(): string {
 async function connect(dataDir = tempDir()): Promise<GapscopeApi> {
   backend = await createBackend({ mode: 'web', dataDir, workerPath: builtWorkerPath() });
   const b = backend;
-  return createApiClient({ call: createDispatcher(b.service), onEvent: (l) => b.onEvent(l) });
+  return inProcessApi(b);
 }
 
 afterEach(async () => {

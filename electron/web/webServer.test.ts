@@ -11,13 +11,12 @@ import WebSocket from 'ws';
 import type { GapscopeApi } from '../../shared/contract';
 import { CaptureReader, type CaptureRecord } from '../../shared/pcapng/read';
 import { enhancedPacketBlock, interfaceDescriptionBlock, sectionHeaderBlock } from '../../shared/pcapng/write';
-import { createApiClient } from '../../shared/rpc/client';
-import { createDispatcher } from '../../shared/rpc/dispatcher';
 import type { ServerMessage } from '../../shared/rpc/envelope';
 import { createBackend } from '../app/createBackend';
 import type { Backend } from '../kernel/backend';
 import { builtWorkerPath, freeUdpPort } from '../testing/builtWorker';
 import { startWebServer, type WebServer } from './webServer';
+import { inProcessApi } from '../kernel/inProcessApi';
 
 let backend: Backend;
 let server: WebServer;
@@ -157,7 +156,7 @@ describe('session capture download', { timeout: 60_000 }, () => {
     b = await createBackend({ mode: 'web', dataDir: join(root, 'data'), workerPath: builtWorkerPath() });
     srv = await startWebServer({ backend: b, staticDir: join(root, 'ui'), token: 'dl-token' });
     const back = b;
-    const api = createApiClient({ call: createDispatcher(back.service), onEvent: (l) => back.onEvent(l) });
+    const api = inProcessApi(back);
     await api.setSessionFolder(join(root, 'sessions'));
     // A real small recording: 100 datagrams, a 600 ms pause, 100 more (loopback only).
     const port = await freeUdpPort();

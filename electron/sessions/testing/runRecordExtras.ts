@@ -11,17 +11,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TimelineEvent } from '../../../shared/timeline';
-import { createApiClient } from '../../../shared/rpc/client';
-import { createDispatcher } from '../../../shared/rpc/dispatcher';
 import { createBackend } from '../../app/createBackend';
 import { builtWorkerPath } from '../../testing/builtWorker';
+import { inProcessApi } from '../../kernel/inProcessApi';
 
 async function main(): Promise<void> {
   const [port, file] = process.argv.slice(2);
   const print = (event: string, payload: unknown): void => void process.stdout.write(`${JSON.stringify({ event, payload })}\n`);
   const stop = new Promise<void>((r) => process.once('SIGTERM', r));
   const backend = await createBackend({ mode: 'web', dataDir: mkdtempSync(join(tmpdir(), 'gs-recx-')), workerPath: builtWorkerPath() });
-  const api = createApiClient({ call: createDispatcher(backend.service), onEvent: (l) => backend.onEvent(l) });
+  const api = inProcessApi(backend);
   api.on('timelineEvent', (e: TimelineEvent) => print('timeline', e));
   await api.startStream({ port: Number(port), label: 'lab stream' });
   await api.startBrowse({});
