@@ -1,4 +1,4 @@
-/** Assembles the back end from its services; the desktop app, web mode and CLI all start here. */
+/** Assembles the back end from its features: the one composition root; the desktop app, web mode and CLI all start here. */
 import { EventEmitter } from 'node:events';
 import type { AppInfo, EventName, EventPayload, GapscopeService } from '../../shared/contract';
 import { createCaptureService } from '../capture/captureService';
@@ -7,8 +7,8 @@ import { createBonjourService } from '../bonjour/bonjourService';
 import { listInterfaces } from '../network/interfaces';
 import { createNetworkService } from '../network/networkService';
 import { createSessionService } from '../sessions/sessionService';
-import { SettingsStore } from '../settings/settingsStore';
-import { ReceptionService } from '../reception/receptionService';
+import { createSettingsService } from '../settings/settingsStore';
+import { createReceptionService } from '../reception/receptionService';
 import { createSenderService } from '../sender/senderService';
 import type { Backend, BackendEventListener, BackendOptions } from '../kernel/backend';
 import { HealthWatch } from '../kernel/healthWatch';
@@ -16,7 +16,7 @@ import type { ServiceContext } from '../kernel/services';
 import { TimelineLog } from '../kernel/timeline';
 import { appVersion } from '../kernel/version';
 
-/** Creates the back end with every service wired to one event stream. */
+/** Creates the back end with every feature wired to one event stream, each given what it needs. */
 export async function createBackend(options: BackendOptions & { workerPath?: string }): Promise<Backend> {
   const events = new EventEmitter();
   events.setMaxListeners(0);
@@ -27,29 +27,29 @@ export async function createBackend(options: BackendOptions & { workerPath?: str
   const stopTimeline = timeline.subscribe((e) => emit('timelineEvent', e));
   const ctx: ServiceContext = { emit, timeline, dataDir: options.dataDir, mode: options.mode };
 
-  const reception = new ReceptionService(emit, listInterfaces, options.workerPath);
-  const settings = new SettingsStore(options.dataDir);
   const health = new HealthWatch();
   const info: AppInfo = { version: appVersion(), platform: `${process.platform}-${process.arch}`, mode: options.mode };
-  const dnsFeature = createDnsService(ctx);
-  const bonjourFeature = createBonjourService(ctx);
-  // Recordings take the Bonjour browser's mDNS traffic and the DNS probes' datagrams through their hooks (the timeline comes with ctx).
-  const recordingSources = { mdnsPackets: bonjourFeature.bonjour.subscribePackets.bind(bonjourFeature.bonjour), dnsDatagrams: dnsFeature.subscribeDatagrams };
-  const features = [dnsFeature, bonjourFeature, createNetworkService(ctx, options.watchNetwork === false ? { autoStart: false } : {}), createSessionService(ctx, undefined, recordingSources), createSenderService(ctx, listInterfaces), createCaptureService(ctx, reception)] as const;
-  const [dns, bonjour, network, sessions, sender, capture] = features;
+  const reception = createReceptionService(ctx, { interfaces: listInterfaces, workerPath: options.workerPath });
+  const dns = createDnsService(ctx);
+  const bonjour = createBonjourService(ctx);
+  // Recordings take the streams from reception, and the Bonjour browser's mDNS traffic and the DNS probes' datagrams through their hooks.
+  const sessions = createSessionService(ctx, {
+    streams: reception.streams,
+    sources: { mdnsPackets: bonjour.bonjour.subscribePackets.bind(bonjour.bonjour), dnsDatagrams: dns.subscribeDatagrams },
+  });
+  // Reception first: closing it stops the streams (and so their recordings) before sessions writes its last session.json.
+  const settings = createSettingsService(ctx);
+  const network = createNetworkService(ctx, options.watchNetwork === false ? { autoStart: false } : {});
+  const sender = createSenderService(ctx, listInterfaces);
+  const capture = createCaptureService(ctx, reception.streams);
+  const features = [reception, settings, dns, bonjour, network, sessions, sender, capture] as const;
 
   const service: GapscopeService = {
     getAppInfo: () => info,
     getHealth: () => health.read(),
-    listInterfaces: () => listInterfaces(),
-    startStream: (config) => reception.start(config),
-    stopStream: (id) => reception.stop(id),
-    removeStream: (id) => reception.remove(id),
-    listStreams: () => reception.list(),
-    getStreamState: (id) => reception.state(id),
-    getSettings: () => settings.get(),
-    updateSettings: (change) => settings.update(change),
     listTimelineEvents: (afterId) => timeline.list(afterId),
+    ...reception.handlers,
+    ...settings.handlers,
     ...dns.handlers,
     ...bonjour.handlers,
     ...network.handlers,
@@ -68,7 +68,6 @@ export async function createBackend(options: BackendOptions & { workerPath?: str
     close: async () => {
       health.stop();
       stopTimeline();
-      await reception.closeAll();
       for (const f of features) await f.close?.();
     },
   };

@@ -13,7 +13,7 @@ import { OfflineAnalysis } from '../../shared/capture/offlineAnalysis';
 import { GapscopeError } from '../../shared/errors';
 import { isMulticast } from '../../shared/net/address';
 import type { FeatureService, ServiceContext } from '../kernel/services';
-import { receptionServiceFor, type ReceptionService } from '../reception/receptionService';
+import type { ReceptionService } from '../reception/receptionService';
 import { compareCaptures, listCaptureFlows } from './analyzeCapture';
 import { readCaptureFile, type CaptureProgress } from './captureFile';
 import type { z } from 'zod';
@@ -72,15 +72,10 @@ function importedStreamInfo(path: string, flow: UdpFlow, options: ImportOptions,
   };
 }
 
-/** Creates the capture service; reception is the back end's ReceptionService (found through ctx.emit when not given). */
-export function createCaptureService(ctx: ServiceContext, reception?: ReceptionService): FeatureService<keyof typeof captureRequests> {
+/** Creates the capture service; reception is the back end's streams, where an imported flow is shown (handed over by createBackend). */
+export function createCaptureService(ctx: ServiceContext, reception: ReceptionService): FeatureService<keyof typeof captureRequests> {
   const running = new Set<AbortController>();
-
-  const receptionService = (): ReceptionService => {
-    const r = reception ?? receptionServiceFor(ctx.emit);
-    if (!r) throw new GapscopeError('internal', 'Import is not available: the reception service is not running.');
-    return r;
-  };
+  const receptionService = (): ReceptionService => reception;
 
   /** Runs one reading with its own cancel switch and progress events; a cancel gives one clear error. */
   async function reading<T>(operation: CaptureOperation, paths: string[], work: (signal: AbortSignal, onProgress: (file: number, p: CaptureProgress) => void) => Promise<T>): Promise<T> {

@@ -10,7 +10,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ReceptionMonitor } from '../../shared/reception/receptionMonitor';
 import type { ErrorInfo } from '../../shared/contract';
 import { addressBytes } from '../../shared/pcapng/write';
-import { RecordingFile } from '../sessions/recordingFile';
+import { RecordingFile } from './recordingFile';
 import { StallWatch } from './stallWatch';
 import { explainSocketError } from './socketErrors';
 import type { FromWorker, RecordingEnd, RecordTarget, ToWorker, WorkerSetup } from './workerProtocol';

@@ -3,9 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { InterfaceInfo, StreamConfig, StreamInfo, StreamState } from '../../shared/contract';
+import type { receptionRequests } from '../../shared/contract/reception';
 import { GapscopeError } from '../../shared/errors';
 import type { ReceptionDelta, ReceptionSnapshot } from '../../shared/reception/types';
 import type { BackendEventListener } from '../kernel/backend';
+import type { FeatureService, ServiceContext } from '../kernel/services';
 import { parseFormat } from '../../shared/decoders/streamDecoder';
 import { planSocket, type SocketPlan } from './socketPlan';
 import type { FromWorker, RecordingCounts, RecordingEnd, RecordTarget, ToWorker, WorkerSetup } from './workerProtocol';
@@ -36,18 +38,37 @@ export interface RecordingStart {
 /** What a recording listener hears: progress every second, and the end of a stream's recording. */
 export type RecordingEvent = { type: 'progress'; id: string; counts: RecordingCounts } | { type: 'ended'; id: string; end: RecordingEnd };
 
-// Each back end's reception service, by the event function it was built with: the sessions service
-// gets the same function in its ServiceContext and finds the streams it records through it.
-const byEmitter = new WeakMap<BackendEventListener, ReceptionService>();
-
-/** The reception service built with this emit function (the one of the same back end), if any. */
-export function receptionServiceFor(emit: BackendEventListener): ReceptionService | null {
-  return byEmitter.get(emit) ?? null;
-}
-
 /** Where the built receiver worker lives: beside the bundle that imports this service. */
 export function defaultWorkerPath(): string {
   return join(__dirname, 'receiverWorker.js');
+}
+
+/** What reception needs from the rest of the back end, handed over by createBackend. */
+export interface ReceptionDeps {
+  /** This machine's interfaces, to plan sockets and to list for the form. */
+  interfaces: () => InterfaceInfo[];
+  /** The built receiver worker (default: beside this bundle). */
+  workerPath?: string;
+}
+
+/** Reception as a feature: its contract entries, and the streams for the features that record or import them. */
+export type ReceptionFeature = FeatureService<keyof typeof receptionRequests> & { streams: ReceptionService };
+
+/** Creates the reception feature; `streams` is what createBackend hands to sessions and import. */
+export function createReceptionService(ctx: Pick<ServiceContext, 'emit'>, deps: ReceptionDeps): ReceptionFeature {
+  const streams = new ReceptionService(ctx.emit, deps.interfaces, deps.workerPath);
+  return {
+    streams,
+    handlers: {
+      listInterfaces: () => deps.interfaces(),
+      startStream: (config) => streams.start(config),
+      stopStream: (id) => streams.stop(id),
+      removeStream: (id) => streams.remove(id),
+      listStreams: () => streams.list(),
+      getStreamState: (id) => streams.state(id),
+    },
+    close: () => streams.closeAll(),
+  };
 }
 
 /** Starts, stops and reports on streams; several run at once, each with its own statistics. */
@@ -60,9 +81,7 @@ export class ReceptionService {
     private readonly emit: BackendEventListener,
     private readonly interfaces: () => InterfaceInfo[],
     private readonly workerPath = defaultWorkerPath(),
-  ) {
-    byEmitter.set(emit, this);
-  }
+  ) {}
 
   /** Opens the socket in a new worker; resolves once listening, rejects with a clear error otherwise. */
   async start(config: StreamConfig): Promise<StreamInfo> {

@@ -12,7 +12,7 @@ import type { SessionExtrasInfo } from '../../shared/contract/sessions';
 import { dnsDatagramBlock, dnsProbesInterfaceBlock, mdnsDatagramBlock, mdnsInterfaceBlock, timelineEventBlock, timelineInterfaceBlock, type DnsDatagramRecord, type MdnsDatagramRecord } from '../../shared/pcapng/writeExtras';
 import type { TimelineEvent } from '../../shared/timeline';
 import type { TimelineLog } from '../kernel/timeline';
-import { explainWriteError } from './recordingFile';
+import { explainWriteError } from '../reception/recordingFile';
 
 /** Where the extra traffic comes from: hooks of other services, handed over by createBackend. */
 export interface RecordingSources {

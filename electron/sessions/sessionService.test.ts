@@ -14,7 +14,7 @@ import { PacketRecorder } from '../../shared/pcapng/writeStream';
 import { createBackend } from '../app/createBackend';
 import type { Backend } from '../kernel/backend';
 import { builtWorkerPath, freeUdpPort } from '../testing/builtWorker';
-import { RecordingFile } from './recordingFile';
+import { RecordingFile } from '../reception/recordingFile';
 import { inProcessApi } from '../kernel/inProcessApi';
 
 let backend: Backend | null = null;

@@ -14,9 +14,9 @@ import { concatBytes, interfaceDescriptionBlock, sectionHeaderBlock } from '../.
 import { sessionSummaryBlock } from '../../shared/pcapng/writeSummary';
 import type { FeatureService, ServiceContext } from '../kernel/services';
 import { appVersion } from '../kernel/version';
-import { receptionServiceFor, type ReceptionService, type RecordingEvent } from '../reception/receptionService';
+import type { ReceptionService, RecordingEvent } from '../reception/receptionService';
 import { MAX_RANGE_SECONDS, saveSessionCapture, type SessionFinder } from './captureDownload';
-import { explainWriteError } from './recordingFile';
+import { explainWriteError } from '../reception/recordingFile';
 import { SessionExtras, type RecordingSources } from './sessionExtras';
 import { CAPTURE_FILE, SESSION_FILE, SessionLibrary, recountExtras, scanCapture, writeFileAtomic } from './sessionLibrary';
 
@@ -44,11 +44,20 @@ interface Active {
   error: ErrorInfo | null;
 }
 
-/**
- * Creates the sessions service; reception is the back end's ReceptionService (found through ctx.emit
- * when not given); sources are other services' hooks whose traffic joins the capture (mDNS, DNS probes).
- */
-export function createSessionService(ctx: ServiceContext, reception?: ReceptionService, sources: RecordingSources = {}): FeatureService<keyof typeof sessionsRequests> {
+/** The streams sessions record and open: the part of reception they use. */
+export type RecordableStreams = Pick<ReceptionService, 'list' | 'state' | 'startRecording' | 'stopRecording' | 'onRecording' | 'addStopped'>;
+
+/** What sessions need from other features, handed over by createBackend. */
+export interface SessionDeps {
+  streams: RecordableStreams;
+  /** Other features' hooks whose traffic joins the capture (mDNS, DNS probes). */
+  sources?: RecordingSources;
+}
+
+/** Creates the sessions service over the streams and sources createBackend hands it. */
+export function createSessionService(ctx: ServiceContext, deps: SessionDeps): FeatureService<keyof typeof sessionsRequests> {
+  const reception = deps.streams;
+  const sources = deps.sources ?? {};
   const configPath = join(ctx.dataDir, 'sessions-folder.json');
   const library = new SessionLibrary(readFolderSetting(configPath) ?? join(ctx.dataDir, 'sessions'));
   const app = `Gapscope ${appVersion()}`;
@@ -57,11 +66,9 @@ export function createSessionService(ctx: ServiceContext, reception?: ReceptionS
   let lastError: ErrorInfo | null = null;
   let unsubscribe: (() => void) | null = null;
 
-  const receptionService = (): ReceptionService => {
-    const r = reception ?? receptionServiceFor(ctx.emit);
-    if (!r) throw new GapscopeError('internal', 'Recording is not available: the reception service is not running.');
-    if (!unsubscribe) unsubscribe = r.onRecording(onRecording);
-    return r;
+  const receptionService = (): RecordableStreams => {
+    if (!unsubscribe) unsubscribe = reception.onRecording(onRecording);
+    return reception;
   };
 
   const state = (): RecordingState => {

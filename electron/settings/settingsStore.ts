@@ -2,6 +2,13 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SettingsSchema, type Settings } from '../../shared/contract';
+import type { FeatureService, ServiceContext } from '../kernel/services';
+
+/** Settings as a feature: read and change them through the contract. */
+export function createSettingsService(ctx: Pick<ServiceContext, 'dataDir'>): FeatureService<'getSettings' | 'updateSettings'> {
+  const store = new SettingsStore(ctx.dataDir);
+  return { handlers: { getSettings: () => store.get(), updateSettings: (change) => store.update(change) } };
+}
 
 /** Reads and writes settings.json in the data folder, validating both ways. */
 export class SettingsStore {
