@@ -2,7 +2,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connectToBackend } from './api/transport';
-import { ApiContext } from './app/api';
+import { ApiContext, bindFeatures, FeatureContext } from './app/api';
 import { App } from './app/App';
 import { CommandsContext } from './app/commands';
 import { bindBackend } from './store/binding';
@@ -11,6 +11,7 @@ import './styles.css';
 
 const api = connectToBackend((state) => appStore.getState().setConnection(state));
 const { commands } = bindBackend(api, appStore);
+const features = bindFeatures(api, appStore);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
@@ -18,7 +19,9 @@ createRoot(root).render(
   <StrictMode>
     <ApiContext.Provider value={api}>
       <CommandsContext.Provider value={commands}>
-        <App />
+        <FeatureContext.Provider value={features.commands}>
+          <App />
+        </FeatureContext.Provider>
       </CommandsContext.Provider>
     </ApiContext.Provider>
   </StrictMode>,

@@ -1,8 +1,13 @@
-/** Gives feature views the typed back-end API; the reception view goes through its binding instead. */
+/**
+ * The features' side of the window: each feature's binding, bound once at start-up (main.tsx) to
+ * the API and the store, and its commands for the views; the reception view has its own binding.
+ */
 import { createContext, useContext } from 'react';
 import type { GapscopeApi } from '../../shared/contract';
+import type { AppStore } from '../store/store';
+import { bindNetwork, type NetworkCommands } from '../features/network/networkBinding';
 
-/** The window's API, provided once in main.tsx. */
+/** The window's API, provided once in main.tsx, for the views not yet behind a binding. */
 export const ApiContext = createContext<GapscopeApi | null>(null);
 
 /** The window's API; fails loudly if a component is rendered outside the provider. */
@@ -10,4 +15,30 @@ export function useApi(): GapscopeApi {
   const api = useContext(ApiContext);
   if (!api) throw new Error('useApi needs an ApiContext provider');
   return api;
+}
+
+/** What each feature's view can ask of the back end, by feature. */
+export interface FeatureCommands {
+  network: NetworkCommands;
+}
+
+/** Binds every feature's events and requests to the store; returns their commands and the function that unbinds them all. */
+export function bindFeatures(api: GapscopeApi, store: AppStore): { commands: FeatureCommands; dispose(): void } {
+  const network = bindNetwork(api, store);
+  return {
+    commands: { network: network.commands },
+    dispose() {
+      network.dispose();
+    },
+  };
+}
+
+/** The features' commands, provided once in main.tsx. */
+export const FeatureContext = createContext<FeatureCommands | null>(null);
+
+/** One feature's commands; fails loudly if a component is rendered outside the provider. */
+export function useFeature<K extends keyof FeatureCommands>(name: K): FeatureCommands[K] {
+  const commands = useContext(FeatureContext);
+  if (!commands) throw new Error('useFeature needs a FeatureContext provider');
+  return commands[name];
 }

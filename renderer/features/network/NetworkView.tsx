@@ -1,11 +1,11 @@
 /** The Network tab: interfaces, routes (and VPNs that capture them), Wi-Fi, a connection test explained, tunnel and socket counts over time, and the latest network changes. */
-import { useEffect, useMemo } from 'react';
+import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { useApi } from '../../app/api';
+import { useFeature } from '../../app/api';
 import { useChartColors } from '../../app/theme';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { bindNetworkEvents, networkStore, useNetwork } from './networkStore';
+import { useApp } from '../../store/store';
 import { defaultRouteText, historyRows, interfaceRows, outcomeWords } from './networkViewModel';
 import './network.css';
 
@@ -13,9 +13,7 @@ const time = (at: number): string => new Date(at).toLocaleTimeString();
 
 /** The Network tab's content. */
 export function NetworkView() {
-  const api = useApi();
-  useEffect(() => bindNetworkEvents(api), [api]);
-  const error = useNetwork((s) => s.snapshotError);
+  const error = useApp((s) => s.network.snapshotError);
   return (
     <div className="net-view" data-testid="network-view">
       {error && <ErrorMessage error={error} testId="network-error" />}
@@ -34,7 +32,7 @@ export function NetworkView() {
 }
 
 function InterfacesCard() {
-  const snapshot = useNetwork((s) => s.snapshot);
+  const snapshot = useApp((s) => s.network.snapshot);
   const rows = useMemo(() => interfaceRows(snapshot?.interfaces ?? []), [snapshot]);
   return (
     <section className="card" data-testid="net-interfaces">
@@ -73,7 +71,7 @@ function InterfacesCard() {
 }
 
 function RoutesCard() {
-  const snapshot = useNetwork((s) => s.snapshot);
+  const snapshot = useApp((s) => s.network.snapshot);
   return (
     <section className="card" data-testid="net-routes">
       <div className="card-head">
@@ -114,7 +112,7 @@ function RoutesCard() {
 }
 
 function WifiCard() {
-  const wifi = useNetwork((s) => s.snapshot?.wifi ?? null);
+  const wifi = useApp((s) => s.network.snapshot?.wifi ?? null);
   const v = (x: number | null, unit: string): string => (x === null ? '–' : `${x}${unit}`);
   return (
     <section className="card" data-testid="net-wifi">
@@ -151,9 +149,10 @@ function WifiCard() {
 }
 
 function ConnectCard() {
-  const api = useApi();
-  const { target, tls, connecting, result, error } = useNetwork(useShallow((s) => ({ target: s.target, tls: s.tls, connecting: s.connecting, result: s.connectResult, error: s.connectError })));
-  const st = networkStore.getState();
+  const { connect } = useFeature('network');
+  const { target, tls, connecting, result, error, setTarget, setTls } = useApp(
+    useShallow(({ network: n }) => ({ target: n.target, tls: n.tls, connecting: n.connecting, result: n.connectResult, error: n.connectError, setTarget: n.setTarget, setTls: n.setTls })),
+  );
   return (
     <section className="card" data-testid="net-connect">
       <div className="card-head">
@@ -163,12 +162,12 @@ function ConnectCard() {
         className="net-connect-form"
         onSubmit={(e) => {
           e.preventDefault();
-          void st.runConnect(api);
+          void connect();
         }}
       >
-        <input data-testid="net-connect-target" aria-label="Host and port" placeholder="host:port, e.g. 192.168.1.20:443" value={target} onChange={(e) => st.setTarget(e.target.value)} />
+        <input data-testid="net-connect-target" aria-label="Host and port" placeholder="host:port, e.g. 192.168.1.20:443" value={target} onChange={(e) => setTarget(e.target.value)} />
         <label className="inline">
-          <input type="checkbox" data-testid="net-connect-tls" checked={tls} onChange={(e) => st.setTls(e.target.checked)} /> TLS
+          <input type="checkbox" data-testid="net-connect-tls" checked={tls} onChange={(e) => setTls(e.target.checked)} /> TLS
         </label>
         <button type="submit" data-testid="net-connect-button" disabled={connecting}>
           {connecting ? 'Testing…' : 'Test'}
@@ -214,7 +213,7 @@ function ConnectCard() {
 }
 
 function CountsCard() {
-  const history = useNetwork((s) => s.history);
+  const history = useApp((s) => s.network.history);
   const colors = useChartColors();
   const rows = useMemo(() => historyRows(history?.points ?? []), [history]);
   const last = history?.points[history.points.length - 1];
@@ -252,7 +251,7 @@ function CountsCard() {
 }
 
 function ChangesCard() {
-  const changes = useNetwork((s) => s.changes);
+  const changes = useApp((s) => s.network.changes);
   return (
     <section className="card" data-testid="net-changes">
       <div className="card-head">

@@ -1,0 +1,87 @@
+/**
+ * Where the back end's network events enter the store: changes are kept from start-up; while the
+ * tab is shown the snapshot follows them (a burst is one refresh) and the history is polled.
+ */
+import type { GapscopeApi } from '../../../shared/contract';
+import { GapscopeError, toErrorInfo } from '../../../shared/errors';
+import { whileShown, type AppStore } from '../../store/store';
+import { parseTarget } from './networkViewModel';
+
+/** How often the shown tab reads the socket and tunnel history. */
+const HISTORY_MS = 2000;
+/** Changes within this much of each other are one snapshot refresh. */
+const BURST_MS = 200;
+
+/** What the Network tab can ask the back end. */
+export interface NetworkCommands {
+  /** Reads the snapshot again (`fresh`: from the OS now, not the watcher's last reading). */
+  refresh(fresh?: boolean): Promise<void>;
+  /** Tests a connection to the HOST:PORT typed in the form. */
+  connect(): Promise<void>;
+}
+
+/** Binds the Network feature to the store; returns its commands and the function that unbinds. */
+export function bindNetwork(api: GapscopeApi, store: AppStore): { commands: NetworkCommands; dispose(): void } {
+  const network = () => store.getState().network;
+  let shown = false;
+  let burst: ReturnType<typeof setTimeout> | null = null;
+
+  const loadHistory = async (): Promise<void> => {
+    try {
+      network().setHistory(await api.getNetworkHistory());
+    } catch {
+      // The history is a bonus; the snapshot's error says what is wrong.
+    }
+  };
+
+  const commands: NetworkCommands = {
+    async refresh(fresh = false) {
+      try {
+        network().setSnapshot(await api.getNetworkSnapshot({ fresh }));
+      } catch (e) {
+        network().setSnapshotError(toErrorInfo(e));
+      }
+    },
+    async connect() {
+      const { target, tls } = network();
+      const t = parseTarget(target);
+      if ('error' in t) return network().setConnectOutcome({ error: new GapscopeError('invalid-argument', t.error).toInfo() });
+      network().setConnecting();
+      try {
+        network().setConnectOutcome({ result: await api.connectTest({ host: t.host, port: t.port, tls }) });
+      } catch (e) {
+        network().setConnectOutcome({ error: toErrorInfo(e) });
+      }
+    },
+  };
+
+  const offChange = api.on('networkChange', (c) => {
+    network().addChange(c);
+    if (shown && !burst) {
+      burst = setTimeout(() => {
+        burst = null;
+        void commands.refresh();
+      }, BURST_MS);
+    }
+  });
+  const unwatch = whileShown(store, 'network', () => {
+    shown = true;
+    void commands.refresh(true);
+    void loadHistory();
+    const poll = setInterval(() => void loadHistory(), HISTORY_MS);
+    return () => {
+      shown = false;
+      clearInterval(poll);
+      if (burst) clearTimeout(burst);
+      burst = null;
+    };
+  });
+
+  return {
+    commands,
+    dispose() {
+      offChange();
+      unwatch();
+    },
+  };
+}
