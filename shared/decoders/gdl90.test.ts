@@ -63,12 +63,26 @@ describe('HeartbeatLossEstimator', () => {
     expect(h.lost).toBe(2); // 7000 after 4000: two heartbeats missing
   });
 
-  it('treats an older timestamp as late, not as a wrap', () => {
+  it('treats an older timestamp as late, not as a wrap, and lets it fill its second', () => {
     const h = new HeartbeatLossEstimator();
     h.add(500, 0);
     h.add(502, 2000);
     h.add(501, 2010);
-    expect({ lost: h.lost, late: h.late }).toEqual({ lost: 1, late: 1 });
+    expect({ lost: h.lost, late: h.late }).toEqual({ lost: 0, late: 1 });
+    h.add(501, 2020); // and a second copy of it fills nothing
+    expect({ lost: h.lost, late: h.late, duplicates: h.duplicates }).toEqual({ lost: 0, late: 1, duplicates: 1 });
+  });
+
+  it('counts every heartbeat received twice as no loss, and the seconds missing under the duplicates as loss', () => {
+    // Constructed: no public GDL90 capture with duplicated datagrams was found.
+    const h = new HeartbeatLossEstimator();
+    for (let s = 1000; s < 1100; s++) {
+      if (s === 1020 || s === 1050 || s === 1051) continue;
+      const t = (s - 1000) * 1000;
+      h.add(s, t);
+      h.add(s, t + 0.2);
+    }
+    expect({ expected: h.expected, lost: h.lost, duplicates: h.duplicates, repeats: h.repeats }).toEqual({ expected: 100, lost: 3, duplicates: 97, repeats: 0 });
   });
 });
 

@@ -9,10 +9,17 @@ import { PacketFlags, newVerdict, resetVerdict, type DecodeStats, type PacketVer
 const DAY = 86_400;
 /** Same-second heartbeats needed, while time passes, before the timestamp is deemed stuck. */
 const STUCK_AFTER = 3;
+/** Seconds remembered for telling a late heartbeat that fills a hole from a repeat (divides DAY). */
+const SECONDS_KEPT = 64;
+/** A same-second heartbeat sooner than this after the previous one is a duplicated datagram, not a tick. */
+const DUPLICATE_WITHIN_S = 0.5;
 
 /**
  * Estimates lost heartbeats from their timestamps (seconds since 0000Z, 1 Hz): a missing second is a
- * missing heartbeat. Midnight wraps (86399 → 0 is one second). Guards against what real receivers do:
+ * missing heartbeat, and lost = seconds elapsed − distinct seconds received, whatever the duplicates:
+ * a late heartbeat fills its second's hole, a datagram received twice (same second, less than half a
+ * second apart) changes nothing. Midnight wraps (86399 → 0 is one second). Guards against what real
+ * receivers do:
  *  - a timestamp that jumps ahead of the time that passed at the receiver (a clock set from GPS) starts
  *    counting again instead of counting the jump as loss;
  *  - a timestamp that does not advance (no GPS time: some devices send 0) switches to arrival times;
@@ -24,6 +31,8 @@ export class HeartbeatLossEstimator {
   expected = 0;
   lost = 0;
   repeats = 0;
+  /** Heartbeats received twice (same second, under half a second apart). */
+  duplicates = 0;
   late = 0;
   resyncs = 0;
   /** True once the timestamp was found stuck and arrival times are used instead. */
@@ -31,6 +40,7 @@ export class HeartbeatLossEstimator {
   private last: number | null = null;
   private lastArrival = 0;
   private sameInARow = 0;
+  private readonly seen = new Uint8Array(SECONDS_KEPT);
 
   /** Adds a heartbeat stamped `seconds` that arrived at arrivalMs; returns how many were missed before it. */
   add(seconds: number, arrivalMs: number): number {
@@ -39,14 +49,22 @@ export class HeartbeatLossEstimator {
       this.last = seconds;
       this.lastArrival = arrivalMs;
       this.expected += 1;
+      this.mark(seconds, 0);
       return 0;
     }
     const gapS = Math.max(0, (arrivalMs - this.lastArrival) / 1000);
-    this.lastArrival = arrivalMs;
-    if (this.byArrival) return this.count(Math.max(1, Math.round(gapS)));
+    if (this.byArrival) {
+      this.lastArrival = arrivalMs;
+      return this.count(Math.max(1, Math.round(gapS)));
+    }
     const delta = (((seconds - this.last) % DAY) + DAY) % DAY;
+    if (delta === 0 && gapS < DUPLICATE_WITHIN_S) {
+      this.duplicates += 1; // the same datagram again (captured twice, duplicated on the way)
+      return 0;
+    }
+    this.lastArrival = arrivalMs;
     if (delta === 0) {
-      if (gapS >= 0.5) this.sameInARow += 1;
+      if (gapS >= DUPLICATE_WITHIN_S) this.sameInARow += 1;
       if (this.sameInARow >= STUCK_AFTER) {
         this.byArrival = true;
         return this.count(Math.max(1, Math.round(gapS)));
@@ -57,16 +75,35 @@ export class HeartbeatLossEstimator {
     }
     this.sameInARow = 0;
     if (delta > DAY / 2) {
-      this.late += 1; // older than the latest: delayed, not new
+      // Older than the latest: delayed, not new. A second not seen yet fills its hole.
+      if (DAY - delta < SECONDS_KEPT && this.seen[seconds % SECONDS_KEPT]) {
+        this.duplicates += 1;
+        return 0;
+      }
+      this.late += 1;
+      if (DAY - delta < SECONDS_KEPT) {
+        this.seen[seconds % SECONDS_KEPT] = 1;
+        if (this.lost > 0) this.lost -= 1;
+      }
       return 0;
     }
     this.last = seconds;
     if (delta > gapS + Math.max(3, gapS * 0.1)) {
       this.resyncs += 1; // the clock moved more than the time that passed
       this.expected += 1;
+      this.seen.fill(0);
+      this.mark(seconds, 0);
       return 0;
     }
+    this.mark(seconds, delta - 1);
     return this.count(delta);
+  }
+
+  /** Records `seconds` as seen and the `skipped` seconds before it as not seen. */
+  private mark(seconds: number, skipped: number): void {
+    if (skipped >= SECONDS_KEPT) this.seen.fill(0);
+    else for (let k = 1; k <= skipped; k++) this.seen[(seconds - k + DAY) % SECONDS_KEPT] = 0;
+    this.seen[seconds % SECONDS_KEPT] = 1;
   }
 
   private count(step: number): number {
@@ -193,17 +230,18 @@ export class Gdl90StreamDecoder implements StreamDecoder {
     if (this.lengthErrors) notes.push(`${this.lengthErrors} frames passed the CRC but not the ICD length of their message id, and were not counted.`);
     if (!h.received) notes.push('No heartbeat received yet: no loss estimate.');
     if (h.resyncs) notes.push(`The heartbeat clock jumped ${h.resyncs} time(s); those jumps were not counted as loss.`);
-    if (h.repeats) notes.push(`${h.repeats} heartbeats repeated a second.`);
-    if (h.late) notes.push(`${h.late} heartbeats arrived after a later one.`);
+    if (h.repeats) notes.push(`${h.repeats} heartbeats repeated the previous second about a second later (a sender ticking near a second boundary): each takes back a second counted as missing.`);
+    if (h.duplicates) notes.push(`${h.duplicates} heartbeats were received twice: counted as received, not as seconds (lost = seconds elapsed − distinct seconds).`);
+    if (h.late) notes.push(`${h.late} heartbeats arrived after a later one; each fills its second.`);
     if (this.datagramsWithoutFrames) notes.push(`${this.datagramsWithoutFrames} datagrams held no GDL90 frame.`);
     return {
       format: 'gdl90',
       received: h.received,
       expected: h.received ? h.expected : null,
       lost: h.received ? h.lost : null,
-      duplicates: h.repeats,
+      duplicates: h.repeats + h.duplicates,
       reordered: h.late,
-      outOfOrder: h.repeats + h.late,
+      outOfOrder: h.repeats + h.duplicates + h.late,
       jitterMs: null,
       crcErrors: this.crcErrors,
       notes,

@@ -72,6 +72,14 @@ describe('Iperf2StreamDecoder', () => {
     return { dec, verdicts };
   }
 
+  it('counts loss under duplicates, and says what iperf -s would print instead', () => {
+    const { dec } = run([1, 1, 2, 2, 5, 5, 6], [7]);
+    const st = dec.stats();
+    expect(st).toMatchObject({ expected: 7, lost: 2, duplicates: 3 });
+    // iperf 2.1.8 prints max(0, 2 skipped − 3 out-of-order) = 0/7 for these arrivals.
+    expect(st.notes.join(' ')).toMatch(/iperf -s would print 0\/7: it takes each of the 3 duplicated datagrams off its loss/);
+  });
+
   it('counts the first end-of-test datagram and none of its repeats (iperf 2.1.8: 2/7)', () => {
     const { dec, verdicts } = run([1, 2, 5, 6], [7, 8, 9]);
     expect(dec.stats()).toMatchObject({ received: 5, expected: 7, lost: 2, outOfOrder: 0, duplicates: 0 });

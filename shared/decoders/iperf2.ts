@@ -5,7 +5,8 @@
  * The end of a test is a datagram with a negative id, repeated with ever more negative ids.
  */
 import { putU32be, u32be, utcClock } from './bytes';
-import { JitterMeter, Arrival, LossCounter } from './lossCounter';
+import { JitterMeter, LossCounter } from './lossCounter';
+import { applyArrival, counterStats } from './sequenceField';
 import { PacketFlags, newVerdict, resetVerdict, type DecodeStats, type PacketVerdict, type StreamDecoder } from './types';
 
 /** Client header flag (payloads.h) telling the server that id2 holds the id's high 32 bits. */
@@ -133,8 +134,9 @@ export function describeIperf2(payload: Uint8Array, idBits: IdBits = 'auto'): st
 }
 
 /**
- * Counts an iperf 2 stream exactly as `iperf -s -u` 2.1.8 does (see lossCounter.ts), plus what iperf
- * does not show: duplicates apart from late packets, and the ids skipped at each jump.
+ * Counts an iperf 2 stream as `iperf -s -u` 2.1.8 does (see lossCounter.ts: the same Total, and the
+ * same Lost unless datagrams were duplicated, which iperf takes off its loss), plus what iperf does
+ * not show: duplicates apart from late packets, and the ids skipped at each jump.
  */
 export class Iperf2StreamDecoder implements StreamDecoder {
   readonly format = 'iperf2' as const;
@@ -192,13 +194,7 @@ export class Iperf2StreamDecoder implements StreamDecoder {
       this.endSendMs = sendMs;
       v.flags |= PacketFlags.final;
     }
-    const arrival = this.counter.add(d.id);
-    v.sequence = d.id;
-    if (arrival === Arrival.jump) {
-      v.flags |= PacketFlags.gap;
-      v.skipped = this.counter.lastSkipped;
-    } else if (arrival === Arrival.late) v.flags |= PacketFlags.reordered;
-    else if (arrival === Arrival.duplicate) v.flags |= PacketFlags.duplicate;
+    applyArrival(v, this.counter, this.counter.add(d.id));
     this.jitter.add(arrivalMs, sendMs);
     return v;
   }
@@ -211,26 +207,14 @@ export class Iperf2StreamDecoder implements StreamDecoder {
   /** Totals comparable with iperf's server report. */
   stats(): DecodeStats {
     const c = this.counter;
-    const notes = [
-      'Lost/Total counted as iperf 2.1.8 prints them: Total is the highest id, Lost = skipped ids − out-of-order datagrams.',
-    ];
+    const notes = ['Total as iperf 2.1.8 prints it (the highest id); Lost = Total − distinct ids received, iperf\u2019s Lost unless datagrams were duplicated.'];
+    if (c.iperfLost !== c.lost) notes.push(`iperf -s would print ${c.iperfLost}/${c.expected}: it takes each of the ${c.duplicates} duplicated datagrams off its loss.`);
     if (this.bits) notes.push(`${this.bits}-bit ids.`);
     if (this.ended) notes.push('The sender ended the test (end-of-test datagram received).');
     if (this.afterEnd) notes.push(`${this.afterEnd} datagrams after the end of the test were not counted (end-of-test repeats or late datagrams), as iperf does.`);
     if (this.runs) notes.push(`The sender started ${this.runs} new run(s); totals add them up.`);
     if (this.ignoredZero) notes.push(`${this.ignoredZero} datagrams with id 0 were ignored, as iperf does.`);
     if (this.malformed) notes.push(`${this.malformed} datagrams were too short for iperf 2.`);
-    return {
-      format: 'iperf2',
-      received: c.received,
-      expected: c.expected,
-      lost: c.lost,
-      duplicates: c.duplicates,
-      reordered: c.reordered,
-      outOfOrder: c.outOfOrder,
-      jitterMs: this.jitter.jitterMs,
-      crcErrors: 0,
-      notes,
-    };
+    return counterStats('iperf2', c, this.jitter.jitterMs, notes);
   }
 }

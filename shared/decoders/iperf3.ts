@@ -5,7 +5,8 @@
  * 4-byte "9876" datagram (UDP_CONNECT_MSG) that is not part of the count.
  */
 import { putU32be, u32be } from './bytes';
-import { Arrival, JitterMeter, LossCounter } from './lossCounter';
+import { JitterMeter, LossCounter } from './lossCounter';
+import { applyArrival, counterStats } from './sequenceField';
 import { PacketFlags, newVerdict, resetVerdict, type DecodeStats, type PacketVerdict, type StreamDecoder } from './types';
 
 /** iperf 3's UDP hello ("9876" in ASCII), sent once before the data. */
@@ -64,7 +65,7 @@ export function describeIperf3(payload: Uint8Array, countBits: CountBits = 'auto
   return `iperf3 datagram ${d.count} (${d.countBits}-bit count), sender clock ${d.sendSec}.${String(d.sendUsec).padStart(6, '0')} s`;
 }
 
-/** Counts an iperf 3 stream as iperf3's receiver does (a late packet takes one off the running loss). */
+/** Counts an iperf 3 stream as iperf3's receiver does, except that a duplicate hides no loss (see lossCounter.ts). */
 export class Iperf3StreamDecoder implements StreamDecoder {
   readonly format = 'iperf3' as const;
   private readonly counter = new LossCounter({ firstExpected: 1, convention: 'iperf3' });
@@ -93,13 +94,7 @@ export class Iperf3StreamDecoder implements StreamDecoder {
       v.flags |= PacketFlags.malformed;
       return v;
     }
-    const arrival = this.counter.add(d.count);
-    v.sequence = d.count;
-    if (arrival === Arrival.jump) {
-      v.flags |= PacketFlags.gap;
-      v.skipped = this.counter.lastSkipped;
-    } else if (arrival === Arrival.late) v.flags |= PacketFlags.reordered;
-    else if (arrival === Arrival.duplicate) v.flags |= PacketFlags.duplicate;
+    applyArrival(v, this.counter, this.counter.add(d.count));
     this.jitter.add(arrivalMs, d.sendSec * 1000 + d.sendUsec / 1000);
     return v;
   }
@@ -112,20 +107,10 @@ export class Iperf3StreamDecoder implements StreamDecoder {
   /** Totals comparable with iperf 3's receiver. */
   stats(): DecodeStats {
     const c = this.counter;
-    const notes = ['Lost/Total counted as iperf 3 does: a late packet takes one off the loss counted so far.'];
+    const notes = ['Total as iperf 3 counts it; Lost = Total − distinct packet counts received, iperf 3\u2019s Lost unless packets were duplicated.'];
+    if (c.iperfLost !== c.lost) notes.push(`iperf3 would report ${c.iperfLost}/${c.expected} lost: it takes a duplicated packet off the loss counted so far (${c.duplicates} duplicates).`);
     if (this.bits) notes.push(`${this.bits}-bit packet count.`);
     if (this.malformed) notes.push(`${this.malformed} datagrams were too short for iperf 3.`);
-    return {
-      format: 'iperf3',
-      received: c.received,
-      expected: c.expected,
-      lost: c.lost,
-      duplicates: c.duplicates,
-      reordered: c.reordered,
-      outOfOrder: c.outOfOrder,
-      jitterMs: this.jitter.jitterMs,
-      crcErrors: 0,
-      notes,
-    };
+    return counterStats('iperf3', c, this.jitter.jitterMs, notes);
   }
 }

@@ -9,27 +9,55 @@ function count(ids: number[], options: LossCounterOptions = { firstExpected: 1 }
 
 // What `iperf -s -u` 2.1.8 printed ("Lost/Total", "N datagrams received out-of-order") when crafted
 // datagrams with these ids were sent to it on loopback; the last id of each run is the id of the
-// first end-of-test datagram, which iperf counts like any other.
+// first end-of-test datagram, which iperf counts like any other. `distinctLost` is Gapscope's Lost,
+// expected − distinct ids: it differs from iperf's only where a duplicate arrived.
 const IPERF_2_1_8 = [
-  { ids: [1, 2, 5, 6, 7], lost: 2, total: 7, outOfOrder: 0 },
-  { ids: [1, 2, 4, 3, 5, 6], lost: 0, total: 6, outOfOrder: 1 },
-  { ids: [1, 2, 3, 3, 4, 5], lost: 0, total: 5, outOfOrder: 1 },
-  { ids: [1, 2, 2, 5, 6], lost: 1, total: 6, outOfOrder: 1 }, // a duplicate hides one loss
-  { ids: [100, 101, 103, 104], lost: 100, total: 104, outOfOrder: 0 }, // joined mid-stream
-  { ids: [1, 2, 3, 10, 4, 5, 11], lost: 4, total: 11, outOfOrder: 2 },
-  { ids: [1, 1, 1, 2, 3], lost: 0, total: 3, outOfOrder: 2 },
-  { ids: [1, 3, 2, 4], lost: 0, total: 4, outOfOrder: 1 },
-  { ids: [2, 1, 3, 4], lost: 0, total: 4, outOfOrder: 1 },
-  { ids: [1, 2, 3, 5], lost: 1, total: 5, outOfOrder: 0 }, // the first end datagram (4) was lost
+  { ids: [1, 2, 5, 6, 7], lost: 2, total: 7, outOfOrder: 0, distinctLost: 2 },
+  { ids: [1, 2, 4, 3, 5, 6], lost: 0, total: 6, outOfOrder: 1, distinctLost: 0 },
+  { ids: [1, 2, 3, 3, 4, 5], lost: 0, total: 5, outOfOrder: 1, distinctLost: 0 },
+  { ids: [1, 2, 2, 5, 6], lost: 1, total: 6, outOfOrder: 1, distinctLost: 2 }, // iperf: a duplicate hides one loss
+  { ids: [100, 101, 103, 104], lost: 100, total: 104, outOfOrder: 0, distinctLost: 100 }, // joined mid-stream
+  { ids: [1, 2, 3, 10, 4, 5, 11], lost: 4, total: 11, outOfOrder: 2, distinctLost: 4 },
+  { ids: [1, 1, 1, 2, 3], lost: 0, total: 3, outOfOrder: 2, distinctLost: 0 },
+  { ids: [1, 3, 2, 4], lost: 0, total: 4, outOfOrder: 1, distinctLost: 0 },
+  { ids: [2, 1, 3, 4], lost: 0, total: 4, outOfOrder: 1, distinctLost: 0 },
+  { ids: [1, 2, 3, 5], lost: 1, total: 5, outOfOrder: 0, distinctLost: 1 }, // the first end datagram (4) was lost
 ];
 
-describe('LossCounter, iperf 2 convention', () => {
-  it.each(IPERF_2_1_8)('ids $ids → $lost/$total, $outOfOrder out of order (as iperf 2.1.8 printed)', ({ ids, lost, total, outOfOrder }) => {
+describe('LossCounter: Lost is expected − distinct ids, iperfLost what iperf 2 prints', () => {
+  it.each(IPERF_2_1_8)('ids $ids → iperf $lost/$total, $outOfOrder out of order (as iperf 2.1.8 printed); Lost $distinctLost', ({ ids, lost, total, outOfOrder, distinctLost }) => {
     const c = count(ids);
-    expect(c.lost).toBe(lost);
+    expect(c.iperfLost).toBe(lost);
     expect(c.expected).toBe(total);
     expect(c.outOfOrder).toBe(outOfOrder);
     expect(c.received).toBe(ids.length);
+    expect(c.lost).toBe(distinctLost);
+    expect(c.lost).toBe(c.expected - new Set(ids).size);
+  });
+
+  it('counts every id twice as no loss at all, and loss hidden under duplicates as loss', () => {
+    // Each datagram captured twice (a mirror port seeing both directions of a bridge), 11 never sent on.
+    const sent = Array.from({ length: 537 }, (_, i) => i + 1).filter((i) => i !== 24 && !(i >= 222 && i <= 231));
+    const c = count(sent.flatMap((i) => [i, i]));
+    expect(c.expected).toBe(537);
+    expect(c.duplicates).toBe(526);
+    expect(c.lost).toBe(11);
+    expect(c.iperfLost).toBe(0); // iperf takes each duplicate off its loss
+    expect(c.reordered).toBe(0);
+  });
+
+  it('gives the same Lost whatever the order and the repeats of the same set of ids', () => {
+    let seed = 7;
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let run = 0; run < 20; run++) {
+      const ids = Array.from({ length: 3000 }, (_, i) => i + 1).filter(() => random() > 0.1);
+      const arrivals = ids.flatMap((i) => (random() < 0.2 ? [i, i] : [i]));
+      // Local reordering: swap neighbours now and then, never across the window.
+      for (let i = 1; i < arrivals.length; i++) if (random() < 0.1) [arrivals[i - 1], arrivals[i]] = [arrivals[i]!, arrivals[i - 1]!];
+      const c = count(arrivals);
+      expect(c.lost).toBe(c.expected - new Set(arrivals).size);
+      expect(c.iperfLost).toBe(Math.max(0, c.skipped - c.outOfOrder));
+    }
   });
 
   it('matches iperf on 2000 ids with every 7th missing: 285/2001', () => {
@@ -44,7 +72,7 @@ describe('LossCounter, iperf 2 convention', () => {
     expect(c.duplicates).toBe(1);
     expect(c.reordered).toBe(1);
     expect(c.outOfOrder).toBe(2);
-    expect(c.missing).toBe(0);
+    expect(c.lost).toBe(0);
   });
 
   it('reports how many ids each forward jump skipped, for the gap the packet ended', () => {
@@ -62,7 +90,8 @@ describe('LossCounter, iperf 2 convention', () => {
     const b = 2 ** 32;
     const c = count([b + 1, b + 2, b + 4, b + 5]);
     expect(c.expected).toBe(b + 5);
-    expect(c.lost).toBe(b + 1); // iperf 2.1.8 printed 4294967297/4294967301 for these ids
+    expect(c.iperfLost).toBe(b + 1); // iperf 2.1.8 printed 4294967297/4294967301 for these ids
+    expect(c.lost).toBe(b + 1);
   });
 
   it('terminates on ids past 2^53, where id + 1 rounds back to id (a fuzz find)', () => {
@@ -76,6 +105,16 @@ describe('LossCounter, iperf 2 convention', () => {
     const c = count([1, 3, WINDOW + 10, 2]);
     expect(c.reordered).toBe(1);
     expect(c.duplicates).toBe(0);
+    expect(c.lost).toBe(WINDOW + 10 - 4);
+  });
+
+  it('tracks ids below the first one seen (no first id given) without counting them in the span', () => {
+    const c = new LossCounter({ bits: 16 });
+    for (const s of [10, 9, 9, 11, 13]) c.add(s);
+    expect(c.expected).toBe(4); // 10..13
+    expect(c.duplicates).toBe(1);
+    expect(c.reordered).toBe(1);
+    expect(c.lost).toBe(1); // 12
   });
 
   it('keeps totals across a restart, as iperf sums its reports', () => {
@@ -84,6 +123,7 @@ describe('LossCounter, iperf 2 convention', () => {
     for (const id of [1, 3]) c.add(id);
     expect(c.expected).toBe(4 + 3);
     expect(c.lost).toBe(1 + 1);
+    expect(c.iperfLost).toBe(1 + 1);
     expect(c.received).toBe(5);
   });
 });
@@ -92,10 +132,11 @@ describe('LossCounter, iperf 3 convention', () => {
   it('takes a late packet off the running loss, never below zero at that moment', () => {
     // iperf 2: max(0, 2 - 1) = 1; iperf 3: the duplicate comes before any loss, so it changes nothing.
     const ids = [1, 1, 2, 5];
-    expect(count(ids).lost).toBe(1);
+    expect(count(ids).iperfLost).toBe(1);
     const c3 = count(ids, { firstExpected: 1, convention: 'iperf3' });
-    expect(c3.lost).toBe(2);
+    expect(c3.iperfLost).toBe(2);
     expect(c3.outOfOrder).toBe(1);
+    expect(c3.lost).toBe(2); // the convention changes iperf's number only
   });
 });
 

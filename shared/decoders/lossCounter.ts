@@ -1,9 +1,17 @@
 /**
- * Loss, duplicates and reordering from sequence numbers, counted the way iperf counts them so that
- * Gapscope's numbers and `iperf -s -u`'s can be compared line by line; and RFC 3550 jitter.
+ * Loss, duplicates and reordering from sequence numbers, and RFC 3550 jitter.
  *
- * THE CONVENTION (iperf 2.1.8, src/Reporter.c `reporter_handle_packet_server_udp` and
- * `reporter_transfer_protocol_server_udp`), per stream:
+ * LOST, for every format with sequence numbers: expected − distinct ids received, where
+ *   expected = highest id − first expected id + 1   (iperf's "Total", RFC 3550's "expected")
+ *   distinct = ids in that span received at least once.
+ * Equivalently: ids skipped by forward jumps − late first arrivals that filled one of those holes.
+ * A duplicate changes nothing (it is counted in `duplicates`), a late packet fills its hole once,
+ * whatever the order. Exact within the last WINDOW ids: an id more than WINDOW behind the highest
+ * cannot be told from a duplicate and is taken as a late first arrival (it fills a hole), so a
+ * duplicate that old hides one loss.
+ *
+ * IPERF'S OWN NUMBERS (iperf 2.1.8, src/Reporter.c `reporter_handle_packet_server_udp` and
+ * `reporter_transfer_protocol_server_udp`), per stream, kept as `iperfLost`:
  *
  *   highest := firstExpected − 1                  (iperf 2: ids start at 1, so highest starts at 0)
  *   on each counted id:
@@ -15,13 +23,18 @@
  *   Lost               = max(0, skipped − outOfOrder)          (iperf 2: a late packet is assumed to
  *                                                              fill a hole counted earlier, so even a
  *                                                              duplicate takes one off the loss)
- *
  * iperf 3 (esnet/iperf src/iperf_udp.c `iperf_udp_recv`) differs only in when it clamps: a late
  * packet takes one off the running loss if that is above zero at that moment (convention 'iperf3').
  *
+ * How the two relate: Total is the same number. Reordering alone changes neither Lost (a late
+ * packet fills the hole its jump counted, in both). Each duplicate takes one more off iperf's Lost
+ * and nothing off Gapscope's, so with duplicates iperf 2's Lost = max(0, Lost − duplicates) (iperf 3's
+ * can be higher than that, never higher than Lost). Without duplicates the two are equal, which is
+ * what the checks below compared.
+ *
  * Checked against the real programs, not only their source:
  *  - crafted datagrams sent to `iperf -s -u` 2.1.8 (Debian 2.1.8+dfsg-1) on loopback: the server
- *    printed exactly what this counter gives for the same arrivals (cases in lossCounter.test.ts and
+ *    printed exactly what `iperfLost` gives for the same arrivals (cases in lossCounter.test.ts and
  *    iperf2.test.ts);
  *  - a real `iperf -c -u` 2.1.8 (and `iperf3 -c -u` 3.12) stream passed through a relay that dropped,
  *    duplicated and reordered datagrams (seeded), feeding the same arrivals to the real server and to
@@ -37,13 +50,13 @@
  *    last datagram a second time (one more out-of-order, so one less lost): compare runs that end
  *    normally.
  *
- * Besides iperf's numbers the counter separates duplicates from late first arrivals with a sliding
- * window of the last WINDOW ids (older late ids are counted as reordered), and reports per packet how
- * many ids a forward jump skipped, so that the reception monitor can attribute them to the gap in
- * which the packet arrived (`lastSkipped`).
+ * The sliding window of the last WINDOW ids separates duplicates from late first arrivals (older
+ * late ids are counted as reordered), and the counter reports per packet how many ids a forward
+ * jump skipped, so that the reception monitor can attribute them to the gap in which the packet
+ * arrived (`lastSkipped`).
  */
 
-/** How a counter files a loss: iperf 2 clamps the total at the end, iperf 3 clamps as it goes. */
+/** How iperf files a loss (`iperfLost`): iperf 2 clamps the total at the end, iperf 3 clamps as it goes. */
 export type LossConvention = 'iperf2' | 'iperf3';
 
 /** How a sequence number is counted and how wide it is. */
@@ -90,8 +103,10 @@ export class LossCounter {
   private duplicatesNow = 0;
   private receivedNow = 0;
   private iperf3LostNow = 0;
+  // Late first arrivals inside [first expected, highest]: each fills one hole a jump skipped.
+  private filledNow = 0;
   // Totals of earlier runs (restart()), as iperf sums its per-connection reports.
-  private carried = { received: 0, expected: 0, lost: 0, duplicates: 0, outOfOrder: 0, skipped: 0 };
+  private carried = { received: 0, expected: 0, lost: 0, iperfLost: 0, duplicates: 0, outOfOrder: 0, skipped: 0 };
   /** Ids skipped by the forward jump at the latest packet (0 if none). */
   lastSkipped = 0;
   /** The latest packet's id, unwrapped. */
@@ -132,7 +147,8 @@ export class LossCounter {
     }
     this.outOfOrderNow += 1;
     if (this.iperf3LostNow > 0) this.iperf3LostNow -= 1;
-    if (this.highest - ext < WINDOW && ext >= this.base) {
+    // Ids below the first expected one are tracked too (their bits alias only ids above the highest).
+    if (this.highest - ext < WINDOW) {
       const bit = this.bitOf(ext);
       const word = bit >>> 5;
       const mask = 1 << (bit & 31);
@@ -142,6 +158,7 @@ export class LossCounter {
       }
       this.seen[word] = this.seen[word]! | mask;
     }
+    if (ext >= this.base) this.filledNow += 1;
     return Arrival.late;
   }
 
@@ -151,6 +168,7 @@ export class LossCounter {
     c.received += this.receivedNow;
     c.expected += this.expectedNow();
     c.lost += this.lostNow();
+    c.iperfLost += this.iperfLostNow();
     c.duplicates += this.duplicatesNow;
     c.outOfOrder += this.outOfOrderNow;
     c.skipped += this.skippedNow;
@@ -160,6 +178,7 @@ export class LossCounter {
     this.outOfOrderNow = 0;
     this.duplicatesNow = 0;
     this.iperf3LostNow = 0;
+    this.filledNow = 0;
     this.lastSkipped = 0;
   }
 
@@ -173,9 +192,14 @@ export class LossCounter {
     return this.carried.expected + this.expectedNow();
   }
 
-  /** iperf's Lost, by the chosen convention. */
+  /** Expected − distinct ids received: the holes never filled, whatever the duplicates. */
   get lost(): number {
     return this.carried.lost + this.lostNow();
+  }
+
+  /** What iperf's server prints as Lost, by the chosen convention (each duplicate takes one off). */
+  get iperfLost(): number {
+    return this.carried.iperfLost + this.iperfLostNow();
   }
 
   /** Ids seen twice (within the window). */
@@ -198,16 +222,16 @@ export class LossCounter {
     return this.carried.skipped + this.skippedNow;
   }
 
-  /** Holes never filled: skipped − reordered (exact within the window; not an iperf number). */
-  get missing(): number {
-    return Math.max(0, this.skipped - this.reordered);
-  }
-
   private expectedNow(): number {
     return this.started ? this.highest - this.base + 1 : 0;
   }
 
   private lostNow(): number {
+    // Never below zero: late ids older than the window may be duplicates taken for first arrivals.
+    return Math.max(0, this.skippedNow - this.filledNow);
+  }
+
+  private iperfLostNow(): number {
     return this.convention === 'iperf3' ? this.iperf3LostNow : Math.max(0, this.skippedNow - this.outOfOrderNow);
   }
 

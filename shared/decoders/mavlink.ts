@@ -4,7 +4,8 @@
  * CRC_EXTRA. Payloads are not decoded; the CRC is checked only for the message ids below.
  */
 import { mavlinkCrc } from './crc';
-import { Arrival, LossCounter, sumLossCounts } from './lossCounter';
+import { LossCounter, sumLossCounts } from './lossCounter';
+import { applyArrival, counterStats } from './sequenceField';
 import { PacketFlags, newVerdict, resetVerdict, type DecodeStats, type PacketVerdict, type StreamDecoder } from './types';
 
 /**
@@ -199,13 +200,8 @@ export class MavlinkStreamDecoder implements StreamDecoder {
         counter = new LossCounter({ bits: 8 });
         this.links.set(key, counter);
       }
-      const arrival = counter.add(f.seq);
+      applyArrival(v, counter, counter.add(f.seq));
       v.sequence = f.seq;
-      if (arrival === Arrival.jump) {
-        v.flags |= PacketFlags.gap;
-        v.skipped += counter.lastSkipped;
-      } else if (arrival === Arrival.late) v.flags |= PacketFlags.reordered;
-      else if (arrival === Arrival.duplicate) v.flags |= PacketFlags.duplicate;
     }
     if (frames === 0 && payload.length === 0) v.flags |= PacketFlags.malformed;
     return v;
@@ -227,6 +223,6 @@ export class MavlinkStreamDecoder implements StreamDecoder {
     if (this.crcErrors) notes.push(`${this.crcErrors} frames failed their CRC and were not counted.`);
     if (this.malformed) notes.push(`${this.malformed} datagrams held bytes that are not a MAVLink frame.`);
     if (this.tooMany) notes.push(`More than ${MAX_LINKS} (system, component) pairs: ${this.tooMany} frames not counted.`);
-    return { format: 'mavlink', ...totals, jitterMs: null, crcErrors: this.crcErrors, notes };
+    return counterStats('mavlink', totals, null, notes, this.crcErrors);
   }
 }

@@ -42,6 +42,21 @@ describe('MpegTsStreamDecoder', () => {
     expect(dec.stats()).toMatchObject({ duplicates: 1, lost: 15 });
   });
 
+  it('counts a datagram received twice as duplicates, not as the jump its repeated counters look like', () => {
+    // Constructed: every datagram of a 7-packet-per-datagram stream arrives twice, two datagrams never do.
+    const dec = new MpegTsStreamDecoder();
+    let cc = 0;
+    for (let d = 0; d < 40; d++) {
+      const packets = Array.from({ length: 7 }, () => encodeTsPacket(0x100, cc++ & 15));
+      packets[3]![10] = d; // payload bytes differ from datagram to datagram, as real ones do
+      if (d === 12 || d === 30) continue;
+      const dg = datagram(...packets);
+      dec.onPayload(dg, d);
+      expect(dec.onPayload(dg.slice(), d).flags & PacketFlags.duplicate).toBeTruthy();
+    }
+    expect(dec.stats()).toMatchObject({ received: 38 * 14, duplicates: 38 * 7, lost: 14, expected: 40 * 7 });
+  });
+
   it('does not advance on adaptation-only packets, and honours the discontinuity indicator', () => {
     const dec = new MpegTsStreamDecoder();
     dec.onPayload(datagram(encodeTsPacket(9, 3), encodeTsPacket(9, 3, { adaptationControl: 2 }), encodeTsPacket(9, 4)), 0);

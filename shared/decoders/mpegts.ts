@@ -87,11 +87,36 @@ export function describeTs(payload: Uint8Array): string {
   return `MPEG-TS ${payload.length / TS_PACKET} packets: ${parts.join(', ')}`;
 }
 
-/** Counts continuity-counter discontinuities per PID. */
+/** Recent datagrams remembered to recognize one received twice (a capture's duplicate, a doubled path). */
+export const RECENT_DATAGRAMS = 8;
+
+/** Two independent 32-bit hashes of a datagram (FNV-1a and a multiply-rotate), for duplicate matching. */
+function datagramHashes(b: Uint8Array): [number, number] {
+  let h1 = 0x811c9dc5;
+  let h2 = b.length;
+  for (let i = 0; i < b.length; i++) {
+    h1 = Math.imul(h1 ^ b[i]!, 0x01000193);
+    h2 = Math.imul((h2 << 5) | (h2 >>> 27), 0x9e3779b1) ^ b[i]!;
+  }
+  return [h1 >>> 0, h2 >>> 0];
+}
+
+/**
+ * Counts continuity-counter discontinuities per PID. A datagram identical to one of the last
+ * RECENT_DATAGRAMS is a duplicate as a whole: its packets are counted as received and as duplicates,
+ * and do not touch the counters (read packet by packet, a repeated run of counters would look like a
+ * jump of up to 15 lost).
+ */
 export class MpegTsStreamDecoder implements StreamDecoder {
   readonly format = 'mpegts' as const;
   private readonly lastCc = new Int8Array(8192).fill(-1);
   private readonly dupSeen = new Uint8Array(8192);
+  // Length and two hashes of each recent datagram: 64 bits of hash make a false match negligible.
+  private readonly recentLength = new Uint32Array(RECENT_DATAGRAMS);
+  private readonly recentH1 = new Uint32Array(RECENT_DATAGRAMS);
+  private readonly recentH2 = new Uint32Array(RECENT_DATAGRAMS);
+  private recentNext = 0;
+  private duplicateDatagrams = 0;
   private readonly verdict = newVerdict('MPEG-TS');
   private readonly scratch = {} as TsPacket;
   private packets = 0;
@@ -111,6 +136,18 @@ export class MpegTsStreamDecoder implements StreamDecoder {
       v.flags |= PacketFlags.malformed;
     }
     const p = this.scratch;
+    if (this.isRepeat(payload)) {
+      let counted = 0;
+      for (let o = 0; o + TS_PACKET <= payload.length; o += TS_PACKET) if (decodeTsPacket(payload, o, p) && !p.transportError && p.pid !== TS_NULL_PID) counted += 1;
+      // Stuffing-only datagrams repeat byte for byte by nature; they count nothing either way.
+      if (counted > 0) {
+        this.duplicateDatagrams += 1;
+        this.packets += counted;
+        this.duplicates += counted;
+        v.flags |= PacketFlags.duplicate;
+        return v;
+      }
+    }
     for (let o = 0; o + TS_PACKET <= payload.length; o += TS_PACKET) {
       if (!decodeTsPacket(payload, o, p)) {
         this.syncErrors += 1;
@@ -158,6 +195,21 @@ export class MpegTsStreamDecoder implements StreamDecoder {
     return describeTs(payload);
   }
 
+  /** True when `payload` equals one of the recent datagrams (same length and both hashes); remembers it otherwise. */
+  private isRepeat(payload: Uint8Array): boolean {
+    if (payload.length === 0) return false;
+    const [h1, h2] = datagramHashes(payload);
+    for (let i = 0; i < RECENT_DATAGRAMS; i++) {
+      if (this.recentLength[i] === payload.length && this.recentH1[i] === h1 && this.recentH2[i] === h2) return true;
+    }
+    const at = this.recentNext;
+    this.recentLength[at] = payload.length;
+    this.recentH1[at] = h1;
+    this.recentH2[at] = h2;
+    this.recentNext = (at + 1) % RECENT_DATAGRAMS;
+    return false;
+  }
+
   /** Totals in transport stream packets. */
   stats(): DecodeStats {
     const notes = [
@@ -167,6 +219,7 @@ export class MpegTsStreamDecoder implements StreamDecoder {
     if (this.transportErrors) notes.push(`${this.transportErrors} packets had the transport error indicator set.`);
     if (this.syncErrors) notes.push(`${this.syncErrors} packets lacked the 0x47 sync byte.`);
     if (this.badLength) notes.push(`${this.badLength} datagrams were not a whole number of 188-byte packets.`);
+    if (this.duplicateDatagrams) notes.push(`${this.duplicateDatagrams} datagrams were received twice (identical to a recent one): their packets count as received and duplicate, not against the continuity counters.`);
     return {
       format: 'mpegts',
       received: this.packets,

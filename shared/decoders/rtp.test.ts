@@ -59,6 +59,18 @@ describe('RtpStreamDecoder', () => {
     expect(dec.stats()).toMatchObject({ received: 5, expected: 5, lost: 0, reordered: 1 });
   });
 
+  it('does not let duplicates hide loss: every packet twice, 11 of 537 never sent on', () => {
+    const dec = new RtpStreamDecoder();
+    for (let s = 0; s < 537; s++) {
+      if (s === 24 || (s >= 222 && s <= 231)) continue;
+      dec.onPayload(pkt(s), 0);
+      expect(dec.onPayload(pkt(s), 0).flags & PacketFlags.duplicate).toBeTruthy();
+    }
+    const st = dec.stats();
+    expect(st).toMatchObject({ received: 1052, expected: 537, lost: 11, duplicates: 526, reordered: 0 });
+    expect(st.notes.join(' ')).toMatch(/526 packets repeated a sequence number/);
+  });
+
   it('keeps SSRCs apart', () => {
     const dec = new RtpStreamDecoder();
     for (const s of [10, 11, 13]) dec.onPayload(pkt(s, s * 160, 1), 0);

@@ -4,6 +4,7 @@
  */
 import { hex32, putU32be, u16be, u32be } from './bytes';
 import { Arrival, JitterMeter, LossCounter, sumLossCounts } from './lossCounter';
+import { applyArrival, counterStats } from './sequenceField';
 import { PacketFlags, newVerdict, resetVerdict, type DecodeStats, type PacketVerdict, type StreamDecoder } from './types';
 
 /** One decoded RTP header. */
@@ -265,12 +266,8 @@ export class RtpStreamDecoder implements StreamDecoder {
     if (kind === RESTARTED) {
       this.restarts += 1;
       v.flags |= PacketFlags.restart;
-    } else if (kind === Arrival.jump) {
-      v.flags |= PacketFlags.gap;
-      v.skipped = source.counter.lastSkipped;
-    } else if (kind === Arrival.late) v.flags |= PacketFlags.reordered;
-    else if (kind === Arrival.duplicate) v.flags |= PacketFlags.duplicate;
-    v.sequence = source.counter.lastId;
+      v.sequence = source.counter.lastId;
+    } else applyArrival(v, source.counter, kind);
     return v;
   }
 
@@ -284,7 +281,7 @@ export class RtpStreamDecoder implements StreamDecoder {
     const totals = sumLossCounts([...this.sources.values()].map((s) => s.counter));
     let busiest: RtpSource | null = null;
     for (const s of this.sources.values()) if (!busiest || s.counter.received > busiest.counter.received) busiest = s;
-    const notes = ['Counted per SSRC from its first packet (extended sequence, RFC 3550 A.1); Lost as iperf 2 counts it.'];
+    const notes = ['Counted per SSRC from its first packet (extended sequence, RFC 3550 A.1); Lost = expected − distinct sequence numbers received.'];
     if (this.sources.size > 1) notes.push(`${this.sources.size} SSRCs; totals add them up, jitter is the busiest one's.`);
     if (this.noClock && this.options.clockRate === undefined) notes.push('Dynamic payload type: give its clock rate for jitter.');
     if (this.restarts) notes.push(`${this.restarts} sequence restart(s) (RFC 3550 A.1 resync): counting began again.`);
@@ -292,12 +289,6 @@ export class RtpStreamDecoder implements StreamDecoder {
     if (this.rtcp) notes.push(`${this.rtcp} RTCP packets on the same port were not counted.`);
     if (this.tooMany) notes.push(`More than ${MAX_SOURCES} SSRCs: ${this.tooMany} packets of further sources were not counted.`);
     if (this.malformed) notes.push(`${this.malformed} packets were not valid RTP.`);
-    return {
-      format: 'rtp',
-      ...totals,
-      jitterMs: busiest?.jitter.jitterMs ?? null,
-      crcErrors: 0,
-      notes,
-    };
+    return counterStats('rtp', totals, busiest?.jitter.jitterMs ?? null, notes);
   }
 }

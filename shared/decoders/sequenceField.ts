@@ -4,7 +4,7 @@
  * format 'seq' (u64 big-endian sequence at 0, u64 big-endian send time in µs since the epoch at 8).
  */
 import { putU64be, u32be, u64be, utcClock } from './bytes';
-import { Arrival, JitterMeter, LossCounter } from './lossCounter';
+import { Arrival, JitterMeter, LossCounter, type LossTotals } from './lossCounter';
 import { PacketFlags, newVerdict, resetVerdict, type DecodeStats, type PacketVerdict, type StreamDecoder } from './types';
 
 /** Where a user-defined sequence number sits in the payload. */
@@ -83,7 +83,7 @@ export class SequenceFieldStreamDecoder implements StreamDecoder {
 
   /** Totals counted from the field's first value. */
   stats(): DecodeStats {
-    const notes = [`Counted from the first value of the ${this.spec.width}-bit field at offset ${this.spec.offset}; Lost as iperf 2 counts it.`];
+    const notes = [`Counted from the first value of the ${this.spec.width}-bit field at offset ${this.spec.offset}; Lost = expected − distinct values received.`];
     if (this.spec.width < 53) notes.push(`The field wraps every ${2 ** this.spec.width} packets; a jump of half of that or more reads as late, so losses are lower bounds.`);
     if (this.short) notes.push(`${this.short} payloads were too short for the field.`);
     return counterStats('field', this.counter, null, notes);
@@ -142,24 +142,33 @@ export class SeqStreamDecoder implements StreamDecoder {
 
   /** Totals counted from the first sequence number. */
   stats(): DecodeStats {
-    const notes = ['Counted from the first sequence number received; Lost as iperf 2 counts it.'];
+    const notes = ['Counted from the first sequence number received; Lost = expected − distinct sequence numbers received.'];
     if (this.short) notes.push(`${this.short} payloads were too short for the seq header.`);
     return counterStats('seq', this.counter, this.jitter.jitterMs, notes);
   }
 }
 
-/** Files one LossCounter verdict into a PacketVerdict. */
+/**
+ * Files one LossCounter verdict into a PacketVerdict: every decoder with sequence numbers flags a
+ * packet the same way. Skipped ids add up, for datagrams that carry several frames (MAVLink).
+ */
 export function applyArrival(v: PacketVerdict, counter: LossCounter, arrival: number): void {
   v.sequence = counter.lastId;
   if (arrival === Arrival.jump) {
     v.flags |= PacketFlags.gap;
-    v.skipped = counter.lastSkipped;
+    v.skipped += counter.lastSkipped;
   } else if (arrival === Arrival.late) v.flags |= PacketFlags.reordered;
   else if (arrival === Arrival.duplicate) v.flags |= PacketFlags.duplicate;
 }
 
-/** DecodeStats from a single LossCounter. */
-export function counterStats(format: DecodeStats['format'], c: LossCounter, jitterMs: number | null, notes: string[]): DecodeStats {
+/** The sentence every sequence-numbered format's notes carry about duplicates. */
+export function duplicatesNote(duplicates: number): string | null {
+  return duplicates > 0 ? `${duplicates} packets repeated a sequence number already received: counted as received, not as new ids (Lost = expected − distinct ids).` : null;
+}
+
+/** DecodeStats from one LossCounter or the sum of several, so that every format reports alike. */
+export function counterStats(format: DecodeStats['format'], c: LossTotals, jitterMs: number | null, notes: string[], crcErrors = 0): DecodeStats {
+  const dup = duplicatesNote(c.duplicates);
   return {
     format,
     received: c.received,
@@ -169,7 +178,7 @@ export function counterStats(format: DecodeStats['format'], c: LossCounter, jitt
     reordered: c.reordered,
     outOfOrder: c.outOfOrder,
     jitterMs,
-    crcErrors: 0,
-    notes,
+    crcErrors,
+    notes: dup ? [...notes, dup] : notes,
   };
 }
