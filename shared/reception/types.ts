@@ -102,10 +102,10 @@ export interface OpenGap {
   durationMs: number;
 }
 
-/** Throughput per fixed-width bin, from the start of listening. */
+/** Throughput per fixed-width bin from bin firstIndex on: a live delta's changed full-detail bins. */
 export interface BinSeries {
   binMs: number;
-  /** Index of the first bin in these arrays (0 for a full series). */
+  /** Index of the first bin in these arrays; bin i covers [i × binMs, (i + 1) × binMs) from the start of listening. */
   firstIndex: number;
   packets: number[];
   bytes: number[];
@@ -113,11 +113,33 @@ export interface BinSeries {
   lost: number[];
 }
 
+/** One coarse level of a saved throughput history: totals per bin and the extremes of the full-detail bins inside. */
+export interface CoarseLevelSnapshot extends BinSeries {
+  /** Fewest bytes in one complete full-detail bin inside each bin; -1 while none is complete. */
+  minBytes: number[];
+  /** Most bytes in one complete full-detail bin inside; -1 while none is complete. */
+  maxBytes: number[];
+  /** Most packets lost in one complete full-detail bin inside; -1 while none is complete. */
+  maxLost: number[];
+}
+
+/**
+ * A stream's throughput history as it travels and is saved (shared/reception/throughputHistory.ts):
+ * the full-detail bins of the recent window as a BinSeries, and coarser levels for the past. A
+ * flat BinSeries from before levels existed reads as a history too.
+ */
+export interface HistorySnapshot extends BinSeries {
+  /** The first bin the history knows: 0, unless it began at a change of bin width. */
+  startIndex?: number;
+  /** Coarser levels, finest first, each HISTORY_FACTOR times wider than the one before. */
+  levels?: CoarseLevelSnapshot[];
+}
+
 /** Everything a monitor knows at one moment; the UI's full state for a stream and the CLI's report. */
 export interface ReceptionSnapshot {
   nowMs: number;
   totals: ReceptionTotals;
-  bins: BinSeries;
+  bins: HistorySnapshot;
   gaps: Gap[];
   openGap: OpenGap | null;
   gapThresholdMs: number;
