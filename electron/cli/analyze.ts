@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { AmbiguousFlowError } from '../../shared/capture/offlineAnalysis';
 import type { UdpFlow } from '../../shared/capture/flows';
 import type { CompareReport } from '../../shared/capture/compare';
-import { formatBytes, formatDuration } from '../../shared/reception/periodicity';
+import { formatBytes, formatDuration, formatStreamTime } from '../../shared/format';
 import { CaptureFormatError } from '../../shared/pcapng/readErrors';
 import { analyzeCapture, compareCaptures, listCaptureFlows, type CaptureReport } from '../capture/analyzeCapture';
 import type { CaptureProgress } from '../capture/captureFile';
@@ -85,7 +85,7 @@ export function humanCompare(r: CompareReport & { flows: { a: string; b: string 
       last.n += 1;
     } else runs.push({ start: p.atMs, end: p.atMs, n: 1 });
   }
-  for (const run of runs.slice(0, 20)) lines.push(`  B lacks ${run.n} datagrams from ${formatDuration(run.start)} to ${formatDuration(run.end)}`);
+  for (const run of runs.slice(0, 20)) lines.push(`  B lacks ${run.n} datagrams from ${formatStreamTime(run.start)} to ${formatStreamTime(run.end)}`);
   if (runs.length > 20) lines.push(`  … and ${runs.length - 20} more stretches (use --json for all)`);
   return lines;
 }

@@ -6,7 +6,7 @@ import type { GapscopeApi, StreamConfigInput, StreamInfo } from '../../shared/co
 import type { RecordingState } from '../../shared/contract/sessions';
 import { formatEndpoint } from '../../shared/net/address';
 import { gapCause } from '../../shared/reception/gapCause';
-import { formatBytes, formatDuration } from '../../shared/reception/periodicity';
+import { formatByteRate, formatBytes, formatCount, formatDuration, formatPercent, formatStreamTime } from '../../shared/format';
 import { buildReport, type ReceptionReport } from '../../shared/reception/report';
 import type { ReceptionTotals } from '../../shared/reception/types';
 
@@ -75,14 +75,14 @@ export function toStreamConfig(o: ListenOptions): StreamConfigInput {
 /** One line a person can follow while a stream runs. */
 export function liveLine(elapsedMs: number, t: ReceptionTotals, lastSecond: { packets: number; bytes: number }, openGapMs: number | null): string {
   const parts = [
-    `${(elapsedMs / 1000).toFixed(0).padStart(5)} s`,
-    `${String(lastSecond.packets).padStart(7)} pkt/s`,
-    `${formatBytes(lastSecond.bytes).padStart(10)}/s`,
-    `total ${t.packets} pkts ${formatBytes(t.bytes)}`,
-    `gaps ${t.gapCount}`,
+    formatStreamTime(elapsedMs, 0).padStart(7),
+    `${formatCount(lastSecond.packets).padStart(7)} pkt/s`,
+    formatByteRate(lastSecond.bytes).padStart(12),
+    `total ${formatCount(t.packets)} pkts ${formatBytes(t.bytes)}`,
+    `gaps ${formatCount(t.gapCount)}`,
   ];
-  if (t.dutyCycle !== null) parts.push(`duty ${(t.dutyCycle * 100).toFixed(1)}%`);
-  if (t.expected?.bytesRatio != null) parts.push(`${(t.expected.bytesRatio * 100).toFixed(0)}% of expected bytes`);
+  if (t.dutyCycle !== null) parts.push(`duty ${formatPercent(t.dutyCycle)}`);
+  if (t.expected?.bytesRatio != null) parts.push(`${formatPercent(t.expected.bytesRatio)} of expected bytes`);
   if (openGapMs !== null) parts.push(`(no data for ${formatDuration(openGapMs)})`);
   return parts.join('  ');
 }
@@ -91,17 +91,17 @@ export function liveLine(elapsedMs: number, t: ReceptionTotals, lastSecond: { pa
 export function humanReport(r: ReceptionReport): string[] {
   const lines = [
     `Received ${r.packets} packets, ${formatBytes(r.bytes)} in ${formatDuration(r.durationMs)}.`,
-    `Gap threshold ${formatDuration(r.gapThresholdMs)}${r.gapThresholdAutomatic ? ' (automatic)' : ''}; ${r.gapCount} gaps; duty cycle ${r.dutyCycle === null ? 'n/a' : `${(r.dutyCycle * 100).toFixed(1)}%`}.`,
+    `Gap threshold ${formatDuration(r.gapThresholdMs)}${r.gapThresholdAutomatic ? ' (automatic)' : ''}; ${r.gapCount} gaps; duty cycle ${r.dutyCycle === null ? 'n/a' : formatPercent(r.dutyCycle)}.`,
     r.periodicity.summary,
   ];
   for (const g of r.gaps.slice(0, 20)) {
-    lines.push(`  gap at ${formatDuration(g.startMs).padStart(8)}  lasting ${formatDuration(g.durationMs).padStart(8)}  after ${g.packetsBefore} pkts / ${formatBytes(g.bytesBefore)}${g.lostPackets !== null ? `  ${g.lostPackets} lost in it` : ''}${gapCause(g).kind === 'unknown' ? '' : `  (${gapCause(g).text})`}`);
+    lines.push(`  gap at ${formatStreamTime(g.startMs).padStart(10)}  lasting ${formatDuration(g.durationMs).padStart(10)}  after ${g.packetsBefore} pkts / ${formatBytes(g.bytesBefore)}${g.lostPackets !== null ? `  ${g.lostPackets} lost in it` : ''}${gapCause(g).kind === 'unknown' ? '' : `  (${gapCause(g).text})`}`);
   }
   if (r.gaps.length > 20) lines.push(`  … and ${r.gaps.length - 20} more (use --json for all)`);
   if (r.trailingSilenceMs !== null) lines.push(`No data for the last ${formatDuration(r.trailingSilenceMs)}.`);
   const rec = r.recording as RecordingReport | undefined;
   if (rec) lines.push(rec.error ? `Recording to ${rec.file} stopped early: ${rec.error} ${rec.packets} packets kept.` : `Recorded ${rec.packets} packets to ${rec.file}${rec.notRecorded ? ` (${rec.notRecorded} not recorded: the disk fell behind)` : ''}${rec.fromStreamStart ? '' : ' (from the start of recording)'}; metadata in ${rec.sidecar}.`);
-  if (r.expected?.bytesRatio != null) lines.push(`Received ${(r.expected.bytesRatio * 100).toFixed(1)}% of the expected bytes.`);
+  if (r.expected?.bytesRatio != null) lines.push(`Received ${formatPercent(r.expected.bytesRatio)} of the expected bytes.`);
   if (r.decode && r.decode.format !== 'none') {
     const l = r.loss;
     const counts = l && l.expected !== null ? `: ${l.lost} lost of ${l.expected} expected, ${l.duplicates ?? 0} duplicates, ${l.reordered ?? 0} reordered` : '';

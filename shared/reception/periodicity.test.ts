@@ -19,7 +19,7 @@ describe('findPeriodicity', () => {
     expect(p.everyBytes).toBe(131072);
     expect(p.everyMs).toBe(350);
     expect(p.gapsConsidered).toBe(5);
-    expect(p.summary).toBe('Gaps recur after every ~128 KiB received (spread 0.0%, 5 gaps).');
+    expect(p.summary).toBe('Gaps recur after every ~128 KiB received (spread 0.02%, 5 gaps).');
   });
 
   it('finds a regular time when the byte counts vary', () => {
@@ -44,8 +44,8 @@ describe('findPeriodicity', () => {
 
   it('formats sizes the way engineers say them', () => {
     expect(formatBytes(512)).toBe('512 B');
-    expect(formatBytes(1536)).toBe('1.5 KiB');
+    expect(formatBytes(1536)).toBe('1.50 KiB');
     expect(formatBytes(131072)).toBe('128 KiB');
-    expect(formatBytes(3 * 1024 * 1024)).toBe('3.0 MiB');
+    expect(formatBytes(3 * 1024 * 1024)).toBe('3.00 MiB');
   });
 });

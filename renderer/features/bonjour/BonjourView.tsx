@@ -9,6 +9,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { ServiceInstance } from '../../../shared/mdns/serviceCache';
 import { useApi } from '../../app/api';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { formatTimeOfDay } from '../../format';
 import { ago, avahiBrowseCommand, dnsSdCommand, hexDump, shortType, txtEntryText } from './bonjourText';
 import { advertise, bindBonjourEvents, bonjourStore, selectInstance, startBrowsing, stopBrowsing, useBonjour, withdraw, type InstanceRow } from './bonjourStore';
 import './bonjour.css';
@@ -308,7 +309,7 @@ function DetailsCard() {
               <div className="inline small">
                 {details.packets.map((p, k) => (
                   <button key={k} type="button" className={`small-button${p === packet ? ' on' : ''}`} onClick={() => setPacketIndex(k)}>
-                    {new Date(p.at).toLocaleTimeString()} from {p.source}
+                    {formatTimeOfDay(p.at)} from {p.source}
                   </button>
                 ))}
               </div>

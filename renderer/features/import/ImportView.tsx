@@ -7,7 +7,7 @@ import { formatTick, timeTicks } from '../../../shared/chart/ticks';
 import { useApi } from '../../app/api';
 import { useChartColors } from '../../app/theme';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { formatByteRate, formatBytes, formatCount, formatStreamTime } from '../../format';
+import { formatByteRate, formatBytes, formatCount, formatDateTime, formatStreamTime } from '../../format';
 import { appStore } from '../../store/store';
 import { bindImportEvents, importStore, useImport } from './importStore';
 import { DECODE_CHOICES } from '../reception/setupForm';
@@ -318,7 +318,7 @@ function CompareResult() {
           </div>
         </div>
       </div>
-      <p className="muted small">Time 0 is {new Date(r.startedAt).toLocaleString()}; the delay is right only if both captures' clocks agree.</p>
+      <p className="muted small">Time 0 is {formatDateTime(Date.parse(r.startedAt))}; the delay is right only if both captures' clocks agree.</p>
       <div className="chart-box" data-testid="compare-chart" data-points={points.length}>
         <ResponsiveContainer width="100%" height="100%">
           <ComposedChart data={points} margin={{ top: 8, right: 16, bottom: 4, left: 4 }}>

@@ -5,11 +5,12 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { useFeature } from '../../app/api';
 import { useChartColors } from '../../app/theme';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { formatTimeOfDay } from '../../format';
 import { useApp } from '../../store/store';
 import { defaultRouteText, historyRows, interfaceRows, outcomeWords } from './networkViewModel';
 import './network.css';
 
-const time = (at: number): string => new Date(at).toLocaleTimeString();
+const time = formatTimeOfDay;
 
 /** The Network tab's content. */
 export function NetworkView() {
@@ -234,10 +235,10 @@ function CountsCard() {
           <ResponsiveContainer width="100%" height={180}>
             <LineChart data={rows} margin={{ top: 4, right: 12, bottom: 0, left: 0 }}>
               <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" />
-              <XAxis dataKey="t" type="number" domain={['dataMin', 0]} unit=" s" tick={{ fontSize: 11 }} />
+              <XAxis dataKey="t" type="number" domain={['dataMin', 0]} tickFormatter={(v: number) => time((last?.at ?? 0) + v * 1000)} tick={{ fontSize: 11 }} />
               <YAxis yAxisId="s" allowDecimals={false} tick={{ fontSize: 11 }} width={40} />
               <YAxis yAxisId="t" orientation="right" allowDecimals={false} tick={{ fontSize: 11 }} width={30} />
-              <Tooltip />
+              <Tooltip labelFormatter={(v) => time((last?.at ?? 0) + Number(v) * 1000)} />
               <Legend />
               <Line yAxisId="s" dataKey="udp" name="UDP sockets" stroke="#2563eb" dot={false} isAnimationActive={false} />
               <Line yAxisId="s" dataKey="tcp" name="TCP sockets" stroke="#16a34a" dot={false} isAnimationActive={false} />

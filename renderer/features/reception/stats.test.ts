@@ -34,10 +34,10 @@ describe('statTiles', () => {
     const t = byId(statTiles(info, receiving()));
     expect(t.packets!.value).toBe('2,000');
     expect(t['packet-rate']!.value).toBe('500 pkt/s');
-    expect(t.throughput!.value).toBe('256 kB/s');
+    expect(t.throughput!.value).toBe('250 KiB/s');
     expect(t['duty-cycle']!.value).toBe('80%');
     expect(t['duty-cycle']!.tone).toBe('bad');
-    expect(t.gaps!.detail).toBe('1.0 s without data');
+    expect(t.gaps!.detail).toBe('1.00 s without data');
     expect(t.expected!.value).toBe('55% of the bytes');
     expect(t.expected!.detail).toBe('80% of the packets');
     expect(t.buffer!.tone).toBe('warn');
@@ -46,14 +46,14 @@ describe('statTiles', () => {
 
   it('says how long the current silence lasts', () => {
     const r = { ...receiving(), openGap: { startMs: 3850, durationMs: 1200 } };
-    expect(byId(statTiles(info, r))['open-gap']!.value).toBe('no data for 1.2 s');
+    expect(byId(statTiles(info, r))['open-gap']!.value).toBe('no data for 1.20 s');
   });
 
   it('calls a stopped stream stopped even when it ended in silence, and a stream opened from a file socketless', () => {
     const r = { ...receiving(), openGap: { startMs: 3850, durationMs: 1200 } };
     const t = byId(statTiles({ ...info, status: 'stopped', recvBufferRequested: 0, recvBufferGranted: null }, r));
     expect(t['open-gap']!.value).toBe('stopped');
-    expect(t['open-gap']!.detail).toContain('no data in its last 1.2 s');
+    expect(t['open-gap']!.detail).toContain('no data in its last 1.20 s');
     expect(t.buffer!.detail).toBe('no socket: opened from a file');
   });
 

@@ -1,7 +1,7 @@
 /** The stat tiles of a stream as plain data: what each says, how loud, and the number behind it. */
 import type { StreamInfo } from '../../../shared/contract';
 import { formatEndpoint } from '../../../shared/net/address';
-import { formatBufferSize, formatByteRate, formatBytes, formatCount, formatDuration, formatPacketRate, formatPercent } from '../../format';
+import { formatBufferSize, formatByteRate, formatBytes, formatCount, formatDuration, formatPacketRate, formatPercent, formatStreamTime } from '../../format';
 import { averageRates, recentRates, type ReceptionState } from './streamState';
 
 /** How a tile should draw attention. */
@@ -100,7 +100,7 @@ export function statTiles(info: StreamInfo, r: ReceptionState): StatTile[] {
     const silentEnd = r.openGap ? `; no data in its last ${formatDuration(r.openGap.durationMs)}` : '';
     tiles.push({ id: 'open-gap', label: 'Now', value: info.status === 'error' ? 'failed' : 'stopped', detail: `after ${formatDuration(t.durationMs)}${silentEnd}`, raw: null, tone: info.status === 'error' ? 'bad' : 'neutral' });
   } else if (r.openGap) {
-    tiles.push({ id: 'open-gap', label: 'Now', value: `no data for ${formatDuration(r.openGap.durationMs)}`, detail: `since ${(r.openGap.startMs / 1000).toFixed(1)} s`, raw: r.openGap.durationMs, tone: 'bad' });
+    tiles.push({ id: 'open-gap', label: 'Now', value: `no data for ${formatDuration(r.openGap.durationMs)}`, detail: `since ${formatStreamTime(r.openGap.startMs)}`, raw: r.openGap.durationMs, tone: 'bad' });
   } else if (t.packets === 0) {
     tiles.push({ id: 'open-gap', label: 'Now', value: 'waiting for data', detail: `listening for ${formatDuration(r.nowMs)}`, raw: null, tone: 'neutral' });
   } else {

@@ -5,7 +5,7 @@ import type { ErrorInfo } from '../../../shared/contract';
 import type { SessionSummary } from '../../../shared/contract/sessions';
 import { useApi } from '../../app/api';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { formatBytes, formatCount, formatDuration } from '../../format';
+import { formatBytes, formatCount, formatDateTime, formatDuration } from '../../format';
 import { appStore } from '../../store/store';
 import { webToken } from '../../api/transport';
 import { captureDownloadUrl, parseSecondsRange } from './captureLink';
@@ -144,7 +144,7 @@ function SessionRow({ session: s, act }: { session: SessionSummary; act: Act }) 
           )}
           {s.notes && editing !== 'notes' ? <div className="small muted" data-testid="session-notes">{s.notes}</div> : null}
         </td>
-        <td className="small">{new Date(s.created).toLocaleString()}</td>
+        <td className="small">{formatDateTime(s.created)}</td>
         <td className="small">
           {s.streams.map((line) => (
             <div key={line}>{line}</div>

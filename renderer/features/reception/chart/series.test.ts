@@ -67,11 +67,14 @@ describe('ticks', () => {
   it('picks round steps', () => {
     expect(timeTicks({ startMs: 0, endMs: 60_000 })).toEqual([0, 10_000, 20_000, 30_000, 40_000, 50_000, 60_000]);
     expect(timeTicks({ startMs: 1234, endMs: 2234 }, 5)).toEqual([1400, 1600, 1800, 2000, 2200]);
+    expect(timeTicks({ startMs: -25_000, endMs: 35_000 }, 6)).toEqual([0, 10_000, 20_000, 30_000]);
   });
 
   it('labels with the precision the zoom needs', () => {
-    expect(formatTick(12_000, 60_000)).toBe('12 s');
-    expect(formatTick(12_250, 1_000)).toBe('12.25 s');
+    expect(formatTick(12_000, 60_000)).toBe('0:12');
+    expect(formatTick(12_200, 1_000)).toBe('0:12.2');
+    expect(formatTick(12_250, 1_000, 20)).toBe('0:12.25');
     expect(formatTick(65_000, 300_000)).toBe('1:05');
+    expect(formatTick(220_000, 60_000)).toBe('3:40');
   });
 });
