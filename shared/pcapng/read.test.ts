@@ -44,6 +44,16 @@ describe('pcap', () => {
     });
   }
 
+  it('reads a link-type field with reserved bits set (tshark refuses it) and says so; the FCS bits above them pass quietly', () => {
+    const reserved = readAll(pcapFile({ linkType: 0x00300001, packets: [{ sec: 1, frac: 0, data: A }] }));
+    expect(reserved.records.map((r) => r.linkType)).toEqual([1]);
+    expect(reserved.reader.warnings.list()).toMatchObject([{ kind: 'link-type-reserved-bits', firstOffset: 20 }]);
+    expect(reserved.reader.warnings.list()[0]!.message).toMatch(/0x00300000.*tshark and libpcap refuse/);
+    const fcs = readAll(pcapFile({ linkType: 0x14000001, packets: [{ sec: 1, frac: 0, data: A }] })); // the P bit and an FCS length of 1 (16-bit units), bits 26 and 28-31
+    expect(fcs.records.map((r) => r.linkType)).toEqual([1]);
+    expect(fcs.reader.warnings.list()).toEqual([]);
+  });
+
   it('gives the same records whatever the chunk size', () => {
     const file = pcapFile({ linkType: 1, packets: Array.from({ length: 20 }, (_, i) => ({ sec: i, frac: i, data: new Uint8Array(i * 7).fill(i) })) });
     const whole = readAll(file).records;
@@ -142,6 +152,19 @@ describe('pcapng', () => {
     const v2 = shb().slice();
     v2[12] = 2;
     expect(errorOf(() => readAll(v2)).message).toMatch(/Unsupported pcapng version 2\.0/);
+  });
+
+  it('refuses a first section of an unknown version as tshark does, reads 1.2 as 1.0, and skips a later unknown section with a warning', () => {
+    const v11 = shb().slice();
+    v11[14] = 1; // minor version 1
+    expect(errorOf(() => readAll(concat(v11, idb(1), epb(0, [0, 0], A)))).message).toMatch(/Unsupported pcapng version 1\.1 .*offset 0/);
+    const v12 = shb().slice();
+    v12[14] = 2;
+    expect(readAll(concat(v12, idb(1), epb(0, [0, 0], A))).records).toHaveLength(1);
+    const { records, reader } = readAll(concat(shb(), idb(1), epb(0, [0, 0], A), v11, idb(1), epb(0, [0, 1], B), epb(0, [0, 2], B), shb(), idb(1), epb(0, [0, 3], A)));
+    expect(records.map((r) => r.data.byteLength)).toEqual([5, 5]);
+    expect(reader.warnings.list().map((w) => [w.kind, w.count])).toEqual([['unknown-section-version', 1], ['unknown-version-packets', 2]]);
+    expect(reader.warnings.list()[0]!.message).toMatch(/Section 2 of the file has pcapng version 1\.1/);
   });
 
   it('skips packets of an interface the section does not describe, counting them', () => {

@@ -69,6 +69,8 @@ const BT_SPB = 0x00000003;
 const BT_EPB = 0x00000006;
 
 const TWO_32 = 4294967296;
+/** Reserved bits of pcap's link-type field (bits 16-25; above them the FCS length). */
+const PCAP_LINK_RESERVED = 0x03ff0000;
 
 /** Reads pcap or pcapng from pushed chunks and calls `onRecord` for every packet, in file order. */
 export class CaptureReader {
@@ -84,6 +86,8 @@ export class CaptureReader {
   private sectionInterfaces: CaptureInterface[] = [];
   private pcapLinkType = 0;
   private lastTimeMs = 0;
+  // A later section of an unknown version is skipped up to the next Section Header Block.
+  private skippingSection = false;
   private ended = false;
   private failed: CaptureFormatError | null = null;
 
@@ -187,7 +191,14 @@ export class CaptureReader {
     if (major !== 2) throw new CaptureFormatError(`Unsupported pcap version ${major}.${u16(h, 6, little)} (expected 2.4).`, 0);
     const snap = u32(h, 16, little);
     // The upper bits of the link type field may carry the FCS length; the type is the low 16 bits.
-    this.pcapLinkType = u32(h, 20, little) & 0xffff;
+    const linkField = u32(h, 20, little);
+    this.pcapLinkType = linkField & 0xffff;
+    // Bits 16-25 are reserved and must be zero (draft-ietf-opsawg-pcap §4): tshark and libpcap refuse
+    // such a file. The type itself is still plain, so Gapscope reads it, and says so.
+    const reserved = linkField & PCAP_LINK_RESERVED;
+    if (reserved !== 0) {
+      this.warnings.add('link-type-reserved-bits', `The file header's link-type field has reserved bits set (0x${reserved.toString(16).padStart(8, '0')}; they must be 0): tshark and libpcap refuse this file. Gapscope read it as link type ${this.pcapLinkType}; the file may be damaged.`, 20);
+    }
     this.interfaces.push({ section: 0, linkType: this.pcapLinkType, snapLength: snap, name: null, description: null, unitsPerSecond: ns ? 1e9 : 1e6, offsetSeconds: 0 });
     this.sections = 1;
     this.queue.skip(24);
@@ -246,6 +257,12 @@ export class CaptureReader {
     }
     if (this.sections === 0 && type !== SHB) throw new CaptureFormatError('pcapng file does not start with a Section Header Block.', at);
     const body = block.subarray(8, length - 4);
+    if (this.skippingSection && type !== SHB) {
+      if (type === BT_EPB || type === BT_SPB || type === BT_PB) this.warnings.add('unknown-version-packets', 'Packets of a section of unknown version were skipped.', at);
+      this.queue.skip(length);
+      this.offset += length;
+      return true;
+    }
     switch (type) {
       case SHB:
         this.readSectionHeader(body, at);
@@ -274,9 +291,18 @@ export class CaptureReader {
   private readSectionHeader(body: Uint8Array, at: number): void {
     if (body.byteLength < 16) throw new CaptureFormatError(`Section Header Block too short (${body.byteLength + 12} bytes).`, at);
     const major = u16(body, 4, this.little);
-    if (major !== 1) throw new CaptureFormatError(`Unsupported pcapng version ${major}.${u16(body, 6, this.little)} (expected 1.0).`, at);
+    const minor = u16(body, 6, this.little);
     this.sections += 1;
     this.sectionInterfaces = [];
+    this.skippingSection = false;
+    // 1.0 is the format; 1.2 was written by some old tools for the same layout (the pcapng draft
+    // says to read it as 1.0, and Wireshark and libpcap do). Any other version may lay blocks out
+    // otherwise: the first section is refused, as tshark refuses it; a later one is skipped.
+    if (major === 1 && (minor === 0 || minor === 2)) return;
+    const what = `pcapng version ${major}.${minor} (Gapscope reads 1.0, and 1.2 as 1.0, like tshark)`;
+    if (this.sections === 1) throw new CaptureFormatError(`Unsupported ${what}.`, at);
+    this.skippingSection = true;
+    this.warnings.add('unknown-section-version', `Section ${this.sections} of the file has ${what}: its blocks were skipped (tshark stops reading there).`, at);
   }
 
   private readInterface(body: Uint8Array, at: number): void {
