@@ -5,7 +5,7 @@
  */
 import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { SessionExtrasInfo, SessionRecord, SessionSummary } from '../../shared/contract/sessions';
 import { GapscopeError } from '../../shared/errors';
 import { BlockScanner, type BlockScan } from '../../shared/pcapng/writeRecovery';
@@ -124,6 +124,14 @@ export class SessionLibrary {
     }
   }
 
+  /** A new session's id: a folder name that sorts by date and never collides. */
+  newId(at: number): string {
+    const base = new Date(at).toISOString().slice(0, 19).replace(/:/g, '-');
+    let id = base;
+    for (let n = 2; existsSync(this.dir(id)); n++) id = `${base}-${n}`;
+    return id;
+  }
+
   /** The folder of a session. */
   dir(id: string): string {
     return join(this.folder, id);
@@ -201,7 +209,26 @@ export class SessionLibrary {
   }
 }
 
-/** Makes sure the folder of a file exists. */
-export function ensureParent(path: string): void {
-  mkdirSync(dirname(path), { recursive: true });
+/** Where the sessions folder setting is kept in the data folder. */
+export function folderSettingPath(dataDir: string): string {
+  return join(dataDir, 'sessions-folder.json');
+}
+
+/** The sessions folder the user chose, or null (then the data folder's sessions/). */
+export function readFolderSetting(dataDir: string): string | null {
+  const path = folderSettingPath(dataDir);
+  try {
+    if (!existsSync(path)) return null;
+    const v = JSON.parse(readFileSync(path, 'utf8')) as { folder?: unknown };
+    return typeof v.folder === 'string' && v.folder ? v.folder : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Keeps the chosen sessions folder for the next launches. */
+export function saveFolderSetting(dataDir: string, folder: string): void {
+  // A first run may not have its data folder yet.
+  mkdirSync(dataDir, { recursive: true });
+  writeFileAtomic(folderSettingPath(dataDir), JSON.stringify({ folder }));
 }

@@ -1,0 +1,386 @@
+/**
+ * The recording lifecycle of a session: records running streams to one pcapng file (an interface
+ * per stream, written by each stream's own worker), keeps session.json beside it current every few
+ * seconds, and finishes it (summary section, final counts) when asked, when every stream has
+ * stopped, or when the disk fails (a full disk or a permission error stops it with a clear message
+ * and keeps what was written).
+ */
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { arch, hostname, platform, release } from 'node:os';
+import { basename, join } from 'node:path';
+import type { ErrorInfo, StreamInfo } from '../../shared/contract';
+import type { RecordingState, SessionRecord, SessionStream } from '../../shared/contract/sessions';
+import { GapscopeError } from '../../shared/errors';
+import { concatBytes, interfaceDescriptionBlock, sectionHeaderBlock } from '../../shared/pcapng/write';
+import { sessionSummaryBlock } from '../../shared/pcapng/writeSummary';
+import type { ServiceContext } from '../kernel/services';
+import { appVersion } from '../kernel/version';
+import { explainWriteError } from '../reception/recordingFile';
+import type { ReceptionService, RecordingEvent } from '../reception/receptionService';
+import { SessionExtras, type RecordingSources } from './sessionExtras';
+import { CAPTURE_FILE, SESSION_FILE, SessionLibrary, recountExtras, scanCapture, writeFileAtomic } from './sessionLibrary';
+
+/** session.json is rewritten this often while recording, ms. */
+export const SAVE_EVERY_MS = 3000;
+/** Gaps per stream copied into the capture's summary comment (session.json has them all). */
+export const SUMMARY_GAPS = 10_000;
+
+/** The streams sessions record and open: the part of reception they use. */
+export type RecordableStreams = Pick<ReceptionService, 'list' | 'state' | 'startRecording' | 'stopRecording' | 'onRecording' | 'addStopped'>;
+
+/** What to record: some running streams (default all) into the library, or into one file. */
+export interface RecordRequest {
+  streamIds?: string[];
+  file?: string;
+  name?: string;
+}
+
+interface ActiveStream {
+  meta: SessionStream;
+  ended: boolean;
+}
+
+interface Active {
+  record: SessionRecord;
+  capturePath: string;
+  sidecarPath: string;
+  inLibrary: boolean;
+  streams: Map<string, ActiveStream>;
+  /** mDNS traffic and timeline events, written beside the streams. */
+  extras: SessionExtras | null;
+  timer: NodeJS.Timeout;
+  saving: boolean;
+  finishing: Promise<void> | null;
+  error: ErrorInfo | null;
+}
+
+/** Records one session at a time; tells `onChange` when the state or the library changes. */
+export class SessionRecorder {
+  private active: Active | null = null;
+  private lastError: ErrorInfo | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private readonly app = `Gapscope ${appVersion()}`;
+  private readonly os = `${platform()} ${release()}`;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly streams: RecordableStreams,
+    private readonly sources: RecordingSources,
+    private readonly library: SessionLibrary,
+    private readonly onChange: (what: { state: RecordingState; libraryChanged: boolean }) => void,
+  ) {}
+
+  /** The record of the library session being recorded, if `id` is it. */
+  activeRecord(id: string): SessionRecord | null {
+    const a = this.active;
+    return a?.inLibrary && a.record.id === id ? a.record : null;
+  }
+
+  /** The library sessions being recorded now (one at most). */
+  activeIds(): Set<string> {
+    return new Set(this.active?.inLibrary ? [this.active.record.id] : []);
+  }
+
+  /** Changes the active session's record (a rename, notes) and writes session.json now. */
+  editActive(change: (r: SessionRecord) => void): void {
+    const a = this.active!;
+    change(a.record);
+    writeFileAtomic(a.sidecarPath, JSON.stringify(a.record));
+  }
+
+  /** Whether something is being recorded, and how it goes. */
+  state(): RecordingState {
+    const a = this.active;
+    if (!a) return { recording: false, sessionId: null, name: null, file: null, startedAt: null, streams: [], error: this.lastError };
+    return {
+      recording: a.finishing === null,
+      sessionId: a.record.id,
+      name: a.record.name,
+      file: a.capturePath,
+      startedAt: a.record.created,
+      streams: [...a.streams.values()].map((s) => ({ id: s.meta.streamId, label: s.meta.config.label ?? `port ${s.meta.config.port}`, packets: s.meta.packets, notRecorded: s.meta.notRecorded })),
+      ...(a.extras ? { extras: { mdnsPackets: a.extras.info.mdnsPackets, dnsPackets: a.extras.info.dnsPackets, events: a.extras.info.events, notRecorded: a.extras.info.notRecorded } } : {}),
+      error: a.error,
+    };
+  }
+
+  /** Starts recording; resolves once every stream's worker has the file open. */
+  async start(options: RecordRequest = {}): Promise<RecordingState> {
+    if (this.active) throw new GapscopeError('invalid-argument', `"${this.active.record.name}" is being recorded; stop it before starting another recording.`);
+    const rec = this.reception();
+    const running = rec.list();
+    let chosen: StreamInfo[];
+    if (options.streamIds) {
+      chosen = options.streamIds.map((id) => {
+        const s = running.find((x) => x.id === id);
+        if (!s) throw new GapscopeError('not-found', `No stream with id ${id}.`);
+        if (s.status !== 'listening') throw new GapscopeError('invalid-argument', `Stream ${id} is not listening; only running streams can be recorded.`);
+        return s;
+      });
+    } else chosen = running.filter((s) => s.status === 'listening');
+    if (chosen.length === 0) throw new GapscopeError('invalid-argument', 'No stream is running: start one in Reception first, then record.');
+
+    const created = Date.now();
+    let id: string;
+    let capturePath: string;
+    let sidecarPath: string;
+    if (options.file) {
+      capturePath = options.file;
+      sidecarPath = `${options.file}.json`;
+      id = basename(options.file).replace(/\.pcapng$/i, '').replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[^A-Za-z0-9]+/, '') || 'recording';
+    } else {
+      SessionLibrary.check(this.library.folder);
+      id = this.library.newId(created);
+      SessionLibrary.check(this.library.dir(id));
+      capturePath = join(this.library.dir(id), CAPTURE_FILE);
+      sidecarPath = join(this.library.dir(id), SESSION_FILE);
+    }
+    const name = options.name ?? (options.file ? basename(options.file) : `Session ${new Date(created).toLocaleString('sv-SE').slice(0, 16)}`);
+    const headers = [
+      sectionHeaderBlock({ hardware: arch(), os: this.os, userAppl: this.app, comment: `Gapscope session "${name}"` }),
+      ...chosen.map((s) => interfaceDescriptionBlock({ name: `gapscope stream ${s.id}`, description: describe(s), tsresol: 6 })),
+      // Interface ids: the streams 0…n-1, the timeline n, the DNS probes n+1 (when wired), then one per link that mDNS comes from.
+      ...SessionExtras.headerBlocks(this.sources),
+    ];
+    try {
+      writeFileSync(capturePath, concatBytes(headers));
+    } catch (e) {
+      throw cannotRecord(e, capturePath);
+    }
+    const record: SessionRecord = {
+      format: 'gapscope-session',
+      version: 1,
+      id,
+      name,
+      notes: '',
+      created,
+      ended: null,
+      status: 'recording',
+      owner: { pid: process.pid, host: hostname() },
+      error: null,
+      app: this.app,
+      os: this.os,
+      capture: options.file ? capturePath : CAPTURE_FILE,
+      streams: [],
+      savedAt: created,
+    };
+    const streams = new Map<string, ActiveStream>();
+    chosen.forEach((s, i) => {
+      streams.set(s.id, {
+        ended: false,
+        meta: { streamId: s.id, interfaceId: i, config: s.config, info: s, recordingStartedAt: created, fromStreamStart: false, packets: 0, notRecorded: 0, bytesWritten: 0, snapshot: null, error: null },
+      });
+    });
+    let extras: SessionExtras;
+    try {
+      extras = new SessionExtras(capturePath, chosen.length, this.ctx.timeline, this.sources, (e) => void this.finish(e));
+    } catch (e) {
+      throw cannotRecord(e, capturePath);
+    }
+    const a: Active = { record, capturePath, sidecarPath, inLibrary: !options.file, streams, extras, timer: setInterval(() => void this.save(a), SAVE_EVERY_MS), saving: false, finishing: null, error: null };
+    this.active = a;
+    this.lastError = null;
+    try {
+      for (const s of streams.values()) {
+        const started = await rec.startRecording(s.meta.streamId, { path: capturePath, interfaceId: s.meta.interfaceId, tsresol: 6 });
+        s.meta.fromStreamStart = started.fromStreamStart;
+        s.meta.recordingStartedAt = s.meta.info.startedAt + started.atMs;
+      }
+    } catch (e) {
+      const info: ErrorInfo = e instanceof GapscopeError ? { code: e.code, message: e.message } : { code: 'internal', message: String(e) };
+      await this.finish(info);
+      throw new GapscopeError(info.code, info.message);
+    }
+    await this.save(a);
+    this.ctx.timeline.post({ source: 'session', kind: 'recording-started', severity: 'info', summary: `Recording "${name}" started (${chosen.length} stream${chosen.length === 1 ? '' : 's'})`, detail: { sessionId: id, file: capturePath } });
+    this.changed(a.inLibrary);
+    return this.state();
+  }
+
+  /** Stops the recording, if any; resolves once the capture and session.json are complete on disk. */
+  async stop(): Promise<RecordingState> {
+    if (this.active) await this.finish(null);
+    return this.state();
+  }
+
+  /** Ends a recording left running at close. */
+  async close(): Promise<void> {
+    await this.stop();
+    this.unsubscribe?.();
+  }
+
+  private reception(): RecordableStreams {
+    if (!this.unsubscribe) this.unsubscribe = this.streams.onRecording((e) => this.onRecording(e));
+    return this.streams;
+  }
+
+  private changed(libraryChanged: boolean): void {
+    this.onChange({ state: this.state(), libraryChanged });
+  }
+
+  private onRecording(e: RecordingEvent): void {
+    const a = this.active;
+    const s = a?.streams.get(e.id);
+    if (!a || !s) return;
+    if (e.type === 'progress') {
+      s.meta.packets = e.counts.written;
+      s.meta.notRecorded = e.counts.notRecorded;
+      s.meta.bytesWritten = e.counts.bytesWritten;
+      this.changed(false);
+      return;
+    }
+    s.ended = true;
+    s.meta.packets = e.end.counts.written;
+    s.meta.notRecorded = e.end.counts.notRecorded;
+    s.meta.bytesWritten = e.end.counts.bytesWritten;
+    if (e.end.error) {
+      s.meta.error = e.end.error;
+      // One stream's disk error stops the whole session: the others write to the same disk.
+      void this.finish(e.end.error);
+    } else if ([...a.streams.values()].every((x) => x.ended)) void this.finish(null);
+  }
+
+  private async save(a: Active): Promise<void> {
+    if (a.saving) return;
+    a.saving = true;
+    try {
+      const rec = this.reception();
+      for (const s of a.streams.values()) {
+        try {
+          const st = await rec.state(s.meta.streamId);
+          s.meta.snapshot = st.snapshot;
+          s.meta.info = st.info;
+        } catch {
+          // A stream removed meanwhile keeps its last snapshot.
+        }
+      }
+      a.record.streams = [...a.streams.values()].map((s) => s.meta);
+      keepExtras(a);
+      writeFileAtomic(a.sidecarPath, JSON.stringify(a.record));
+    } catch (e) {
+      // The capture matters more than its sidecar: a failed save is retried at the next tick.
+      a.error ??= explainWriteError(e, a.sidecarPath);
+    } finally {
+      a.saving = false;
+    }
+  }
+
+  /** Ends the active recording: every stream's worker flushes, the summary section goes last, session.json is final. */
+  private finish(error: ErrorInfo | null): Promise<void> {
+    const a = this.active;
+    if (!a) return Promise.resolve();
+    if (a.finishing) return a.finishing;
+    if (error) a.error ??= error;
+    a.finishing = (async () => {
+      clearInterval(a.timer);
+      this.changed(false);
+      const rec = this.reception();
+      for (const s of a.streams.values()) {
+        if (s.ended) continue;
+        try {
+          const end = await rec.stopRecording(s.meta.streamId);
+          if (end) {
+            s.meta.packets = end.counts.written;
+            s.meta.notRecorded = end.counts.notRecorded;
+            s.meta.bytesWritten = end.counts.bytesWritten;
+          }
+        } catch {
+          // The stream was removed: its worker closed the file when it stopped.
+        }
+        s.ended = true;
+      }
+      await a.extras?.close();
+      while (a.saving) await new Promise((r) => setTimeout(r, 10));
+      await this.save(a);
+      const r = a.record;
+      r.status = a.error ? 'failed' : 'complete';
+      r.error = a.error;
+      r.ended = Date.now();
+      r.owner = null;
+      keepExtras(a);
+      if (a.error) {
+        // A write that failed halfway may leave a torn block: trim it and count what is really there.
+        try {
+          const scan = scanCapture(a.capturePath, true);
+          for (const s of a.streams.values()) s.meta.packets = scan.packetsByInterface[s.meta.interfaceId] ?? 0;
+          if (r.extras) recountExtras(r.extras, scan.packetsByInterface);
+        } catch {
+          // The capture is gone or unreadable; session.json says why the recording stopped.
+        }
+      } else {
+        try {
+          appendFileSync(a.capturePath, sessionSummaryBlock({ userAppl: this.app, os: this.os }, summaryForCapture(r)));
+        } catch (e) {
+          r.error = explainWriteError(e, a.capturePath);
+        }
+      }
+      r.streams = [...a.streams.values()].map((s) => s.meta);
+      try {
+        writeFileAtomic(a.sidecarPath, JSON.stringify(r));
+      } catch (e) {
+        r.error ??= explainWriteError(e, a.sidecarPath);
+      }
+      const packets = r.streams.reduce((n, s) => n + s.packets, 0);
+      if (a.error) {
+        this.ctx.timeline.post({ source: 'session', kind: 'recording-failed', severity: 'error', summary: a.error.message, detail: { sessionId: r.id, file: a.capturePath, packets } });
+      } else {
+        this.ctx.timeline.post({ source: 'session', kind: 'recording-stopped', severity: 'info', summary: `Recording "${r.name}" stopped: ${packets} packets`, detail: { sessionId: r.id, file: a.capturePath, packets } });
+      }
+      this.lastError = a.error;
+      this.active = null;
+      this.changed(a.inLibrary);
+    })();
+    return a.finishing;
+  }
+}
+
+function cannotRecord(e: unknown, path: string): GapscopeError {
+  const info = explainWriteError(e, path);
+  return new GapscopeError(info.code, info.message.replace(/^Recording stopped: /, 'Cannot record: '));
+}
+
+/** The interface description: what was listened to, as the user configured it. */
+function describe(s: StreamInfo): string {
+  const c = s.config;
+  const where = c.address ? (c.address.includes(':') ? `[${c.address}]:${c.port}` : `${c.address}:${c.port}`) : `port ${c.port}`;
+  return `UDP ${where} (${s.kind}, ${s.family}${c.iface ? `, interface ${c.iface}` : ''}${s.bound ? `, bound ${s.bound}` : ''})${c.label ? ` "${c.label}"` : ''}`;
+}
+
+/** What the capture's summary comment holds: settings, statistics and gaps, without the bin series. */
+function summaryForCapture(r: SessionRecord): unknown {
+  return {
+    id: r.id,
+    name: r.name,
+    notes: r.notes,
+    created: new Date(r.created).toISOString(),
+    ended: r.ended === null ? null : new Date(r.ended).toISOString(),
+    status: r.status,
+    app: r.app,
+    os: r.os,
+    streams: r.streams.map((s) => ({
+      interfaceId: s.interfaceId,
+      config: s.config,
+      kind: s.info.kind,
+      bound: s.info.bound,
+      recordingStartedAt: new Date(s.recordingStartedAt).toISOString(),
+      fromStreamStart: s.fromStreamStart,
+      packets: s.packets,
+      notRecorded: s.notRecorded,
+      totals: s.snapshot?.totals ?? null,
+      gapThresholdMs: s.snapshot?.gapThresholdMs ?? null,
+      periodicity: s.snapshot?.periodicity.summary ?? null,
+      loss: s.snapshot?.loss ?? null,
+      gaps: s.snapshot?.gaps.slice(-SUMMARY_GAPS) ?? [],
+      gapsOmitted: Math.max(0, (s.snapshot?.gaps.length ?? 0) - SUMMARY_GAPS),
+    })),
+    // The events themselves are frames of the timeline interface; session.json lists them too.
+    extras: r.extras ?? null,
+  };
+}
+
+/** Copies the extras' counters and events into the session record. */
+function keepExtras(a: Active): void {
+  if (!a.extras) return;
+  a.record.extras = { ...a.extras.info, mdnsInterfaces: a.extras.info.mdnsInterfaces.slice() };
+  a.record.events = a.extras.events;
+}
