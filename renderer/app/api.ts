@@ -5,6 +5,7 @@
 import { createContext, useContext } from 'react';
 import type { GapscopeApi } from '../../shared/contract';
 import type { AppStore } from '../store/store';
+import { bindDns, type DnsCommands } from '../features/dns/dnsBinding';
 import { bindNetwork, type NetworkCommands } from '../features/network/networkBinding';
 
 /** The window's API, provided once in main.tsx, for the views not yet behind a binding. */
@@ -19,16 +20,17 @@ export function useApi(): GapscopeApi {
 
 /** What each feature's view can ask of the back end, by feature. */
 export interface FeatureCommands {
+  dns: DnsCommands;
   network: NetworkCommands;
 }
 
 /** Binds every feature's events and requests to the store; returns their commands and the function that unbinds them all. */
 export function bindFeatures(api: GapscopeApi, store: AppStore): { commands: FeatureCommands; dispose(): void } {
-  const network = bindNetwork(api, store);
+  const bound = { dns: bindDns(api, store), network: bindNetwork(api, store) };
   return {
-    commands: { network: network.commands },
+    commands: { dns: bound.dns.commands, network: bound.network.commands },
     dispose() {
-      network.dispose();
+      for (const b of Object.values(bound)) b.dispose();
     },
   };
 }

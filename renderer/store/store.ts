@@ -7,12 +7,13 @@ import { useStore } from 'zustand';
 import type { ViewName } from '../app/views';
 import { createBackendSlice, type BackendSlice } from './backendSlice';
 import { createStreamsSlice, type StreamsSlice } from '../features/reception/streamsSlice';
+import { createDnsSlice, type DnsSlice } from '../features/dns/dnsSlice';
 import { createNetworkSlice, type NetworkSlice } from '../features/network/networkSlice';
 import { createTimelineSlice, type TimelineSlice } from './timelineSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 
 /** Everything the renderer knows, as one state. */
-export type AppState = StreamsSlice & UiSlice & BackendSlice & TimelineSlice & NetworkSlice;
+export type AppState = StreamsSlice & UiSlice & BackendSlice & TimelineSlice & DnsSlice & NetworkSlice;
 
 /** The store's handle, for the bindings and for tests. */
 export type AppStore = StoreApi<AppState>;
@@ -24,6 +25,7 @@ export function createAppStore(): AppStore {
     ...createUiSlice(...a),
     ...createBackendSlice(...a),
     ...createTimelineSlice(...a),
+    ...createDnsSlice(...a),
     ...createNetworkSlice(...a),
   }));
 }
@@ -46,8 +48,11 @@ export function whileShown(store: StoreApi<Pick<AppState, 'view' | 'connection'>
   let hide: (() => void) | null = null;
   const update = (s: Pick<AppState, 'view' | 'connection'>): void => {
     const shown = s.view === view && s.connection === 'open';
-    if (shown && !hide) hide = show() ?? (() => undefined);
-    else if (!shown && hide) {
+    if (shown && !hide) {
+      // Set before show() runs: what show() puts in the store calls update() again.
+      hide = () => undefined;
+      hide = show() ?? hide;
+    } else if (!shown && hide) {
       hide();
       hide = null;
     }

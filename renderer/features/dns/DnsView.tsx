@@ -1,14 +1,14 @@
 /** The DNS tab: which resolvers this machine really uses, real probes to them, split-DNS comparison, the search list, the probe timeline and a load run. */
-import { useEffect, useMemo } from 'react';
+import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from 'recharts';
 import { QUERY_TYPES } from '../../../shared/dns/names';
 import type { DnsProbeReport, DnsProbeResult } from '../../../shared/dns/probeTypes';
 import { formatServer, type ResolverList } from '../../../shared/dns/resolverList';
-import { useApi } from '../../app/api';
+import { useFeature } from '../../app/api';
 import { useChartColors } from '../../app/theme';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { bindDnsEvents, dnsStore, useDns } from './dnsStore';
+import { useApp } from '../../store/store';
 import { flagsText, groupResolvers, outcomeWords, seriesKeys, watchRows } from './dnsViewModel';
 import './dns.css';
 
@@ -20,14 +20,6 @@ function ms(x: number | null | undefined): string {
 
 /** The DNS tab's content. */
 export function DnsView() {
-  const api = useApi();
-  useEffect(() => {
-    const off = bindDnsEvents(api);
-    const s = dnsStore.getState();
-    void s.refreshResolvers(api);
-    void s.loadWatch(api);
-    return off;
-  }, [api]);
   return (
     <div className="dns-view" data-testid="dns-view">
       <ResolversCard />
@@ -89,8 +81,8 @@ function ResolverListView({ list, primary }: { list: ResolverList; primary: bool
 }
 
 function ResolversCard() {
-  const api = useApi();
-  const r = useDns((s) => s.resolvers);
+  const { refreshResolvers } = useFeature('dns');
+  const r = useApp((s) => s.dns.resolvers);
   const v = r.value;
   return (
     <section className="card" data-testid="dns-resolvers">
@@ -98,7 +90,7 @@ function ResolversCard() {
         <h2>Resolvers</h2>
         <span className="muted small">reading configuration sends no DNS query</span>
         <div className="toolbar">
-          <button type="button" className="small-button" onClick={() => void dnsStore.getState().refreshResolvers(api)} disabled={r.busy} data-testid="dns-refresh-resolvers">
+          <button type="button" className="small-button" onClick={() => void refreshResolvers()} disabled={r.busy} data-testid="dns-refresh-resolvers">
             Refresh
           </button>
         </div>
@@ -205,9 +197,8 @@ function ProbeResultView({ r }: { r: DnsProbeResult }) {
 }
 
 function ProbeCard() {
-  const api = useApi();
-  const [form, probe] = useDns(useShallow((s) => [s.probeForm, s.probe] as const));
-  const set = dnsStore.getState().setProbeForm;
+  const { probe: runProbe } = useFeature('dns');
+  const [form, probe, set] = useApp(useShallow((s) => [s.dns.probeForm, s.dns.probe, s.dns.setProbeForm] as const));
   return (
     <section className="card" data-testid="dns-probe">
       <header className="card-head">
@@ -218,7 +209,7 @@ function ProbeCard() {
         className="dns-form"
         onSubmit={(e) => {
           e.preventDefault();
-          void dnsStore.getState().runProbe(api);
+          void runProbe();
         }}
       >
         <label className="field">
@@ -273,8 +264,8 @@ function ProbeReport({ report }: { report: DnsProbeReport }) {
 }
 
 function CompareCard() {
-  const api = useApi();
-  const [compare, form] = useDns(useShallow((s) => [s.compare, s.probeForm] as const));
+  const { compare: runCompare } = useFeature('dns');
+  const [compare, form] = useApp(useShallow((s) => [s.dns.compare, s.dns.probeForm] as const));
   const c = compare.value;
   const groupOf = (server: string): number => c?.comparison?.groups.findIndex((g) => g.servers.includes(server)) ?? 0;
   return (
@@ -285,7 +276,7 @@ function CompareCard() {
           the same question ({form.name || '…'} {form.type}) to every server in use: split DNS and VPN-only names show up as servers that disagree
         </span>
         <div className="toolbar">
-          <button type="button" className="small-button" onClick={() => void dnsStore.getState().runCompare(api)} disabled={compare.busy} data-testid="dns-compare-button">
+          <button type="button" className="small-button" onClick={() => void runCompare()} disabled={compare.busy} data-testid="dns-compare-button">
             {compare.busy ? 'Asking…' : 'Compare'}
           </button>
         </div>
@@ -324,8 +315,8 @@ function CompareCard() {
 }
 
 function SearchCard() {
-  const api = useApi();
-  const [name, search] = useDns(useShallow((s) => [s.searchName, s.search] as const));
+  const { search: runSearch } = useFeature('dns');
+  const [name, search, setSearchName] = useApp(useShallow((s) => [s.dns.searchName, s.dns.search, s.dns.setSearchName] as const));
   const v = search.value;
   return (
     <section className="card" data-testid="dns-search">
@@ -337,12 +328,12 @@ function SearchCard() {
         className="dns-form"
         onSubmit={(e) => {
           e.preventDefault();
-          void dnsStore.getState().runSearch(api);
+          void runSearch();
         }}
       >
         <label className="field">
           <span className="muted small">Name as typed</span>
-          <input value={name} placeholder="printer" onChange={(e) => dnsStore.getState().setSearchName(e.target.value)} data-testid="dns-search-name" spellCheck={false} />
+          <input value={name} placeholder="printer" onChange={(e) => setSearchName(e.target.value)} data-testid="dns-search-name" spellCheck={false} />
         </label>
         <button type="submit" disabled={search.busy} data-testid="dns-search-button">
           {search.busy ? 'Asking…' : 'Preview'}
@@ -375,10 +366,9 @@ function SearchCard() {
 }
 
 function WatchCard() {
-  const api = useApi();
-  const [form, watch, error] = useDns(useShallow((s) => [s.watchForm, s.watch, s.watchError] as const));
+  const { startWatch, stopWatch } = useFeature('dns');
+  const [form, watch, error, set] = useApp(useShallow((s) => [s.dns.watchForm, s.dns.watch, s.dns.watchError, s.dns.setWatchForm] as const));
   const colors = useChartColors();
-  const set = dnsStore.getState().setWatchForm;
   const servers = useMemo(() => Object.keys(watch.samples), [watch.samples]);
   const failY = Math.max(watch.timeoutMs, 1);
   const rows = useMemo(
@@ -396,7 +386,7 @@ function WatchCard() {
         className="dns-form"
         onSubmit={(e) => {
           e.preventDefault();
-          void dnsStore.getState().startWatch(api);
+          void startWatch();
         }}
       >
         <label className="field">
@@ -412,7 +402,7 @@ function WatchCard() {
           <input value={form.intervalSec} inputMode="decimal" onChange={(e) => set({ intervalSec: e.target.value })} data-testid="dns-watch-interval" />
         </label>
         {watch.running ? (
-          <button type="button" onClick={() => void dnsStore.getState().stopWatch(api)} data-testid="dns-watch-stop">
+          <button type="button" onClick={() => void stopWatch()} data-testid="dns-watch-stop">
             Stop watch
           </button>
         ) : (
@@ -465,9 +455,8 @@ function WatchCard() {
 }
 
 function LoadCard() {
-  const api = useApi();
-  const [form, load, progress] = useDns(useShallow((s) => [s.loadForm, s.load, s.loadProgress] as const));
-  const set = dnsStore.getState().setLoadForm;
+  const { runLoad, cancelLoad } = useFeature('dns');
+  const [form, load, progress, set] = useApp(useShallow((s) => [s.dns.loadForm, s.dns.load, s.dns.loadProgress, s.dns.setLoadForm] as const));
   const r = load.value;
   return (
     <section className="card" data-testid="dns-load">
@@ -479,7 +468,7 @@ function LoadCard() {
         className="dns-form"
         onSubmit={(e) => {
           e.preventDefault();
-          void dnsStore.getState().runLoad(api);
+          void runLoad();
         }}
       >
         <label className="field">
@@ -499,7 +488,7 @@ function LoadCard() {
           <input value={form.durationSec} inputMode="decimal" onChange={(e) => set({ durationSec: e.target.value })} data-testid="dns-load-duration" />
         </label>
         {load.busy ? (
-          <button type="button" onClick={() => void dnsStore.getState().cancelLoad(api)} data-testid="dns-load-cancel">
+          <button type="button" onClick={() => void cancelLoad()} data-testid="dns-load-cancel">
             Stop
           </button>
         ) : (
