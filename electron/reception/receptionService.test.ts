@@ -81,7 +81,52 @@ describe('ReceptionService on loopback', () => {
     await sleep(150);
     const { snapshot } = await api.getStreamState(good.id);
     expect(snapshot.totals.packets).toBe(20);
+    // The failed stream is listed with the same sentence (every window shows it), and can be removed.
+    const listed = await api.listStreams();
+    expect(listed.map((s) => s.status).sort()).toEqual(['error', 'listening']);
+    const failed = listed.find((s) => s.status === 'error')!;
+    expect(failed.error).toEqual({ code: 'port-in-use', message: (failure as GapscopeError).message });
+    await expect(api.getStreamState(failed.id)).resolves.toMatchObject({ info: { status: 'error' }, snapshot: { totals: { packets: 0 } } });
+    await api.removeStream(failed.id);
     expect((await api.listStreams()).map((s) => s.id)).toEqual([good.id]);
+  });
+
+  it('lists a stream on an address not on this machine with the reason, and removes it', async () => {
+    const api = await connect();
+    const statuses: { id: string; status: string; error: string | null }[] = [];
+    api.on('streamStatus', (s) => statuses.push({ id: s.id, status: s.status, error: s.error?.message ?? null }));
+    const removed: string[] = [];
+    api.on('streamRemoved', (r) => removed.push(r.id));
+    // 192.0.2.1 (TEST-NET-1) is on no interface here: the bind fails before any datagram could be sent.
+    const failure = (await api.startStream({ port: await freeUdpPort(), address: '192.0.2.1' }).catch((e: unknown) => e)) as GapscopeError;
+    expect(failure).toMatchObject({ code: 'address-not-available', message: '192.0.2.1 is not an address of this machine, so nothing can be received on it.' });
+    const [listed] = await api.listStreams();
+    expect(listed).toMatchObject({ status: 'error', error: { code: 'address-not-available', message: failure.message } });
+    // Every status the windows heard says the same sentence (never "the receiver thread ended unexpectedly").
+    await expect.poll(() => statuses.length).toBeGreaterThan(0);
+    expect(statuses.every((s) => s.id === listed!.id && s.status === 'error' && s.error === failure.message)).toBe(true);
+    await api.removeStream(listed!.id);
+    expect(removed).toEqual([listed!.id]);
+    expect(await api.listStreams()).toEqual([]);
+    await expect(api.removeStream(listed!.id)).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('refuses a second unicast stream on a port another stream listens on, naming it; the first keeps every datagram', async () => {
+    const api = await connect();
+    const port = await freeUdpPort();
+    const first = await api.startStream({ port, address: '127.0.0.1', label: 'bench feed' });
+    const refusal = api.startStream({ port, label: 'second' });
+    await expect(refusal).rejects.toMatchObject({ code: 'port-in-use' });
+    await expect(refusal).rejects.toThrow(`Port ${port} is already listened to by stream "bench feed" (127.0.0.1:${port}, unicast): a second socket on it would take some of that stream's datagrams. Stop or remove that stream first, or choose another port (streams joined to multicast groups may share a port).`);
+    await expect(api.startStream({ port, address: '127.0.0.1' })).rejects.toMatchObject({ code: 'port-in-use' });
+    await expect(api.startStream({ port, family: 'ipv6' })).rejects.toMatchObject({ code: 'port-in-use' }); // :: is dual-stack
+    expect((await api.listStreams()).map((s) => s.id)).toEqual([first.id]);
+    await send(port, 50);
+    await expect.poll(async () => (await api.getStreamState(first.id)).snapshot.totals.packets).toBe(50);
+    // Once the first has stopped, the port is free for another stream.
+    await api.stopStream(first.id);
+    const second = await api.startStream({ port, address: '127.0.0.1' });
+    expect(second.status).toBe('listening');
   });
 
   it('rejects invalid arguments at the door with the field named', async () => {

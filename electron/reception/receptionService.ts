@@ -9,7 +9,9 @@ import type { ReceptionDelta, ReceptionSnapshot } from '../../shared/reception/t
 import type { BackendEventListener } from '../kernel/backend';
 import type { FeatureService, ServiceContext } from '../kernel/services';
 import { parseFormat } from '../../shared/decoders/streamDecoder';
-import { planSocket, type SocketPlan } from './socketPlan';
+import { ReceptionMonitor } from '../../shared/reception/receptionMonitor';
+import { formatEndpoint } from '../../shared/net/address';
+import { planSocket, portsConflict, type SocketPlan } from './socketPlan';
 import type { FromWorker, RecordingCounts, RecordingEnd, RecordTarget, ToWorker, WorkerSetup } from './workerProtocol';
 
 /** How often workers send deltas: the UI's display rate, never per packet. */
@@ -74,6 +76,8 @@ export function createReceptionService(ctx: Pick<ServiceContext, 'emit'>, deps: 
 /** Starts, stops and reports on streams; several run at once, each with its own statistics. */
 export class ReceptionService {
   private readonly streams = new Map<string, RunningStream>();
+  /** Streams whose worker has not said listening yet (they hold their port too). */
+  private readonly starting = new Map<string, RunningStream>();
   private readonly recordingListeners = new Set<(e: RecordingEvent) => void>();
   private nextRequest = 1;
 
@@ -86,6 +90,7 @@ export class ReceptionService {
   /** Opens the socket in a new worker; resolves once listening, rejects with a clear error otherwise. */
   async start(config: StreamConfig): Promise<StreamInfo> {
     const plan = planSocket(config, this.interfaces(), process.platform);
+    this.refuseSharedPort(plan);
     const id = randomUUID().slice(0, 8);
     const info: StreamInfo = {
       id,
@@ -125,19 +130,28 @@ export class ReceptionService {
       stopped: new Promise((r) => (resolveStopped = r)),
     };
 
+    this.starting.set(id, stream);
     return new Promise<StreamInfo>((resolve, reject) => {
       let settled = false;
       worker.on('message', (m: FromWorker) => {
         switch (m.type) {
           case 'listening':
             Object.assign(info, { status: 'listening', startedAt: m.startedAt, bound: m.bound, recvBufferGranted: m.recvBufferGranted });
+            this.starting.delete(id);
             this.streams.set(id, stream);
             settled = true;
             this.emit('streamStatus', { ...info });
             resolve({ ...info });
             break;
           case 'failed':
+            // Listed with the reason, as every window shows it, until the user removes it.
             settled = true;
+            info.status = 'error';
+            info.error = m.error;
+            stream.final = emptySnapshot(setup);
+            this.starting.delete(id);
+            this.streams.set(id, stream);
+            this.emit('streamStatus', { ...info });
             reject(new GapscopeError(m.error.code, m.error.message));
             break;
           case 'delta':
@@ -192,6 +206,7 @@ export class ReceptionService {
       });
       worker.on('exit', () => {
         stream.worker = null;
+        this.starting.delete(id);
         stream.recordStart?.reject(new GapscopeError('internal', 'The stream stopped before its recording started.'));
         stream.recordStart = null;
         if (stream.recording) this.recordingEnded(stream, { counts: { packets: 0, written: 0, notRecorded: 0, bytesWritten: 0 }, error: { code: 'internal', message: 'The receiver thread ended during the recording.' }, atMs: 0 });
@@ -207,6 +222,19 @@ export class ReceptionService {
         resolveStopped();
       });
     });
+  }
+
+  /** Refuses a socket that would take datagrams from a stream already listening on the port. */
+  private refuseSharedPort(plan: SocketPlan): void {
+    for (const s of [...this.streams.values(), ...this.starting.values()]) {
+      if (!s.plan || !s.worker || (s.info.status !== 'listening' && s.info.status !== 'starting') || !portsConflict(plan, s.plan)) continue;
+      const name = s.info.config.label ? `"${s.info.config.label}"` : `${s.info.id}`;
+      const where = s.info.bound ?? formatEndpoint(s.plan.bindAddress, s.plan.port);
+      throw new GapscopeError(
+        'port-in-use',
+        `Port ${plan.port} is already listened to by stream ${name} (${where}, ${s.info.kind}): a second socket on it would take some of that stream's datagrams. Stop or remove that stream first, or choose another port${plan.membership ? '' : ' (streams joined to multicast groups may share a port)'}.`,
+      );
+    }
   }
 
   /** Closes a stream's socket; its measurements stay available. */
@@ -317,6 +345,11 @@ export class ReceptionService {
     if (!s) throw new GapscopeError('not-found', `No stream with id ${id}.`);
     return s;
   }
+}
+
+/** What a stream that never listened shows: no packets, its settings. */
+function emptySnapshot(setup: WorkerSetup): ReceptionSnapshot {
+  return new ReceptionMonitor({ ...setup.monitor, keepPackets: 0 }).snapshot(0);
 }
 
 /** A snapshot as one update from nothing: all bins, gaps, stalls and packets are new. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StreamConfigSchema, type InterfaceInfo } from '../../shared/contract';
 import { GapscopeError } from '../../shared/errors';
-import { planSocket } from './socketPlan';
+import { planSocket, portsConflict } from './socketPlan';
 
 const ifaces: InterfaceInfo[] = [
   { name: 'lo', index: 1, mac: null, mtu: 65536, flags: { up: true, running: true, loopback: true, broadcast: false, multicast: false, pointToPoint: false }, addresses: [{ address: '127.0.0.1', family: 'ipv4', netmask: '255.0.0.0', cidr: '127.0.0.1/8', scopeId: null }] },
@@ -65,5 +65,34 @@ describe('StreamConfigSchema', () => {
     expect(issues({ port: 4000, address: '239.1.1.1', family: 'ipv6' })).toEqual(['family: address 239.1.1.1 is ipv4, not ipv6']);
     expect(issues({ port: 4000, binMs: 5 })).toEqual(['binMs: bins are 10 ms to 10 s']);
     expect(issues({ port: 4000, extra: 1 })?.[0]).toMatch(/extra/);
+  });
+});
+
+describe('portsConflict', () => {
+  const conflict = (a: object, b: object) => portsConflict(plan(a), plan(b));
+
+  it('refuses two sockets that would both take a unicast datagram to the port', () => {
+    expect(conflict({ port: 4000 }, { port: 4000 })).toBe(true);
+    expect(conflict({ port: 4000, address: '10.99.0.2' }, { port: 4000 })).toBe(true);
+    expect(conflict({ port: 4000, address: '10.99.0.2' }, { port: 4000, address: '10.99.0.2' })).toBe(true);
+    expect(conflict({ port: 4000, family: 'ipv6' }, { port: 4000, address: '127.0.0.1' })).toBe(true);
+    expect(conflict({ port: 4000, address: '10.99.0.255' }, { port: 4000 })).toBe(true);
+    expect(conflict({ port: 4000, address: 'fd00:99::2' }, { port: 4000, address: 'FD00:99:0::2' })).toBe(true);
+  });
+
+  it('lets streams share a port when no unicast datagram could reach both, or both joined groups', () => {
+    expect(conflict({ port: 4000 }, { port: 4001 })).toBe(false);
+    expect(conflict({ port: 4000, address: '10.99.0.2' }, { port: 4000, address: '127.0.0.1' })).toBe(false);
+    expect(conflict({ port: 4000, address: 'fd00:99::2' }, { port: 4000, address: '127.0.0.1' })).toBe(false);
+    expect(conflict({ port: 5000, address: '239.1.2.3' }, { port: 5000, address: '239.1.2.3' })).toBe(false);
+    expect(conflict({ port: 5000, address: '239.1.2.3' }, { port: 5000, address: '239.1.2.4' })).toBe(false);
+    expect(conflict({ port: 5000, address: 'ff15::1' }, { port: 5000, address: 'ff15::1' })).toBe(false);
+    // A socket bound to its group takes no unicast: a unicast stream on the port keeps them all.
+    expect(conflict({ port: 5000, address: '239.1.2.3' }, { port: 5000 })).toBe(false);
+  });
+
+  it('refuses a group bound to the unspecified address (IPv6, Windows) beside a unicast stream', () => {
+    expect(conflict({ port: 5000, address: 'ff15::1' }, { port: 5000 })).toBe(true);
+    expect(portsConflict(planSocket(StreamConfigSchema.parse({ port: 5000, address: '239.1.2.3' }), ifaces, 'win32'), plan({ port: 5000 }))).toBe(true);
   });
 });

@@ -93,3 +93,41 @@ function sameSubnet(a: string, b: string, mask: string): boolean {
   const pm = mask.split('.').map(Number);
   return pm.every((m, i) => ((pa[i] ?? 0) & m) === ((pb[i] ?? 0) & m));
 }
+
+/** The unicast datagrams a socket would take: none (bound to a group), all of a family's (wildcard), or one address's. */
+interface UnicastReach {
+  ipv4: string | '*' | null;
+  ipv6: string | '*' | null;
+}
+
+function unicastReach(plan: SocketPlan): UnicastReach {
+  const bare = plan.bindAddress.split('%')[0]!.toLowerCase();
+  if (isMulticast(bare)) return { ipv4: null, ipv6: null };
+  const wildcard = isUnspecified(bare);
+  if (plan.family === 'ipv4') return { ipv4: wildcard ? '*' : canonical(bare), ipv6: null };
+  // Node's udp6 sockets are dual-stack: bound to :: they take IPv4 datagrams too.
+  return wildcard ? { ipv4: '*', ipv6: '*' } : { ipv4: null, ipv6: canonical(bare) };
+}
+
+function canonical(address: string): string {
+  const v6 = parseIPv6(address);
+  return v6 ? [...v6.bytes].join('.') : address;
+}
+
+function overlaps(a: string | '*' | null, b: string | '*' | null): boolean {
+  return a !== null && b !== null && (a === '*' || b === '*' || a === b);
+}
+
+/**
+ * Whether two streams can listen on the same port without one taking the other's datagrams. With
+ * SO_REUSEADDR the kernel hands a unicast datagram to one socket only (the most specific, else the
+ * last bound), so two sockets that would both take a unicast datagram cannot share; multicast and
+ * broadcast datagrams reach every socket, so streams joined to groups share a port.
+ */
+export function portsConflict(a: SocketPlan, b: SocketPlan): boolean {
+  if (a.port !== b.port) return false;
+  if (a.membership && b.membership) return false;
+  const ra = unicastReach(a);
+  const rb = unicastReach(b);
+  return overlaps(ra.ipv4, rb.ipv4) || overlaps(ra.ipv6, rb.ipv6);
+}
