@@ -78,7 +78,7 @@ const webOptions = (): ts.CompilerOptions => {
   return cfg.options;
 };
 
-describe('import circles', () => {
+describe('import circles', { timeout: 120_000 }, () => {
   it('finds circles when there are some (the checker itself works)', () => {
     const graph = new Map([['a', ['b']], ['b', ['c']], ['c', ['a', 'd']], ['d', []], ['e', ['e']]]);
     expect(circlesIn(graph)).toEqual([['a', 'b', 'c'], ['e']]);
@@ -94,7 +94,8 @@ describe('import circles', () => {
   });
 });
 
-describe('lint rules against deliberate slips', () => {
+// ESLint and the TypeScript compiler load a lot on first use: seconds on a busy machine, not a timing under test.
+describe('lint rules against deliberate slips', { timeout: 120_000 }, () => {
   const eslint = new ESLint({ cwd: ROOT });
   const messagesFor = async (code: string, file: string): Promise<string[]> => {
     const [r] = await eslint.lintText(code, { filePath: join(ROOT, file) });
@@ -133,7 +134,7 @@ describe('lint rules against deliberate slips', () => {
   );
 });
 
-describe("the renderer's compiler project", () => {
+describe("the renderer's compiler project", { timeout: 120_000 }, () => {
   it("has no Node types: a Node module or global in renderer/ does not compile", () => {
     const options = { ...webOptions(), noEmit: true };
     const probe = join(ROOT, 'renderer', '__layering_probe.ts');
