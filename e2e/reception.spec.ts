@@ -79,7 +79,7 @@ test('a 1 s silence in a 500 packet/s stream shows as one gap, and clicking it z
   const durationMs = Number(await row.getAttribute('data-duration-ms'));
   expect(durationMs).toBeGreaterThan(850);
   expect(durationMs).toBeLessThan(1400);
-  await expect(row).toHaveAttribute('data-cause', 'unexplained');
+  await expect(row).toHaveAttribute('data-cause', 'unknown');
   await expect(row).toContainText('network or sender');
 
   // Clicking the row zooms the chart to the gap and stops following live data.

@@ -3,7 +3,8 @@
  * the way a user would, and reading its final report.
  */
 import { join } from 'node:path';
-import type { Gap, Periodicity } from '../shared/reception/types';
+import type { ReportGap } from '../shared/reception/report';
+import type { Periodicity } from '../shared/reception/types';
 import type { ExecResult, LabHost, LabProcess } from './netns';
 import { REPO_DIR, lastJsonLine, schedulingPrefix, type Scheduling } from './streams';
 
@@ -17,7 +18,7 @@ export interface GapscopeReport {
   durationMs: number;
   firstPacketMs?: number | null;
   lastPacketMs?: number | null;
-  gaps: Gap[];
+  gaps: ReportGap[];
   gapCount?: number;
   dutyCycle: number | null;
   periodicity: Periodicity;

@@ -95,7 +95,7 @@ export function humanReport(r: ReceptionReport): string[] {
     r.periodicity.summary,
   ];
   for (const g of r.gaps.slice(0, 20)) {
-    lines.push(`  gap at ${formatStreamTime(g.startMs).padStart(10)}  lasting ${formatDuration(g.durationMs).padStart(10)}  after ${g.packetsBefore} pkts / ${formatBytes(g.bytesBefore)}${g.lostPackets !== null ? `  ${g.lostPackets} lost in it` : ''}${gapCause(g).kind === 'unknown' ? '' : `  (${gapCause(g).text})`}`);
+    lines.push(`  gap at ${formatStreamTime(g.startMs).padStart(10)}  lasting ${formatDuration(g.durationMs).padStart(10)}  after ${g.packetsBefore} pkts / ${formatBytes(g.bytesBefore)}${g.lostPackets !== null ? `  ${g.lostPackets} lost in it` : ''}  cause: ${gapCause(g).text}`);
   }
   if (r.gaps.length > 20) lines.push(`  … and ${r.gaps.length - 20} more (use --json for all)`);
   if (r.trailingSilenceMs !== null) lines.push(`No data for the last ${formatDuration(r.trailingSilenceMs)}.`);

@@ -6,7 +6,7 @@ const base = {
   bins,
   binMs: 100,
   durationMs: 10_000,
-  gaps: [{ startMs: 3990, endMs: 5000, durationMs: 1010, packetsBefore: 400, bytesBefore: 204_800, cause: 'unexplained' as const, lostPackets: 100 }],
+  gaps: [{ startMs: 3990, endMs: 5000, durationMs: 1010, packetsBefore: 400, bytesBefore: 204_800, cause: 'packets-lost' as const, causeText: 'packets lost', lostPackets: 100 }],
   localStalls: [{ startMs: 8000, endMs: 8100, durationMs: 100 }],
   loss: null,
 };

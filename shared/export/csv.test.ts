@@ -17,8 +17,9 @@ describe('CSV exports', () => {
     expect(binsCsv({ binMs: 100, bins: [{ startMs: 0, packets: 2, bytes: 1024, lost: 0 }, { startMs: 100, packets: 1, bytes: 512, lost: 3 }] })).toBe(
       'start_ms,packets,bytes,bytes_per_sec,lost_packets\r\n0,2,1024,10240,0\r\n100,1,512,5120,3\r\n',
     );
-    expect(gapsCsv({ gaps: [{ startMs: 10, endMs: 1010, durationMs: 1000, packetsBefore: 5, bytesBefore: 2560, cause: 'unexplained', lostPackets: null }] })).toBe(
-      'number,start_ms,end_ms,duration_ms,packets_before,bytes_before,lost_packets,cause\r\n1,10,1010,1000,5,2560,,unexplained\r\n',
+    const gap = { startMs: 10, endMs: 1010, durationMs: 1000, packetsBefore: 5, bytesBefore: 2560 };
+    expect(gapsCsv({ gaps: [{ ...gap, cause: 'unknown', causeText: 'network or sender', lostPackets: null }, { ...gap, cause: 'packets-lost', causeText: 'packets lost', lostPackets: 12 }] })).toBe(
+      'number,start_ms,end_ms,duration_ms,packets_before,bytes_before,lost_packets,cause,cause_text\r\n1,10,1010,1000,5,2560,,unknown,network or sender\r\n2,10,1010,1000,5,2560,12,packets-lost,packets lost\r\n',
     );
     expect(packetsCsv([{ atMs: 1.5, from: '[fd00::1]:5000', size: 4, hex: '00 01 02 03', decoded: 'sequence 7, late', flags: 0 }])).toBe(
       'time_ms,source,size,decoded,first_bytes_hex\r\n1.5,[fd00::1]:5000,4,"sequence 7, late",00 01 02 03\r\n',

@@ -1,4 +1,5 @@
 /** CSV exports of a stream for spreadsheets and bug trackers: bins, gaps, packets. RFC 4180 quoting. */
+import { gapCause } from '../reception/gapCause';
 import type { ReceptionReport } from '../reception/report';
 import type { PacketSummary } from '../reception/types';
 
@@ -25,11 +26,14 @@ export function binsCsv(report: Pick<ReceptionReport, 'bins' | 'binMs'>): string
   );
 }
 
-/** Every gap with what arrived before it, its cause and the packets lost inside it. */
+/** Every gap with what arrived before it, the packets lost inside it and its cause (gapCause's code and words). */
 export function gapsCsv(report: Pick<ReceptionReport, 'gaps'>): string {
   return toCsv(
-    ['number', 'start_ms', 'end_ms', 'duration_ms', 'packets_before', 'bytes_before', 'lost_packets', 'cause'],
-    report.gaps.map((g, i) => [i + 1, g.startMs, g.endMs, g.durationMs, g.packetsBefore, g.bytesBefore, g.lostPackets, g.cause]),
+    ['number', 'start_ms', 'end_ms', 'duration_ms', 'packets_before', 'bytes_before', 'lost_packets', 'cause', 'cause_text'],
+    report.gaps.map((g, i) => {
+      const cause = gapCause(g);
+      return [i + 1, g.startMs, g.endMs, g.durationMs, g.packetsBefore, g.bytesBefore, g.lostPackets, cause.code, cause.text];
+    }),
   );
 }
 

@@ -35,7 +35,7 @@ describe('htmlReport', () => {
   it('holds the chart, the statistics and the gap with the event that coincides with it', () => {
     expect(html).toContain('<svg xmlns="http://www.w3.org/2000/svg"');
     expect(html).toContain('<th>Packets</th><td>200</td>');
-    const gapRow = /<tbody><tr class=""><td>1<\/td>.*?<\/tr>/.exec(html)?.[0] ?? '';
+    const gapRow = /<tbody><tr class="" data-cause="unknown"><td>1<\/td>.*?<\/tr>/.exec(html)?.[0] ?? '';
     expect(gapRow).toContain('<b>1.010 s</b>');
     expect(gapRow).toContain('eth0 went down');
     expect(gapRow).not.toContain('resolver answers again');

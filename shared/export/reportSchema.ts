@@ -1,20 +1,34 @@
 /** Checks a JSON report read from a file (listen --json, analyze --json, a UI export) before exporting it. */
 import { z } from 'zod';
-import type { ReceptionReport } from '../reception/report';
+import { GAP_CAUSE_CODES, gapCause } from '../reception/gapCause';
+import { REPORT_VERSION, type ReceptionReport, type ReportGap } from '../reception/report';
 
-const gap = z.object({
-  startMs: z.number(),
-  endMs: z.number(),
-  durationMs: z.number(),
-  packetsBefore: z.number(),
-  bytesBefore: z.number(),
-  cause: z.enum(['local-stall', 'unexplained']),
-  lostPackets: z.number().nullable().default(null),
-});
+// A version 1 report (no reportVersion) carries the detector's raw flag, `unexplained` or
+// `local-stall`, as a gap's cause: read either, and give back the one decided code.
+const gap = z
+  .object({
+    startMs: z.number(),
+    endMs: z.number(),
+    durationMs: z.number(),
+    packetsBefore: z.number(),
+    bytesBefore: z.number(),
+    cause: z.enum([...GAP_CAUSE_CODES, 'unexplained']),
+    lostPackets: z.number().nullable().default(null),
+  })
+  .transform((g): ReportGap => {
+    const cause = gapCause(g);
+    return { ...g, cause: cause.code, causeText: cause.text };
+  });
 
 /** The fields the exporters read; anything else in the file is kept as it is. */
 export const ReportFileSchema = z
   .object({
+    reportVersion: z
+      .number()
+      .int()
+      .min(1)
+      .max(REPORT_VERSION, `this report was made by a newer Gapscope (report version above ${REPORT_VERSION}); update Gapscope to read it`)
+      .optional(),
     stream: z.record(z.string(), z.unknown()).default({}),
     startedAt: z.string(),
     packets: z.number(),
@@ -35,9 +49,10 @@ export const ReportFileSchema = z
     binMs: z.number().positive(),
     bins: z.array(z.object({ startMs: z.number(), packets: z.number(), bytes: z.number(), lost: z.number().default(0) })).max(10_000_000),
   })
-  .passthrough();
+  .passthrough()
+  .transform((r) => ({ ...r, reportVersion: REPORT_VERSION }));
 
-/** Parses JSON text into a report, or says in one sentence what is wrong with it. */
+/** Parses JSON text into a report (a version 1 file comes back as version 2), or says in one sentence what is wrong with it. */
 export function parseReportFile(text: string): { ok: true; report: ReceptionReport } | { ok: false; message: string } {
   let raw: unknown;
   try {

@@ -1,20 +1,35 @@
 import { describe, expect, it } from 'vitest';
-import { gapCause } from './gapCause';
+import { GAP_CAUSE_CODES, gapCause, gapCauseText } from './gapCause';
 
 describe('gapCause', () => {
   it('blames Gapscope for its own stall, whatever the sequence numbers say', () => {
-    expect(gapCause({ cause: 'local-stall', lostPackets: 40 }).kind).toBe('local-stall');
+    expect(gapCause({ cause: 'local-stall', lostPackets: 40 })).toMatchObject({ code: 'local-stall', text: 'Gapscope stalled' });
   });
 
   it('tells a sender pause (no sequence hole) from loss on the way (a hole)', () => {
-    expect(gapCause({ cause: 'unexplained', lostPackets: 0 })).toMatchObject({ kind: 'sender-paused', text: 'sender paused' });
+    expect(gapCause({ cause: 'unexplained', lostPackets: 0 })).toMatchObject({ code: 'sender-paused', text: 'sender paused' });
     const lost = gapCause({ cause: 'unexplained', lostPackets: 1234 });
-    expect(lost).toMatchObject({ kind: 'packets-lost', text: 'packets lost' });
+    expect(lost).toMatchObject({ code: 'packets-lost', text: 'packets lost' });
     expect(lost.hint).toContain('1,234 packets were sent');
     expect(gapCause({ cause: 'unexplained', lostPackets: 1 }).hint).toContain('1 packet was sent');
   });
 
   it('says it cannot tell without sequence numbers', () => {
-    expect(gapCause({ cause: 'unexplained', lostPackets: null })).toMatchObject({ kind: 'unknown', text: 'network or sender' });
+    expect(gapCause({ cause: 'unexplained', lostPackets: null })).toMatchObject({ code: 'unknown', text: 'network or sender' });
+  });
+
+  it('gives the same answer for a code already decided (a saved report) as for the gap it came from', () => {
+    const raw = [
+      { cause: 'unexplained' as const, lostPackets: 0 },
+      { cause: 'unexplained' as const, lostPackets: 12 },
+      { cause: 'unexplained' as const, lostPackets: null },
+      { cause: 'local-stall' as const, lostPackets: 3 },
+    ];
+    for (const g of raw) {
+      const once = gapCause(g);
+      expect(gapCause({ cause: once.code, lostPackets: g.lostPackets })).toEqual(once);
+    }
+    expect(raw.map((g) => gapCause(g).code)).toEqual(['sender-paused', 'packets-lost', 'unknown', 'local-stall']);
+    expect(GAP_CAUSE_CODES.map(gapCauseText)).toEqual(['sender paused', 'packets lost', 'Gapscope stalled', 'network or sender']);
   });
 });

@@ -1,28 +1,63 @@
 /**
- * Where a gap came from, in words, from what Gapscope knows: its own stall, or — when the payload
- * carries sequence numbers — whether packets were sent during the silence (lost on the way) or
- * not (the sender paused). Shared by the gap table, the HTML report and the CLI.
+ * Where a gap came from, from what Gapscope knows: its own stall, or — when the payload carries
+ * sequence numbers — whether packets were sent during the silence (lost on the way) or not (the
+ * sender paused). The one decision behind the gap table, the HTML and JSON reports, the gaps CSV
+ * and the CLI: each prints this code and these words, never a cause of its own.
  */
 import type { Gap } from './types';
 
-/** A gap's cause as a short label and a sentence explaining it. */
+/** Stable codes for scripts and spreadsheets, in the order of the legend. */
+export const GAP_CAUSE_CODES = ['sender-paused', 'packets-lost', 'local-stall', 'unknown'] as const;
+
+/** A gap's cause as a stable code. */
+export type GapCauseCode = (typeof GAP_CAUSE_CODES)[number];
+
+/** A gap's cause: its code, a short label and a sentence explaining it. */
 export interface GapCause {
-  kind: 'local-stall' | 'sender-paused' | 'packets-lost' | 'unknown';
+  code: GapCauseCode;
   text: string;
   hint: string;
 }
 
-/** Names the likely cause of a gap. */
-export function gapCause(gap: Pick<Gap, 'cause' | 'lostPackets'>): GapCause {
-  if (gap.cause === 'local-stall') {
-    return { kind: 'local-stall', text: 'Gapscope stalled', hint: 'Gapscope itself could not run during this time; the network may have been fine.' };
+/** What a gap says about itself: the detector's stall flag (`unexplained` or `local-stall`), or a code already decided (a saved report). */
+export type GapCauseInput = { cause: Gap['cause'] | GapCauseCode; lostPackets: number | null };
+
+const WORDS: Record<GapCauseCode, string> = {
+  'sender-paused': 'sender paused',
+  'packets-lost': 'packets lost',
+  'local-stall': 'Gapscope stalled',
+  unknown: 'network or sender',
+};
+
+/** The short label of a code, as every export prints it. */
+export function gapCauseText(code: GapCauseCode): string {
+  return WORDS[code];
+}
+
+/** Decides a gap's cause; given a decided code, returns it with its words, so deciding twice changes nothing. */
+export function gapCause(gap: GapCauseInput): GapCause {
+  const code = gapCauseCode(gap);
+  return { code, text: WORDS[code], hint: hint(code, gap.lostPackets) };
+}
+
+function gapCauseCode(gap: GapCauseInput): GapCauseCode {
+  if (gap.cause !== 'unexplained') return gap.cause;
+  if (gap.lostPackets === 0) return 'sender-paused';
+  if (gap.lostPackets !== null && gap.lostPackets > 0) return 'packets-lost';
+  return 'unknown';
+}
+
+function hint(code: GapCauseCode, lostPackets: number | null): string {
+  switch (code) {
+    case 'local-stall':
+      return 'Gapscope itself could not run during this time; the network may have been fine.';
+    case 'sender-paused':
+      return 'The sequence numbers go on without a hole across the gap: nothing sent was lost, the sender sent nothing.';
+    case 'packets-lost': {
+      const n = lostPackets === null || lostPackets <= 0 ? 'Packets were' : lostPackets === 1 ? '1 packet was' : `${lostPackets.toLocaleString('en-US')} packets were`;
+      return `${n} sent during the gap (their sequence numbers are missing) but never arrived: dropped on the way (network, Wi-Fi, a full buffer) or by the sender's own queue.`;
+    }
+    case 'unknown':
+      return 'Gapscope was running: the data did not arrive. Decode sequence numbers to tell a sender pause from loss.';
   }
-  if (gap.lostPackets === 0) {
-    return { kind: 'sender-paused', text: 'sender paused', hint: 'The sequence numbers go on without a hole across the gap: nothing sent was lost, the sender sent nothing.' };
-  }
-  if (gap.lostPackets !== null && gap.lostPackets > 0) {
-    const n = gap.lostPackets === 1 ? '1 packet was' : `${gap.lostPackets.toLocaleString('en-US')} packets were`;
-    return { kind: 'packets-lost', text: 'packets lost', hint: `${n} sent during the gap (their sequence numbers are missing) but never arrived: dropped on the way (network, Wi-Fi, a full buffer) or by the sender's own queue.` };
-  }
-  return { kind: 'unknown', text: 'network or sender', hint: 'Gapscope was running: the data did not arrive. Decode sequence numbers to tell a sender pause from loss.' };
 }

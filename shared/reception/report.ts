@@ -1,8 +1,25 @@
 /** The report that `gapscope listen --json` prints and that exports will carry: one stable shape. */
+import { gapCause, type GapCauseCode } from './gapCause';
 import type { Gap, InterArrival, LocalStall, Periodicity, ReceptionSnapshot, ExpectedComparison } from './types';
+
+/**
+ * The report's shape, for readers to check: 2 since a gap's `cause` is the one decided code
+ * (gapCause.ts) with its words in `causeText`; version 1 (no field) had the detector's raw
+ * `unexplained` / `local-stall` there.
+ */
+export const REPORT_VERSION = 2;
+
+/** A gap as reports and exports carry it: the monitor's gap with its one decided cause. */
+export interface ReportGap extends Omit<Gap, 'cause'> {
+  /** sender-paused, packets-lost, local-stall or unknown: the same code in every export. */
+  cause: GapCauseCode;
+  /** The cause in the words the gap table shows. */
+  causeText: string;
+}
 
 /** A finished measurement of one stream, as scripts read it. */
 export interface ReceptionReport {
+  reportVersion: typeof REPORT_VERSION;
   stream: Record<string, unknown>;
   startedAt: string;
   packets: number;
@@ -12,7 +29,7 @@ export interface ReceptionReport {
   lastPacketMs: number | null;
   gapThresholdMs: number;
   gapThresholdAutomatic: boolean;
-  gaps: Gap[];
+  gaps: ReportGap[];
   gapCount: number;
   /** Silence at the end of the run longer than the threshold, if any. */
   trailingSilenceMs: number | null;
@@ -37,6 +54,7 @@ export interface ReceptionReport {
 export function buildReport(snapshot: ReceptionSnapshot, stream: Record<string, unknown>, startedAt: number): ReceptionReport {
   const { totals, bins } = snapshot;
   return {
+    reportVersion: REPORT_VERSION,
     stream,
     startedAt: new Date(startedAt).toISOString(),
     packets: totals.packets,
@@ -46,7 +64,7 @@ export function buildReport(snapshot: ReceptionSnapshot, stream: Record<string, 
     lastPacketMs: totals.lastPacketMs === null ? null : round(totals.lastPacketMs),
     gapThresholdMs: round(snapshot.gapThresholdMs),
     gapThresholdAutomatic: snapshot.gapThresholdAutomatic,
-    gaps: snapshot.gaps.map((g) => ({ ...g, startMs: round(g.startMs), endMs: round(g.endMs), durationMs: round(g.durationMs) })),
+    gaps: snapshot.gaps.map(reportGap),
     gapCount: totals.gapCount,
     trailingSilenceMs: snapshot.openGap ? round(snapshot.openGap.durationMs) : null,
     dutyCycle: totals.dutyCycle,
@@ -60,6 +78,12 @@ export function buildReport(snapshot: ReceptionSnapshot, stream: Record<string, 
     binMs: bins.binMs,
     bins: bins.packets.map((p, i) => ({ startMs: (bins.firstIndex + i) * bins.binMs, packets: p, bytes: bins.bytes[i] ?? 0, lost: bins.lost?.[i] ?? 0 })),
   };
+}
+
+/** A monitor's gap as the report carries it, times rounded to the microsecond. */
+export function reportGap(g: Gap): ReportGap {
+  const cause = gapCause(g);
+  return { startMs: round(g.startMs), endMs: round(g.endMs), durationMs: round(g.durationMs), packetsBefore: g.packetsBefore, bytesBefore: g.bytesBefore, lostPackets: g.lostPackets, cause: cause.code, causeText: cause.text };
 }
 
 function round(ms: number): number {

@@ -73,8 +73,8 @@ export function GapTable({ id }: { id: string }) {
                     data-testid="gap-row"
                     data-start-ms={g.startMs}
                     data-duration-ms={g.durationMs}
-                    data-cause={g.cause}
-                    className={`clickable${focused === g.startMs ? ' focused' : ''}${g.cause === 'local-stall' ? ' local' : ''}`}
+                    data-cause={cause.code}
+                    className={`clickable${focused === g.startMs ? ' focused' : ''}${cause.code === 'local-stall' ? ' local' : ''}`}
                     tabIndex={0}
                     aria-selected={focused === g.startMs}
                     title="Show this gap on the chart"

@@ -53,7 +53,7 @@ describe('exportStream', () => {
     expect(html.text).not.toContain('>before<');
     const json = JSON.parse(exportStream('json', info, state(), events, nope, 0).text) as { events: { id: number }[] };
     expect(json.events.map((e) => e.id)).toEqual([2]);
-    expect(exportStream('csv-gaps', info, state(), events, nope, 0).text.split('\r\n')[1]).toBe('1,1000,2000,1000,10,1000,,unexplained');
+    expect(exportStream('csv-gaps', info, state(), events, nope, 0).text.split('\r\n')[1]).toBe('1,1000,2000,1000,10,1000,,unknown,network or sender');
     expect(exportStream('png', info, state(), events, nope, 0).text).toContain('<svg');
   });
 });
