@@ -5,6 +5,7 @@
 import { createContext, useContext } from 'react';
 import type { GapscopeApi } from '../../shared/contract';
 import type { AppStore } from '../store/store';
+import { bindBonjour, type BonjourCommands } from '../features/bonjour/bonjourBinding';
 import { bindDns, type DnsCommands } from '../features/dns/dnsBinding';
 import { bindNetwork, type NetworkCommands } from '../features/network/networkBinding';
 
@@ -20,15 +21,16 @@ export function useApi(): GapscopeApi {
 
 /** What each feature's view can ask of the back end, by feature. */
 export interface FeatureCommands {
+  bonjour: BonjourCommands;
   dns: DnsCommands;
   network: NetworkCommands;
 }
 
 /** Binds every feature's events and requests to the store; returns their commands and the function that unbinds them all. */
 export function bindFeatures(api: GapscopeApi, store: AppStore): { commands: FeatureCommands; dispose(): void } {
-  const bound = { dns: bindDns(api, store), network: bindNetwork(api, store) };
+  const bound = { bonjour: bindBonjour(api, store), dns: bindDns(api, store), network: bindNetwork(api, store) };
   return {
-    commands: { dns: bound.dns.commands, network: bound.network.commands },
+    commands: { bonjour: bound.bonjour.commands, dns: bound.dns.commands, network: bound.network.commands },
     dispose() {
       for (const b of Object.values(bound)) b.dispose();
     },

@@ -7,13 +7,14 @@ import { useStore } from 'zustand';
 import type { ViewName } from '../app/views';
 import { createBackendSlice, type BackendSlice } from './backendSlice';
 import { createStreamsSlice, type StreamsSlice } from '../features/reception/streamsSlice';
+import { createBonjourSlice, type BonjourSlice } from '../features/bonjour/bonjourSlice';
 import { createDnsSlice, type DnsSlice } from '../features/dns/dnsSlice';
 import { createNetworkSlice, type NetworkSlice } from '../features/network/networkSlice';
 import { createTimelineSlice, type TimelineSlice } from './timelineSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 
 /** Everything the renderer knows, as one state. */
-export type AppState = StreamsSlice & UiSlice & BackendSlice & TimelineSlice & DnsSlice & NetworkSlice;
+export type AppState = StreamsSlice & UiSlice & BackendSlice & TimelineSlice & BonjourSlice & DnsSlice & NetworkSlice;
 
 /** The store's handle, for the bindings and for tests. */
 export type AppStore = StoreApi<AppState>;
@@ -25,6 +26,7 @@ export function createAppStore(): AppStore {
     ...createUiSlice(...a),
     ...createBackendSlice(...a),
     ...createTimelineSlice(...a),
+    ...createBonjourSlice(...a),
     ...createDnsSlice(...a),
     ...createNetworkSlice(...a),
   }));

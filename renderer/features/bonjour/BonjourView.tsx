@@ -7,11 +7,12 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ServiceInstance } from '../../../shared/mdns/serviceCache';
-import { useApi } from '../../app/api';
+import { useFeature } from '../../app/api';
+import { useApp } from '../../store/store';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatTimeOfDay } from '../../format';
 import { ago, avahiBrowseCommand, dnsSdCommand, hexDump, shortType, txtEntryText } from './bonjourText';
-import { advertise, bindBonjourEvents, bonjourStore, selectInstance, startBrowsing, stopBrowsing, useBonjour, withdraw, type InstanceRow } from './bonjourStore';
+import type { InstanceRow } from './bonjourSlice';
 import './bonjour.css';
 
 /** Rows drawn per type; a flood shows a count of the rest instead of thousands of rows. */
@@ -28,12 +29,6 @@ function useNow(periodMs: number): number {
 
 /** The Bonjour tab's content. */
 export function BonjourView() {
-  const api = useApi();
-  useEffect(() => {
-    const off = bindBonjourEvents(api);
-    void startBrowsing(api);
-    return off;
-  }, [api]);
   return (
     <div className="bonjour-view" data-testid="bonjour-view">
       <StatusCard />
@@ -48,8 +43,8 @@ export function BonjourView() {
 }
 
 function StatusCard() {
-  const api = useApi();
-  const { status, error } = useBonjour(useShallow((s) => ({ status: s.status, error: s.error })));
+  const { startBrowsing, stopBrowsing } = useFeature('bonjour');
+  const { status, error } = useApp(useShallow(({ bonjour: b }) => ({ status: b.status, error: b.error })));
   const open = status?.sockets.filter((s) => s.status === 'open') ?? [];
   const failed = status?.sockets.filter((s) => s.status === 'failed') ?? [];
   return (
@@ -58,11 +53,11 @@ function StatusCard() {
         <h2>Bonjour</h2>
         <div className="toolbar">
           {status?.browsing ? (
-            <button type="button" className="small-button" data-testid="bonjour-stop" onClick={() => void stopBrowsing(api)}>
+            <button type="button" className="small-button" data-testid="bonjour-stop" onClick={() => void stopBrowsing()}>
               Stop browsing
             </button>
           ) : (
-            <button type="button" className="small-button" data-testid="bonjour-start" onClick={() => void startBrowsing(api)}>
+            <button type="button" className="small-button" data-testid="bonjour-start" onClick={() => void startBrowsing()}>
               Browse
             </button>
           )}
@@ -90,20 +85,20 @@ function StatusCard() {
 }
 
 function TypesCard() {
-  const { types, typeFilter } = useBonjour(useShallow((s) => ({ types: s.types, typeFilter: s.typeFilter })));
+  const { types, typeFilter, setTypeFilter } = useApp(useShallow(({ bonjour: b }) => ({ types: b.types, typeFilter: b.typeFilter, setTypeFilter: b.setTypeFilter })));
   return (
     <section className="card bonjour-types">
       <h3>Service types</h3>
       {types.length === 0 && <p className="muted small">None seen yet.</p>}
       <ul>
         <li>
-          <button type="button" className={typeFilter === null ? 'active' : ''} onClick={() => bonjourStore.setState({ typeFilter: null })}>
+          <button type="button" className={typeFilter === null ? 'active' : ''} onClick={() => setTypeFilter(null)}>
             All types
           </button>
         </li>
         {types.map((t) => (
           <li key={t.type}>
-            <button type="button" data-testid="bonjour-type" data-type={t.type} className={typeFilter === t.type ? 'active' : ''} onClick={() => bonjourStore.setState({ typeFilter: t.type })}>
+            <button type="button" data-testid="bonjour-type" data-type={t.type} className={typeFilter === t.type ? 'active' : ''} onClick={() => setTypeFilter(t.type)}>
               <span className="mono">{shortType(t.type)}</span> <span className="muted small">{t.instances} · {t.interfaces.join(', ')}</span>
             </button>
           </li>
@@ -114,8 +109,8 @@ function TypesCard() {
 }
 
 function InstancesCard() {
-  const api = useApi();
-  const { rows, typeFilter, selected } = useBonjour(useShallow((s) => ({ rows: s.rows, typeFilter: s.typeFilter, selected: s.selected })));
+  const { select } = useFeature('bonjour');
+  const { rows, typeFilter, selected } = useApp(useShallow(({ bonjour: b }) => ({ rows: b.rows, typeFilter: b.typeFilter, selected: b.selected })));
   const now = useNow(5000);
   const byType = useMemo(() => {
     const groups = new Map<string, InstanceRow[]>();
@@ -147,7 +142,7 @@ function InstancesCard() {
               </thead>
               <tbody>
                 {list.slice(0, MAX_ROWS).map((r) => (
-                  <InstanceRowView key={r.instance.key} row={r} now={now} selected={selected === r.instance.key} onSelect={() => void selectInstance(api, r.instance.key)} />
+                  <InstanceRowView key={r.instance.key} row={r} now={now} selected={selected === r.instance.key} onSelect={() => void select(r.instance.key)} />
                 ))}
               </tbody>
             </table>
@@ -202,7 +197,8 @@ function CopyCommand({ label, command, testId }: { label: string; command: strin
 }
 
 function DetailsCard() {
-  const { selected, details, detailsError, row } = useBonjour(useShallow((s) => ({ selected: s.selected, details: s.details, detailsError: s.detailsError, row: s.selected ? s.rows[s.selected] : undefined })));
+  const { select } = useFeature('bonjour');
+  const { selected, details, detailsError, row } = useApp(useShallow(({ bonjour: b }) => ({ selected: b.selected, details: b.details, detailsError: b.detailsError, row: b.selected ? b.rows[b.selected] : undefined })));
   const now = useNow(1000);
   const [packetIndex, setPacketIndex] = useState(0);
   if (!selected) return null;
@@ -213,7 +209,7 @@ function DetailsCard() {
     <section className="card bonjour-details" data-testid="bonjour-details" data-name={i.name}>
       <div className="card-head">
         <h3>{i.name}</h3>
-        <button type="button" className="small-button" onClick={() => bonjourStore.setState({ selected: null, details: null })}>
+        <button type="button" className="small-button" onClick={() => void select(null)}>
           Close
         </button>
       </div>
@@ -355,12 +351,13 @@ function DetailsCard() {
 }
 
 function AdvertiseCard() {
-  const api = useApi();
-  const { form, advertising, lastAdvertised, advertised } = useBonjour(useShallow((s) => ({ form: s.form, advertising: s.advertising, lastAdvertised: s.lastAdvertised, advertised: s.advertised })));
-  const set = (patch: Partial<typeof form>): void => bonjourStore.setState((s) => ({ form: { ...s.form, ...patch } }));
+  const { advertise, withdraw } = useFeature('bonjour');
+  const { form, advertising, lastAdvertised, advertised, set } = useApp(
+    useShallow(({ bonjour: b }) => ({ form: b.form, advertising: b.advertising, lastAdvertised: b.lastAdvertised, advertised: b.advertised, set: b.setForm })),
+  );
   const submit = (e: FormEvent): void => {
     e.preventDefault();
-    void advertise(api);
+    void advertise();
   };
   return (
     <section className="card bonjour-advertise">
@@ -399,7 +396,7 @@ function AdvertiseCard() {
               <span>
                 <strong>{a.name}</strong> <span className="mono small">{shortType(a.type)} port {a.port}</span> <span className="muted small">{a.state}</span>
               </span>
-              <button type="button" className="small-button" data-testid="bonjour-withdraw" disabled={a.state !== 'published'} onClick={() => void withdraw(api, a.id)}>
+              <button type="button" className="small-button" data-testid="bonjour-withdraw" disabled={a.state !== 'published'} onClick={() => void withdraw(a.id)}>
                 Withdraw
               </button>
             </li>
