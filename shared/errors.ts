@@ -4,6 +4,8 @@
 export interface ErrorInfo {
   code: ErrorCode;
   message: string;
+  /** The request field the sentence is about (e.g. "port", "server", "txt"), so that a form can show it beside that field. */
+  field?: string;
 }
 
 /** The stable error codes the back end returns. */
@@ -20,12 +22,16 @@ export type ErrorCode =
   | 'socket-error'
   | 'internal';
 
+/** What the page is told about a failure inside Gapscope; the details go to the log. */
+export const INTERNAL_ERROR_MESSAGE = 'Something went wrong inside Gapscope (not in what you entered); the details are in its log.';
 
 /** An error with a stable code and a sentence a person understands; it survives any transport. */
 export class GapscopeError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** The request field it concerns, when it is about the user's input. */
+    readonly field?: string,
   ) {
     super(message);
     this.name = 'GapscopeError';
@@ -33,13 +39,17 @@ export class GapscopeError extends Error {
 
   /** The plain form that crosses IPC and WebSocket. */
   toInfo(): ErrorInfo {
-    return { code: this.code, message: this.message };
+    return this.field === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, field: this.field };
   }
 }
 
-/** Turns anything thrown into an ErrorInfo, hiding internals behind a generic sentence. */
+/** True when the failure is Gapscope's own (a bug, an unexpected OS error), not something the user can fix: its details belong in the log. */
+export function isInternalError(err: unknown): boolean {
+  return !(err instanceof GapscopeError) || err.code === 'internal';
+}
+
+/** Turns anything thrown into an ErrorInfo; an internal failure becomes one generic sentence (log it first). */
 export function toErrorInfo(err: unknown): ErrorInfo {
-  if (err instanceof GapscopeError) return err.toInfo();
-  const message = err instanceof Error ? err.message : String(err);
-  return { code: 'internal', message: `Internal error: ${message}` };
+  if (!isInternalError(err)) return (err as GapscopeError).toInfo();
+  return { code: 'internal', message: INTERNAL_ERROR_MESSAGE };
 }

@@ -1,12 +1,9 @@
 /** `gapscope dns …`: which DNS servers this machine really uses, real probes to them, and what a short name turns into. */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import type { DnsLoadResult, DnsProbeResult } from '../../shared/dns/probeTypes';
 import { formatServer, summarizeResolverList } from '../../shared/dns/resolverList';
-import { parseDnsServer, parseQueryType, validateDnsName, type DnsServerAddress, type QueryType } from '../dns/dnsMessage';
-import { runDnsLoad, type DnsLoadResult } from '../dns/dnsLoad';
-import { askServers, searchWithAnswers } from '../dns/dnsQueries';
-import type { DnsProbeResult } from '../dns/dnsProbe';
-import { readSystemResolvers, type SystemResolvers } from '../dns/resolverReader';
-import { intOption, numberOption, untilSignal } from './options';
+import type { WithApi } from './backendApi';
+import { numberArg, untilSignal } from './options';
 
 /** Where the dns commands write; `setExitCode` defaults to process.exitCode (tests pass their own). */
 export interface DnsCliIO {
@@ -15,9 +12,9 @@ export interface DnsCliIO {
   setExitCode?(code: number): void;
 }
 
-/** What the dns commands read from the machine; tests replace the resolver reader. */
+/** How the dns commands reach the back end, and what ends a load run early. */
 export interface DnsCliEnv {
-  readResolvers?: () => Promise<SystemResolvers>;
+  withApi: WithApi;
   /** Resolves when the user asks to stop a load run early (default: SIGINT or SIGTERM). */
   untilStopped?: () => Promise<void>;
 }
@@ -40,28 +37,12 @@ export function loadLines(r: DnsLoadResult): string[] {
 const EXIT_FAILED = 1;
 
 interface ProbeFlags {
-  server?: DnsServerAddress;
-  type: QueryType;
+  server?: string;
+  type: string;
   all?: boolean;
   timeout: number;
   edns: boolean;
   json?: boolean;
-}
-
-function typeOption(text: string): QueryType {
-  try {
-    return parseQueryType(text);
-  } catch (e) {
-    throw new InvalidArgumentError(e instanceof Error ? e.message : String(e));
-  }
-}
-
-function serverOption(text: string): DnsServerAddress {
-  try {
-    return parseDnsServer(text);
-  } catch (e) {
-    throw new InvalidArgumentError(e instanceof Error ? e.message : String(e));
-  }
 }
 
 /** The text line for one probe: "10.0.0.1  answer  0.41 ms  NOERROR  A 10.1.2.3". */
@@ -80,16 +61,16 @@ function out(io: DnsCliIO, lines: string | string[]): void {
   for (const l of Array.isArray(lines) ? lines : [lines]) for (const part of l.split('\n')) io.out(part);
 }
 
-/** Adds `dns resolvers`, `dns probe` and `dns search` to the program; one call wires them into the CLI. */
-export function registerDnsCommands(program: Command, io: DnsCliIO, env: DnsCliEnv = {}): Command {
-  const readResolvers = env.readResolvers ?? (() => readSystemResolvers());
+/** Adds `dns resolvers|probe|search|load` to the program: each a request of the DNS contract, checked at its door. */
+export function registerDnsCommands(program: Command, io: DnsCliIO, env: DnsCliEnv): Command {
+  const { withApi } = env;
   const fail = (code: number): void => {
     if (io.setExitCode) io.setExitCode(code);
     else process.exitCode = code;
   };
-  const timeoutOpt = (): Option => new Option('--timeout <ms>', 'how long to wait for each answer, UDP and TCP together (1–60000)').argParser(intOption('--timeout', 1, 60_000)).default(2000);
-  const typeOpt = (): Option => new Option('-t, --type <type>', 'record type: A, AAAA, HTTPS, TXT, PTR, SOA, MX, NS, SRV, CNAME, ANY… or TYPEn').argParser(typeOption).default(parseQueryType('A'), 'A');
-  const serverOpt = (what: string): Option => new Option('-s, --server <address>', `${what}: IPv4 or IPv6, with :port and %scope as needed (10.0.0.1:5353, [fe80::1%eth0]:53)`).argParser(serverOption);
+  const timeoutOpt = (): Option => new Option('--timeout <ms>', 'how long to wait for each answer, UDP and TCP together (1–60000)').argParser(numberArg).default(2000);
+  const typeOpt = (): Option => new Option('-t, --type <type>', 'record type: A, AAAA, HTTPS, TXT, PTR, SOA, MX, NS, SRV, CNAME, ANY… or TYPEn').default('A');
+  const serverOpt = (what: string): Option => new Option('-s, --server <address>', `${what}: IPv4 or IPv6, with :port and %scope as needed (10.0.0.1:5353, [fe80::1%eth0]:53)`);
 
   const dns = program
     .command('dns')
@@ -100,7 +81,7 @@ export function registerDnsCommands(program: Command, io: DnsCliIO, env: DnsCliE
     .description('List every resolver the OS uses, per interface and scope, with all its servers, search domains and why each is or is not used; and what Node\u2019s own resolver asks. Reads configuration only: sends no DNS query.')
     .option('--json', 'print the full result as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const r = await readResolvers();
+      const r = await withApi((api) => api.readDnsResolvers());
       if (opts.json) return out(io, JSON.stringify(r, null, 2));
       const lines: string[] = [];
       lines.push(`Servers in use (${r.primarySource ?? 'no source'}): ${r.serversInUse.map(formatServer).join(', ') || 'none found'}`);
@@ -129,11 +110,11 @@ export function registerDnsCommands(program: Command, io: DnsCliIO, env: DnsCliE
     .option('--json', 'print {name, type, results: [...], comparison} as JSON (comparison with --all: which servers agree)')
     .addHelpText('after', '\nExamples:\n  gapscope dns probe example.com\n  gapscope dns probe example.com --type HTTPS --all\n  gapscope dns probe printer.lan --server 192.168.1.1 --json')
     .action(async (rawName: string, flags: ProbeFlags) => {
-      const report = await askServers(rawName, { server: flags.server, all: flags.all, type: flags.type, timeoutMs: flags.timeout, edns: flags.edns }, readResolvers);
-      const { name, results, comparison } = report;
-      if (flags.json) out(io, JSON.stringify({ name, type: flags.type.name, results, ...(comparison ? { comparison } : {}) }));
+      const report = await withApi((api) => api.probeDns({ name: rawName, server: flags.server, all: flags.all, type: flags.type, timeoutMs: flags.timeout, edns: flags.edns }));
+      const { name, type, results, comparison } = report;
+      if (flags.json) out(io, JSON.stringify({ name, type, results, ...(comparison ? { comparison } : {}) }));
       else {
-        out(io, `${name} ${flags.type.name}:`);
+        out(io, `${name} ${type}:`);
         for (const r of results) out(io, probeLine(r));
         if (comparison?.agree) out(io, `All ${results.length} servers give the same answer.`);
         else if (comparison) {
@@ -154,8 +135,7 @@ export function registerDnsCommands(program: Command, io: DnsCliIO, env: DnsCliE
     .addOption(timeoutOpt())
     .option('--json', 'print {name, searchDomains, ndots, steps: [{name, searchDomain, result}], resolvedBy, notes} as JSON')
     .action(async (rawName: string, flags: ProbeFlags) => {
-      const resolvers = await readResolvers();
-      const report = await searchWithAnswers(rawName, { server: flags.server, type: flags.type, timeoutMs: flags.timeout, edns: flags.edns }, resolvers);
+      const report = await withApi((api) => api.previewDnsSearch(rawName, { server: flags.server, type: flags.type, timeoutMs: flags.timeout }));
       const { steps, resolvedBy } = report;
       if (flags.json) {
         out(io, JSON.stringify(report));
@@ -177,23 +157,26 @@ export function registerDnsCommands(program: Command, io: DnsCliIO, env: DnsCliE
   dns
     .command('load')
     .description('Load one DNS server: queries at a target rate for a duration, from a few reused UDP sockets with random ids; reports sent, answered, lost, rcodes, latency percentiles and the open file count before and after.')
-    .requiredOption('-s, --server <address>', 'server to load (required: never the system\u2019s resolver by accident)', serverOption)
-    .requiredOption('--qps <n>', 'target queries per second (1–200000)', intOption('--qps', 1, 200_000))
-    .requiredOption('-d, --duration <seconds>', 'how long to send (at most 3600)', numberOption('--duration', 3600))
+    .requiredOption('-s, --server <address>', 'server to load (required: never the system\u2019s resolver by accident)')
+    .requiredOption('--qps <n>', 'target queries per second (1–200000)', numberArg)
+    .requiredOption('-d, --duration <seconds>', 'how long to send (0.1–300)', numberArg)
     .option('-n, --name <name>', 'the name every query asks', 'example.com')
     .addOption(typeOpt())
-    .addOption(new Option('--timeout <ms>', 'a query without a reply after this long is lost (1–60000)').argParser(intOption('--timeout', 1, 60_000)).default(1000))
-    .option('--sockets <n>', 'UDP sockets in the pool (1–64)', intOption('--sockets', 1, 64), 4)
-    .option('--max-outstanding <n>', 'at most this many queries in flight; past the server\u2019s capacity the rate adapts instead of collapsing into loss (1–60000)', intOption('--max-outstanding', 1, 60_000), 200)
+    .addOption(new Option('--timeout <ms>', 'a query without a reply after this long is lost (1–60000)').argParser(numberArg).default(1000))
+    .option('--sockets <n>', 'UDP sockets in the pool (1–64)', numberArg, 4)
+    .option('--max-outstanding <n>', 'at most this many queries in flight; past the server\u2019s capacity the rate adapts instead of collapsing into loss (1–60000)', numberArg, 200)
     .option('--no-edns', 'send the queries without an EDNS0 OPT record')
     .option('--json', 'print the result as JSON: sent, answered, lost, rcodes, latencyMs {p50, p90, p99}, fds')
-    .action(async (flags: { server: DnsServerAddress; qps: number; duration: number; name: string; type: QueryType; timeout: number; sockets: number; maxOutstanding: number; edns: boolean; json?: boolean }) => {
-      const name = validateDnsName(flags.name);
+    .action(async (flags: { server: string; qps: number; duration: number; name: string; type: string; timeout: number; sockets: number; maxOutstanding: number; edns: boolean; json?: boolean }) => {
       const signal = env.untilStopped ? null : untilSignal();
       const stop = env.untilStopped ? env.untilStopped() : (signal as { stopped: Promise<void> }).stopped;
       let r: DnsLoadResult;
       try {
-        r = await runDnsLoad({ server: flags.server, name, type: flags.type.name, qps: flags.qps, durationS: flags.duration, timeoutMs: flags.timeout, sockets: flags.sockets, maxOutstanding: flags.maxOutstanding, edns: flags.edns }, stop);
+        r = await withApi(async (api) => {
+          // Ctrl+C cancels the run; its result (what was sent until then) still arrives.
+          void stop.then(() => api.cancelDnsLoad().catch(() => undefined));
+          return api.runDnsLoad({ server: flags.server, name: flags.name, type: flags.type, qps: flags.qps, durationSec: flags.duration, timeoutMs: flags.timeout, sockets: flags.sockets, maxOutstanding: flags.maxOutstanding, edns: flags.edns });
+        });
       } finally {
         signal?.cancel();
       }

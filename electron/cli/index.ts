@@ -3,13 +3,11 @@ import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { InterfaceInfo } from '../../shared/contract';
 import { GapscopeError } from '../../shared/errors';
-import { createBackend } from '../app/createBackend';
 import { appVersion } from '../kernel/version';
-import type { Backend } from '../kernel/backend';
-import { defaultDataDir } from '../settings/settingsStore';
 import { isLoopbackHost, startWebServer } from '../web/webServer';
 import { humanReport, recordOption, runListen, type ListenOptions } from './listen';
-import { addressOption, decodeOption, intOption, numberOption } from './options';
+import { addressOption, decodeOption, intOption, numberOption, untilSignal } from './options';
+import { backendApi, withBackend } from './backendApi';
 import { registerBrowseCommands } from './browse';
 import { registerDnsCommands } from './dns';
 import { registerAnalyzeCommands } from './analyze';
@@ -19,7 +17,6 @@ import { registerSessionCommands } from './sessions';
 import { parseDestination, runSend, type SendOptions } from './send';
 import { listInterfaces } from '../network/interfaces';
 import { PAYLOAD_FORMATS } from '../sender/trafficGenerator';
-import { inProcessApi } from '../kernel/inProcessApi';
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 const err = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -27,24 +24,6 @@ const err = (line: string): void => void process.stderr.write(`${line}\n`);
 /** Exit codes: 0 done, 1 failed at run time, 2 bad usage or arguments. */
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
-
-/** Runs a command against a back end of its own; only serve watches the network (the timeline needs it). */
-async function withBackend<T>(mode: 'desktop' | 'web', dataDir: string | undefined, run: (backend: Backend) => Promise<T>, watchNetwork = false): Promise<T> {
-  const backend = await createBackend({ mode, dataDir: dataDir ?? defaultDataDir(), watchNetwork });
-  try {
-    return await run(backend);
-  } finally {
-    await backend.close();
-  }
-}
-
-/** Resolves when the user asks to stop (Ctrl+C, or a service manager's TERM). */
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-}
 
 function interfaceLine(i: InterfaceInfo): string {
   const flags = i.flags ? Object.entries(i.flags).filter(([, on]) => on).map(([k]) => k).join(',') : '?';
@@ -60,6 +39,7 @@ export function buildProgram(): Command {
     .option('--data-dir <dir>', 'folder for settings and sessions (default: the per-user folder)')
     // One line per error, as scripts and people read it: "gapscope: <what is wrong> (see --help)".
     .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(`gapscope: ${s.replace(/^error: /, '').trimEnd()} (see --help)\n`) });
+  const withApi = backendApi(program);
 
   program
     .command('listen')
@@ -82,17 +62,20 @@ export function buildProgram(): Command {
     .action(async (opts: ListenOptions) => {
       if (opts.group && opts.address) throw new GapscopeError('invalid-argument', 'Give either --group or --address, not both.');
       if (opts.source && !opts.group) throw new GapscopeError('invalid-argument', '--source needs --group (source-specific multicast).');
-      const dataDir = program.opts<{ dataDir?: string }>().dataDir;
-      await withBackend('web', dataDir, async (backend) => {
-        const api = inProcessApi(backend);
-        const { report, info } = await runListen(api, opts, { out, err, liveToErr: process.stderr.isTTY === true }, untilSignal());
-        if (opts.json) out(JSON.stringify(report));
-        else for (const l of humanReport(report)) out(l);
-        if (info.status === 'error' && info.error) {
-          err(`gapscope: ${info.error.message}`);
-          process.exitCode = EXIT_FAILED;
-        }
-      });
+      const signal = untilSignal();
+      try {
+        await withApi(async (api) => {
+          const { report, info } = await runListen(api, opts, { out, err, liveToErr: process.stderr.isTTY === true }, signal.stopped);
+          if (opts.json) out(JSON.stringify(report));
+          else for (const l of humanReport(report)) out(l);
+          if (info.status === 'error' && info.error) {
+            err(`gapscope: ${info.error.message}`);
+            process.exitCode = EXIT_FAILED;
+          }
+        });
+      } finally {
+        signal.cancel();
+      }
     });
 
   program
@@ -108,7 +91,8 @@ export function buildProgram(): Command {
     .option('-d, --duration <seconds>', 'stop after this many seconds (default: until Ctrl+C)', numberOption('--duration', 31 * 24 * 3600))
     .option('--json', 'print one JSON summary at the end')
     .action(async (opts: SendOptions) => {
-      const stats = await runSend(opts, listInterfaces(), out, untilSignal());
+      const signal = untilSignal();
+      const stats = await runSend(opts, listInterfaces(), out, signal.stopped).finally(signal.cancel);
       if (opts.json) out(JSON.stringify(stats));
       else out(`Sent ${stats.sent} datagrams (${stats.bytes} bytes) in ${(stats.elapsedMs / 1000).toFixed(2)} s: ${stats.achievedPps.toFixed(0)} packets/s ${stats.targetPps === null ? '' : ` for a target of ${stats.targetPps.toFixed(0)}`}.`);
       if (stats.errors > 0) {
@@ -117,7 +101,7 @@ export function buildProgram(): Command {
       }
     });
 
-  registerDnsCommands(program, { out, err });
+  registerDnsCommands(program, { out, err }, { withApi });
   registerBrowseCommands(program, { out, err });
   registerNetCommands(program, { out, err });
   registerAnalyzeCommands(program);
@@ -129,12 +113,9 @@ export function buildProgram(): Command {
     .description('List network interfaces with their addresses and flags.')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const dataDir = program.opts<{ dataDir?: string }>().dataDir;
-      await withBackend('web', dataDir, async (backend) => {
-        const list = await backend.service.listInterfaces();
-        if (opts.json) out(JSON.stringify(list, null, 2));
-        else for (const i of list) out(interfaceLine(i));
-      });
+      const list = await withApi((api) => api.listInterfaces());
+      if (opts.json) out(JSON.stringify(list, null, 2));
+      else for (const i of list) out(interfaceLine(i));
     });
 
   program
@@ -149,12 +130,11 @@ export function buildProgram(): Command {
         throw new GapscopeError('invalid-argument', `--host ${opts.host} is reachable from other machines; add --allow-remote if that is what you want.`);
       }
       if (!isLoopbackHost(opts.host)) err(`gapscope: WARNING: serving on ${opts.host}; anyone on that network with the URL (it contains the token) can start and stop streams on this machine.`);
-      const dataDir = program.opts<{ dataDir?: string }>().dataDir;
-      await withBackend('web', dataDir, async (backend) => {
+      await withBackend(program, async (backend) => {
         const server = await startWebServer({ backend, staticDir: join(__dirname, '..', 'renderer'), host: opts.host, port: opts.port });
         if (opts.json) out(JSON.stringify({ url: server.url, port: server.port, host: server.host }));
         else out(`Gapscope web mode: open ${server.url}\n(Ctrl+C to stop)`);
-        await untilSignal();
+        await untilSignal().stopped;
         await server.close();
       }, true);
     });

@@ -3,7 +3,12 @@ import { InvalidArgumentError } from 'commander';
 import { addressFamily, isMulticast } from '../../shared/net/address';
 import { parseFormat } from '../../shared/decoders/streamDecoder';
 
-/** A whole number within [min, max], or a usage error naming the range. */
+/** A number as typed, for a value the contract checks at its door (a blank or a word becomes NaN, which the door refuses). */
+export function numberArg(text: string): number {
+  return text.trim() === '' ? Number.NaN : Number(text);
+}
+
+/** A whole number within [min, max], or a usage error naming the range (for options only the CLI reads). */
 export function intOption(name: string, min: number, max: number) {
   return (text: string): number => {
     if (!/^-?\d+$/.test(text.trim())) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`);

@@ -1,10 +1,13 @@
-// `gapscope dns …` (electron/cli/dns.ts) parsed from argv on a fresh program, against the loopback
-// test server; the resolver reader is replaced so that no query can reach this machine's real resolver.
+// `gapscope dns …` (electron/cli/dns.ts) parsed from argv on a fresh program, through the DNS contract's
+// door to the DNS service, against the loopback test server; the service's resolver reader is replaced
+// so that no query can reach this machine's real resolver.
 import { Command, CommanderError } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseServerText } from '../../shared/dns/resolverList';
 import { GapscopeError } from '../../shared/errors';
 import { registerDnsCommands } from '../cli/dns';
+import { featureApi } from '../cli/testing/featureApi';
+import { createDnsService } from './dnsService';
 import type { SystemResolvers } from './resolverReader';
 import { startTestDnsServer, type TestDnsServer } from './testing/testDnsServer';
 
@@ -40,7 +43,7 @@ async function run(args: string[], resolvers: SystemResolvers = fakeResolvers([s
   let help = '';
   let exitCode = 0;
   const program = new Command('gapscope').exitOverride().configureOutput({ writeOut: (s) => (help += s), writeErr: (s) => err.push(s) });
-  const dns = registerDnsCommands(program, { out: (l) => out.push(l), err: (l) => err.push(l), setExitCode: (c) => (exitCode = c) }, { readResolvers: async () => resolvers });
+  const dns = registerDnsCommands(program, { out: (l) => out.push(l), err: (l) => err.push(l), setExitCode: (c) => (exitCode = c) }, { withApi: featureApi((ctx) => createDnsService(ctx, { readResolvers: async () => resolvers })) });
   dns.exitOverride();
   for (const c of dns.commands) c.exitOverride();
   try {
@@ -86,13 +89,17 @@ describe('gapscope dns probe', () => {
     expect(silent.exitCode).toBe(1);
   });
 
+  // The checks are the contract's (the same sentences as the DNS view's), made before anything is sent.
   it('refuses bad input with clear errors', async () => {
+    const before = server.queries.length;
     await expect(run(['probe', 'a..b', '--server', server.address])).rejects.toThrow(GapscopeError);
-    await expect(run(['probe', 'host.test', '--server', server.address, '--all'])).rejects.toThrow('either --server or --all');
-    await expect(run(['probe', 'host.test', '--type', 'BOGUS'])).rejects.toBeInstanceOf(CommanderError);
-    await expect(run(['probe', 'host.test', '--server', 'dns.example'])).rejects.toBeInstanceOf(CommanderError);
-    await expect(run(['probe', 'host.test', '--timeout', '0'])).rejects.toBeInstanceOf(CommanderError);
+    await expect(run(['probe', 'host.test', '--server', server.address, '--all'])).rejects.toThrow('either a server or all');
+    await expect(run(['probe', 'host.test', '--type', 'BOGUS'])).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringMatching(/not a DNS record type/) });
+    await expect(run(['probe', 'host.test', '--server', 'dns.example'])).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringMatching(/not a DNS server address/) });
+    await expect(run(['probe', 'host.test', '--timeout', '0'])).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringMatching(/timeout is 1 ms to 60 s/) });
+    await expect(run(['probe', 'host.test', '--timeout', 'soon'])).rejects.toMatchObject({ code: 'invalid-argument' });
     await expect(run(['probe', 'host.test'], fakeResolvers([]))).rejects.toMatchObject({ code: 'not-found' });
+    expect(server.queries.length).toBe(before);
   });
 
   it('has help text', async () => {
@@ -155,6 +162,7 @@ describe('gapscope dns load', () => {
     await expect(run(['load', '--qps', '10', '--duration', '1'])).rejects.toBeInstanceOf(CommanderError);
     await expect(run(['load', '--server', server.address, '--duration', '1'])).rejects.toBeInstanceOf(CommanderError);
     await expect(run(['load', '--server', server.address, '--qps', '10'])).rejects.toBeInstanceOf(CommanderError);
-    await expect(run(['load', '--server', server.address, '--qps', '0', '--duration', '1'])).rejects.toBeInstanceOf(CommanderError);
+    await expect(run(['load', '--server', server.address, '--qps', '0', '--duration', '1'])).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringMatching(/rate is 1 to 200,000/) });
+    await expect(run(['load', '--server', server.address, '--qps', '10', '--duration', '1', '--sockets', '0'])).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringMatching(/1 to 64 sockets/) });
   });
 });

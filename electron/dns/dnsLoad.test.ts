@@ -1,6 +1,5 @@
 // Load mode over loopback against the test server; nothing leaves this machine.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GapscopeError } from '../../shared/errors';
 import { openFileCount, percentile, runDnsLoad } from './dnsLoad';
 import { startTestDnsServer, type TestDnsServer } from './testing/testDnsServer';
 
@@ -64,11 +63,5 @@ describe('runDnsLoad over loopback', () => {
     const r = await runDnsLoad({ server: server.address, name: 'host.test', qps: 500, durationS: 60 }, new Promise((res) => setTimeout(res, 300)));
     expect(Date.now() - t0).toBeLessThan(3000);
     expect(r.answered).toBe(r.sent);
-  });
-
-  it('refuses impossible rates and durations', async () => {
-    await expect(runDnsLoad({ server: server.address, qps: 0, durationS: 1 })).rejects.toBeInstanceOf(GapscopeError);
-    await expect(runDnsLoad({ server: server.address, qps: 10, durationS: 0 })).rejects.toBeInstanceOf(GapscopeError);
-    await expect(runDnsLoad({ server: server.address, qps: 10, durationS: 1, sockets: 0 })).rejects.toBeInstanceOf(GapscopeError);
   });
 });

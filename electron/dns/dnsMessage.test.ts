@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as dnsPacket from 'dns-packet';
 import { describe, expect, it } from 'vitest';
 import { GapscopeError } from '../../shared/errors';
-import { encodeQuery, parseDnsServer, parseQueryType, readReply, validateDnsName } from './dnsMessage';
+import { encodeQuery, parseQueryType, readReply } from './dnsMessage';
 
 function invalid(fn: () => unknown): string {
   try {
@@ -14,28 +14,6 @@ function invalid(fn: () => unknown): string {
   }
   throw new Error('expected an invalid-argument error');
 }
-
-describe('validateDnsName', () => {
-  it('accepts ordinary, SRV-style, wildcard, absolute and root names', () => {
-    expect(validateDnsName('example.com')).toBe('example.com');
-    expect(validateDnsName('example.com.')).toBe('example.com');
-    expect(validateDnsName('_sip._tcp.example.com')).toBe('_sip._tcp.example.com');
-    expect(validateDnsName('*.example.com')).toBe('*.example.com');
-    expect(validateDnsName('.')).toBe('.');
-    expect(validateDnsName('a'.repeat(63) + '.com')).toHaveLength(67);
-  });
-
-  it('refuses empty names, empty labels, long labels, long names and odd characters with a reason', () => {
-    expect(invalid(() => validateDnsName(''))).toContain('empty');
-    expect(invalid(() => validateDnsName('a..b'))).toContain('empty label');
-    expect(invalid(() => validateDnsName('.a'))).toContain('empty label');
-    expect(invalid(() => validateDnsName('a'.repeat(64) + '.com'))).toContain('more than 63');
-    expect(invalid(() => validateDnsName(Array(64).fill('abc').join('.')))).toContain('more than 253');
-    expect(invalid(() => validateDnsName('exa mple.com'))).toContain('characters other than');
-    expect(invalid(() => validateDnsName('bücher.de'))).toContain('xn--');
-    expect(invalid(() => validateDnsName('a.*.com'))).toContain('characters other than');
-  });
-});
 
 describe('parseQueryType', () => {
   it('knows the common types, HTTPS and TYPEn, case-insensitively', () => {
@@ -59,21 +37,6 @@ describe('parseQueryType', () => {
       const buf = encodeQuery(1, { name: 'example.com', type: parseQueryType(t), edns: false });
       expect(buf.readUInt16BE(buf.length - 4)).toBe(code);
     }
-  });
-});
-
-describe('parseDnsServer', () => {
-  it('reads IPv4, IPv6 with scope id and ports', () => {
-    expect(parseDnsServer('10.0.0.1')).toMatchObject({ address: '10.0.0.1', family: 'ipv4', port: 53, zone: null });
-    expect(parseDnsServer('127.0.0.1:5353')).toMatchObject({ port: 5353, text: '127.0.0.1:5353' });
-    expect(parseDnsServer('fe80::1%eth0')).toMatchObject({ address: 'fe80::1', family: 'ipv6', zone: 'eth0', port: 53 });
-    expect(parseDnsServer('[fd00::1]:5300')).toMatchObject({ address: 'fd00::1', port: 5300, text: '[fd00::1]:5300' });
-  });
-
-  it('refuses names, bad ports and TLS names', () => {
-    expect(invalid(() => parseDnsServer('dns.google'))).toContain('not a DNS server address');
-    expect(invalid(() => parseDnsServer('10.0.0.1:70000'))).toBeTruthy();
-    expect(invalid(() => parseDnsServer('1.1.1.1#cloudflare-dns.com'))).toBeTruthy();
   });
 });
 

@@ -4,14 +4,11 @@
  */
 import { randomInt } from 'node:crypto';
 import * as dnsPacket from 'dns-packet';
-import { parseServerText, formatServer } from '../../shared/dns/resolverList';
-import { GapscopeError } from '../../shared/errors';
-import { canonicalQueryType, QUERY_TYPES } from '../../shared/dns/names';
+import { canonicalQueryType, dnsServerAddress, QUERY_TYPES, type DnsServerAddress } from '../../shared/dns/names';
 import type { DnsFlags, DnsRecordSummary, EdnsInfo } from '../../shared/dns/probeTypes';
 
-export { MAX_DNS_NAME, QUERY_TYPES, validateDnsName } from '../../shared/dns/names';
+export type { DnsServerAddress } from '../../shared/dns/names';
 export type { DnsFlags, DnsRecordSummary, EdnsInfo } from '../../shared/dns/probeTypes';
-import type { AddressFamily } from '../../shared/net/address';
 
 // dns-packet knows no HTTPS/SVCB; its "UNKNOWN_n" form carries any type number.
 const TYPE_NUMBERS: Record<string, number> = { HTTPS: 65, SVCB: 64 };
@@ -22,7 +19,7 @@ export interface QueryType {
   code: number;
 }
 
-/** Reads a query type (A, aaaa, HTTPS, TYPE65); an unknown type is a usage error naming the choices. */
+/** The wire number of a query type (A, aaaa, HTTPS, TYPE65), as the contract's schema spelled it. */
 export function parseQueryType(text: string): QueryType {
   const t = canonicalQueryType(text);
   const generic = /^TYPE(\d{1,5})$/.exec(t);
@@ -42,23 +39,13 @@ function wireTypeName(type: QueryType): dnsPacket.RecordType {
   return (known ? type.name : `UNKNOWN_${type.code}`) as dnsPacket.RecordType;
 }
 
-/** A DNS server to probe: address, family, port and IPv6 scope id. */
-export interface DnsServerAddress {
-  address: string;
-  family: AddressFamily;
-  port: number;
-  zone: string | null;
-  /** As people type it: "10.0.0.1", "[fe80::1%eth0]:5353". */
-  text: string;
-}
-
-/** Reads a server as people type it (10.0.0.1, 10.0.0.1:5353, fe80::1%eth0, [fd00::1]:53); anything else is a usage error. */
-export function parseDnsServer(text: string): DnsServerAddress {
-  const s = parseServerText(String(text));
-  if (s.family === null || s.serverName !== null) {
-    throw new GapscopeError('invalid-argument', `"${String(text).slice(0, 80)}" is not a DNS server address: give an IPv4 or IPv6 address, optionally with a port (10.0.0.1:5353, [fd00::1]:53) and for link-local IPv6 a scope id (fe80::1%eth0).`);
-  }
-  return { address: s.address, family: s.family, port: s.port, zone: s.zone, text: formatServer(s) };
+/** A server already checked at the door (or read from the system's list), as the probe's sockets need it. */
+export function serverAddress(server: string | DnsServerAddress): DnsServerAddress {
+  if (typeof server !== 'string') return server;
+  const parsed = dnsServerAddress(server);
+  // The contract's schema refuses anything else with a sentence; reaching this is a bug in the caller.
+  if (!parsed) throw new Error(`not a DNS server address: ${server.slice(0, 80)}`);
+  return parsed;
 }
 
 /** The address a socket connects to: the zone appended for link-local IPv6. */

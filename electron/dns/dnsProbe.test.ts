@@ -2,7 +2,6 @@
 // leaves this machine: every server address here is 127.0.0.1 or ::1.
 import * as dgram from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GapscopeError } from '../../shared/errors';
 import { probeDns } from './dnsProbe';
 import { startTestDnsServer, type TestDnsServer } from './testing/testDnsServer';
 
@@ -110,18 +109,5 @@ describe('probeDns over loopback', () => {
     if (!server6) return ctx.skip();
     const r = await probeDns({ server: server6.address, name: 'host.test', type: 'AAAA' });
     expect(r).toMatchObject({ kind: 'answer', server: server6.address });
-  });
-
-  it('refuses bad names, types, servers and timeouts before sending anything', async () => {
-    const before = server.queries.length;
-    for (const req of [
-      { server: server.address, name: 'a..b' },
-      { server: server.address, name: 'host.test', type: 'NOPE' },
-      { server: 'not-an-address', name: 'host.test' },
-      { server: server.address, name: 'host.test', timeoutMs: 0 },
-    ]) {
-      await expect(probeDns(req)).rejects.toBeInstanceOf(GapscopeError);
-    }
-    expect(server.queries.length).toBe(before);
   });
 });

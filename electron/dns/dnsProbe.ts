@@ -5,15 +5,13 @@
  */
 import * as dgram from 'node:dgram';
 import * as net from 'node:net';
-import { GapscopeError } from '../../shared/errors';
 import {
   encodeQuery,
-  parseDnsServer,
   parseQueryType,
   randomQueryId,
   readReply,
+  serverAddress,
   socketHost,
-  validateDnsName,
   type DecodedReply,
   type DnsServerAddress,
   type QueryType,
@@ -23,9 +21,10 @@ import type { DnsOutcomeKind, DnsProbeResult } from '../../shared/dns/probeTypes
 export type { DnsOutcomeKind, DnsProbeResult } from '../../shared/dns/probeTypes';
 
 
-/** What the user asks to probe; server, name and type as typed (validated here). */
+/** What to probe, as the contract's schemas checked it (a server may still be given as text). */
 export interface DnsProbeRequest {
   server: string | DnsServerAddress;
+  /** Without the final dot, as the schema gives it. */
   name: string;
   /** Default A. */
   type?: string | QueryType;
@@ -39,16 +38,6 @@ export interface DnsProbeRequest {
   recursion?: boolean;
   /** Retry over TCP when the UDP reply has TC set (default true). */
   tcpOnTruncation?: boolean;
-}
-
-/** Validates the request (names, types, server) and turns a mistake into an invalid-argument error before any socket opens. */
-export function checkProbeRequest(req: DnsProbeRequest): { server: DnsServerAddress; name: string; type: QueryType; timeoutMs: number } {
-  const server = typeof req.server === 'string' ? parseDnsServer(req.server) : req.server;
-  const name = validateDnsName(req.name);
-  const type = req.type === undefined ? parseQueryType('A') : typeof req.type === 'string' ? parseQueryType(req.type) : req.type;
-  const timeoutMs = req.timeoutMs ?? 2000;
-  if (!Number.isFinite(timeoutMs) || timeoutMs < 1 || timeoutMs > 60_000) throw new GapscopeError('invalid-argument', 'The timeout must be 1 ms to 60 s.');
-  return { server, name, type, timeoutMs };
 }
 
 interface Exchange {
@@ -263,9 +252,12 @@ function plural(n: number, one: string): string {
   return `${n} ${one}${n === 1 ? '' : 's'}`;
 }
 
-/** Sends one real query and reports how it went; never throws for network outcomes (only for invalid requests). */
+/** Sends one real query and reports how it went; never throws for network outcomes. */
 export async function probeDns(req: DnsProbeRequest): Promise<DnsProbeResult> {
-  const { server, name, type, timeoutMs } = checkProbeRequest(req);
+  const server = serverAddress(req.server);
+  const { name } = req;
+  const type = typeof req.type === 'object' ? req.type : parseQueryType(req.type ?? 'A');
+  const timeoutMs = req.timeoutMs ?? 2000;
   const id = randomQueryId();
   const query = encodeQuery(id, { name, type, edns: req.edns, udpPayloadSize: req.udpPayloadSize, dnssecOk: req.dnssecOk, checkingDisabled: req.checkingDisabled, recursion: req.recursion });
   await warmUpUdp();

@@ -1,56 +1,56 @@
 /**
- * The DNS questions the CLI and the DNS view both ask: probe one server or every server the system
- * uses (answers compared), and walk the search list with an answer for each name.
+ * The DNS questions the DNS view and `gapscope dns` both ask (through the contract): probe one
+ * server or every server the system uses (answers compared), and walk the search list with an
+ * answer for each name. Names, types and servers arrive checked by the contract's schemas.
  */
 import { compareAnswers } from '../../shared/dns/compare';
+import type { DnsServerAddress } from '../../shared/dns/names';
 import type { DnsProbeReport, DnsSearchReport, DnsSearchStepResult } from '../../shared/dns/probeTypes';
 import { formatServer } from '../../shared/dns/resolverList';
 import { previewSearchList } from '../../shared/dns/searchList';
 import type { SystemResolvers } from '../../shared/dns/systemResolvers';
 import { GapscopeError } from '../../shared/errors';
-import { parseDnsServer, parseQueryType, validateDnsName, type DnsServerAddress, type QueryType } from './dnsMessage';
+import { parseQueryType, serverAddress } from './dnsMessage';
 import { probeDns } from './dnsProbe';
 
 /** How to ask: a server (or none: the system's first; all: every one in use), a type, a timeout. */
 export interface AskOptions {
-  server?: string | DnsServerAddress;
+  server?: DnsServerAddress;
   all?: boolean;
-  type?: string | QueryType;
+  /** Canonical spelling (A, AAAA, TYPE65); default A. */
+  type?: string;
   timeoutMs?: number;
   edns?: boolean;
 }
 
 /** The servers the system uses, as probe targets; a clear error when there is none. */
 export function systemServers(resolvers: SystemResolvers | null): DnsServerAddress[] {
-  const inUse = (resolvers?.serversInUse ?? []).filter((s) => s.family !== null).map((s) => parseDnsServer(formatServer(s)));
+  const inUse = (resolvers?.serversInUse ?? []).filter((s) => s.family !== null).map((s) => serverAddress(formatServer(s)));
   if (inUse.length === 0) {
-    throw new GapscopeError('not-found', 'This machine uses no DNS server that Gapscope could find (see `gapscope dns resolvers`); give one with --server.');
+    throw new GapscopeError('not-found', 'This machine uses no DNS server that Gapscope could find (see the resolvers it read); give a server to ask.');
   }
   return inUse;
 }
 
 /** Which servers a probe goes to: the one given, or the system's first, or all of the system's. */
-export async function serversToAsk(o: AskOptions, readResolvers: () => Promise<SystemResolvers>): Promise<DnsServerAddress[]> {
-  if (o.server !== undefined && o.all) throw new GapscopeError('invalid-argument', 'Give either --server or --all, not both.');
-  if (o.server !== undefined) return [typeof o.server === 'string' ? parseDnsServer(o.server) : o.server];
+async function serversToAsk(o: AskOptions, readResolvers: () => Promise<SystemResolvers>): Promise<DnsServerAddress[]> {
+  if (o.server !== undefined) return [o.server];
   const all = systemServers(await readResolvers());
   return o.all ? all : all.slice(0, 1);
 }
 
 /** Probes `name` on the chosen servers at once and compares their answers when there are several. */
-export async function askServers(rawName: string, o: AskOptions, readResolvers: () => Promise<SystemResolvers>): Promise<DnsProbeReport> {
-  const name = validateDnsName(rawName);
-  const type = typeof o.type === 'object' ? o.type : parseQueryType(o.type ?? 'A');
+export async function askServers(name: string, o: AskOptions, readResolvers: () => Promise<SystemResolvers>): Promise<DnsProbeReport> {
+  const type = parseQueryType(o.type ?? 'A');
   const servers = await serversToAsk(o, readResolvers);
   const results = await Promise.all(servers.map((server) => probeDns({ server, name, type, timeoutMs: o.timeoutMs, edns: o.edns })));
   return { name, type: type.name, results, comparison: results.length > 1 ? compareAnswers(results) : null };
 }
 
-/** The names the system resolver would try for `rawName`, each probed in order on one server; `resolvedBy` is the first with records. */
-export async function searchWithAnswers(rawName: string, o: AskOptions, resolvers: SystemResolvers): Promise<DnsSearchReport> {
-  validateDnsName(rawName);
-  const type = typeof o.type === 'object' ? o.type : parseQueryType(o.type ?? 'A');
-  const preview = previewSearchList(rawName, { searchDomains: resolvers.searchDomains, ndots: resolvers.ndots, rules: resolvers.searchRules });
+/** The names the system resolver would try for `name`, each probed in order on one server; `resolvedBy` is the first with records. */
+export async function searchWithAnswers(name: string, o: AskOptions, resolvers: SystemResolvers): Promise<DnsSearchReport> {
+  const type = parseQueryType(o.type ?? 'A');
+  const preview = previewSearchList(name, { searchDomains: resolvers.searchDomains, ndots: resolvers.ndots, rules: resolvers.searchRules });
   const [server] = await serversToAsk({ server: o.server }, () => Promise.resolve(resolvers));
   const steps: DnsSearchStepResult[] = [];
   let resolvedBy: string | null = null;
@@ -60,5 +60,5 @@ export async function searchWithAnswers(rawName: string, o: AskOptions, resolver
     steps.push({ ...step, result });
     if (resolvedBy === null && result.kind === 'answer' && result.rcode === 'NOERROR' && result.answers.length > 0) resolvedBy = step.name;
   }
-  return { name: rawName, type: type.name, server: server!.text, searchDomains: resolvers.searchDomains, ndots: resolvers.ndots, rules: resolvers.searchRules, steps, resolvedBy, notes: preview.notes };
+  return { name, type: type.name, server: server!.text, searchDomains: resolvers.searchDomains, ndots: resolvers.ndots, rules: resolvers.searchRules, steps, resolvedBy, notes: preview.notes };
 }

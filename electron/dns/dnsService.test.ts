@@ -50,10 +50,15 @@ describe('the DNS contract checks every argument at the door', () => {
     ['probeDns', [{ name: 'example.com', server: '10.0.0.1:70000' }], /not a DNS server address/],
     ['probeDns', [{ name: 'example.com', type: 'BOGUS' }], /not a DNS record type/],
     ['probeDns', [{ name: 'example.com', server: '10.0.0.1', all: true }], /either a server or all/],
-    ['probeDns', [{ name: 'example.com', extra: 1 }], /Unrecognized key|unrecognized/i],
+    ['probeDns', [{ name: 'example.com', extra: 1 }], /does not know the setting "extra"/],
     ['runDnsLoad', [{ server: '127.0.0.1', qps: 0, durationSec: 1 }], /rate is 1 to 200,000/],
     ['runDnsLoad', [{ server: '127.0.0.1', qps: 10, durationSec: 3600 }], /duration is 0.1 to 300 s/],
     ['runDnsLoad', [{ qps: 10, durationSec: 1 }], /server/],
+    ['runDnsLoad', [{ server: '127.0.0.1', qps: 10, durationSec: 0 }], /duration is 0.1 to 300 s/],
+    ['runDnsLoad', [{ server: '127.0.0.1', qps: 10, durationSec: 1, sockets: 0 }], /1 to 64 sockets/],
+    ['runDnsLoad', [{ server: '127.0.0.1', qps: 10, durationSec: 1, maxOutstanding: 0 }], /in flight/],
+    ['probeDns', [{ name: 'example.com', timeoutMs: 0 }], /timeout is 1 ms to 60 s/],
+    ['previewDnsSearch', ['printer', { server: 'not-an-address' }], /not a DNS server address/],
     ['startDnsWatch', [{ intervalSec: 1, timeoutMs: 2000 }], /shorter than the interval/],
     ['startDnsWatch', [{ servers: Array.from({ length: 17 }, (_, i) => `10.0.0.${i + 1}`) }], /at most 16/],
     ['compareDns', ['x'.repeat(300)], /more than 253/],
@@ -69,7 +74,7 @@ describe('the DNS contract checks every argument at the door', () => {
 
   it('accepts IPv6 servers with scope and port, and normalizes the type', () => {
     const parsed = contract.requests.probeDns.args.parse([{ name: 'example.com.', server: '[fe80::1%eth0]:5353', type: 'aaaa' }]);
-    expect(parsed[0]).toMatchObject({ type: 'AAAA', server: '[fe80::1%eth0]:5353', timeoutMs: 2000, edns: true });
+    expect(parsed[0]).toMatchObject({ name: 'example.com', type: 'AAAA', server: { address: 'fe80::1', zone: 'eth0', port: 5353, text: '[fe80::1%eth0]:5353' }, timeoutMs: 2000, edns: true });
   });
 });
 

@@ -4,6 +4,7 @@
  * resolvers periodically, keeps a bounded history for the chart and posts each resolver's changes
  * between answering and not answering on the shared timeline.
  */
+import type { DnsServerAddress } from '../../shared/dns/names';
 import type { DnsLoadResult } from '../../shared/dns/probeTypes';
 import { DnsWatchHistory, toWatchSample, type WatchSample } from '../../shared/dns/reachability';
 import type { SystemResolvers } from '../../shared/dns/systemResolvers';
@@ -11,7 +12,6 @@ import type { DnsWatchConfig, DnsWatchState, dnsRequests } from '../../shared/co
 import { GapscopeError } from '../../shared/errors';
 import type { FeatureService, ServiceContext } from '../kernel/services';
 import { runDnsLoad } from './dnsLoad';
-import { parseDnsServer } from './dnsMessage';
 import { probeDns, subscribeProbeDatagrams, type DnsProbeRequest, type DnsProbeResult, type ProbeDatagram } from './dnsProbe';
 import { askServers, searchWithAnswers, systemServers } from './dnsQueries';
 import { readSystemResolvers } from './resolverReader';
@@ -45,7 +45,7 @@ export function createDnsService(
       readDnsResolvers: () => readResolvers(),
       probeDns: (r) => askServers(r.name, { server: r.server, all: r.all, type: r.type, timeoutMs: r.timeoutMs, edns: r.edns }, readResolvers),
       compareDns: (name, type) => askServers(name, { all: true, type }, readResolvers),
-      previewDnsSearch: async (name, o) => searchWithAnswers(name, { server: o?.server, type: o?.type, timeoutMs: o?.timeoutMs }, await readResolvers()),
+      previewDnsSearch: async (name, o) => searchWithAnswers(name, { server: o?.server, type: o?.type, timeoutMs: o?.timeoutMs, edns: o?.edns }, await readResolvers()),
       runDnsLoad: async (r): Promise<DnsLoadResult> => {
         if (load) throw new GapscopeError('invalid-argument', 'A load run is already running: wait for it or cancel it first.');
         const runId = ++runs;
@@ -54,7 +54,7 @@ export function createDnsService(
         load = { runId, stop };
         try {
           return await runDnsLoad(
-            { server: r.server, name: r.name, type: r.type, qps: r.qps, durationS: r.durationSec, timeoutMs: r.timeoutMs, maxOutstanding: r.maxOutstanding },
+            { server: r.server, name: r.name, type: r.type, qps: r.qps, durationS: r.durationSec, timeoutMs: r.timeoutMs, sockets: r.sockets, maxOutstanding: r.maxOutstanding, edns: r.edns },
             stopped,
             (p) => ctx.emit('dnsLoadProgress', { ...p, runId }),
           );
@@ -78,7 +78,7 @@ export function createDnsService(
   };
 }
 
-type WatchRequest = Omit<DnsWatchConfig, 'servers'> & { servers?: string[] };
+type WatchRequest = Omit<DnsWatchConfig, 'servers'> & { servers?: DnsServerAddress[] };
 
 /** Periodic probes of a set of resolvers: one round every interval (never two at once), verdicts, and timeline posts on changes. */
 export class DnsWatch {
@@ -105,7 +105,7 @@ export class DnsWatch {
   async start(req: WatchRequest): Promise<DnsWatchState> {
     this.stopTimer();
     const gen = ++this.generation;
-    const servers = req.servers && req.servers.length > 0 ? req.servers.map((s) => parseDnsServer(s).text) : systemServers(await this.readResolvers()).map((s) => s.text);
+    const servers = (req.servers && req.servers.length > 0 ? req.servers : systemServers(await this.readResolvers())).map((s) => s.text);
     if (gen !== this.generation) return this.state();
     this.config = { ...req, servers: [...new Set(servers)] };
     this.history.clear();

@@ -131,7 +131,7 @@ describe('ReceptionService on loopback', () => {
 
   it('rejects invalid arguments at the door with the field named', async () => {
     const api = await connect();
-    await expect(api.startStream({ port: 70000 })).rejects.toMatchObject({ code: 'invalid-argument', message: 'Invalid arguments for startStream: port: port must be 1–65535' });
+    await expect(api.startStream({ port: 70000 })).rejects.toMatchObject({ code: 'invalid-argument', message: 'Port must be 1–65535.', field: 'port' });
     await expect(api.startStream({ port: 4000, address: '239.1.1.1', iface: 'no-such-if0' })).rejects.toMatchObject({ code: 'no-such-interface' });
     await expect(api.stopStream('nope')).rejects.toMatchObject({ code: 'not-found' });
   });

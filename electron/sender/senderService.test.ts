@@ -67,11 +67,11 @@ describe('sender service', () => {
       expect(r.ok).toBe(false);
       return r.ok ? '' : `${r.error.code}: ${r.error.message}`;
     };
-    expect(await bad({ host: 'nope', port: 4000 })).toMatch(/invalid-argument: .*host: is not an IPv4 or IPv6 address/);
-    expect(await bad({ host: '127.0.0.1', port: 70000 })).toMatch(/port must be 1–65535/);
-    expect(await bad({ host: '127.0.0.1', port: 4000, rate: 'fast' })).toMatch(/rate: is not a rate/);
+    expect(await bad({ host: 'nope', port: 4000 })).toMatch(/^invalid-argument: The host is not an IPv4 or IPv6 address\.$/);
+    expect(await bad({ host: '127.0.0.1', port: 70000 })).toMatch(/Port must be 1–65535/);
+    expect(await bad({ host: '127.0.0.1', port: 4000, rate: 'fast' })).toMatch(/The rate is not a rate/);
     expect(await bad({ host: '127.0.0.1', port: 4000, rate: '2000000' })).toMatch(/generator stops at 1,000,000/);
-    expect(await bad({ host: '127.0.0.1', port: 4000, pattern: 'sometimes' })).toMatch(/pattern: is not one of/);
+    expect(await bad({ host: '127.0.0.1', port: 4000, pattern: 'sometimes' })).toMatch(/The pattern is not one of/);
     expect(await bad({ host: '127.0.0.1', port: 4000, format: 'gdl90', pattern: 'burst:5/100' })).toMatch(/only the steady and pause/);
     expect(await bad({ host: '239.1.2.3', port: 4000, iface: 'nosuchif0' })).toMatch(/no-such-interface: No interface "nosuchif0"/);
   });

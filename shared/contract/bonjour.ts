@@ -94,11 +94,11 @@ export const bonjourRequests = {
   /** Everything the Bonjour tab shows when it opens: status, types, instances, our advertisements. */
   listServices: request(z.tuple([])).returns<BonjourSnapshot>(),
   /** One instance in depth: its records with TTLs, and the raw packets that carried them. */
-  getServiceDetails: request(z.tuple([instanceKey])).returns<ServiceDetails>(),
+  getServiceDetails: request(z.tuple([instanceKey.describe('service')])).returns<ServiceDetails>(),
   /** Publishes a test service (probing, renaming on conflict); resolves with the name that won. */
   advertiseService: request(z.tuple([AdvertiseRequestSchema])).returns<AdvertisedServiceInfo>(),
   /** Withdraws a published service with goodbye packets. */
-  withdrawService: request(z.tuple([advertisementId])).returns<void>(),
+  withdrawService: request(z.tuple([advertisementId.describe('advertisement')])).returns<void>(),
 } as const;
 
 /** Events of this feature. */

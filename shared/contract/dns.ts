@@ -1,9 +1,8 @@
 /** DNS: the requests and events of this feature, merged into the one contract in shared/contract/index.ts. */
 import { z } from 'zod';
-import { canonicalQueryType, dnsNameProblem } from '../dns/names';
+import { bareDnsName, canonicalQueryType, dnsNameProblem, dnsServerAddress, type DnsServerAddress } from '../dns/names';
 import type { DnsLoadProgress, DnsLoadResult, DnsProbeReport, DnsSearchReport } from '../dns/probeTypes';
 import type { Reachability, ResolverVerdict, WatchSample } from '../dns/reachability';
-import { parseServerText } from '../dns/resolverList';
 import type { SystemResolvers } from '../dns/systemResolvers';
 import { event, request } from './define';
 
@@ -16,16 +15,21 @@ const dnsName = z
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
-/** A DNS server as people type it: IPv4 or IPv6, optionally :port, and %scope for link-local IPv6. */
+/** The name a query asks: checked, and without its final dot (the search preview keeps the dot, which means "no search list"). */
+const queryName = dnsName.transform(bareDnsName);
+
+/** A DNS server as people type it: IPv4 or IPv6, optionally :port, and %scope for link-local IPv6; read once, here, into the address the probe uses. */
 const dnsServer = z
   .string()
   .trim()
   .min(1, 'give a server address')
   .max(100)
-  .refine((s) => {
-    const p = parseServerText(s);
-    return p.family !== null && p.serverName === null;
-  }, { message: 'is not a DNS server address: give an IPv4 or IPv6 address, optionally with a port (10.0.0.1:5353, [fd00::1]:53) and for link-local IPv6 a scope id (fe80::1%eth0)' });
+  .transform((s, ctx): DnsServerAddress => {
+    const server = dnsServerAddress(s);
+    if (server) return server;
+    ctx.addIssue({ code: 'custom', message: `"${s.slice(0, 80)}" is not a DNS server address: give an IPv4 or IPv6 address, optionally with a port (10.0.0.1:5353, [fd00::1]:53) and for link-local IPv6 a scope id (fe80::1%eth0)` });
+    return z.NEVER;
+  });
 
 /** A record type: A, AAAA, HTTPS, TXT, PTR, SOA… or TYPEn; case does not matter. */
 const recordType = z
@@ -46,7 +50,7 @@ const timeoutMs = z.number().int().min(1, 'the timeout is 1 ms to 60 s').max(60_
 /** One probe request: a name and type, to one server, to every server the system uses (all), or to the first one. */
 export const DnsProbeRequestSchema = z
   .object({
-    name: dnsName,
+    name: queryName,
     type: recordType.default('A'),
     server: dnsServer.optional(),
     all: z.boolean().optional(),
@@ -59,7 +63,7 @@ export const DnsProbeRequestSchema = z
 export type DnsProbeRequestInput = z.output<typeof DnsProbeRequestSchema>;
 
 /** What the search-list preview may override. */
-export const DnsSearchOptionsSchema = z.object({ server: dnsServer.optional(), type: recordType.default('A'), timeoutMs: timeoutMs.default(2000) }).strict();
+export const DnsSearchOptionsSchema = z.object({ server: dnsServer.optional(), type: recordType.default('A'), timeoutMs: timeoutMs.default(2000), edns: z.boolean().default(true) }).strict();
 
 /** A load run: bounded so that a typo cannot flood a network for an hour. */
 export const DnsLoadRequestSchema = z
@@ -67,10 +71,15 @@ export const DnsLoadRequestSchema = z
     server: dnsServer,
     qps: z.number().int().min(1, 'the rate is 1 to 200,000 queries/s').max(200_000, 'the rate is 1 to 200,000 queries/s'),
     durationSec: z.number().min(0.1, 'the duration is 0.1 to 300 s').max(300, 'the duration is 0.1 to 300 s'),
-    name: dnsName.default('example.com'),
+    name: queryName.default('example.com'),
     type: recordType.default('A'),
     timeoutMs: timeoutMs.default(1000),
-    maxOutstanding: z.number().int().min(1).max(60_000).default(200),
+    /** UDP sockets in the pool; each query goes out on the next one. */
+    sockets: z.number().int().min(1, 'the pool has 1 to 64 sockets').max(64, 'the pool has 1 to 64 sockets').default(4),
+    /** At most this many queries in flight: past the server's capacity the rate adapts instead of collapsing into loss. */
+    maxOutstanding: z.number().int().min(1, 'at most 1 to 60,000 queries may be in flight').max(60_000, 'at most 1 to 60,000 queries may be in flight').default(200),
+    /** Add an EDNS0 OPT record to every query. */
+    edns: z.boolean().default(true),
   })
   .strict();
 /** A load request after validation. */
@@ -80,7 +89,7 @@ export type DnsLoadRequestInput = z.output<typeof DnsLoadRequestSchema>;
 export const DnsWatchConfigSchema = z
   .object({
     servers: z.array(dnsServer).max(16, 'watch at most 16 servers').optional(),
-    name: dnsName.default('example.com'),
+    name: queryName.default('example.com'),
     type: recordType.default('A'),
     intervalSec: z.number().min(1, 'probe every 1 s to 1 h').max(3600, 'probe every 1 s to 1 h').default(5),
     /** Default: 2 s, or 80% of a shorter interval. */
@@ -125,7 +134,7 @@ export const dnsRequests = {
   /** One real query to one server, to all the system uses (answers compared), or to the first. */
   probeDns: request(z.tuple([DnsProbeRequestSchema])).returns<DnsProbeReport>(),
   /** Asks every server the system uses the same question and groups them by answer: split DNS, VPN-only names. */
-  compareDns: request(z.tuple([dnsName, recordType.default('A')])).returns<DnsProbeReport>(),
+  compareDns: request(z.tuple([queryName, recordType.default('A')])).returns<DnsProbeReport>(),
   /** The names the system resolver would try for a short name, in order, with each one's answer. */
   previewDnsSearch: request(z.tuple([dnsName, DnsSearchOptionsSchema.optional()])).returns<DnsSearchReport>(),
   /** Loads one server at a rate for a duration (progress as dnsLoadProgress events); one run at a time. */

@@ -81,7 +81,7 @@ export const networkRequests = {
   /** The routing table, and per family which interface carries the default route and whether a VPN captured it. */
   getRoutes: request(z.tuple([])).returns<RoutesView>(),
   /** Which interface and source address the OS would use to reach a host. */
-  routeTo: request(z.tuple([HostSchema])).returns<RouteToResult>(),
+  routeTo: request(z.tuple([HostSchema.describe('host')])).returns<RouteToResult>(),
   /** The Wi-Fi link now, or in plain words why it cannot be read. */
   getWifi: request(z.tuple([])).returns<WifiState>(),
   /** TCP connect (and TLS handshake) to host:port, explained. */

@@ -1,8 +1,10 @@
 /**
- * DNS names and record types as people type them, checked the same way at every door: the contract's
- * schemas, the CLI and the probe itself.
+ * DNS names, record types and servers as people type them. The contract's schemas check them at the
+ * door with these functions; past the door the probe trusts what it is given.
  */
 import { GapscopeError } from '../errors';
+import type { AddressFamily } from '../net/address';
+import { formatServer, parseServerText } from './resolverList';
 
 /** The record types the probe asks by name; any other type can be given as TYPE123. */
 export const QUERY_TYPES = ['A', 'AAAA', 'HTTPS', 'SVCB', 'TXT', 'PTR', 'SOA', 'MX', 'NS', 'SRV', 'CNAME', 'CAA', 'DS', 'DNSKEY', 'ANY'] as const;
@@ -10,34 +12,28 @@ export const QUERY_TYPES = ['A', 'AAAA', 'HTTPS', 'SVCB', 'TXT', 'PTR', 'SOA', '
 /** Longest name in text form, without the final dot (RFC 1035: 255 octets on the wire). */
 export const MAX_DNS_NAME = 253;
 
-/** Checks a name before anything is sent: length, labels of 1–63 characters, letters, digits, '-', '_' and a leading '*'; returns it without the final dot ("." for the root). */
-export function validateDnsName(text: string): string {
+/** Why a name cannot be asked (length, labels of 1–63 characters, letters, digits, '-', '_' and a leading '*'), or null when it can. */
+export function dnsNameProblem(text: string): string | null {
   const name = typeof text === 'string' ? text.trim() : '';
-  const bad = (why: string): never => {
-    throw new GapscopeError('invalid-argument', `"${String(text).slice(0, 80)}" is not a valid DNS name: ${why}.`);
-  };
-  if (name === '') bad('it is empty');
-  if (name === '.') return '.';
-  const bare = name.endsWith('.') ? name.slice(0, -1) : name;
-  if (bare.length > MAX_DNS_NAME) bad(`it is ${bare.length} characters long, more than ${MAX_DNS_NAME}`);
+  const bad = (why: string): string => `"${String(text).slice(0, 80)}" is not a valid DNS name: ${why}`;
+  if (name === '') return bad('it is empty');
+  if (name === '.') return null;
+  const bare = bareDnsName(name);
+  if (bare.length > MAX_DNS_NAME) return bad(`it is ${bare.length} characters long, more than ${MAX_DNS_NAME}`);
   const labels = bare.split('.');
-  labels.forEach((label, i) => {
-    if (label === '') bad('it has an empty label (two dots in a row, or a leading dot)');
-    if (label.length > 63) bad(`the label "${label.slice(0, 20)}…" is ${label.length} characters long, more than 63`);
-    if (label === '*' && i === 0) return;
-    if (!/^[A-Za-z0-9_-]+$/.test(label)) bad(`the label "${label}" has characters other than letters, digits, "-" and "_" (write international names in their xn-- form)`);
-  });
-  return bare;
+  for (const [i, label] of labels.entries()) {
+    if (label === '') return bad('it has an empty label (two dots in a row, or a leading dot)');
+    if (label.length > 63) return bad(`the label "${label.slice(0, 20)}…" is ${label.length} characters long, more than 63`);
+    if (label === '*' && i === 0) continue;
+    if (!/^[A-Za-z0-9_-]+$/.test(label)) return bad(`the label "${label}" has characters other than letters, digits, "-" and "_" (write international names in their xn-- form)`);
+  }
+  return null;
 }
 
-/** Why a name is not valid, or null when it is (for schemas that want a message, not an exception). */
-export function dnsNameProblem(text: string): string | null {
-  try {
-    validateDnsName(text);
-    return null;
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
-  }
+/** A name as the probe sends it: trimmed, without the final dot ("." stays the root). */
+export function bareDnsName(text: string): string {
+  const name = text.trim();
+  return name !== '.' && name.endsWith('.') ? name.slice(0, -1) : name;
 }
 
 /** Reads a type name (A, aaaa, HTTPS, TYPE65) into its canonical spelling; a wrong one is a usage error naming the choices. */
@@ -51,4 +47,21 @@ export function canonicalQueryType(text: string): string {
     return t;
   }
   throw new GapscopeError('invalid-argument', `"${String(text).slice(0, 40)}" is not a DNS record type this probe asks: use one of ${QUERY_TYPES.join(', ')} or TYPEn (1–65535).`);
+}
+
+/** A DNS server to probe: address, family, port and IPv6 scope id. */
+export interface DnsServerAddress {
+  address: string;
+  family: AddressFamily;
+  port: number;
+  zone: string | null;
+  /** As people type it: "10.0.0.1", "[fe80::1%eth0]:5353". */
+  text: string;
+}
+
+/** Reads a server as people type it (10.0.0.1, 10.0.0.1:5353, fe80::1%eth0, [fd00::1]:53), or null when it is not one. */
+export function dnsServerAddress(text: string): DnsServerAddress | null {
+  const s = parseServerText(String(text));
+  if (s.family === null || s.serverName !== null) return null;
+  return { address: s.address, family: s.family, port: s.port, zone: s.zone, text: formatServer(s) };
 }

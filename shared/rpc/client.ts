@@ -28,7 +28,7 @@ export function createApiClient(transport: Transport): GapscopeApi {
     api[method] = async (...args: unknown[]) => {
       const outcome = await transport.call(method, args);
       if (outcome.ok) return outcome.value ?? undefined;
-      throw new GapscopeError(outcome.error.code, outcome.error.message);
+      throw new GapscopeError(outcome.error.code, outcome.error.message, outcome.error.field);
     };
   }
   return api as GapscopeApi;
