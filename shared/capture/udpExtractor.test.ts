@@ -5,7 +5,7 @@ import type { CaptureRecord } from '../pcapng/read';
 import { Bytes, concat, ethernet, ext8, frag6, ipv4, ipv6, udp } from '../pcapng/testing/readTestFiles';
 import { FragmentReassembler } from './fragments';
 import { LinkType } from './linkLayer';
-import { UdpExtractor, ipv6Text, type UdpDatagram } from './udpExtractor';
+import { MAX_TUNNEL_DEPTH, UdpExtractor, ipv6Text, type UdpDatagram } from './udpExtractor';
 
 const S4 = [10, 98, 72, 1];
 const D4 = [10, 98, 72, 2];
@@ -183,5 +183,108 @@ describe('fragments', () => {
     expect(r.add('k', 0, 8, true, new Uint8Array(16).fill(2))).toBeNull();
     const out = r.add('k', 0, 24, false, new Uint8Array(4).fill(3));
     expect([...out!]).toEqual([...new Array(8).fill(1), ...new Array(16).fill(2), ...new Array(4).fill(3)]);
+  });
+});
+
+describe('encapsulations: what tunnels and PPPoE carry is read like any other packet', () => {
+  const be = (): Bytes => new Bytes(false);
+  const inner4 = (port: number, n: number): Uint8Array => ipv4([192, 0, 2, 1], [192, 0, 2, 2], 17, udp(1000, port, payload(n)));
+  const inner6 = (port: number, n: number): Uint8Array => ipv6(S6, D6, 17, udp(1000, port, payload(n)));
+  const ports = (got: UdpDatagram[]): [number, number][] => got.map((d) => [d.dstPort, d.payload.byteLength]);
+
+  it('reads UDP over a PPPoE session, behind a QinQ pair, and over MPLS', () => {
+    const pppoe = (proto: number, body: Uint8Array): Uint8Array => concat(be().u8(0x11).u8(0).u16(0x1234).u16(body.byteLength + 2).u16(proto).done(), body);
+    const mpls = (body: Uint8Array): Uint8Array => concat(be().u32((100 << 12) | 64).u32((200 << 12) | 0x100 | 64).done(), body); // two labels, bottom of stack on the second
+    const { got, x } = run([
+      [LinkType.ETHERNET, ethernet(0x8864, pppoe(0x0021, inner4(7001, 1)))],
+      [LinkType.ETHERNET, ethernet(0x8864, pppoe(0x0057, inner6(7002, 2)), [[0x88a8, 10], [0x8100, 20]])],
+      [LinkType.ETHERNET, ethernet(0x8864, pppoe(0xc021, payload(10)))], // LCP: PPP's own, not IP
+      [LinkType.ETHERNET, ethernet(0x8847, mpls(inner4(7003, 3)))],
+      [LinkType.ETHERNET, ethernet(0x8847, mpls(payload(30, 0)))], // a pseudowire (control word 0)
+    ]);
+    expect(ports(got)).toEqual([[7001, 1], [7002, 2], [7003, 3]]);
+    expect(x.stats).toMatchObject({ pppoe: 3, mpls: 2, vlanTagged: 1, notIp: 1 });
+    expect(x.warnings.list()).toMatchObject([{ kind: 'not-read: MPLS payloads that are not IP (pseudowires)', count: 1 }]);
+  });
+
+  it('opens IPv4-in-IPv4, IPv6-in-IPv4, IPv4-in-IPv6 and IPv6-in-IPv6, and AH in IPv4', () => {
+    const ah = (next: number, body: Uint8Array): Uint8Array => concat(Uint8Array.from([next, 4, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]), body); // (4+2)*4 = 24 bytes
+    const { got, x } = run([
+      [LinkType.RAW, ipv4(S4, D4, 4, inner4(7011, 1))],
+      [LinkType.RAW, ipv4(S4, D4, 41, inner6(7012, 2))],
+      [LinkType.RAW, ipv6(S6, D6, 4, inner4(7013, 3))],
+      [LinkType.RAW, ipv6(S6, D6, 41, inner6(7014, 4))],
+      [LinkType.RAW, ipv4(S4, D4, 51, ah(17, udp(1, 7015, payload(5))))],
+      [LinkType.RAW, ipv4(S4, D4, 51, ah(4, inner4(7016, 6)))],
+      [LinkType.RAW, ipv4(S4, D4, 4, inner6(7017, 7))], // says IPv4 inside, holds IPv6
+    ]);
+    expect(ports(got)).toEqual([[7011, 1], [7012, 2], [7013, 3], [7014, 4], [7015, 5], [7016, 6]]);
+    expect(got[0]).toMatchObject({ srcAddress: '192.0.2.1', dstAddress: '192.0.2.2' });
+    expect(x.stats.tunneled).toBe(5);
+    expect(x.warnings.list()).toMatchObject([{ kind: 'bad-tunnel', count: 1 }]);
+  });
+
+  it('opens GRE: plain, with checksum/key/sequence, Ethernet bridging, PPTP (version 1) with PPP; says which it does not', () => {
+    const gre = (flags: number, proto: number, extra: number, body: Uint8Array): Uint8Array => concat(be().u16(flags).u16(proto).done(), new Uint8Array(extra), body);
+    const { got, x } = run([
+      [LinkType.RAW, ipv4(S4, D4, 47, gre(0, 0x0800, 0, inner4(7021, 1)))],
+      [LinkType.RAW, ipv4(S4, D4, 47, gre(0xb000, 0x86dd, 12, inner6(7022, 2)))], // C, K, S: 12 more bytes
+      [LinkType.RAW, ipv6(S6, D6, 47, gre(0x2000, 0x6558, 4, ethernet(0x0800, inner4(7023, 3))))],
+      [LinkType.RAW, ipv4(S4, D4, 47, gre(0x3081, 0x880b, 12, concat(Uint8Array.from([0xff, 0x03, 0x00, 0x21]), inner4(7024, 4))))], // K, S and A, version 1: 12 more bytes; PPP
+      [LinkType.RAW, ipv4(S4, D4, 47, gre(0, 0x8200, 0, payload(40)))], // Aruba's 802.11: not read
+    ]);
+    expect(ports(got)).toEqual([[7021, 1], [7022, 2], [7023, 3], [7024, 4]]);
+    expect(x.warnings.list()).toMatchObject([{ kind: 'not-read: GRE payloads of protocol type 0x8200', count: 1 }]);
+    expect(x.warnings.list()[0]!.message).toMatch(/any UDP inside them is not counted/);
+  });
+
+  it('counts a UDP tunnel datagram and the datagrams it carries: VXLAN, Geneve, GTP-U, Teredo, MPLS-in-UDP', () => {
+    const vxlan = be().u8(0x08).bytes([0, 0, 0]).u32(42 << 8).done();
+    const geneve = be().u8(1).u8(0).u16(0x6558).u32(7 << 8).done(); // one 4-byte option word
+    const gtp = be().u8(0x34).u8(0xff).u16(0).u32(1).u16(0).u8(0).u8(0x85).done(); // E bit, one extension header follows
+    const gtpExt = Uint8Array.from([1, 0, 0, 0]); // length 1 word, next type 0
+    const teredo = be().u16(0).u16(3544).bytes([1, 2, 3, 4]).done(); // origin indication
+    const mplsLabel = be().u32((16 << 12) | 0x100 | 64).done();
+    const { got, x } = run([
+      [LinkType.RAW, ipv4(S4, D4, 17, udp(50000, 4789, concat(vxlan, ethernet(0x0800, inner4(7031, 1)))))],
+      [LinkType.RAW, ipv4(S4, D4, 17, udp(50000, 6081, concat(geneve, new Uint8Array(4), ethernet(0x86dd, inner6(7032, 2)))))],
+      [LinkType.RAW, ipv4(S4, D4, 17, udp(2152, 2152, concat(gtp, gtpExt, inner4(7033, 3))))],
+      [LinkType.RAW, ipv4(S4, D4, 17, udp(3544, 50001, concat(teredo, inner6(7034, 4))))],
+      [LinkType.RAW, ipv4(S4, D4, 17, udp(50002, 6635, concat(mplsLabel, inner4(7035, 5))))],
+    ]);
+    expect(ports(got).map(([p]) => p)).toEqual([4789, 7031, 6081, 7032, 2152, 7033, 50001, 7034, 6635, 7035]);
+    expect(x.stats).toMatchObject({ udpDatagrams: 10, tunneled: 5 });
+  });
+
+  it('reads past an atomic fragment header followed by more extension headers, and stops at an option that overruns its header', () => {
+    const atomic = frag6(43, 0, false, 9, ext8(17, udp(1, 7041, payload(1))));
+    const bad = concat(Uint8Array.from([17, 0, 0xca, 10, 0, 0, 0, 0]), udp(1, 7042, payload(1))); // option length 10 in an 8-byte header
+    const { got, x } = run([
+      [LinkType.RAW, ipv6(S6, D6, 44, atomic)],
+      [LinkType.RAW, ipv6(S6, D6, 60, bad)],
+    ]);
+    expect(ports(got)).toEqual([[7041, 1]]);
+    expect(x.warnings.list()).toMatchObject([{ kind: 'bad-ipv6-option', count: 1 }]);
+  });
+
+  it('stops opening tunnels nested deeper than the limit, and says so', () => {
+    let packet = inner4(7051, 1);
+    for (let i = 0; i < MAX_TUNNEL_DEPTH + 2; i++) packet = ipv4(S4, D4, 4, packet);
+    const { got, x } = run([[LinkType.RAW, packet]]);
+    expect(got).toHaveLength(0);
+    expect(x.warnings.list()).toMatchObject([{ kind: `not-read: tunnels nested more than ${MAX_TUNNEL_DEPTH} deep`, count: 1 }]);
+  });
+
+  it('reads PPP, Cisco HDLC and PKTAP link types, and refuses an IPv4 packet on the raw IPv6 link type', () => {
+    const pktap = concat(new Bytes(true).u32(12).u32(1).u32(LinkType.ETHERNET).done(), ethernet(0x0800, inner4(7064, 4)));
+    const { got, x } = run([
+      [LinkType.PPP, concat(Uint8Array.from([0x00, 0x21]), inner4(7061, 1))],
+      [LinkType.PPP_HDLC, concat(Uint8Array.from([0xff, 0x03, 0x00, 0x57]), inner6(7062, 2))],
+      [LinkType.C_HDLC, concat(Uint8Array.from([0x0f, 0x00, 0x08, 0x00]), inner4(7063, 3))],
+      [LinkType.PKTAP, pktap],
+      [LinkType.IPV6, inner4(7065, 5)],
+    ]);
+    expect(ports(got)).toEqual([[7061, 1], [7062, 2], [7063, 3], [7064, 4]]);
+    expect(x.warnings.list()).toMatchObject([{ kind: 'not-read: IPv4 packets on a raw IPv6 link type', count: 1 }]);
   });
 });

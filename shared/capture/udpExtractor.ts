@@ -1,13 +1,17 @@
 /**
- * From captured frames to UDP datagrams: finds the IP packet (any supported link layer, VLAN tags),
- * walks IPv4 options and IPv6 extension headers up to the UDP header, and reassembles fragmented
- * datagrams. Everything that is not a UDP datagram is counted by what it is, so a report can say
- * why a capture held fewer datagrams than frames.
+ * From captured frames to UDP datagrams: finds the IP packet (any supported link layer, VLAN tags,
+ * PPPoE, MPLS), walks IPv4 options, AH and IPv6 extension headers up to the UDP header, opens
+ * tunnels (IP-in-IP in all four combinations, GRE, and the UDP tunnels of tunnels.ts) and reads the
+ * packets inside like any other, and reassembles fragmented datagrams. A tunnel's own UDP datagram
+ * (VXLAN to 4789...) is a datagram too, as tshark counts it. Everything that is not a UDP datagram
+ * is counted by what it is, and whatever might carry UDP but is not read gets a warning saying how
+ * many and why, so a report can say why a capture held fewer datagrams than frames.
  */
 import type { CaptureRecord } from '../pcapng/read';
 import { CaptureWarnings } from '../pcapng/readErrors';
 import { DEFAULT_FRAGMENT_LIMITS, FragmentReassembler, type FragmentLimits } from './fragments';
-import { isSupportedLinkType, linkTypeName, locateIp, type IpLocation } from './linkLayer';
+import { isSupportedLinkType, linkTypeName, locateByVersion, locateIp, newIpLocation, type IpLocation } from './linkLayer';
+import { locateInGre, locateInUdpTunnel, udpTunnelName, udpTunnelPort } from './tunnels';
 
 /** One UDP datagram found in a capture. */
 export interface UdpDatagram {
@@ -42,25 +46,37 @@ export interface ExtractStats {
   unsupportedLinkType: number;
   /** Frames with VLAN tags. */
   vlanTagged: number;
+  /** Frames whose IP packet was behind a PPPoE session header. */
+  pppoe: number;
+  /** Frames whose IP packet was behind MPLS labels. */
+  mpls: number;
+  /** IP packets found inside tunnels (IP-in-IP, GRE, VXLAN...) and read like any other. */
+  tunneled: number;
   /** Datagrams whose payload the snap length cut. */
   snapTruncated: number;
   /** Frames too short or inconsistent to parse (see warnings). */
   malformed: number;
 }
 
+const IPPROTO_IPIP = 4;
 const IPPROTO_UDP = 17;
+const IPPROTO_IPV6 = 41;
+const IPPROTO_GRE = 47;
+const IPPROTO_ESP = 50;
+const IPPROTO_AH = 51;
 const IPV6_FRAGMENT = 44;
 const IPV6_NO_NEXT = 59;
 /** Extension headers followed before UDP: hop-by-hop, routing, destination options, AH, mobility, HIP, shim6. */
 const IPV6_EXTENSIONS = new Set([0, 43, 60, 51, 135, 139, 140]);
-const MAX_EXTENSION_HEADERS = 16;
+/** Tunnels opened inside one another before giving up (a crafted packet could nest forever). */
+export const MAX_TUNNEL_DEPTH = 8;
 
 /** Turns frames into UDP datagrams; call `finish()` at the end of the file to count unfinished fragments. */
 export class UdpExtractor {
   readonly warnings: CaptureWarnings;
-  readonly stats: ExtractStats = { frames: 0, ipPackets: 0, udpDatagrams: 0, otherIp: 0, notIp: 0, unsupportedLinkType: 0, vlanTagged: 0, snapTruncated: 0, malformed: 0 };
+  readonly stats: ExtractStats = { frames: 0, ipPackets: 0, udpDatagrams: 0, otherIp: 0, notIp: 0, unsupportedLinkType: 0, vlanTagged: 0, pppoe: 0, mpls: 0, tunneled: 0, snapTruncated: 0, malformed: 0 };
   readonly fragments: FragmentReassembler;
-  private readonly loc: IpLocation = { offset: -1, version: 0, vlanTags: 0, reason: null };
+  private readonly loc: IpLocation = newIpLocation();
   private readonly linkTypesSeen = new Set<number>();
 
   constructor(
@@ -87,14 +103,16 @@ export class UdpExtractor {
     }
     const loc = locateIp(r.linkType, r.data, this.loc);
     if (loc.vlanTags > 0) this.stats.vlanTagged += 1;
+    if (loc.pppoe) this.stats.pppoe += 1;
+    if (loc.mplsLabels > 0) this.stats.mpls += 1;
     if (loc.offset < 0) {
       if (loc.reason === 'truncated') this.malformed(r, 'short-frame', 'A frame is too short for its link-layer header.');
+      else if (loc.reason === 'not-read') this.notRead(r, loc.notRead!);
       else this.stats.notIp += 1;
       return;
     }
     this.stats.ipPackets += 1;
-    if (loc.version === 4) this.ipv4(r, loc.offset);
-    else this.ipv6(r, loc.offset);
+    this.ip(r, r.data, loc.offset, loc.version, 0);
   }
 
   /** The file ended: datagrams still missing fragments are counted as not reassembled. */
@@ -112,8 +130,64 @@ export class UdpExtractor {
     this.warnings.add(kind, message, r.offset);
   }
 
-  private ipv4(r: CaptureRecord, o: number): void {
-    const b = r.data;
+  /** Something that may carry UDP and is not read: one warning per kind, with its count. */
+  private notRead(r: CaptureRecord, what: string): void {
+    this.stats.otherIp += 1;
+    this.warnings.add(`not-read: ${what}`, `Packets of ${what} were not read: any UDP inside them is not counted.`, r.offset);
+  }
+
+  private ip(r: CaptureRecord, b: Uint8Array, o: number, version: number, depth: number): void {
+    if (version === 4) this.ipv4(r, b, o, depth);
+    else this.ipv6(r, b, o, depth);
+  }
+
+  /** The packet a tunnel carries, at `loc` in `b` (the tunnel's payload as captured). */
+  private inner(r: CaptureRecord, b: Uint8Array, loc: IpLocation, depth: number, tunnel: string): void {
+    if (loc.offset < 0) {
+      if (loc.reason === 'truncated') this.malformed(r, 'short-tunnel', `A ${tunnel} packet is too short for what its header says it carries.`);
+      else if (loc.reason === 'not-read') this.notRead(r, loc.notRead!);
+      return;
+    }
+    if (depth > MAX_TUNNEL_DEPTH) {
+      this.notRead(r, `tunnels nested more than ${MAX_TUNNEL_DEPTH} deep`);
+      return;
+    }
+    this.stats.tunneled += 1;
+    this.ip(r, b, loc.offset, loc.version, depth);
+  }
+
+  /** What an IP packet carries once its headers are walked: UDP, a tunnel, or something else. */
+  private transport(r: CaptureRecord, family: 4 | 6, src: string, dst: string, proto: number, b: Uint8Array, at: number, end: number, reassembled: boolean, depth: number): void {
+    const captured = b.subarray(Math.min(at, b.byteLength), Math.min(end, b.byteLength));
+    switch (proto) {
+      case IPPROTO_UDP:
+        return this.udp(r, family, src, dst, b, at, end, reassembled, depth);
+      case IPPROTO_IPIP:
+      case IPPROTO_IPV6: {
+        const what = proto === IPPROTO_IPIP ? `IPv4-in-IPv${family}` : `IPv6-in-IPv${family}`;
+        const loc = locateByVersion(captured, 0, this.loc);
+        if (loc.offset >= 0 && loc.version !== (proto === IPPROTO_IPIP ? 4 : 6)) return this.malformed(r, 'bad-tunnel', `An ${what} packet does not hold the IP version its protocol number says.`);
+        if (loc.reason === 'not-ip') return this.malformed(r, 'bad-tunnel', `An ${what} packet does not hold an IP packet.`);
+        return this.inner(r, captured, loc, depth + 1, what);
+      }
+      case IPPROTO_GRE:
+        return this.inner(r, captured, locateInGre(captured, this.loc), depth + 1, 'GRE');
+      case IPPROTO_AH: {
+        // RFC 4302: next header, payload length in 4-byte words minus 2, then what it authenticates.
+        if (captured.byteLength < 2) return this.malformed(r, 'short-ah', 'An IPsec AH header is cut short.');
+        if (depth > MAX_TUNNEL_DEPTH) return this.notRead(r, 'AH headers nested too deep');
+        return this.transport(r, family, src, dst, b[at]!, b, at + (b[at + 1]! + 2) * 4, end, reassembled, depth + 1);
+      }
+      case IPPROTO_ESP:
+        this.stats.otherIp += 1;
+        this.warnings.add('esp-encrypted', 'IPsec ESP packets are encrypted: what they carry (UDP included) cannot be read without the keys, here as in tshark.', r.offset);
+        return;
+      default:
+        this.stats.otherIp += 1;
+    }
+  }
+
+  private ipv4(r: CaptureRecord, b: Uint8Array, o: number, depth: number): void {
     const n = b.byteLength;
     if (o + 20 > n) return this.malformed(r, 'short-ipv4', 'An IPv4 header is cut short.');
     const ihl = (b[o]! & 0x0f) * 4;
@@ -132,73 +206,67 @@ export class UdpExtractor {
       const key = `4|${b[o + 12]}.${b[o + 13]}.${b[o + 14]}.${b[o + 15]}|${b[o + 16]}.${b[o + 17]}.${b[o + 18]}.${b[o + 19]}|${(b[o + 4]! << 8) | b[o + 5]!}|${proto}`;
       const whole = this.fragments.add(key, r.timeMs, fragAt, more, b.subarray(o + ihl, end));
       if (!whole) return;
-      if (proto !== IPPROTO_UDP) {
-        this.stats.otherIp += 1;
-        return;
-      }
-      return this.udp(r, 4, ipv4Text(b, o + 12), ipv4Text(b, o + 16), whole, 0, whole.byteLength, true);
+      return this.transport(r, 4, ipv4Text(b, o + 12), ipv4Text(b, o + 16), proto, whole, 0, whole.byteLength, true, depth);
     }
-    if (proto !== IPPROTO_UDP) {
-      this.stats.otherIp += 1;
-      return;
-    }
-    this.udp(r, 4, ipv4Text(b, o + 12), ipv4Text(b, o + 16), b, o + ihl, end, false);
+    this.transport(r, 4, ipv4Text(b, o + 12), ipv4Text(b, o + 16), proto, b, o + ihl, end, false, depth);
   }
 
-  private ipv6(r: CaptureRecord, o: number): void {
-    const b = r.data;
+  private ipv6(r: CaptureRecord, b: Uint8Array, o: number, depth: number): void {
     const n = b.byteLength;
     if (o + 40 > n) return this.malformed(r, 'short-ipv6', 'An IPv6 header is cut short.');
     const payloadLength = (b[o + 4]! << 8) | b[o + 5]!;
-    // Length 0 means a jumbogram (or offload): the frame's length is all there is.
+    // Length 0 means a jumbogram (RFC 2675; BIG TCP and GSO captures write them): the frame's length is all there is.
+    if (payloadLength === 0 && b[o + 6] !== IPV6_NO_NEXT) this.warnings.add('ipv6-length-zero', 'IPv6 packets with payload length 0 (jumbograms, as BIG TCP and segmentation offload write them) were read to the end of their frame; tshark 4.0 reads no UDP in them.', r.offset);
     const end = payloadLength === 0 ? n : o + 40 + payloadLength;
-    const walked = this.walkExtensions(r, b, b[o + 6]!, o + 40, Math.min(end, n));
-    if (!walked) return;
-    let { next, at } = walked;
-    if (next === IPV6_FRAGMENT) {
-      if (at + 8 > Math.min(end, n)) return this.malformed(r, 'short-ipv6', 'An IPv6 fragment header is cut short.');
-      if (end > n) return this.malformed(r, 'fragment-cut', 'An IP fragment was cut by the snap length; its datagram cannot be reassembled.');
+    const limit = Math.min(end, n);
+    let next = b[o + 6]!;
+    let at = o + 40;
+    // Every header is at least 8 bytes: the walk ends within the packet, however long the chain.
+    for (;;) {
+      const walked = this.walkExtensions(r, b, next, at, limit);
+      if (!walked) return;
+      ({ next, at } = walked);
+      if (next !== IPV6_FRAGMENT) break;
+      if (at + 8 > limit) return this.malformed(r, 'short-ipv6', 'An IPv6 fragment header is cut short.');
       const fragNext = b[at]!;
       const field = (b[at + 2]! << 8) | b[at + 3]!;
       const fragAt = field & 0xfff8;
       const more = (field & 1) !== 0;
       if (fragAt === 0 && !more) {
-        // An atomic fragment (RFC 6946): a whole datagram behind a fragment header.
+        // An atomic fragment (RFC 6946): a whole datagram behind a fragment header, and maybe more headers.
         next = fragNext;
         at += 8;
-      } else {
-        const id = ((b[at + 4]! << 24) | (b[at + 5]! << 16) | (b[at + 6]! << 8) | b[at + 7]!) >>> 0;
-        const key = `6|${hex(b, o + 8, 16)}|${hex(b, o + 24, 16)}|${id}`;
-        const whole = this.fragments.add(key, r.timeMs, fragAt, more, b.subarray(at + 8, end));
-        if (!whole) return;
-        // The fragmentable part may start with more extension headers.
-        const inner = this.walkExtensions(r, whole, fragNext, 0, whole.byteLength);
-        if (!inner) return;
-        if (inner.next !== IPPROTO_UDP) {
-          this.stats.otherIp += 1;
-          return;
-        }
-        return this.udp(r, 6, ipv6Text(b, o + 8), ipv6Text(b, o + 24), whole, inner.at, whole.byteLength, true);
+        continue;
       }
+      if (end > n) return this.malformed(r, 'fragment-cut', 'An IP fragment was cut by the snap length; its datagram cannot be reassembled.');
+      const id = ((b[at + 4]! << 24) | (b[at + 5]! << 16) | (b[at + 6]! << 8) | b[at + 7]!) >>> 0;
+      const key = `6|${hex(b, o + 8, 16)}|${hex(b, o + 24, 16)}|${id}`;
+      const whole = this.fragments.add(key, r.timeMs, fragAt, more, b.subarray(at + 8, end));
+      if (!whole) return;
+      // The fragmentable part may start with more extension headers.
+      const inner = this.walkExtensions(r, whole, fragNext, 0, whole.byteLength);
+      if (!inner) return;
+      return this.transport(r, 6, ipv6Text(b, o + 8), ipv6Text(b, o + 24), inner.next, whole, inner.at, whole.byteLength, true, depth);
     }
-    if (next !== IPPROTO_UDP) {
-      this.stats.otherIp += 1;
-      return;
-    }
-    this.udp(r, 6, ipv6Text(b, o + 8), ipv6Text(b, o + 24), b, at, end, false);
+    this.transport(r, 6, ipv6Text(b, o + 8), ipv6Text(b, o + 24), next, b, at, end, false, depth);
   }
 
   private walkExtensions(r: CaptureRecord, b: Uint8Array, next: number, at: number, limit: number): { next: number; at: number } | null {
-    for (let i = 0; IPV6_EXTENSIONS.has(next); i++) {
-      if (i >= MAX_EXTENSION_HEADERS) {
-        this.malformed(r, 'ipv6-extension-chain', `An IPv6 packet has more than ${MAX_EXTENSION_HEADERS} extension headers.`);
-        return null;
-      }
+    while (IPV6_EXTENSIONS.has(next)) {
       if (at + 2 > limit) {
         this.malformed(r, 'short-ipv6', 'An IPv6 extension header is cut short.');
         return null;
       }
       const len = next === 51 ? (b[at + 1]! + 2) * 4 : (b[at + 1]! + 1) * 8;
+      if (at + len > limit) {
+        this.malformed(r, 'short-ipv6', 'An IPv6 extension header is cut short.');
+        return null;
+      }
+      // Hop-by-hop and destination options: each option must fit its header (tshark stops there too).
+      if ((next === 0 || next === 60) && !optionsFit(b, at + 2, at + len)) {
+        this.malformed(r, 'bad-ipv6-option', 'An IPv6 option runs past the end of its extension header; the packet was not read further.');
+        return null;
+      }
       next = b[at]!;
       at += len;
     }
@@ -210,7 +278,7 @@ export class UdpExtractor {
   }
 
   /** The UDP header at `at` in `b`, the IP payload ending at `end` (which may be past the captured bytes). */
-  private udp(r: CaptureRecord, family: 4 | 6, src: string, dst: string, b: Uint8Array, at: number, end: number, reassembled: boolean): void {
+  private udp(r: CaptureRecord, family: 4 | 6, src: string, dst: string, b: Uint8Array, at: number, end: number, reassembled: boolean, depth: number): void {
     const n = b.byteLength;
     if (at + 8 > n || at + 8 > end) return this.malformed(r, 'short-udp', 'A UDP header is cut short.');
     let length = (b[at + 4]! << 8) | b[at + 5]!;
@@ -231,19 +299,41 @@ export class UdpExtractor {
       payload = padded;
     }
     this.stats.udpDatagrams += 1;
+    const srcPort = (b[at]! << 8) | b[at + 1]!;
+    const dstPort = (b[at + 2]! << 8) | b[at + 3]!;
     this.onDatagram({
       timeMs: r.timeMs,
       family,
       srcAddress: src,
       dstAddress: dst,
-      srcPort: (b[at]! << 8) | b[at + 1]!,
-      dstPort: (b[at + 2]! << 8) | b[at + 3]!,
+      srcPort,
+      dstPort,
       payload,
       missingBytes: want - have,
       reassembled,
       offset: r.offset,
     });
+    // A UDP tunnel's datagram is counted as itself (above), and what it carries is read too.
+    const tunnel = udpTunnelPort(srcPort, dstPort);
+    if (tunnel !== 0) {
+      const captured = b.subarray(at + 8, at + 8 + have);
+      this.inner(r, captured, locateInUdpTunnel(tunnel, captured, this.loc), depth + 1, udpTunnelName(tunnel));
+    }
   }
+}
+
+/** Whether the type-length-value options from `at` to `end` each fit (RFC 8200 §4.2; Pad1 is one byte). */
+function optionsFit(b: Uint8Array, at: number, end: number): boolean {
+  let q = at;
+  while (q < end) {
+    if (b[q] === 0) {
+      q += 1;
+      continue;
+    }
+    if (q + 2 > end) return false;
+    q += 2 + b[q + 1]!;
+  }
+  return q === end;
 }
 
 function ipv4Text(b: Uint8Array, at: number): string {
