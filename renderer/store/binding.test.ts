@@ -142,7 +142,7 @@ describe('bindBackend', () => {
     expect(s.streamOrder).toEqual(['s1']);
     expect(s.selectedId).toBe('s1');
     expect(s.streams.s1!.reception.gaps).toHaveLength(1);
-    expect(s.streams.s1!.reception.bins.packets).toEqual([5, 5, 0, 0, 5]);
+    expect(s.streams.s1!.reception.bins.snapshot().packets).toEqual([5, 5, 0, 0, 5]);
     expect(s.packetLimit).toBe(50);
     expect(s.appInfo?.mode).toBe('web');
   });
@@ -159,7 +159,7 @@ describe('bindBackend', () => {
     expect(changes).toBe(0);
     runFrame();
     expect(changes).toBe(1);
-    expect(store.getState().streams.s1!.reception.bins.packets).toEqual([5, 5, 5, 5, 5, 9, 2]);
+    expect(store.getState().streams.s1!.reception.bins.snapshot().packets).toEqual([5, 5, 5, 5, 5, 9, 2]);
   });
 
   it('holds events that arrive while the full state loads, and replays them after it', async () => {
@@ -173,7 +173,7 @@ describe('bindBackend', () => {
     fake.release();
     await settle();
     runFrame();
-    expect(store.getState().streams.s1!.reception.bins.packets).toEqual([5, 5, 5, 5, 5, 8]);
+    expect(store.getState().streams.s1!.reception.bins.snapshot().packets).toEqual([5, 5, 5, 5, 5, 8]);
   });
 
   it('shows a start failure beside the form and keeps running', async () => {

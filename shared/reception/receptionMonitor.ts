@@ -7,7 +7,7 @@ import type { StreamDecoder } from '../decoders/types';
 import { GapDetector } from './gapDetector';
 import { InterArrivalHistogram } from './interArrival';
 import { findPeriodicity } from './periodicity';
-import { ThroughputBins } from './throughputBins';
+import { ThroughputHistory } from './throughputHistory';
 import type {
   ExpectedComparison,
   ExpectedRate,
@@ -42,7 +42,7 @@ export const MAX_GAPS = 100_000;
 
 /** Feeds packets in, takes display-rate deltas and full snapshots out. */
 export class ReceptionMonitor {
-  private readonly bins: ThroughputBins;
+  private readonly history: ThroughputHistory;
   private readonly detector: GapDetector;
   private readonly decoder: StreamDecoder | null;
   private readonly iat = new InterArrivalHistogram();
@@ -65,7 +65,7 @@ export class ReceptionMonitor {
   private packetsAtLastDelta = 0;
 
   constructor(private readonly options: MonitorOptions) {
-    this.bins = new ThroughputBins(options.binMs);
+    this.history = new ThroughputHistory(options.binMs);
     this.detector = new GapDetector(options.gapMs);
     this.decoder = options.decode && options.decode !== 'none' ? createDecoder(options.decode, { port: options.port }) : null;
     const keep = options.keepPackets ?? 100;
@@ -89,7 +89,7 @@ export class ReceptionMonitor {
       if (this.decoder && this.decoder.stats().lost !== null) gap.lostPackets = skipped;
       this.addGap(gap);
     }
-    this.bins.add(atMs, size, skipped);
+    this.history.add(atMs, size, skipped);
     this.packets += 1;
     this.bytes += size;
     if (this.first === null) this.first = atMs;
@@ -117,7 +117,7 @@ export class ReceptionMonitor {
 
   /** What changed since the previous delta, for the UI; call at display rate. */
   takeDelta(nowMs: number): ReceptionDelta {
-    this.bins.advanceTo(nowMs);
+    this.history.advanceTo(nowMs);
     const newGaps = this.gaps.slice(Math.max(0, this.gaps.length - (this.gapCount - this.sentGaps)));
     this.sentGaps = this.gapCount;
     const newStalls = this.stalls.slice(this.sentStalls);
@@ -127,7 +127,7 @@ export class ReceptionMonitor {
     return {
       nowMs,
       totals: this.totals(nowMs),
-      bins: this.bins.takeChanges(),
+      bins: this.history.takeChanges(),
       newGaps,
       openGap: this.detector.openGap(nowMs),
       gapThresholdMs: this.detector.thresholdMs,
@@ -141,11 +141,11 @@ export class ReceptionMonitor {
 
   /** Everything known now, for a window that opens late and for reports. */
   snapshot(nowMs: number): ReceptionSnapshot {
-    this.bins.advanceTo(nowMs);
+    this.history.advanceTo(nowMs);
     return {
       nowMs,
       totals: this.totals(nowMs),
-      bins: this.bins.all(),
+      bins: this.history.snapshot(),
       gaps: this.gaps.slice(),
       openGap: this.detector.openGap(nowMs),
       gapThresholdMs: this.detector.thresholdMs,

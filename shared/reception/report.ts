@@ -1,6 +1,7 @@
 /** The report that `gapscope listen --json` prints and that exports will carry: one stable shape. */
 import { gapCause, type GapCauseCode } from './gapCause';
 import type { Gap, InterArrival, LocalStall, Periodicity, ReceptionSnapshot, ExpectedComparison } from './types';
+import { ThroughputHistory } from './throughputHistory';
 
 /**
  * The report's shape, for readers to check: 2 since a gap's `cause` is the one decided code
@@ -52,7 +53,10 @@ export interface ReceptionReport {
 
 /** Builds the report from a final snapshot; `stream` describes what was listened to. */
 export function buildReport(snapshot: ReceptionSnapshot, stream: Record<string, unknown>, startedAt: number): ReceptionReport {
-  const { totals, bins } = snapshot;
+  const { totals } = snapshot;
+  // One row per bin of the finest level that reaches back to the start (coarser for long runs).
+  const history = ThroughputHistory.fromSnapshot(snapshot.bins, snapshot.nowMs);
+  const bins = history.binsAt(history.levelCovering(0), 0, history.endMs);
   return {
     reportVersion: REPORT_VERSION,
     stream,
@@ -76,7 +80,7 @@ export function buildReport(snapshot: ReceptionSnapshot, stream: Record<string, 
     jitterMs: snapshot.loss?.jitterMs ?? null,
     decode: snapshot.loss ? { format: snapshot.loss.format, crcErrors: snapshot.loss.crcErrors, notes: snapshot.loss.notes } : null,
     binMs: bins.binMs,
-    bins: bins.packets.map((p, i) => ({ startMs: (bins.firstIndex + i) * bins.binMs, packets: p, bytes: bins.bytes[i] ?? 0, lost: bins.lost?.[i] ?? 0 })),
+    bins: bins.startMs.map((startMs, i) => ({ startMs, packets: bins.packets[i]!, bytes: bins.bytes[i]!, lost: bins.lost[i]! })),
   };
 }
 

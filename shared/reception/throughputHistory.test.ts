@@ -125,22 +125,27 @@ describe('ThroughputHistory levels', () => {
     ]);
   });
 
-  it('jumps over a long silence without walking every empty bin', () => {
+  it('jumps over a long silence without walking every empty bin, and saves the silence as counts', () => {
     const h = new ThroughputHistory(10);
     h.add(0, 100);
-    // Ten years later: the history keeps the first packet in its coarsest level (11 levels, 4^10 bins
-    // of 10 ms each) and stays bounded.
-    const tenYears = 10 * 365 * 24 * 3600 * 1000;
-    h.add(tenYears, 100);
-    h.advanceTo(tenYears);
+    // Two years later: the history keeps the first packet in its coarsest level (the tenth, whose
+    // bins are 4^9 full-detail bins, 43.7 min each) and stays bounded.
+    const twoYears = 2 * 365 * 24 * 3600 * 1000;
+    h.add(twoYears, 100);
+    h.advanceTo(twoYears);
     const info = h.levelInfo();
-    expect(info).toHaveLength(11);
-    expect(info.at(-1)!.startMs).toBe(0);
-    const all = h.binsAt(10, 0, tenYears + 10);
+    expect(info).toHaveLength(MAX_LEVELS);
+    expect(info.at(-1)).toMatchObject({ startMs: 0, bins: Math.ceil((twoYears / 10 + 1) / 4 ** 9) });
+    const all = h.binsAt(MAX_LEVELS - 1, 0, twoYears + 10);
     expect(sum(all.packets)).toBe(2);
     expect(all.minBytes[0]).toBe(0);
     expect(all.maxBytes[0]).toBe(100);
     expect(h.memoryBytes()).toBeLessThanOrEqual(historyBound(MAX_LEVELS));
+    // Every finer level holds a window of empty bins: saved as a count, not as zeros.
+    const s = h.snapshot();
+    expect(s.levels!.slice(0, -1).every((l) => (l.emptyBins ?? 0) > 30_000 && l.packets.length < 5)).toBe(true);
+    expect(JSON.stringify(s).length).toBeLessThan(1_500_000);
+    expect(ThroughputHistory.fromSnapshot(JSON.parse(JSON.stringify(s)), twoYears).snapshot()).toEqual(s);
   });
 });
 

@@ -16,8 +16,8 @@ import type { BinSeries, CoarseLevelSnapshot, HistorySnapshot } from './types';
 export const HISTORY_FACTOR = 4;
 /** Bins each level keeps: 5 min 28 s of full detail at 10 ms bins (54 min at 100 ms), each coarser level 4 times longer. */
 export const LEVEL_BINS = 32_768;
-/** Levels at most: the coarsest then spans 32,768 × 4^11 full-detail bins (43 years at 10 ms). */
-export const MAX_LEVELS = 12;
+/** Levels at most: the coarsest then spans 32,768 × 4^9 full-detail bins (2.7 years at 10 ms, 27 years at 100 ms). */
+export const MAX_LEVELS = 10;
 
 /** Sizes for tests that need levels to fill quickly; the defaults serve the app. */
 export interface HistoryOptions {
@@ -150,6 +150,58 @@ class Level {
     this.mask = size - 1;
   }
 
+  /** Calls fn for the ring's contiguous pieces that hold bins [from, to). */
+  segments(from: number, to: number, fn: (start: number, end: number, offset: number) => void): void {
+    let i = from;
+    while (i < to) {
+      const start = this.slot(i);
+      const n = Math.min(to - i, this.packets.length - start);
+      fn(start, start + n, i - from);
+      i += n;
+    }
+  }
+
+  /** Bins [from, to) of one of this level's arrays, as a plain array. */
+  read(a: Float64Array, from: number, to: number): number[] {
+    const n = Math.max(0, to - from);
+    const out = new Array<number>(n);
+    let s = this.slot(from);
+    const size = a.length;
+    for (let k = 0; k < n; k++) {
+      out[k] = a[s]!;
+      if (++s === size) s = 0;
+    }
+    return out;
+  }
+
+  /** Writes values into bins [from, from + values.length) of one of this level's arrays. */
+  write(a: Float64Array, from: number, values: readonly number[]): void {
+    this.segments(from, from + values.length, (start, end, offset) => a.set(offset === 0 && end - start === values.length ? values : values.slice(offset, offset + end - start), start));
+  }
+
+  /** Makes bins [from, to) empty and complete: zero counts, and zero as their min and max. */
+  clear(from: number, to: number): void {
+    this.segments(from, to, (start, end) => {
+      this.packets.fill(0, start, end);
+      this.bytes.fill(0, start, end);
+      this.lost.fill(0, start, end);
+      this.minBytes.fill(0, start, end);
+      this.maxBytes.fill(0, start, end);
+      this.maxLost.fill(0, start, end);
+    });
+  }
+
+  /** How many bins from `first` on are complete and empty (never the newest). */
+  leadingEmpty(): number {
+    let i = this.first;
+    while (i < this.end - 1) {
+      const t = this.slot(i);
+      if (this.packets[t] !== 0 || this.bytes[t] !== 0 || this.lost[t] !== 0 || this.minBytes[t] !== 0 || this.maxBytes[t] !== 0 || this.maxLost[t] !== 0) break;
+      i++;
+    }
+    return i - this.first;
+  }
+
   byteLength(): number {
     return this.packets.byteLength + this.bytes.byteLength + this.lost.byteLength + this.minBytes.byteLength + this.maxBytes.byteLength + this.maxLost.byteLength;
   }
@@ -260,27 +312,28 @@ export class ThroughputHistory {
     const { firstIndex, packets, bytes } = changes;
     const lost = changes.lost && changes.lost.length === packets.length ? changes.lost : null;
     for (let k = 0; k < packets.length; k++) this.setDetail(firstIndex + k, packets[k] ?? 0, bytes[k] ?? 0, lost ? (lost[k] ?? 0) : 0);
-    this.advanceTo(nowMs);
+    this.now = nowMs;
     return true;
   }
 
   /** Everything the history holds, every level, for a window that opens late and for saved sessions. */
   snapshot(): HistorySnapshot {
     const d = this.levels[0]!;
-    const levels: CoarseLevelSnapshot[] = this.levels.slice(1).map((lv) => {
-      const n = lv.end - lv.first;
-      const out: CoarseLevelSnapshot = { binMs: lv.binMs, firstIndex: lv.first, packets: new Array<number>(n), bytes: new Array<number>(n), lost: new Array<number>(n), minBytes: new Array<number>(n), maxBytes: new Array<number>(n), maxLost: new Array<number>(n) };
-      for (let k = 0; k < n; k++) {
-        const s = lv.slot(lv.first + k);
-        out.packets[k] = lv.packets[s]!;
-        out.bytes[k] = lv.bytes[s]!;
-        out.lost[k] = lv.lost[s]!;
-        const min = lv.minBytes[s]!;
-        out.minBytes[k] = min === NO_MIN ? NO_MAX : min;
-        out.maxBytes[k] = lv.maxBytes[s]!;
-        out.maxLost[k] = lv.maxLost[s]!;
-      }
-      return out;
+    const levels = this.levels.slice(1).map((lv): CoarseLevelSnapshot => {
+      // A long silence leaves runs of empty bins; the leading run is saved as a count.
+      const empty = lv.leadingEmpty();
+      const from = lv.first + empty;
+      return {
+        binMs: lv.binMs,
+        firstIndex: lv.first,
+        ...(empty > 0 ? { emptyBins: empty } : {}),
+        packets: lv.read(lv.packets, from, lv.end),
+        bytes: lv.read(lv.bytes, from, lv.end),
+        lost: lv.read(lv.lost, from, lv.end),
+        minBytes: lv.read(lv.minBytes, from, lv.end).map((v) => (v === NO_MIN ? NO_MAX : v)),
+        maxBytes: lv.read(lv.maxBytes, from, lv.end),
+        maxLost: lv.read(lv.maxLost, from, lv.end),
+      };
     });
     return { binMs: this.width, firstIndex: d.first, ...this.detailArrays(d.first), startIndex: this.startIndex, levels };
   }
@@ -304,25 +357,22 @@ export class ThroughputHistory {
     const levels = s.levels ?? [];
     if (!Array.isArray(levels)) return bad('its levels are not a list');
     const lost = s.lost && s.lost.length === s.packets.length ? s.lost : null;
-    if (levels.length === 0) {
+    if (levels.length === 0 && s.packets.length > h.levelBins) {
       // A flat series (or a short history): binned anew through the same code as live packets.
       for (let k = 0; k < s.packets.length; k++) h.setDetail(s.firstIndex + k, s.packets[k]!, s.bytes[k]!, lost ? lost[k]! : 0);
       return h.settled(nowMs);
     }
     if (levels.length + 1 > h.maxLevels) return bad(`${levels.length + 1} levels, more than ${h.maxLevels}`);
-    if (s.packets.length === 0) return bad('levels without full-detail bins');
+    if (s.packets.length === 0) return levels.length === 0 ? h.settled(nowMs) : bad('levels without full-detail bins');
     if (s.packets.length > h.levelBins) return bad(`${s.packets.length} full-detail bins, more than ${h.levelBins}`);
     const d = h.levels[0]!;
     const end0 = s.firstIndex + s.packets.length;
     d.reserve(s.packets.length);
     d.first = s.firstIndex;
     d.end = end0;
-    for (let k = 0; k < s.packets.length; k++) {
-      const slot = d.slot(s.firstIndex + k);
-      d.packets[slot] = s.packets[k]!;
-      d.bytes[slot] = s.bytes[k]!;
-      d.lost[slot] = lost ? lost[k]! : 0;
-    }
+    d.write(d.packets, d.first, s.packets);
+    d.write(d.bytes, d.first, s.bytes);
+    if (lost) d.write(d.lost, d.first, lost);
     h.open = end0 - 1;
     for (const [n, l] of levels.entries()) {
       const shift = 2 * (n + 1);
@@ -331,23 +381,24 @@ export class ThroughputHistory {
       if (!l || typeof l !== 'object' || l.binMs !== s.binMs * span) return bad(`${what} is not ${s.binMs * span} ms wide`);
       checkSeries(l, what, bad);
       for (const key of ['minBytes', 'maxBytes', 'maxLost'] as const) {
-        const a = l[key];
-        if (!Array.isArray(a) || a.length !== l.packets.length || !a.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= NO_MAX)) return bad(`${what}'s ${key} are not counts`);
+        if (!areCounts(l[key], NO_MAX) || l[key].length !== l.packets.length) return bad(`${what}'s ${key} are not counts`);
       }
-      if (l.packets.length > h.levelBins) return bad(`${what} holds ${l.packets.length} bins, more than ${h.levelBins}`);
-      const lv = new Level(shift, s.binMs * span, h.levelBins, Math.max(1, l.packets.length));
-      if (l.packets.length === 0 || l.firstIndex + l.packets.length !== lv.upEnd(end0)) return bad(`${what} does not end where the full-detail bins end`);
+      const empty = l.emptyBins ?? 0;
+      if (!Number.isInteger(empty) || empty < 0) return bad(`${what} starts with ${String(empty)} empty bins`);
+      const held = empty + l.packets.length;
+      if (held > h.levelBins) return bad(`${what} holds ${held} bins, more than ${h.levelBins}`);
+      const lv = new Level(shift, s.binMs * span, h.levelBins, Math.max(1, held));
+      if (l.packets.length === 0 || l.firstIndex + held !== lv.upEnd(end0)) return bad(`${what} does not end where the full-detail bins end`);
       lv.first = l.firstIndex;
-      lv.end = l.firstIndex + l.packets.length;
-      for (let k = 0; k < l.packets.length; k++) {
-        const slot = lv.slot(lv.first + k);
-        lv.packets[slot] = l.packets[k]!;
-        lv.bytes[slot] = l.bytes[k]!;
-        lv.lost[slot] = l.lost[k]!;
-        lv.minBytes[slot] = l.minBytes[k]! === NO_MAX ? NO_MIN : l.minBytes[k]!;
-        lv.maxBytes[slot] = l.maxBytes[k]!;
-        lv.maxLost[slot] = l.maxLost[k]!;
-      }
+      lv.end = l.firstIndex + held;
+      lv.clear(lv.first, lv.first + empty);
+      const from = lv.first + empty;
+      lv.write(lv.packets, from, l.packets);
+      lv.write(lv.bytes, from, l.bytes);
+      lv.write(lv.lost, from, l.lost);
+      lv.write(lv.minBytes, from, l.minBytes.map((v) => (v === NO_MAX ? NO_MIN : v)));
+      lv.write(lv.maxBytes, from, l.maxBytes);
+      lv.write(lv.maxLost, from, l.maxLost);
       h.levels.push(lv);
     }
     return h.settled(nowMs);
@@ -396,7 +447,7 @@ export class ThroughputHistory {
   }
 
   private settled(nowMs: number): this {
-    this.advanceTo(Math.max(0, nowMs));
+    if (nowMs > this.now) this.now = nowMs;
     this.dirtyFrom = Number.POSITIVE_INFINITY;
     this.changesLost = false;
     return this;
@@ -417,10 +468,21 @@ export class ThroughputHistory {
       const from = Math.max(a, lo);
       const to = Math.min(a + group, hi);
       const bin: Aggregate = { packets: 0, bytes: 0, lost: 0, minBytes: NO_MIN, maxBytes: NO_MAX, maxLost: NO_MAX };
-      for (let i = from; i < to; i++) {
-        if (i === newest) addTo(bin, this.newestOf(k));
-        else addTo(bin, valueOf(lv, i));
-      }
+      const upTo = Math.min(to, newest);
+      lv.segments(from, Math.max(from, upTo), (start, end) => {
+        for (let t = start; t < end; t++) {
+          bin.packets += lv.packets[t]!;
+          bin.bytes += lv.bytes[t]!;
+          bin.lost += lv.lost[t]!;
+          const min = lv.coarse ? lv.minBytes[t]! : lv.bytes[t]!;
+          const max = lv.coarse ? lv.maxBytes[t]! : lv.bytes[t]!;
+          const maxLost = lv.coarse ? lv.maxLost[t]! : lv.lost[t]!;
+          if (min < bin.minBytes) bin.minBytes = min;
+          if (max > bin.maxBytes) bin.maxBytes = max;
+          if (maxLost > bin.maxLost) bin.maxLost = maxLost;
+        }
+      });
+      if (to > newest) addTo(bin, this.newestOf(k));
       if (bin.maxBytes === NO_MAX) {
         // Only the bin still filling is inside: it is its own minimum and maximum.
         bin.minBytes = bin.bytes;
@@ -456,17 +518,7 @@ export class ThroughputHistory {
 
   private detailArrays(from: number): { packets: number[]; bytes: number[]; lost: number[] } {
     const d = this.levels[0]!;
-    const n = Math.max(0, d.end - from);
-    const packets = new Array<number>(n);
-    const bytes = new Array<number>(n);
-    const lost = new Array<number>(n);
-    for (let k = 0; k < n; k++) {
-      const s = d.slot(from + k);
-      packets[k] = d.packets[s]!;
-      bytes[k] = d.bytes[s]!;
-      lost[k] = d.lost[s]!;
-    }
-    return { packets, bytes, lost };
+    return { packets: d.read(d.packets, from, d.end), bytes: d.read(d.bytes, from, d.end), lost: d.read(d.lost, from, d.end) };
   }
 
   private replaceWith(h: ThroughputHistory): void {
@@ -595,16 +647,9 @@ export class ThroughputHistory {
       lv.first = first;
     }
     lv.reserve(newEnd - lv.first);
-    for (let i = from; i < newEnd; i++) {
-      const t = lv.slot(i);
-      lv.packets[t] = 0;
-      lv.bytes[t] = 0;
-      lv.lost[t] = 0;
-      if (lv.coarse) {
-        setEmpty(lv, t);
-        if (i * HISTORY_FACTOR < belowEnd - 1) addTo(lv, ZERO, t);
-      }
-    }
+    lv.clear(from, newEnd);
+    // The newest bin has no complete bin below yet when the one below's newest is its first.
+    if (lv.coarse && from < newEnd && (newEnd - 1) * HISTORY_FACTOR >= belowEnd - 1) setEmpty(lv, lv.slot(newEnd - 1));
     lv.end = newEnd;
   }
 }
@@ -662,9 +707,18 @@ function checkWidth(width: number): void {
 
 function checkSeries(s: { firstIndex: unknown; packets: unknown; bytes: unknown; lost?: unknown }, what: string, bad: (why: string) => never): void {
   if (!Number.isInteger(s.firstIndex) || (s.firstIndex as number) < 0) bad(`${what} start at ${String(s.firstIndex)}`);
-  const counts = (a: unknown): a is number[] => Array.isArray(a) && a.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0);
+  const counts = (a: unknown): a is number[] => areCounts(a, 0);
   if (!counts(s.packets) || !counts(s.bytes)) bad(`${what} are not counts`);
   const n = (s.packets as number[]).length;
   if ((s.bytes as number[]).length !== n) bad(`${what} have ${n} packet counts and ${(s.bytes as number[]).length} byte counts`);
   if (s.lost !== undefined && (!counts(s.lost) || (s.lost as number[]).length !== n)) bad(`${what} have lost counts that do not match`);
+}
+
+function areCounts(a: unknown, least: number): a is number[] {
+  if (!Array.isArray(a)) return false;
+  for (let i = 0; i < a.length; i++) {
+    const v: unknown = a[i];
+    if (typeof v !== 'number' || !(v >= least) || v === Number.POSITIVE_INFINITY) return false;
+  }
+  return true;
 }

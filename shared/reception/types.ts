@@ -113,8 +113,14 @@ export interface BinSeries {
   lost: number[];
 }
 
-/** One coarse level of a saved throughput history: totals per bin and the extremes of the full-detail bins inside. */
+/**
+ * One coarse level of a saved throughput history: totals per bin and the extremes of the
+ * full-detail bins inside. A level's newest bin counts only the complete bins of the level below
+ * (the history adds the rest when read).
+ */
 export interface CoarseLevelSnapshot extends BinSeries {
+  /** Complete bins without packets from firstIndex on that the arrays leave out (they start after them). */
+  emptyBins?: number;
   /** Fewest bytes in one complete full-detail bin inside each bin; -1 while none is complete. */
   minBytes: number[];
   /** Most bytes in one complete full-detail bin inside; -1 while none is complete. */
@@ -156,8 +162,12 @@ export interface ReceptionSnapshot {
 export interface ReceptionDelta {
   nowMs: number;
   totals: ReceptionTotals;
-  /** Bins from the first one that changed since the previous delta up to the current one. */
-  bins: BinSeries;
+  /**
+   * Full-detail bins from the first one that changed since the previous delta up to the current
+   * one; the whole history (a HistorySnapshot with levels) when changed bins had already left the
+   * full-detail window, or when the delta stands for a snapshot. See ThroughputHistory.applyChanges.
+   */
+  bins: BinSeries | HistorySnapshot;
   newGaps: Gap[];
   openGap: OpenGap | null;
   gapThresholdMs: number;

@@ -6,7 +6,7 @@ import { eventMarkers, sourcesIn } from './chart/events';
 import { applyChartAction, chartViewOf, type ChartAction } from './chart/chartControl';
 import { useChartColors } from '../../app/theme';
 import { formatTick, timeTicks } from '../../../shared/chart/ticks';
-import { ratePoints, shadedAreas } from './chart/series';
+import { ratePoints, shadedAreas, type RatePoint } from './chart/series';
 import { resolveRange, selectRange } from './chart/view';
 import { formatByteRate, formatDuration, formatStreamTime } from '../../format';
 import type { TimelineSeverity } from '../../../shared/timeline';
@@ -42,7 +42,7 @@ export function ThroughputChart({ id }: { id: string }) {
   const span = range.endMs - range.startMs;
   const revision = entry?.revision ?? 0;
   const withLoss = !!r?.loss && r.loss.lost !== null;
-  const points = useMemo(() => (r ? ratePoints(r.bins, range, undefined, withLoss) : []), [r, revision, range.startMs, range.endMs, withLoss]);
+  const points = useMemo(() => (r ? ratePoints(r.bins, range) : []), [r, revision, range.startMs, range.endMs]);
   const startedAt = entry?.info.startedAt ?? 0;
   const markers = useMemo(() => eventMarkers(timeline, startedAt, range, hidden), [timeline, startedAt, range.startMs, range.endMs, hidden]);
   const sources = useMemo(() => sourcesIn(timeline), [timeline]);
@@ -175,7 +175,8 @@ export function ThroughputChart({ id }: { id: string }) {
                 )}
               />
             ))}
-            <Area yAxisId="rate" type="stepAfter" dataKey="rate" stroke={colors.line} fill={colors.fill} fillOpacity={0.6} strokeWidth={1.5} isAnimationActive={false} dot={false} activeDot={false} />
+            <Area yAxisId="rate" type="stepAfter" dataKey={(p: RatePoint) => [p.min, p.max]} stroke="none" fill={colors.fill} fillOpacity={0.6} isAnimationActive={false} dot={false} activeDot={false} />
+            <Line yAxisId="rate" type="stepAfter" dataKey="rate" stroke={colors.line} strokeWidth={1.5} isAnimationActive={false} dot={false} activeDot={false} />
             {withLoss ? <Line yAxisId="lost" type="stepAfter" dataKey="lost" stroke={colors.loss} strokeWidth={1.5} isAnimationActive={false} dot={false} activeDot={false} /> : null}
             {drag && drag.from !== drag.to ? <ReferenceArea yAxisId="rate" x1={Math.min(drag.from, drag.to)} x2={Math.max(drag.from, drag.to)} fill={colors.selection} fillOpacity={0.25} stroke="none" /> : null}
           </ComposedChart>

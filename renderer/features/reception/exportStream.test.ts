@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StreamInfo } from '../../../shared/contract';
+import { ThroughputHistory } from '../../../shared/reception/throughputHistory';
 import { emptyReception } from './streamState';
 import { exportName, exportStream, streamReport } from './exportStream';
 
@@ -23,7 +24,7 @@ function state() {
     ...r,
     nowMs: 3000,
     totals: { ...r.totals, packets: 20, bytes: 2000, durationMs: 3000, firstPacketMs: 0, lastPacketMs: 2900, gapCount: 1, gapMs: 1000 },
-    bins: { binMs: 100, firstIndex: 0, packets: new Array<number>(30).fill(1), bytes: new Array<number>(30).fill(100), lost: new Array<number>(30).fill(0) },
+    bins: ThroughputHistory.fromSnapshot({ binMs: 100, firstIndex: 0, packets: new Array<number>(30).fill(1), bytes: new Array<number>(30).fill(100), lost: new Array<number>(30).fill(0) }, 3000),
     gaps: [{ startMs: 1000, endMs: 2000, durationMs: 1000, packetsBefore: 10, bytesBefore: 1000, cause: 'unexplained' as const, lostPackets: null }],
     gapThresholdMs: 300,
   };

@@ -34,7 +34,7 @@ export function streamReport(info: StreamInfo, r: ReceptionState): ReceptionRepo
   const snapshot = {
     nowMs: r.nowMs,
     totals: r.totals,
-    bins: { binMs: r.bins.binMs, firstIndex: r.bins.firstIndex, packets: r.bins.packets, bytes: r.bins.bytes, lost: r.bins.lost },
+    bins: r.bins.snapshot(),
     gaps: r.gaps,
     openGap: r.openGap,
     gapThresholdMs: r.gapThresholdMs,

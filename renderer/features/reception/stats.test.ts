@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StreamInfo } from '../../../shared/contract';
+import { ThroughputHistory } from '../../../shared/reception/throughputHistory';
 import { emptyReception, type ReceptionState } from './streamState';
 import { statTiles, streamTitle } from './stats';
 
@@ -23,7 +24,7 @@ function receiving(): ReceptionState {
     ...r,
     nowMs: 5050,
     totals: { ...r.totals, packets: 2000, bytes: 1_024_000, firstPacketMs: 50, lastPacketMs: 5040, dutyCycle: 0.8, gapCount: 1, gapMs: 1000, expected: { expectedBytes: 1_280_000, expectedPackets: 2500, bytesRatio: 0.55, packetsRatio: 0.8 } },
-    bins: { binMs: 100, firstIndex: 0, packets: new Array<number>(51).fill(50), bytes: new Array<number>(51).fill(25_600), lost: new Array<number>(51).fill(0) },
+    bins: ThroughputHistory.fromSnapshot({ binMs: 100, firstIndex: 0, packets: new Array<number>(51).fill(50), bytes: new Array<number>(51).fill(25_600), lost: new Array<number>(51).fill(0) }, 5050),
   };
 }
 

@@ -4,23 +4,14 @@
  */
 import type { DecodeStats } from '../../../shared/decoders/types';
 import type { Gap, InterArrival, LocalStall, OpenGap, PacketSummary, Periodicity, ReceptionDelta, ReceptionSnapshot, ReceptionTotals } from '../../../shared/reception/types';
-
-/** Throughput bins from firstIndex on; the arrays grow in place (see mergeDelta). */
-export interface BinHistory {
-  binMs: number;
-  /** Bin index of packets[0] and bytes[0]; above 0 once old history was dropped. */
-  firstIndex: number;
-  packets: number[];
-  bytes: number[];
-  /** Packets lost by sequence number, per bin (zeros when the stream is not decoded). */
-  lost: number[];
-}
+import { ThroughputHistory } from '../../../shared/reception/throughputHistory';
 
 /** Everything the UI shows about one stream's reception. */
 export interface ReceptionState {
   nowMs: number;
   totals: ReceptionTotals;
-  bins: BinHistory;
+  /** The throughput history, the same model the back end keeps, fed with its deltas (changes in place). */
+  bins: ThroughputHistory;
   gaps: Gap[];
   openGap: OpenGap | null;
   gapThresholdMs: number;
@@ -34,15 +25,12 @@ export interface ReceptionState {
   loss: DecodeStats | null;
 }
 
-/** Bins kept per stream before the oldest are dropped: 24 h of 100 ms bins, 2 h of 10 ms bins. */
-export const MAX_BINS = 864_000;
-
 /** The state of a stream that has received nothing yet. */
 export function emptyReception(binMs: number, gapThresholdAutomatic: boolean): ReceptionState {
   return {
     nowMs: 0,
     totals: { packets: 0, bytes: 0, durationMs: 0, firstPacketMs: null, lastPacketMs: null, dutyCycle: null, gapCount: 0, gapMs: 0, expected: null },
-    bins: { binMs, firstIndex: 0, packets: [], bytes: [], lost: [] },
+    bins: new ThroughputHistory(binMs),
     gaps: [],
     openGap: null,
     gapThresholdMs: 0,
@@ -56,13 +44,11 @@ export function emptyReception(binMs: number, gapThresholdAutomatic: boolean): R
 }
 
 /** The UI's state from a full snapshot (a window that opens late starts here). */
-export function fromSnapshot(s: ReceptionSnapshot, packetLimit: number, maxBins = MAX_BINS): ReceptionState {
-  const bins: BinHistory = { binMs: s.bins.binMs, firstIndex: s.bins.firstIndex, packets: s.bins.packets.slice(), bytes: s.bins.bytes.slice(), lost: binLost(s.bins) };
-  trimBins(bins, maxBins);
+export function fromSnapshot(s: ReceptionSnapshot, packetLimit: number): ReceptionState {
   return {
     nowMs: s.nowMs,
     totals: s.totals,
-    bins,
+    bins: ThroughputHistory.fromSnapshot(s.bins, s.nowMs),
     gaps: s.gaps.slice(),
     openGap: s.openGap,
     gapThresholdMs: s.gapThresholdMs,
@@ -76,37 +62,21 @@ export function fromSnapshot(s: ReceptionSnapshot, packetLimit: number, maxBins 
 }
 
 /**
- * Merges a live delta: totals and verdicts replace, bins are overwritten from the delta's
- * firstIndex on, gaps and stalls are appended, packets are ring-buffered to packetLimit.
- * A delta older than the state (e.g. sent before a snapshot that already counts it) changes
- * nothing, and events the state already holds are not added twice.
+ * Merges a live delta: totals and verdicts replace, the throughput history applies the delta's bins
+ * (ThroughputHistory.applyChanges, the back end's own code), gaps and stalls are appended, packets
+ * are ring-buffered to packetLimit. A delta older than the state (e.g. sent before a snapshot that
+ * already counts it) changes nothing, and events the state already holds are not added twice.
  *
- * For speed the bin arrays are extended in place (copying an hour of 10 ms bins ten times a
- * second would dominate the UI); everything else is new, and so is the returned object.
+ * For speed the history changes in place (copying an hour of bins ten times a second would
+ * dominate the UI); everything else is new, and so is the returned object.
  */
-export function mergeDelta(state: ReceptionState, d: ReceptionDelta, packetLimit: number, maxBins = MAX_BINS): ReceptionState {
+export function mergeDelta(state: ReceptionState, d: ReceptionDelta, packetLimit: number): ReceptionState {
   if (d.nowMs < state.nowMs) return state;
-  const bins = state.bins;
-  if (d.bins.binMs === bins.binMs) {
-    for (let k = 0; k < d.bins.packets.length; k++) {
-      const pos = d.bins.firstIndex + k - bins.firstIndex;
-      if (pos < 0) continue;
-      while (bins.packets.length < pos) {
-        bins.packets.push(0);
-        bins.bytes.push(0);
-        bins.lost.push(0);
-      }
-      bins.packets[pos] = d.bins.packets[k] ?? 0;
-      bins.bytes[pos] = d.bins.bytes[k] ?? 0;
-      bins.lost[pos] = d.bins.lost?.[k] ?? 0;
-    }
-    trimBins(bins, maxBins);
-  }
+  state.bins.applyChanges(d.bins, d.nowMs);
   return {
     ...state,
     nowMs: d.nowMs,
     totals: d.totals,
-    bins,
     gaps: appendAfter(state.gaps, d.newGaps),
     openGap: d.openGap,
     gapThresholdMs: d.gapThresholdMs,
@@ -116,11 +86,6 @@ export function mergeDelta(state: ReceptionState, d: ReceptionDelta, packetLimit
     packets: appendPackets(state.packets, d.newPackets, packetLimit),
     loss: d.loss,
   };
-}
-
-// A back end older than loss-per-bin sends no lost array: read it as zeros.
-function binLost(b: { packets: number[]; lost?: number[] }): number[] {
-  return b.lost && b.lost.length === b.packets.length ? b.lost.slice() : new Array<number>(b.packets.length).fill(0);
 }
 
 /** Shortens the packet ring when the user shows fewer packets. */
@@ -153,36 +118,30 @@ function appendPackets(known: PacketSummary[], fresh: PacketSummary[], limit: nu
   return all.length > limit ? all.slice(-limit) : all;
 }
 
-// Drops the oldest tenth at once when history outgrows its budget, so trimming stays rare.
-function trimBins(bins: BinHistory, maxBins: number): void {
-  if (bins.packets.length <= maxBins) return;
-  const drop = bins.packets.length - maxBins + Math.floor(maxBins / 10);
-  bins.packets.splice(0, drop);
-  bins.bytes.splice(0, drop);
-  bins.lost.splice(0, drop);
-  bins.firstIndex += drop;
-}
-
 /** Rates over the last complete second (or the last complete bin when bins are longer). */
 export interface RecentRates {
   packetsPerSec: number;
   bytesPerSec: number;
 }
 
-/** The current rate, from the newest complete bins: the bin still filling would read low. */
+/** The current rate, from the newest complete full-detail bins: the bin still filling would read low. */
 export function recentRates(state: ReceptionState, windowMs = 1000): RecentRates {
-  const { binMs, firstIndex, packets, bytes } = state.bins;
-  const lastComplete = Math.floor(state.nowMs / binMs) - 1 - firstIndex;
+  const h = state.bins;
+  const binMs = h.binMs;
+  const lastComplete = Math.floor(state.nowMs / binMs) - 1;
+  if (lastComplete < 0) return { packetsPerSec: 0, bytesPerSec: 0 };
   const n = Math.max(1, Math.round(windowMs / binMs));
   const from = Math.max(0, lastComplete - n + 1);
-  if (lastComplete < 0) return { packetsPerSec: 0, bytesPerSec: 0 };
+  const bins = h.binsAt(0, from * binMs, (lastComplete + 1) * binMs);
   let p = 0;
   let b = 0;
-  for (let i = from; i <= lastComplete; i++) {
-    p += packets[i] ?? 0;
-    b += bytes[i] ?? 0;
+  let ms = 0;
+  for (let i = 0; i < bins.packets.length; i++) {
+    p += bins.packets[i]!;
+    b += bins.bytes[i]!;
+    ms += bins.durationMs[i]!;
   }
-  const seconds = ((lastComplete - from + 1) * binMs) / 1000;
+  const seconds = (ms || (lastComplete - from + 1) * binMs) / 1000;
   return { packetsPerSec: p / seconds, bytesPerSec: b / seconds };
 }
 

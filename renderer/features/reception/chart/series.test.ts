@@ -1,37 +1,53 @@
 import { describe, expect, it } from 'vitest';
 import type { Gap } from '../../../../shared/reception/types';
 import { formatTick, timeTicks } from '../../../../shared/chart/ticks';
+import { ThroughputHistory } from '../../../../shared/reception/throughputHistory';
 import { ratePoints, shadedAreas } from './series';
 
 const gap = (startMs: number, endMs: number): Gap => ({ startMs, endMs, durationMs: endMs - startMs, packetsBefore: 1, bytesBefore: 1, cause: 'unexplained', lostPackets: null });
 
+// A history holding these full-detail bins from bin firstIndex on, as the renderer builds it from a delta.
+function history(binMs: number, firstIndex: number, bytes: number[], lost: number[] = bytes.map(() => 0)): ThroughputHistory {
+  const h = new ThroughputHistory(binMs);
+  h.applyChanges({ binMs, firstIndex, packets: bytes.map(() => 1), bytes, lost }, (firstIndex + bytes.length) * binMs - 1);
+  return h;
+}
+
 describe('ratePoints', () => {
   it('turns the bins of a range into bytes per second at each bin start', () => {
-    const bins = { binMs: 100, firstIndex: 10, packets: [1, 1, 1, 1], bytes: [512, 1024, 0, 512], lost: [0, 0, 3, 0] };
-    expect(ratePoints(bins, { startMs: 1100, endMs: 1300 })).toEqual([
-      { t: 1100, rate: 10_240, lost: 0 },
-      { t: 1200, rate: 0, lost: 30 },
+    const h = history(100, 10, [512, 1024, 0, 512], [0, 0, 3, 0]);
+    expect(ratePoints(h, { startMs: 1100, endMs: 1300 })).toEqual([
+      { t: 1100, rate: 10_240, min: 10_240, max: 10_240, lost: 0 },
+      { t: 1200, rate: 0, min: 0, max: 0, lost: 30 },
     ]);
   });
 
-  it('keeps the bins where loss peaks when decimating, even where throughput is flat', () => {
+  it('reads a long range from a coarse level at about the points asked, keeping the loss peak, the dip and the burst', () => {
     const n = 100_000;
     const bytes = new Array<number>(n).fill(512);
     const lost = new Array<number>(n).fill(0);
     lost[31_337] = 7;
-    const bins = { binMs: 10, firstIndex: 0, packets: [], bytes, lost };
-    const range = { startMs: 0, endMs: n * 10 };
-    expect(ratePoints(bins, range, 400).some((p) => p.lost > 0)).toBe(false);
-    const pts = ratePoints(bins, range, 400, true);
-    expect(pts.find((p) => p.t === 313_370)?.lost).toBe(700);
-    expect(pts.length).toBeLessThanOrEqual(800);
+    bytes[50_000] = 0;
+    bytes[70_000] = 4096;
+    const pts = ratePoints(history(10, 0, bytes, lost), { startMs: 0, endMs: n * 10 }, 400);
+    // 1000 s over 400 points: level 1 (40 ms) merged 63 to a point, 2.52 s each.
+    expect(pts).toHaveLength(397);
+    expect(pts[1]!.t - pts[0]!.t).toBe(2520);
+    const at = (t: number) => pts.find((p, i) => p.t <= t && (pts[i + 1]?.t ?? Infinity) > t)!;
+    expect(at(313_370).lost).toBe(700);
+    expect(pts.filter((p) => p.lost > 0)).toHaveLength(1);
+    expect(at(500_000).min).toBe(0);
+    expect(at(700_000).max).toBe(409_600);
+    expect(pts.filter((p) => p.min === 0)).toHaveLength(1);
+    expect(pts.filter((p) => p.max > 51_200)).toHaveLength(1);
+    expect(pts[10]).toEqual({ t: 25_200, rate: 51_200, min: 51_200, max: 51_200, lost: 0 });
     expect(pts.every((p, i) => i === 0 || p.t > pts[i - 1]!.t)).toBe(true);
   });
 
-  it('decimates a long history to the point budget', () => {
-    const bytes = new Array<number>(360_000).fill(512);
-    const pts = ratePoints({ binMs: 10, firstIndex: 0, packets: [], bytes, lost: [] }, { startMs: 0, endMs: 3_600_000 }, 1600);
-    expect(pts.length).toBeLessThanOrEqual(1600);
+  it('answers about one point per column for an hour of 10 ms bins', () => {
+    const pts = ratePoints(history(10, 0, new Array<number>(360_000).fill(512)), { startMs: 0, endMs: 3_600_000 }, 1600);
+    expect(pts).toHaveLength(1500);
+    expect(pts.every((p) => p.rate === 51_200)).toBe(true);
   });
 });
 

@@ -1,19 +1,25 @@
 /**
- * What the throughput chart draws for a time range: decimated rate points, shaded gap areas and
- * round tick positions. Pure, so the chart component only lays it out.
+ * What the throughput chart draws for a time range: rate points read from the throughput history at
+ * about one per pixel column, shaded gap areas and round tick positions. Pure, so the chart
+ * component only lays it out.
  */
 import type { Gap, LocalStall, OpenGap } from '../../../../shared/reception/types';
-import type { BinHistory } from '../streamState';
-import { decimateMinMax } from '../../../../shared/chart/decimate';
+import type { ThroughputHistory } from '../../../../shared/reception/throughputHistory';
 import type { TimeRange } from './view';
 
-/** One drawn point: the start of a bin, its rate in bytes/s and the packets/s lost by sequence number. */
+/**
+ * One drawn point, at the start of a bin of the level the history answered from: the mean rate in
+ * bytes/s, the slowest and fastest full-detail bin inside it (equal to the mean at full detail; a
+ * band from min to max keeps a dip to zero or a burst visible when zoomed out), and the packets/s
+ * lost by sequence number in the worst full-detail bin inside.
+ */
 export interface RatePoint {
   t: number;
   rate: number;
+  min: number;
+  max: number;
   lost: number;
 }
-
 /** A shaded stretch of the chart. */
 export interface ShadedArea {
   startMs: number;
@@ -25,32 +31,26 @@ export interface ShadedArea {
   merged: number;
 }
 
-/** Points of the chart most screens can show without loss; more only slows drawing down. */
+/** Points of the chart when the caller does not say how many pixel columns it has. */
 export const MAX_CHART_POINTS = 1600;
 
 /**
- * The rate points of the bins that overlap a range, decimated to at most maxPoints. With loss, the
- * bins that keep the loss series' peaks are kept too (up to twice the points), so that a burst of
- * loss is never averaged away by the throughput's decimation.
+ * The rate points of a range, about `points` of them (one per pixel column): the history picks the
+ * level and merges its bins, so the work is the same for a minute as for a day.
  */
-export function ratePoints(bins: BinHistory, range: TimeRange, maxPoints = MAX_CHART_POINTS, withLoss = false): RatePoint[] {
-  const { binMs, firstIndex, bytes, lost } = bins;
-  const from = Math.floor(range.startMs / binMs) - firstIndex;
-  const to = Math.ceil(range.endMs / binMs) - firstIndex;
-  const perSec = 1000 / binMs;
-  let indices = decimateMinMax(bytes, from, to, maxPoints);
-  if (withLoss) indices = mergeSorted(indices, decimateMinMax(lost, from, to, maxPoints));
-  return indices.map((i) => ({ t: (i + firstIndex) * binMs, rate: (bytes[i] ?? 0) * perSec, lost: (lost[i] ?? 0) * perSec }));
-}
-
-// Union of two increasing index lists, increasing, without repeats.
-function mergeSorted(a: number[], b: number[]): number[] {
-  const out: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    const next = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i++]! : b[j++]!;
-    if (out[out.length - 1] !== next) out.push(next);
+export function ratePoints(history: ThroughputHistory, range: TimeRange, points = MAX_CHART_POINTS): RatePoint[] {
+  const q = history.query(range.startMs, range.endMs, points);
+  const perDetail = 1000 / q.detailMs;
+  const out = new Array<RatePoint>(q.startMs.length);
+  for (let i = 0; i < out.length; i++) {
+    const ms = q.durationMs[i]!;
+    out[i] = {
+      t: q.startMs[i]!,
+      rate: ms > 0 ? (q.bytes[i]! * 1000) / ms : 0,
+      min: q.minBytes[i]! * perDetail,
+      max: q.maxBytes[i]! * perDetail,
+      lost: q.maxLost[i]! * perDetail,
+    };
   }
   return out;
 }
