@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { InterfaceInfo, StreamConfig, StreamInfo, StreamState } from '../../shared/contract';
+import type { StreamOrigin } from '../../shared/contract/reception';
 import type { receptionRequests } from '../../shared/contract/reception';
 import { GapscopeError } from '../../shared/errors';
 import type { ReceptionDelta, ReceptionSnapshot } from '../../shared/reception/types';
@@ -104,6 +105,7 @@ export class ReceptionService {
       bound: null,
       recvBufferRequested: plan.recvBufferBytes,
       recvBufferGranted: null,
+      origin: 'live',
     };
     const setup: WorkerSetup = {
       plan,
@@ -296,12 +298,13 @@ export class ReceptionService {
   }
 
   /**
-   * Shows saved measurements as a stopped stream (an opened session): the Reception view lists it
-   * and draws it like any stream that has stopped.
+   * Shows measurements made elsewhere (an opened session, an imported capture) as a stopped stream:
+   * the Reception view lists it and draws it like any stream that has stopped, and its origin says
+   * it has no live data to follow.
    */
-  addStopped(info: Omit<StreamInfo, 'id' | 'status'>, snapshot: ReceptionSnapshot): StreamInfo {
+  addStopped(info: Omit<StreamInfo, 'id' | 'status' | 'origin'>, snapshot: ReceptionSnapshot, origin: Exclude<StreamOrigin, 'live'>): StreamInfo {
     const id = randomUUID().slice(0, 8);
-    const full: StreamInfo = { ...info, id, status: 'stopped' };
+    const full: StreamInfo = { ...info, id, status: 'stopped', origin };
     let resolved!: () => void;
     const stopped = new Promise<void>((r) => (resolved = r));
     resolved();

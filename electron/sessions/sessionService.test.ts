@@ -106,13 +106,55 @@ describe('recording through the sessions contract', { timeout: 30_000 }, () => {
     expect(annotated).toMatchObject({ name: 'Drone link, bench 2', notes: 'bug #123' });
     const opened = await api.openSession(summary!.id);
     expect(opened).toHaveLength(1);
-    expect(opened[0]).toMatchObject({ status: 'stopped', config: { label: 'Drone link, bench 2 · lab stream' } });
+    expect(opened[0]).toMatchObject({ status: 'stopped', origin: 'session', config: { label: 'Drone link, bench 2 · lab stream' } });
+    // Measured again from the capture: the same packets, bytes and gaps as the live stream (recorded from its start).
     const again = await api.getStreamState(opened[0]!.id);
-    expect(again.snapshot.totals).toEqual(snapshot.totals);
+    expect(again.snapshot.totals).toMatchObject({ packets: snapshot.totals.packets, bytes: snapshot.totals.bytes, gapCount: snapshot.totals.gapCount });
+    expect(again.snapshot.gaps.map((g) => g.packetsBefore)).toEqual(snapshot.gaps.map((g) => g.packetsBefore));
 
     await api.deleteSession(summary!.id);
     expect(await api.listSessions()).toEqual([]);
     expect(existsSync(join(folder, summary!.id))).toBe(false);
+  });
+
+  it('opens a session recorded after the stream started with exactly the recording: its packets (as tshark counts them) and its time range', async () => {
+    const api = await connect();
+    const port = await freeUdpPort();
+    const info = await api.startStream({ port, address: '127.0.0.1', gapMs: 150 });
+    // 300 packets before Record: more than the worker keeps to put in a recording started at once.
+    await send(port, 300);
+    await expect.poll(async () => (await api.getStreamState(info.id)).snapshot.totals.packets).toBe(300);
+    const started = await api.startRecording();
+    await send(port, 150, 300);
+    await sleep(400);
+    await send(port, 150, 450);
+    await expect.poll(async () => (await api.getStreamState(info.id)).snapshot.totals.packets).toBe(600);
+    await api.stopRecording();
+    const live = (await api.getStreamState(info.id)).snapshot;
+    const [summary] = await api.listSessions();
+    const record = await api.getSession(summary!.id);
+    expect(record.streams[0]).toMatchObject({ fromStreamStart: false, packets: 300 });
+    const capture = join(await api.getSessionFolder(), summary!.id, 'capture.pcapng');
+    const inFile = tshark(capture, ['frame.time_epoch'], 'frame.interface_id == 0');
+    expect(inFile).toHaveLength(300);
+    expect(summary!.packets).toBe(300);
+
+    const [opened] = await api.openSession(summary!.id);
+    expect(opened).toMatchObject({ status: 'stopped', origin: 'session', startedAt: record.streams[0]!.recordingStartedAt });
+    const { snapshot } = await api.getStreamState(opened!.id);
+    expect(snapshot.totals.packets).toBe(inFile.length);
+    expect(snapshot.totals.bytes).toBe(300 * 120);
+    expect(live.totals.packets).toBe(600);
+    // Its time runs from Record to Stop, and its gaps are the pause during the recording only.
+    // (session.json's times are Date.now(), the stream's the worker's performance clock: they may differ by a few ms.)
+    expect(Math.abs(snapshot.totals.durationMs - (record.ended! - record.streams[0]!.recordingStartedAt))).toBeLessThan(50);
+    expect(started.startedAt).toBe(record.created);
+    // A busy machine may stall the sender once more; no gap counts the 300 packets before Record.
+    expect(snapshot.gaps.map((g) => g.packetsBefore)).toContain(150);
+    expect(snapshot.gaps.every((g) => g.packetsBefore < 300)).toBe(true);
+    expect(snapshot.totals.firstPacketMs).toBeGreaterThanOrEqual(0);
+    const firstInFile = Number(inFile[0]![0]) * 1000;
+    expect(snapshot.totals.firstPacketMs).toBeCloseTo(firstInFile - record.streams[0]!.recordingStartedAt, 0);
   });
 
   it('refuses clearly when nothing runs, a second recording, and a folder it cannot use', async () => {
@@ -220,7 +262,10 @@ describe('interrupted sessions', () => {
     expect(statSync(capture).size).toBeLessThan(whole.length - 30);
     expect(tshark(capture, ['udp.srcport'])).toHaveLength(39);
     const opened = await api.openSession(s!.id);
-    expect(opened[0]).toMatchObject({ status: 'stopped', config: { label: 'Killed · port 5000' } });
+    expect(opened[0]).toMatchObject({ status: 'stopped', origin: 'session', config: { label: 'Killed · port 5000' } });
+    // Opened from the capture as recounted (39 packets), not from the stale snapshot (20).
+    const state = await api.getStreamState(opened[0]!.id);
+    expect(state.snapshot.totals).toMatchObject({ packets: 39, bytes: 39 * 64 });
   });
 });
 

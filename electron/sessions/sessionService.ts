@@ -4,7 +4,6 @@
  * open past sessions; start and stop a recording.
  */
 import { join } from 'node:path';
-import type { StreamInfo } from '../../shared/contract';
 import type { SessionRecord, SessionSummary, sessionsRequests } from '../../shared/contract/sessions';
 import { GapscopeError } from '../../shared/errors';
 import type { FeatureService, ServiceContext } from '../kernel/services';
@@ -12,6 +11,7 @@ import { MAX_RANGE_SECONDS, saveSessionCapture, type SessionFinder } from './cap
 import type { RecordingSources } from './sessionExtras';
 import { SessionLibrary, readFolderSetting, saveFolderSetting } from './sessionLibrary';
 import { SessionRecorder, type RecordableStreams } from './sessionRecorder';
+import { replaySession, type ReplayedStream } from './sessionReplay';
 
 export type { RecordableStreams } from './sessionRecorder';
 
@@ -90,18 +90,25 @@ export function createSessionService(ctx: ServiceContext, deps: SessionDeps): Fe
       const req = range === null ? { id, range: null } : { id, range: { fromMs: (range.fromS ?? 0) * 1000, toMs: range.toS === undefined ? MAX_RANGE_SECONDS * 1000 : range.toS * 1000 } };
       return saveSessionCapture(finder, req, file);
     },
-    openSession: (id) => {
-      list(); // marks the session interrupted first if its recorder is gone
-      const r = recorder.activeRecord(id) ?? library.read(id);
-      const opened: StreamInfo[] = [];
-      for (const s of r.streams) {
-        if (!s.snapshot) continue;
-        const label = `${r.name} · ${s.config.label ?? `port ${s.config.port}`}`.slice(0, 100);
-        const { id: _id, status: _status, ...rest } = s.info;
-        opened.push(deps.streams.addStopped({ ...rest, config: { ...s.config, label, binMs: s.snapshot.bins.binMs }, error: s.error, warning: null }, s.snapshot));
+    openSession: async (id) => {
+      list(); // marks the session interrupted first if its recorder is gone (its capture trimmed and recounted)
+      const active = recorder.activeRecord(id);
+      if (active) throw new GapscopeError('invalid-argument', `"${active.name}" is being recorded: Reception shows its streams live; stop the recording to open it as recorded.`);
+      const r = library.read(id);
+      if (r.streams.length === 0) throw new GapscopeError('not-found', `Session "${r.name}" recorded no stream.`);
+      const capture = library.capturePath(r);
+      let replayed: ReplayedStream[];
+      try {
+        replayed = await replaySession(r, capture);
+      } catch (e) {
+        const why = e instanceof GapscopeError && e.code === 'not-found' ? 'its capture is missing' : `its capture cannot be read (${e instanceof Error ? e.message : String(e)})`;
+        throw new GapscopeError('not-found', `Session "${r.name}" cannot be opened: ${why}.`);
       }
-      if (opened.length === 0) throw new GapscopeError('not-found', `Session "${r.name}" has no saved measurements to show (it was cut short before its first save).`);
-      return opened;
+      return replayed.map(({ stream: s, startedAt, snapshot }) => {
+        const label = `${r.name} · ${s.config.label ?? `port ${s.config.port}`}`.slice(0, 100);
+        const { id: _id, status: _status, origin: _origin, ...rest } = s.info;
+        return deps.streams.addStopped({ ...rest, startedAt, config: { ...s.config, label }, error: s.error, warning: null }, snapshot, 'session');
+      });
     },
   };
 

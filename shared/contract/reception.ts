@@ -88,7 +88,16 @@ export interface StreamInfo {
   recvBufferRequested: number;
   /** What the OS actually granted (Linux reports double the request, capped by rmem_max). */
   recvBufferGranted: number | null;
+  /**
+   * Where its data comes from: a socket listening now ('live'), a recorded session opened
+   * ('session', exactly the recording's packets and time range), or an imported capture
+   * ('import'). Only a live stream has live data to follow. Absent in records saved before it was.
+   */
+  origin?: StreamOrigin;
 }
+
+/** Where a stream's data comes from. */
+export type StreamOrigin = 'live' | 'session' | 'import';
 
 /** A local network interface with its addresses and flags. */
 export interface InterfaceInfo {

@@ -76,7 +76,7 @@ export function ThroughputChart({ id }: { id: string }) {
           <button type="button" className="small-button" onClick={() => act('zoom-reset')} title="Reset zoom and follow live data (0)" data-testid="zoom-reset">
             Reset
           </button>
-          <button
+          {(entry.info.origin ?? 'live') === 'live' && <button
             type="button"
             className={`small-button live${view.follow ? ' on' : ''}`}
             aria-pressed={view.follow}
@@ -85,7 +85,7 @@ export function ThroughputChart({ id }: { id: string }) {
             data-testid="follow-toggle"
           >
             ● Live
-          </button>
+          </button>}
         </div>
       </header>
       <div
