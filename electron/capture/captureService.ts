@@ -126,7 +126,7 @@ export function createCaptureService(ctx: ServiceContext, reception: ReceptionSe
     const flow = analysis.flowTable.list().find((f) => f.id === flowId)!;
     const snapshot = analysis.snapshotOf(flowId);
     if (!snapshot) throw new GapscopeError('internal', `The flow ${flowId} was not measured.`);
-    const info = receptionService().addStopped(importedStreamInfo(path, flow, options, analysis.originMs ?? flow.firstMs), snapshot, 'import');
+    const info = receptionService().addStopped(importedStreamInfo(path, flow, options, analysis.originOf(flowId) ?? flow.firstMs), snapshot, 'import');
     const warnings = report.capture.warnings;
     ctx.timeline.post({
       source: 'session',

@@ -79,3 +79,28 @@ describe('OfflineAnalysis', () => {
     expect(() => new OfflineAnalysis({ decode: 'klingon' })).toThrow(/Unknown payload format "klingon"/);
   });
 });
+
+describe('OfflineAnalysis of a merged capture whose interfaces\' clocks are years apart', () => {
+  // Interface 0 stamped in 2012, interface 1 in 2022 (as nDPI's rtp.pcapng merges its captures):
+  // a 122 ms flow on interface 1 must last 122 ms, not the ten years between the two clocks.
+  const years10 = 10 * 365.25 * 86_400_000_000; // µs
+  const blocks: Uint8Array[] = [shb(), idb(1), idb(1, { name: 'em1' })];
+  for (let i = 0; i < 20; i++) blocks.push(epb(0, ts(i * 10_000), frame(40000, 5000, i)));
+  for (let i = 0; i < 13; i++) blocks.push(epb(1, ts(years10 + 1000 + i * 10_166), frame(40001, 6000, i)));
+  const file = concat(...blocks);
+
+  it('times each flow from the first frame of its own stretch of time, and names the interface', () => {
+    const a = analyze(file, { port: 6000, gapMs: 50 });
+    const r = a.report('merged.pcapng');
+    expect(r.lastPacketMs! - r.firstPacketMs!).toBeCloseTo(122, 1);
+    expect(r.firstPacketMs).toBe(0);
+    expect(r.durationMs).toBeCloseTo(122, 1);
+    expect(r.bins.length).toBeLessThan(5);
+    expect(r.capture.warnings).toMatchObject([{ kind: 'clock-jump-1' }]);
+    expect(r.capture.warnings[0]!.message).toMatch(/^Interface 1 \(em1\)'s clock is 10\.0 years ahead/);
+    expect(a.originOf(r.stream.flow as string)).toBe((T0 + years10 + 1000) / 1000);
+    // The flow on the first interface still starts at the file's first frame.
+    const first = analyze(file, { port: 5000, gapMs: 50 }).report('merged.pcapng');
+    expect([first.firstPacketMs, first.durationMs]).toEqual([0, 190]);
+  });
+});

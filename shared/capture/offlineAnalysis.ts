@@ -11,6 +11,7 @@ import { CaptureWarnings, type CaptureWarning } from '../pcapng/readErrors';
 import { ReceptionMonitor } from '../reception/receptionMonitor';
 import { buildReport, type ReceptionReport } from '../reception/report';
 import type { ReceptionSnapshot } from '../reception/types';
+import { ClockStretches } from './clockStretches';
 import type { FragmentLimits, FragmentStats } from './fragments';
 import { FlowTable, flowId, flowMatches, type FlowSelector, type UdpFlow } from './flows';
 import { linkTypeName } from './linkLayer';
@@ -67,6 +68,9 @@ interface Monitored {
   flow: UdpFlow;
   monitor: ReceptionMonitor;
   lastAt: number;
+  /** The stretch of capture time the flow started in, and its first frame: the flow's time 0. */
+  stretch: number;
+  origin: number;
 }
 
 /** One pass over a capture: the flow table and a monitor for each flow that matches the choice. */
@@ -80,6 +84,8 @@ export class OfflineAnalysis {
   private tooMany = false;
   private origin: number | null = null;
   private lastFrame: number | null = null;
+  private readonly stretches = new ClockStretches(this.warnings);
+  private frameStretch = 0;
   private readonly binMs: number;
   private readonly decode: string;
 
@@ -102,9 +108,17 @@ export class OfflineAnalysis {
     this.extractor.finish();
   }
 
-  /** Capture time of the first frame: time 0 of every report, like Wireshark's relative time. */
+  /** Capture time of the first frame of the file, like Wireshark's relative time. */
   get originMs(): number | null {
     return this.origin;
+  }
+
+  /**
+   * Time 0 of a measured flow's report: the first frame of the file, or, when the file's clocks are
+   * years apart (see clockStretches.ts), the first frame of the stretch of time the flow started in.
+   */
+  originOf(flowId: string): number | null {
+    return this.monitored.get(flowId)?.origin ?? null;
   }
 
   /** The flows that match the choice. */
@@ -114,13 +128,17 @@ export class OfflineAnalysis {
 
   /**
    * The live-reception snapshot of one measured flow (after `finish`), as Reception shows a stream:
-   * its clock stopped at the flow's last datagram or the file's last frame, whichever is later.
+   * its clock stopped at the flow's last datagram or the last frame of its stretch of capture time
+   * (the file's last frame, unless the file's clocks are years apart), whichever is later.
    */
   snapshotOf(flowId: string): ReceptionSnapshot | null {
     const m = this.monitored.get(flowId);
     if (!m) return null;
-    const lastFrame = this.lastFrame !== null && this.origin !== null ? this.lastFrame - this.origin : 0;
-    return m.monitor.snapshot(Math.max(m.lastAt, lastFrame));
+    return m.monitor.snapshot(this.endOf(m));
+  }
+
+  private endOf(m: Monitored): number {
+    return Math.max(m.lastAt, this.stretches.lastOf(m.stretch) - m.origin);
   }
 
   /** About the file (after `finish`). */
@@ -162,7 +180,7 @@ export class OfflineAnalysis {
     const flow = matches[0]!;
     const m = this.monitored.get(flow.id);
     if (!m) throw new GapscopeError('internal', `The flow ${flow.id} was not measured.`);
-    const nowMs = Math.max(m.lastAt, (this.lastFrame ?? 0) - (this.origin ?? 0));
+    const nowMs = this.endOf(m);
     const stream = {
       file,
       flow: flow.id,
@@ -176,7 +194,7 @@ export class OfflineAnalysis {
       decode: this.decode,
       kind: 'capture',
     };
-    const report = buildReport(m.monitor.snapshot(nowMs), stream, this.origin ?? 0);
+    const report = buildReport(m.monitor.snapshot(nowMs), stream, m.origin);
     return { ...report, capture: this.summary() };
   }
 
@@ -190,6 +208,13 @@ export class OfflineAnalysis {
   private onRecord(r: CaptureRecord): void {
     if (this.origin === null) this.origin = r.timeMs;
     if (this.lastFrame === null || r.timeMs > this.lastFrame) this.lastFrame = r.timeMs;
+    const reader = this.captureReader;
+    const iface = reader.interfaceIndexOf(r.interfaceId);
+    this.frameStretch = this.stretches.add(r.timeMs, iface, r.offset, () => {
+      if (reader.format !== 'pcapng') return 'The capture';
+      const name = reader.interfaces[iface]?.name;
+      return `Interface ${iface}${name ? ` (${name})` : ''}`;
+    });
     this.extractor.onRecord(r);
   }
 
@@ -202,7 +227,7 @@ export class OfflineAnalysis {
       if (flowMatches(flow, this.options.flow ?? null, this.options.port ?? null)) {
         if (this.monitoredCount < MAX_MONITORED) {
           const monitor = new ReceptionMonitor({ binMs: this.binMs, gapMs: this.options.gapMs, decode: parseFormat(this.decode) ?? 'none', port: flow.dstPort, keepPackets: 0 });
-          m = { flow, monitor, lastAt: 0 };
+          m = { flow, monitor, lastAt: 0, stretch: this.frameStretch, origin: this.stretches.originOf(this.frameStretch) };
           this.monitoredCount += 1;
         } else {
           this.tooMany = true;
@@ -211,7 +236,10 @@ export class OfflineAnalysis {
       this.monitored.set(id, m);
     }
     if (m) {
-      let at = d.timeMs - (this.origin ?? d.timeMs);
+      if (this.frameStretch !== m.stretch) {
+        this.warnings.add('flow-across-clock-jump', `The flow ${m.flow.id} has datagrams on both sides of a clock jump: its times after the jump are off by the jump.`, d.offset);
+      }
+      let at = d.timeMs - m.origin;
       // Live arrivals never go back in time; a capture's can (several interfaces, clock steps).
       if (at < m.lastAt) {
         this.warnings.add('time-went-back', 'Some datagrams of the flow have an earlier timestamp than the one before; they were counted at the earlier one\u2019s time.', d.offset);

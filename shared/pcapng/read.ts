@@ -113,6 +113,16 @@ export class CaptureReader {
     return this.records;
   }
 
+  /**
+   * The index in `interfaces` of a record's interface (its `interfaceId` counts within its section).
+   * Valid while the record is being delivered, when the reader is in that record's section.
+   */
+  interfaceIndexOf(interfaceId: number): number {
+    if (this.fileFormat !== 'pcapng') return 0;
+    const iface = this.sectionInterfaces[interfaceId];
+    return iface ? this.interfaces.indexOf(iface) : -1;
+  }
+
   /** Feeds the next bytes of the file; delivers every packet they complete. Throws only CaptureFormatError. */
   push(chunk: Uint8Array): void {
     if (this.failed) throw this.failed;
