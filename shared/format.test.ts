@@ -75,8 +75,9 @@ describe('counts, packet rates and percentages', () => {
 describe('durations: one style, three significant digits', () => {
   it('reads at a glance', () => {
     expect(formatDuration(0)).toBe('0 ms');
-    expect(formatDuration(0.4)).toBe('0.4 ms');
-    expect(formatDuration(4.25)).toBe('4.3 ms');
+    expect(formatDuration(0.123)).toBe('0.123 ms');
+    expect(formatDuration(4.25)).toBe('4.25 ms');
+    expect(formatDuration(9.996)).toBe('10 ms');
     expect(formatDuration(50)).toBe('50 ms');
     expect(formatDuration(850)).toBe('850 ms');
     expect(formatDuration(999.6)).toBe('1.00 s');

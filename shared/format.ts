@@ -2,7 +2,7 @@
  * How Gapscope writes numbers for people, in the app, the exports and the CLI alike:
  * - byte sizes and byte rates in IEC binary units (B, KiB, MiB, GiB, TiB), one system everywhere;
  * - bit rates in SI decimal units (kbit/s, Mbit/s), only where people type them (a sender's rate, a Wi-Fi link);
- * - durations ("850 ms", "1.25 s", "12.4 s", "2 min 05 s", "1 h 02 min");
+ * - durations ("4.25 ms", "850 ms", "1.25 s", "12.4 s", "2 min 05 s", "1 h 02 min");
  * - times since a stream started on a clock ("0:57.972", "1:02.270", "1:02:03.456"), ticks included;
  * - wall-clock dates and times of day in local time, 24-hour ("2025-03-14 14:03:07", "14:03:07.250").
  */
@@ -64,12 +64,13 @@ export function formatPacketRate(packetsPerSec: number): string {
   return `${packetsPerSec.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })} pkt/s`;
 }
 
-/** A length of time read at a glance, three significant digits: "4.2 ms", "850 ms", "1.25 s", "12.4 s", "2 min 05 s", "1 h 02 min". */
+/** A length of time read at a glance, three significant digits (whole ms from 10 ms to 1 s): "0.123 ms", "4.25 ms", "850 ms", "1.25 s", "12.4 s", "2 min 05 s", "1 h 02 min". */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return '—';
   if (ms < 0) return `−${formatDuration(-ms)}`;
   if (ms === 0) return '0 ms';
-  if (ms < 9.95) return `${ms.toFixed(1)} ms`;
+  if (ms < 0.9995) return `${ms.toFixed(3)} ms`;
+  if (ms < 9.995) return `${ms.toFixed(2)} ms`;
   if (ms < 999.5) return `${Math.round(ms)} ms`;
   if (ms < 9_995) return `${(ms / 1000).toFixed(2)} s`;
   if (ms < 59_950) return `${(ms / 1000).toFixed(1)} s`;

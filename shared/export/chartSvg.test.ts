@@ -1,15 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { escapeXml, throughputSvg } from './chartSvg';
+import type { ReportGap } from '../reception/report';
+import { escapeXml, throughputSvg, type ChartReport } from './chartSvg';
 
 const bins = Array.from({ length: 100 }, (_, i) => ({ startMs: i * 100, packets: i >= 40 && i < 50 ? 0 : 10, bytes: i >= 40 && i < 50 ? 0 : 5120, lost: i === 50 ? 100 : 0 }));
-const base = {
+const periodicity = { kind: 'none' as const, everyBytes: null, everyMs: null, bytesSpread: null, timeSpread: null, gapsConsidered: 1, summary: 'Too few gaps to tell whether they recur (1).' };
+const base: ChartReport = {
   bins,
   binMs: 100,
   durationMs: 10_000,
-  gaps: [{ startMs: 3990, endMs: 5000, durationMs: 1010, packetsBefore: 400, bytesBefore: 204_800, cause: 'packets-lost' as const, causeText: 'packets lost', lostPackets: 100 }],
+  gaps: [{ startMs: 3990, endMs: 5000, durationMs: 1010, packetsBefore: 400, bytesBefore: 204_800, cause: 'packets-lost', causeText: 'packets lost', lostPackets: 100 }],
+  gapCount: 1,
   localStalls: [{ startMs: 8000, endMs: 8100, durationMs: 100 }],
   loss: null,
+  periodicity,
+  trailingSilenceMs: null,
 };
+
+/** A long session: `n` gaps of `gapMs` every `everyMs`, 10 ms bins. */
+function longSession(n: number, everyMs: number, gapMs: number): ChartReport {
+  const durationMs = n * everyMs;
+  const gaps: ReportGap[] = Array.from({ length: n }, (_, i) => ({ startMs: i * everyMs + 100, endMs: i * everyMs + 100 + gapMs, durationMs: gapMs, packetsBefore: 256, bytesBefore: 131_072, cause: 'sender-paused', causeText: 'sender paused', lostPackets: 0 }));
+  const binsLong = Array.from({ length: durationMs / 10 }, (_, i) => ({ startMs: i * 10, packets: 10, bytes: 5120, lost: 0 }));
+  return { ...base, bins: binsLong, binMs: 10, durationMs, gaps, gapCount: n, localStalls: [], periodicity: { ...periodicity, kind: 'bytes', summary: 'Gaps recur after every ~128 KiB received (spread 0%, 1,300 gaps).' } };
+}
 
 describe('throughputSvg', () => {
   it('draws the rate, each gap and stall, and no loss series without decoding', () => {
@@ -19,7 +32,40 @@ describe('throughputSvg', () => {
     expect(svg.match(/class="stall"/g)).toHaveLength(1);
     expect(svg).toContain('class="rate"');
     expect(svg).not.toContain('class="loss"');
-    expect(svg).toContain('Gap 1: 1.010 s from 3.990 s, 100 packets lost');
+    expect(svg).toContain('Gap 1: 1.01 s from 0:03.990, 100 packets lost, packets lost');
+    expect(svg).not.toContain('gap-density');
+  });
+
+  it('carries the verdict, the time range and a legend, since a PNG travels alone', () => {
+    const svg = throughputSvg(base, { title: 'Stream' });
+    expect(svg).toContain('<text class="chart-verdict" x="64" y="40" fill="#0f172a">1 gap, 1.01 s without data (10% of 10.0 s); by cause: packets lost 1. Too few gaps to tell whether they recur (1).</text>');
+    expect(svg).toContain('0:00.000 – 0:10.000 (10.0 s) · 100 ms bins');
+    const legend = /<g class="legend">.*?<\/g>/s.exec(svg)?.[0] ?? '';
+    expect(legend).toContain('throughput (KiB/s)');
+    expect(legend).toContain('gap (1)');
+    expect(legend).toContain('Gapscope stalled (1)');
+    expect(throughputSvg(base, { verdict: null })).not.toContain('class="chart-verdict"');
+  });
+
+  it('writes the rate axis in one IEC unit with round steps, and the time axis on the stream clock', () => {
+    const svg = throughputSvg(base);
+    // 5120 B per 100 ms = 50 KiB/s: steps of 20 up to 60.
+    expect(svg).toMatch(/>KiB\/s<\/text>/);
+    for (const v of ['0', '20', '40', '60']) expect(svg).toContain(`text-anchor="end" fill="#64748b">${v}</text>`);
+    expect(svg).toContain('>0:04</text>');
+    expect(svg).not.toMatch(/>-/);
+  });
+
+  it('draws 1,300 gaps over 21 minutes as a density band with their count, not 1,300 rectangles', () => {
+    const svg = throughputSvg(longSession(1300, 970, 420), { width: 1200 });
+    expect(svg).not.toContain('class="gap"');
+    const bandRects = /<g class="gap-density"[^>]*>(.*?)<\/g>/s.exec(svg)?.[1]?.match(/<rect /g) ?? [];
+    // 1,300 gaps of 43% of their cycle on 1,080 px: every pixel column is partly in a gap.
+    expect(bandRects.length).toBeGreaterThan(0);
+    expect(bandRects.length).toBeLessThanOrEqual(1080);
+    expect(svg).toContain('gaps: share of time per pixel (1,300 gaps, 43%)');
+    expect(svg).toContain('1,300 gaps, 9 min 06 s without data (43% of 21 min 01 s); by cause: sender paused 1,300.');
+    expect(svg.length).toBeLessThan(200_000);
   });
 
   it('adds the loss series and event markers, escaping their text', () => {
@@ -29,12 +75,15 @@ describe('throughputSvg', () => {
     expect(svg).toContain('eth0 went &lt;down&gt; &amp; &quot;up&quot;');
     expect(svg).toContain('GDL90 &lt;script&gt;');
     expect(svg).not.toContain('<script>');
+    expect(svg).toContain('lost packets/s (by sequence number)');
+    expect(svg).toContain('event (1)');
   });
 
   it('draws only the range asked for', () => {
     const svg = throughputSvg(base, { startMs: 6000, endMs: 9000 });
     expect(svg).not.toContain('class="gap"');
     expect(svg).toContain('class="stall"');
+    expect(svg).toContain('0:06.000 – 0:09.000 (3.00 s)');
   });
 
   it('escapes all five XML specials', () => {

@@ -10,6 +10,18 @@ function report() {
   return buildReport(m.snapshot(3000), { port: 4000, label: '<img src=x onerror=alert(1)>', iface: undefined, source: null }, Date.UTC(2026, 10, 24, 12));
 }
 
+/** 21 minutes with 1,300 gaps, every 20th one longer: the session that made a 40,000 px report. */
+function longReport() {
+  const m = new ReceptionMonitor({ binMs: 100, gapMs: 200 });
+  let t = 0;
+  for (let g = 0; g < 1300; g++) {
+    for (let k = 0; k < 50; k++, t += 10) m.onPacket(t, new Uint8Array(512), '10.0.0.1:9');
+    t += g % 20 === 0 ? 1500 + g : 480;
+  }
+  m.onPacket(t, new Uint8Array(512), '10.0.0.1:9');
+  return buildReport(m.snapshot(t + 1), { port: 4000 }, Date.UTC(2026, 10, 24, 12));
+}
+
 describe('htmlReport', () => {
   const start = Date.UTC(2026, 10, 24, 12);
   const html = htmlReport({
@@ -32,13 +44,46 @@ describe('htmlReport', () => {
     expect(html).toContain('Reception of 10.0.0.2:4000 &amp; friends');
   });
 
-  it('holds the chart, the statistics and the gap with the event that coincides with it', () => {
+  it('holds the verdict, the chart, the statistics and the gap with the event that coincides with it', () => {
+    expect(html).toContain('<p class="verdict">1 gap, 1.01 s without data (34% of 3.00 s); by cause: network or sender 1. Too few gaps to tell whether they recur (1).</p>');
     expect(html).toContain('<svg xmlns="http://www.w3.org/2000/svg"');
     expect(html).toContain('<th>Packets</th><td>200</td>');
-    const gapRow = /<tbody><tr class="" data-cause="unknown"><td>1<\/td>.*?<\/tr>/.exec(html)?.[0] ?? '';
-    expect(gapRow).toContain('<b>1.010 s</b>');
+    const gapRow = /<tbody><tr class="" data-cause="unknown" data-start-ms="990"><td>1<\/td>.*?<\/tr>/.exec(html)?.[0] ?? '';
+    expect(gapRow).toContain('<td>0:00.990</td><td>0:02.000</td><td><b>1.01 s</b></td>');
+    expect(gapRow).toContain('<td title="Gapscope was running: the data did not arrive. Decode sequence numbers to tell a sender pause from loss.">network or sender</td>');
     expect(gapRow).toContain('eth0 went down');
     expect(gapRow).not.toContain('resolver answers again');
     expect(html).toContain('<th>Gapscope</th><td>0.1.0</td>');
+  });
+
+  it('stays a page long over 1,300 gaps: verdict, histogram, causes, first and last, the 50 longest, and where the rest are', () => {
+    const r = longReport();
+    expect(r.gapCount).toBe(1300);
+    const long = htmlReport({ title: 'Long', report: r, environment: {}, generatedAt: start });
+    expect(long).toContain('<p class="verdict">1,300 gaps, ');
+    expect(long).toContain('by cause: network or sender 1,300.');
+    // One row per listed gap: the first and the last, then the 50 longest.
+    const ends = /<table class="gaps ends">.*?<\/table>/s.exec(long)?.[0] ?? '';
+    expect(ends.match(/<tr class/g)).toHaveLength(2);
+    expect(ends).toMatch(/<td>1<\/td>/);
+    expect(ends).toMatch(/<td>1300<\/td>/);
+    const longest = /<table class="gaps longest">.*?<\/table>/s.exec(long)?.[0] ?? '';
+    const numbers = [...longest.matchAll(/<tr class="[^"]*" data-cause="[^"]*" data-start-ms="[^"]*"><td>(\d+)<\/td>/g)].map((m) => Number(m[1]));
+    expect(numbers).toHaveLength(50);
+    // Every 20th gap lasts 1.5 s plus its number in ms: the longest is number 1281, then 1261, ...
+    expect(numbers.slice(0, 3)).toEqual([1281, 1261, 1241]);
+    expect(long).toContain('The full list of 1,300 gaps, with their causes, is in the gaps CSV');
+    const histogram = /<table class="histogram">.*?<\/table>/s.exec(long)?.[0] ?? '';
+    expect([...histogram.matchAll(/<tr><td>([^<]+)<\/td><td class="n">([\d,]+)<\/td>/g)].map((m) => [m[1], m[2]])).toEqual([
+      ['200 ms to 500 ms', '1,235'],
+      ['500 ms to 1.00 s', '0'],
+      ['1.00 s to 2.00 s', '25'],
+      ['2.00 s to 5.00 s', '40'],
+    ]);
+    expect(long.match(/<tr /g)?.length ?? 0).toBeLessThan(70);
+    expect(long.length).toBeLessThan(150_000);
+    // The chart draws the 1,300 gaps as a density band, with its legend.
+    expect(long).toContain('class="gap-density"');
+    expect(long).not.toContain('class="gap"');
   });
 });

@@ -1,12 +1,16 @@
 /**
- * One self-contained HTML file to attach to a bug: the chart, the statistics, every gap with the
- * events around it, loss by sequence number, and the environment. No script, no external resource
- * (its own CSP forbids both), so it opens the same anywhere and years later.
+ * One self-contained HTML file to attach to a bug: the verdict, the chart, the statistics, the gaps
+ * by cause, a histogram of their durations, the first, the last and the 50 longest gaps with the
+ * events around them, loss by sequence number, and the environment. A page long whatever the
+ * session's length: the gaps CSV lists every gap. No script, no external resource (its own CSP
+ * forbids both), so it opens the same anywhere and years later.
  */
-import type { ReceptionReport } from '../reception/report';
+import { formatBytes, formatCount, formatDateTime, formatDuration, formatPercent, formatStreamTime, formatUtcOffset } from '../format';
 import { gapCause } from '../reception/gapCause';
+import type { ReceptionReport } from '../reception/report';
 import { eventsNear, type TimelineEvent } from '../timeline';
 import { escapeXml, throughputSvg } from './chartSvg';
+import { causeCounts, gapDurationHistogram, longestGaps, reportVerdict, type NumberedGap } from './gapSummary';
 
 /** What goes into the report. */
 export interface HtmlReportInput {
@@ -22,19 +26,14 @@ export interface HtmlReportInput {
 
 /** How close to a gap an event is listed beside it. */
 const GAP_EVENT_SLACK_MS = 1500;
-/** Gaps listed in full; a longer list is cut with a note (the CSV has them all). */
-const MAX_GAP_ROWS = 2000;
+/** The longest gaps listed; the gaps CSV has them all. */
+export const LONGEST_GAPS_LISTED = 50;
+/** Events listed; the JSON report has them all. */
+const MAX_EVENT_ROWS = 200;
 
-const num = (n: number | null | undefined, digits = 0): string => (n === null || n === undefined || !Number.isFinite(n) ? '—' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
-const sec = (ms: number | null | undefined): string => (ms === null || ms === undefined ? '—' : `${(ms / 1000).toFixed(3)} s`);
-const pct = (r: number | null | undefined): string => (r === null || r === undefined ? '—' : `${(r * 100).toFixed(r < 0.1 ? 2 : 1)}%`);
-
-function bytes(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} GB`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} MB`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} kB`;
-  return `${n} B`;
-}
+const num = (n: number | null | undefined): string => (n === null || n === undefined || !Number.isFinite(n) ? '—' : formatCount(n));
+const dur = (ms: number | null | undefined): string => (ms === null || ms === undefined ? '—' : formatDuration(ms));
+const pct = (r: number | null | undefined): string => (r === null || r === undefined ? '—' : formatPercent(r));
 
 function table(rows: readonly (readonly [string, string])[]): string {
   return `<table class="facts">${rows.map(([k, v]) => `<tr><th>${escapeXml(k)}</th><td>${escapeXml(v)}</td></tr>`).join('')}</table>`;
@@ -46,12 +45,13 @@ export function htmlReport(input: HtmlReportInput): string {
   const started = Date.parse(r.startedAt);
   const events = (input.events ?? []).filter((e) => Number.isFinite(e.at)).slice().sort((a, b) => a.at - b.at);
   const marks = events.map((e) => ({ t: e.at - started, severity: e.severity, text: `${e.source}: ${e.summary}` }));
+  const verdict = reportVerdict(r);
   const stats: [string, string][] = [
-    ['Started', Number.isFinite(started) ? new Date(started).toISOString() : r.startedAt],
-    ['Duration', sec(r.durationMs)],
+    ['Started', Number.isFinite(started) ? `${formatDateTime(started)} (${formatUtcOffset(started)})` : r.startedAt],
+    ['Duration', dur(r.durationMs)],
     ['Packets', num(r.packets)],
-    ['Bytes', `${num(r.bytes)} (${bytes(r.bytes)})`],
-    ['Gaps', `${num(r.gapCount)} (threshold ${num(r.gapThresholdMs, 1)} ms${r.gapThresholdAutomatic ? ', automatic' : ''})`],
+    ['Bytes', `${num(r.bytes)} (${formatBytes(r.bytes)})`],
+    ['Gaps', `${num(r.gapCount)} (threshold ${dur(r.gapThresholdMs)}${r.gapThresholdAutomatic ? ', automatic' : ''})`],
     ['Duty cycle', pct(r.dutyCycle)],
     ['Periodicity', r.periodicity.summary],
   ];
@@ -59,17 +59,43 @@ export function htmlReport(input: HtmlReportInput): string {
   if (r.loss) {
     stats.push([`Loss (${r.decode?.format ?? 'decoded'})`, r.loss.lost === null ? 'no sequence number to count' : `${num(r.loss.lost)} lost of ${num(r.loss.expected)} (${pct(r.loss.expected ? r.loss.lost / r.loss.expected : 0)}), ${num(r.loss.duplicates)} duplicate, ${num(r.loss.reordered)} late`]);
   }
-  if (r.jitterMs !== null) stats.push(['Jitter (RFC 3550)', `${r.jitterMs.toFixed(3)} ms`]);
+  if (r.jitterMs !== null) stats.push(['Jitter (RFC 3550)', dur(r.jitterMs)]);
   if (r.decode?.crcErrors) stats.push(['CRC / checksum errors', num(r.decode.crcErrors)]);
-  if (r.trailingSilenceMs !== null) stats.push(['Silence at the end', sec(r.trailingSilenceMs)]);
+  if (r.trailingSilenceMs !== null) stats.push(['Silence at the end', dur(r.trailingSilenceMs)]);
 
-  const gapRows = r.gaps.slice(0, MAX_GAP_ROWS).map((g, i) => {
+  const gapRow = ({ number, gap: g }: NumberedGap): string => {
     const near = Number.isFinite(started) ? eventsNear(events, started + g.startMs, started + g.endMs, GAP_EVENT_SLACK_MS) : [];
     const cause = gapCause(g);
-    return `<tr class="${cause.code === 'local-stall' ? 'local' : ''}" data-cause="${cause.code}"><td>${i + 1}</td><td>${sec(g.startMs)}</td><td>${sec(g.endMs)}</td><td><b>${sec(g.durationMs)}</b></td><td>${num(g.packetsBefore)}</td><td>${bytes(g.bytesBefore)}</td><td>${g.lostPackets === null ? '—' : num(g.lostPackets)}</td><td title="${escapeXml(cause.hint)}">${escapeXml(cause.text)}</td><td>${near.map((e) => `<span class="ev ${escapeXml(e.severity)}">${escapeXml(e.summary)}</span>`).join(' ')}</td></tr>`;
-  });
+    return `<tr class="${cause.code === 'local-stall' ? 'local' : ''}" data-cause="${cause.code}" data-start-ms="${g.startMs}"><td>${number}</td><td>${formatStreamTime(g.startMs)}</td><td>${formatStreamTime(g.endMs)}</td><td><b>${dur(g.durationMs)}</b></td><td>${num(g.packetsBefore)}</td><td>${formatBytes(g.bytesBefore)}</td><td>${g.lostPackets === null ? '—' : num(g.lostPackets)}</td><td title="${escapeXml(cause.hint)}">${escapeXml(cause.text)}</td><td>${near.map((e) => `<span class="ev ${escapeXml(e.severity)}">${escapeXml(e.summary)}</span>`).join(' ')}</td></tr>`;
+  };
+  const gapTable = (rows: readonly NumberedGap[], cls: string): string =>
+    `<table class="gaps ${cls}"><thead><tr><th>#</th><th>Start</th><th>End</th><th>Duration</th><th>Packets before</th><th>Bytes before</th><th>Lost inside</th><th>Cause</th><th>Events within 1.5 s</th></tr></thead><tbody>${rows.map(gapRow).join('')}</tbody></table>`;
 
-  const css = `body{font:14px/1.45 system-ui,sans-serif;color:#0f172a;margin:24px auto;max-width:1280px;padding:0 16px}h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:24px 0 8px}.muted{color:#64748b}table{border-collapse:collapse}th,td{padding:4px 10px;border-bottom:1px solid #e2e8f0;text-align:left;vertical-align:top}table.gaps td:nth-child(-n+7){text-align:right;font-variant-numeric:tabular-nums}.facts th{color:#64748b;font-weight:500}tr.local{color:#7e22ce}.ev{display:inline-block;padding:0 6px;border-radius:4px;background:#eff6ff;font-size:12px}.ev.warning{background:#fff7e6;color:#b45309}.ev.error{background:#fef2f2;color:#b91c1c}svg{max-width:100%;height:auto;border:1px solid #e2e8f0;border-radius:8px}`;
+  const firstNumber = r.gapCount - r.gaps.length + 1;
+  const ends: NumberedGap[] = [];
+  if (r.gaps.length > 0) ends.push({ number: firstNumber, gap: r.gaps[0]! });
+  if (r.gaps.length > 1) ends.push({ number: firstNumber + r.gaps.length - 1, gap: r.gaps.at(-1)! });
+  const longest = longestGaps(r.gaps, LONGEST_GAPS_LISTED, firstNumber);
+  const histogram = gapDurationHistogram(r.gaps);
+  const most = Math.max(1, ...histogram.map((b) => b.count));
+  const causes = causeCounts(r.gaps);
+  const partial = r.gaps.length < r.gapCount ? `<p class="muted">The ${num(r.gaps.length)} latest of ${num(r.gapCount)} gaps are kept; the figures below are theirs.</p>` : '';
+
+  const gapsSection =
+    r.gaps.length === 0
+      ? '<p>No gaps.</p>'
+      : `${partial}
+<h3>By cause</h3>
+<table class="causes"><thead><tr><th>Cause</th><th>Code</th><th>Gaps</th><th>Time without data</th><th>What it means</th></tr></thead><tbody>${causes.map((c) => `<tr data-cause="${c.code}"><td>${escapeXml(c.text)}</td><td><code>${c.code}</code></td><td class="n">${num(c.count)}</td><td class="n">${dur(c.totalMs)}</td><td class="muted">${escapeXml(gapCause({ cause: c.code, lostPackets: null }).hint)}</td></tr>`).join('')}</tbody></table>
+<h3>How long they last</h3>
+<table class="histogram"><thead><tr><th>Duration</th><th>Gaps</th><th></th></tr></thead><tbody>${histogram.map((b) => `<tr><td>${escapeXml(b.label)}</td><td class="n">${num(b.count)}</td><td class="bar"><span style="width:${((b.count / most) * 100).toFixed(1)}%"></span></td></tr>`).join('')}</tbody></table>
+<h3>First and last gap</h3>
+${gapTable(ends, 'ends')}
+<h3>The ${longest.length === r.gaps.length ? `${num(longest.length)} gaps, longest first` : `${num(longest.length)} longest gaps`}</h3>
+${gapTable(longest, 'longest')}
+<p class="muted" data-testid="full-list">The full list of ${num(r.gaps.length)} gaps, with their causes, is in the gaps CSV (Export → CSV: gaps; or <code>gapscope export FILE --format csv-gaps</code>).</p>`;
+
+  const css = `body{font:14px/1.45 system-ui,sans-serif;color:#0f172a;margin:24px auto;max-width:1280px;padding:0 16px}h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:24px 0 8px}h3{font-size:14px;margin:16px 0 6px}.muted{color:#64748b}.verdict{font-size:15px;font-weight:600;margin:8px 0 12px}table{border-collapse:collapse}th,td{padding:4px 10px;border-bottom:1px solid #e2e8f0;text-align:left;vertical-align:top}table.gaps td:nth-child(-n+7),td.n{text-align:right;font-variant-numeric:tabular-nums}.facts th{color:#64748b;font-weight:500}tr.local{color:#7e22ce}td.bar{width:320px}td.bar span{display:block;height:12px;background:#ef4444;opacity:.7;border-radius:2px}.ev{display:inline-block;padding:0 6px;border-radius:4px;background:#eff6ff;font-size:12px}.ev.warning{background:#fff7e6;color:#b45309}.ev.error{background:#fef2f2;color:#b91c1c}svg{max-width:100%;height:auto;border:1px solid #e2e8f0;border-radius:8px}`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -82,19 +108,23 @@ export function htmlReport(input: HtmlReportInput): string {
 </head>
 <body>
 <h1>${escapeXml(input.title)}</h1>
-<p class="muted">Gapscope report, made ${escapeXml(new Date(input.generatedAt).toISOString())}. Times are seconds since the stream started.</p>
-${throughputSvg(r, { events: marks, width: 1240, height: 340 })}
+<p class="muted">Gapscope report, made ${escapeXml(`${formatDateTime(input.generatedAt)} (${formatUtcOffset(input.generatedAt)})`)}. Times in the tables are minutes:seconds since the stream started.</p>
+<p class="verdict">${escapeXml(verdict)}</p>
+${throughputSvg(r, { events: marks, width: 1240, height: 380, verdict })}
 <h2>Statistics</h2>
 ${table(stats)}
 ${r.decode?.notes.length ? `<ul class="muted">${r.decode.notes.map((n) => `<li>${escapeXml(n)}</li>`).join('')}</ul>` : ''}
 <h2>Gaps (${num(r.gapCount)})</h2>
-${r.gaps.length === 0 ? '<p>No gaps.</p>' : `<table class="gaps"><thead><tr><th>#</th><th>Start</th><th>End</th><th>Duration</th><th>Packets before</th><th>Bytes before</th><th>Lost inside</th><th>Cause</th><th>Events within 1.5 s</th></tr></thead><tbody>${gapRows.join('')}</tbody></table>`}
-${r.gaps.length > MAX_GAP_ROWS ? `<p class="muted">The first ${MAX_GAP_ROWS} of ${num(r.gaps.length)} gaps; the CSV export lists them all.</p>` : ''}
-<h2>Events (${events.length})</h2>
-${events.length === 0 ? '<p class="muted">No network, DNS or Bonjour events were recorded during the stream.</p>' : `<table><tbody>${events.map((e) => `<tr><td>${escapeXml(new Date(e.at).toISOString())}</td><td>${Number.isFinite(started) ? sec(e.at - started) : ''}</td><td>${escapeXml(e.source)}</td><td><span class="ev ${escapeXml(e.severity)}">${escapeXml(e.summary)}</span></td></tr>`).join('')}</tbody></table>`}
+${gapsSection}
+<h2>Events (${num(events.length)})</h2>
+${events.length === 0 ? '<p class="muted">No network, DNS or Bonjour events were recorded during the stream.</p>' : `<table><tbody>${events
+    .slice(0, MAX_EVENT_ROWS)
+    .map((e) => `<tr><td>${escapeXml(formatDateTime(e.at))}</td><td>${Number.isFinite(started) ? formatStreamTime(e.at - started) : ''}</td><td>${escapeXml(e.source)}</td><td><span class="ev ${escapeXml(e.severity)}">${escapeXml(e.summary)}</span></td></tr>`)
+    .join('')}</tbody></table>${events.length > MAX_EVENT_ROWS ? `<p class="muted">The first ${MAX_EVENT_ROWS} of ${num(events.length)} events; the JSON report lists them all.</p>` : ''}`}
 <h2>Stream and environment</h2>
 ${table([...Object.entries(r.stream).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => [k, typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v))] as [string, string]), ...Object.entries(input.environment)])}
 </body>
 </html>
 `;
 }
+

@@ -1,5 +1,5 @@
 /** Tells whether gaps recur after a regular byte count (a quota, a buffer) or a regular time (a timer). */
-import { formatBytes, formatDuration, formatPercent } from '../format';
+import { formatBytes, formatCount, formatDuration, formatPercent } from '../format';
 import { median, robustSpread } from './statistics';
 import type { Gap, Periodicity } from './types';
 
@@ -34,13 +34,13 @@ export function findPeriodicity(allGaps: readonly Gap[]): Periodicity {
 
   let summary: string;
   if (!enough) {
-    summary = gaps.length === 0 ? 'No gaps.' : `Too few gaps to tell whether they recur (${gaps.length}).`;
+    summary = gaps.length === 0 ? 'No gaps.' : `Too few gaps to tell whether they recur (${formatCount(gaps.length)}).`;
   } else if (kind === 'bytes') {
-    summary = `Gaps recur after every ~${formatBytes(everyBytes!)} received (spread ${formatPercent(b)}, ${gaps.length} gaps).`;
+    summary = `Gaps recur after every ~${formatBytes(everyBytes!)} received (spread ${formatPercent(b)}, ${formatCount(gaps.length)} gaps).`;
   } else if (kind === 'time') {
-    summary = `Gaps recur every ~${formatDuration(everyMs!)} (spread ${formatPercent(t)}, ${gaps.length} gaps).`;
+    summary = `Gaps recur every ~${formatDuration(everyMs!)} (spread ${formatPercent(t)}, ${formatCount(gaps.length)} gaps).`;
   } else {
-    summary = `No regular pattern in ${gaps.length} gaps.`;
+    summary = `No regular pattern in ${formatCount(gaps.length)} gaps.`;
   }
   return { kind, everyBytes, everyMs, bytesSpread, timeSpread, gapsConsidered: gaps.length, summary };
 }
