@@ -8,8 +8,8 @@ import { SystemNetwork, type Runner } from '../network/systemNetwork';
 import { parseHostPort, registerNetCommands } from './net';
 
 const fixture = (name: string): string => readFileSync(join(__dirname, '../../shared/network/fixtures', name), 'utf8');
-const ok = (stdout: string): CommandResult => ({ ok: true, missing: false, denied: false, code: 0, stdout, stderr: '' });
-const missing: CommandResult = { ok: false, missing: true, denied: false, code: null, stdout: '', stderr: '' };
+const ok = (stdout: string): CommandResult => ({ ok: true, missing: false, denied: false, timedOut: false, code: 0, stdout, stderr: '' });
+const missing: CommandResult = { ok: false, missing: true, denied: false, timedOut: false, code: null, stdout: '', stderr: '' };
 const labLinux: Runner = async (cmd, args) => {
   const line = `${cmd} ${args.join(' ')}`;
   if (line === 'ip -d -j addr') return ok(fixture('linux-ip-d-j-addr-lab-tun-bridge-veth.json'));

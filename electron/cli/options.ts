@@ -56,6 +56,8 @@ export function decodeOption(text: string): string {
 /**
  * Ctrl+C (or SIGTERM) ends a long run early with its report: `stopped` resolves on the first
  * signal, and `cancel` removes the handlers so the signals behave normally again after the run.
+ * While it waits it keeps the process alive: the back end's own timers and children are unref'd,
+ * so without this `net watch` (no --duration) ended at once.
  */
 export function untilSignal(): { stopped: Promise<void>; cancel(): void } {
   let done = (): void => undefined;
@@ -65,7 +67,9 @@ export function untilSignal(): { stopped: Promise<void>; cancel(): void } {
       resolve();
     };
   });
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   const cancel = (): void => {
+    clearInterval(keepAlive);
     process.removeListener('SIGINT', done);
     process.removeListener('SIGTERM', done);
   };

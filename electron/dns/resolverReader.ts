@@ -3,7 +3,6 @@
  * (never a shell, always a timeout), parses their output with shared/dns, and adds what Node's own
  * resolver would use. Reading configuration sends no DNS traffic.
  */
-import { execFile } from 'node:child_process';
 import { getServers } from 'node:dns';
 import { readFile } from 'node:fs/promises';
 import { parseNmcliDevShow } from '../../shared/dns/nmcliDevShow';
@@ -16,6 +15,7 @@ import type { ResolverList } from '../../shared/dns/resolverList';
 import { parseScutilDns } from '../../shared/dns/scutilDns';
 import type { SearchRules } from '../../shared/dns/searchList';
 import type { ResolverSourceRun, SystemResolvers } from '../../shared/dns/systemResolvers';
+import { runCommand } from '../network/runCommand';
 
 /** What running one tool gave: its output, or why there is none (missing, timed out, failed). */
 export type ToolResult = { ok: true; stdout: string } | { ok: false; reason: string };
@@ -41,20 +41,15 @@ export interface ReadResolversOptions {
   nodeServers?: () => string[];
 }
 
-const MAX_OUTPUT = 16 * 1024 * 1024;
-
-/** Runs a program with execFile (no shell), a timeout and a size cap; a missing program is a reason, not an error. */
-export const runTool: ToolRunner = (file, args, timeoutMs) =>
-  new Promise((resolve) => {
-    execFile(file, args, { timeout: timeoutMs, maxBuffer: MAX_OUTPUT, encoding: 'utf8', windowsHide: true }, (error, stdout, stderr) => {
-      if (!error) return resolve({ ok: true, stdout });
-      const e = error as NodeJS.ErrnoException & { killed?: boolean; signal?: string | null };
-      if (e.code === 'ENOENT') return resolve({ ok: false, reason: `${file} is not installed on this machine.` });
-      if (e.killed || e.signal === 'SIGTERM') return resolve({ ok: false, reason: `${file} did not finish within ${timeoutMs} ms.` });
-      const detail = (stderr || '').trim().split('\n')[0] ?? '';
-      resolve({ ok: false, reason: `${file} failed${typeof e.code === 'number' ? ` (exit ${e.code})` : ''}${detail ? `: ${detail}` : '.'}` });
-    });
-  });
+/** Runs a program through runCommand (no shell of ours, a timeout, a size cap, ends with the back end); a missing program is a reason, not an error. */
+export const runTool: ToolRunner = async (file, args, timeoutMs) => {
+  const r = await runCommand(file, args, timeoutMs);
+  if (r.ok) return { ok: true, stdout: r.stdout };
+  if (r.missing) return { ok: false, reason: `${file} is not installed on this machine.` };
+  if (r.timedOut) return { ok: false, reason: `${file} did not finish within ${timeoutMs} ms.` };
+  const detail = r.stderr.trim().split('\n')[0] ?? '';
+  return { ok: false, reason: `${file} failed${r.code !== null ? ` (exit ${r.code})` : ''}${detail ? `: ${detail}` : '.'}` };
+};
 
 /** Reads a text file, or null when it is missing or unreadable. */
 export const readTextFile: TextFileReader = async (path) => {

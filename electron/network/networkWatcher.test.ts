@@ -7,8 +7,8 @@ import type { CommandResult } from './runCommand';
 import { SystemNetwork, type Runner } from './systemNetwork';
 
 const fixture = (name: string): string => readFileSync(join(__dirname, '../../shared/network/fixtures', name), 'utf8');
-const ok = (stdout: string): CommandResult => ({ ok: true, missing: false, denied: false, code: 0, stdout, stderr: '' });
-const missing: CommandResult = { ok: false, missing: true, denied: false, code: null, stdout: '', stderr: '' };
+const ok = (stdout: string): CommandResult => ({ ok: true, missing: false, denied: false, timedOut: false, code: 0, stdout, stderr: '' });
+const missing: CommandResult = { ok: false, missing: true, denied: false, timedOut: false, code: null, stdout: '', stderr: '' };
 
 /** A Linux machine whose tools print the lab captures; `state` changes what they print next. */
 function fakeLinux(state: { addr: string; route: string }): Runner {

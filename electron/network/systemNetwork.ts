@@ -4,7 +4,6 @@
  * and netsh. Polling these tools needs no netlink or native module, so the same code runs in
  * Electron, the CLI and web mode, inside a lab namespace too (see NetworkWatcher for the rate).
  */
-import { spawn } from 'node:child_process';
 import { access, readFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import { classifyInterface } from '../../shared/network/kind';
@@ -15,7 +14,7 @@ import type { NetInterface, RouteEntry, RouteLookup, SocketCounts, WifiState } f
 import { wifiUnavailable } from '../../shared/network/types';
 import { parseAirportI, parseIwDev, parseIwLink, parseNetshWlanInterfaces, parseNmcliWifi, parseSystemProfilerAirPort } from '../../shared/network/wifi';
 import { GET_NET_ROUTE_COMMAND, findNetRouteCommand, parseFindNetRouteJson, parseGetNetRouteJson } from '../../shared/network/windows';
-import { runCommand, type CommandResult } from './runCommand';
+import { runCommand, spawnTool, type CommandResult } from './runCommand';
 
 /** The OS tools' runner; tests and the lab can replace it. */
 export type Runner = (cmd: string, args: readonly string[], timeoutMs?: number) => Promise<CommandResult>;
@@ -62,19 +61,16 @@ export class SystemNetwork {
     const cmd = this.platform === 'linux' ? ['ip', 'monitor', 'link', 'address', 'route'] : this.platform === 'darwin' ? ['route', '-n', 'monitor'] : null;
     if (!cmd) return null;
     let stopped = false;
-    const child = spawn(cmd[0] as string, cmd.slice(1), { stdio: ['ignore', 'pipe', 'ignore'] });
+    // Under the watchdog (runCommand.ts): the monitor ends with the back end, SIGKILL included.
+    const child = spawnTool(cmd[0] as string, cmd.slice(1));
     child.on('error', () => undefined);
-    child.stdout.on('data', () => {
+    child.stdout?.on('data', () => {
       if (!stopped) onHint();
     });
     child.unref();
-    (child.stdout as unknown as { unref?: () => void }).unref?.();
-    // Never leave the monitor behind when this process ends without stopping it.
-    const kill = (): void => void child.kill();
-    process.once('exit', kill);
+    (child.stdout as unknown as { unref?: () => void } | null)?.unref?.();
     return () => {
       stopped = true;
-      process.removeListener('exit', kill);
       child.kill();
     };
   }
