@@ -101,8 +101,9 @@ describe('ThroughputHistory levels', () => {
       [40, 17_600],
       [160, 10_240],
       [640, 0],
+      [2560, 0],
     ]);
-    for (let level = 1; level <= 3; level++) {
+    for (let level = 1; level <= 4; level++) {
       const b = h.binsAt(level, 0, 20_000);
       const at = (t: number) => b.startMs.findIndex((s, k) => s <= t && t < s + b.durationMs[k]!);
       const dip = at(18_000);
@@ -155,45 +156,47 @@ function historyBound(levels: number): number {
 }
 
 describe('ThroughputHistory over a day and a week', () => {
-  it('stays under 7.5 MiB over 24 h of 10 ms bins, a packet in each, and still holds every packet', () => {
+  it('stays under 8 MiB over 24 h of 10 ms bins, a packet in each, and still holds every packet', () => {
     const h = new ThroughputHistory(10);
     const bins = 24 * 3600 * 100;
     for (let i = 0; i < bins; i++) h.add(i * 10 + 5, 512, i % 1000 === 0 ? 1 : 0);
     h.advanceTo(bins * 10);
     const info = h.levelInfo();
-    expect(info.map((l) => l.binMs)).toEqual([10, 40, 160, 640, 2560, 10_240]);
-    // Each level keeps its newest 32,765 to 32,768 bins (older ones go 4 at a time); the coarsest all.
+    expect(info.map((l) => l.binMs)).toEqual([10, 40, 160, 640, 2560, 10_240, 40_960]);
+    // Each level keeps its newest 32,765 to 32,768 bins (older ones go 4 at a time); the two
+    // coarsest all of them (a coarser level is made once the coarsest holds more than 4096).
     const kept = (end: number) => end - Math.ceil((end - LEVEL_BINS) / 4) * 4;
     const ends = [1, 4, 16, 64, 256].map((span) => Math.ceil((bins + 1) / span));
-    expect(info.map((l) => l.bins)).toEqual([...ends.map(kept), Math.ceil((bins + 1) / 1024)]);
-    expect(info.at(-1)!.startMs).toBe(0);
+    expect(info.map((l) => l.bins)).toEqual([...ends.map(kept), Math.ceil((bins + 1) / 1024), Math.ceil((bins + 1) / 4096)]);
+    expect(info[5]!.startMs).toBe(0);
+    expect(info[6]!.startMs).toBe(0);
     // The full-detail window is the last 5 min 28 s; the level of 2.56 s bins covers 23.3 h.
     expect(info[0]!.startMs).toBe((bins + 1 - kept(bins + 1)) * 10);
     expect(info[4]!.endMs - info[4]!.startMs).toBe(kept(ends[4]!) * 2560 - 2550);
-    expect(h.memoryBytes()).toBe(7_864_320);
+    expect(h.memoryBytes()).toBe(8_060_928);
     const day = h.binsAt(5, 0, bins * 10);
     expect(sum(day.packets)).toBe(bins);
     expect(sum(day.bytes)).toBe(bins * 512);
     expect(sum(day.lost)).toBe(bins / 1000);
     expect(Math.min(...day.minBytes.slice(0, -1))).toBe(512);
     expect(Math.max(...day.maxBytes)).toBe(512);
-    // The whole day at ~1600 points: level 5 (10.24 s) merged 6 to a bin, one per 61.44 s.
+    // The whole day at 1600 points or fewer: level 6 (40.96 s) merged 2 to a bin, one per 81.92 s.
     const chart = h.query(0, bins * 10, 1600);
-    expect(chart.level).toBe(5);
-    expect(chart.binMs).toBe(61_440);
-    expect(chart.packets.length).toBe(1407);
+    expect(chart.level).toBe(6);
+    expect(chart.binMs).toBe(81_920);
+    expect(chart.packets.length).toBe(1055);
     expect(sum(chart.packets)).toBe(bins);
   }, 60_000);
 
-  it('stays under 9 MiB over a week of 10 ms bins with a packet every second, and never above its bound', () => {
+  it('stays under 9.5 MiB over a week of 10 ms bins with a packet every second, and never above its bound', () => {
     const h = new ThroughputHistory(10);
     const seconds = 7 * 24 * 3600;
     for (let s = 0; s < seconds; s++) h.add(s * 1000, 100);
     h.advanceTo(seconds * 1000);
     const info = h.levelInfo();
-    expect(info).toHaveLength(7);
-    expect(info.at(-1)).toMatchObject({ binMs: 40_960, startMs: 0 });
-    expect(h.memoryBytes()).toBe(9_437_184);
+    expect(info).toHaveLength(8);
+    expect(info.at(-1)).toMatchObject({ binMs: 163_840, startMs: 0 });
+    expect(h.memoryBytes()).toBe(9_633_792);
     expect(h.memoryBytes()).toBeLessThanOrEqual(historyBound(MAX_LEVELS));
     expect(sum(h.binsAt(6, 0, seconds * 1000).packets)).toBe(seconds);
   }, 60_000);
@@ -211,17 +214,18 @@ describe('ThroughputHistory queries', () => {
 
   it('reads the whole hour from the level that still holds its start, merged to about the points asked', () => {
     const q = h.query(0, hour, 1600);
-    // Level 2 (160 ms) is the finest that reaches back to 0; 2.25 s a point asks for 15 of its bins.
-    expect(q.level).toBe(2);
-    expect(q.binMs).toBe(2400);
-    expect(q.packets.length).toBe(1500);
+    // Level 2 (160 ms) is the finest that reaches back to 0; 2.25 s a point is level 3 (640 ms)
+    // merged 4 to a point; level 4 (2.56 s) would be coarser than asked.
+    expect(q.level).toBe(3);
+    expect(q.binMs).toBe(2560);
+    expect(q.packets.length).toBe(1407);
     expect(q.startMs[0]).toBe(0);
-    expect(q.startMs[1]).toBe(2400);
+    expect(q.startMs[1]).toBe(2560);
     expect(sum(q.packets)).toBe(hour / 10 - 1);
     expect(sum(q.bytes)).toBe((hour / 10 - 2) * 100 + 9000);
-    const dip = Math.floor(1_234_560 / 2400);
-    const burst = Math.floor(2_345_670 / 2400);
-    expect(q.packets[dip]).toBe(239);
+    const dip = Math.floor(1_234_560 / 2560);
+    const burst = Math.floor(2_345_670 / 2560);
+    expect(q.packets[dip]).toBe(255);
     expect(q.minBytes[dip]).toBe(0);
     expect(q.maxBytes[burst]).toBe(9000);
     expect(q.minBytes.filter((m) => m === 0)).toHaveLength(1);

@@ -16,6 +16,11 @@ import type { BinSeries, CoarseLevelSnapshot, HistorySnapshot } from './types';
 export const HISTORY_FACTOR = 4;
 /** Bins each level keeps: 5 min 28 s of full detail at 10 ms bins (54 min at 100 ms), each coarser level 4 times longer. */
 export const LEVEL_BINS = 32_768;
+/**
+ * A coarser level is made once the coarsest holds more than LEVEL_BINS / COARSEST_SHARE bins (4096),
+ * long before it would drop any: so the whole history at N points reads at most max(4096, 4 × N) bins.
+ */
+const COARSEST_SHARE = 8;
 /** Levels at most: the coarsest then spans 32,768 × 4^9 full-detail bins (2.7 years at 10 ms, 27 years at 100 ms). */
 export const MAX_LEVELS = 10;
 
@@ -220,6 +225,8 @@ export class ThroughputHistory {
   private changesLost = false;
   private now = 0;
   private readonly levelBins: number;
+  /** Bins the coarsest level holds before a coarser one is made (so a whole-history query reads few). */
+  private readonly coarsestBins: number;
   private readonly maxLevels: number;
 
   constructor(
@@ -228,6 +235,7 @@ export class ThroughputHistory {
   ) {
     checkWidth(width);
     this.levelBins = powerOfTwoAtLeast(Math.max(HISTORY_FACTOR * 2, options.levelBins ?? LEVEL_BINS));
+    this.coarsestBins = Math.max(HISTORY_FACTOR * 2, this.levelBins / COARSEST_SHARE);
     this.maxLevels = Math.max(1, Math.floor(options.maxLevels ?? MAX_LEVELS));
     this.levels = [new Level(0, width, this.levelBins)];
   }
@@ -456,49 +464,62 @@ export class ThroughputHistory {
   private read(k: number, group: number, startMs: number, endMs: number): HistoryBins {
     const lv = this.levels[k]!;
     const d = this.levels[0]!;
-    const out: HistoryBins = { level: k, binMs: lv.binMs * group, detailMs: this.width, startMs: [], durationMs: [], packets: [], bytes: [], lost: [], minBytes: [], maxBytes: [], maxLost: [] };
     const known = Math.max(lv.first, lv.up(this.startIndex));
     const lo = Math.max(known, Math.floor(startMs / lv.binMs));
     const hi = Math.min(lv.end, Math.ceil(endMs / lv.binMs));
-    if (hi <= lo || endMs <= startMs) return out;
+    const a0 = Math.floor(lo / group) * group;
+    const n = hi > lo && endMs > startMs ? Math.ceil((hi - a0) / group) : 0;
+    const out: HistoryBins = { level: k, binMs: lv.binMs * group, detailMs: this.width, startMs: new Array<number>(n), durationMs: new Array<number>(n), packets: new Array<number>(n), bytes: new Array<number>(n), lost: new Array<number>(n), minBytes: new Array<number>(n), maxBytes: new Array<number>(n), maxLost: new Array<number>(n) };
     const dataStart = this.startMs;
     const dataEnd = d.end * this.width;
     const newest = lv.end - 1;
-    for (let a = Math.floor(lo / group) * group; a < hi; a += group) {
+    const mins = lv.coarse ? lv.minBytes : lv.bytes;
+    const maxs = lv.coarse ? lv.maxBytes : lv.bytes;
+    const maxLosts = lv.coarse ? lv.maxLost : lv.lost;
+    for (let g = 0; g < n; g++) {
+      const a = a0 + g * group;
       const from = Math.max(a, lo);
       const to = Math.min(a + group, hi);
-      const bin: Aggregate = { packets: 0, bytes: 0, lost: 0, minBytes: NO_MIN, maxBytes: NO_MAX, maxLost: NO_MAX };
+      let packets = 0;
+      let bytes = 0;
+      let lost = 0;
+      let min = NO_MIN;
+      let max = NO_MAX;
+      let maxLost = NO_MAX;
       const upTo = Math.min(to, newest);
-      lv.segments(from, Math.max(from, upTo), (start, end) => {
-        for (let t = start; t < end; t++) {
-          bin.packets += lv.packets[t]!;
-          bin.bytes += lv.bytes[t]!;
-          bin.lost += lv.lost[t]!;
-          const min = lv.coarse ? lv.minBytes[t]! : lv.bytes[t]!;
-          const max = lv.coarse ? lv.maxBytes[t]! : lv.bytes[t]!;
-          const maxLost = lv.coarse ? lv.maxLost[t]! : lv.lost[t]!;
-          if (min < bin.minBytes) bin.minBytes = min;
-          if (max > bin.maxBytes) bin.maxBytes = max;
-          if (maxLost > bin.maxLost) bin.maxLost = maxLost;
-        }
-      });
-      if (to > newest) addTo(bin, this.newestOf(k));
-      if (bin.maxBytes === NO_MAX) {
+      for (let i = from; i < upTo; i++) {
+        const t = lv.slot(i);
+        packets += lv.packets[t]!;
+        bytes += lv.bytes[t]!;
+        lost += lv.lost[t]!;
+        if (mins[t]! < min) min = mins[t]!;
+        if (maxs[t]! > max) max = maxs[t]!;
+        if (maxLosts[t]! > maxLost) maxLost = maxLosts[t]!;
+      }
+      if (to > newest) {
+        const v = this.newestOf(k);
+        packets += v.packets;
+        bytes += v.bytes;
+        lost += v.lost;
+        if (v.minBytes < min) min = v.minBytes;
+        if (v.maxBytes > max) max = v.maxBytes;
+        if (v.maxLost > maxLost) maxLost = v.maxLost;
+      }
+      if (max === NO_MAX) {
         // Only the bin still filling is inside: it is its own minimum and maximum.
-        bin.minBytes = bin.bytes;
-        bin.maxBytes = bin.bytes;
-        bin.maxLost = bin.lost;
+        min = bytes;
+        max = bytes;
+        maxLost = lost;
       }
       const t0 = Math.max(from * lv.binMs, dataStart);
-      const t1 = Math.min(to * lv.binMs, dataEnd);
-      out.startMs.push(t0);
-      out.durationMs.push(Math.max(0, t1 - t0));
-      out.packets.push(bin.packets);
-      out.bytes.push(bin.bytes);
-      out.lost.push(bin.lost);
-      out.minBytes.push(bin.minBytes);
-      out.maxBytes.push(bin.maxBytes);
-      out.maxLost.push(bin.maxLost);
+      out.startMs[g] = t0;
+      out.durationMs[g] = Math.max(0, Math.min(to * lv.binMs, dataEnd) - t0);
+      out.packets[g] = packets;
+      out.bytes[g] = bytes;
+      out.lost[g] = lost;
+      out.minBytes[g] = min;
+      out.maxBytes[g] = max;
+      out.maxLost[g] = maxLost;
     }
     return out;
   }
@@ -612,7 +633,7 @@ export class ThroughputHistory {
       }
       if (newEnd <= oldEnd) break;
       closing = lv.has(oldEnd - 1) ? valueOf(lv, oldEnd - 1) : null;
-      if (k === this.levels.length - 1 && this.levels.length < this.maxLevels && newEnd - lv.first > lv.capacity) this.levels.push(this.coarserThan(lv));
+      if (k === this.levels.length - 1 && this.levels.length < this.maxLevels && newEnd - lv.first > this.coarsestBins) this.levels.push(this.coarserThan(lv));
       this.extendLevel(lv, newEnd, belowNew);
       belowOld = oldEnd;
       belowNew = newEnd;
