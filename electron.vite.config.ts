@@ -1,6 +1,14 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import type { IndexHtmlTransformContext, ViteDevServer } from 'vite';
+import { contentSecurityPolicyMetaTag } from './electron/main/contentSecurityPolicy';
+
+/** The dev server's own origin, for its HMR socket. */
+function devServerOrigin(server: ViteDevServer): string {
+  const url = server.resolvedUrls?.local[0];
+  return url ? new URL(url).origin : `http://localhost:${server.config.server.port ?? 5173}`;
+}
 
 // One build for every place Gapscope runs: the Electron main process and the headless CLI share
 // the back end (main), the preload is the only bridge, and the renderer is served both to the
@@ -30,12 +38,14 @@ export default defineConfig({
     root: 'renderer',
     plugins: [
       react(),
-      // The dev server injects an inline refresh script and <style> tags; relax the CSP only there.
+      // The page's one Content-Security-Policy (electron/main/contentSecurityPolicy.ts) goes into
+      // index.html as a meta tag; only the dev server's page gets the dev variant (its inline
+      // refresh script, <style> tags and HMR socket).
       {
-        name: 'gapscope-dev-csp',
-        apply: 'serve',
-        transformIndexHtml: (html: string) =>
-          html.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+        name: 'gapscope-csp',
+        transformIndexHtml: (_html: string, ctx: IndexHtmlTransformContext) => [
+          contentSecurityPolicyMetaTag(ctx.server ? { kind: 'dev-server', origin: devServerOrigin(ctx.server) } : { kind: 'built' }),
+        ],
       },
     ],
     build: {

@@ -1,34 +1,54 @@
 /**
- * The Content-Security-Policy the main process adds to every response in the window's session.
- * renderer/index.html carries the same rules in a meta tag; both apply (a page must satisfy every
- * policy it is given), and the meta tag is the one that surely covers file:// loads. Pure, so the
- * policy is tested in plain Node.
+ * The one Content-Security-Policy of Gapscope's page, wherever it is shown: the header the desktop
+ * window's session adds to every response, the header web mode sends with each file, and the meta
+ * tag the build writes into index.html (electron.vite.config.ts; the tag is what surely covers
+ * file:// loads). A page must satisfy every policy it is given, so all three come from here and
+ * differ only where their place requires. Pure, so the policy is tested in plain Node.
  */
 import type { AppPage } from './trustedSender';
 
+/**
+ * Where the page is: the desktop window's page (built file or dev server), web mode's page as
+ * served to one origin, or the built index.html itself (its meta tag, before anyone serves it).
+ */
+export type PolicyPage = AppPage | { kind: 'web'; /** e.g. http://127.0.0.1:8080, as the browser named it */ origin: string } | { kind: 'built' };
+
+/** How the policy reaches the page: a response header, or a meta tag (which cannot carry frame-ancestors). */
+export type PolicyDelivery = 'header' | 'meta';
+
 /** Builds the policy: only the app's own code, no remote content, no plugins, no frames. */
-export function contentSecurityPolicy(page: AppPage): string {
+export function contentSecurityPolicy(page: PolicyPage, delivery: PolicyDelivery = 'header'): string {
   const dev = page.kind === 'dev-server';
+  // The page talks to its back end over IPC (desktop) or a WebSocket to the origin that served it
+  // (web mode), never to another host. 'self' covers same-origin ws: in CSP Level 3 browsers; the
+  // socket's origin is also named, for those that read 'self' as http(s) only.
+  const socketOrigin = page.kind === 'web' || page.kind === 'dev-server' ? [page.origin.replace(/^http/, 'ws')] : [];
   const directives: Record<string, string[]> = {
     'default-src': ["'self'"],
-    // The dev server's React refresh preamble is an inline module script; production has none.
+    // The dev server's React refresh preamble is an inline module script, and it injects <style>
+    // tags; the built page has neither (React sets style properties, which CSP does not govern).
     'script-src': dev ? ["'self'", "'unsafe-inline'"] : ["'self'"],
-    // React and chart libraries set style attributes.
-    'style-src': ["'self'", "'unsafe-inline'"],
+    'style-src': dev ? ["'self'", "'unsafe-inline'"] : ["'self'"],
+    // Chart images are exported through a data: SVG.
     'img-src': ["'self'", 'data:'],
-    'font-src': ["'self'", 'data:'],
-    // The back end is reached over IPC, never over the network; the dev server needs its HMR socket.
-    'connect-src': dev ? ["'self'", page.origin.replace(/^http/, 'ws')] : ["'self'"],
+    'font-src': ["'self'"],
+    'connect-src': ["'self'", ...socketOrigin],
     'worker-src': ["'self'"],
     'object-src': ["'none'"],
     'frame-src': ["'none'"],
-    'frame-ancestors': ["'none'"],
+    // Browsers ignore (and warn about) frame-ancestors in a meta tag; headers carry it.
+    ...(delivery === 'header' ? { 'frame-ancestors': ["'none'"] } : {}),
     'base-uri': ["'none'"],
     'form-action': ["'none'"],
   };
   return Object.entries(directives)
     .map(([name, sources]) => `${name} ${sources.join(' ')}`)
     .join('; ');
+}
+
+/** The meta tag that carries the policy in index.html, as Vite's transformIndexHtml takes it (first in <head>). */
+export function contentSecurityPolicyMetaTag(page: PolicyPage): { tag: 'meta'; attrs: Record<string, string>; injectTo: 'head-prepend' } {
+  return { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy(page, 'meta') }, injectTo: 'head-prepend' };
 }
 
 /**
