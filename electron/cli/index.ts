@@ -1,10 +1,11 @@
 /** The `gapscope` command: the back end headless, for scripts, field testers and web mode. */
 import { join } from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { InterfaceInfo } from '../../shared/contract';
 import { GapscopeError } from '../../shared/errors';
 import { appVersion } from '../kernel/version';
-import { isLoopbackHost, startWebServer } from '../web/webServer';
+import { isLoopbackHost, parseAllowedOrigin } from '../web/access';
+import { startWebServer } from '../web/webServer';
 import { humanReport, recordOption, runListen, type ListenOptions } from './listen';
 import { addressOption, decodeOption, intOption, numberOption, untilSignal } from './options';
 import { backendApi, withBackend } from './backendApi';
@@ -29,6 +30,15 @@ function interfaceLine(i: InterfaceInfo): string {
   const flags = i.flags ? Object.entries(i.flags).filter(([, on]) => on).map(([k]) => k).join(',') : '?';
   const addrs = i.addresses.map((a) => `${a.address}${a.cidr ? a.cidr.slice(a.cidr.indexOf('/')) : ''}`).join(' ');
   return `${i.name.padEnd(12)} ${`mtu ${i.mtu ?? '?'}`.padEnd(10)} ${flags.padEnd(40)} ${addrs}`;
+}
+
+/** Collects --allow-origin values, each checked to be an origin. */
+function allowOriginOption(text: string, previous: string[]): string[] {
+  try {
+    return [...previous, parseAllowedOrigin(text)];
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
 }
 
 /** Builds the program; exported so that tests can run it without spawning. */
@@ -124,14 +134,16 @@ export function buildProgram(): Command {
     .option('--port <port>', 'TCP port (default: any free port)', intOption('--port', 0, 65535), 0)
     .option('--host <address>', 'address to listen on (default 127.0.0.1)', '127.0.0.1')
     .option('--allow-remote', 'allow a non-loopback --host: anyone who can reach it and has the URL can drive Gapscope')
+    .option('--allow-origin <origin>', 'also accept pages from this origin, e.g. http://inspector.local:8080 (repeatable)', allowOriginOption, [])
+    .option('--max-clients <n>', 'browser tabs and other clients at once; more are refused with a sentence', intOption('--max-clients', 1, 10_000), 100)
     .option('--json', 'print {"url", "port", "host"} as JSON once listening')
-    .action(async (opts: { port: number; host: string; allowRemote?: boolean; json?: boolean }) => {
+    .action(async (opts: { port: number; host: string; allowRemote?: boolean; allowOrigin: string[]; maxClients: number; json?: boolean }) => {
       if (!isLoopbackHost(opts.host) && !opts.allowRemote) {
         throw new GapscopeError('invalid-argument', `--host ${opts.host} is reachable from other machines; add --allow-remote if that is what you want.`);
       }
       if (!isLoopbackHost(opts.host)) err(`gapscope: WARNING: serving on ${opts.host}; anyone on that network with the URL (it contains the token) can start and stop streams on this machine.`);
       await withBackend(program, async (backend) => {
-        const server = await startWebServer({ backend, staticDir: join(__dirname, '..', 'renderer'), host: opts.host, port: opts.port });
+        const server = await startWebServer({ backend, staticDir: join(__dirname, '..', 'renderer'), host: opts.host, port: opts.port, allowOrigins: opts.allowOrigin, maxClients: opts.maxClients });
         if (opts.json) out(JSON.stringify({ url: server.url, port: server.port, host: server.host }));
         else out(`Gapscope web mode: open ${server.url}\n(Ctrl+C to stop)`);
         await untilSignal().stopped;

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -20,6 +21,7 @@ import { inProcessApi } from '../kernel/inProcessApi';
 
 let backend: Backend;
 let server: WebServer;
+let logged: string[] = [];
 
 beforeEach(async () => {
   const root = mkdtempSync(join(tmpdir(), 'gs-web-'));
@@ -28,7 +30,8 @@ beforeEach(async () => {
   writeFileSync(join(root, 'ui', 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(join(root, 'secret.txt'), 'not for the web');
   backend = await createBackend({ mode: 'web', dataDir: join(root, 'data') });
-  server = await startWebServer({ backend, staticDir: join(root, 'ui'), token: 'test-token-123' });
+  logged = [];
+  server = await startWebServer({ backend, staticDir: join(root, 'ui'), token: 'test-token-123', maxClients: 3, log: (l) => logged.push(l) });
 });
 
 afterEach(async () => {
@@ -80,6 +83,9 @@ describe('web mode', () => {
     expect(index.status).toBe(200);
     expect(index.body).toContain('<title>Gapscope</title>');
     expect(String(index.headers['content-security-policy'])).toContain("script-src 'self'");
+    // The socket the page may open is its own origin's, as the browser named it; no other host.
+    expect(String(index.headers['content-security-policy'])).toContain(`connect-src 'self' ws://127.0.0.1:${server.port};`);
+    expect(String((await get('/', `localhost:${server.port}`)).headers['content-security-policy'])).toContain(`connect-src 'self' ws://localhost:${server.port};`);
     expect((await get('/assets/app.js')).headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect((await get('/../secret.txt')).body).not.toContain('not for the web');
     expect((await get('/%2e%2e/secret.txt')).status).toBe(404);
@@ -109,6 +115,85 @@ describe('web mode', () => {
     const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
     ws.send('not json');
     expect(await closed).toBe(1007);
+  });
+});
+
+// --- Bad clients ---------------------------------------------------------------------------------
+
+/** Opens a raw socket, sends `bytes` after the upgrade (or instead of it), and resolves with all the server sent. */
+function raw(upgrade: string, after?: Buffer): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const s = connect(server.port, '127.0.0.1');
+    const parts: Buffer[] = [];
+    s.on('data', (d: Buffer) => {
+      parts.push(d);
+      if (after && Buffer.concat(parts).includes('\r\n\r\n') && !s.destroyed) {
+        s.write(after);
+        after = undefined;
+      }
+    });
+    s.on('error', () => undefined);
+    s.on('close', () => resolve(Buffer.concat(parts)));
+    s.write(upgrade);
+  });
+}
+
+const upgradeTo = (path: string) =>
+  `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`;
+
+/** The close frame at the end of what the server sent: its code and reason. */
+function closeFrame(bytes: Buffer): { code: number; reason: string } {
+  const at = bytes.indexOf('\r\n\r\n') + 4;
+  expect(bytes[at]).toBe(0x88);
+  const len = bytes[at + 1]!;
+  return { code: bytes.readUInt16BE(at + 2), reason: bytes.subarray(at + 4, at + 2 + len).toString() };
+}
+
+describe('bad clients', () => {
+  it('are dropped with a close code and a sentence, counted in getHealth and logged; the server goes on', async () => {
+    // A text frame with RSV1 set (no extension was agreed), masked as a client's must be.
+    const rsv1 = Buffer.from([0xc1, 0x82, 1, 2, 3, 4, 0x7b ^ 1, 0x7d ^ 2]);
+    expect(closeFrame(await raw(upgradeTo('/api?token=test-token-123'), rsv1))).toEqual({ code: 1002, reason: expect.stringMatching(/^Protocol error: not a valid WebSocket frame/) });
+    // A header announcing 1 MiB: refused before any of it is read.
+    const big = Buffer.from([0x81, 0xff, 0, 0, 0, 0, 0, 0x10, 0, 0, 1, 2, 3, 4]);
+    expect(closeFrame(await raw(upgradeTo('/api?token=test-token-123'), big))).toEqual({ code: 1009, reason: 'Message too large: at most 256 KiB.' });
+    const ws = await open('test-token-123');
+    const health = await call(ws, { type: 'call', id: 1, method: 'getHealth', args: [] });
+    expect(health).toMatchObject({ outcome: { ok: true, value: { web: { connected: 1, maxClients: 3, dropped: 2, reasons: { 'invalid frame': 1, 'message too large': 1 } } } } });
+    expect(logged[0]).toMatch(/^web mode dropped a client \(invalid frame: Invalid WebSocket frame: RSV1 must be clear\); 0 refused and 1 dropped since start/);
+    ws.close();
+  });
+
+  it('that reset their refused upgrade at once leave the server up', async () => {
+    await Promise.all(
+      Array.from({ length: 100 }, () => new Promise<void>((resolve) => {
+        const s = connect(server.port, '127.0.0.1', () => {
+          s.write(upgradeTo('/api'));
+          s.resetAndDestroy();
+          resolve();
+        });
+        s.on('error', () => resolve());
+      })),
+    );
+    const ws = await open('test-token-123');
+    expect(await call(ws, { type: 'call', id: 1, method: 'getAppInfo', args: [] })).toMatchObject({ outcome: { ok: true } });
+    ws.close();
+  });
+
+  it('over --max-clients are refused with a sentence', async () => {
+    const three = await Promise.all([open('test-token-123'), open('test-token-123'), open('test-token-123')]);
+    const refused = (await raw(upgradeTo('/api?token=test-token-123'))).toString();
+    expect(refused).toMatch(/^HTTP\/1.1 503 Service Unavailable\r\n/);
+    expect(refused).toContain('\r\nRetry-After: 5\r\n');
+    expect(refused.endsWith('\r\n\r\nGapscope already serves 3 clients, its limit; close a tab or another client, or restart serve with a higher --max-clients.\n')).toBe(true);
+    for (const ws of three) ws.close();
+  });
+
+  it('whose request target is not a URL get a 400, not a crash', async () => {
+    const answer = (await raw(`GET //[ HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: close\r\n\r\n`)).toString();
+    expect(answer).toMatch(/^HTTP\/1.1 400 /);
+    expect(answer).toContain('Bad request: the request target is not a URL path.');
+    expect((await raw(upgradeTo('//['))).toString()).toMatch(/^HTTP\/1.1 404 Not Found\r\n/);
   });
 });
 

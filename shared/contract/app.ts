@@ -29,6 +29,22 @@ export interface BackendHealth {
   eventLoopDelayMaxMs: number | null;
   rssBytes: number;
   uptimeSec: number;
+  /** Web mode only: its clients, and the ones it refused or dropped. */
+  web?: WebClientStats;
+}
+
+/** Web mode's clients: a bad or slow client is dropped and counted here, never a reason to stop. */
+export interface WebClientStats {
+  connected: number;
+  maxClients: number;
+  /** Connections refused before they became clients (no token, foreign origin, over the cap…). */
+  refused: number;
+  /** Clients dropped for what they sent or how slowly they read. */
+  dropped: number;
+  /** Both counts by reason, e.g. {"wrong token": 3000, "invalid frame": 5}. */
+  reasons: Record<string, number>;
+  /** Stream updates held back from clients that read too slowly (each of them then reloads the latest state). */
+  updatesHeldBack: number;
 }
 
 /** The app's requests. */
@@ -49,4 +65,6 @@ export const appRequests = {
 export const appEvents = {
   /** Something happened that belongs on the shared timeline. */
   timelineEvent: event<TimelineEvent>(),
+  /** Web mode: this page read too slowly, so these streams' updates were held back; reload their state. */
+  streamsSkipped: event<{ ids: string[] }>(),
 };
