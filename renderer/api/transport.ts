@@ -61,12 +61,14 @@ export function createWebSocketTransport(url: string, onState: (s: ConnectionSta
         for (const l of eventListeners) l(msg.name, msg.payload);
       }
     });
-    ws.addEventListener('close', () => {
+    ws.addEventListener('close', (ev) => {
       onState('closed');
       // Calls made from now on wait for the reconnect instead of going to a dead socket.
       if (!reopen) opened = new Promise((resolve) => (reopen = resolve));
+      // Web mode says why when it drops a client (too many messages, a message too large).
+      const message = ev.reason ? `The Gapscope back end closed the connection: ${ev.reason}` : 'The connection to the Gapscope back end was lost.';
       for (const [, resolve] of pending) {
-        resolve({ ok: false, error: { code: 'internal', message: 'The connection to the Gapscope back end was lost.' } });
+        resolve({ ok: false, error: { code: 'internal', message } });
       }
       pending.clear();
       setTimeout(connect, 1000);

@@ -176,6 +176,23 @@ describe('bindBackend', () => {
     expect(store.getState().streams.s1!.reception.bins.snapshot().packets).toEqual([5, 5, 5, 5, 5, 8]);
   });
 
+  it('reloads the streams whose updates web mode held back, and merges the updates after them', async () => {
+    const streams = [snapshotState('s1', 500, [5, 5, 5, 5, 5])];
+    const fake = fakeApi(streams);
+    store.getState().setConnection('open');
+    bindBackend(fake.api, store, schedule);
+    await settle();
+    // The page missed the updates up to 900 ms; the back end's state has them.
+    streams[0] = snapshotState('s1', 900, [5, 5, 5, 5, 5, 7, 7, 7, 7]);
+    fake.emit('streamsSkipped', { ids: ['s1'] });
+    await settle();
+    expect(store.getState().streams.s1!.reception.bins.snapshot().packets).toEqual([5, 5, 5, 5, 5, 7, 7, 7, 7]);
+    fake.emit('streamUpdate', { id: 's1', delta: delta(800, 8, [1]) }); // older than the reloaded state
+    fake.emit('streamUpdate', { id: 's1', delta: delta(1000, 9, [6]) });
+    runFrame();
+    expect(store.getState().streams.s1!.reception.bins.snapshot().packets).toEqual([5, 5, 5, 5, 5, 7, 7, 7, 7, 6]);
+  });
+
   it('shows a start failure beside the form and keeps running', async () => {
     const fake = fakeApi([]);
     store.getState().setConnection('open');

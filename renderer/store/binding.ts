@@ -80,7 +80,20 @@ export function bindBackend(api: GapscopeApi, store: AppStore, schedule: FlushSc
       case 'timelineEvent':
         actions().addTimelineEvents([ev.payload]);
         break;
+      case 'streamsSkipped':
+        void reloadStreams(ev.payload.ids);
+        break;
     }
+  };
+
+  // Web mode held these streams' updates back while the page read too slowly, and each update
+  // builds on the one before: their latest state replaces what the page has (mergeDelta then drops
+  // any update older than it).
+  const reloadStreams = async (ids: string[]): Promise<void> => {
+    const states = await Promise.all(ids.map((id) => api.getStreamState(id).catch(() => null)));
+    if (disposed) return;
+    flush();
+    for (const s of states) if (s) actions().loadStreamState(s);
   };
 
   const unsubscribe = [
@@ -88,6 +101,7 @@ export function bindBackend(api: GapscopeApi, store: AppStore, schedule: FlushSc
     api.on('streamStatus', (payload) => handle({ name: 'streamStatus', payload })),
     api.on('streamRemoved', (payload) => handle({ name: 'streamRemoved', payload })),
     api.on('timelineEvent', (payload) => handle({ name: 'timelineEvent', payload })),
+    api.on('streamsSkipped', (payload) => handle({ name: 'streamsSkipped', payload })),
   ];
 
   // Each load has a generation: a load overtaken by a reconnect is abandoned, never applied.
