@@ -7,6 +7,7 @@ import type { GapscopeApi } from '../../shared/contract';
 import type { AppStore } from '../store/store';
 import { bindBonjour, type BonjourCommands } from '../features/bonjour/bonjourBinding';
 import { bindDns, type DnsCommands } from '../features/dns/dnsBinding';
+import { bindImport, type ImportCommands } from '../features/import/importBinding';
 import { bindNetwork, type NetworkCommands } from '../features/network/networkBinding';
 
 /** The window's API, provided once in main.tsx, for the views not yet behind a binding. */
@@ -23,14 +24,15 @@ export function useApi(): GapscopeApi {
 export interface FeatureCommands {
   bonjour: BonjourCommands;
   dns: DnsCommands;
+  import: ImportCommands;
   network: NetworkCommands;
 }
 
 /** Binds every feature's events and requests to the store; returns their commands and the function that unbinds them all. */
 export function bindFeatures(api: GapscopeApi, store: AppStore): { commands: FeatureCommands; dispose(): void } {
-  const bound = { bonjour: bindBonjour(api, store), dns: bindDns(api, store), network: bindNetwork(api, store) };
+  const bound = { bonjour: bindBonjour(api, store), dns: bindDns(api, store), import: bindImport(api, store), network: bindNetwork(api, store) };
   return {
-    commands: { bonjour: bound.bonjour.commands, dns: bound.dns.commands, network: bound.network.commands },
+    commands: { bonjour: bound.bonjour.commands, dns: bound.dns.commands, import: bound.import.commands, network: bound.network.commands },
     dispose() {
       for (const b of Object.values(bound)) b.dispose();
     },

@@ -9,12 +9,13 @@ import { createBackendSlice, type BackendSlice } from './backendSlice';
 import { createStreamsSlice, type StreamsSlice } from '../features/reception/streamsSlice';
 import { createBonjourSlice, type BonjourSlice } from '../features/bonjour/bonjourSlice';
 import { createDnsSlice, type DnsSlice } from '../features/dns/dnsSlice';
+import { createImportSlice, type ImportSlice } from '../features/import/importSlice';
 import { createNetworkSlice, type NetworkSlice } from '../features/network/networkSlice';
 import { createTimelineSlice, type TimelineSlice } from './timelineSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 
 /** Everything the renderer knows, as one state. */
-export type AppState = StreamsSlice & UiSlice & BackendSlice & TimelineSlice & BonjourSlice & DnsSlice & NetworkSlice;
+export type AppState = StreamsSlice & UiSlice & BackendSlice & TimelineSlice & BonjourSlice & DnsSlice & ImportSlice & NetworkSlice;
 
 /** The store's handle, for the bindings and for tests. */
 export type AppStore = StoreApi<AppState>;
@@ -28,6 +29,7 @@ export function createAppStore(): AppStore {
     ...createTimelineSlice(...a),
     ...createBonjourSlice(...a),
     ...createDnsSlice(...a),
+    ...createImportSlice(...a),
     ...createNetworkSlice(...a),
   }));
 }

@@ -1,24 +1,20 @@
 /** The Import tab: a capture file's UDP flows, one imported into Reception with the same analysis as live, and two captures compared on one time axis. */
-import { useEffect, useMemo } from 'react';
+import { useMemo } from 'react';
 import { Area, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { MissingPacket } from '../../../shared/capture/compare';
 import type { UdpFlow } from '../../../shared/capture/flows';
 import { formatTick, timeTicks } from '../../../shared/chart/ticks';
-import { useApi } from '../../app/api';
+import { useFeature } from '../../app/api';
 import { useChartColors } from '../../app/theme';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatByteRate, formatBytes, formatCount, formatDateTime, formatStreamTime } from '../../format';
-import { appStore } from '../../store/store';
-import { bindImportEvents, importStore, useImport } from './importStore';
+import { useApp } from '../../store/store';
 import { DECODE_CHOICES } from '../reception/setupForm';
-import { comparePoints, flowRows, importedChartView, MISSING_SHOWN, progressText } from './importViewModel';
+import { comparePoints, flowRows, MISSING_SHOWN, progressText } from './importViewModel';
 import './import.css';
 
 /** The Import tab's content. */
 export function ImportView() {
-  const api = useApi();
-  useEffect(() => bindImportEvents(api), [api]);
-  useEffect(() => void importStore.getState().loadSessions(api), [api]);
   return (
     <div className="imp-view" data-testid="import-view">
       <ImportCard />
@@ -28,16 +24,16 @@ export function ImportView() {
 }
 
 function Progress() {
-  const api = useApi();
-  const busy = useImport((s) => s.busy);
-  const progress = useImport((s) => s.progress);
+  const { cancel } = useFeature('import');
+  const busy = useApp((s) => s.import.busy);
+  const progress = useApp((s) => s.import.progress);
   if (!busy) return null;
   const p = progress ? progressText(progress) : { text: 'starting…', fraction: 0 };
   return (
     <div className="imp-progress" data-testid="import-progress" data-value={p.fraction.toFixed(3)}>
       <progress max={1} value={p.fraction} aria-label="Reading the capture" />
       <span className="muted small">{p.text}</span>
-      <button type="button" className="small-button" data-testid="import-cancel" onClick={() => void importStore.getState().cancel(api)}>
+      <button type="button" className="small-button" data-testid="import-cancel" onClick={() => void cancel()}>
         Cancel
       </button>
     </div>
@@ -45,23 +41,13 @@ function Progress() {
 }
 
 function ImportCard() {
-  const api = useApi();
-  const s = useImport((x) => x);
+  const { listFlows, importFlow } = useFeature('import');
+  const s = useApp((x) => x.import);
   const rows = useMemo(() => (s.listed ? flowRows(s.listed.flows, s.listed.capture.firstFrameMs) : []), [s.listed]);
   const busy = s.busy !== null;
   const list = (e: React.FormEvent) => {
     e.preventDefault();
-    void s.listFlows(api);
-  };
-  const doImport = async () => {
-    const info = await importStore.getState().importFlow(api);
-    if (!info) return;
-    const app = appStore.getState();
-    const flow = importStore.getState().listed?.flows.find((f) => f.id === importStore.getState().flow);
-    // A capture is not live: the chart starts on the imported packets rather than on the last minute.
-    if (flow) app.setChartView(info.id, importedChartView(flow.firstMs - info.startedAt, flow.lastMs - info.startedAt, info.config.binMs));
-    app.showView('reception');
-    app.selectStream(info.id);
+    void listFlows();
   };
   const capture = s.listed?.capture;
   return (
@@ -143,25 +129,12 @@ function ImportCard() {
           )}
           {rows.length > 0 && (
             <div className="imp-options">
-              <label className="field">
-                <span>Payload decoding</span>
-                <select value={s.decode} data-testid="import-decode" onChange={(e) => s.set({ decode: e.target.value })}>
-                  {DECODE_CHOICES.map((d) => (
-                    <option key={d.value} value={d.value}>
-                      {d.label}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <label className="field">
-                <span>Bin (ms)</span>
-                <input type="number" min={10} max={10000} value={s.binMs} data-testid="import-bin" onChange={(e) => s.set({ binMs: Number(e.target.value) || 100 })} />
-              </label>
+              <DecodeAndBin label="Payload decoding" choice={(d) => d.label} testIds={['import-decode', 'import-bin']} decode={s.decode} binMs={s.binMs} onChange={(decode, binMs) => s.set({ decode, binMs })} />
               <label className="field">
                 <span>Gap threshold (ms, empty = automatic)</span>
                 <input type="number" min={1} value={s.gapMs} placeholder="automatic" data-testid="import-gap" onChange={(e) => s.set({ gapMs: e.target.value })} />
               </label>
-              <button type="button" className="primary" disabled={busy || !s.flow} data-testid="import-button" onClick={() => void doImport()}>
+              <button type="button" className="primary" disabled={busy || !s.flow} data-testid="import-button" onClick={() => void importFlow()}>
                 Import into Reception
               </button>
             </div>
@@ -173,12 +146,12 @@ function ImportCard() {
 }
 
 function CompareCard() {
-  const api = useApi();
-  const s = useImport((x) => x);
+  const { listCompareFlows, runCompare } = useFeature('import');
+  const s = useApp((x) => x.import);
   const busy = s.busy !== null;
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
-    void s.runCompare(api);
+    void runCompare();
   };
   return (
     <section className="card" data-testid="compare-card">
@@ -198,25 +171,19 @@ function CompareCard() {
           <SessionPicker field="pathB" testId="compare-session-b" />
         </label>
         <div className="imp-options">
-          <button type="button" disabled={busy || s.pathA.trim() === ''} data-testid="compare-list" onClick={() => void s.listCompareFlows(api)}>
+          <button type="button" disabled={busy || s.pathA.trim() === ''} data-testid="compare-list" onClick={() => void listCompareFlows()}>
             List flows
           </button>
           <FlowSelect label="Flow in A" none="The only flow" testId="compare-flow" value={s.compareFlow} flows={s.compareFlows?.flows} onChange={(compareFlow) => s.set({ compareFlow })} />
           <FlowSelect label="Flow in B" none="The same as in A" testId="compare-flow-b" value={s.compareFlowB} flows={s.compareFlowsB?.flows} onChange={(compareFlowB) => s.set({ compareFlowB })} />
-          <label className="field">
-            <span>Match packets by</span>
-            <select value={s.compareDecode} data-testid="compare-decode" onChange={(e) => s.set({ compareDecode: e.target.value })}>
-              {DECODE_CHOICES.map((d) => (
-                <option key={d.value} value={d.value}>
-                  {d.value === 'none' ? 'Payload only' : d.value === 'auto' ? 'Sequence number if found, else payload' : `${d.label} sequence number`}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field">
-            <span>Bin (ms)</span>
-            <input type="number" min={10} max={10000} value={s.compareBinMs} data-testid="compare-bin" onChange={(e) => s.set({ compareBinMs: Number(e.target.value) || 100 })} />
-          </label>
+          <DecodeAndBin
+            label="Match packets by"
+            choice={(d) => (d.value === 'none' ? 'Payload only' : d.value === 'auto' ? 'Sequence number if found, else payload' : `${d.label} sequence number`)}
+            testIds={['compare-decode', 'compare-bin']}
+            decode={s.compareDecode}
+            binMs={s.compareBinMs}
+            onChange={(compareDecode, compareBinMs) => s.set({ compareDecode, compareBinMs })}
+          />
           <button type="submit" className="primary" disabled={busy || s.pathA.trim() === '' || s.pathB.trim() === ''} data-testid="compare-button">
             Compare
           </button>
@@ -231,11 +198,11 @@ function CompareCard() {
 
 /** Takes the capture of a recorded session (e.g. what Gapscope received) instead of a typed path. */
 function SessionPicker({ field, testId }: { field: 'path' | 'pathA' | 'pathB'; testId: string }) {
-  const api = useApi();
-  const sessions = useImport((s) => s.sessions);
+  const { loadSessions, pickSession } = useFeature('import');
+  const sessions = useApp((s) => s.import.sessions);
   if (sessions.length === 0) return null;
   return (
-    <select className="imp-session" value="" data-testid={testId} aria-label="Take the capture of a recorded session" onFocus={() => void importStore.getState().loadSessions(api)} onChange={(e) => e.target.value && void importStore.getState().pickSession(api, e.target.value, field)}>
+    <select className="imp-session" value="" data-testid={testId} aria-label="Take the capture of a recorded session" onFocus={() => void loadSessions()} onChange={(e) => e.target.value && void pickSession(e.target.value, field)}>
       <option value="">…or take a recorded session</option>
       {sessions.map((x) => (
         <option key={x.id} value={x.id}>
@@ -243,6 +210,36 @@ function SessionPicker({ field, testId }: { field: 'path' | 'pathA' | 'pathB'; t
         </option>
       ))}
     </select>
+  );
+}
+
+/** How packets are decoded and the bin width, as both the import and the compare ask them. */
+function DecodeAndBin(props: {
+  label: string;
+  choice: (d: (typeof DECODE_CHOICES)[number]) => string;
+  testIds: [decode: string, bin: string];
+  decode: string;
+  binMs: number;
+  onChange: (decode: string, binMs: number) => void;
+}) {
+  const { label, choice, testIds, decode, binMs, onChange } = props;
+  return (
+    <>
+      <label className="field">
+        <span>{label}</span>
+        <select value={decode} data-testid={testIds[0]} onChange={(e) => onChange(e.target.value, binMs)}>
+          {DECODE_CHOICES.map((d) => (
+            <option key={d.value} value={d.value}>
+              {choice(d)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>Bin (ms)</span>
+        <input type="number" min={10} max={10000} value={binMs} data-testid={testIds[1]} onChange={(e) => onChange(decode, Number(e.target.value) || 100)} />
+      </label>
+    </>
   );
 }
 
@@ -268,7 +265,7 @@ function ms(v: number | null): string {
 }
 
 function CompareResult() {
-  const r = useImport((s) => s.compare)!;
+  const r = useApp((s) => s.import.compare)!;
   const colors = useChartColors();
   const points = useMemo(() => comparePoints(r), [r]);
   const range = { startMs: 0, endMs: Math.max(r.binMs, (r.bins.at(-1)?.startMs ?? 0) + r.binMs) };
