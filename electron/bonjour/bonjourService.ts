@@ -324,6 +324,7 @@ export class BonjourService {
     if (this.warnings[this.warnings.length - 1] === w) return;
     this.warnings.push(w);
     if (this.warnings.length > MAX_WARNINGS) this.warnings.shift();
+    this.emitStatus();
   }
 
   private onPacket(p: ReceivedMdnsPacket): void {

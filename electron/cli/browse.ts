@@ -1,12 +1,11 @@
 /** `gapscope browse`: what is advertised over mDNS/DNS-SD on this machine's links, and where. */
-import { InvalidArgumentError, type Command } from 'commander';
-import type { InterfaceInfo } from '../../shared/contract';
+import type { Command } from 'commander';
 import { GapscopeError } from '../../shared/errors';
+import type { BonjourStatus } from '../../shared/mdns/bonjourTypes';
 import type { ServiceInstance, ServiceType } from '../../shared/mdns/serviceCache';
 import type { TxtEntry } from '../../shared/mdns/txt';
-import { MdnsBrowser, fullServiceType, type BrowserStats } from '../bonjour/mdnsBrowser';
-import { listInterfaces } from '../network/interfaces';
-import { numberOption } from './options';
+import type { WithApi } from './backendApi';
+import { numberOption, untilSignal } from './options';
 
 /** Where the command writes: stdout-like and stderr-like, one line at a time. */
 export interface BrowseIo {
@@ -22,30 +21,24 @@ export interface BrowseOptions {
   json?: boolean;
 }
 
-/** The `--json` report: the types and instances found, and what was dropped on the way. */
+/** The `--json` report: the types and instances found, and the browser's status (sockets, packets, what was dropped). */
 export interface BrowseReport {
   durationMs: number;
   types: ServiceType[];
   instances: ServiceInstance[];
-  stats: BrowserStats;
+  status: BonjourStatus;
 }
 
-/** Test seams: the interfaces to browse and what ends a run without --duration. */
+/** How `browse` reaches the back end, and what ends a run without --duration. */
 export interface BrowseDeps {
-  listInterfaces?: () => InterfaceInfo[];
+  withApi: WithApi;
   /** Resolves when the user asks to stop; default: SIGINT or SIGTERM. */
   stop?: () => Promise<void>;
 }
 
-const SERVICE_TYPE = /^_[A-Za-z0-9-]{1,63}\._(tcp|udp)(\.[^\s.]+(\.[^\s.]+)*)?\.?$/;
-
-/** Parses --type, repeatable and comma-separated: "_http._tcp", "_ipp._tcp.local". */
+/** Collects --type, repeatable and comma-separated ("_http._tcp", "_ipp._tcp.local"); the contract checks each. */
 export function typeOption(text: string, previous: string[] = []): string[] {
-  const list = text.split(',').map((t) => t.trim()).filter(Boolean);
-  for (const t of list) {
-    if (!SERVICE_TYPE.test(t)) throw new InvalidArgumentError(`--type ${t} is not a service type like _http._tcp or _ipp._tcp.local.`);
-  }
-  return [...previous, ...list.map(fullServiceType)];
+  return [...previous, ...text.split(',').map((t) => t.trim()).filter(Boolean)];
 }
 
 function txtText(txt: TxtEntry[]): string {
@@ -71,58 +64,57 @@ export function humanBrowseReport(types: ServiceType[], instances: ServiceInstan
   return lines;
 }
 
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      process.removeListener('SIGINT', done);
-      process.removeListener('SIGTERM', done);
-      resolve();
-    };
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
-}
-
 /** Browses until the duration ends or a stop, printing live changes unless --json; returns the report. */
-export async function runBrowse(o: BrowseOptions, io: BrowseIo, deps: BrowseDeps = {}): Promise<BrowseReport> {
-  const list = deps.listInterfaces ?? listInterfaces;
-  if (o.iface) {
-    const found = list().find((i) => i.name === o.iface);
-    if (!found) throw new GapscopeError('no-such-interface', `No interface "${o.iface}" on this machine (interfaces: ${list().map((i) => i.name).join(', ')}).`);
-    if (!found.flags?.multicast || found.flags.loopback) throw new GapscopeError('no-such-interface', `Interface ${o.iface} does not do multicast, so mDNS cannot run on it.`);
-  }
-  const browser = new MdnsBrowser({ types: o.type, iface: o.iface, listInterfaces: list });
-  const t0 = performance.now();
-  const stamp = (): string => `${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s`;
-  browser.on('warning', (w) => io.err(`gapscope: ${w}`));
-  if (!o.json) {
-    browser.on('added', (i) => io.out(`${stamp()}  + ${i.type}${instanceLine(i)}`));
-    browser.on('updated', (i) => io.out(`${stamp()}  ~ ${i.type}${instanceLine(i)}`));
-    browser.on('removed', (i) => io.out(`${stamp()}  - ${i.type}  ${JSON.stringify(i.name)}`));
-  }
-  const sockets = await browser.start();
-  const open = sockets.filter((s) => s.status === 'open');
-  if (open.length === 0) {
-    await browser.stop();
-    throw new GapscopeError('socket-error', sockets.length === 0 ? 'No interface with multicast to browse on.' : `Could not open mDNS on any interface: ${sockets.map((s) => `${s.iface} (${s.family}): ${s.error}`).join('; ')}.`);
-  }
-  if (!o.json) io.out(`Browsing mDNS on ${open.map((s) => `${s.iface} (${s.family})`).join(', ')}${o.type?.length ? ` for ${o.type.join(', ')}` : ''}. ${o.duration !== undefined ? `${o.duration} s.` : 'Ctrl+C to stop.'}`);
-  await new Promise<void>((resolve) => {
-    if (o.duration !== undefined) setTimeout(resolve, o.duration * 1000);
-    else void (deps.stop ?? untilSignal)().then(resolve);
+export async function runBrowse(o: BrowseOptions, io: BrowseIo, deps: BrowseDeps): Promise<BrowseReport> {
+  return deps.withApi(async (api) => {
+    const t0 = performance.now();
+    const stamp = (): string => `${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s`;
+    const warned = new Set<string>();
+    const warn = (status: BonjourStatus): void => {
+      for (const w of status.warnings.filter((x) => !warned.has(x))) {
+        warned.add(w);
+        io.err(`gapscope: ${w}`);
+      }
+    };
+    const offStatus = api.on('bonjourStatus', (s) => warn(s.status));
+    const offChange = o.json
+      ? () => undefined
+      : api.on('bonjourChange', (batch) => {
+          for (const { kind, instance: i } of batch.changes) io.out(kind === 'removed' ? `${stamp()}  - ${i.type}  ${JSON.stringify(i.name)}` : `${stamp()}  ${kind === 'added' ? '+' : '~'} ${i.type}${instanceLine(i)}`);
+        });
+    try {
+      const started = await api.startBrowse({ types: o.type, ifaces: o.iface ? [o.iface] : undefined });
+      const open = started.sockets.filter((s) => s.status === 'open');
+      if (open.length === 0) {
+        throw new GapscopeError('socket-error', started.sockets.length === 0 ? 'No interface with multicast to browse on.' : `Could not open mDNS on any interface: ${started.sockets.map((s) => `${s.iface} (${s.family}): ${s.error}`).join('; ')}.`);
+      }
+      if (!o.json) io.out(`Browsing mDNS on ${open.map((s) => `${s.iface} (${s.family})`).join(', ')}${started.types.length ? ` for ${started.types.join(', ')}` : ''}. ${o.duration !== undefined ? `${o.duration} s.` : 'Ctrl+C to stop.'}`);
+      const signal = o.duration === undefined && !deps.stop ? untilSignal() : null;
+      await new Promise<void>((resolve) => {
+        if (o.duration !== undefined) setTimeout(resolve, o.duration * 1000);
+        else void (deps.stop ? deps.stop() : signal!.stopped).then(resolve);
+      });
+      signal?.cancel();
+      const snapshot = await api.listServices();
+      await api.stopBrowse();
+      warn(snapshot.status);
+      const report: BrowseReport = { durationMs: Math.round(performance.now() - t0), types: snapshot.types, instances: snapshot.instances, status: snapshot.status };
+      if (started.types.length) {
+        // The cache also keeps what was heard passively; the report is about the types asked for.
+        const wanted = new Set(started.types.map((t) => t.toLowerCase()));
+        report.types = report.types.filter((t) => wanted.has(t.type.toLowerCase()));
+        report.instances = report.instances.filter((i) => wanted.has(i.type.toLowerCase()));
+      }
+      return report;
+    } finally {
+      offStatus();
+      offChange();
+    }
   });
-  await browser.stop();
-  const report: BrowseReport = { durationMs: Math.round(performance.now() - t0), types: browser.serviceTypes(), instances: browser.instances(), stats: browser.stats() };
-  if (o.type?.length) {
-    const wanted = new Set(o.type.map((t) => t.toLowerCase()));
-    report.types = report.types.filter((t) => wanted.has(t.type.toLowerCase()));
-    report.instances = report.instances.filter((i) => wanted.has(i.type.toLowerCase()));
-  }
-  return report;
 }
 
-/** Adds `browse` to the program; the CLI entry point calls this so that the command lives beside its code. */
-export function registerBrowseCommands(program: Command, io: BrowseIo, deps: BrowseDeps = {}): void {
+/** Adds `browse` to the program: startBrowse, the live changes, listServices at the end. */
+export function registerBrowseCommands(program: Command, io: BrowseIo, deps: BrowseDeps): void {
   program
     .command('browse')
     .description('Browse mDNS/DNS-SD (Bonjour): service types and their instances with host, port, addresses, TXT and interface.')

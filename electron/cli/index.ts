@@ -112,8 +112,8 @@ export function buildProgram(): Command {
     });
 
   registerDnsCommands(program, { out, err }, { withApi });
-  registerBrowseCommands(program, { out, err });
-  registerNetCommands(program, { out, err });
+  registerBrowseCommands(program, { out, err }, { withApi });
+  registerNetCommands(program, { out, err }, { withApi });
   registerAnalyzeCommands(program);
   registerExportCommands(program);
   registerSessionCommands(program, { out, err });

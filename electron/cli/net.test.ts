@@ -5,7 +5,9 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import type { CommandResult } from '../network/runCommand';
 import { SystemNetwork, type Runner } from '../network/systemNetwork';
+import { createNetworkService } from '../network/networkService';
 import { parseHostPort, registerNetCommands } from './net';
+import { featureApi } from './testing/featureApi';
 
 const fixture = (name: string): string => readFileSync(join(__dirname, '../../shared/network/fixtures', name), 'utf8');
 const ok = (stdout: string): CommandResult => ({ ok: true, missing: false, denied: false, timedOut: false, code: 0, stdout, stderr: '' });
@@ -24,7 +26,7 @@ async function run(args: string[], reader = new SystemNetwork('linux', labLinux)
   const err: string[] = [];
   let code = 0;
   const program = new Command('gapscope').exitOverride();
-  registerNetCommands(program, { out: (l) => out.push(l), err: (l) => err.push(l), setExitCode: (c) => (code = c) }, { reader, untilStopped: () => new Promise((r) => setTimeout(r, 50)) });
+  registerNetCommands(program, { out: (l) => out.push(l), err: (l) => err.push(l), setExitCode: (c) => (code = c) }, { withApi: featureApi((ctx) => createNetworkService(ctx, { reader, autoStart: false })), untilStopped: () => new Promise((r) => setTimeout(r, 50)) });
   program.commands.forEach((c) => {
     c.exitOverride();
     c.commands.forEach((s) => s.exitOverride());
@@ -34,13 +36,16 @@ async function run(args: string[], reader = new SystemNetwork('linux', labLinux)
 }
 
 describe('gapscope net', () => {
-  it('HOST:PORT parsing with one clear error', () => {
+  it('HOST:PORT parsing with one clear error; the host and the port are checked at the contract\u2019s door', async () => {
     expect(parseHostPort('10.0.0.5:443')).toEqual({ host: '10.0.0.5', port: 443 });
     expect(parseHostPort('[fd00::1]:8443')).toEqual({ host: 'fd00::1', port: 8443 });
     expect(parseHostPort('printer.local:9100')).toEqual({ host: 'printer.local', port: 9100 });
     expect(() => parseHostPort('10.0.0.5')).toThrow(/is not HOST:PORT/);
-    expect(() => parseHostPort('10.0.0.5:70000')).toThrow('the port must be 1–65535.');
-    expect(() => parseHostPort('bad host!:80')).toThrow(/is not an IP address or host name/);
+    // The same sentences as the network view's (they were the CLI's own: "the port must be 1–65535.").
+    await expect(run(['net', 'connect', '10.0.0.5:70000'])).rejects.toMatchObject({ code: 'invalid-argument', message: 'Port must be 1–65535.', field: 'port' });
+    await expect(run(['net', 'connect', 'bad host!:80'])).rejects.toMatchObject({ code: 'invalid-argument', message: 'The host is not an IP address or host name.', field: 'host' });
+    await expect(run(['net', 'route-to', 'bad host!'])).rejects.toMatchObject({ code: 'invalid-argument', message: 'The host is not an IP address or host name.' });
+    await expect(run(['net', 'udp-probe', '10.0.0.5:53', '--timeout', '5'])).rejects.toMatchObject({ code: 'invalid-argument', message: 'Timeout must be 100–60000 ms.', field: 'timeoutMs' });
   });
   it('interfaces: text and JSON', async () => {
     const text = await run(['net', 'interfaces']);

@@ -1,15 +1,11 @@
 /** `gapscope net …`: interfaces, routes, Wi-Fi, route lookups, connection tests and a live watch of network changes. */
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { HostSchema, PortSchema } from '../../shared/contract/network';
 import { GapscopeError } from '../../shared/errors';
 import { kindLabel } from '../../shared/network/kind';
 import type { ConnectTestResult, NetInterface, RouteEntry, UdpProbeResult, WifiState } from '../../shared/network/types';
-import { connectTest, udpProbe } from '../network/connectionTest';
-import { resolveHost } from '../network/networkService';
-import { NetworkWatcher } from '../network/networkWatcher';
-import { SystemNetwork } from '../network/systemNetwork';
-import { intOption, numberOption, untilSignal } from './options';
+import type { WithApi } from './backendApi';
+import { numberArg, numberOption, untilSignal } from './options';
 
 /** Where the net commands write; `setExitCode` defaults to process.exitCode (tests pass their own). */
 export interface NetCliIO {
@@ -18,31 +14,21 @@ export interface NetCliIO {
   setExitCode?(code: number): void;
 }
 
-/** What the net commands read from the machine; tests replace the reader. */
+/** How the net commands reach the back end, and what ends a watch early. */
 export interface NetCliEnv {
-  reader?: SystemNetwork;
+  withApi: WithApi;
   /** Resolves when the user asks to stop a watch early (default: SIGINT or SIGTERM). */
   untilStopped?: () => Promise<void>;
 }
 
 const EXIT_FAILED = 1;
 
-/** Parses HOST:PORT ("10.0.0.5:443", "[fd00::1]:443", "printer.local:9100") with one clear error. */
+/** Splits HOST:PORT ("10.0.0.5:443", "[fd00::1]:443", "printer.local:9100"); the contract checks the host and the port. */
 export function parseHostPort(text: string): { host: string; port: number } {
   const t = text.trim();
   const m = /^\[([^\]]+)\]:(\d+)$/.exec(t) ?? /^([^:]+):(\d+)$/.exec(t);
   if (!m?.[1] || !m[2]) throw new InvalidArgumentError(`"${text}" is not HOST:PORT (e.g. 10.0.0.5:443, [fd00::1]:443, printer.local:9100).`);
-  const host = HostSchema.safeParse(m[1]);
-  if (!host.success) throw new InvalidArgumentError(`"${m[1]}" is not an IP address or host name.`);
-  const port = PortSchema.safeParse(Number(m[2]));
-  if (!port.success) throw new InvalidArgumentError('the port must be 1–65535.');
-  return { host: host.data, port: port.data };
-}
-
-function hostArg(text: string): string {
-  const r = HostSchema.safeParse(text);
-  if (!r.success) throw new InvalidArgumentError(`"${text}" is not an IP address or host name.`);
-  return r.data;
+  return { host: m[1], port: Number(m[2]) };
 }
 
 /** One line per interface: name, kind, state, MTU, addresses. */
@@ -86,9 +72,9 @@ function udpLines(r: UdpProbeResult): string[] {
   return [`${r.host}:${r.port}/udp: ${r.outcome}${r.errno ? ` (${r.errno})` : ''} after ${r.timeMs} ms, ${r.probesSent} probes`, `  ${r.explanation}`];
 }
 
-/** Adds `net interfaces|routes|wifi|route-to|connect|udp-probe|watch` to the program; one call wires them into the CLI. */
-export function registerNetCommands(program: Command, io: NetCliIO = { out: (l) => void process.stdout.write(`${l}\n`), err: (l) => void process.stderr.write(`${l}\n`) }, env: NetCliEnv = {}): Command {
-  const reader = (): SystemNetwork => env.reader ?? new SystemNetwork();
+/** Adds `net interfaces|routes|wifi|route-to|connect|udp-probe|watch` to the program: each a request of the network contract. */
+export function registerNetCommands(program: Command, io: NetCliIO, env: NetCliEnv): Command {
+  const { withApi } = env;
   const out = (lines: string | string[]): void => {
     for (const l of Array.isArray(lines) ? lines : [lines]) io.out(l);
   };
@@ -104,7 +90,7 @@ export function registerNetCommands(program: Command, io: NetCliIO = { out: (l) 
     .description('List interfaces with kind (Wi-Fi, Ethernet, VPN tunnel, loopback, virtual), state, MTU and addresses.')
     .option('--json', 'print the interfaces as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const list = await reader().interfaces();
+      const list = (await withApi((api) => api.getNetworkSnapshot({ fresh: true }))).interfaces;
       out(opts.json ? JSON.stringify(list, null, 2) : interfaceLines(list));
     });
 
@@ -113,8 +99,7 @@ export function registerNetCommands(program: Command, io: NetCliIO = { out: (l) 
     .description('Show the routing table and, per family, which interface carries the default route and whether a VPN captured it (default via a tunnel, or 0.0.0.0/1 + 128.0.0.0/1).')
     .option('--json', 'print {routes, defaults} as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const w = new NetworkWatcher({ reader: reader() });
-      const s = await w.sample(true);
+      const s = await withApi((api) => api.getRoutes());
       if (opts.json) return out(JSON.stringify({ routes: s.routes, defaults: s.defaults }, null, 2));
       const lines = s.defaults.map((d) => `${d.family === 'ipv4' ? 'IPv4' : 'IPv6'} default: ${d.iface ? `${d.iface}${d.gateway ? ` via ${d.gateway}` : ''}` : 'none'}${d.capturedBy ? `  <- VPN ${d.capturedBy} captures all traffic (${d.captureStyle === 'split' ? 'half routes' : 'default route'})` : ''}`);
       out([...lines, '', ...s.routes.map(routeLine)]);
@@ -125,17 +110,17 @@ export function registerNetCommands(program: Command, io: NetCliIO = { out: (l) 
     .description('Show the Wi-Fi link (SSID, BSSID, channel, RSSI, noise, rate) from tools that need no special privileges, or say plainly why it cannot be read.')
     .option('--json', 'print the Wi-Fi state as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const w = await reader().wifi();
+      const w = await withApi((api) => api.getWifi());
       out(opts.json ? JSON.stringify(w, null, 2) : wifiLines(w));
     });
 
   net
     .command('route-to')
     .description('Which interface, source address and gateway the OS would use to reach HOST (ip route get / route -n get / Find-NetRoute). Sends nothing.')
-    .argument('<host>', 'an IP address or host name', hostArg)
+    .argument('<host>', 'an IP address or host name')
     .option('--json', 'print the lookup as JSON')
     .action(async (host: string, opts: { json?: boolean }) => {
-      const r = { ...(await reader().routeTo(await resolveHost(host))), host };
+      const r = await withApi((api) => api.routeTo(host));
       if (opts.json) out(JSON.stringify(r));
       else out(r.error ? `${host}: ${r.error}` : `${host}${r.destination !== host ? ` (${r.destination})` : ''}: via ${r.iface ?? '?'}${r.source ? ` from ${r.source}` : ''}${r.gateway ? `, gateway ${r.gateway}` : ', on-link'}`);
       if (r.error) fail(EXIT_FAILED);
@@ -146,7 +131,7 @@ export function registerNetCommands(program: Command, io: NetCliIO = { out: (l) 
     .description('TCP connect to HOST:PORT with the time, the errno and what it means (refused, unreachable, silently filtered, macOS Local Network privacy); with --tls also the handshake, certificate chain and trust verdict. Exits 1 when the connection fails.')
     .argument('<host:port>', 'e.g. 10.0.0.5:443, [fd00::1]:443, printer.local:9100', parseHostPort)
     .option('--tls', 'also do a TLS handshake and check the certificate')
-    .option('--timeout <ms>', 'give up after this long (100–60000)', intOption('--timeout', 100, 60_000), 3000)
+    .option('--timeout <ms>', 'give up after this long (100–60000)', numberArg, 3000)
     .option('--ca <file>', 'trust this PEM CA file instead of the default store')
     .option('--servername <name>', 'name for SNI and the certificate check (default: the host given)')
     .option('--json', 'print the result as JSON')
@@ -158,9 +143,8 @@ export function registerNetCommands(program: Command, io: NetCliIO = { out: (l) 
         } catch (e) {
           throw new GapscopeError('invalid-argument', `Cannot read --ca ${opts.ca}: ${(e as Error).message}`);
         }
-        if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new GapscopeError('invalid-argument', `--ca ${opts.ca} is not a PEM certificate file.`);
       }
-      const r = await connectTest({ host: target.host, port: target.port, tls: !!opts.tls || !!ca, timeoutMs: opts.timeout, ca, servername: opts.servername, reader: reader() });
+      const r = await withApi((api) => api.connectTest({ host: target.host, port: target.port, tls: !!opts.tls || !!ca, timeoutMs: opts.timeout, ca, servername: opts.servername }));
       out(opts.json ? JSON.stringify(r) : connectLines(r));
       if (r.outcome !== 'connected') fail(EXIT_FAILED);
     });
@@ -169,10 +153,10 @@ export function registerNetCommands(program: Command, io: NetCliIO = { out: (l) 
     .command('udp-probe')
     .description('Send a few UDP datagrams to HOST:PORT from a connected socket: ICMP port unreachable means closed; silence means open or filtered.')
     .argument('<host:port>', 'e.g. 10.0.0.5:5353', parseHostPort)
-    .option('--timeout <ms>', 'how long to wait for ICMP (100–60000)', intOption('--timeout', 100, 60_000), 2000)
+    .option('--timeout <ms>', 'how long to wait for ICMP (100–60000)', numberArg, 2000)
     .option('--json', 'print the result as JSON')
     .action(async (target: { host: string; port: number }, opts: { timeout: number; json?: boolean }) => {
-      const r = await udpProbe({ host: target.host, port: target.port, timeoutMs: opts.timeout });
+      const r = await withApi((api) => api.udpProbe({ host: target.host, port: target.port, timeoutMs: opts.timeout }));
       out(opts.json ? JSON.stringify(r) : udpLines(r));
     });
 
@@ -180,32 +164,34 @@ export function registerNetCommands(program: Command, io: NetCliIO = { out: (l) 
     .command('watch')
     .description('Watch interfaces, addresses, routes, tunnels and Wi-Fi and print each change as it happens (within a second).')
     .option('-d, --duration <seconds>', 'stop after this many seconds (default: until Ctrl+C)', numberOption('--duration', 31 * 24 * 3600))
-    .option('--interval <ms>', 'how often to sample interfaces and routes besides the OS change announcements (100–60000)', intOption('--interval', 100, 60_000), 1000)
+    .option('--interval <ms>', 'how often to sample interfaces and routes besides the OS change announcements (100–60000)', numberArg, 1000)
     .option('--json', 'print one JSON object per line: {"type":"started",…}, then {"type":"change",at,kind,severity,summary,detail} per change, then {"type":"stopped",…}')
     .action(async (opts: { duration?: number; interval: number; json?: boolean }) => {
-      const watcher = new NetworkWatcher({
-        reader: reader(),
-        intervalMs: opts.interval,
-        onChange: (c) => {
-          if (opts.json) out(JSON.stringify({ type: 'change', ...c }));
-          else out(`${new Date(c.at).toISOString()}  ${c.severity === 'warning' ? 'WARN' : 'info'}  ${c.summary}`);
-        },
-      });
-      const first = await watcher.start();
-      if (opts.json) out(JSON.stringify({ type: 'started', at: first.at, interfaces: first.interfaces.length, tunnelCount: first.tunnelCount, defaults: first.defaults, wifi: first.wifi }));
-      else out(`Watching ${first.interfaces.length} interfaces every ${opts.interval} ms${opts.duration ? ` for ${opts.duration} s` : ' (Ctrl+C to stop)'}.`);
-      const stops: Promise<void>[] = [];
-      let timer: NodeJS.Timeout | null = null;
-      if (opts.duration) stops.push(new Promise((r) => (timer = setTimeout(r, opts.duration! * 1000))));
       const signal = env.untilStopped ? null : untilSignal();
-      stops.push(env.untilStopped ? env.untilStopped() : (signal as { stopped: Promise<void> }).stopped);
-      await Promise.race(stops);
-      if (timer) clearTimeout(timer);
-      signal?.cancel();
-      watcher.stop();
-      const changes = watcher.recentChanges().length;
-      if (opts.json) out(JSON.stringify({ type: 'stopped', at: Date.now(), changes, history: watcher.history() }));
-      else out(`Stopped after ${changes} changes.`);
+      try {
+        await withApi(async (api) => {
+          const offChange = api.on('networkChange', (c) => {
+            if (opts.json) out(JSON.stringify({ type: 'change', ...c }));
+            else out(`${new Date(c.at).toISOString()}  ${c.severity === 'warning' ? 'WARN' : 'info'}  ${c.summary}`);
+          });
+          await api.startNetworkWatch({ intervalMs: opts.interval });
+          const first = await api.getNetworkSnapshot();
+          if (opts.json) out(JSON.stringify({ type: 'started', at: first.at, interfaces: first.interfaces.length, tunnelCount: first.tunnelCount, defaults: first.defaults, wifi: first.wifi }));
+          else out(`Watching ${first.interfaces.length} interfaces every ${opts.interval} ms${opts.duration ? ` for ${opts.duration} s` : ' (Ctrl+C to stop)'}.`);
+          const stops: Promise<void>[] = [env.untilStopped ? env.untilStopped() : (signal as { stopped: Promise<void> }).stopped];
+          let timer: NodeJS.Timeout | null = null;
+          if (opts.duration) stops.push(new Promise((r) => (timer = setTimeout(r, opts.duration! * 1000))));
+          await Promise.race(stops);
+          if (timer) clearTimeout(timer);
+          await api.stopNetworkWatch();
+          offChange();
+          const history = await api.getNetworkHistory();
+          if (opts.json) out(JSON.stringify({ type: 'stopped', at: Date.now(), changes: history.changes.length, history: history.points }));
+          else out(`Stopped after ${history.changes.length} changes.`);
+        });
+      } finally {
+        signal?.cancel();
+      }
     });
 
   return net;

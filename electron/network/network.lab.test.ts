@@ -6,20 +6,17 @@
 // nftables, and TLS with a self-signed certificate and with a chain from a CA made here.
 //
 // Subnets 10.98.73.0/24 (watch) and 10.98.74.0/24 (connection tests). Needs root, iproute2,
-// nftables, openssl and `npm run build` (for `gapscope listen`). The net commands run from the
-// sources through jiti (electron/network/testing/runNetCli.ts) until index.ts wires them.
+// nftables, openssl and `npm run build` (bin/gapscope.js runs the built CLI).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGapscope, type RunningGapscope } from '../../lab/gapscope';
+import { GAPSCOPE_BIN, startGapscope, type RunningGapscope } from '../../lab/gapscope';
 import { createLabPair, type LabPair, type LabProcess } from '../../lab/netns';
 import { REPO_DIR, startSender } from '../../lab/streams';
 import type { ConnectTestResult, UdpProbeResult } from '../../shared/network/types';
 
-const JITI = join(REPO_DIR, 'node_modules', 'jiti', 'lib', 'jiti-cli.mjs');
-const RUNNER = join(REPO_DIR, 'electron', 'network', 'testing', 'runNetCli.ts');
 /** The acceptance bound: a change is on the timeline within this long. */
 const WITHIN_MS = 1000;
 
@@ -44,7 +41,7 @@ describe('net watch: every change within 1 s, during a reception stream', () => 
 
   beforeAll(async () => {
     lab = await createLabPair({ subnet: 73 });
-    watch = lab.inspector.spawn('node', [JITI, RUNNER, 'net', 'watch', '--json', '--duration', '90'], { cwd: REPO_DIR });
+    watch = lab.inspector.spawn('node', [GAPSCOPE_BIN, 'net', 'watch', '--json', '--duration', '90'], { cwd: REPO_DIR });
     await watch.waitForLine(/"type":"started"/, 30_000);
     listen = await startGapscope(lab.inspector, { args: ['--port', '5073'], durationS: 40 });
     startSender(lab.device, { to: `${lab.inspector.ipv4}:5073`, pps: 500, size: 256, durationS: 38 });
@@ -161,7 +158,7 @@ describe('net connect / udp-probe: errno and TLS in the lab', () => {
   });
 
   async function cli<T>(args: string[], env?: Record<string, string>): Promise<{ json: T; code: number | null }> {
-    const r = await lab.inspector.exec('node', [JITI, RUNNER, 'net', ...args, '--json'], { cwd: REPO_DIR, allowFailure: true, timeoutMs: 60_000, env });
+    const r = await lab.inspector.exec('node', [GAPSCOPE_BIN, 'net', ...args, '--json'], { cwd: REPO_DIR, allowFailure: true, timeoutMs: 60_000, env });
     const line = r.stdout.trim().split('\n').at(-1) ?? '';
     if (!line.startsWith('{')) throw new Error(`net ${args.join(' ')} printed no JSON (exit ${r.code}): ${r.stderr.slice(-500)}`);
     return { json: JSON.parse(line) as T, code: r.code };
