@@ -69,7 +69,7 @@ test('a 1 s silence in a 500 packet/s stream shows as one gap, and clicking it z
   // The chart has data: points, and a drawn area.
   const chart = page.getByTestId('throughput-chart');
   await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBeGreaterThan(10);
-  await expect(chart.locator('.recharts-area-curve')).toHaveCount(1);
+  await expect(chart.locator('.recharts-area-area')).toHaveCount(1);
   await expect(chart).toHaveAttribute('data-follow', 'true');
 
   // The silence appears as one gap of about a second, blamed on the network, not on Gapscope.
