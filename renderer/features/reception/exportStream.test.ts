@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { StreamInfo } from '../../../shared/contract';
 import { ThroughputHistory } from '../../../shared/reception/throughputHistory';
 import { emptyReception } from './streamState';
-import { exportName, exportStream, streamReport } from './exportStream';
+import { buildExport, exportInput, exportName, exportStream, streamReport, type ExportStage } from './exportStream';
 
 const info: StreamInfo = {
   id: 's1',
@@ -56,5 +56,26 @@ describe('exportStream', () => {
     expect(json.events.map((e) => e.id)).toEqual([2]);
     expect(exportStream('csv-gaps', info, state(), events, nope, 0).text.split('\r\n')[1]).toBe('1,1000,2000,1000,10,1000,,unknown,network or sender');
     expect(exportStream('png', info, state(), events, nope, 0).text).toContain('<svg');
+  });
+
+  it('takes its input as plain data a worker can receive, and builds the same file from a copy', () => {
+    const events = [{ id: 2, at: info.startedAt + 1500, source: 'network' as const, kind: 'k', severity: 'warning' as const, summary: 'wlan0 roamed' }];
+    const input = exportInput(info, state(), events, nope, Date.UTC(2026, 10, 24, 13));
+    const copy = structuredClone(input);
+    for (const kind of ['html', 'json', 'csv-bins', 'csv-gaps', 'csv-packets', 'svg'] as const) {
+      expect(buildExport(kind, copy).text).toBe(exportStream(kind, info, state(), events, nope, Date.UTC(2026, 10, 24, 13)).text.replace(input.userAgent, copy.userAgent));
+    }
+  });
+
+  it('says which step it is at', () => {
+    const input = exportInput(info, state(), [], nope, 0);
+    const stages = (kind: Parameters<typeof buildExport>[0]) => {
+      const seen: ExportStage[] = [];
+      buildExport(kind, input, (s) => seen.push(s));
+      return seen;
+    };
+    expect(stages('html')).toEqual(['report', 'document']);
+    expect(stages('png')).toEqual(['report', 'chart']);
+    expect(stages('csv-packets')).toEqual([]);
   });
 });

@@ -1,9 +1,14 @@
-/** What the Export menu makes of a stream: the same report, CSVs, chart and HTML as the CLI, from the UI's state. */
+/**
+ * What the Export menu makes of a stream: the same report, CSVs, chart and HTML as the CLI, from the
+ * UI's state. Taking the state (exportInput) is quick and happens on the page; building the file
+ * (buildExport) is the long part, plain data in and text out, so it can run in a worker.
+ */
 import type { AppInfo, StreamInfo } from '../../../shared/contract';
 import { binsCsv, gapsCsv, packetsCsv } from '../../../shared/export/csv';
 import { throughputSvg } from '../../../shared/export/chartSvg';
 import { htmlReport } from '../../../shared/export/htmlReport';
 import { buildReport, type ReceptionReport } from '../../../shared/reception/report';
+import type { ReceptionSnapshot } from '../../../shared/reception/types';
 import type { TimelineEvent } from '../../../shared/timeline';
 import type { ReceptionState } from './streamState';
 import { streamTitle } from './stats';
@@ -29,9 +34,33 @@ export interface ExportFile {
   text: string;
 }
 
-/** The report of a stream as `gapscope listen --json` prints it. */
-export function streamReport(info: StreamInfo, r: ReceptionState): ReceptionReport {
-  const snapshot = {
+/** Everything an export needs, as plain data a worker can receive (the history as its snapshot). */
+export interface ExportInput {
+  info: StreamInfo;
+  snapshot: ReceptionSnapshot;
+  /** Timeline events during the stream. */
+  events: TimelineEvent[];
+  app: AppInfo | null;
+  /** When the export was asked for, ms since the epoch. */
+  now: number;
+  userAgent: string;
+}
+
+/** The steps of building an export, for its progress line. */
+export type ExportStage = 'report' | 'chart' | 'document' | 'image';
+
+/** The step names in the user's words. */
+export const EXPORT_STAGE_TEXT: Record<ExportStage, string> = {
+  report: 'reading the history',
+  chart: 'drawing the chart',
+  document: 'writing the file',
+  image: 'making the image',
+};
+
+/** Takes what an export of a stream needs from the UI's state, at the moment it is asked for. */
+export function exportInput(info: StreamInfo, r: ReceptionState, events: readonly TimelineEvent[], app: AppInfo | null, now: number): ExportInput {
+  const end = info.startedAt + r.nowMs;
+  const snapshot: ReceptionSnapshot = {
     nowMs: r.nowMs,
     totals: r.totals,
     bins: r.bins.snapshot(),
@@ -45,6 +74,15 @@ export function streamReport(info: StreamInfo, r: ReceptionState): ReceptionRepo
     recentPackets: r.packets,
     loss: r.loss,
   };
+  return { info, snapshot, events: events.filter((e) => e.at >= info.startedAt && e.at <= end), app, now, userAgent: typeof navigator === 'undefined' ? 'unknown' : navigator.userAgent };
+}
+
+/** The report of a stream as `gapscope listen --json` prints it. */
+export function streamReport(info: StreamInfo, r: ReceptionState): ReceptionReport {
+  return reportOf(exportInput(info, r, [], null, 0));
+}
+
+function reportOf({ info, snapshot }: Pick<ExportInput, 'info' | 'snapshot'>): ReceptionReport {
   return buildReport(snapshot, { ...info.config, kind: info.kind, family: info.family, bound: info.bound, recvBufferGranted: info.recvBufferGranted }, info.startedAt);
 }
 
@@ -55,25 +93,29 @@ export function exportName(info: StreamInfo, suffix: string, ext: string): strin
   return `gapscope-${title}-${when}${suffix ? `-${suffix}` : ''}.${ext}`;
 }
 
-/** Builds one export of a stream, with the timeline events that fall within it. */
-export function exportStream(kind: ExportKind, info: StreamInfo, r: ReceptionState, events: readonly TimelineEvent[], app: AppInfo | null, now: number): ExportFile {
-  const report = streamReport(info, r);
-  const end = info.startedAt + r.nowMs;
-  const during = events.filter((e) => e.at >= info.startedAt && e.at <= end);
+/** Builds one export from its input, saying which step it is at; pure, so it runs in a worker as on the page. */
+export function buildExport(kind: ExportKind, input: ExportInput, onStage: (stage: ExportStage) => void = () => {}): ExportFile {
+  const { info, events: during, app, now } = input;
+  if (kind === 'csv-packets') return { name: exportName(info, 'packets', 'csv'), mime: 'text/csv', text: packetsCsv(input.snapshot.recentPackets) };
+  onStage('report');
+  const report = reportOf(input);
   const marks = during.map((e) => ({ t: e.at - info.startedAt, severity: e.severity, text: `${e.source}: ${e.summary}` }));
   switch (kind) {
     case 'json':
+      onStage('document');
       return { name: exportName(info, '', 'json'), mime: 'application/json', text: `${JSON.stringify({ ...report, events: during }, null, 2)}\n` };
     case 'csv-bins':
+      onStage('document');
       return { name: exportName(info, 'bins', 'csv'), mime: 'text/csv', text: binsCsv(report) };
     case 'csv-gaps':
+      onStage('document');
       return { name: exportName(info, 'gaps', 'csv'), mime: 'text/csv', text: gapsCsv(report) };
-    case 'csv-packets':
-      return { name: exportName(info, 'packets', 'csv'), mime: 'text/csv', text: packetsCsv(r.packets) };
     case 'svg':
     case 'png':
+      onStage('chart');
       return { name: exportName(info, 'chart', kind), mime: 'image/svg+xml', text: throughputSvg(report, { events: marks, title: streamTitle(info) }) };
     case 'html':
+      onStage('document');
       return {
         name: exportName(info, 'report', 'html'),
         mime: 'text/html',
@@ -82,8 +124,13 @@ export function exportStream(kind: ExportKind, info: StreamInfo, r: ReceptionSta
           report,
           events: during,
           generatedAt: now,
-          environment: { Gapscope: app ? `${app.version} (${app.mode})` : 'unknown', Platform: app?.platform ?? 'unknown', 'Browser / window': typeof navigator === 'undefined' ? 'unknown' : navigator.userAgent },
+          environment: { Gapscope: app ? `${app.version} (${app.mode})` : 'unknown', Platform: app?.platform ?? 'unknown', 'Browser / window': input.userAgent },
         }),
       };
   }
+}
+
+/** Builds one export of a stream, with the timeline events that fall within it, here and now. */
+export function exportStream(kind: ExportKind, info: StreamInfo, r: ReceptionState, events: readonly TimelineEvent[], app: AppInfo | null, now: number): ExportFile {
+  return buildExport(kind, exportInput(info, r, events, app, now));
 }
