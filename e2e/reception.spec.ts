@@ -69,7 +69,7 @@ test('a 1 s silence in a 500 packet/s stream shows as one gap, and clicking it z
   // The chart has data: points, and a drawn area.
   const chart = page.getByTestId('throughput-chart');
   await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBeGreaterThan(10);
-  await expect(chart.locator('.recharts-area-area')).toHaveCount(1);
+  await expect(chart).toHaveAttribute('data-series', /throughput/);
   await expect(chart).toHaveAttribute('data-follow', 'true');
 
   // The silence appears as one gap of about a second, blamed on the network, not on Gapscope.
@@ -160,14 +160,34 @@ test('a port held by another program shows the back end error beside the form, a
   await expect(error).toHaveAttribute('data-code', 'port-in-use');
   await expect(error).toContainText('already in use');
 
-  // Still running: another port works, and the setup is remembered across a reload.
+  // The failed stream is listed with the same one sentence, in the pane as beside the form, and goes away with Remove.
+  const failed = page.locator('[data-testid="stream-item"][data-status="error"]');
+  await expect(failed).toHaveCount(1);
+  await failed.click();
+  const failure = page.getByTestId('stream-failure');
+  await expect(failure).toHaveAttribute('data-code', 'port-in-use');
+  expect(await failure.locator('.error-message').textContent()).toBe(await error.locator('.error-message').textContent());
+  await expect(page.locator('[data-testid="stream-view"]')).not.toContainText('ended unexpectedly');
+  await page.getByTestId('remove-button').click();
+  await expect(page.getByTestId('stream-item')).toHaveCount(0);
+  await expect(page.getByTestId('stream-error')).toHaveCount(0);
+
+  // Still running: another port works. The form then starts empty for the next stream, after a
+  // reload too; the last setup is offered by "Use last", never carried in silently.
   await page.getByTestId('port-input').fill(String(port + 1));
+  await page.getByTestId('label-input').fill('remembered label');
+  await page.getByTestId('expected-input').fill('1000');
   await page.getByTestId('start-button').click();
   await expect(page.getByTestId('setup-error')).toHaveCount(0);
   await expect(page.getByTestId('stream-status')).toHaveText('listening');
+  for (const id of ['port-input', 'label-input', 'expected-input']) await expect(page.getByTestId(id)).toHaveValue('');
   await page.reload();
-  await expect(page.getByTestId('port-input')).toHaveValue(String(port + 1));
   await expect(page.getByTestId('stream-status')).toHaveText('listening');
+  for (const id of ['port-input', 'label-input', 'expected-input']) await expect(page.getByTestId(id)).toHaveValue('');
+  await page.getByTestId('use-last').click();
+  await expect(page.getByTestId('port-input')).toHaveValue(String(port + 1));
+  await expect(page.getByTestId('label-input')).toHaveValue('remembered label');
+  await expect(page.getByTestId('expected-input')).toHaveValue('1000');
   await page.getByTestId('remove-button').click();
   await expect(page.getByTestId('stream-item')).toHaveCount(0);
 });

@@ -7,8 +7,10 @@ import { App } from './app/App';
 import { CommandsContext } from './app/commands';
 import { bindBackend } from './store/binding';
 import { appStore } from './store/store';
+import { initTheme } from './app/theme';
 import './styles.css';
 
+initTheme();
 const api = connectToBackend((state) => appStore.getState().setConnection(state));
 const { commands } = bindBackend(api, appStore);
 const features = bindFeatures(api, appStore);

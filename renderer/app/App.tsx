@@ -16,6 +16,8 @@ import { VIEWS, type ViewName } from './views';
 import { applyChartAction } from '../features/reception/chart/chartControl';
 import { useCommands } from './commands';
 import { shortcutFor } from './shortcuts';
+import { useApi } from './api';
+import { toggleRecording } from '../features/sessions/sessionsStore';
 
 function inTextField(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -49,8 +51,11 @@ function ViewTabs() {
 /** Gapscope's main window. */
 export function App() {
   const view = useApp((s) => s.view);
+  const collapsed = useApp((s) => s.sidebarCollapsed);
+  const toggleSidebar = useApp((s) => s.toggleSidebar);
   const formRef = useRef<HTMLFormElement>(null);
   const commands = useCommands();
+  const api = useApi();
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -61,6 +66,12 @@ export function App() {
       if (action === 'start') {
         e.preventDefault();
         formRef.current?.requestSubmit();
+        return;
+      }
+      if (action === 'record') {
+        // The header's Record button's own action, from any tab.
+        e.preventDefault();
+        void toggleRecording(api);
         return;
       }
       if (!id) return;
@@ -74,7 +85,7 @@ export function App() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [commands]);
+  }, [commands, api]);
 
   return (
     <div className="app">
@@ -82,8 +93,19 @@ export function App() {
       <ConnectionBanner />
       <ViewTabs />
       {view === 'reception' ? (
-        <div className="layout">
-          <aside className="sidebar">
+        <div className={`layout${collapsed ? ' sidebar-collapsed' : ''}`}>
+          <button
+            type="button"
+            className="sidebar-toggle"
+            data-testid="sidebar-toggle"
+            aria-expanded={!collapsed}
+            aria-controls="reception-sidebar"
+            title={collapsed ? 'Show the setup form and streams' : 'Hide the setup form and streams for more room'}
+            onClick={toggleSidebar}
+          >
+            {collapsed ? '▶' : '◀'}
+          </button>
+          <aside className="sidebar" id="reception-sidebar" data-testid="sidebar">
             <StreamSetup formRef={formRef} />
             <StreamList />
             <SenderPanel />

@@ -22,4 +22,11 @@ describe('shortcutFor', () => {
     expect(shortcutFor(press('0', { inTextField: true }))).toBeNull();
     expect(shortcutFor(press('-', { ctrlKey: true }))).toBeNull();
   });
+
+  it('records with R, as the Record button does, but not while typing or with a modifier (Ctrl+R reloads)', () => {
+    expect(shortcutFor(press('r'))).toBe('record');
+    expect(shortcutFor(press('R'))).toBe('record');
+    expect(shortcutFor(press('r', { inTextField: true }))).toBeNull();
+    expect(shortcutFor(press('r', { ctrlKey: true }))).toBeNull();
+  });
 });

@@ -1,7 +1,7 @@
 /** Gapscope's keyboard shortcuts as a pure table, so what each key does is tested without a browser. */
 
 /** What a shortcut asks for. */
-export type ShortcutAction = 'start' | 'stop' | 'zoom-in' | 'zoom-out' | 'zoom-reset' | 'pan-back' | 'pan-forward' | 'toggle-follow';
+export type ShortcutAction = 'start' | 'stop' | 'record' | 'zoom-in' | 'zoom-out' | 'zoom-reset' | 'pan-back' | 'pan-forward' | 'toggle-follow';
 
 /** The parts of a key event that decide the action. */
 export interface KeyPress {
@@ -17,6 +17,7 @@ export interface KeyPress {
 export const SHORTCUT_HELP: readonly { keys: string; does: string }[] = [
   { keys: 'Ctrl/⌘ + Enter', does: 'Start the stream set up in the form' },
   { keys: 'Ctrl/⌘ + .', does: 'Stop the selected stream' },
+  { keys: 'R', does: 'Record every running stream, or stop recording' },
   { keys: '+ / −', does: 'Zoom the chart in / out' },
   { keys: '0', does: 'Reset the zoom and follow live data' },
   { keys: '← / →', does: 'Pan the chart back / forward' },
@@ -45,6 +46,9 @@ export function shortcutFor(k: KeyPress): ShortcutAction | null {
     case 'l':
     case 'L':
       return 'toggle-follow';
+    case 'r':
+    case 'R':
+      return 'record';
     default:
       return null;
   }

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { SHORTCUT_HELP } from '../app/shortcuts';
 import { useCommands } from '../app/commands';
+import { setThemeChoice, useThemeChoice, type ThemeChoice } from '../app/theme';
 import { useApp } from '../store/store';
 import { ErrorMessage } from './ErrorMessage';
 import { RecordButton } from '../features/sessions/RecordButton';
@@ -78,8 +79,31 @@ function SettingsMenu() {
         <button type="submit" disabled={!settings}>
           Save
         </button>
+        <ThemeSwitch />
         {error ? <ErrorMessage error={error} testId="settings-error" /> : null}
       </form>
     </details>
+  );
+}
+
+const THEMES: readonly { value: ThemeChoice; label: string }[] = [
+  { value: 'system', label: 'Follow the OS' },
+  { value: 'light', label: 'Light' },
+  { value: 'dark', label: 'Dark' },
+];
+
+/** Light, dark, or the OS's choice; applies at once and is remembered by this browser. */
+function ThemeSwitch() {
+  const choice = useThemeChoice();
+  return (
+    <fieldset className="theme-switch" data-testid="theme-switch">
+      <legend>Theme</legend>
+      {THEMES.map((t) => (
+        <label key={t.value} className="radio">
+          <input type="radio" name="gapscope-theme" value={t.value} checked={choice === t.value} onChange={() => setThemeChoice(t.value)} data-testid={`theme-${t.value}`} />
+          {t.label}
+        </label>
+      ))}
+    </fieldset>
   );
 }

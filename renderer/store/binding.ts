@@ -162,7 +162,10 @@ export function bindBackend(api: GapscopeApi, store: AppStore, schedule: FlushSc
         await api.removeStream(id);
         actions().forgetStream(id);
       } catch (err) {
-        actions().setError('stream', toErrorInfo(err));
+        const info = toErrorInfo(err);
+        // A stream the back end does not hold (one that failed to start) only needs forgetting here.
+        if (info.code === 'not-found') actions().forgetStream(id);
+        else actions().setError('stream', info);
       }
     },
     async updateSettings(change) {

@@ -19,12 +19,15 @@ export interface UiSlice {
   errors: Record<ErrorPlace, ErrorInfo | null>;
   /** A start request is on its way. */
   starting: boolean;
+  /** The reception sidebar (setup form, stream list, send panel) is folded away for room. */
+  sidebarCollapsed: boolean;
   showView(view: ViewName): void;
   selectStream(id: string | null): void;
   setChartView(id: string, view: ChartView): void;
   focusGap(id: string, startMs: number | null): void;
   setError(place: ErrorPlace, error: ErrorInfo | null): void;
   setStarting(starting: boolean): void;
+  toggleSidebar(): void;
 }
 
 /** Creates the view slice. */
@@ -35,6 +38,7 @@ export const createUiSlice: StateCreator<UiSlice> = (set, get) => ({
   focusedGap: {},
   errors: { setup: null, stream: null, settings: null },
   starting: false,
+  sidebarCollapsed: false,
 
   showView(view) {
     set({ view });
@@ -53,5 +57,8 @@ export const createUiSlice: StateCreator<UiSlice> = (set, get) => ({
   },
   setStarting(starting) {
     set({ starting });
+  },
+  toggleSidebar() {
+    set({ sidebarCollapsed: !get().sidebarCollapsed });
   },
 });

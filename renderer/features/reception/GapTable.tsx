@@ -1,17 +1,18 @@
 /** Every gap with what arrived before it; a click shows the gap on the chart. */
-import { useShallow } from 'zustand/react/shallow';
+import { shallow } from 'zustand/shallow';
 import { gapCause } from '../../../shared/reception/gapCause';
 import { showGap } from './chart/chartControl';
 import { eventsForGap } from './chart/events';
 import { formatBytes, formatClock, formatCount, formatDuration, formatStreamTime } from '../../format';
-import { appStore, useApp } from '../../store/store';
-
-const MAX_ROWS = 500;
+import { appStore } from '../../store/store';
+import { useVirtualRows } from '../../components/useVirtualRows';
+import { useThrottledApp } from './useThrottledApp';
 
 /** Start, end, duration, packets and bytes before, packets lost inside, the timeline events that coincide, and cause of each gap, newest first. */
 export function GapTable({ id }: { id: string }) {
-  const { gaps, startedAt, threshold, automatic, focused, decoded, timeline, hidden } = useApp(
-    useShallow((s) => {
+  // Four times a second at most: the field case makes several gaps a second.
+  const { gaps, startedAt, threshold, automatic, focused, decoded, timeline, hidden } = useThrottledApp(
+    (s) => {
       const e = s.streams[id];
       return {
         gaps: e?.reception.gaps,
@@ -23,12 +24,17 @@ export function GapTable({ id }: { id: string }) {
         timeline: s.timeline,
         hidden: s.hiddenSources,
       };
-    }),
+    },
+    250,
+    shallow,
+    [id],
   );
+  const rows = useVirtualRows(gaps?.length ?? 0);
   if (!gaps) return null;
   const columns = 9;
-  const rows = gaps.slice(-MAX_ROWS).reverse();
-  const firstNumber = gaps.length;
+  // Newest first: row i is gap number gaps.length - i.
+  const shown: number[] = [];
+  for (let i = rows.start; i < rows.end; i++) shown.push(gaps.length - 1 - i);
   return (
     <section className="card gaps" aria-label="Gaps">
       <header className="card-head">
@@ -38,38 +44,49 @@ export function GapTable({ id }: { id: string }) {
           {automatic ? ' (automatic)' : ''}
         </span>
       </header>
-      <div className="table-scroll">
-        <table data-testid="gap-table">
+      <div className="table-scroll" ref={rows.scrollRef}>
+        <table data-testid="gap-table" data-rows={gaps.length}>
           <thead>
             <tr>
               <th scope="col">#</th>
               <th scope="col">Start</th>
-              <th scope="col">End</th>
+              <th scope="col" className="col-end">
+                End
+              </th>
               <th scope="col">Duration</th>
-              <th scope="col">Packets before</th>
-              <th scope="col">Bytes before</th>
-              <th scope="col" title="Packets the sender sent during the gap, by the payload’s sequence numbers">
+              <th scope="col" className="col-packets">
+                Packets before
+              </th>
+              <th scope="col" className="col-bytes">
+                Bytes before
+              </th>
+              <th scope="col" className="col-lost" title="Packets the sender sent during the gap, by the payload’s sequence numbers">
                 Lost inside
               </th>
-              <th scope="col">Cause</th>
-              <th scope="col" title="Network, DNS, Bonjour and session events within 1.5 s of the gap">
+              <th scope="col" className="col-cause">
+                Cause
+              </th>
+              <th scope="col" className="col-events" title="Network, DNS, Bonjour and session events within 1.5 s of the gap">
                 Events
               </th>
             </tr>
           </thead>
           <tbody>
-            {rows.length === 0 ? (
+            {gaps.length === 0 ? (
               <tr className="empty">
                 <td colSpan={columns}>No gaps so far.</td>
               </tr>
-            ) : (
-              rows.map((g, i) => {
+            ) : null}
+            {rows.before > 0 ? <tr aria-hidden="true" style={{ height: rows.before }} /> : null}
+            {shown.map((index) => {
+                const g = gaps[index]!;
                 const cause = gapCause(g);
                 const near = eventsForGap(timeline, startedAt, g, hidden);
                 const show = () => showGap(appStore, id, g);
                 return (
                   <tr
                     key={g.startMs}
+                    data-virtual-row
                     data-testid="gap-row"
                     data-start-ms={g.startMs}
                     data-duration-ms={g.durationMs}
@@ -86,21 +103,23 @@ export function GapTable({ id }: { id: string }) {
                       }
                     }}
                   >
-                    <td className="num">{firstNumber - i}</td>
+                    <td className="num">{index + 1}</td>
                     <td className="num" title={formatClock(startedAt + g.startMs)}>
                       {formatStreamTime(g.startMs)}
                     </td>
-                    <td className="num" title={formatClock(startedAt + g.endMs)}>
+                    <td className="num col-end" title={formatClock(startedAt + g.endMs)}>
                       {formatStreamTime(g.endMs)}
                     </td>
                     <td className="num strong">{formatDuration(g.durationMs)}</td>
-                    <td className="num">{formatCount(g.packetsBefore)}</td>
-                    <td className="num">{formatBytes(g.bytesBefore)}</td>
-                    <td className="num" data-testid="gap-lost" title={decoded ? undefined : 'Choose a payload format with sequence numbers to count loss'}>
+                    <td className="num col-packets">{formatCount(g.packetsBefore)}</td>
+                    <td className="num col-bytes">{formatBytes(g.bytesBefore)}</td>
+                    <td className="num col-lost" data-testid="gap-lost" title={decoded ? undefined : 'Choose a payload format with sequence numbers to count loss'}>
                       {g.lostPackets === null ? '—' : formatCount(g.lostPackets)}
                     </td>
-                    <td title={cause.hint}>{cause.text}</td>
-                    <td className="gap-events" data-testid="gap-events">
+                    <td className="col-cause" title={cause.hint}>
+                      {cause.text}
+                    </td>
+                    <td className="gap-events col-events" data-testid="gap-events">
                       {near.length === 0
                         ? ''
                         : near.slice(0, 3).map((e) => (
@@ -112,12 +131,11 @@ export function GapTable({ id }: { id: string }) {
                     </td>
                   </tr>
                 );
-              })
-            )}
+              })}
+            {rows.after > 0 ? <tr aria-hidden="true" style={{ height: rows.after }} /> : null}
           </tbody>
         </table>
       </div>
-      {gaps.length > MAX_ROWS ? <p className="muted small">Showing the newest {MAX_ROWS} of {formatCount(gaps.length)} gaps.</p> : null}
     </section>
   );
 }

@@ -1,10 +1,8 @@
 /** How long packets wait for each other: a gap shows up as a lonely bar far to the right. */
 import { useMemo } from 'react';
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { InterArrival } from '../../../shared/reception/types';
-import { useChartColors } from '../../app/theme';
 import { formatCount } from '../../format';
-import { useApp } from '../../store/store';
+import { useThrottledApp } from './useThrottledApp';
 
 /** A bound in ms written short: 10 µs, 0.5 ms, 20 ms, 2 s. */
 export function formatBound(ms: number): string {
@@ -29,11 +27,12 @@ function pct(ms: number | null): string {
 
 /** The inter-arrival histogram (logarithmic count axis) with p50, p99 and the longest wait. */
 export function InterArrivalHistogram({ id }: { id: string }) {
-  const ia = useApp((s) => s.streams[id]?.reception.interArrival);
-  const colors = useChartColors();
+  // Once a second: the counts move with every packet, the shape does not.
+  const ia = useThrottledApp((s) => s.streams[id]?.reception.interArrival, 1000, Object.is, [id]);
   const rows = useMemo(() => (ia ? histogramRows(ia) : []), [ia]);
   if (!ia) return null;
   const total = ia.counts.reduce((a, b) => a + b, 0);
+  const top = Math.log10(Math.max(10, ...ia.counts) + 1);
   return (
     <section className="card histogram" aria-label="Inter-arrival times" data-testid="interarrival">
       <header className="card-head">
@@ -46,26 +45,17 @@ export function InterArrivalHistogram({ id }: { id: string }) {
         {total === 0 ? (
           <div className="chart-empty">No packets yet</div>
         ) : (
-          <ResponsiveContainer width="100%" height="100%">
-            <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 4, left: 0 }}>
-              <CartesianGrid stroke={colors.grid} vertical={false} />
-              <XAxis dataKey="label" stroke={colors.axis} tick={{ fill: colors.axis, fontSize: 10 }} interval={0} angle={-40} textAnchor="end" height={40} />
-              <YAxis scale="log" domain={[0.8, 'auto']} allowDataOverflow stroke={colors.axis} tick={{ fill: colors.axis, fontSize: 11 }} width={48} tickFormatter={(v: number) => (v >= 1000 ? `${Math.round(v / 1000)}k` : String(Math.round(v)))} />
-              <Tooltip
-                isAnimationActive={false}
-                cursor={{ fill: colors.grid, fillOpacity: 0.4 }}
-                content={({ active, payload, label }) =>
-                  active && payload?.length ? (
-                    <div className="chart-tooltip">
-                      <div>{String(label).startsWith('>') ? `longer than ${String(label).slice(1)}` : `up to ${String(label)}`}</div>
-                      <strong>{formatCount(Number(payload[0]?.payload?.count ?? 0))} packets</strong>
-                    </div>
-                  ) : null
-                }
-              />
-              <Bar dataKey="shown" fill={colors.bar} isAnimationActive={false} />
-            </BarChart>
-          </ResponsiveContainer>
+          // Plain bars, heights on a log scale: a histogram of ~25 buckets needs no chart library.
+          <div className="histogram-bars" role="list" aria-label="Packets by wait since the previous one (log scale)">
+            {rows.map((r) => (
+              <div key={r.label} className="histogram-col" role="listitem" title={`${r.label.startsWith('>') ? `longer than ${r.label.slice(1)}` : `up to ${r.label}`}: ${formatCount(r.count)} packets`} data-testid="histogram-bar" data-count={r.count}>
+                <div className="histogram-bar-area">
+                  <div className="histogram-bar" style={{ height: `${r.count > 0 ? Math.max(2, (Math.log10(r.count + 1) / top) * 100) : 0}%` }} />
+                </div>
+                <span className="histogram-label">{r.label}</span>
+              </div>
+            ))}
+          </div>
         )}
       </div>
     </section>

@@ -4,16 +4,21 @@ import type { PacketSummary } from '../../../shared/reception/types';
 import { formatClock, formatCount, formatHex, formatStreamTime } from '../../format';
 import { flagBadges } from './packetFlags';
 import { useApp } from '../../store/store';
+import { useVirtualRows } from '../../components/useVirtualRows';
+import { useThrottledApp } from './useThrottledApp';
 
 /** A table of the latest packets, newest first, that can be paused to read. */
 export function PacketInspector({ id }: { id: string }) {
-  const live = useApp((s) => s.streams[id]?.reception.packets);
+  // Four times a second: a new batch of packets comes with every live update.
+  const live = useThrottledApp((s) => s.streams[id]?.reception.packets, 250, Object.is, [id]);
   const startedAt = useApp((s) => s.streams[id]?.info.startedAt ?? 0);
   const limit = useApp((s) => s.packetLimit);
   const [frozen, setFrozen] = useState<PacketSummary[] | null>(null);
+  const packets = frozen ?? live ?? [];
+  const rows = useVirtualRows(packets.length);
   if (!live) return null;
-  const packets = frozen ?? live;
-  const rows = packets.slice().reverse();
+  const shown: PacketSummary[] = [];
+  for (let i = rows.start; i < rows.end; i++) shown.push(packets[packets.length - 1 - i]!);
   const decoded = packets.some((p) => p.decoded !== null);
   const columns = decoded ? 5 : 4;
   return (
@@ -28,7 +33,7 @@ export function PacketInspector({ id }: { id: string }) {
           {frozen ? 'Resume' : 'Pause'}
         </button>
       </header>
-      <div className="table-scroll tall">
+      <div className="table-scroll tall" ref={rows.scrollRef}>
         <table>
           <thead>
             <tr>
@@ -40,13 +45,14 @@ export function PacketInspector({ id }: { id: string }) {
             </tr>
           </thead>
           <tbody>
-            {rows.length === 0 ? (
+            {packets.length === 0 ? (
               <tr className="empty">
                 <td colSpan={columns}>No packets yet.</td>
               </tr>
-            ) : (
-              rows.map((p, i) => (
-                <tr key={`${p.atMs}-${i}`} data-testid="packet-row">
+            ) : null}
+            {rows.before > 0 ? <tr aria-hidden="true" style={{ height: rows.before }} /> : null}
+            {shown.map((p, i) => (
+                <tr key={`${p.atMs}-${rows.start + i}`} data-virtual-row data-testid="packet-row">
                   <td className="num" title={formatClock(startedAt + p.atMs)}>
                     {formatStreamTime(p.atMs)}
                   </td>
@@ -66,8 +72,8 @@ export function PacketInspector({ id }: { id: string }) {
                     {formatHex(p.hex)}
                   </td>
                 </tr>
-              ))
-            )}
+              ))}
+            {rows.after > 0 ? <tr aria-hidden="true" style={{ height: rows.after }} /> : null}
           </tbody>
         </table>
       </div>

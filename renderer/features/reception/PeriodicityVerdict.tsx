@@ -1,7 +1,7 @@
 /** The answer to "is there a pattern in these gaps?", stated first because it is what users come for. */
 import type { Periodicity } from '../../../shared/reception/types';
 import { formatBytes, formatDuration, formatPercent } from '../../format';
-import { useApp } from '../../store/store';
+import { useThrottledApp } from './useThrottledApp';
 
 const kindLabel: Record<Periodicity['kind'], string> = {
   bytes: 'Every N bytes',
@@ -11,7 +11,8 @@ const kindLabel: Record<Periodicity['kind'], string> = {
 
 /** Shows Periodicity.summary prominently, with the numbers it rests on. */
 export function PeriodicityVerdict({ id }: { id: string }) {
-  const p = useApp((s) => s.streams[id]?.reception.periodicity);
+  // The verdict changes with new gaps only; the back end resends it with every update.
+  const p = useThrottledApp((s) => s.streams[id]?.reception.periodicity, 500, (a, b) => a === b || (!!a && !!b && a.summary === b.summary && a.gapsConsidered === b.gapsConsidered && a.kind === b.kind));
   if (!p) return null;
   const facts: string[] = [];
   if (p.everyBytes !== null) facts.push(`gaps every ~${formatBytes(p.everyBytes)}${p.bytesSpread !== null ? ` (spread ${formatPercent(p.bytesSpread)})` : ''}`);

@@ -1,13 +1,13 @@
 /** The stream's numbers at a glance, one tile each; the words come from stream/stats.ts. */
 import { statTiles } from './stats';
-import { useApp } from '../../store/store';
+import { useThrottledApp } from './useThrottledApp';
 
 // Tiles whose value is a phrase ("55% of the bytes", "no data for 1.2 s") get two columns.
 const wide = new Set(['expected', 'open-gap', 'loss']);
 
 /** Packets, bytes, rates, duty cycle, gaps, received vs expected, receive buffer and the current silence. */
 export function StatTiles({ id }: { id: string }) {
-  const entry = useApp((s) => s.streams[id]);
+  const entry = useThrottledApp((s) => s.streams[id], 250);
   if (!entry) return null;
   return (
     <section className="tiles" aria-label="Statistics">

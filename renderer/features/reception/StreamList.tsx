@@ -1,8 +1,10 @@
 /** The streams the back end runs, as tabs: pick one to see it; several can run at once. */
 import { useShallow } from 'zustand/react/shallow';
+import { shallow } from 'zustand/shallow';
 import { formatCount } from '../../format';
 import { streamTitle } from './stats';
 import { useApp } from '../../store/store';
+import { useThrottledApp } from './useThrottledApp';
 
 /** Lists every stream with its status, packets and gaps; the selected one is shown on the right. */
 export function StreamList() {
@@ -22,10 +24,19 @@ export function StreamList() {
 }
 
 function StreamTab({ id, selected }: { id: string; selected: boolean }) {
-  const entry = useApp((s) => s.streams[id]);
+  // Counts for the tab, twice a second: the entry itself changes with every live update.
+  const tab = useThrottledApp(
+    (s) => {
+      const e = s.streams[id];
+      return e ? { info: e.info, packets: e.reception.totals.packets, gapCount: e.reception.totals.gapCount } : null;
+    },
+    500,
+    (a, b) => shallow(a, b),
+    [id],
+  );
   const select = useApp((s) => s.selectStream);
-  if (!entry) return null;
-  const { info, reception } = entry;
+  if (!tab) return null;
+  const { info } = tab;
   return (
     <button
       role="tab"
@@ -38,7 +49,7 @@ function StreamTab({ id, selected }: { id: string; selected: boolean }) {
       <span className={`dot ${info.status}`} aria-hidden="true" />
       <span className="stream-tab-title">{streamTitle(info)}</span>
       <span className="stream-tab-meta">
-        {info.status} · {formatCount(reception.totals.packets)} pkts · {formatCount(reception.totals.gapCount)} gaps
+        {info.status} · {formatCount(tab.packets)} pkts · {formatCount(tab.gapCount)} gaps
       </span>
     </button>
   );

@@ -1,10 +1,16 @@
 /** The form that sets up a stream to listen to, with the back end's error shown right beside it. */
-import { useEffect, useId, useRef, useState, type RefObject } from 'react';
+import { useId, useState, type RefObject } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useCommands } from '../../app/commands';
 import { DECODE_CHOICES, configToForm, defaultSetupForm, formToConfig, isGroupAddress, type SetupField, type SetupForm } from './setupForm';
 import { useApp } from '../../store/store';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import type { StreamConfigInput } from '../../../shared/contract';
+
+/** The last setup in a few words, for the Use last button's tooltip. */
+function lastSummary(c: StreamConfigInput): string {
+  return [`port ${c.port}`, c.address, c.iface ? `on ${c.iface}` : null, c.binMs ? `${c.binMs} ms bins` : null, c.label ? `“${c.label}”` : null].filter(Boolean).join(', ');
+}
 
 /** Port, address or group, interface, SSM source, bin size, gap threshold and expected rate, then Start. */
 export function StreamSetup({ formRef }: { formRef: RefObject<HTMLFormElement | null> }) {
@@ -14,17 +20,18 @@ export function StreamSetup({ formRef }: { formRef: RefObject<HTMLFormElement | 
   );
   const [form, setForm] = useState<SetupForm>(defaultSetupForm);
   const [fieldError, setFieldError] = useState<{ field: SetupField; message: string } | null>(null);
-  const touched = useRef(false);
   const uid = useId();
   const idOf = (f: string) => `${uid}-${f}`;
 
-  // The last stream setup comes back from the settings, unless the user already started typing.
-  useEffect(() => {
-    if (!touched.current && settings?.lastStream) setForm(configToForm(settings.lastStream));
-  }, [settings?.lastStream]);
+  // Each new stream starts from an empty form; the last setup is offered, never carried in silently.
+  const last = settings?.lastStream ?? null;
+  const useLast = () => {
+    if (!last) return;
+    setForm(configToForm(last));
+    setFieldError(null);
+  };
 
   const set = <K extends keyof SetupForm>(key: K, value: SetupForm[K]) => {
-    touched.current = true;
     setForm((f) => ({ ...f, [key]: value }));
     if (fieldError?.field === key) setFieldError(null);
   };
@@ -42,7 +49,9 @@ export function StreamSetup({ formRef }: { formRef: RefObject<HTMLFormElement | 
       return;
     }
     setFieldError(null);
-    void commands.start(r.config);
+    void commands.start(r.config).then((started) => {
+      if (started) setForm(defaultSetupForm);
+    });
   };
 
   const invalid = (f: SetupField) => (fieldError?.field === f ? { 'aria-invalid': true, 'aria-describedby': `${uid}-field-error` } : {});
@@ -55,7 +64,14 @@ export function StreamSetup({ formRef }: { formRef: RefObject<HTMLFormElement | 
 
   return (
     <form ref={formRef} className="card setup" onSubmit={submit} aria-labelledby={idOf('title')} noValidate data-testid="stream-setup">
-      <h2 id={idOf('title')}>Listen to a stream</h2>
+      <div className="setup-head">
+        <h2 id={idOf('title')}>Listen to a stream</h2>
+        {last ? (
+          <button type="button" className="small-button" data-testid="use-last" onClick={useLast} title={`Fill the form with the last stream’s setup: ${lastSummary(last)}`}>
+            Use last
+          </button>
+        ) : null}
+      </div>
       <div className="row two">
         <div className="field">
           <label htmlFor={idOf('port')}>Port</label>

@@ -1,64 +1,234 @@
-/** Throughput over time with the gaps shaded, loss by sequence number and timeline events: zoom by dragging or with + / −, pan, or follow live data. */
-import { useMemo, useState } from 'react';
+/**
+ * Throughput over time with the gaps shaded, loss by sequence number and timeline events: zoom by
+ * dragging or with + / −, pan, or follow live data.
+ *
+ * Drawn on a canvas, outside React: the store's changes schedule one paint per animation frame, so
+ * a live stream costs a canvas paint of a few thousand segments per frame instead of re-rendering
+ * an SVG tree (recharts spent ~60% of the main thread on its own store and selectors with two live
+ * streams). React renders only the toolbar and the legend, which change when the user acts.
+ */
+import { useEffect, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { Area, CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { eventMarkers, sourcesIn } from './chart/events';
+import { sourcesIn } from './chart/events';
 import { applyChartAction, chartViewOf, type ChartAction } from './chart/chartControl';
+import { chartModel, pointAt, type ChartModel } from './chart/chartModel';
+import { paintChart } from './chart/paintChart';
 import { useChartColors } from '../../app/theme';
-import { formatTick, timeTicks } from '../../../shared/chart/ticks';
-import { ratePoints, shadedAreas, type RatePoint } from './chart/series';
 import { resolveRange, selectRange } from './chart/view';
-import { formatByteRate, formatDuration, formatStreamTime } from '../../format';
-import type { TimelineSeverity } from '../../../shared/timeline';
-import { appStore, useApp } from '../../store/store';
+import { formatByteRate, formatCount, formatDuration, formatStreamTime } from '../../format';
+import { appStore, useApp, type AppState } from '../../store/store';
+import { isLive } from './stats';
 
-// Rates on the axis stay short: "256 kB/s" → "256k".
-function axisRate(v: number): string {
-  if (v >= 1e9) return `${(v / 1e9).toFixed(1)}G`;
-  if (v >= 1e6) return `${(v / 1e6).toFixed(1)}M`;
-  if (v >= 1e3) return `${Math.round(v / 1e3)}k`;
-  return String(Math.round(v));
+/** A stream's chart frame from the store's current state, or null when the stream is gone. */
+function frameOf(s: AppState, id: string, width: number, height: number): { model: ChartModel; follow: boolean; binMs: number } | null {
+  const entry = s.streams[id];
+  if (!entry) return null;
+  const r = entry.reception;
+  const view = chartViewOf(s, id);
+  const range = resolveRange(view, r.nowMs);
+  const model = chartModel(
+    {
+      bins: r.bins,
+      gaps: r.gaps,
+      openGap: r.openGap,
+      stalls: r.stalls,
+      nowMs: r.nowMs,
+      withLoss: !!r.loss && r.loss.lost !== null,
+      focusedGap: s.focusedGap[id] ?? null,
+      timeline: s.timeline,
+      startedAt: entry.info.startedAt,
+      hidden: s.hiddenSources,
+    },
+    range,
+    width,
+    height,
+  );
+  return { model, follow: view.follow, binMs: r.bins.binMs };
 }
 
-function severityColor(severity: TimelineSeverity, colors: ReturnType<typeof useChartColors>): string {
-  return severity === 'error' ? colors.openGap : severity === 'warning' ? colors.event : colors.axis;
-}
-
-/** The chart of one stream, fed from the store at display rate and decimated to ~1600 points. */
+/** The chart of one stream, painted at display rate and decimated to about two points per pixel. */
 export function ThroughputChart({ id }: { id: string }) {
-  const entry = useApp((s) => s.streams[id]);
-  const savedView = useApp((s) => s.chartViews[id]);
-  const defaultSpan = useApp((s) => (s.settings?.chartWindowSec ?? 60) * 1000);
-  const focused = useApp((s) => s.focusedGap[id] ?? null);
+  const { exists, follow, binMs, withLoss, empty, live } = useApp(
+    useShallow((s) => {
+      const e = s.streams[id];
+      return {
+        exists: e !== undefined,
+        follow: chartViewOf(s, id).follow,
+        binMs: e?.reception.bins.binMs ?? 100,
+        withLoss: !!e?.reception.loss && e.reception.loss.lost !== null,
+        empty: (e?.reception.totals.packets ?? 0) === 0,
+        live: e ? isLive(e.info) : false,
+      };
+    }),
+  );
   const colors = useChartColors();
   const timeline = useApp((s) => s.timeline);
   const hidden = useApp(useShallow((s) => s.hiddenSources));
   const toggleSource = useApp((s) => s.toggleTimelineSource);
-  const [drag, setDrag] = useState<{ from: number; to: number } | null>(null);
-
-  const r = entry?.reception;
-  const view = savedView ?? chartViewOf(appStore.getState(), id);
-  const range = r ? resolveRange(view, r.nowMs) : { startMs: 0, endMs: defaultSpan };
-  const span = range.endMs - range.startMs;
-  const revision = entry?.revision ?? 0;
-  const withLoss = !!r?.loss && r.loss.lost !== null;
-  const points = useMemo(() => (r ? ratePoints(r.bins, range) : []), [r, revision, range.startMs, range.endMs]);
-  const startedAt = entry?.info.startedAt ?? 0;
-  const markers = useMemo(() => eventMarkers(timeline, startedAt, range, hidden), [timeline, startedAt, range.startMs, range.endMs, hidden]);
   const sources = useMemo(() => sourcesIn(timeline), [timeline]);
-  const areas = useMemo(() => (r ? shadedAreas(r.gaps, r.openGap, r.stalls, range, r.nowMs, span / 1000) : []), [r, revision, range.startMs, range.endMs]);
-  const ticks = useMemo(() => timeTicks(range, 8), [range.startMs, range.endMs]);
-  if (!entry || !r) return null;
+  const boxRef = useRef<HTMLDivElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const rangeRef = useRef<HTMLSpanElement>(null);
+  const tipRef = useRef<HTMLDivElement>(null);
+  const selRef = useRef<HTMLDivElement>(null);
+  const modelRef = useRef<ChartModel | null>(null);
 
+  useEffect(() => {
+    const box = boxRef.current;
+    const canvas = canvasRef.current;
+    const ctx = canvas?.getContext('2d');
+    if (!box || !canvas || !ctx) return;
+    let frame = 0;
+    // The box's size comes from the ResizeObserver: reading it while drawing would force a layout every frame.
+    let width = 0;
+    let height = 0;
+    let lastText = 0;
+    const shown: Record<string, string> = {};
+    const setData = (key: string, value: string): void => {
+      if (shown[key] === value) return;
+      shown[key] = value;
+      box.dataset[key] = value;
+    };
+    const draw = (): void => {
+      frame = 0;
+      if (width === 0 || height === 0) return;
+      const dpr = window.devicePixelRatio || 1;
+      if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
+        canvas.width = Math.round(width * dpr);
+        canvas.height = Math.round(height * dpr);
+        canvas.style.width = `${width}px`;
+        canvas.style.height = `${height}px`;
+      }
+      const f = frameOf(appStore.getState(), id, width, height);
+      if (!f) return;
+      const m = f.model;
+      modelRef.current = m;
+      paintChart(ctx, m, colors, dpr, f.binMs);
+      const span = m.range.endMs - m.range.startMs;
+      setData('points', String(m.points.length));
+      setData('rangeStart', String(Math.round(m.range.startMs)));
+      setData('rangeEnd', String(Math.round(m.range.endMs)));
+      setData('follow', String(f.follow));
+      setData('markers', String(m.markers.length));
+      setData('loss', String(m.withLoss));
+      setData('series', m.points.length === 0 ? '' : m.withLoss ? 'throughput lost' : 'throughput');
+      setData('gapMode', m.gapMode);
+      setData('gapsInView', String(m.gapsInView));
+      // The range line changes every frame while following; text that moves faster than it can be read only costs layouts.
+      const now = performance.now();
+      if (rangeRef.current && (!f.follow || now - lastText > 500)) {
+        lastText = now;
+        const gaps = m.gapMode === 'density' ? ` · ${formatCount(m.gapsInView)} gaps, drawn as their share of each pixel’s time` : '';
+        rangeRef.current.textContent = `${formatStreamTime(m.range.startMs)} – ${formatStreamTime(m.range.endMs)} (${formatDuration(span)}) · ${f.binMs} ms bins${gaps}`;
+      }
+    };
+    const schedule = (): void => {
+      if (frame === 0) frame = requestAnimationFrame(draw);
+    };
+    const unsubscribe = appStore.subscribe((s, prev) => {
+      if (s.streams[id] !== prev.streams[id] || s.chartViews !== prev.chartViews || s.focusedGap !== prev.focusedGap || s.timeline !== prev.timeline || s.hiddenSources !== prev.hiddenSources || s.settings !== prev.settings) schedule();
+    });
+    const resize = new ResizeObserver((entries) => {
+      const r = entries[entries.length - 1]?.contentRect;
+      if (r) {
+        width = Math.round(r.width);
+        height = Math.round(r.height);
+      }
+      schedule();
+    });
+    resize.observe(box);
+    return () => {
+      unsubscribe();
+      resize.disconnect();
+      if (frame !== 0) cancelAnimationFrame(frame);
+    };
+  }, [id, colors]);
+
+  // Drag-to-zoom and the tooltip, from the last painted frame's layout.
+  useEffect(() => {
+    const box = boxRef.current;
+    if (!box) return;
+    let drag: { from: number; fromPx: number } | null = null;
+    const timeAt = (clientX: number): { t: number; x: number } | null => {
+      const m = modelRef.current;
+      if (!m) return null;
+      const rect = box.getBoundingClientRect();
+      const x = Math.min(m.plot.right, Math.max(m.plot.left, clientX - rect.left));
+      return { t: m.range.startMs + ((x - m.plot.left) / (m.plot.right - m.plot.left)) * (m.range.endMs - m.range.startMs), x };
+    };
+    const showTip = (clientX: number, clientY: number): void => {
+      const m = modelRef.current;
+      const tip = tipRef.current;
+      const at = timeAt(clientX);
+      if (!m || !tip || !at) return;
+      const rect = box.getBoundingClientRect();
+      const p = pointAt(m.points, at.t);
+      const marker = m.markers.find((mk) => Math.abs(mk.px - at.x) <= 4);
+      const lines = [formatStreamTime(at.t)];
+      if (p) lines.push(formatByteRate(p.rate));
+      if (p && m.withLoss) lines.push(`${Math.round(p.lost)} packets/s lost`);
+      if (marker) lines.push(`${marker.event.source}: ${marker.event.summary}`);
+      tip.textContent = lines.join('\n');
+      tip.hidden = false;
+      const left = clientX - rect.left + 12;
+      tip.style.left = `${Math.min(left, rect.width - tip.offsetWidth - 4)}px`;
+      tip.style.top = `${Math.max(0, clientY - rect.top - 40)}px`;
+    };
+    const hideTip = (): void => {
+      if (tipRef.current) tipRef.current.hidden = true;
+    };
+    const onDown = (e: MouseEvent): void => {
+      const at = timeAt(e.clientX);
+      if (at && e.button === 0) drag = { from: at.t, fromPx: at.x };
+    };
+    const onMove = (e: MouseEvent): void => {
+      showTip(e.clientX, e.clientY);
+      const sel = selRef.current;
+      const at = timeAt(e.clientX);
+      if (!drag || !sel || !at || !modelRef.current) return;
+      const { plot } = modelRef.current;
+      sel.hidden = false;
+      sel.style.left = `${Math.min(drag.fromPx, at.x)}px`;
+      sel.style.width = `${Math.abs(at.x - drag.fromPx)}px`;
+      sel.style.top = `${plot.top}px`;
+      sel.style.height = `${plot.bottom - plot.top}px`;
+    };
+    const onUp = (e: MouseEvent): void => {
+      const at = timeAt(e.clientX);
+      if (drag && at && Math.abs(at.x - drag.fromPx) > 2) {
+        const s = appStore.getState();
+        const r = s.streams[id]?.reception;
+        if (r) s.setChartView(id, selectRange(chartViewOf(s, id), drag.from, at.t, r.nowMs, r.bins.binMs));
+      }
+      drag = null;
+      if (selRef.current) selRef.current.hidden = true;
+    };
+    const onLeave = (): void => {
+      drag = null;
+      if (selRef.current) selRef.current.hidden = true;
+      hideTip();
+    };
+    box.addEventListener('mousedown', onDown);
+    box.addEventListener('mousemove', onMove);
+    box.addEventListener('mouseup', onUp);
+    box.addEventListener('mouseleave', onLeave);
+    return () => {
+      box.removeEventListener('mousedown', onDown);
+      box.removeEventListener('mousemove', onMove);
+      box.removeEventListener('mouseup', onUp);
+      box.removeEventListener('mouseleave', onLeave);
+    };
+  }, [id]);
+
+  if (!exists) return null;
   const act = (a: ChartAction) => applyChartAction(appStore, id, a);
-  const labelOf = (v: unknown) => (typeof v === 'number' ? v : null);
 
   return (
     <section className="card chart" aria-label="Throughput over time">
       <header className="card-head">
         <h2>Throughput</h2>
-        <span className="muted">
-          {formatStreamTime(range.startMs)} – {formatStreamTime(range.endMs)} ({formatDuration(span)}) · {r.bins.binMs} ms bins
+        <span className="muted chart-range" ref={rangeRef} data-testid="chart-range">
+          {binMs} ms bins
         </span>
         <div className="toolbar" role="toolbar" aria-label="Chart zoom and pan">
           <button type="button" className="small-button" onClick={() => act('pan-back')} title="Pan back (←)" aria-label="Pan back" data-testid="pan-back">
@@ -73,124 +243,40 @@ export function ThroughputChart({ id }: { id: string }) {
           <button type="button" className="small-button" onClick={() => act('pan-forward')} title="Pan forward (→)" aria-label="Pan forward" data-testid="pan-forward">
             →
           </button>
-          <button type="button" className="small-button" onClick={() => act('zoom-reset')} title="Reset zoom and follow live data (0)" data-testid="zoom-reset">
+          <button type="button" className="small-button" onClick={() => act('zoom-reset')} title={live ? 'Reset zoom and follow live data (0)' : 'Show the whole stream (0)'} data-testid="zoom-reset">
             Reset
           </button>
-          {(entry.info.origin ?? 'live') === 'live' && <button
-            type="button"
-            className={`small-button live${view.follow ? ' on' : ''}`}
-            aria-pressed={view.follow}
-            onClick={() => act('toggle-follow')}
-            title="Follow live data (L)"
-            data-testid="follow-toggle"
-          >
-            ● Live
-          </button>}
+          {live ? (
+            <button type="button" className={`small-button live${follow ? ' on' : ''}`} aria-pressed={follow} onClick={() => act('toggle-follow')} title="Follow live data (L)" data-testid="follow-toggle">
+              ● Live
+            </button>
+          ) : null}
         </div>
       </header>
-      <div
-        className="chart-box"
-        data-testid="throughput-chart"
-        data-points={points.length}
-        data-range-start={Math.round(range.startMs)}
-        data-range-end={Math.round(range.endMs)}
-        data-follow={view.follow}
-        data-markers={markers.length}
-        data-loss={withLoss}
-        title="Drag across the chart to zoom in"
-      >
-        <ResponsiveContainer width="100%" height="100%">
-          <ComposedChart
-            data={points}
-            margin={{ top: 8, right: 16, bottom: 4, left: 4 }}
-            onMouseDown={(st) => {
-              const x = labelOf(st.activeLabel);
-              if (x !== null) setDrag({ from: x, to: x });
-            }}
-            onMouseMove={(st) => {
-              const x = labelOf(st.activeLabel);
-              if (drag && x !== null) setDrag({ ...drag, to: x });
-            }}
-            onMouseUp={() => {
-              if (drag) appStore.getState().setChartView(id, selectRange(view, drag.from, drag.to, r.nowMs, r.bins.binMs));
-              setDrag(null);
-            }}
-            onMouseLeave={() => setDrag(null)}
-          >
-            <CartesianGrid stroke={colors.grid} vertical={false} />
-            <XAxis
-              dataKey="t"
-              type="number"
-              domain={[range.startMs, range.endMs]}
-              ticks={ticks}
-              allowDataOverflow
-              tickFormatter={(v: number) => formatTick(v, span)}
-              stroke={colors.axis}
-              tick={{ fill: colors.axis, fontSize: 12 }}
-            />
-            <YAxis yAxisId="rate" domain={[0, (max: number) => Math.max(max, 1000)]} tickFormatter={axisRate} stroke={colors.axis} tick={{ fill: colors.axis, fontSize: 12 }} width={52} label={{ value: 'B/s', angle: -90, position: 'insideLeft', fill: colors.axis, fontSize: 12 }} />
-            {withLoss ? (
-              <YAxis yAxisId="lost" orientation="right" domain={[0, (max: number) => Math.max(max, 10)]} tickFormatter={axisRate} stroke={colors.loss} tick={{ fill: colors.loss, fontSize: 12 }} width={44} label={{ value: 'lost/s', angle: 90, position: 'insideRight', fill: colors.loss, fontSize: 12 }} />
-            ) : null}
-            <Tooltip
-              isAnimationActive={false}
-              content={({ active, payload, label }) =>
-                active && payload?.length ? (
-                  <div className="chart-tooltip">
-                    <div>{formatStreamTime(Number(label))}</div>
-                    <strong>{formatByteRate(Number(payload.find((p) => p.dataKey === 'rate')?.value ?? 0))}</strong>
-                    {withLoss ? <div className="loss-text">{Math.round(Number(payload.find((p) => p.dataKey === 'lost')?.value ?? 0))} packets/s lost</div> : null}
-                  </div>
-                ) : null
-              }
-            />
-            {areas.map((a) => (
-              <ReferenceArea
-                key={`${a.kind}-${a.key}`}
-                x1={Math.max(a.startMs, range.startMs)}
-                x2={Math.min(Math.max(a.endMs, a.startMs + span / 500), range.endMs)}
-                yAxisId="rate"
-                ifOverflow="hidden"
-                fill={a.kind === 'stall' ? colors.stall : a.kind === 'open-gap' ? colors.openGap : focused === a.key ? colors.gapFocus : colors.gap}
-                fillOpacity={focused === a.key ? 0.45 : 0.22}
-                stroke="none"
-              />
-            ))}
-            {markers.map((m) => (
-              <ReferenceLine
-                key={`ev-${m.event.id}`}
-                yAxisId="rate"
-                x={m.t}
-                stroke={severityColor(m.event.severity, colors)}
-                strokeDasharray="4 3"
-                strokeWidth={1.5}
-                ifOverflow="hidden"
-                label={(props: { viewBox?: { x?: number; y?: number } }) => (
-                  <g className="event-marker" data-testid="event-marker">
-                    <title>{`${formatStreamTime(m.t)} · ${m.event.source}: ${m.event.summary}`}</title>
-                    <text x={props.viewBox?.x ?? 0} y={(props.viewBox?.y ?? 0) + 10} textAnchor="middle" fontSize={11} fill={severityColor(m.event.severity, colors)}>
-                      ◆
-                    </text>
-                  </g>
-                )}
-              />
-            ))}
-            <Area yAxisId="rate" type="stepAfter" dataKey={(p: RatePoint) => [p.min, p.max]} stroke="none" fill={colors.fill} fillOpacity={0.6} isAnimationActive={false} dot={false} activeDot={false} />
-            <Line yAxisId="rate" type="stepAfter" dataKey="rate" stroke={colors.line} strokeWidth={1.5} isAnimationActive={false} dot={false} activeDot={false} />
-            {withLoss ? <Line yAxisId="lost" type="stepAfter" dataKey="lost" stroke={colors.loss} strokeWidth={1.5} isAnimationActive={false} dot={false} activeDot={false} /> : null}
-            {drag && drag.from !== drag.to ? <ReferenceArea yAxisId="rate" x1={Math.min(drag.from, drag.to)} x2={Math.max(drag.from, drag.to)} fill={colors.selection} fillOpacity={0.25} stroke="none" /> : null}
-          </ComposedChart>
-        </ResponsiveContainer>
-        {r.totals.packets === 0 ? <div className="chart-empty">No data yet</div> : null}
+      <div className="chart-box" ref={boxRef} data-testid="throughput-chart" data-follow={follow} data-loss={withLoss} title="Drag across the chart to zoom in">
+        <canvas ref={canvasRef} className="chart-canvas" role="img" aria-label="Throughput over time, with gaps shaded" />
+        <div ref={selRef} className="chart-selection" hidden />
+        <div ref={tipRef} className="chart-tooltip floating" hidden />
+        {empty ? <div className="chart-empty">No data yet</div> : null}
       </div>
       <div className="legend">
-        <span aria-hidden="true" className="swatch rate" /> throughput
+        <span className="legend-item">
+          <span aria-hidden="true" className="swatch rate" /> throughput
+        </span>
         {withLoss ? (
-          <>
+          <span className="legend-item">
             <span aria-hidden="true" className="swatch loss" /> lost (by sequence number)
-          </>
+          </span>
         ) : null}
-        <span aria-hidden="true" className="swatch gap" /> gap <span aria-hidden="true" className="swatch open-gap" /> no data now <span aria-hidden="true" className="swatch stall" /> Gapscope stalled
+        <span className="legend-item">
+          <span aria-hidden="true" className="swatch gap" /> gap (dense: share of time in gaps)
+        </span>
+        <span className="legend-item">
+          <span aria-hidden="true" className="swatch open-gap" /> no data now
+        </span>
+        <span className="legend-item">
+          <span aria-hidden="true" className="swatch stall" /> Gapscope stalled
+        </span>
         {sources.length > 0 ? (
           <span className="event-filters" role="group" aria-label="Timeline events shown on the chart" data-testid="event-filters">
             <span aria-hidden="true" className="swatch event" /> events:

@@ -26,6 +26,11 @@ export function streamTitle(info: StreamInfo): string {
   return formatEndpoint(info.config.address ?? any, info.config.port);
 }
 
+/** True while a live stream receives from a socket: only then is there a live edge to follow (not for an opened session or an import). */
+export function isLive(info: StreamInfo): boolean {
+  return (info.origin ?? 'live') === 'live' && (info.status === 'listening' || info.status === 'starting');
+}
+
 function ratioTone(r: number): Tone {
   return r >= 0.98 ? 'good' : r >= 0.9 ? 'warn' : 'bad';
 }
