@@ -13,6 +13,7 @@ import { addressBytes } from '../../shared/pcapng/write';
 import { RecordingFile } from './recordingFile';
 import { StallWatch } from './stallWatch';
 import { explainSocketError } from './socketErrors';
+import { KernelDropSampler, socketFd } from './kernelDrops';
 import type { FromWorker, RecordingEnd, RecordTarget, ToWorker, WorkerSetup } from './workerProtocol';
 
 const port = parentPort;
@@ -20,7 +21,9 @@ if (!port) throw new Error('receiverWorker must run as a worker thread');
 const setup = workerData as WorkerSetup;
 const { plan } = setup;
 const post = (m: FromWorker): void => port.postMessage(m);
-const monitor = new ReceptionMonitor(setup.monitor);
+// The kernel's drop counters (kernelDrops.ts) fill each gap as it closes.
+let kernelDrops: KernelDropSampler | null = null;
+const monitor = new ReceptionMonitor({ ...setup.monitor, onGap: (g) => kernelDrops?.onGap(g) });
 
 let t0 = performance.now();
 const now = (): number => performance.now() - t0;
@@ -46,6 +49,7 @@ function finish(error: ErrorInfo | null): void {
   if (updateTimer) clearInterval(updateTimer);
   if (watchTimer) clearInterval(watchTimer);
   stallWatch?.stop();
+  kernelDrops?.stop();
   try {
     socket?.close();
   } catch {
@@ -165,6 +169,8 @@ function start(): void {
       bound: addr.family === 'IPv6' ? `[${addr.address}]:${addr.port}` : `${addr.address}:${addr.port}`,
       recvBufferGranted: granted,
     });
+    kernelDrops = new KernelDropSampler({ platform: process.platform, family: plan.family, port: plan.port, fd: socketFd(sock), recvBufferRequested: plan.recvBufferBytes, recvBufferGranted: granted });
+    kernelDrops.start((sample) => post({ type: 'kernelDrops', sample }));
     stallWatch = new StallWatch(now, (stall) => monitor.onLocalStall(stall));
     updateTimer = setInterval(() => post({ type: 'delta', delta: monitor.takeDelta(now()) }), setup.updateEveryMs);
     if (plan.watchInterface) watchTimer = setInterval(checkInterface, 1000);

@@ -9,6 +9,8 @@ import { GapscopeError } from '../../shared/errors';
 import type { ReceptionDelta, ReceptionSnapshot } from '../../shared/reception/types';
 import type { BackendEventListener } from '../kernel/backend';
 import type { FeatureService, ServiceContext } from '../kernel/services';
+import type { TimelineLog } from '../kernel/timeline';
+import { kernelDropEvent } from './kernelDrops';
 import { parseFormat } from '../../shared/decoders/streamDecoder';
 import { ReceptionMonitor } from '../../shared/reception/receptionMonitor';
 import { formatEndpoint } from '../../shared/net/address';
@@ -58,8 +60,8 @@ export interface ReceptionDeps {
 export type ReceptionFeature = FeatureService<keyof typeof receptionRequests> & { streams: ReceptionService };
 
 /** Creates the reception feature; `streams` is what createBackend hands to sessions and import. */
-export function createReceptionService(ctx: Pick<ServiceContext, 'emit'>, deps: ReceptionDeps): ReceptionFeature {
-  const streams = new ReceptionService(ctx.emit, deps.interfaces, deps.workerPath);
+export function createReceptionService(ctx: Pick<ServiceContext, 'emit'> & Partial<Pick<ServiceContext, 'timeline'>>, deps: ReceptionDeps): ReceptionFeature {
+  const streams = new ReceptionService(ctx.emit, deps.interfaces, deps.workerPath, ctx.timeline);
   return {
     streams,
     handlers: {
@@ -86,6 +88,7 @@ export class ReceptionService {
     private readonly emit: BackendEventListener,
     private readonly interfaces: () => InterfaceInfo[],
     private readonly workerPath = defaultWorkerPath(),
+    private readonly timeline?: TimelineLog,
   ) {}
 
   /** Opens the socket in a new worker; resolves once listening, rejects with a clear error otherwise. */
@@ -180,6 +183,9 @@ export class ReceptionService {
             stream.recording = true;
             stream.recordStart?.resolve({ fromStreamStart: m.fromStreamStart, atMs: m.atMs });
             stream.recordStart = null;
+            break;
+          case 'kernelDrops':
+            this.timeline?.post(kernelDropEvent(info, m.sample));
             break;
           case 'recordingProgress':
             for (const l of this.recordingListeners) l({ type: 'progress', id, counts: m.counts });

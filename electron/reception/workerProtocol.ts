@@ -3,6 +3,7 @@ import type { ErrorInfo } from '../../shared/contract';
 import type { ReceptionDelta, ReceptionSnapshot } from '../../shared/reception/types';
 import type { MonitorOptions } from '../../shared/reception/receptionMonitor';
 import type { SocketPlan } from './socketPlan';
+import type { KernelDropSample } from './kernelDrops';
 
 /** What a worker is started with. */
 export interface WorkerSetup {
@@ -50,7 +51,9 @@ export type FromWorker =
   /** Recording started; fromStreamStart: the packets received before it are in the file too. */
   | { type: 'recording'; fromStreamStart: boolean; atMs: number }
   | { type: 'recordingProgress'; counts: RecordingCounts }
-  | { type: 'recordingStopped'; end: RecordingEnd };
+  | { type: 'recordingStopped'; end: RecordingEnd }
+  /** A second in which the kernel counted drops for the stream's socket or the machine (kernelDrops.ts). */
+  | { type: 'kernelDrops'; sample: KernelDropSample };
 
 /** How a stream's recording ended. */
 export interface RecordingEnd {

@@ -33,6 +33,8 @@ export interface MonitorOptions {
   decode?: FormatChoice;
   /** The stream's UDP port, a hint for format detection. */
   port?: number;
+  /** Called with each new gap as it closes, before any delta carries it (the receiver adds the kernel's drop counts). */
+  onGap?: (gap: Gap) => void;
 }
 
 /** A gap counts as caused by a local stall when the stall covers at least this share of it. */
@@ -160,6 +162,7 @@ export class ReceptionMonitor {
 
   private addGap(gap: Gap): void {
     this.labelGap(gap);
+    this.options.onGap?.(gap);
     this.gaps.push(gap);
     if (this.gaps.length > MAX_GAPS) this.gaps.shift();
     this.gapCount += 1;

@@ -87,7 +87,7 @@ export function buildReport(snapshot: ReceptionSnapshot, stream: Record<string, 
 /** A monitor's gap as the report carries it, times rounded to the microsecond. */
 export function reportGap(g: Gap): ReportGap {
   const cause = gapCause(g);
-  return { startMs: round(g.startMs), endMs: round(g.endMs), durationMs: round(g.durationMs), packetsBefore: g.packetsBefore, bytesBefore: g.bytesBefore, lostPackets: g.lostPackets, cause: cause.code, causeText: cause.text };
+  return { startMs: round(g.startMs), endMs: round(g.endMs), durationMs: round(g.durationMs), packetsBefore: g.packetsBefore, bytesBefore: g.bytesBefore, lostPackets: g.lostPackets, cause: cause.code, causeText: cause.text, ...(g.socketDrops != null ? { socketDrops: g.socketDrops, socketDropsScope: g.socketDropsScope, suggestedRecvBufferBytes: g.suggestedRecvBufferBytes ?? null } : {}) };
 }
 
 function round(ms: number): number {

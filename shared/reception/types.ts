@@ -16,6 +16,16 @@ export interface Gap {
   cause: 'local-stall' | 'unexplained';
   /** Packets the sender sent during the gap, by the payload's sequence numbers; null without them. */
   lostPackets: number | null;
+  /**
+   * Datagrams the kernel dropped in the stream's receive buffer (full) from the end of the previous
+   * gap to the end of this one, by the kernel's own counters (electron/reception/kernelDrops.ts);
+   * absent or null when they were not read.
+   */
+  socketDrops?: number | null;
+  /** Whose counter socketDrops is: this socket's alone (Linux), or the whole machine's (macOS, Windows). */
+  socketDropsScope?: 'socket' | 'machine';
+  /** A receive buffer to ask for (bytes, as recvBufferBytes) that would have held the burst before this gap and what the kernel dropped of it; null without drops. */
+  suggestedRecvBufferBytes?: number | null;
 }
 
 /** A stretch during which the receiver itself could not run, so arrival times were delayed. */
