@@ -107,7 +107,8 @@ export interface DecodedReply {
   rcode: string;
   opcode: string;
   flags: DnsFlags;
-  question: { name: string; type: string } | null;
+  /** The question the reply repeated, with its type's number. */
+  question: { name: string; type: string; code: number } | null;
   answers: DnsRecordSummary[];
   authorities: DnsRecordSummary[];
   additionals: DnsRecordSummary[];
@@ -149,7 +150,7 @@ export function readReply(bytes: Uint8Array, id: number, name?: string): ReplyVe
         rcode: extendedRcode(packet.rcode ?? 'NOERROR', opt),
         opcode: packet.opcode ?? 'QUERY',
         flags: { aa: packet.flag_aa, tc: packet.flag_tc, rd: packet.flag_rd, ra: packet.flag_ra, ad: packet.flag_ad, cd: packet.flag_cd },
-        question: q ? { name: String(q.name), type: String(q.type) } : null,
+        question: q ? { name: String(q.name), type: String(q.type), code: typeNumber(String(q.type)) } : null,
         answers: (packet.answers ?? []).map(summarizeRecord),
         authorities: (packet.authorities ?? []).map(summarizeRecord),
         additionals: (packet.additionals ?? []).filter((a) => a.type !== 'OPT').map(summarizeRecord),

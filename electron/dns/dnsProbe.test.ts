@@ -99,6 +99,30 @@ describe('probeDns over loopback', () => {
     expect(only.message).toContain('stray datagram');
   });
 
+  it('says whether the reply repeated the question: without it, or with another type, it is no answer to this query', async () => {
+    expect((await probeDns({ server: server.address, name: 'host.test', type: 'AAAA' })).questionEchoed).toBe(true);
+    expect((await probeDns({ server: server.address, name: 'unknown.example' })).questionEchoed).toBe(true);
+    // A server of our own on loopback: SERVFAIL with no question section, then NOERROR repeating the name with another type.
+    const odd = dgram.createSocket('udp4');
+    let n = 0;
+    odd.on('message', (m, r) => {
+      const reply = Buffer.from(m.subarray(0, 12));
+      reply[2] = 0x81;
+      reply[3] = 0x80 | (n === 0 ? 2 : 0);
+      reply.writeUInt16BE(n === 0 ? 0 : 1, 4);
+      reply.fill(0, 6, 12);
+      const qEnd = m.indexOf(0, 12) + 1;
+      const q = Buffer.from(m.subarray(12, qEnd + 4));
+      q.writeUInt16BE(16, qEnd - 12);
+      odd.send(n++ === 0 ? reply : Buffer.concat([reply, q]), r.port, r.address);
+    });
+    await new Promise<void>((r) => odd.bind(0, '127.0.0.1', () => r()));
+    const at = `127.0.0.1:${odd.address().port}`;
+    expect(await probeDns({ server: at, name: 'host.test', type: 'A' })).toMatchObject({ kind: 'answer', rcode: 'SERVFAIL', questionEchoed: false });
+    expect(await probeDns({ server: at, name: 'host.test', type: 'A' })).toMatchObject({ kind: 'answer', rcode: 'NOERROR', questionEchoed: false });
+    await new Promise<void>((r) => odd.close(() => r()));
+  });
+
   it('recognizes ICMP port unreachable on a port with nothing listening', async () => {
     const r = await probeDns({ server: `127.0.0.1:${await closedPort()}`, name: 'host.test', timeoutMs: 2000 });
     expect(r).toMatchObject({ kind: 'port-unreachable', errno: 'ECONNREFUSED' });

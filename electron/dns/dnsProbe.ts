@@ -279,6 +279,7 @@ export async function probeDns(req: DnsProbeRequest): Promise<DnsProbeResult> {
     edns: null,
     truncated: false,
     ignoredReplies: 0,
+    questionEchoed: false,
     queryId: id,
     localPort: null,
     errno: null,
@@ -300,6 +301,7 @@ export async function probeDns(req: DnsProbeRequest): Promise<DnsProbeResult> {
     case 'reply': {
       const r = x.reply as DecodedReply;
       Object.assign(result, { rttMs: x.rttMs ?? null, rcode: r.rcode, flags: r.flags, answers: r.answers, authorities: r.authorities, additionals: r.additionals, edns: r.edns });
+      result.questionEchoed = r.question !== null && r.question.code === type.code;
       result.kind = r.rcode === 'REFUSED' ? 'refused' : 'answer';
       const ms = (x.rttMs ?? 0).toFixed(2);
       result.message =

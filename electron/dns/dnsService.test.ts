@@ -151,7 +151,7 @@ describe('DNS watch', () => {
       return {
         server: String(req.server), name: req.name, type: 'A', kind, message: '', transport: 'udp', rttMs: kind === 'answer' ? 1.5 : null, udpRttMs: null,
         rcode: kind === 'answer' ? 'NOERROR' : null, flags: null, answers: kind === 'answer' ? [{ name: req.name, type: 'A', ttl: 60, data: '93.184.215.14' }] : [],
-        authorities: [], additionals: [], edns: null, truncated: false, ignoredReplies: 0, queryId: 1, localPort: 1, errno: null,
+        authorities: [], additionals: [], edns: null, truncated: false, ignoredReplies: 0, questionEchoed: kind === 'answer', queryId: 1, localPort: 1, errno: null,
       };
     };
     const { ok, events, timeline, dns } = backend({ probe });

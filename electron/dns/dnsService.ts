@@ -180,6 +180,6 @@ function failedProbe(server: string, name: string, type: string, e: unknown): Dn
   const message = e instanceof Error ? e.message : String(e);
   return {
     server, name, type, kind: 'socket-error', message, transport: 'udp', rttMs: null, udpRttMs: null, rcode: null, flags: null,
-    answers: [], authorities: [], additionals: [], edns: null, truncated: false, ignoredReplies: 0, queryId: 0, localPort: null, errno: null,
+    answers: [], authorities: [], additionals: [], edns: null, truncated: false, ignoredReplies: 0, questionEchoed: false, queryId: 0, localPort: null, errno: null,
   };
 }

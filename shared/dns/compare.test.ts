@@ -5,7 +5,7 @@ import type { DnsProbeResult } from './probeTypes';
 function result(server: string, over: Partial<DnsProbeResult>): DnsProbeResult {
   return {
     server, name: 'vpn.corp.test', type: 'A', kind: 'answer', message: '', transport: 'udp', rttMs: 1.234, udpRttMs: null, rcode: 'NOERROR',
-    flags: null, answers: [], authorities: [], additionals: [], edns: null, truncated: false, ignoredReplies: 0, queryId: 1, localPort: 1, errno: null, ...over,
+    flags: null, answers: [], authorities: [], additionals: [], edns: null, truncated: false, ignoredReplies: 0, questionEchoed: true, queryId: 1, localPort: 1, errno: null, ...over,
   };
 }
 const a = (data: string) => ({ name: 'vpn.corp.test', type: 'A', ttl: 60, data });

@@ -58,6 +58,8 @@ export interface DnsProbeResult {
   truncated: boolean;
   /** Datagrams that arrived but belonged to no query of ours (wrong id, wrong name, too short): waited past. */
   ignoredReplies: number;
+  /** The reply repeated the question (its name and type): without it a reply is not an answer to this query. */
+  questionEchoed: boolean;
   /** The query id and local port used, to find the exchange in a capture. */
   queryId: number;
   localPort: number | null;

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { DnsProbeResult } from './probeTypes';
-import { addressReach, DnsWatchHistory, isPublicName, overallReachability, resolverTransition, resolverVerdict, toWatchSample, type WatchSample } from './reachability';
+import { addressReach, DnsWatchHistory, isAnswer, isPublicName, overallReachability, resolverTransition, resolverVerdict, toWatchSample, type WatchSample } from './reachability';
 
 function probe(over: Partial<DnsProbeResult>): DnsProbeResult {
   return {
     server: '192.168.1.1', name: 'example.com', type: 'A', kind: 'answer', message: '', transport: 'udp', rttMs: 12.3, udpRttMs: null, rcode: 'NOERROR',
-    flags: null, answers: [], authorities: [], additionals: [], edns: null, truncated: false, ignoredReplies: 0, queryId: 1, localPort: 1, errno: null, ...over,
+    flags: null, answers: [], authorities: [], additionals: [], edns: null, truncated: false, ignoredReplies: 0, questionEchoed: true, queryId: 1, localPort: 1, errno: null, ...over,
   };
 }
 const rec = (data: string, type = 'A') => ({ name: 'example.com', type, ttl: 60, data });
-const s = (at: number, kind: WatchSample['kind'], over: Partial<WatchSample> = {}): WatchSample => ({ at, kind, rttMs: kind === 'answer' ? 12 : null, rcode: kind === 'answer' ? 'NOERROR' : null, publicAddress: null, ...over });
+const s = (at: number, kind: WatchSample['kind'], over: Partial<WatchSample> = {}): WatchSample => ({ at, kind, rttMs: kind === 'answer' ? 12 : null, rcode: kind === 'answer' ? 'NOERROR' : null, publicAddress: null, echoed: kind === 'answer', ...over });
 
 describe('addressReach: what lies beyond the LAN', () => {
   it('calls private, shared, loopback, link-local and special ranges not public', () => {
@@ -45,7 +45,26 @@ describe('toWatchSample', () => {
     expect(toWatchSample(probe({ answers: [rec('10.0.0.5'), rec('93.184.215.14')] }), 5).publicAddress).toBe('93.184.215.14');
     expect(toWatchSample(probe({ answers: [rec('10.0.0.5')] }), 5).publicAddress).toBeNull();
     expect(toWatchSample(probe({ name: 'cam.local', answers: [rec('93.184.215.14')] }), 5).publicAddress).toBeNull();
-    expect(toWatchSample(probe({ kind: 'refused', rcode: 'REFUSED' }), 5)).toEqual({ at: 5, kind: 'refused', rttMs: 12.3, rcode: 'REFUSED', publicAddress: null });
+    expect(toWatchSample(probe({ kind: 'refused', rcode: 'REFUSED', questionEchoed: true }), 5)).toEqual({ at: 5, kind: 'refused', rttMs: 12.3, rcode: 'REFUSED', publicAddress: null, echoed: true });
+  });
+
+  it('keeps no public address from a reply that is not a well-formed answer', () => {
+    const hit = { answers: [rec('93.184.215.14')] };
+    expect(toWatchSample(probe({ ...hit, questionEchoed: false }), 5)).toMatchObject({ publicAddress: null, echoed: false });
+    expect(toWatchSample(probe({ ...hit, rcode: 'SERVFAIL' }), 5).publicAddress).toBeNull();
+    expect(toWatchSample(probe({ ...hit, rcode: 'NOERROR' }), 5).publicAddress).toBe('93.184.215.14');
+  });
+});
+
+describe('isAnswer: only a well-formed answer proves resolution', () => {
+  it('takes NOERROR and NXDOMAIN with the question repeated, and nothing else', () => {
+    expect(isAnswer(s(0, 'answer'))).toBe(true);
+    expect(isAnswer(s(0, 'answer', { rcode: 'NXDOMAIN' }))).toBe(true);
+    for (const rcode of ['SERVFAIL', 'FORMERR', 'NOTIMP', 'REFUSED', 'YXDOMAIN', null]) expect(isAnswer(s(0, 'answer', { rcode }))).toBe(false);
+    expect(isAnswer(s(0, 'answer', { echoed: false }))).toBe(false);
+    expect(isAnswer(s(0, 'answer', { echoed: undefined }))).toBe(false);
+    expect(isAnswer(s(0, 'refused', { rcode: 'REFUSED', echoed: true }))).toBe(false);
+    expect(isAnswer(s(0, 'malformed'))).toBe(false);
   });
 });
 
@@ -55,6 +74,8 @@ describe('resolverVerdict', () => {
     expect(resolverVerdict('10.0.0.1', [s(0, 'answer', { rttMs: 12.4 })], 0)).toMatchObject({ state: 'answers', text: 'answers in 12 ms', reach: 'private' });
     expect(resolverVerdict('10.0.0.1', [s(0, 'answer', { rttMs: 0.42 })], 0).text).toBe('answers in 0.4 ms');
     expect(resolverVerdict('10.0.0.1', [s(0, 'answer', { rcode: 'NXDOMAIN' })], 0).text).toBe('answers NXDOMAIN in 12 ms');
+    expect(resolverVerdict('10.0.0.1', [s(0, 'answer', { rcode: 'SERVFAIL' })], 0)).toMatchObject({ state: 'answers', text: 'answers SERVFAIL in 12 ms', explanation: expect.stringContaining('proves only that the server is there') });
+    expect(resolverVerdict('10.0.0.1', [s(0, 'answer', { echoed: false })], 0).text).toBe('replies without the question in 12 ms');
     expect(resolverVerdict('10.0.0.1', [s(0, 'refused')], 0)).toMatchObject({ state: 'answers', text: 'refused' });
     expect(resolverVerdict('10.0.0.1', [s(0, 'network-unreachable')], 0)).toMatchObject({ state: 'no-answer', text: 'unreachable' });
     expect(resolverVerdict('10.0.0.1', [s(0, 'port-unreachable')], 0).text).toBe('no DNS server on its port');
@@ -94,6 +115,26 @@ describe('overallReachability', () => {
     expect(overallReachability(new Map(), null).state).toBe('unknown');
     // A public server that does not reply proves nothing.
     expect(overallReachability({ '1.1.1.1': [s(0, 'timeout')] }, 'example.com').state).toBe('no-dns');
+  });
+
+  it('calls a refusal, a SERVFAIL or garbage from beyond the LAN proof of that host only, never "internet reachable"', () => {
+    const cases: Array<[WatchSample, RegExp]> = [
+      [s(0, 'refused', { rcode: 'REFUSED', echoed: true }), /sent REFUSED for example\.com/],
+      [s(0, 'answer', { rcode: 'SERVFAIL' }), /sent SERVFAIL for example\.com/],
+      [s(0, 'malformed'), /sent a reply that is not a valid DNS message/],
+      [s(0, 'answer', { echoed: false }), /sent a reply that does not repeat the question \(NOERROR\)/],
+    ];
+    for (const [sample, because] of cases) {
+      const r = overallReachability({ '192.168.4.1': [s(0, 'answer')], '9.9.9.9': [sample] }, 'example.com');
+      expect(r).toMatchObject({ state: 'server-host', text: "a resolver's host beyond the LAN replies, but no answer" });
+      expect(r.because).toMatch(because);
+      expect(r.because).toContain('9.9.9.9');
+      expect(r.because).toContain('its host is reachable');
+    }
+    // NXDOMAIN with the question repeated is an answer: the resolver resolved.
+    expect(overallReachability({ '9.9.9.9': [s(0, 'answer', { rcode: 'NXDOMAIN' })] }, 'nx.example.com')).toMatchObject({ state: 'internet' });
+    // A public address in a reply without the question is no proof either.
+    expect(overallReachability({ '192.168.1.1': [s(0, 'answer', { publicAddress: '93.184.215.14', echoed: false })] }, 'example.com').state).toBe('local-only');
   });
 });
 

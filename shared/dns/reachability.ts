@@ -8,10 +8,13 @@
  * 169.254/16, 192.0.0/24, 192.0.2/24, 198.18/15, 198.51.100/24, 203.0.113/24, 0/8, 224/3; IPv6:
  * everything outside 2000::/3, and 2001:db8::/32). Carrier-grade NAT space (100.64/10) is not beyond
  * the LAN: VPN overlays such as Tailscale use it too. "Internet reachable" needs one of two proofs from
- * the latest probe of some resolver: a resolver whose own address is beyond the LAN replied (the
- * query crossed the edge and came back), or a resolver answered a public name (not .local, .lan,
- * .home.arpa, .internal, .test… and not single-label) with an address beyond the LAN. The second can
- * come from a local forwarder's cache within the record's TTL: the verdict says which proof it has.
+ * the latest probe of some resolver, each a well-formed answer (NOERROR or NXDOMAIN, the question
+ * repeated): a resolver whose own address is beyond the LAN answered (the query crossed the edge and
+ * came back), or a resolver answered a public name (not .local, .lan, .home.arpa, .internal, .test…
+ * and not single-label) with an address beyond the LAN. The second can come from a local forwarder's
+ * cache within the record's TTL: the verdict says which proof it has. A refusal, a SERVFAIL or an
+ * unreadable reply from beyond the LAN proves only that its host (or whatever answers in its name on
+ * the way: a captive portal, a DNS-intercepting router) is reachable, and the verdict says just that.
  */
 import { parseIPv4, parseIPv6 } from '../net/address';
 import type { DnsOutcomeKind, DnsProbeResult } from './probeTypes';
@@ -70,16 +73,23 @@ export interface WatchSample {
   rcode: string | null;
   /** The first address beyond the LAN in the answer for a public name, when there is one. */
   publicAddress: string | null;
+  /** The reply repeated the question asked (name and type); absent or false: it did not, so it proves only that something replied. */
+  echoed?: boolean;
 }
 
 /** Turns a probe result into what the watch keeps. */
 export function toWatchSample(r: DnsProbeResult, at: number): WatchSample {
-  let publicAddress: string | null = null;
-  if (r.kind === 'answer' && isPublicName(r.name)) {
+  const sample: WatchSample = { at, kind: r.kind, rttMs: r.rttMs, rcode: r.rcode, publicAddress: null, echoed: r.questionEchoed };
+  if (isAnswer(sample) && isPublicName(r.name)) {
     const hit = r.answers.find((a) => (a.type === 'A' || a.type === 'AAAA') && addressReach(a.data) === 'public');
-    publicAddress = hit ? hit.data : null;
+    sample.publicAddress = hit ? hit.data : null;
   }
-  return { at, kind: r.kind, rttMs: r.rttMs, rcode: r.rcode, publicAddress };
+  return sample;
+}
+
+/** Whether a probe got a well-formed answer: NOERROR or NXDOMAIN with the question repeated; only that proves a resolver resolves (REFUSED, SERVFAIL, FORMERR or garbage prove only that something replied). */
+export function isAnswer(s: Pick<WatchSample, 'kind' | 'rcode' | 'echoed'>): boolean {
+  return s.kind === 'answer' && (s.rcode === 'NOERROR' || s.rcode === 'NXDOMAIN') && s.echoed === true;
 }
 
 /** Whether a DNS message came back at all (any rcode, even REFUSED or garbage): the resolver is there. */
@@ -126,12 +136,16 @@ export function resolverVerdict(server: string, samples: readonly WatchSample[],
   const state = ok ? 'answers' : 'no-answer';
   const base = { server, state, reach, since } as const;
   switch (last.kind) {
-    case 'answer':
-      return {
-        ...base,
-        text: `answers${last.rcode && last.rcode !== 'NOERROR' ? ` ${last.rcode}` : ''} in ${ms(last.rttMs)}`,
-        explanation: last.rcode === 'NOERROR' || last.rcode === null ? 'The server replies to queries.' : `The server replies, with ${last.rcode} for this name.`,
-      };
+    case 'answer': {
+      const rcode = last.rcode && last.rcode !== 'NOERROR' ? ` ${last.rcode}` : '';
+      if (isAnswer(last)) {
+        return { ...base, text: `answers${rcode} in ${ms(last.rttMs)}`, explanation: last.rcode === 'NOERROR' ? 'The server answers queries.' : `The server answers: ${last.rcode}, this name does not exist.` };
+      }
+      if (last.echoed !== true) {
+        return { ...base, text: `replies${rcode} without the question in ${ms(last.rttMs)}`, explanation: 'Something replies from the server\'s address, but its reply does not repeat the question asked: it is not an answer to it.' };
+      }
+      return { ...base, text: `answers${rcode} in ${ms(last.rttMs)}`, explanation: `The server replies with ${last.rcode}: it could not or would not resolve this name, so the reply proves only that the server is there.` };
+    }
     case 'refused':
       return { ...base, text: 'refused', explanation: 'The server is there and replies, but refuses this query: it does not serve this name, or not this client.' };
     case 'malformed':
@@ -149,8 +163,9 @@ export function resolverVerdict(server: string, samples: readonly WatchSample[],
 
 /** Overall: can this machine reach the internet, as far as DNS can tell? */
 export interface Reachability {
-  state: 'unknown' | 'internet' | 'local-only' | 'no-dns';
-  /** "internet reachable", "local network only — normal on a device's own Wi-Fi", "no resolver answers". */
+  /** 'server-host': a resolver beyond the LAN replied without answering (REFUSED, SERVFAIL, garbage): its host is reachable, the internet is not proven. */
+  state: 'unknown' | 'internet' | 'server-host' | 'local-only' | 'no-dns';
+  /** "internet reachable", "a resolver's host beyond the LAN replies", "local network only — normal on a device's own Wi-Fi", "no resolver answers". */
   text: string;
   /** What the verdict rests on, in a sentence. */
   because: string;
@@ -162,16 +177,27 @@ export function overallReachability(latest: ReadonlyMap<string, readonly WatchSa
   const lastOf = entries.map(([server, s]) => [server, s[s.length - 1]] as const).filter((e): e is readonly [string, WatchSample] => e[1] !== undefined);
   if (lastOf.length === 0) return { state: 'unknown', text: 'not known yet', because: 'No resolver has been probed yet.' };
   const bare = (s: string): string => s.replace(/^\[|\](:\d+)?$|:\d+$/g, '');
-  const publicServer = lastOf.find(([server, s]) => replied(s.kind) && addressReach(bare(server)) === 'public');
+  const beyond = lastOf.filter(([server]) => addressReach(bare(server)) === 'public');
+  const publicServer = beyond.find(([, s]) => isAnswer(s));
   if (publicServer) {
-    return { state: 'internet', text: 'internet reachable', because: `${publicServer[0]}, a resolver beyond the LAN, replied: queries cross the network's edge and come back.` };
+    return { state: 'internet', text: 'internet reachable', because: `${publicServer[0]}, a resolver beyond the LAN, answered ${publicServer[1].rcode}${askedName ? ` for ${askedName}` : ''}: queries cross the network's edge and come back.` };
   }
-  const publicAnswer = lastOf.find(([, s]) => s.publicAddress !== null);
+  const publicAnswer = lastOf.find(([, s]) => s.publicAddress !== null && isAnswer(s));
   if (publicAnswer) {
     return {
       state: 'internet',
       text: 'internet reachable',
       because: `${publicAnswer[0]} answered the public name ${askedName ?? ''} with ${publicAnswer[1].publicAddress}, an address beyond the LAN (a local forwarder may answer from its cache within the record's TTL).`.replace('  ', ' '),
+    };
+  }
+  const refusing = beyond.find(([, s]) => replied(s.kind));
+  if (refusing) {
+    const [server, s] = refusing;
+    const what = s.kind === 'malformed' ? 'a reply that is not a valid DNS message' : s.echoed !== true && s.kind === 'answer' ? `a reply that does not repeat the question${s.rcode ? ` (${s.rcode})` : ''}` : s.rcode ?? 'a refusal';
+    return {
+      state: 'server-host',
+      text: "a resolver's host beyond the LAN replies, but no answer",
+      because: `${server}, a resolver beyond the LAN, sent ${what}${askedName ? ` for ${askedName}` : ''}: its host is reachable (or something on the way replies in its name, as captive portals and DNS-intercepting routers do), but only a real answer proves that the internet is.`,
     };
   }
   const answering = lastOf.filter(([, s]) => replied(s.kind));
