@@ -7,7 +7,7 @@ import { appVersion } from '../kernel/version';
 import { isLoopbackHost, parseAllowedOrigin } from '../web/access';
 import { startWebServer } from '../web/webServer';
 import { humanReport, recordOption, runListen, type ListenOptions } from './listen';
-import { addressOption, decodeOption, intOption, numberOption, untilSignal } from './options';
+import { addressOption, decodeOption, flagForField, intOption, numberOption, untilSignal } from './options';
 import { backendApi, withBackend } from './backendApi';
 import { registerBrowseCommands } from './browse';
 import { registerDnsCommands } from './dns';
@@ -15,9 +15,7 @@ import { registerAnalyzeCommands } from './analyze';
 import { registerExportCommands } from './export';
 import { registerNetCommands } from './net';
 import { registerSessionCommands } from './sessions';
-import { parseDestination, runSend, type SendOptions } from './send';
-import { listInterfaces } from '../network/interfaces';
-import { PAYLOAD_FORMATS } from '../sender/trafficGenerator';
+import { registerSendCommands } from './send';
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 const err = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -88,29 +86,7 @@ export function buildProgram(): Command {
       }
     });
 
-  program
-    .command('send')
-    .description('Send a UDP test stream at a set rate or pattern, to reproduce a field problem (bursts, pauses, a cut after N bytes).')
-    .requiredOption('-t, --to <address:port>', 'destination: unicast, broadcast or multicast, e.g. 10.0.0.2:4000 or [ff15::1]:5001', parseDestination)
-    .option('-i, --iface <name|address>', 'interface to send multicast from')
-    .option('--ttl <hops>', 'TTL / hop limit', intOption('--ttl', 1, 255))
-    .option('-r, --rate <rate>', 'packets/s (1000, 1000pps) or payload bit rate (2M, 500kbit)', '1000')
-    .option('--size <bytes>', 'payload size', intOption('--size', 16, 65_507), 512)
-    .addOption(new Option('--format <format>', 'payload format; gdl90 sends a receiver\u2019s stream (1 Hz heartbeat, ownship, geometric altitude, traffic, 5 Hz AHRS) and ignores --rate and --size').choices([...PAYLOAD_FORMATS]).default('seq'))
-    .option('--pattern <pattern>', 'steady, pause:ON_MS/OFF_MS, burst:N/EVERY_MS or cut-after:BYTES[/PAUSE_MS] (BYTES may end in k)', 'steady')
-    .option('-d, --duration <seconds>', 'stop after this many seconds (default: until Ctrl+C)', numberOption('--duration', 31 * 24 * 3600))
-    .option('--json', 'print one JSON summary at the end')
-    .action(async (opts: SendOptions) => {
-      const signal = untilSignal();
-      const stats = await runSend(opts, listInterfaces(), out, signal.stopped).finally(signal.cancel);
-      if (opts.json) out(JSON.stringify(stats));
-      else out(`Sent ${stats.sent} datagrams (${stats.bytes} bytes) in ${(stats.elapsedMs / 1000).toFixed(2)} s: ${stats.achievedPps.toFixed(0)} packets/s ${stats.targetPps === null ? '' : ` for a target of ${stats.targetPps.toFixed(0)}`}.`);
-      if (stats.errors > 0) {
-        err(`gapscope: ${stats.errors} sends failed; the last: ${stats.lastError}`);
-        process.exitCode = EXIT_FAILED;
-      }
-    });
-
+  registerSendCommands(program, { out, err, withApi });
   registerDnsCommands(program, { out, err }, { withApi });
   registerBrowseCommands(program, { out, err }, { withApi });
   registerNetCommands(program, { out, err }, { withApi });
@@ -163,6 +139,11 @@ export async function main(argv: string[]): Promise<void> {
     c.commands.forEach(override);
   };
   override(program);
+  // The command that ran, so that a refusal about a contract field can name its flag.
+  let ran: Command | null = null;
+  program.hook('preAction', (_program, actionCommand) => {
+    ran = actionCommand;
+  });
   // `gapscope … | head` closes the pipe early: that is the reader's choice, not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(0);
@@ -175,7 +156,8 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     if (e instanceof GapscopeError) {
-      err(`gapscope: ${e.message}`);
+      const flag = e.code === 'invalid-argument' ? flagForField(ran, e.field) : null;
+      err(`gapscope: ${flag ? `${flag}: ` : ''}${e.message}`);
       process.exitCode = e.code === 'invalid-argument' ? EXIT_USAGE : EXIT_FAILED;
       return;
     }

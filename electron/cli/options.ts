@@ -1,5 +1,5 @@
 /** Parses command-line values strictly, with messages that name the option. */
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { addressFamily, isMulticast } from '../../shared/net/address';
 import { parseFormat } from '../../shared/decoders/streamDecoder';
 
@@ -76,4 +76,14 @@ export function untilSignal(): { stopped: Promise<void>; cancel(): void } {
   process.once('SIGINT', done);
   process.once('SIGTERM', done);
   return { stopped, cancel };
+}
+
+/** The flag of `command` that gave the contract field a refusal names ("timeoutMs" → --timeout, "durationSec" → --duration), or null. */
+export function flagForField(command: Command | null, field: string | undefined): string | null {
+  if (!command || !field) return null;
+  const key = field.split('.')[0] ?? field;
+  const bare = key.replace(/(Ms|Sec|S|Bytes)$/, '');
+  const want = [key, bare, key.replace(/s$/, ''), `${bare}s`];
+  const found = command.options.find((o) => want.includes(o.attributeName()));
+  return found?.long ?? null;
 }

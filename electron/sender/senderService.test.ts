@@ -72,7 +72,7 @@ describe('sender service', () => {
     expect(await bad({ host: '127.0.0.1', port: 4000, rate: 'fast' })).toMatch(/The rate is not a rate/);
     expect(await bad({ host: '127.0.0.1', port: 4000, rate: '2000000' })).toMatch(/generator stops at 1,000,000/);
     expect(await bad({ host: '127.0.0.1', port: 4000, pattern: 'sometimes' })).toMatch(/The pattern is not one of/);
-    expect(await bad({ host: '127.0.0.1', port: 4000, format: 'gdl90', pattern: 'burst:5/100' })).toMatch(/only the steady and pause/);
+    expect(await bad({ host: '127.0.0.1', port: 4000, format: 'gdl90', pattern: 'burst:5/100' })).toMatch(/The pattern must be steady or pause:ON_MS\/OFF_MS with gdl90/);
     expect(await bad({ host: '239.1.2.3', port: 4000, iface: 'nosuchif0' })).toMatch(/no-such-interface: No interface "nosuchif0"/);
   });
 });

@@ -7,6 +7,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { addressFamily, isBroadcast, isMulticast } from '../../shared/net/address';
 import { packetsDue, type SendPlan } from '../../shared/generator/sendSchedule';
+import type { SENDER_FORMATS } from '../../shared/contract/sender';
 import { GapscopeError } from '../../shared/errors';
 import { encodeIperf2 } from '../../shared/decoders/iperf2';
 import { encodeRtp } from '../../shared/decoders/rtp';
@@ -15,10 +16,8 @@ import { encodeSeq } from '../../shared/decoders/sequenceField';
 /** Writes the payload of packet number `index` (0-based), sent at `sentAtUs` (µs since the epoch). */
 export type PayloadWriter = (index: number, sentAtUs: number, size: number) => Uint8Array;
 
-/** The payload formats the generator knows; gdl90 is a whole receiver's stream with its own timing. */
-export const PAYLOAD_FORMATS = ['seq', 'iperf2', 'rtp', 'gdl90'] as const;
-/** One of PAYLOAD_FORMATS. */
-export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number];
+/** One of the contract's SENDER_FORMATS; gdl90 is a whole receiver's stream with its own timing. */
+export type PayloadFormat = (typeof SENDER_FORMATS)[number];
 
 /** Gapscope's own format: a 64-bit sequence number and the send time in µs, big-endian, then zeros. */
 export function seqPayload(index: number, sentAtUs: number, size: number): Uint8Array {

@@ -43,7 +43,11 @@ export const SenderConfigSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
-    if (c.format === 'gdl90') return;
+    if (c.format === 'gdl90') {
+      const kind = parsePattern(c.pattern)?.kind;
+      if (kind !== undefined && kind !== 'steady' && kind !== 'pause') ctx.addIssue({ code: 'custom', path: ['pattern'], message: "must be steady or pause:ON_MS/OFF_MS with gdl90, which sends a receiver's own mix at 1 Hz and 5 Hz" });
+      return;
+    }
     const pps = parseRate(c.rate, c.size);
     if (pps === null) ctx.addIssue({ code: 'custom', path: ['rate'], message: 'is not a rate: give packets/s (1000, 1000pps) or a bit rate of payload (2M, 500kbit)' });
     else if (pps > 1e6) ctx.addIssue({ code: 'custom', path: ['rate'], message: `is ${Math.round(pps)} packets/s; the generator stops at 1,000,000` });

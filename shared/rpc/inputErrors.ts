@@ -96,7 +96,7 @@ function capitalize(s: string): string {
 }
 
 function period(s: string): string {
-  return /[.!?)]$/.test(s) ? s : `${s}.`;
+  return /[.!?]$/.test(s) ? s : `${s}.`;
 }
 
 /**
