@@ -199,6 +199,33 @@ describe('what the corpus shows, point by point (#13)', { timeout: 120_000 }, ()
     expect((await stats('ndpi-vxlan.pcap')).tunneled).toBeGreaterThan(0);
   });
 
+  it('every silence longer than the automatic threshold a report states is in its gap list (the 391.7 ms one against 84.7 ms in nDPI\'s uftp capture)', async () => {
+    const cases: [string, string][] = [
+      ['corpus/ndpi-uftp-gap-before-threshold.pcap', '10.0.0.1:37173 > 230.5.5.56:1044'],
+      ['eth.pcapng', '10.98.72.1'],
+      ['corpus/ndpi-syslog-pppoe.pcap', ''],
+    ];
+    for (const [file, hint] of cases) {
+      const path = join(DIR, file);
+      const { flows } = await listCaptureFlows(path);
+      const flow = flows.find((f) => f.id.startsWith(hint) && f.packets > 40) ?? flows[0]!;
+      const r = await analyzeCapture(path, { flow: flow.id });
+      expect(r.gapThresholdAutomatic).toBe(true);
+      const [src, dst] = flow.id.split(' > ');
+      const host = (e: string): string => e.slice(0, e.lastIndexOf(':')).replace(/^\[|\]$/g, '');
+      const port = (e: string): string => e.slice(e.lastIndexOf(':') + 1);
+      const filter = `ip.src == ${host(src!)} && udp.srcport == ${port(src!)} && ip.dst == ${host(dst!)} && udp.dstport == ${port(dst!)} && !icmp`;
+      const times = tsharkFields(path, ['-Y', filter, '-e', 'frame.time_relative']).map(([t]) => Number(t) * 1000);
+      expect(times.length, file).toBe(flow.packets);
+      const silences = [];
+      for (let i = 1; i < times.length; i++) if (times[i]! - times[i - 1]! > r.gapThresholdMs) silences.push(Math.round(times[i - 1]! * 1000) / 1000);
+      expect(r.gaps.map((g) => Math.round(g.startMs * 1000) / 1000), `${file}: silences over ${r.gapThresholdMs} ms`).toEqual(silences);
+    }
+    const uftp = await analyzeCapture(join(CORPUS, 'ndpi-uftp-gap-before-threshold.pcap'), {});
+    expect(uftp.gapThresholdMs).toBeCloseTo(84.7, 1);
+    expect(uftp.gaps.map((g) => Math.round(g.durationMs * 10) / 10)).toEqual([391.7]);
+  });
+
   it('a 122 ms flow of a merged capture whose clocks are years apart lasts 122 ms, and both interfaces are named', async () => {
     const path = join(CORPUS, 'ndpi-rtp-merged-clocks.pcapng');
     const flow = '192.113.193.227:50003 > 150.219.118.19:54234';

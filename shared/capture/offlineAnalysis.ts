@@ -102,10 +102,15 @@ export class OfflineAnalysis {
     return this.captureReader;
   }
 
-  /** Ends the file: flushes the reader and the fragment reassembly. */
+  /**
+   * Ends the file: flushes the reader and the fragment reassembly, and has every flow's gaps judged
+   * again against its final threshold (a learned threshold moves; offline there is no excuse to miss
+   * a silence longer than the threshold the report states).
+   */
   finish(): void {
     this.captureReader.end();
     this.extractor.finish();
+    for (const m of this.monitored.values()) m?.monitor.reevaluateGaps();
   }
 
   /** Capture time of the first frame of the file, like Wireshark's relative time. */

@@ -84,13 +84,9 @@ export class ReceptionMonitor {
     // The sequence numbers skipped just before a packet that ends a gap were lost inside that gap.
     const verdict = this.decoder ? this.decoder.onPayload(payload, atMs) : null;
     const skipped = verdict ? verdict.skipped : 0;
-    const gap = this.detector.onPacket(atMs, size);
-    if (gap) {
-      // Only a format with sequence numbers counts loss: auto-detection that found none, or NMEA
-      // (checksums only), leaves the gap's loss unknown rather than zero.
-      if (this.decoder && this.decoder.stats().lost !== null) gap.lostPackets = skipped;
-      this.addGap(gap);
-    }
+    const gap = this.detector.onPacket(atMs, size, skipped);
+    if (gap) this.addGap(gap);
+    else if (this.detector.hasSettledGaps) for (const g of this.detector.takeSettled()) this.addGap(g);
     this.history.add(atMs, size, skipped);
     this.packets += 1;
     this.bytes += size;
@@ -160,7 +156,31 @@ export class ReceptionMonitor {
     };
   }
 
+  /**
+   * Adds the silences the gap detector kept below a learned threshold that are longer than it now,
+   * in time order (offline, at the end of a file: then every silence longer than the threshold
+   * the report states is in the gap list).
+   */
+  reevaluateGaps(): void {
+    for (const gap of this.detector.reevaluate()) {
+      this.countsLoss(gap);
+      this.labelGap(gap);
+      let at = this.gaps.length;
+      while (at > 0 && this.gaps[at - 1]!.startMs > gap.startMs) at--;
+      this.gaps.splice(at, 0, gap);
+      if (this.gaps.length > MAX_GAPS) this.gaps.shift();
+      this.gapCount += 1;
+      this.gapMs += gap.durationMs;
+    }
+  }
+
+  /** Only a format with sequence numbers counts loss: auto-detection that found none, or NMEA (checksums only), leaves a gap's loss unknown rather than zero. */
+  private countsLoss(gap: Gap): void {
+    if (!this.decoder || this.decoder.stats().lost === null) gap.lostPackets = null;
+  }
+
   private addGap(gap: Gap): void {
+    this.countsLoss(gap);
     this.labelGap(gap);
     this.options.onGap?.(gap);
     this.gaps.push(gap);
