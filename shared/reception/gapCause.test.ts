@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GAP_CAUSE_CODES, gapCause, gapCauseText } from './gapCause';
+import { GAP_CAUSE_CODES, gapCause, gapCauseText, stallFlag } from './gapCause';
 
 describe('gapCause', () => {
   it('blames Gapscope for its own stall, whatever the sequence numbers say', () => {
@@ -31,5 +31,13 @@ describe('gapCause', () => {
     }
     expect(raw.map((g) => gapCause(g).code)).toEqual(['sender-paused', 'packets-lost', 'unknown', 'local-stall']);
     expect(GAP_CAUSE_CODES.map(gapCauseText)).toEqual(['sender paused', 'packets lost', 'Gapscope stalled', 'network or sender']);
+  });
+
+  it('calls a gap Gapscope\'s own when its stalls cover at least half of it', () => {
+    const gap = { startMs: 1000, endMs: 2000, durationMs: 1000 };
+    expect(stallFlag(gap, [{ startMs: 1100, endMs: 1600, durationMs: 500 }])).toBe('local-stall');
+    expect(stallFlag(gap, [{ startMs: 1100, endMs: 1599, durationMs: 499 }])).toBe('unexplained');
+    expect(stallFlag(gap, [{ startMs: 900, endMs: 1300, durationMs: 400 }, { startMs: 1700, endMs: 2200, durationMs: 500 }])).toBe('local-stall');
+    expect(stallFlag(gap, [])).toBe('unexplained');
   });
 });

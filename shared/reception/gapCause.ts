@@ -4,7 +4,24 @@
  * sender paused). The one decision behind the gap table, the HTML and JSON reports, the gaps CSV
  * and the CLI: each prints this code and these words, never a cause of its own.
  */
-import type { Gap } from './types';
+import type { Gap, LocalStall } from './types';
+
+/** A gap counts as caused by a local stall when the stall covers at least this share of it. */
+export const STALL_OVERLAP = 0.5;
+
+/**
+ * The detector's stall flag of a gap from the stalls known (chronological): the monitor labels a gap
+ * with it, and labels it again when a stall is reported after the gap, as the renderer must too.
+ */
+export function stallFlag(gap: Pick<Gap, 'startMs' | 'endMs' | 'durationMs'>, stalls: readonly LocalStall[]): Gap['cause'] {
+  let covered = 0;
+  for (let i = stalls.length - 1; i >= 0; i--) {
+    const s = stalls[i]!;
+    if (s.endMs < gap.startMs) break;
+    covered += Math.max(0, Math.min(s.endMs, gap.endMs) - Math.max(s.startMs, gap.startMs));
+  }
+  return covered >= STALL_OVERLAP * gap.durationMs ? 'local-stall' : 'unexplained';
+}
 
 /** Stable codes for scripts and spreadsheets, in the order of the legend. */
 export const GAP_CAUSE_CODES = ['sender-paused', 'packets-lost', 'local-stall', 'unknown'] as const;

@@ -4,6 +4,7 @@
  */
 import { createDecoder, type FormatChoice } from '../decoders/streamDecoder';
 import type { StreamDecoder } from '../decoders/types';
+import { stallFlag } from './gapCause';
 import { GapDetector } from './gapDetector';
 import { InterArrivalHistogram } from './interArrival';
 import { findPeriodicity } from './periodicity';
@@ -37,8 +38,8 @@ export interface MonitorOptions {
   onGap?: (gap: Gap) => void;
 }
 
-/** A gap counts as caused by a local stall when the stall covers at least this share of it. */
-export const STALL_OVERLAP = 0.5;
+/** A gap counts as caused by a local stall when the stall covers at least this share of it (gapCause.ts). */
+export { STALL_OVERLAP } from './gapCause';
 /** Gaps kept in memory; older ones are summarized in the totals only. */
 export const MAX_GAPS = 100_000;
 
@@ -190,13 +191,7 @@ export class ReceptionMonitor {
   }
 
   private labelGap(gap: Gap): void {
-    let covered = 0;
-    for (let i = this.stalls.length - 1; i >= 0; i--) {
-      const s = this.stalls[i]!;
-      if (s.endMs < gap.startMs) break;
-      covered += Math.max(0, Math.min(s.endMs, gap.endMs) - Math.max(s.startMs, gap.startMs));
-    }
-    gap.cause = covered >= STALL_OVERLAP * gap.durationMs ? 'local-stall' : 'unexplained';
+    gap.cause = stallFlag(gap, this.stalls);
   }
 
   private totals(nowMs: number): ReceptionTotals {

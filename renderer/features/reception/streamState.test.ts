@@ -34,6 +34,19 @@ function delta(nowMs: number, firstIndex: number, packets: number[], extra: Part
 }
 
 describe('mergeDelta', () => {
+  it('relabels a gap already shown when the stall that caused it is reported in a later delta, as the monitor does', () => {
+    const m = new ReceptionMonitor({ binMs: 100, gapMs: 50 });
+    m.onPacket(0, new Uint8Array(8), 'a');
+    m.onPacket(400, new Uint8Array(8), 'a');
+    let s = mergeDelta(fresh(), m.takeDelta(410), 100);
+    expect(s.gaps.map((g) => g.cause)).toEqual(['unexplained']);
+    // The receiver noticed its own stall only after the packet that ended the gap.
+    m.onLocalStall({ startMs: 20, endMs: 390, durationMs: 370 });
+    s = mergeDelta(s, m.takeDelta(420), 100);
+    expect(s.gaps.map((g) => g.cause)).toEqual(['local-stall']);
+    expect(s.gaps).toEqual(m.snapshot(420).gaps);
+  });
+
   it('appends bins and overwrites the bin that was still filling', () => {
     let s = mergeDelta(fresh(), delta(250, 0, [50, 50, 20]), 100);
     expect(s.bins.snapshot().packets).toEqual([50, 50, 20]);

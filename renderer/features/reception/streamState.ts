@@ -5,6 +5,7 @@
 import type { DecodeStats } from '../../../shared/decoders/types';
 import type { Gap, InterArrival, LocalStall, OpenGap, PacketSummary, Periodicity, ReceptionDelta, ReceptionSnapshot, ReceptionTotals } from '../../../shared/reception/types';
 import { ThroughputHistory } from '../../../shared/reception/throughputHistory';
+import { stallFlag } from '../../../shared/reception/gapCause';
 
 /** Everything the UI shows about one stream's reception. */
 export interface ReceptionState {
@@ -77,7 +78,7 @@ export function mergeDelta(state: ReceptionState, d: ReceptionDelta, packetLimit
     ...state,
     nowMs: d.nowMs,
     totals: d.totals,
-    gaps: appendAfter(state.gaps, d.newGaps),
+    gaps: relabel(appendAfter(state.gaps, d.newGaps), state.stalls.length, appendAfter(state.stalls, d.newStalls)),
     openGap: d.openGap,
     gapThresholdMs: d.gapThresholdMs,
     periodicity: d.periodicity,
@@ -91,6 +92,20 @@ export function mergeDelta(state: ReceptionState, d: ReceptionDelta, packetLimit
 /** Shortens the packet ring when the user shows fewer packets. */
 export function limitPackets(state: ReceptionState, packetLimit: number): ReceptionState {
   return state.packets.length <= packetLimit ? state : { ...state, packets: state.packets.slice(-packetLimit) };
+}
+
+// A stall reported after its gap was sent relabels that gap, as the monitor does (stallFlag).
+function relabel(gaps: Gap[], knownStalls: number, stalls: LocalStall[]): Gap[] {
+  if (stalls.length === knownStalls || gaps.length === 0) return gaps;
+  const since = stalls[knownStalls]!.startMs;
+  let out = gaps;
+  for (let i = gaps.length - 1; i >= 0 && gaps[i]!.endMs >= since; i--) {
+    const cause = stallFlag(gaps[i]!, stalls);
+    if (cause === gaps[i]!.cause) continue;
+    if (out === gaps) out = gaps.slice();
+    out[i] = { ...gaps[i]!, cause };
+  }
+  return out;
 }
 
 // Gaps and stalls are chronological and disjoint: anything not after the last one is already known.
