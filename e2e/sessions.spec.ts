@@ -170,6 +170,7 @@ test('record a lab stream, find it in Sessions, rename, annotate, open, download
   cpSync(join(folder, id), join(folder, killedId), { recursive: true });
   const record = JSON.parse(readFileSync(join(folder, killedId, 'session.json'), 'utf8')) as Record<string, unknown>;
   const deadPid = spawnSync('true').pid; // exited: no process has this id now
+  writeFileSync(join(folder, killedId, '.gapscope-session'), JSON.stringify({ format: 'gapscope-session-folder', id: killedId })); // as its recorder made it
   writeFileSync(join(folder, killedId, 'session.json'), JSON.stringify({ ...record, id: killedId, name: 'Killed mid-recording', notes: '', status: 'recording', ended: null, error: null, owner: { pid: deadPid, host: hostname() } }));
   const capture = join(folder, killedId, 'capture.pcapng');
   truncateSync(capture, statSync(capture).size - 100);

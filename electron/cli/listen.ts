@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import type { GapscopeApi, StreamConfigInput, StreamInfo } from '../../shared/contract';
-import type { RecordingState } from '../../shared/contract/sessions';
+import type { EndedRecording, RecordingState } from '../../shared/contract/sessions';
 import { formatEndpoint } from '../../shared/net/address';
 import { gapCause } from '../../shared/reception/gapCause';
 import { formatByteRate, formatBytes, formatCount, formatDuration, formatPercent, formatStreamTime } from '../../shared/format';
@@ -171,14 +171,20 @@ export async function runListen(api: GapscopeApi, o: ListenOptions, output: Outp
   clearInterval(ticker);
   const stopped = await api.stopStream(info.id);
   // The stream's stop ends its recording (every packet received is on disk); this waits for the sidecar.
-  if (recording) await api.stopRecording();
+  const ended = recording ? (await api.stopRecording()).ended : undefined;
   const state = await api.getStreamState(info.id);
   offUpdate();
   offStatus();
   offRecording();
   const report = buildReport(state.snapshot, { ...state.info.config, kind: state.info.kind, family: state.info.family, bound: state.info.bound, recvBufferGranted: state.info.recvBufferGranted }, state.info.startedAt);
-  if (o.record) report.recording = await recordingReport(o.record, recordingError);
+  if (o.record) report.recording = ended ? endedReport(ended, recordingError) : await recordingReport(o.record, recordingError);
   return { report, info: failure ?? stopped };
+}
+
+/** The recording as the back end ended it: the packets its file holds (counted in the file when the disk failed). */
+function endedReport(e: EndedRecording, error: string | null): RecordingReport {
+  const s = e.streams[0];
+  return { file: e.file, sidecar: e.sidecar, packets: s?.packets ?? 0, notRecorded: s?.notRecorded ?? 0, fromStreamStart: s?.fromStreamStart ?? false, error: e.error?.message ?? error };
 }
 
 async function recordingReport(file: string, error: string | null): Promise<RecordingReport> {

@@ -22,6 +22,7 @@ async function run(dataDir: string, ...args: string[]): Promise<string[]> {
 function fakeSession(dataDir: string, id: string, more: Record<string, unknown> = {}): void {
   const dir = join(dataDir, 'sessions', id);
   mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, '.gapscope-session'), JSON.stringify({ format: 'gapscope-session-folder', id })); // the marker of a folder Gapscope made
   const config = { port: 5000, binMs: 100, recvBufferBytes: 8388608, decode: 'auto' };
   writeFileSync(
     join(dir, 'session.json'),

@@ -3,7 +3,7 @@
  * PcapngRangeWriter. Shared by the web mode's GET route (and any other transport that serves files),
  * so the checks at the door and the way the file is found live in one place.
  */
-import { copyFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { constants, copyFileSync, linkSync, lstatSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { GapscopeService } from '../../shared/contract';
 import { sessionId, type SessionRecord } from '../../shared/contract/sessions';
@@ -81,24 +81,59 @@ function trimSeconds(ms: number): string {
 /**
  * Saves a session's capture, whole or a time range, to a .pcapng file on this machine: what the
  * desktop window (which has no web server) and the CLI need. Written beside the target first, then
- * renamed, so a failure never leaves half a file under the chosen name.
+ * put in place, so a failure never leaves half a file under the chosen name; an existing file is
+ * never replaced unless `overwrite` says so (and never when it is not a plain file).
  */
-export async function saveSessionCapture(service: SessionFinder, req: CaptureDownloadRequest, file: string): Promise<{ file: string; bytes: number; packets: number | null }> {
+export async function saveSessionCapture(service: SessionFinder, req: CaptureDownloadRequest, file: string, overwrite = false): Promise<{ file: string; bytes: number; packets: number | null }> {
   if (!isAbsolute(file) || !/\.pcapng$/i.test(file)) throw new GapscopeError('invalid-argument', `${file} must be an absolute path ending in .pcapng.`);
   const found = await findSessionCapture(service, req);
   if (resolve(file) === resolve(found.path)) throw new GapscopeError('invalid-argument', `${file} is the session's own capture; choose another file.`);
-  if (req.range) {
-    const r = found.record;
-    const saved = await saveCaptureRange(found.path, file, req.range, r.app || 'Gapscope', `${r.name}: ${req.range.fromMs / 1000} s to ${req.range.toMs / 1000} s after its first packet (session ${r.id})`);
-    return { file, bytes: saved.bytes, packets: saved.packets };
-  }
-  const tmp = `${file}.${process.pid}.part`;
+  refuseExisting(file, overwrite);
+  const tmp = `${file}.${process.pid}.part.pcapng`;
   try {
-    copyFileSync(found.path, tmp);
-    renameSync(tmp, file);
-    return { file, bytes: statSync(file).size, packets: null };
+    let packets: number | null = null;
+    if (req.range) {
+      const r = found.record;
+      packets = (await saveCaptureRange(found.path, tmp, req.range, r.app || 'Gapscope', `${r.name}: ${req.range.fromMs / 1000} s to ${req.range.toMs / 1000} s after its first packet (session ${r.id})`)).packets;
+    } else copyFileSync(found.path, tmp, constants.COPYFILE_EXCL);
+    placeFile(tmp, file, overwrite);
+    return { file, bytes: statSync(file).size, packets };
   } catch (e) {
     rmSync(tmp, { force: true });
+    // The sentence names the file the user chose, not the temporary one beside it.
+    if (e instanceof GapscopeError) throw new GapscopeError(e.code, e.message.split(tmp).join(file));
     throw explainSaveError(e, file);
   }
+}
+
+function refuseExisting(file: string, overwrite: boolean): void {
+  let st;
+  try {
+    st = lstatSync(file);
+  } catch {
+    return;
+  }
+  if (!st.isFile()) throw new GapscopeError('invalid-argument', `${file} exists and is not a plain file (a folder, a device or a link); choose another name.`);
+  if (!overwrite) throw new GapscopeError('invalid-argument', `${file} already exists; choose another name, or ask to overwrite it.`);
+}
+
+/** Moves a finished temporary file to its name: atomically refusing an existing file (a hard link), or replacing it when allowed. */
+function placeFile(tmp: string, file: string, overwrite: boolean): void {
+  if (overwrite) {
+    refuseExisting(file, true);
+    renameSync(tmp, file);
+    return;
+  }
+  try {
+    linkSync(tmp, file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new GapscopeError('invalid-argument', `${file} already exists; choose another name, or ask to overwrite it.`);
+    // A file system without hard links: check again, then rename.
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw e;
+    refuseExisting(file, false);
+    renameSync(tmp, file);
+    return;
+  }
+  unlinkSync(tmp);
 }

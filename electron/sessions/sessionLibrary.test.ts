@@ -41,7 +41,7 @@ describe('session extras in the library', () => {
     writeFileSync(join(lib.dir(id), 'capture.pcapng'), Buffer.concat(blocks));
     const dead = spawnSync('true').pid!;
     const extras = { timelineInterfaceId: 1, mdnsInterfaces: [{ interfaceId: 2, iface: 'vins' }], mdnsPackets: 0, dnsInterfaceId: null, dnsPackets: 0, events: 0, eventsSeen: 1, notRecorded: 0, bytesWritten: 0 };
-    lib.write(record(id, { owner: { pid: dead, host: hostname() }, extras, events: [event] }));
+    lib.write(id, record(id, { owner: { pid: dead, host: hostname() }, extras, events: [event] }));
     const [s] = lib.list(new Set());
     expect(s).toMatchObject({ id, status: 'interrupted', events: 1, mdnsPackets: 3 });
     expect(lib.read(id).extras).toMatchObject({ events: 1, mdnsPackets: 3 });
@@ -50,7 +50,7 @@ describe('session extras in the library', () => {
   it('lists a session recorded before extras existed without event counts', () => {
     const lib = new SessionLibrary(join(dir, 'old'));
     mkdirSync(lib.dir('old-one'), { recursive: true });
-    lib.write(record('old-one', { status: 'complete', ended: 1_795_000_001_000 }));
+    lib.write('old-one', record('old-one', { status: 'complete', ended: 1_795_000_001_000 }));
     const [s] = lib.list(new Set());
     expect(s!.events).toBeUndefined();
     expect(s!.mdnsPackets).toBeUndefined();

@@ -3,22 +3,51 @@
  * atomically (temporary file, then rename) so a crash leaves either the old or the new version, and
  * the scan that finds sessions a killed process left "recording" and marks them interrupted.
  */
-import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
-import type { SessionExtrasInfo, SessionRecord, SessionSummary } from '../../shared/contract/sessions';
+import { basename, dirname, join } from 'node:path';
+import type { SessionDeletion, SessionExtrasInfo, SessionRecord, SessionSummary } from '../../shared/contract/sessions';
 import { GapscopeError } from '../../shared/errors';
 import { BlockScanner, type BlockScan } from '../../shared/pcapng/writeRecovery';
 
 /** The files of a session folder. */
 export const CAPTURE_FILE = 'capture.pcapng';
 export const SESSION_FILE = 'session.json';
+/** Written first into every session folder Gapscope makes: only such a folder is ever deleted. */
+export const MARKER_FILE = '.gapscope-session';
 
-/** Writes a file so that readers see the old or the new content, never half of it. */
+/** Writes a file so that readers see the old or the new content, never half of it; no temporary file stays behind a failure. */
 export function writeFileAtomic(path: string, text: string): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** A file error as one sentence about what could not be done and why. */
+export function fileErrorSentence(e: unknown, path: string, doing: string): GapscopeError {
+  if (e instanceof GapscopeError) return e;
+  const code = (e as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return new GapscopeError('internal', `Cannot ${doing}: the disk holding ${path} is full.`);
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return new GapscopeError('permission-denied', `Cannot ${doing}: no permission to write ${path}${code === 'EROFS' ? ' (read-only file system)' : ''}.`);
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return new GapscopeError('not-found', `Cannot ${doing}: the folder of ${path} does not exist (was it removed or unmounted?).`);
+    case 'EEXIST':
+      return new GapscopeError('invalid-argument', `Cannot ${doing}: ${path} already exists and Gapscope did not make it; choose another name.`);
+    default:
+      return new GapscopeError('internal', `Cannot ${doing}: ${e instanceof Error ? e.message.replace(/^[A-Z]+: /, '') : String(e)}.`);
+  }
 }
 
 /** Reads a session.json; null when missing or not one of ours. */
@@ -60,6 +89,17 @@ export function scanCapture(path: string, trim: boolean): BlockScan {
     return scan;
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Counts a capture's whole blocks, trimming a torn last one when the file can be written (a read-only one is only counted). */
+export function scanWhole(path: string): BlockScan {
+  try {
+    return scanCapture(path, true);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return scanCapture(path, false);
+    throw e;
   }
 }
 
@@ -107,19 +147,49 @@ function recordingOffset(s: SessionRecord['streams'][number]): number {
 
 /** The library folder: lists, reads, edits and deletes sessions. */
 export class SessionLibrary {
-  constructor(public folder: string) {}
+  /** Final records the disk refused (full, read-only): listed from memory, written when the disk takes them. */
+  private readonly unsaved = new Map<string, SessionRecord>();
 
-  /** Creates the folder if needed and proves it can be written to. */
-  static check(folder: string): void {
+  constructor(
+    public folder: string,
+    /** True for the default folder inside Gapscope's data folder (created with its parents). */
+    public isDefault = false,
+  ) {}
+
+  /** Keeps a record the disk refused, so this process lists it as it is. */
+  remember(r: SessionRecord): void {
+    this.unsaved.set(r.id, r);
+  }
+
+  /** The disk has the record now. */
+  forget(id: string): void {
+    this.unsaved.delete(id);
+  }
+
+  /**
+   * Proves a folder can hold sessions: creates it when missing (with its parents only for the
+   * default folder, inside Gapscope's own data folder; a chosen folder's parent must exist) and
+   * writes and removes a probe file.
+   */
+  static check(folder: string, createParents = false): void {
+    const probe = join(folder, `.gapscope-write-test-${process.pid}`);
     try {
-      mkdirSync(folder, { recursive: true });
-      const probe = join(folder, `.gapscope-write-test-${process.pid}`);
-      writeFileSync(probe, 'ok');
+      if (existsSync(folder)) {
+        if (!statSync(folder).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+      } else mkdirSync(folder, { recursive: createParents });
+      writeFileSync(probe, 'ok', { flag: 'wx' });
       unlinkSync(probe);
     } catch (e) {
+      try {
+        rmSync(probe, { force: true });
+      } catch {
+        // No folder, so no probe.
+      }
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new GapscopeError('permission-denied', `Cannot write to ${folder}: permission denied.`);
+      if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new GapscopeError('permission-denied', `Cannot write to ${folder}: permission denied${code === 'EROFS' ? ' (read-only file system)' : ''}.`);
       if (code === 'ENOTDIR' || code === 'EEXIST') throw new GapscopeError('invalid-argument', `${folder} is not a folder.`);
+      if (code === 'ENOENT') throw new GapscopeError('not-found', `${dirname(folder)} does not exist: choose an existing folder, or a new folder inside one.`);
+      if (code === 'ENOSPC' || code === 'EDQUOT') throw new GapscopeError('internal', `Cannot use ${folder} for sessions: its disk is full.`);
       throw new GapscopeError('internal', `Cannot use ${folder} for sessions: ${(e as Error).message}`);
     }
   }
@@ -137,17 +207,51 @@ export class SessionLibrary {
     return join(this.folder, id);
   }
 
-  /** Reads one session; not-found when it does not exist. */
+  /** Makes a new session's folder with its marker; throws EEXIST when the folder exists. */
+  create(id: string): void {
+    const dir = this.dir(id);
+    mkdirSync(dir);
+    try {
+      writeFileSync(join(dir, MARKER_FILE), JSON.stringify({ format: 'gapscope-session-folder', id }), { flag: 'wx' });
+    } catch (e) {
+      rmSync(join(dir, MARKER_FILE), { force: true });
+      rmdirSync(dir);
+      throw e;
+    }
+  }
+
+  /** Whether Gapscope made this session's folder (its marker names it). */
+  madeByGapscope(id: string): boolean {
+    try {
+      const m = JSON.parse(readFileSync(join(this.dir(id), MARKER_FILE), 'utf8')) as { format?: unknown; id?: unknown };
+      return m.format === 'gapscope-session-folder' && m.id === id;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Reads one session; not-found when it does not exist, refused when its record is not this folder's. */
   read(id: string): SessionRecord {
+    const kept = this.unsaved.get(id);
+    if (kept && existsSync(this.dir(id))) return kept;
     const r = readSessionRecord(join(this.dir(id), SESSION_FILE));
-    if (!r) throw new GapscopeError('not-found', `No session ${id} in ${this.folder}.`);
+    if (!r) throw new GapscopeError('not-found', `No session ${id} in the sessions folder.`);
+    if (r.id !== id) throw new GapscopeError('invalid-argument', `The session.json in folder ${id} belongs to session "${String(r.id).slice(0, 60)}", not to this folder; Gapscope leaves it alone.`);
+    if (basename(r.capture) !== r.capture) throw new GapscopeError('invalid-argument', `The session.json in folder ${id} names a capture outside its folder; Gapscope leaves it alone.`);
     return r;
   }
 
-  /** Writes a session's record atomically. */
-  write(r: SessionRecord): void {
+  /** Writes the record of the session in folder `id` atomically (the record must be that folder's). */
+  write(id: string, r: SessionRecord, doing = 'save the session'): void {
+    if (r.id !== id) throw new GapscopeError('invalid-argument', `The record of session "${r.id.slice(0, 60)}" cannot be written into folder ${id}.`);
     r.savedAt = Date.now();
-    writeFileAtomic(join(this.dir(r.id), SESSION_FILE), JSON.stringify(r));
+    const path = join(this.dir(id), SESSION_FILE);
+    try {
+      writeFileAtomic(path, JSON.stringify(r));
+      this.unsaved.delete(id);
+    } catch (e) {
+      throw fileErrorSentence(e, path, doing);
+    }
   }
 
   /**
@@ -158,7 +262,16 @@ export class SessionLibrary {
     if (!existsSync(this.folder)) return [];
     const out: SessionSummary[] = [];
     for (const name of readdirSync(this.folder)) {
-      const r = readSessionRecord(join(this.folder, name, SESSION_FILE));
+      let r = readSessionRecord(join(this.folder, name, SESSION_FILE));
+      const kept = this.unsaved.get(name);
+      if (kept) {
+        r = kept;
+        try {
+          this.write(name, kept);
+        } catch {
+          // Still refused: listed from memory.
+        }
+      }
       if (!r || r.id !== name) continue;
       if (r.status === 'recording' && !active.has(r.id) && !ownerAlive(r.owner, false)) this.markInterrupted(r);
       out.push(summarize(r, this.captureBytes(r)));
@@ -172,7 +285,7 @@ export class SessionLibrary {
     r.status = 'interrupted';
     r.owner = null;
     try {
-      const scan = scanCapture(capture, true);
+      const scan = scanWhole(capture);
       for (const s of r.streams) s.packets = scan.packetsByInterface[s.interfaceId] ?? 0;
       if (r.extras) recountExtras(r.extras, scan.packetsByInterface);
       r.ended = Math.round(statSync(capture).mtimeMs);
@@ -181,7 +294,7 @@ export class SessionLibrary {
       r.error = { code: 'not-found', message: `The recording was cut short and its capture cannot be read: ${(e as Error).message}` };
     }
     try {
-      this.write(r);
+      this.write(r.id, r);
     } catch {
       // A read-only library still lists it as interrupted.
     }
@@ -201,11 +314,33 @@ export class SessionLibrary {
     return join(this.dir(r.id), r.capture);
   }
 
-  /** Deletes a session's folder. */
-  remove(id: string): void {
+  /**
+   * Deletes what Gapscope made in a session's folder (the capture, session.json, the marker and its
+   * own temporary files) and the folder when nothing else is left; anything else stays and is named.
+   */
+  remove(id: string): SessionDeletion {
     const dir = this.dir(id);
-    if (!existsSync(join(dir, SESSION_FILE))) throw new GapscopeError('not-found', `No session ${id} in ${this.folder}.`);
-    rmSync(dir, { recursive: true, force: true });
+    const r = this.read(id);
+    if (!this.madeByGapscope(id)) throw new GapscopeError('invalid-argument', `Folder ${id} was not made by Gapscope (it has no ${MARKER_FILE} marker), so Gapscope deletes nothing in it; delete it yourself if you are sure.`);
+    const ours = new Set([r.capture, SESSION_FILE, MARKER_FILE]);
+    const removed: string[] = [];
+    const kept: string[] = [];
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      const own = ours.has(name) || /^session\.json\.\d+\.tmp$/.test(name);
+      if (!own || !lstatSync(path).isFile()) {
+        kept.push(name);
+        continue;
+      }
+      if (name === MARKER_FILE) continue; // last, so a deletion cut short can be finished
+      unlinkSync(path);
+      removed.push(name);
+    }
+    if (kept.length === 0) {
+      rmSync(join(dir, MARKER_FILE), { force: true });
+      rmdirSync(dir);
+    }
+    return { id, removed, kept };
   }
 }
 

@@ -5,11 +5,11 @@
  * stopped, or when the disk fails (a full disk or a permission error stops it with a clear message
  * and keeps what was written).
  */
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, fstatSync, ftruncateSync, lstatSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { arch, hostname, platform, release } from 'node:os';
 import { basename, join } from 'node:path';
 import type { ErrorInfo, StreamInfo } from '../../shared/contract';
-import type { RecordingState, SessionRecord, SessionStream } from '../../shared/contract/sessions';
+import type { EndedRecording, RecordingState, SessionRecord, SessionStream } from '../../shared/contract/sessions';
 import { GapscopeError } from '../../shared/errors';
 import { concatBytes, interfaceDescriptionBlock, sectionHeaderBlock } from '../../shared/pcapng/write';
 import { sessionSummaryBlock } from '../../shared/pcapng/writeSummary';
@@ -18,7 +18,7 @@ import { appVersion } from '../kernel/version';
 import { explainWriteError } from '../reception/recordingFile';
 import type { ReceptionService, RecordingEvent } from '../reception/receptionService';
 import { SessionExtras, type RecordingSources } from './sessionExtras';
-import { CAPTURE_FILE, SESSION_FILE, SessionLibrary, recountExtras, scanCapture, writeFileAtomic } from './sessionLibrary';
+import { CAPTURE_FILE, SESSION_FILE, SessionLibrary, fileErrorSentence, recountExtras, scanWhole, writeFileAtomic } from './sessionLibrary';
 
 /** session.json is rewritten this often while recording, ms. */
 export const SAVE_EVERY_MS = 3000;
@@ -33,6 +33,8 @@ export interface RecordRequest {
   streamIds?: string[];
   file?: string;
   name?: string;
+  /** Replace an existing file (and FILE.json) instead of refusing. */
+  overwrite?: boolean;
 }
 
 interface ActiveStream {
@@ -58,6 +60,7 @@ interface Active {
 export class SessionRecorder {
   private active: Active | null = null;
   private lastError: ErrorInfo | null = null;
+  private lastEnded: EndedRecording | null = null;
   private unsubscribe: (() => void) | null = null;
   private readonly app = `Gapscope ${appVersion()}`;
   private readonly os = `${platform()} ${release()}`;
@@ -82,16 +85,49 @@ export class SessionRecorder {
   }
 
   /** Changes the active session's record (a rename, notes) and writes session.json now. */
-  editActive(change: (r: SessionRecord) => void): void {
+  editActive(change: (r: SessionRecord) => void, doing: string): void {
     const a = this.active!;
     change(a.record);
-    writeFileAtomic(a.sidecarPath, JSON.stringify(a.record));
+    try {
+      writeFileAtomic(a.sidecarPath, JSON.stringify(a.record));
+    } catch (e) {
+      throw fileErrorSentence(e, a.sidecarPath, doing);
+    }
+  }
+
+  /**
+   * Writes the final session.json. When the disk refuses it (full, read-only, gone), a smaller
+   * record without the measurements is tried, then written over the last saved one in place when it
+   * fits in its blocks; failing that, the library keeps the record in memory, so this process still
+   * lists the session as failed with its reason.
+   */
+  private writeFinal(a: Active): void {
+    const r = a.record;
+    const full = JSON.stringify(r);
+    try {
+      writeFileAtomic(a.sidecarPath, full);
+      if (a.inLibrary) this.library.forget(r.id);
+      return;
+    } catch {
+      // Try smaller below.
+    }
+    const small = JSON.stringify({ ...r, events: undefined, streams: r.streams.map((s) => ({ ...s, snapshot: null })) });
+    try {
+      writeFileAtomic(a.sidecarPath, small);
+    } catch {
+      if (!overwriteInPlace(a.sidecarPath, small)) {
+        if (a.inLibrary) this.library.remember(r);
+        return;
+      }
+    }
+    // The library lists what is in memory (with the measurements) while this process runs.
+    if (a.inLibrary) this.library.remember(r);
   }
 
   /** Whether something is being recorded, and how it goes. */
   state(): RecordingState {
     const a = this.active;
-    if (!a) return { recording: false, sessionId: null, name: null, file: null, startedAt: null, streams: [], error: this.lastError };
+    if (!a) return { recording: false, sessionId: null, name: null, file: null, startedAt: null, streams: [], error: this.lastError, ...(this.lastEnded ? { ended: this.lastEnded } : {}) };
     return {
       recording: a.finishing === null,
       sessionId: a.record.id,
@@ -128,13 +164,20 @@ export class SessionRecorder {
       capturePath = options.file;
       sidecarPath = `${options.file}.json`;
       id = basename(options.file).replace(/\.pcapng$/i, '').replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[^A-Za-z0-9]+/, '') || 'recording';
+      for (const path of [capturePath, sidecarPath]) claimable(path, options.overwrite === true);
     } else {
-      SessionLibrary.check(this.library.folder);
+      SessionLibrary.check(this.library.folder, this.library.isDefault);
       id = this.library.newId(created);
-      SessionLibrary.check(this.library.dir(id));
+      try {
+        this.library.create(id);
+      } catch (e) {
+        throw cannotRecord(e, this.library.dir(id));
+      }
       capturePath = join(this.library.dir(id), CAPTURE_FILE);
       sidecarPath = join(this.library.dir(id), SESSION_FILE);
     }
+    // Only a new file, or one the request explicitly allows to replace.
+    const flag = options.file && options.overwrite ? 'w' : 'wx';
     const name = options.name ?? (options.file ? basename(options.file) : `Session ${new Date(created).toLocaleString('sv-SE').slice(0, 16)}`);
     const headers = [
       sectionHeaderBlock({ hardware: arch(), os: this.os, userAppl: this.app, comment: `Gapscope session "${name}"` }),
@@ -143,7 +186,7 @@ export class SessionRecorder {
       ...SessionExtras.headerBlocks(this.sources),
     ];
     try {
-      writeFileSync(capturePath, concatBytes(headers));
+      writeFileSync(capturePath, concatBytes(headers), { flag });
     } catch (e) {
       throw cannotRecord(e, capturePath);
     }
@@ -164,6 +207,12 @@ export class SessionRecorder {
       streams: [],
       savedAt: created,
     };
+    try {
+      // session.json (or FILE.json) is ours from here on: later saves replace only it.
+      writeFileSync(sidecarPath, JSON.stringify(record), { flag });
+    } catch (e) {
+      throw cannotRecord(e, sidecarPath);
+    }
     const streams = new Map<string, ActiveStream>();
     chosen.forEach((s, i) => {
       streams.set(s.id, {
@@ -180,6 +229,7 @@ export class SessionRecorder {
     const a: Active = { record, capturePath, sidecarPath, inLibrary: !options.file, streams, extras, timer: setInterval(() => void this.save(a), SAVE_EVERY_MS), saving: false, finishing: null, error: null };
     this.active = a;
     this.lastError = null;
+    this.lastEnded = null;
     try {
       for (const s of streams.values()) {
         const started = await rec.startRecording(s.meta.streamId, { path: capturePath, interfaceId: s.meta.interfaceId, tsresol: 6 });
@@ -258,8 +308,9 @@ export class SessionRecorder {
       keepExtras(a);
       writeFileAtomic(a.sidecarPath, JSON.stringify(a.record));
     } catch (e) {
-      // The capture matters more than its sidecar: a failed save is retried at the next tick.
-      a.error ??= explainWriteError(e, a.sidecarPath);
+      // The disk refused session.json (full, read-only, gone): the capture would be next; the session ends failed.
+      a.saving = false;
+      void this.finish(explainWriteError(e, a.sidecarPath));
     } finally {
       a.saving = false;
     }
@@ -299,14 +350,16 @@ export class SessionRecorder {
       r.owner = null;
       keepExtras(a);
       if (a.error) {
-        // A write that failed halfway may leave a torn block: trim it and count what is really there.
+        // A write that failed halfway may leave a torn block: trim it and count what is really there
+        // (nothing, when the capture is gone with its folder).
+        let byInterface: readonly number[] = [];
         try {
-          const scan = scanCapture(a.capturePath, true);
-          for (const s of a.streams.values()) s.meta.packets = scan.packetsByInterface[s.meta.interfaceId] ?? 0;
-          if (r.extras) recountExtras(r.extras, scan.packetsByInterface);
+          byInterface = scanWhole(a.capturePath).packetsByInterface;
         } catch {
-          // The capture is gone or unreadable; session.json says why the recording stopped.
+          // Gone or unreadable: it holds no packet anyone can read.
         }
+        for (const s of a.streams.values()) s.meta.packets = byInterface[s.meta.interfaceId] ?? 0;
+        if (r.extras) recountExtras(r.extras, byInterface);
       } else {
         try {
           appendFileSync(a.capturePath, sessionSummaryBlock({ userAppl: this.app, os: this.os }, summaryForCapture(r)));
@@ -315,11 +368,11 @@ export class SessionRecorder {
         }
       }
       r.streams = [...a.streams.values()].map((s) => s.meta);
-      try {
-        writeFileAtomic(a.sidecarPath, JSON.stringify(r));
-      } catch (e) {
-        r.error ??= explainWriteError(e, a.sidecarPath);
+      if (r.error && !a.error) {
+        a.error = r.error;
+        r.status = 'failed';
       }
+      this.writeFinal(a);
       const packets = r.streams.reduce((n, s) => n + s.packets, 0);
       if (a.error) {
         this.ctx.timeline.post({ source: 'session', kind: 'recording-failed', severity: 'error', summary: a.error.message, detail: { sessionId: r.id, file: a.capturePath, packets } });
@@ -327,6 +380,14 @@ export class SessionRecorder {
         this.ctx.timeline.post({ source: 'session', kind: 'recording-stopped', severity: 'info', summary: `Recording "${r.name}" stopped: ${packets} packets`, detail: { sessionId: r.id, file: a.capturePath, packets } });
       }
       this.lastError = a.error;
+      this.lastEnded = {
+        sessionId: r.id,
+        file: a.capturePath,
+        sidecar: a.sidecarPath,
+        status: r.status,
+        streams: r.streams.map((s) => ({ id: s.streamId, label: s.config.label ?? `port ${s.config.port}`, packets: s.packets, notRecorded: s.notRecorded, fromStreamStart: s.fromStreamStart })),
+        error: r.error,
+      };
       this.active = null;
       this.changed(a.inLibrary);
     })();
@@ -334,7 +395,37 @@ export class SessionRecorder {
   }
 }
 
+/** Refuses a chosen file that exists (unless the request allows replacing it) or is not a plain file. */
+function claimable(path: string, overwrite: boolean): void {
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch {
+    return; // a new file
+  }
+  if (!st.isFile()) throw new GapscopeError('invalid-argument', `Cannot record: ${path} exists and is not a plain file (a folder, a device or a link); choose another name.`);
+  if (!overwrite) throw new GapscopeError('invalid-argument', `Cannot record: ${path} already exists; choose another name, or ask to overwrite it.`);
+}
+
+/** Writes text over the start of an existing file and cuts it there, only when it fits in the file's current size (no new block needed). */
+function overwriteInPlace(path: string, text: string): boolean {
+  const bytes = Buffer.from(text);
+  let fd: number | null = null;
+  try {
+    fd = openSync(path, 'r+');
+    if (fstatSync(fd).size < bytes.length) return false;
+    writeSync(fd, bytes, 0, bytes.length, 0);
+    ftruncateSync(fd, bytes.length);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
 function cannotRecord(e: unknown, path: string): GapscopeError {
+  if (e instanceof GapscopeError) return e;
   const info = explainWriteError(e, path);
   return new GapscopeError(info.code, info.message.replace(/^Recording stopped: /, 'Cannot record: '));
 }

@@ -4,12 +4,12 @@
  * open past sessions; start and stop a recording.
  */
 import { join } from 'node:path';
-import type { SessionRecord, SessionSummary, sessionsRequests } from '../../shared/contract/sessions';
+import type { SessionDeletion, SessionRecord, SessionSummary, sessionsRequests } from '../../shared/contract/sessions';
 import { GapscopeError } from '../../shared/errors';
 import type { FeatureService, ServiceContext } from '../kernel/services';
 import { MAX_RANGE_SECONDS, saveSessionCapture, type SessionFinder } from './captureDownload';
 import type { RecordingSources } from './sessionExtras';
-import { SessionLibrary, readFolderSetting, saveFolderSetting } from './sessionLibrary';
+import { SessionLibrary, fileErrorSentence, readFolderSetting, saveFolderSetting } from './sessionLibrary';
 import { SessionRecorder, type RecordableStreams } from './sessionRecorder';
 import { replaySession, type ReplayedStream } from './sessionReplay';
 
@@ -24,7 +24,8 @@ export interface SessionDeps {
 
 /** Creates the sessions service over the streams and sources createBackend hands it. */
 export function createSessionService(ctx: ServiceContext, deps: SessionDeps): FeatureService<keyof typeof sessionsRequests> {
-  const library = new SessionLibrary(readFolderSetting(ctx.dataDir) ?? join(ctx.dataDir, 'sessions'));
+  const chosen = readFolderSetting(ctx.dataDir);
+  const library = new SessionLibrary(chosen ?? join(ctx.dataDir, 'sessions'), chosen === null);
   const list = (): SessionSummary[] => library.list(recorder.activeIds());
   const emitList = (): void => {
     try {
@@ -44,12 +45,12 @@ export function createSessionService(ctx: ServiceContext, deps: SessionDeps): Fe
     return s;
   }
 
-  function edit(id: string, change: (r: SessionRecord) => void): SessionSummary {
-    if (recorder.activeRecord(id)) recorder.editActive(change);
+  function edit(id: string, change: (r: SessionRecord) => void, doing: string): SessionSummary {
+    if (recorder.activeRecord(id)) recorder.editActive(change, doing);
     else {
       const r = library.read(id);
       change(r);
-      library.write(r);
+      library.write(id, r, doing);
     }
     emitList();
     return summaryOf(id);
@@ -69,26 +70,37 @@ export function createSessionService(ctx: ServiceContext, deps: SessionDeps): Fe
     getRecordingState: () => recorder.state(),
     listSessions: () => list(),
     getSession: (id) => getSession(id),
-    renameSession: (id, name) => edit(id, (r) => (r.name = name)),
-    annotateSession: (id, notes) => edit(id, (r) => (r.notes = notes)),
+    renameSession: (id, name) => edit(id, (r) => (r.name = name), 'rename the session'),
+    annotateSession: (id, notes) => edit(id, (r) => (r.notes = notes), "save the session's notes"),
     deleteSession: (id) => {
       const active = recorder.activeRecord(id);
       if (active) throw new GapscopeError('invalid-argument', `"${active.name}" is being recorded; stop the recording before deleting it.`);
-      library.remove(id);
+      let deleted: SessionDeletion;
+      try {
+        deleted = library.remove(id);
+      } catch (e) {
+        throw fileErrorSentence(e, library.dir(id), 'delete the session');
+      }
       emitList();
+      return deleted;
     },
     getSessionFolder: () => library.folder,
     setSessionFolder: (folder) => {
       SessionLibrary.check(folder);
-      saveFolderSetting(ctx.dataDir, folder);
+      try {
+        saveFolderSetting(ctx.dataDir, folder);
+      } catch (e) {
+        throw fileErrorSentence(e, ctx.dataDir, 'keep the sessions folder setting');
+      }
       library.folder = folder;
+      library.isDefault = false;
       emitList();
       return folder;
     },
-    saveSessionCapture: (id, range, file) => {
+    saveSessionCapture: (id, range, file, options) => {
       const finder: SessionFinder = { getSession: (i) => getSession(i), getSessionFolder: () => library.folder };
       const req = range === null ? { id, range: null } : { id, range: { fromMs: (range.fromS ?? 0) * 1000, toMs: range.toS === undefined ? MAX_RANGE_SECONDS * 1000 : range.toS * 1000 } };
-      return saveSessionCapture(finder, req, file);
+      return saveSessionCapture(finder, req, file, options?.overwrite === true);
     },
     openSession: async (id) => {
       list(); // marks the session interrupted first if its recorder is gone (its capture trimmed and recounted)

@@ -17,14 +17,16 @@ export const sessionId = z
 
 const streamIdList = z.array(z.string().regex(/^[a-z0-9-]{1,40}$/, 'is not a stream id')).min(1).max(64);
 
-/** An absolute path: POSIX (/…) or Windows (C:\…, \\server\share). */
+/** An absolute path on this machine's own disks: POSIX (/…) or Windows (C:\…); no network share, no device. */
 const absolutePath = z
   .string()
   .trim()
   .min(1)
   .max(4096)
-  .refine((p) => /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(p), { message: 'must be an absolute path' })
-  .refine((p) => !p.includes('\0'), { message: 'must not contain NUL characters' });
+  .refine((p) => !/^(\\\\|\/\/|[\\/]{2})/.test(p), { message: 'must be a folder on this machine, not a network path (\\\\server\\share or //server/share)' })
+  .refine((p) => /^(\/|[A-Za-z]:[\\/])/.test(p), { message: 'must be an absolute path' })
+  .refine((p) => !p.includes('\0'), { message: 'must not contain NUL characters' })
+  .refine((p) => !/^\/(dev|proc|sys)(\/|$)/.test(p) && !(/^[A-Za-z]:/.test(p) && /[\\/](CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(\.[^\\/]*)?$/i.test(p)), { message: 'must not be a device or a system folder (/dev, /proc, /sys, CON, NUL…)' });
 
 /** What to record: some running streams (default all) into the library, or into one file. */
 export const RecordOptionsSchema = z
@@ -33,8 +35,13 @@ export const RecordOptionsSchema = z
     /** Record into this .pcapng file (with FILE.json beside it) instead of a new library session. */
     file: absolutePath.refine((p) => /\.pcapng$/i.test(p), { message: 'must end in .pcapng' }).optional(),
     name: z.string().trim().min(1).max(200).optional(),
+    /** Replace an existing FILE and FILE.json; without it an existing file is never overwritten. */
+    overwrite: z.boolean().optional(),
   })
   .strict();
+
+/** How a save to a chosen file treats an existing one: without overwrite it is refused, never replaced. */
+export const SaveOptionsSchema = z.object({ overwrite: z.boolean().optional() }).strict();
 
 /** How a session ended: still recording, stopped normally, stopped by an error, or cut short (crash, kill). */
 export type SessionStatus = 'recording' | 'complete' | 'failed' | 'interrupted';
@@ -145,6 +152,27 @@ export interface RecordingState {
   extras?: { mdnsPackets: number; dnsPackets: number; events: number; notRecorded: number };
   /** Why the last recording stopped by itself (full disk, permissions), until the next starts. */
   error: ErrorInfo | null;
+  /** How the last recording ended, with the packets its capture holds (counted in the file when it failed), until the next starts. */
+  ended?: EndedRecording;
+}
+
+/** A recording that ended: where it is, how it ended, and what its file holds. */
+export interface EndedRecording {
+  sessionId: string;
+  /** The capture written, and session.json (FILE.json for a chosen file). */
+  file: string;
+  sidecar: string;
+  status: SessionStatus;
+  streams: { id: string; label: string; packets: number; notRecorded: number; fromStreamStart: boolean }[];
+  error: ErrorInfo | null;
+}
+
+/** What a deletion removed: only the files Gapscope made; anything else in the folder stays and is named. */
+export interface SessionDeletion {
+  id: string;
+  removed: string[];
+  /** Files and folders left in the session's folder because Gapscope did not make them. */
+  kept: string[];
 }
 
 /** Requests of this feature. */
@@ -163,11 +191,14 @@ export const sessionsRequests = {
   renameSession: request(z.tuple([sessionId, z.string().trim().min(1, 'a name cannot be empty').max(200)])).returns<SessionSummary>(),
   /** Attaches notes (what was tested, the bug number). */
   annotateSession: request(z.tuple([sessionId, z.string().max(20_000)])).returns<SessionSummary>(),
-  /** Deletes a session's folder (the UI asks for confirmation first); a recording session cannot be deleted. */
-  deleteSession: request(z.tuple([sessionId])).returns<void>(),
+  /**
+   * Deletes a session (the UI asks for confirmation first): the files Gapscope made in its folder,
+   * and the folder when nothing else is left; a recording session cannot be deleted.
+   */
+  deleteSession: request(z.tuple([sessionId])).returns<SessionDeletion>(),
   /** Where new sessions are stored. */
   getSessionFolder: request(z.tuple([])).returns<string>(),
-  /** Changes where sessions are stored; the folder is created and checked for writing. */
+  /** Changes where sessions are stored: an existing folder, or a new one in an existing folder; checked for writing. */
   setSessionFolder: request(z.tuple([absolutePath])).returns<string>(),
   /**
    * Saves a session's capture, whole (range null) or the packets between two instants (seconds
@@ -183,6 +214,7 @@ export const sessionsRequests = {
         .refine((r) => r.fromS === undefined || r.toS === undefined || r.toS >= r.fromS, { message: 'the range must end after it starts' })
         .nullable(),
       absolutePath.refine((p) => /\.pcapng$/i.test(p), { message: 'must end in .pcapng' }),
+      SaveOptionsSchema.optional(),
     ]),
   ).returns<{ file: string; bytes: number; packets: number | null }>(),
   /** Shows a session's streams in the Reception view as stopped streams named after the session. */
