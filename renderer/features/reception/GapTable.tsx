@@ -116,7 +116,7 @@ export function GapTable({ id }: { id: string }) {
                     <td className="num col-lost" data-testid="gap-lost" title={decoded ? undefined : 'Choose a payload format with sequence numbers to count loss'}>
                       {g.lostPackets === null ? '—' : formatCount(g.lostPackets)}
                     </td>
-                    <td className="col-cause" title={cause.hint}>
+                    <td className="col-cause" title={cause.hint} data-testid="gap-cause">
                       {cause.text}
                     </td>
                     <td className="gap-events col-events" data-testid="gap-events">
