@@ -226,6 +226,22 @@ describe('what the corpus shows, point by point (#13)', { timeout: 120_000 }, ()
     expect(uftp.gaps.map((g) => Math.round(g.durationMs * 10) / 10)).toEqual([391.7]);
   });
 
+  it('MPEG-TS over UDP (TSDuck\'s test capture): the packets and continuity losses tshark counts', async () => {
+    const path = join(CORPUS, 'tsduck-mpegts-udp.pcapng');
+    const { flows } = await listCaptureFlows(path);
+    let packets = 0;
+    let lost = 0;
+    for (const f of flows) {
+      const r = await analyzeCapture(path, { flow: f.id, decode: 'mpegts' });
+      packets += r.loss!.received;
+      lost += r.loss!.lost!;
+    }
+    const pids = tsharkFields(path, ['-Y', 'mp2t', '-e', 'mp2t.pid']).flatMap(([p]) => p!.split(',')).filter((p) => Number(p) !== 0x1fff);
+    const drops = tsharkFields(path, ['-Y', 'mp2t.cc.drop', '-e', 'frame.number']).length;
+    expect(packets).toBe(pids.length);
+    expect(lost).toBe(drops);
+  });
+
   it('a 122 ms flow of a merged capture whose clocks are years apart lasts 122 ms, and both interfaces are named', async () => {
     const path = join(CORPUS, 'ndpi-rtp-merged-clocks.pcapng');
     const flow = '192.113.193.227:50003 > 150.219.118.19:54234';

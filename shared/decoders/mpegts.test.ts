@@ -11,9 +11,15 @@ function datagram(...packets: Uint8Array[]): Uint8Array {
 describe('decodeTsPacket', () => {
   it('reads PID, continuity counter and flags', () => {
     expect(decodeTsPacket(encodeTsPacket(0x100, 7, { payloadUnitStart: true }))).toEqual({
-      pid: 0x100, continuityCounter: 7, payloadUnitStart: true, transportError: false, adaptationControl: 1, discontinuity: false,
+      pid: 0x100, continuityCounter: 7, payloadUnitStart: true, transportError: false, adaptationControl: 1, discontinuity: false, pcr: -1,
     });
     expect(decodeTsPacket(encodeTsPacket(0x100, 7, { adaptationControl: 2, discontinuity: true }))?.discontinuity).toBe(true);
+  });
+
+  it('reads the Program Clock Reference (33-bit base × 300 + 9-bit extension)', () => {
+    const pcr = (2 ** 33 - 5) * 300 + 299;
+    expect(decodeTsPacket(encodeTsPacket(0x100, 1, { pcr }))).toMatchObject({ pcr, adaptationControl: 3 });
+    expect(decodeTsPacket(encodeTsPacket(0x100, 1, { pcr: 27_000_000 }))!.pcr).toBe(27_000_000);
   });
 
   it('needs the sync byte and a whole packet', () => {
@@ -62,6 +68,38 @@ describe('MpegTsStreamDecoder', () => {
     dec.onPayload(datagram(encodeTsPacket(9, 3), encodeTsPacket(9, 3, { adaptationControl: 2 }), encodeTsPacket(9, 4)), 0);
     dec.onPayload(datagram(encodeTsPacket(9, 11, { adaptationControl: 3, discontinuity: true }), encodeTsPacket(9, 12)), 0);
     expect(dec.stats()).toMatchObject({ lost: 0, received: 5 });
+  });
+
+  // Constructed (no public capture of MPEG-TS over UDP with PCRs and a long outage was found): a
+  // 1000 packets/s mux, 7 packets per datagram every 7 ms (5 video with a PCR on the first of every
+  // fifth datagram, 1 audio, 1 null), 2 s, then 40 datagrams lost (280 ms), then 1 s more.
+  function outage(withPcr: boolean): MpegTsStreamDecoder {
+    const dec = new MpegTsStreamDecoder();
+    let video = 0;
+    let audio = 0;
+    for (let d = 0; d < 3 * 143 + 40; d++) {
+      const t = d * 7;
+      const packets = [];
+      for (let i = 0; i < 5; i++) packets.push(encodeTsPacket(0x100, video++ & 15, withPcr && i === 0 && d % 5 === 0 ? { pcr: t * 27_000 } : {}));
+      packets.push(encodeTsPacket(0x101, audio++ & 15), encodeTsPacket(TS_NULL_PID, 0));
+      packets[1]![20] = d; // datagrams differ, as real ones do
+      if (d >= 286 && d < 326) continue;
+      dec.onPayload(datagram(...packets), t);
+    }
+    return dec;
+  }
+
+  it('backs a jump longer than 16 packets by the PCR rate: 200 video + 40 audio lost, where the counters say 8 + 8', () => {
+    const dec = outage(true);
+    expect(dec.packetsPerSecond).toBeCloseTo(1000, 6);
+    expect(dec.stats()).toMatchObject({ lost: 240 });
+    expect(dec.stats().notes.join(' ')).toMatch(/2 jumps were longer than the counter can tell: 240 lost by time, 16 by the counters alone/);
+  });
+
+  it('backs it by arrival times when the stream carries no PCR', () => {
+    const dec = outage(false);
+    expect(dec.packetsPerSecond).toBe(0);
+    expect(dec.stats().lost).toBe(240);
   });
 
   it('aliases 16 lost packets to none (the reason losses are lower bounds)', () => {
