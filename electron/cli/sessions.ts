@@ -1,14 +1,11 @@
 /** `gapscope sessions list|show|rename|annotate|delete|folder`: the session library from the terminal. */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { GapscopeApi } from '../../shared/contract';
 import type { SessionSummary } from '../../shared/contract/sessions';
 import { GapscopeError } from '../../shared/errors';
 import { formatBytes, formatDuration } from '../../shared/reception/periodicity';
-import { createBackend } from '../app/createBackend';
-import { defaultDataDir } from '../settings/settingsStore';
+import { backendApi, type WithApi } from './backendApi';
 import { secondsOption } from './options';
-import { inProcessApi } from '../kernel/inProcessApi';
 
 /** Where the commands write; injectable for tests. */
 export interface SessionsCliIo {
@@ -26,16 +23,7 @@ export function sessionLine(s: SessionSummary): string {
 }
 
 /** Adds the `sessions` command group to the program. */
-export function registerSessionCommands(program: Command, io: SessionsCliIo = stdio): Command {
-  const withApi = async (run: (api: GapscopeApi) => Promise<void>): Promise<void> => {
-    const dataDir = program.opts<{ dataDir?: string }>().dataDir ?? defaultDataDir();
-    const backend = await createBackend({ mode: 'web', dataDir, watchNetwork: false });
-    try {
-      await run(inProcessApi(backend));
-    } finally {
-      await backend.close();
-    }
-  };
+export function registerSessionCommands(program: Command, io: SessionsCliIo = stdio, withApi: WithApi = backendApi(program)): Command {
 
   const sessions = program.command('sessions').description('The library of recorded sessions: list, show, rename, annotate, delete, and where they are stored.');
 
