@@ -9,15 +9,18 @@ import { EventEmitter } from 'node:events';
 import dnsPacket from 'dns-packet';
 import type { InterfaceInfo } from '../../shared/contract';
 import { checkMdnsPacket, type PacketProblem } from '../../shared/mdns/packetGuard';
+import { checkMdnsSource, type SourceProblem } from '../../shared/mdns/sourceCheck';
 import { encodeLabelQuery, initialQueryDelayMs, queryIntervalMs } from '../../shared/mdns/queryPlan';
 import { SERVICES_NAME, ServiceCache, lowerName, type CacheStats, type ServiceChange, type ServiceInstance, type ServiceType } from '../../shared/mdns/serviceCache';
 import { listInterfaces } from '../network/interfaces';
-import { MDNS_PORT, arrivalInterface, mdnsGroup, mdnsInterfaces, openMdnsSocket } from './mdnsSocket';
+import { MDNS_PORT, mdnsGroup, mdnsInterfaces, openMdnsSocket } from './mdnsSocket';
 
 /** How often the cache is expired and due queries are sent. */
 const TICK_MS = 100;
 /** Our queries stay below a typical MTU; known answers past this are left out. */
 const MAX_QUERY_BYTES = 1400;
+/** Sources named in a warning when their packets are not believed; past this they are only counted. */
+const MAX_WARNED_SOURCES = 16;
 
 /** What to browse and where. */
 export interface MdnsBrowserOptions {
@@ -54,8 +57,12 @@ export interface BrowserSocketInfo {
 export interface BrowserStats {
   packets: number;
   responses: number;
-  /** Packets refused before decoding, by reason, and packets dns-packet could not decode. */
-  dropped: Record<PacketProblem | 'undecodable', number>;
+  /**
+   * Packets refused before decoding, by reason: a response not from port 5353 ('source-port') or
+   * from a source beyond every browsed link ('off-link', RFC 6762 §11), a packet that fails the
+   * structural check, and packets dns-packet could not decode.
+   */
+  dropped: Record<SourceProblem | PacketProblem | 'undecodable', number>;
   cache: CacheStats;
   sockets: BrowserSocketInfo[];
 }
@@ -169,7 +176,8 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
   private stopped = false;
   private typesSignature = '';
   private typesVersionSeen = -1;
-  private readonly counts = { packets: 0, responses: 0, dropped: { oversized: 0, truncated: 0, 'compression-loop': 0, 'bad-label': 0, 'too-many-records': 0, undecodable: 0 } };
+  private readonly counts = { packets: 0, responses: 0, dropped: { 'source-port': 0, 'off-link': 0, oversized: 0, truncated: 0, 'compression-loop': 0, 'bad-label': 0, 'too-many-records': 0, undecodable: 0 } };
+  private readonly warnedSources = new Set<string>();
 
   constructor(opts: MdnsBrowserOptions = {}) {
     super();
@@ -307,7 +315,8 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
 
   private onMessage(entry: OpenSocket, msg: Buffer, rinfo: RemoteInfo): void {
     const family = entry.info.family;
-    const arrived = arrivalInterface(this.allInterfaces, family, rinfo.address);
+    const from = checkMdnsSource(this.allInterfaces, family, rinfo.address, rinfo.port, msg);
+    const arrived = from.iface;
     // Each packet is taken once: by the socket of the interface it arrived on, or, when that
     // cannot be told, by the first socket of its family.
     // A packet from an interface that is not browsed (--iface) is not ours to take.
@@ -316,10 +325,18 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
     this.counts.packets++;
     const source = rinfo.address.split('%')[0]!;
     const at = this.now();
+    const refused = (problem: SourceProblem | PacketProblem | 'undecodable'): void => {
+      this.counts.dropped[problem]++;
+      if (this.listenerCount('packet') > 0) this.emit('packet', { data: msg, iface: entry.iface.name, family, source, port: rinfo.port, at, packet: null, instanceKeys: [] });
+    };
+    if (from.problem) {
+      refused(from.problem);
+      this.warnSource(from.problem, source, rinfo.port);
+      return;
+    }
     const decoded = decodeMdnsPacket(msg);
     if ('problem' in decoded) {
-      this.counts.dropped[decoded.problem]++;
-      if (this.listenerCount('packet') > 0) this.emit('packet', { data: msg, iface: entry.iface.name, family, source, port: rinfo.port, at, packet: null, instanceKeys: [] });
+      refused(decoded.problem);
       return;
     }
     const p = decoded.packet;
@@ -333,6 +350,20 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
     const changes = this.cache.ingest({ records, iface: entry.iface.name, source, now: at });
     if (this.listenerCount('packet') > 0) this.emit('packet', { data: msg, iface: entry.iface.name, family, source, port: rinfo.port, at, packet: p, instanceKeys: this.cache.instanceKeysOf(records) });
     this.apply(changes);
+  }
+
+  /** Names a source whose packets are not believed, once, so that a misconfigured device is seen rather than silently missing. */
+  private warnSource(problem: SourceProblem, source: string, port: number): void {
+    const key = `${problem}|${source}`;
+    if (this.warnedSources.has(key) || this.warnedSources.size >= MAX_WARNED_SOURCES) return;
+    this.warnedSources.add(key);
+    const browsed = [...new Set(this.sockets.map((s) => s.iface.name))].join(', ');
+    this.emit(
+      'warning',
+      problem === 'source-port'
+        ? `mDNS responses from ${source} port ${port} are ignored: responses come from port 5353 (RFC 6762 §11), so these are not from a responder.`
+        : `mDNS packets from ${source} are ignored: that address is on no subnet of ${browsed || 'the browsed interfaces'} (RFC 6762 §11). A device with a wrong static address, or packets from beyond the local link.`,
+    );
   }
 
   private apply(changes: ServiceChange[]): void {

@@ -1,7 +1,7 @@
 /** The mDNS socket of one interface and family, opened the same way for browsing and advertising. */
 import { createSocket, type Socket } from 'node:dgram';
 import type { InterfaceInfo } from '../../shared/contract';
-import { parseIPv4, parseIPv6 } from '../../shared/net/address';
+import { sourceLink } from '../../shared/mdns/sourceCheck';
 
 /** The mDNS port and groups (RFC 6762 §3). */
 export const MDNS_PORT = 5353;
@@ -60,48 +60,11 @@ export function mdnsInterfaces(all: InterfaceInfo[], only?: string | readonly st
   return all.filter((i) => i.flags !== null && i.flags.up && i.flags.multicast && !i.flags.loopback && (names.length === 0 || names.includes(i.name)));
 }
 
-/** Whether an IPv4 address lies in an interface's subnet (cidr "a.b.c.d/n"). */
-export function inSubnet(address: string, cidr: string | null): boolean {
-  const a = parseIPv4(address);
-  const m = cidr ? /^(.+)\/(\d+)$/.exec(cidr) : null;
-  const net = m ? parseIPv4(m[1]!) : null;
-  if (!a || !net || !m) return false;
-  const bits = Number(m[2]);
-  const toInt = (p: number[]): number => ((p[0]! << 24) | (p[1]! << 16) | (p[2]! << 8) | p[3]!) >>> 0;
-  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  return (toInt(a) & mask) === (toInt(net) & mask);
-}
-
-/** Whether an IPv6 address lies in an interface's prefix (cidr "addr/n"). */
-export function inPrefix6(address: string, cidr: string | null): boolean {
-  const a = parseIPv6(address);
-  const m = cidr ? /^(.+)\/(\d+)$/.exec(cidr) : null;
-  const net = m ? parseIPv6(m[1]!) : null;
-  if (!a || !net || !m) return false;
-  const bits = Number(m[2]);
-  for (let i = 0; i < 16; i++) {
-    const take = Math.max(0, Math.min(8, bits - i * 8));
-    const mask = take === 0 ? 0 : (0xff << (8 - take)) & 0xff;
-    if ((a.bytes[i]! & mask) !== (net.bytes[i]! & mask)) return false;
-  }
-  return true;
-}
-
 /**
  * The interface a packet came in on. Linux hands every socket bound to 5353 a copy of every
  * mDNS packet whatever interface joined the group (IP_MULTICAST_ALL), so the interface is
  * told by the source: an IPv6 scope, or the subnet; null when the source says nothing.
  */
 export function arrivalInterface(all: readonly InterfaceInfo[], family: 'ipv4' | 'ipv6', source: string): string | null {
-  const pct = source.indexOf('%');
-  if (family === 'ipv6' && pct >= 0) {
-    const scope = source.slice(pct + 1);
-    return all.find((i) => i.name === scope || String(i.index) === scope)?.name ?? null;
-  }
-  const inside = family === 'ipv4' ? inSubnet : inPrefix6;
-  for (const i of all) {
-    if (i.flags?.loopback) continue;
-    if (i.addresses.some((a) => a.family === family && !a.address.toLowerCase().startsWith('fe80') && inside(source, a.cidr))) return i.name;
-  }
-  return null;
+  return sourceLink(all, family, source)?.iface ?? null;
 }
