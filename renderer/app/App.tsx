@@ -16,8 +16,7 @@ import { VIEWS, type ViewName } from './views';
 import { applyChartAction } from '../features/reception/chart/chartControl';
 import { useCommands } from './commands';
 import { shortcutFor } from './shortcuts';
-import { useApi } from './api';
-import { toggleRecording } from '../features/sessions/sessionsStore';
+import { useFeature } from './api';
 
 function inTextField(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -55,7 +54,7 @@ export function App() {
   const toggleSidebar = useApp((s) => s.toggleSidebar);
   const formRef = useRef<HTMLFormElement>(null);
   const commands = useCommands();
-  const api = useApi();
+  const sessions = useFeature('sessions');
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -71,7 +70,7 @@ export function App() {
       if (action === 'record') {
         // The header's Record button's own action, from any tab.
         e.preventDefault();
-        void toggleRecording(api);
+        void sessions.toggleRecording();
         return;
       }
       if (!id) return;
@@ -85,7 +84,7 @@ export function App() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [commands, api]);
+  }, [commands, sessions]);
 
   return (
     <div className="app">

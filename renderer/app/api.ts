@@ -9,6 +9,7 @@ import { bindBonjour, type BonjourCommands } from '../features/bonjour/bonjourBi
 import { bindDns, type DnsCommands } from '../features/dns/dnsBinding';
 import { bindImport, type ImportCommands } from '../features/import/importBinding';
 import { bindNetwork, type NetworkCommands } from '../features/network/networkBinding';
+import { bindSessions, type SessionsCommands } from '../features/sessions/sessionsBinding';
 
 /** The window's API, provided once in main.tsx, for the views not yet behind a binding. */
 export const ApiContext = createContext<GapscopeApi | null>(null);
@@ -26,13 +27,14 @@ export interface FeatureCommands {
   dns: DnsCommands;
   import: ImportCommands;
   network: NetworkCommands;
+  sessions: SessionsCommands;
 }
 
 /** Binds every feature's events and requests to the store; returns their commands and the function that unbinds them all. */
 export function bindFeatures(api: GapscopeApi, store: AppStore): { commands: FeatureCommands; dispose(): void } {
-  const bound = { bonjour: bindBonjour(api, store), dns: bindDns(api, store), import: bindImport(api, store), network: bindNetwork(api, store) };
+  const bound = { bonjour: bindBonjour(api, store), dns: bindDns(api, store), import: bindImport(api, store), network: bindNetwork(api, store), sessions: bindSessions(api, store) };
   return {
-    commands: { bonjour: bound.bonjour.commands, dns: bound.dns.commands, import: bound.import.commands, network: bound.network.commands },
+    commands: { bonjour: bound.bonjour.commands, dns: bound.dns.commands, import: bound.import.commands, network: bound.network.commands, sessions: bound.sessions.commands },
     dispose() {
       for (const b of Object.values(bound)) b.dispose();
     },

@@ -1,7 +1,7 @@
-// whileShown: a tab's binding reads when the tab is on screen with the back end connected, once
+// whileShown and whileConnected: a tab's binding reads when the tab is on screen with the back end connected, once
 // per showing (even when what it reads lands in the store at once), and stops when either goes.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createAppStore, whileShown, type AppStore } from './store';
+import { createAppStore, whileConnected, whileShown, type AppStore } from './store';
 
 describe('whileShown', () => {
   let store: AppStore;
@@ -41,5 +41,21 @@ describe('whileShown', () => {
     store.getState().showView('dns');
     watchDns();
     expect(log).toEqual(['show']);
+  });
+});
+
+describe('whileConnected', () => {
+  it('loads at each connection, whatever the tab', () => {
+    const store = createAppStore();
+    let loads = 0;
+    whileConnected(store, () => void loads++);
+    expect(loads).toBe(0);
+    store.getState().setConnection('open');
+    store.getState().showView('dns');
+    expect(loads).toBe(1);
+    store.getState().setConnection('closed');
+    store.getState().setConnection('connecting');
+    store.getState().setConnection('open');
+    expect(loads).toBe(2);
   });
 });

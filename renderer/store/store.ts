@@ -11,11 +11,12 @@ import { createBonjourSlice, type BonjourSlice } from '../features/bonjour/bonjo
 import { createDnsSlice, type DnsSlice } from '../features/dns/dnsSlice';
 import { createImportSlice, type ImportSlice } from '../features/import/importSlice';
 import { createNetworkSlice, type NetworkSlice } from '../features/network/networkSlice';
+import { createSessionsSlice, type SessionsSlice } from '../features/sessions/sessionsSlice';
 import { createTimelineSlice, type TimelineSlice } from './timelineSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 
 /** Everything the renderer knows, as one state. */
-export type AppState = StreamsSlice & UiSlice & BackendSlice & TimelineSlice & BonjourSlice & DnsSlice & ImportSlice & NetworkSlice;
+export type AppState = StreamsSlice & UiSlice & BackendSlice & TimelineSlice & BonjourSlice & DnsSlice & ImportSlice & NetworkSlice & SessionsSlice;
 
 /** The store's handle, for the bindings and for tests. */
 export type AppStore = StoreApi<AppState>;
@@ -31,6 +32,7 @@ export function createAppStore(): AppStore {
     ...createDnsSlice(...a),
     ...createImportSlice(...a),
     ...createNetworkSlice(...a),
+    ...createSessionsSlice(...a),
   }));
 }
 
@@ -42,30 +44,45 @@ export function useApp<T>(selector: (s: AppState) => T): T {
   return useStore(appStore, selector);
 }
 
-/**
- * Runs `show` each time a tab is on screen with the back end connected (again after a reconnect,
- * when events were missed), and what it returns when the tab goes or the connection drops: a tab
- * reads its data when someone looks at it, from its binding rather than from a component. Returns
- * the function that stops watching.
- */
-export function whileShown(store: StoreApi<Pick<AppState, 'view' | 'connection'>>, view: ViewName, show: () => (() => void) | void): () => void {
-  let hide: (() => void) | null = null;
-  const update = (s: Pick<AppState, 'view' | 'connection'>): void => {
-    const shown = s.view === view && s.connection === 'open';
-    if (shown && !hide) {
-      // Set before show() runs: what show() puts in the store calls update() again.
-      hide = () => undefined;
-      hide = show() ?? hide;
-    } else if (!shown && hide) {
-      hide();
-      hide = null;
+type Watched = Pick<AppState, 'view' | 'connection'>;
+
+/** Runs `start` each time `condition` becomes true, and what it returns each time it becomes false again; returns the function that stops watching. */
+function whileTrue(store: StoreApi<Watched>, condition: (s: Watched) => boolean, start: () => (() => void) | void): () => void {
+  let stop: (() => void) | null = null;
+  const update = (s: Watched): void => {
+    const now = condition(s);
+    if (now && !stop) {
+      // Set before start() runs: what start() puts in the store calls update() again.
+      stop = () => undefined;
+      stop = start() ?? stop;
+    } else if (!now && stop) {
+      stop();
+      stop = null;
     }
   };
   const unwatch = store.subscribe(update);
   update(store.getState());
   return () => {
     unwatch();
-    hide?.();
-    hide = null;
+    stop?.();
+    stop = null;
   };
+}
+
+/**
+ * Runs `load` each time the back end is connected: at start, and again after a reconnect (events
+ * were missed); for what is on screen whatever the tab (the Record button, the Send panel).
+ */
+export function whileConnected(store: StoreApi<Watched>, load: () => void): () => void {
+  return whileTrue(store, (s) => s.connection === 'open', load);
+}
+
+/**
+ * Runs `show` each time a tab is on screen with the back end connected (again after a reconnect),
+ * and what it returns when the tab goes or the connection drops: a tab reads its data when
+ * someone looks at it, from its binding rather than from a component. Returns the function that
+ * stops watching.
+ */
+export function whileShown(store: StoreApi<Watched>, view: ViewName, show: () => (() => void) | void): () => void {
+  return whileTrue(store, (s) => s.view === view && s.connection === 'open', show);
 }

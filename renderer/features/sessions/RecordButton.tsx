@@ -1,16 +1,15 @@
 /** The header's Record button: records every running stream into a new session, and stops it. */
-import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { useApi } from '../../app/api';
+import { useFeature } from '../../app/api';
+import { useApp } from '../../store/store';
 import { formatCount } from '../../format';
-import { bindSessions, recordProblem, recordedPackets, toggleRecording, useSessions } from './sessionsStore';
+import { recordProblem, recordedPackets } from './sessionsViewModel';
 import './sessions.css';
 
 /** Record / Stop, with the packets recorded so far and why a recording stopped by itself. */
 export function RecordButton() {
-  const api = useApi();
-  useEffect(() => bindSessions(api), [api]);
-  const { recording, busy, recordError } = useSessions(useShallow((s) => ({ recording: s.recording, busy: s.busy, recordError: s.recordError })));
+  const { toggleRecording } = useFeature('sessions');
+  const { recording, busy, recordError } = useApp(useShallow(({ sessions: s }) => ({ recording: s.recording, busy: s.busy, recordError: s.recordError })));
   const on = recording?.recording === true;
   const { packets, notRecorded } = recordedPackets(recording);
   const problem = recordProblem({ recording, recordError });
@@ -25,7 +24,7 @@ export function RecordButton() {
         aria-pressed={on}
         disabled={busy}
         title={on ? `Recording "${recording?.name ?? ''}" to ${recording?.file ?? ''}; click to stop` : 'Record every running stream to a new session (pcapng)'}
-        onClick={() => void toggleRecording(api)}
+        onClick={() => void toggleRecording()}
       >
         {busy ? (on ? 'Stopping…' : 'Starting…') : on ? '■ Stop recording' : '● Record'}
       </button>

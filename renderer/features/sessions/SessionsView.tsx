@@ -1,44 +1,26 @@
 /** The Sessions tab: past recordings with their date, streams, duration, packets, gaps and status; rename, notes, open, download, delete. */
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { ErrorInfo } from '../../../shared/contract';
+import type { ErrorInfo } from '../../../shared/errors';
 import type { SessionSummary } from '../../../shared/contract/sessions';
-import { useApi } from '../../app/api';
+import { useFeature } from '../../app/api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatBytes, formatCount, formatDateTime, formatDuration } from '../../format';
-import { appStore } from '../../store/store';
+import { useApp } from '../../store/store';
 import { webToken } from '../../api/transport';
 import { captureDownloadUrl, parseSecondsRange } from './captureLink';
-import { bindSessions, changeFolder, refreshSessions, toErrorInfo, useSessions } from './sessionsStore';
 import './sessions.css';
 
 /** The Sessions tab's content. */
 export function SessionsView() {
-  const api = useApi();
-  useEffect(() => {
-    const unbind = bindSessions(api);
-    void refreshSessions(api);
-    return unbind;
-  }, [api]);
-  const { sessions, listError } = useSessions(useShallow((s) => ({ sessions: s.sessions, listError: s.listError })));
-  const [actionError, setActionError] = useState<ErrorInfo | null>(null);
-  const act = async (f: () => Promise<unknown>): Promise<boolean> => {
-    setActionError(null);
-    try {
-      await f();
-      return true;
-    } catch (e) {
-      setActionError(toErrorInfo(e));
-      return false;
-    }
-  };
+  const { sessions, listError, actionError } = useApp(useShallow(({ sessions: s }) => ({ sessions: s.list, listError: s.listError, actionError: s.actionError })));
   return (
     <section className="card" data-testid="sessions-view">
       <div className="card-head">
         <h2>Sessions</h2>
         <span className="muted small">Recorded with ● Record: a pcapng capture and session.json per session.</span>
       </div>
-      <FolderSetting act={act} />
+      <FolderSetting />
       {listError ? <ErrorMessage error={listError} testId="sessions-error" /> : null}
       {actionError ? <ErrorMessage error={actionError} testId="session-action-error" /> : null}
       {sessions === null ? (
@@ -65,7 +47,7 @@ export function SessionsView() {
             </thead>
             <tbody>
               {sessions.map((s) => (
-                <SessionRow key={s.id} session={s} act={act} />
+                <SessionRow key={s.id} session={s} />
               ))}
             </tbody>
           </table>
@@ -75,8 +57,6 @@ export function SessionsView() {
   );
 }
 
-type Act = (f: () => Promise<unknown>) => Promise<boolean>;
-
 const STATUS_HINT: Record<SessionSummary['status'], string> = {
   recording: 'Being recorded now',
   complete: 'Stopped normally; the capture and session.json are complete',
@@ -84,14 +64,14 @@ const STATUS_HINT: Record<SessionSummary['status'], string> = {
   interrupted: 'Cut short (the app was closed or killed); the capture holds every packet up to its last flush',
 };
 
-function FolderSetting({ act }: { act: Act }) {
-  const api = useApi();
-  const folder = useSessions((s) => s.folder);
+function FolderSetting() {
+  const { changeFolder } = useFeature('sessions');
+  const folder = useApp((s) => s.sessions.folder);
   const [text, setText] = useState('');
   useEffect(() => setText(folder ?? ''), [folder]);
   const save = (e: React.FormEvent) => {
     e.preventDefault();
-    void act(() => changeFolder(api, text.trim()));
+    void changeFolder(text.trim());
   };
   return (
     <form className="folder-form small" onSubmit={save}>
@@ -104,26 +84,19 @@ function FolderSetting({ act }: { act: Act }) {
   );
 }
 
-function SessionRow({ session: s, act }: { session: SessionSummary; act: Act }) {
-  const api = useApi();
+function SessionRow({ session: s }: { session: SessionSummary }) {
+  const commands = useFeature('sessions');
   const [editing, setEditing] = useState<'name' | 'notes' | 'delete' | 'download' | null>(null);
   const [name, setName] = useState(s.name);
   const [notes, setNotes] = useState(s.notes);
-  const open = () =>
-    void act(async () => {
-      const streams = await api.openSession(s.id);
-      if (streams.length === 0) throw new Error(`"${s.name}" holds no measurements to show (it was cut short before its first save).`);
-      const app = appStore.getState();
-      app.showView('reception');
-      if (streams[0]) app.selectStream(streams[0].id);
-    });
+  const open = () => void commands.open(s.id);
   const rename = (e: React.FormEvent) => {
     e.preventDefault();
-    void act(() => api.renameSession(s.id, name)).then((ok) => ok && setEditing(null));
+    void commands.rename(s.id, name).then((ok) => ok && setEditing(null));
   };
   const saveNotes = (e: React.FormEvent) => {
     e.preventDefault();
-    void act(() => api.annotateSession(s.id, notes)).then((ok) => ok && setEditing(null));
+    void commands.annotate(s.id, notes).then((ok) => ok && setEditing(null));
   };
   return (
     <>
@@ -197,7 +170,7 @@ function SessionRow({ session: s, act }: { session: SessionSummary; act: Act }) 
             {editing === 'delete' ? (
               <span className="inline" role="group" aria-label="Confirm deletion">
                 <span className="small">Delete "{s.name}" and its capture? This cannot be undone.</span>
-                <button type="button" className="small-button" onClick={() => void act(() => api.deleteSession(s.id))} data-testid="session-delete-confirm">
+                <button type="button" className="small-button" onClick={() => void commands.remove(s.id)} data-testid="session-delete-confirm">
                   Delete
                 </button>
                 <button type="button" className="small-button" onClick={() => setEditing(null)} data-testid="session-delete-cancel">
@@ -240,7 +213,7 @@ function SessionRow({ session: s, act }: { session: SessionSummary; act: Act }) 
 
 /** The capture of a session, whole or a time range: links the web mode serves (see electron/web/webServer.ts). */
 function CaptureDownload({ session: s }: { session: SessionSummary }) {
-  const folder = useSessions((x) => x.folder);
+  const folder = useApp((x) => x.sessions.folder);
   const durationS = Math.max(0, s.durationMs / 1000);
   const [from, setFrom] = useState('0');
   const [to, setTo] = useState(String(Math.ceil(durationS)));
@@ -279,7 +252,7 @@ function CaptureDownload({ session: s }: { session: SessionSummary }) {
  * capture (whole or a range) to a path the user types, with saveSessionCapture.
  */
 function CaptureSave({ session: s, folder }: { session: SessionSummary; folder: string | null }) {
-  const api = useApi();
+  const { saveCapture } = useFeature('sessions');
   const durationS = Math.max(0, s.durationMs / 1000);
   const [path, setPath] = useState(folder ? `${folder}/${s.id}-copy.pcapng` : '');
   const [from, setFrom] = useState('');
@@ -292,14 +265,12 @@ function CaptureSave({ session: s, folder }: { session: SessionSummary; folder: 
     if (parsed && 'error' in parsed) return;
     setBusy(true);
     setResult(null);
-    try {
-      const r = await api.saveSessionCapture(s.id, parsed ? { fromS: parsed.range.from, toS: parsed.range.to } : null, path.trim());
+    const outcome = await saveCapture(s.id, parsed ? { fromS: parsed.range.from, toS: parsed.range.to } : null, path.trim());
+    if ('saved' in outcome) {
+      const r = outcome.saved;
       setResult({ ok: `Saved ${r.packets === null ? 'the whole capture' : `${formatCount(r.packets)} packets`} (${formatBytes(r.bytes)}) to ${r.file}.` });
-    } catch (e) {
-      setResult({ error: toErrorInfo(e) });
-    } finally {
-      setBusy(false);
-    }
+    } else setResult(outcome);
+    setBusy(false);
   };
   return (
     <div className="capture-download small" data-testid="session-save-panel">

@@ -1,9 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { GapscopeApi } from '../../../shared/contract';
 import type { RecordingState, SessionSummary } from '../../../shared/contract/sessions';
 import { GapscopeError } from '../../../shared/errors';
-import { captureDownloadUrl, parseSecondsRange } from './captureLink';
-import { bindSessions, changeFolder, recordProblem, recordedPackets, refreshSessions, resetSessions, toggleRecording, useSessions } from './sessionsStore';
+import { createAppStore, type AppStore } from '../../store/store';
+import { bindSessions } from './sessionsBinding';
+import { recordProblem, recordedPackets } from './sessionsViewModel';
 
 const idle: RecordingState = { recording: false, sessionId: null, name: null, file: null, startedAt: null, streams: [], error: null };
 const running: RecordingState = {
@@ -59,31 +60,37 @@ function fakeApi(over: Partial<Record<keyof GapscopeApi, unknown>> = {}) {
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
-beforeEach(() => resetSessions());
-afterEach(() => resetSessions());
+let store: AppStore;
+const state = () => store.getState().sessions;
+beforeEach(() => {
+  store = createAppStore();
+});
 
-describe('sessions store', () => {
-  it('binds once however many components ask, loads the state, follows the events and unbinds with the last one', async () => {
+describe('sessions binding', () => {
+  it('binds once, loads the state when the back end connects (and again on reconnect), follows the events and unbinds', async () => {
     const b = fakeApi();
-    const off1 = bindSessions(b.api);
-    const off2 = bindSessions(b.api);
-    await flush();
+    const { dispose } = bindSessions(b.api, store);
     expect(b.listenerCount()).toBe(2); // recordingState + sessionsChanged, once
+    await flush();
+    expect(b.calls).toEqual([]);
+    store.getState().setConnection('open');
+    await flush();
     expect(b.calls.filter((c) => c === 'listSessions')).toHaveLength(1);
-    expect(useSessions.getState()).toMatchObject({ recording: idle, folder: '/data/sessions', sessions: [{ id: 's0' }] });
+    expect(state()).toMatchObject({ recording: idle, folder: '/data/sessions', list: [{ id: 's0' }] });
 
     b.emit('recordingState', running);
     b.emit('sessionsChanged', [summary('s1'), summary('s0')]);
-    expect(useSessions.getState().recording).toBe(running);
-    expect(useSessions.getState().sessions!.map((s) => s.id)).toEqual(['s1', 's0']);
+    expect(state().recording).toBe(running);
+    expect(state().list!.map((s) => s.id)).toEqual(['s1', 's0']);
 
-    off1();
-    off1(); // a second call of the same unbinder changes nothing
-    expect(b.listenerCount()).toBe(2);
-    off2();
+    store.getState().setConnection('closed');
+    store.getState().setConnection('open');
+    await flush();
+    expect(b.calls.filter((c) => c === 'listSessions')).toHaveLength(2);
+    dispose();
     expect(b.listenerCount()).toBe(0);
     b.emit('sessionsChanged', []);
-    expect(useSessions.getState().sessions).toHaveLength(2);
+    expect(state().list).toHaveLength(1);
   });
 
   it('Record starts, Record again stops; a failed click says why beside the button, not in the library', async () => {
@@ -94,37 +101,38 @@ describe('sessions store', () => {
         return running;
       },
     });
-    await refreshSessions(b.api);
-    await toggleRecording(b.api);
-    expect(useSessions.getState()).toMatchObject({ busy: false, recording: idle, listError: null, recordError: { code: 'invalid-argument', message: expect.stringContaining('No stream is running') } });
+    const { commands } = bindSessions(b.api, store);
+    await commands.refresh();
+    await commands.toggleRecording();
+    expect(state()).toMatchObject({ busy: false, recording: idle, listError: null, recordError: { code: 'invalid-argument', message: expect.stringContaining('No stream is running') } });
 
     fail = false;
-    const started = toggleRecording(b.api);
-    expect(useSessions.getState().busy).toBe(true);
-    await toggleRecording(b.api); // ignored while the first click is on its way
+    const started = commands.toggleRecording();
+    expect(state().busy).toBe(true);
+    await commands.toggleRecording(); // ignored while the first click is on its way
     await started;
-    expect(useSessions.getState()).toMatchObject({ busy: false, recording: running, recordError: null });
-    expect(recordedPackets(useSessions.getState().recording)).toEqual({ packets: 150, notRecorded: 4 });
+    expect(state()).toMatchObject({ busy: false, recording: running, recordError: null });
+    expect(recordedPackets(state().recording)).toEqual({ packets: 150, notRecorded: 4 });
 
-    await toggleRecording(b.api);
+    await commands.toggleRecording();
     expect(b.calls.filter((c) => c === 'stopRecording')).toHaveLength(1);
-    expect(useSessions.getState().recording).toBe(idle);
+    expect(state().recording).toBe(idle);
   });
 
   it('a recording the disk stopped says why beside the button until the next one starts', () => {
     const full = { code: 'internal' as const, message: 'Recording stopped: the disk holding /data/s1/capture.pcapng is full. What was recorded so far is kept.' };
     const b = fakeApi();
-    bindSessions(b.api);
+    bindSessions(b.api, store);
     b.emit('recordingState', running);
-    expect(recordProblem(useSessions.getState())).toBeNull();
+    expect(recordProblem(state())).toBeNull();
     b.emit('recordingState', { ...idle, sessionId: 's1', error: full });
-    expect(recordProblem(useSessions.getState())).toEqual(full);
+    expect(recordProblem(state())).toEqual(full);
     b.emit('recordingState', { ...running, error: null });
-    expect(recordProblem(useSessions.getState())).toBeNull();
+    expect(recordProblem(state())).toBeNull();
     // A failed click is what the user did last: it is shown first.
-    useSessions.getState().setRecordError({ code: 'invalid-argument', message: 'No stream is running.' });
+    state().setRecordError({ code: 'invalid-argument', message: 'No stream is running.' });
     b.emit('recordingState', { ...idle, error: full });
-    expect(recordProblem(useSessions.getState())?.message).toBe('No stream is running.');
+    expect(recordProblem(state())?.message).toBe('No stream is running.');
   });
 
   it('a library that cannot be read shows its error until a list arrives', async () => {
@@ -133,33 +141,41 @@ describe('sessions store', () => {
         throw new GapscopeError('permission-denied', 'Cannot read /data/sessions: permission denied.');
       },
     });
-    await refreshSessions(b.api);
-    expect(useSessions.getState()).toMatchObject({ listError: { code: 'permission-denied' }, recordError: null, sessions: null });
-    useSessions.getState().setSessions([]);
-    expect(useSessions.getState().listError).toBeNull();
+    const { commands } = bindSessions(b.api, store);
+    await commands.refresh();
+    expect(state()).toMatchObject({ listError: { code: 'permission-denied' }, recordError: null, list: null });
+    state().setList([]);
+    expect(state().listError).toBeNull();
   });
 
   it('changing the folder shows the sessions stored there', async () => {
     const b = fakeApi();
-    await refreshSessions(b.api);
-    expect(useSessions.getState().sessions).toHaveLength(1);
-    await changeFolder(b.api, '/elsewhere');
-    expect(useSessions.getState()).toMatchObject({ folder: '/elsewhere', sessions: [] });
+    const { commands } = bindSessions(b.api, store);
+    await commands.refresh();
+    expect(state().list).toHaveLength(1);
+    expect(await commands.changeFolder('/elsewhere')).toBe(true);
+    expect(state()).toMatchObject({ folder: '/elsewhere', list: [] });
     expect(b.calls).toContain('setSessionFolder /elsewhere');
   });
-});
 
-describe('capture links', () => {
-  it('point at the web route with the token, and a range in seconds', () => {
-    expect(captureDownloadUrl('20261124-1', null, 'tok+/=')).toBe('/sessions/20261124-1/capture.pcapng?token=tok%2B%2F%3D');
-    expect(captureDownloadUrl('20261124-1', { from: 1.5, to: 3 }, 't')).toBe('/sessions/20261124-1/capture.pcapng?from=1.5&to=3&token=t');
-  });
-
-  it('read the range form or say what is wrong', () => {
-    expect(parseSecondsRange(' 1.5', '3 ', 10)).toEqual({ range: { from: 1.5, to: 3 } });
-    expect(parseSecondsRange('-1', '3', 10)).toEqual({ error: 'From must be a number of seconds, e.g. 2.5' });
-    expect(parseSecondsRange('1', 'end', 10)).toEqual({ error: 'To must be a number of seconds, e.g. 2.5' });
-    expect(parseSecondsRange('4', '3', 10)).toEqual({ error: 'From must not be after To.' });
-    expect(parseSecondsRange('12', '13', 10)).toEqual({ error: 'The session lasts 10.0 s: From is past its end.' });
+  it('opens a session in Reception, and says why when it cannot or an edit fails', async () => {
+    let streams: { id: string }[] = [];
+    const b = fakeApi({
+      openSession: async () => streams,
+      renameSession: async () => {
+        throw new GapscopeError('invalid-argument', 'a name cannot be empty');
+      },
+    });
+    const { commands } = bindSessions(b.api, store);
+    await commands.refresh();
+    expect(await commands.open('s0')).toBe(false);
+    expect(state().actionError).toEqual({ code: 'not-found', message: '"s0" holds no measurements to show (it was cut short before its first save).' });
+    streams = [{ id: 'st1' }];
+    store.getState().showView('sessions');
+    expect(await commands.open('s0')).toBe(true);
+    expect(state().actionError).toBeNull();
+    expect(store.getState()).toMatchObject({ view: 'reception', selectedId: 'st1' });
+    expect(await commands.rename('s0', ' ')).toBe(false);
+    expect(state().actionError).toEqual({ code: 'invalid-argument', message: 'a name cannot be empty' });
   });
 });
