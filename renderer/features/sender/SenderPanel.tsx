@@ -70,17 +70,18 @@ export function SenderPanel() {
             <input id="sender-size" data-testid="sender-size" disabled={gdl90} inputMode="numeric" value={gdl90 ? '—' : form.size} onChange={(e) => set('size', e.target.value)} {...invalid('size')} />
           </div>
         </div>
+        {/* The pattern gets a row of its own: its values (cut-after:128k/1000) are the longest. */}
+        <div className="field">
+          <label htmlFor="sender-pattern">Pattern</label>
+          <input id="sender-pattern" data-testid="sender-pattern" list="sender-patterns" value={form.pattern} onChange={(e) => set('pattern', e.target.value)} {...invalid('pattern')} />
+          <datalist id="sender-patterns">
+            <option value="steady" />
+            <option value="pause:2000/500" />
+            <option value="burst:50/100" />
+            <option value="cut-after:128k/1000" />
+          </datalist>
+        </div>
         <div className="inline">
-          <div className="field">
-            <label htmlFor="sender-pattern">Pattern</label>
-            <input id="sender-pattern" data-testid="sender-pattern" list="sender-patterns" value={form.pattern} onChange={(e) => set('pattern', e.target.value)} {...invalid('pattern')} />
-            <datalist id="sender-patterns">
-              <option value="steady" />
-              <option value="pause:2000/500" />
-              <option value="burst:50/100" />
-              <option value="cut-after:128k/1000" />
-            </datalist>
-          </div>
           <div className="field">
             <label htmlFor="sender-duration">Duration (s)</label>
             <input id="sender-duration" data-testid="sender-duration" inputMode="decimal" placeholder="until stopped" value={form.duration} onChange={(e) => set('duration', e.target.value)} {...invalid('duration')} />
