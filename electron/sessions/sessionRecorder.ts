@@ -22,6 +22,8 @@ import { CAPTURE_FILE, SESSION_FILE, SessionLibrary, fileErrorSentence, recountE
 
 /** session.json is rewritten this often while recording, ms. */
 export const SAVE_EVERY_MS = 3000;
+/** Room session.json starts with, so that the final record of a session whose disk filled up fits in it. */
+export const SIDECAR_RESERVE_BYTES = 16 * 1024;
 /** Gaps per stream copied into the capture's summary comment (session.json has them all). */
 export const SUMMARY_GAPS = 10_000;
 
@@ -208,8 +210,9 @@ export class SessionRecorder {
       savedAt: created,
     };
     try {
-      // session.json (or FILE.json) is ours from here on: later saves replace only it.
-      writeFileSync(sidecarPath, JSON.stringify(record), { flag });
+      // session.json (or FILE.json) is ours from here on: later saves replace only it. It starts
+      // padded (JSON allows trailing spaces), so that on a full disk the final record still fits in place.
+      writeFileSync(sidecarPath, JSON.stringify(record).padEnd(SIDECAR_RESERVE_BYTES), { flag });
     } catch (e) {
       throw cannotRecord(e, sidecarPath);
     }
