@@ -99,6 +99,10 @@ export const EtherType = {
   MPLS_MULTICAST: 0x8848,
   /** Transparent Ethernet bridging: an Ethernet frame follows (GRE, Geneve). */
   TEB: 0x6558,
+  /** IEEE 802.1AE MACsec: a SecTAG, then (unless encrypted) the frame's own EtherType. */
+  MACSEC: 0x88e5,
+  /** RFC 8300 Network Service Header. */
+  NSH: 0x894f,
 } as const;
 
 /** Tags followed before giving up: real networks stack two, rarely three. */
@@ -253,7 +257,38 @@ function byEthertype(frame: Uint8Array, type: number, payloadAt: number, out: Ip
     if (p + 14 > frame.byteLength) return truncated(out);
     return byEthertype(frame, u16(frame, p + 12), p + 14, out);
   }
+  if (t === EtherType.MACSEC) {
+    // SecTAG: TCI/AN, short length, packet number, and the 8-byte SCI when the SC bit is set.
+    if (p + 6 > frame.byteLength) return truncated(out);
+    const tci = frame[p]!;
+    if (tci & 0x0c) return notRead(out, 'MACsec frames with encrypted or modified user data');
+    const data = p + 6 + (tci & 0x20 ? 8 : 0);
+    if (data + 2 > frame.byteLength) return truncated(out);
+    return byEthertype(frame, u16(frame, data), data + 2, out);
+  }
+  if (t === EtherType.NSH) return nshAt(frame, p, out);
   return out;
+}
+
+/** Locates the packet behind a Network Service Header (RFC 8300) at `at`. */
+export function locateNsh(b: Uint8Array, at: number, out: IpLocation): IpLocation {
+  reset(out);
+  return nshAt(b, at, out);
+}
+
+function nshAt(b: Uint8Array, at: number, out: IpLocation): IpLocation {
+  if (at + 8 > b.byteLength) return truncated(out);
+  if (b[at]! >> 6 !== 0) return notRead(out, `NSH version ${b[at]! >> 6}`);
+  const inner = at + (b[at + 1]! & 0x3f) * 4; // the length counts the whole header in 4-byte words
+  const next = b[at + 3]!;
+  if (inner < at + 8 || inner > b.byteLength) return truncated(out);
+  if (next === 1 || next === 2) return byVersion(b, inner, out);
+  if (next === 3) {
+    if (inner + 14 > b.byteLength) return truncated(out);
+    return byEthertype(b, u16(b, inner + 12), inner + 14, out);
+  }
+  if (next === 5) return mpls(b, inner, out);
+  return notRead(out, `NSH next protocol ${next}`);
 }
 
 /** Locates an IP header at `at` by its version nibble (what raw IP, IP-in-IP and most tunnels carry). */

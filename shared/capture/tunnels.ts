@@ -6,7 +6,7 @@
  * inside. Each function says where the inner IP header is (an IpLocation on the tunnel's own bytes),
  * or why there is none; the UDP extractor then reads that packet like any other.
  */
-import { EtherType, locateByEthertype, locateByVersion, locateIp, locateMpls, locatePpp, LinkType, type IpLocation } from './linkLayer';
+import { EtherType, locateByEthertype, locateByVersion, locateIp, locateMpls, locateNsh, locatePpp, LinkType, type IpLocation } from './linkLayer';
 
 /** The UDP tunnels read, by the port tshark registers them on. */
 export const UdpTunnelPort = {
@@ -20,6 +20,8 @@ export const UdpTunnelPort = {
   L2TP: 1701,
   LISP: 4341,
   LISP_CONTROL: 4342,
+  /** CAPWAP data (RFC 5415): its 802.11 frames are not read, and said so. */
+  CAPWAP_DATA: 5247,
 } as const;
 
 const TUNNEL_PORTS = new Set<number>(Object.values(UdpTunnelPort));
@@ -56,6 +58,8 @@ export function udpTunnelName(port: number): string {
       return 'LISP';
     case UdpTunnelPort.LISP_CONTROL:
       return 'LISP control';
+    case UdpTunnelPort.CAPWAP_DATA:
+      return 'CAPWAP data';
     default:
       return `UDP port ${port}`;
   }
@@ -100,7 +104,7 @@ export function locateInUdpTunnel(port: number, p: Uint8Array, out: IpLocation):
       const next = p[3]!;
       if (next === 1 || next === 2) return locateByVersion(p, 8, out);
       if (next === 3) return ethernetAt(p, 8, out);
-      if (next === 4) return nsh(p, 8, out);
+      if (next === 4) return locateNsh(p, 8, out);
       if (next === 5) return locateMpls(p, 8, out);
       return notRead(out, `VXLAN-GPE next protocol ${next}`);
     }
@@ -131,6 +135,11 @@ export function locateInUdpTunnel(port: number, p: Uint8Array, out: IpLocation):
       if (n < 1 || p[0]! >> 4 !== 8) return notIp(out);
       if (n < 4) return truncated(out);
       return locateByVersion(p, 4, out);
+    case UdpTunnelPort.CAPWAP_DATA:
+      // RFC 5415 §4.3: keep-alives carry nothing; data carries 802.11 (or 802.3) frames, not read here.
+      if (n < 8 || p[0] !== 0) return notIp(out);
+      if (p[3]! & 0x08) return notIp(out); // K: keep-alive
+      return notRead(out, 'CAPWAP data (wireless frames tunnelled to a controller)');
     default:
       return notIp(out);
   }
@@ -141,20 +150,6 @@ function ethernetAt(b: Uint8Array, at: number, out: IpLocation): IpLocation {
   locateIp(LinkType.ETHERNET, b.subarray(at), out);
   if (out.offset >= 0) out.offset += at;
   return out;
-}
-
-/** Locates the packet behind a Network Service Header (RFC 8300) at `at`. */
-function nsh(b: Uint8Array, at: number, out: IpLocation): IpLocation {
-  if (at + 8 > b.byteLength) return truncated(out);
-  if (b[at]! >> 6 !== 0) return notRead(out, `NSH version ${b[at]! >> 6}`);
-  const length = (b[at + 1]! & 0x3f) * 4; // the whole header, in 4-byte words
-  const next = b[at + 3]!;
-  const inner = at + length;
-  if (length < 8 || inner > b.byteLength) return truncated(out);
-  if (next === 1 || next === 2) return locateByVersion(b, inner, out);
-  if (next === 3) return ethernetAt(b, inner, out);
-  if (next === 5) return locateMpls(b, inner, out);
-  return notRead(out, `NSH next protocol ${next}`);
 }
 
 /** GRE protocol types besides EtherTypes that tshark opens. */
@@ -190,7 +185,7 @@ export function locateInGre(g: Uint8Array, out: IpLocation): IpLocation {
     case GRE_PPP:
       return locatePpp(g, p, out);
     case GRE_NSH:
-      return nsh(g, p, out);
+      return locateNsh(g, p, out);
     case GRE_ERSPAN_2: {
       // ERSPAN type I has no header (and no GRE sequence number); type II an 8-byte one. Then Ethernet.
       const at = flags & 0x1000 ? p + 8 : p;

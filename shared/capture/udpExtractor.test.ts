@@ -267,6 +267,22 @@ describe('encapsulations: what tunnels and PPPoE carry is read like any other pa
     expect(x.warnings.list()).toMatchObject([{ kind: 'bad-ipv6-option', count: 1 }]);
   });
 
+  it('reads MACsec frames that are not encrypted, NSH, and PIM Registers; names MACsec encryption and CAPWAP data', () => {
+    const secTag = (tci: number): Uint8Array => Uint8Array.from([tci, 0, 0, 0, 0, 1]); // TCI/AN, SL, PN
+    const nsh = be().u8(0).u8(2).u8(2).u8(1).u32(0x100ff).done(); // length 2 words (8 bytes), MD type 2, next protocol 1 (IPv4), path 0x100 index 0xff
+    const pimRegister = be().u8(0x21).u8(0).u16(0).u32(0).done();
+    const capwap = be().u8(0).u8(0x10).u8(0x42).u8(0x00).u32(0).done();
+    const { got, x } = run([
+      [LinkType.ETHERNET, ethernet(0x88e5, concat(secTag(0x20), new Uint8Array(8), be().u16(0x0800).done(), inner4(7071, 1), new Uint8Array(16)))], // SC bit: an 8-byte SCI; the ICV after
+      [LinkType.ETHERNET, ethernet(0x88e5, concat(secTag(0x0c), payload(60)))], // E and C: encrypted
+      [LinkType.ETHERNET, ethernet(0x894f, concat(nsh, inner4(7072, 2)))],
+      [LinkType.RAW, ipv4(S4, D4, 103, concat(pimRegister, inner4(7073, 3)))],
+      [LinkType.RAW, ipv4(S4, D4, 17, udp(50000, 5247, concat(capwap, payload(40))))],
+    ]);
+    expect(ports(got)).toEqual([[7071, 1], [7072, 2], [7073, 3], [5247, 48]]); // the CAPWAP datagram itself: header and 40 bytes
+    expect(x.warnings.list().map((w) => w.kind)).toEqual(['not-read: MACsec frames with encrypted or modified user data', 'not-read: CAPWAP data (wireless frames tunnelled to a controller)']);
+  });
+
   it('stops opening tunnels nested deeper than the limit, and says so', () => {
     let packet = inner4(7051, 1);
     for (let i = 0; i < MAX_TUNNEL_DEPTH + 2; i++) packet = ipv4(S4, D4, 4, packet);

@@ -64,6 +64,7 @@ const IPPROTO_IPV6 = 41;
 const IPPROTO_GRE = 47;
 const IPPROTO_ESP = 50;
 const IPPROTO_AH = 51;
+const IPPROTO_PIM = 103;
 const IPV6_FRAGMENT = 44;
 const IPV6_NO_NEXT = 59;
 /** Extension headers followed before UDP: hop-by-hop, routing, destination options, AH, mobility, HIP, shim6. */
@@ -177,6 +178,14 @@ export class UdpExtractor {
         if (captured.byteLength < 2) return this.malformed(r, 'short-ah', 'An IPsec AH header is cut short.');
         if (depth > MAX_TUNNEL_DEPTH) return this.notRead(r, 'AH headers nested too deep');
         return this.transport(r, family, src, dst, b[at]!, b, at + (b[at + 1]! + 2) * 4, end, reassembled, depth + 1);
+      }
+      case IPPROTO_PIM: {
+        // RFC 7761 §4.9.3: a PIMv2 Register (type 1) carries a multicast data packet after 8 bytes.
+        if (captured.byteLength < 8 || captured[0] !== 0x21 || (b[at + 4]! & 0x40) !== 0) {
+          this.stats.otherIp += 1; // other PIM messages, and null-registers (N bit), carry none
+          return;
+        }
+        return this.inner(r, captured, locateByVersion(captured, 8, this.loc), depth + 1, 'PIM Register');
       }
       case IPPROTO_ESP:
         this.stats.otherIp += 1;
