@@ -66,6 +66,8 @@ export function buildProgram(): Command {
     .option('--recv-buffer <bytes>', 'receive buffer to ask the OS for', intOption('--recv-buffer', 4096, 1 << 30))
     .option('--decode <format>', 'payload format for loss by sequence number: auto, none, iperf2, iperf3, rtp, mavlink, mpegts, gdl90, nmea, seq, or seq:OFFSET:WIDTH:be|le', decodeOption, 'auto')
     .option('--record <file.pcapng>', 'record every packet to this pcapng file (Wireshark opens it), with FILE.json beside it', recordOption)
+    .addOption(new Option('--wire <mode>', 'also watch the flow on the wire with dumpcap or tcpdump (beside), or only there (only: a port another program owns)').choices(['beside', 'only']))
+    .addOption(new Option('--wire-engine <engine>', 'capture engine for --wire (default: dumpcap, else tcpdump)').choices(['dumpcap', 'tcpdump']))
     .option('--json', 'print one JSON report at the end instead of text')
     .action(async (opts: ListenOptions) => {
       if (opts.group && opts.address) throw new GapscopeError('invalid-argument', 'Give either --group or --address, not both.');

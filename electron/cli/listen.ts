@@ -28,6 +28,9 @@ export interface ListenOptions {
   decode: string;
   /** Record every received packet to this pcapng file (FILE.json beside it). */
   record?: string;
+  /** Watch the wire too (beside) or only (electron/wire), with this engine. */
+  wire?: 'beside' | 'only';
+  wireEngine?: 'dumpcap' | 'tcpdump';
 }
 
 /** A --record value: a .pcapng path, made absolute. */
@@ -69,6 +72,7 @@ export function toStreamConfig(o: ListenOptions): StreamConfigInput {
     expectedPacketsPerSec: o.expectPps,
     recvBufferBytes: o.recvBuffer,
     decode: o.decode,
+    ...(o.wire ? { wire: o.wire, wireEngine: o.wireEngine } : {}),
   };
 }
 
@@ -147,6 +151,9 @@ export async function runListen(api: GapscopeApi, o: ListenOptions, output: Outp
     if (s.id === info.id && s.status === 'error') {
       failure = s;
       wake();
+    } else if (s.id === info.id && s.wire?.error && s.wire.error.message !== lastWarning) {
+      lastWarning = s.wire.error.message;
+      output.err(`gapscope: ${s.wire.error.message}`);
     } else if (s.id === info.id && s.warning?.message !== lastWarning) {
       lastWarning = s.warning?.message ?? null;
       if (s.warning) output.err(`gapscope: ${s.warning.message}`);
@@ -178,6 +185,8 @@ export async function runListen(api: GapscopeApi, o: ListenOptions, output: Outp
   offRecording();
   const report = buildReport(state.snapshot, { ...state.info.config, kind: state.info.kind, family: state.info.family, bound: state.info.bound, recvBufferGranted: state.info.recvBufferGranted }, state.info.startedAt);
   if (o.record) report.recording = ended ? endedReport(ended, recordingError) : await recordingReport(o.record, recordingError);
+  // The wire view beside the socket: its own report on the same clock, and its engine's state.
+  if (state.info.wire) report.wire = { status: state.info.wire, ...(state.wire ? buildReport(state.wire, { kind: 'wire' }, state.info.startedAt) : {}) };
   return { report, info: failure ?? stopped };
 }
 

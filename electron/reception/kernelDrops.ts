@@ -82,6 +82,8 @@ export class KernelDropSampler {
   private machineSinceStart: number | null = null;
   private machineStart: number | null = null;
   private sampling = false;
+  /** The socket's drops read during the silence of the gap now open: after its burst, before the next. */
+  private quiet: number | null = null;
 
   constructor(private readonly setup: SamplerSetup) {}
 
@@ -106,11 +108,21 @@ export class KernelDropSampler {
     this.timer = null;
   }
 
+  /**
+   * Reads the socket's drops while no datagram arrives (a gap is open): what the burst before the
+   * silence lost is counted by then, and the burst after it has not begun. Called at display rate.
+   */
+  duringSilence(): void {
+    if (this.inode !== null) this.quiet = this.socketDropsNow();
+  }
+
   /** Fills a gap that just closed with the drops counted since the previous gap ended, and the buffer that would have held its burst. */
   onGap(gap: Gap): void {
     let drops: number | null = null;
     if (this.inode !== null) {
-      const now = this.socketDropsNow();
+      // Read during the silence when it lasted long enough; else now (the next burst may have begun losing).
+      const now = this.quiet ?? this.socketDropsNow();
+      this.quiet = null;
       if (now !== null) {
         drops = now - this.socketAtGap;
         this.socketAtGap = now;

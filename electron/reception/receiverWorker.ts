@@ -14,6 +14,7 @@ import { RecordingFile } from './recordingFile';
 import { StallWatch } from './stallWatch';
 import { explainSocketError } from './socketErrors';
 import { KernelDropSampler, socketFd } from './kernelDrops';
+import { WireView } from '../wire/wireView';
 import type { FromWorker, RecordingEnd, RecordTarget, ToWorker, WorkerSetup } from './workerProtocol';
 
 const port = parentPort;
@@ -43,6 +44,10 @@ let preroll: { at: number; msg: Buffer; address: string; port: number }[] | null
 let recording: RecordingFile | null = null;
 let recordTimer: NodeJS.Timeout | null = null;
 
+// The wire view (electron/wire): beside the socket with its own monitor, or alone feeding `monitor`.
+let wire: WireView | null = null;
+const wireMonitor = setup.wire?.mode === 'beside' ? new ReceptionMonitor(setup.monitor) : null;
+
 function finish(error: ErrorInfo | null): void {
   if (finished) return;
   finished = true;
@@ -55,13 +60,48 @@ function finish(error: ErrorInfo | null): void {
   } catch {
     // Already closed.
   }
-  const snapshot = monitor.snapshot(now());
-  const done = (end: RecordingEnd | null): void => {
-    post({ type: 'stopped', snapshot, error, recording: end });
-    port!.close();
-  };
-  if (recording) void endRecording().then(done);
-  else done(null);
+  const atMs = now();
+  const snapshot = setup.wire?.mode === 'only' ? null : monitor.snapshot(atMs);
+  // The engine's last packets are read before the wire's final snapshot.
+  void (wire?.stop() ?? Promise.resolve()).then(() => {
+    const done = (end: RecordingEnd | null): void => {
+      post({ type: 'stopped', snapshot: snapshot ?? monitor.snapshot(atMs), wire: wireMonitor?.snapshot(atMs), error, recording: end });
+      port!.close();
+    };
+    if (recording) void endRecording().then(done);
+    else done(null);
+  });
+}
+
+/** The wire view alone: no socket; the stream listens once the engine captures. */
+function startWireOnly(): void {
+  t0 = performance.now();
+  epochOfZero = performance.timeOrigin + t0;
+  let listening = false;
+  wire = new WireView(setup.wire!, monitor, () => epochOfZero, (status) => {
+    post({ type: 'wireStatus', status });
+    if (status.state === 'capturing' && !listening) {
+      listening = true;
+      beginListening(null, null);
+    } else if (status.state === 'failed' && !listening) {
+      finished = true;
+      post({ type: 'failed', error: status.error! });
+      port!.close();
+    } else if (status.state === 'failed') finish(status.error);
+  });
+  wire.start();
+}
+
+/** From here on the stream is listening: deltas, the stall watch and the interface watch run. */
+function beginListening(bound: string | null, granted: number | null): void {
+  post({ type: 'listening', startedAt: performance.timeOrigin + t0, bound, recvBufferGranted: granted });
+  stallWatch = new StallWatch(now, (stall) => monitor.onLocalStall(stall));
+  updateTimer = setInterval(() => {
+    const delta = monitor.takeDelta(now());
+    if (delta.openGap) kernelDrops?.duringSilence();
+    post({ type: 'delta', delta, ...(wireMonitor ? { wire: wireMonitor.takeDelta(now()) } : {}) });
+  }, setup.updateEveryMs);
+  if (plan.watchInterface) watchTimer = setInterval(checkInterface, 1000);
 }
 
 function startRecording(target: RecordTarget): void {
@@ -104,6 +144,7 @@ async function endRecording(): Promise<RecordingEnd | null> {
 }
 
 function start(): void {
+  if (setup.wire?.mode === 'only') return startWireOnly();
   const where = { address: plan.bindAddress, port: plan.port, group: plan.membership?.group };
   const sock = createSocket({ type: plan.type, reuseAddr: true });
   socket = sock;
@@ -163,17 +204,13 @@ function start(): void {
     t0 = performance.now();
     epochOfZero = performance.timeOrigin + t0;
     const addr = sock.address();
-    post({
-      type: 'listening',
-      startedAt: performance.timeOrigin + t0,
-      bound: addr.family === 'IPv6' ? `[${addr.address}]:${addr.port}` : `${addr.address}:${addr.port}`,
-      recvBufferGranted: granted,
-    });
+    beginListening(addr.family === 'IPv6' ? `[${addr.address}]:${addr.port}` : `${addr.address}:${addr.port}`, granted);
     kernelDrops = new KernelDropSampler({ platform: process.platform, family: plan.family, port: plan.port, fd: socketFd(sock), recvBufferRequested: plan.recvBufferBytes, recvBufferGranted: granted });
     kernelDrops.start((sample) => post({ type: 'kernelDrops', sample }));
-    stallWatch = new StallWatch(now, (stall) => monitor.onLocalStall(stall));
-    updateTimer = setInterval(() => post({ type: 'delta', delta: monitor.takeDelta(now()) }), setup.updateEveryMs);
-    if (plan.watchInterface) watchTimer = setInterval(checkInterface, 1000);
+    if (setup.wire && wireMonitor) {
+      wire = new WireView(setup.wire, wireMonitor, () => epochOfZero, (status) => post({ type: 'wireStatus', status }));
+      wire.start();
+    }
   });
 }
 
@@ -193,7 +230,7 @@ function checkInterface(): void {
 
 port.on('message', (m: ToWorker) => {
   if (m.type === 'stop') finish(null);
-  else if (m.type === 'snapshot') post({ type: 'snapshot', requestId: m.requestId, snapshot: monitor.snapshot(now()) });
+  else if (m.type === 'snapshot') post({ type: 'snapshot', requestId: m.requestId, snapshot: monitor.snapshot(now()), wire: wireMonitor?.snapshot(now()) });
   else if (m.type === 'record') startRecording(m.target);
   else if (m.type === 'stopRecording') {
     void endRecording().then((end) => post({ type: 'recordingStopped', end: end ?? { counts: { packets: 0, written: 0, notRecorded: 0, bytesWritten: 0 }, error: null, atMs: now() } }));

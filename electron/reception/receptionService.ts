@@ -14,7 +14,8 @@ import { kernelDropEvent } from './kernelDrops';
 import { parseFormat } from '../../shared/decoders/streamDecoder';
 import { ReceptionMonitor } from '../../shared/reception/receptionMonitor';
 import { formatEndpoint } from '../../shared/net/address';
-import { planSocket, portsConflict, type SocketPlan } from './socketPlan';
+import { findInterface, planSocket, portsConflict, type SocketPlan } from './socketPlan';
+import type { WireSetup } from '../wire/wireView';
 import type { FromWorker, RecordingCounts, RecordingEnd, RecordTarget, ToWorker, WorkerSetup } from './workerProtocol';
 
 /** How often workers send deltas: the UI's display rate, never per packet. */
@@ -28,9 +29,10 @@ interface RunningStream {
   recordStart: { resolve: (r: RecordingStart) => void; reject: (e: Error) => void } | null;
   recordStop: ((end: RecordingEnd) => void) | null;
   recording: boolean;
-  /** The final snapshot once the worker has stopped. */
+  /** The final snapshot once the worker has stopped (and the wire view's, when it ran beside). */
   final: ReceptionSnapshot | null;
-  snapshotRequests: Map<number, (s: ReceptionSnapshot) => void>;
+  finalWire?: ReceptionSnapshot;
+  snapshotRequests: Map<number, (s: ReceptionSnapshot, wire?: ReceptionSnapshot) => void>;
   stopped: Promise<void>;
 }
 
@@ -93,8 +95,11 @@ export class ReceptionService {
 
   /** Opens the socket in a new worker; resolves once listening, rejects with a clear error otherwise. */
   async start(config: StreamConfig): Promise<StreamInfo> {
-    const plan = planSocket(config, this.interfaces(), process.platform);
-    this.refuseSharedPort(plan);
+    const ifaces = this.interfaces();
+    const plan = planSocket(config, ifaces, process.platform);
+    // A wire view alone opens no socket, so it takes nothing from a stream on the same port.
+    if (config.wire !== 'only') this.refuseSharedPort(plan);
+    const wire = wireSetupFor(config, plan, ifaces);
     const id = randomUUID().slice(0, 8);
     const info: StreamInfo = {
       id,
@@ -109,8 +114,10 @@ export class ReceptionService {
       recvBufferRequested: plan.recvBufferBytes,
       recvBufferGranted: null,
       origin: 'live',
+      ...(wire ? { wire: { mode: wire.mode, state: 'starting', engine: null, enginePath: null, iface: null, filter: null, error: null, engineDrops: null } } : {}),
     };
     const setup: WorkerSetup = {
+      wire,
       plan,
       updateEveryMs: UPDATE_EVERY_MS,
       monitor: {
@@ -160,10 +167,14 @@ export class ReceptionService {
             reject(new GapscopeError(m.error.code, m.error.message));
             break;
           case 'delta':
-            this.emit('streamUpdate', { id, delta: m.delta });
+            this.emit('streamUpdate', { id, delta: m.delta, ...(m.wire ? { wire: m.wire } : {}) });
+            break;
+          case 'wireStatus':
+            info.wire = m.status;
+            if (settled) this.emit('streamStatus', { ...info });
             break;
           case 'snapshot':
-            stream.snapshotRequests.get(m.requestId)?.(m.snapshot);
+            stream.snapshotRequests.get(m.requestId)?.(m.snapshot, m.wire);
             stream.snapshotRequests.delete(m.requestId);
             break;
           case 'warning':
@@ -172,9 +183,10 @@ export class ReceptionService {
             break;
           case 'stopped':
             stream.final = m.snapshot;
+            stream.finalWire = m.wire;
             info.status = m.error ? 'error' : 'stopped';
             info.error = m.error;
-            for (const [, answer] of stream.snapshotRequests) answer(m.snapshot);
+            for (const [, answer] of stream.snapshotRequests) answer(m.snapshot, m.wire);
             stream.snapshotRequests.clear();
             if (m.recording) this.recordingEnded(stream, m.recording);
             this.emit('streamStatus', { ...info });
@@ -235,7 +247,7 @@ export class ReceptionService {
   /** Refuses a socket that would take datagrams from a stream already listening on the port. */
   private refuseSharedPort(plan: SocketPlan): void {
     for (const s of [...this.streams.values(), ...this.starting.values()]) {
-      if (!s.plan || !s.worker || (s.info.status !== 'listening' && s.info.status !== 'starting') || !portsConflict(plan, s.plan)) continue;
+      if (!s.plan || !s.worker || s.info.config.wire === 'only' || (s.info.status !== 'listening' && s.info.status !== 'starting') || !portsConflict(plan, s.plan)) continue;
       const name = s.info.config.label ? `"${s.info.config.label}"` : `${s.info.id}`;
       const where = s.info.bound ?? formatEndpoint(s.plan.bindAddress, s.plan.port);
       throw new GapscopeError(
@@ -270,7 +282,8 @@ export class ReceptionService {
   /** The full state of one stream. */
   async state(id: string): Promise<StreamState> {
     const s = this.get(id);
-    return { info: { ...s.info }, snapshot: await this.snapshot(s) };
+    const { snapshot, wire } = await this.snapshot(s);
+    return { info: { ...s.info }, snapshot, ...(wire ? { wire } : {}) };
   }
 
   /**
@@ -334,13 +347,13 @@ export class ReceptionService {
     await Promise.all([...this.streams.keys()].map((id) => this.stop(id)));
   }
 
-  private snapshot(s: RunningStream): Promise<ReceptionSnapshot> {
+  private snapshot(s: RunningStream): Promise<{ snapshot: ReceptionSnapshot; wire?: ReceptionSnapshot }> {
     // Once the worker has sent its final snapshot it answers nothing more, even before it exits.
-    if (s.final) return Promise.resolve(s.final);
+    if (s.final) return Promise.resolve({ snapshot: s.final, wire: s.finalWire });
     if (!s.worker) throw new GapscopeError('not-found', `Stream ${s.info.id} has no data.`);
     const requestId = this.nextRequest++;
     return new Promise((resolve) => {
-      s.snapshotRequests.set(requestId, resolve);
+      s.snapshotRequests.set(requestId, (snapshot, wire) => resolve({ snapshot, wire }));
       this.send(s, { type: 'snapshot', requestId });
     });
   }
@@ -385,4 +398,17 @@ function destinationOf(s: RunningStream): { address: string; port: number } {
   const bound = s.info.bound ?? '';
   const m = /^\[(.+)\]:\d+$/.exec(bound) ?? /^(.+):\d+$/.exec(bound);
   return { address: m?.[1] ?? (s.info.family === 'ipv6' ? '::' : '0.0.0.0'), port };
+}
+
+/** The wire view a stream asks for: its flow's port, group or address, and the interface to capture on. */
+function wireSetupFor(config: StreamConfig, plan: SocketPlan, ifaces: InterfaceInfo[]): WireSetup | undefined {
+  if (!config.wire || config.wire === 'off') return undefined;
+  const bare = plan.bindAddress.split('%')[0]!;
+  // The interface the stream names, or the one that holds the address it binds.
+  const iface = plan.watchInterface ?? (plan.membership ? null : (findInterface(bare, ifaces)?.name ?? null));
+  return {
+    mode: config.wire,
+    engine: config.wireEngine,
+    target: { family: plan.family, port: plan.port, group: plan.membership?.group ?? null, bindAddress: plan.bindAddress, iface },
+  };
 }

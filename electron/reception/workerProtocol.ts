@@ -4,6 +4,8 @@ import type { ReceptionDelta, ReceptionSnapshot } from '../../shared/reception/t
 import type { MonitorOptions } from '../../shared/reception/receptionMonitor';
 import type { SocketPlan } from './socketPlan';
 import type { KernelDropSample } from './kernelDrops';
+import type { WireStatus } from '../../shared/contract/reception';
+import type { WireSetup } from '../wire/wireView';
 
 /** What a worker is started with. */
 export interface WorkerSetup {
@@ -11,6 +13,8 @@ export interface WorkerSetup {
   monitor: MonitorOptions;
   /** How often to post a delta, ms. */
   updateEveryMs: number;
+  /** The wire view to run, beside the socket or alone (electron/wire). */
+  wire?: WireSetup;
 }
 
 /** Where and how a worker records its stream (the file already holds the section and interface headers). */
@@ -42,12 +46,14 @@ export type ToWorker =
 
 /** From a worker to the service. */
 export type FromWorker =
-  | { type: 'listening'; startedAt: number; bound: string; recvBufferGranted: number | null }
+  | { type: 'listening'; startedAt: number; bound: string | null; recvBufferGranted: number | null }
   | { type: 'failed'; error: ErrorInfo }
-  | { type: 'delta'; delta: ReceptionDelta }
-  | { type: 'snapshot'; requestId: number; snapshot: ReceptionSnapshot }
+  | { type: 'delta'; delta: ReceptionDelta; wire?: ReceptionDelta }
+  | { type: 'snapshot'; requestId: number; snapshot: ReceptionSnapshot; wire?: ReceptionSnapshot }
+  /** The wire view's state changed (the engine started capturing, failed, stopped). */
+  | { type: 'wireStatus'; status: WireStatus }
   | { type: 'warning'; warning: ErrorInfo | null }
-  | { type: 'stopped'; snapshot: ReceptionSnapshot; error: ErrorInfo | null; recording: RecordingEnd | null }
+  | { type: 'stopped'; snapshot: ReceptionSnapshot; wire?: ReceptionSnapshot; error: ErrorInfo | null; recording: RecordingEnd | null }
   /** Recording started; fromStreamStart: the packets received before it are in the file too. */
   | { type: 'recording'; fromStreamStart: boolean; atMs: number }
   | { type: 'recordingProgress'; counts: RecordingCounts }

@@ -49,6 +49,10 @@ export const StreamConfigSchema = z
       .max(40)
       .refine((s) => parseFormat(s) !== null, { message: 'is not a known format (auto, none, iperf2, iperf3, rtp, mavlink, mpegts, gdl90, nmea, seq, or seq:OFFSET:WIDTH:be|le)' })
       .default('auto'),
+    /** Watch the same flow on the wire with the capture engine (dumpcap, tcpdump): beside the socket, or alone (a port another program owns); absent = off. */
+    wire: z.enum(['off', 'beside', 'only']).optional(),
+    /** Which capture engine the wire view runs; absent = dumpcap where installed, else tcpdump. */
+    wireEngine: z.enum(['dumpcap', 'tcpdump']).optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -94,6 +98,28 @@ export interface StreamInfo {
    * ('import'). Only a live stream has live data to follow. Absent in records saved before it was.
    */
   origin?: StreamOrigin;
+  /** The wire view's state, when the stream asked for one (config.wire beside or only). */
+  wire?: WireStatus;
+}
+
+/**
+ * A stream's wire view: the capture engine watching the same flow on the interface (electron/wire).
+ * With `mode: 'only'` the stream's own data is the wire view's; with 'beside' it travels beside the
+ * socket's as StreamUpdate.wire and StreamState.wire.
+ */
+export interface WireStatus {
+  mode: 'beside' | 'only';
+  state: 'starting' | 'capturing' | 'failed' | 'stopped';
+  /** dumpcap or tcpdump, and where it was found; null when none was. */
+  engine: 'dumpcap' | 'tcpdump' | null;
+  enginePath: string | null;
+  iface: string | null;
+  /** The capture filter the engine runs. */
+  filter: string | null;
+  /** Why it failed or stopped by itself, with how to grant it when it lacked permission. */
+  error: ErrorInfo | null;
+  /** Packets the engine itself dropped (its own buffer), as it said when it ended; null until then. */
+  engineDrops: number | null;
 }
 
 /** Where a stream's data comes from. */
@@ -113,12 +139,16 @@ export interface InterfaceInfo {
 export interface StreamUpdate {
   id: string;
   delta: ReceptionDelta;
+  /** The wire view's update, on the same clock, when it runs beside the socket. */
+  wire?: ReceptionDelta;
 }
 
 /** The full state of a stream, for a window that opens while it runs. */
 export interface StreamState {
   info: StreamInfo;
   snapshot: ReceptionSnapshot;
+  /** The wire view's measurements, when it runs beside the socket. */
+  wire?: ReceptionSnapshot;
 }
 
 const streamId = z.string().regex(/^[a-z0-9-]{1,40}$/, 'is not a stream id');
