@@ -16,6 +16,7 @@ describe('detectFormat', () => {
     const iperf = Array.from({ length: 8 }, (_, i) => {
       const b = hex('000000016b0570e3000930ea0000000048010098000000010000afd20000006400000000ffffffce');
       b[3] = i + 1;
+      b[11] = 0xea + i * 3; // and a later tv_usec each, as consecutive datagrams of the run carry
       return b;
     });
     expect(detectFormat(iperf).format).toBe('iperf2');
@@ -38,6 +39,12 @@ describe('detectFormat', () => {
     expect(hinted.confidence).toBeGreaterThan(few.confidence);
     expect(hinted.reason).toMatch(/port 5004/);
     expect(detectFormat(sampleStream('mavlink', 2)).confidence).toBe(1);
+  });
+
+  it('does not take ONC RPC (NFS over UDP: xid counting up, then message type and RPC version) for iperf 2', () => {
+    // The first 12 bytes of NFS calls as nDPI's nfsv2.pcap holds them: xid, 0 (call), 2 (RPC version).
+    const calls = Array.from({ length: 16 }, (_, i) => Uint8Array.from([0x5e, 0x1d, 0x7a, 0x10 + i, 0, 0, 0, 0, 0, 0, 0, 2, 0, 1, 0x86, 0xa0, 0, 0, 0, 2]));
+    expect(detectFormat(calls).format).not.toBe('iperf2');
   });
 
   it('tells iperf 2 from iperf 3 and from Gapscope seq', () => {
