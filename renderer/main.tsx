@@ -2,7 +2,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connectToBackend } from './api/transport';
-import { ApiContext, bindFeatures, FeatureContext } from './app/api';
+import { bindFeatures, FeatureContext } from './app/api';
 import { App } from './app/App';
 import { CommandsContext } from './app/commands';
 import { bindBackend } from './store/binding';
@@ -19,12 +19,10 @@ const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
-    <ApiContext.Provider value={api}>
-      <CommandsContext.Provider value={commands}>
-        <FeatureContext.Provider value={features.commands}>
-          <App />
-        </FeatureContext.Provider>
-      </CommandsContext.Provider>
-    </ApiContext.Provider>
+    <CommandsContext.Provider value={commands}>
+      <FeatureContext.Provider value={features.commands}>
+        <App />
+      </FeatureContext.Provider>
+    </CommandsContext.Provider>
   </StrictMode>,
 );

@@ -1,6 +1,6 @@
 /**
  * The features' side of the window: each feature's binding, bound once at start-up (main.tsx) to
- * the API and the store, and its commands for the views; the reception view has its own binding.
+ * the API and the store, and its commands for the views (reception's binding is renderer/store/binding.ts).
  */
 import { createContext, useContext } from 'react';
 import type { GapscopeApi } from '../../shared/contract';
@@ -9,17 +9,8 @@ import { bindBonjour, type BonjourCommands } from '../features/bonjour/bonjourBi
 import { bindDns, type DnsCommands } from '../features/dns/dnsBinding';
 import { bindImport, type ImportCommands } from '../features/import/importBinding';
 import { bindNetwork, type NetworkCommands } from '../features/network/networkBinding';
+import { bindSender, type SenderCommands } from '../features/sender/senderBinding';
 import { bindSessions, type SessionsCommands } from '../features/sessions/sessionsBinding';
-
-/** The window's API, provided once in main.tsx, for the views not yet behind a binding. */
-export const ApiContext = createContext<GapscopeApi | null>(null);
-
-/** The window's API; fails loudly if a component is rendered outside the provider. */
-export function useApi(): GapscopeApi {
-  const api = useContext(ApiContext);
-  if (!api) throw new Error('useApi needs an ApiContext provider');
-  return api;
-}
 
 /** What each feature's view can ask of the back end, by feature. */
 export interface FeatureCommands {
@@ -27,14 +18,29 @@ export interface FeatureCommands {
   dns: DnsCommands;
   import: ImportCommands;
   network: NetworkCommands;
+  sender: SenderCommands;
   sessions: SessionsCommands;
 }
 
 /** Binds every feature's events and requests to the store; returns their commands and the function that unbinds them all. */
 export function bindFeatures(api: GapscopeApi, store: AppStore): { commands: FeatureCommands; dispose(): void } {
-  const bound = { bonjour: bindBonjour(api, store), dns: bindDns(api, store), import: bindImport(api, store), network: bindNetwork(api, store), sessions: bindSessions(api, store) };
+  const bound = {
+    bonjour: bindBonjour(api, store),
+    dns: bindDns(api, store),
+    import: bindImport(api, store),
+    network: bindNetwork(api, store),
+    sender: bindSender(api, store),
+    sessions: bindSessions(api, store),
+  };
   return {
-    commands: { bonjour: bound.bonjour.commands, dns: bound.dns.commands, import: bound.import.commands, network: bound.network.commands, sessions: bound.sessions.commands },
+    commands: {
+      bonjour: bound.bonjour.commands,
+      dns: bound.dns.commands,
+      import: bound.import.commands,
+      network: bound.network.commands,
+      sender: bound.sender.commands,
+      sessions: bound.sessions.commands,
+    },
     dispose() {
       for (const b of Object.values(bound)) b.dispose();
     },

@@ -11,12 +11,13 @@ import { createBonjourSlice, type BonjourSlice } from '../features/bonjour/bonjo
 import { createDnsSlice, type DnsSlice } from '../features/dns/dnsSlice';
 import { createImportSlice, type ImportSlice } from '../features/import/importSlice';
 import { createNetworkSlice, type NetworkSlice } from '../features/network/networkSlice';
+import { createSenderSlice, type SenderSlice } from '../features/sender/senderSlice';
 import { createSessionsSlice, type SessionsSlice } from '../features/sessions/sessionsSlice';
 import { createTimelineSlice, type TimelineSlice } from './timelineSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 
 /** Everything the renderer knows, as one state. */
-export type AppState = StreamsSlice & UiSlice & BackendSlice & TimelineSlice & BonjourSlice & DnsSlice & ImportSlice & NetworkSlice & SessionsSlice;
+export type AppState = StreamsSlice & UiSlice & BackendSlice & TimelineSlice & BonjourSlice & DnsSlice & ImportSlice & NetworkSlice & SenderSlice & SessionsSlice;
 
 /** The store's handle, for the bindings and for tests. */
 export type AppStore = StoreApi<AppState>;
@@ -32,6 +33,7 @@ export function createAppStore(): AppStore {
     ...createDnsSlice(...a),
     ...createImportSlice(...a),
     ...createNetworkSlice(...a),
+    ...createSenderSlice(...a),
     ...createSessionsSlice(...a),
   }));
 }

@@ -1,28 +1,17 @@
 /** Send test traffic from Gapscope itself, to reproduce a field symptom (bursts, pauses, a cut after N bytes) or a GDL90 receiver. */
-import { useEffect, useState } from 'react';
-import { useStore } from 'zustand';
-import { createStore } from 'zustand/vanilla';
-import { useApi } from '../../app/api';
+import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useFeature } from '../../app/api';
+import { useApp } from '../../store/store';
 import { formatEndpoint } from '../../../shared/net/address';
 import { formatBytes, formatCount, formatPacketRate } from '../../format';
-import { createSenderModel, type SenderPanelModel, type SenderState } from './senderStore';
 import { defaultSenderForm, formToSender, type SenderField, type SenderForm } from './senderForm';
 import { ErrorMessage } from '../../components/ErrorMessage';
 
-// Shown until the model is bound (one render): no senders, nothing busy.
-const unbound = createStore<SenderState>()(() => ({ senders: {}, order: [], error: null, busy: true }));
-
 /** The Send panel: a form, and each sender's counts live. */
 export function SenderPanel() {
-  const api = useApi();
-  // Bound in an effect, so that React's development double mount binds and unbinds in pairs.
-  const [model, setModel] = useState<SenderPanelModel | null>(null);
-  useEffect(() => {
-    const m = createSenderModel(api);
-    setModel(m);
-    return () => m.dispose();
-  }, [api]);
-  const { senders, order, error, busy } = useStore(model?.store ?? unbound);
+  const sender = useFeature('sender');
+  const { senders, order, error, busy } = useApp(useShallow(({ sender: s }) => ({ senders: s.senders, order: s.order, error: s.error, busy: s.busy })));
   const [form, setForm] = useState<SenderForm>(defaultSenderForm);
   const [fieldError, setFieldError] = useState<{ field: SenderField; message: string } | null>(null);
   const set = (k: SenderField, v: string) => {
@@ -44,7 +33,7 @@ export function SenderPanel() {
           e.preventDefault();
           const r = formToSender(form);
           if (!r.ok) return setFieldError({ field: r.field, message: r.message });
-          void model?.start(r.config);
+          void sender.start(r.config);
         }}
       >
         <div className="field">
@@ -121,11 +110,11 @@ export function SenderPanel() {
                       {s.config.format} · {s.config.pattern}
                     </span>
                     {running ? (
-                      <button type="button" className="small-button" data-testid="sender-stop" onClick={() => void model?.stop(id)}>
+                      <button type="button" className="small-button" data-testid="sender-stop" onClick={() => void sender.stop(id)}>
                         Stop
                       </button>
                     ) : (
-                      <button type="button" className="small-button" aria-label="Remove this sender" onClick={() => void model?.remove(id)}>
+                      <button type="button" className="small-button" aria-label="Remove this sender" onClick={() => void sender.remove(id)}>
                         ✕
                       </button>
                     )}
