@@ -283,16 +283,17 @@ describe('the Bonjour service against avahi, dig and new links', () => {
   });
 });
 
-// 300 responses of 40 new PTRs each (12,000 records) from one source, one every ~5 ms.
+// 300 responses of 40 new PTRs each (12,000 records) from one source, one every ~5 ms, from port 5353
+// (shared with avahi): a response from any other port is dropped unread (RFC 6762 §6).
 const FLOOD_SENDER = `
 const dgram = require('node:dgram');
 const dnsPacket = require('dns-packet');
-const s = dgram.createSocket('udp4');
+const s = dgram.createSocket({ type: 'udp4', reuseAddr: true });
 const packets = [];
 for (let p = 0; p < 300; p++) {
   packets.push(dnsPacket.encode({ type: 'response', flags: dnsPacket.AUTHORITATIVE_ANSWER, answers: Array.from({ length: 40 }, (_, k) => ({ name: '_flood._tcp.local', type: 'PTR', ttl: 4500, data: 'f' + p + '-' + k + '._flood._tcp.local' })) }));
 }
-s.bind(0, () => {
+s.bind(5353, () => {
   s.setMulticastTTL(255);
   let i = 0;
   const next = () => {
