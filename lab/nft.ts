@@ -99,10 +99,15 @@ export class Impairments {
     return imp;
   }
 
-  /** Drops `percent` % of the datagrams to the port, at random; returns the rule's handle. */
-  async randomLoss(percent: number): Promise<number> {
+  /**
+   * Drops `percent` % of the datagrams to the port, at random; returns the rule's handle. `only`,
+   * an nft match, limits the loss to the datagrams it matches (the others always pass): a test
+   * whose reference needs one particular datagram, such as iperf 2's single end-of-test datagram
+   * on multicast, spares it instead of failing at random one run in ten.
+   */
+  async randomLoss(percent: number, only = ''): Promise<number> {
     if (!(percent >= 0 && percent <= 100)) throw new Error(`loss must be 0-100 %, got ${percent}`);
-    return this.addJudgeRule(`numgen random mod 100 < ${Math.round(percent)}`);
+    return this.addJudgeRule(`${only ? `${only} ` : ''}numgen random mod 100 < ${Math.round(percent)}`);
   }
 
   /**
