@@ -10,8 +10,8 @@ import dnsPacket from 'dns-packet';
 import type { InterfaceInfo } from '../../shared/contract';
 import { checkMdnsPacket, type PacketProblem } from '../../shared/mdns/packetGuard';
 import { checkMdnsSource, type SourceProblem } from '../../shared/mdns/sourceCheck';
-import { encodeLabelQuery, initialQueryDelayMs, queryIntervalMs } from '../../shared/mdns/queryPlan';
-import { SERVICES_NAME, ServiceCache, lowerName, type CacheStats, type ServiceChange, type ServiceInstance, type ServiceType } from '../../shared/mdns/serviceCache';
+import { QuestionSchedule, encodeQuery, inTurnBySource, initialQueryDelayMs, queryIntervalMs, type KnownAnswer, type ScheduledQuestion } from '../../shared/mdns/queryPlan';
+import { SERVICES_NAME, ServiceCache, lowerName, type CacheStats, type ResolveQuestion, type ServiceChange, type ServiceInstance, type ServiceType } from '../../shared/mdns/serviceCache';
 import { listInterfaces } from '../network/interfaces';
 import { MDNS_PORT, mdnsGroup, mdnsInterfaces, openMdnsSocket } from './mdnsSocket';
 
@@ -19,6 +19,8 @@ import { MDNS_PORT, mdnsGroup, mdnsInterfaces, openMdnsSocket } from './mdnsSock
 const TICK_MS = 100;
 /** Our queries stay below a typical MTU; known answers past this are left out. */
 const MAX_QUERY_BYTES = 1400;
+/** At most one resolution query (SRV, TXT, A, AAAA of instances heard only as a PTR) per socket this often, so that a flood of bare PTRs costs a few packets a second. */
+const RESOLVE_PACKET_GAP_MS = 250;
 /** Sources named in a warning when their packets are not believed; past this they are only counted. */
 const MAX_WARNED_SOURCES = 16;
 
@@ -34,7 +36,11 @@ export interface MdnsBrowserOptions {
   interfacePollMs?: number;
   /** Families to use; default both. */
   families?: Array<'ipv4' | 'ipv6'>;
-  /** Ask for unicast answers in the first query (QU bit, RFC 6762 §5.4); default off. */
+  /**
+   * Ask for unicast answers in the first query of each question, browsing and resolving (QU bit,
+   * RFC 6762 §5.4); default off: a unicast answer to port 5353 reaches only one of the sockets
+   * bound there, which may be the system's responder rather than Gapscope.
+   */
   unicastResponse?: boolean;
   /** Where interfaces come from (tests give their own). */
   listInterfaces?: () => InterfaceInfo[];
@@ -109,6 +115,8 @@ interface OpenSocket {
   socket: Socket;
   iface: InterfaceInfo;
   queries: Map<string, QueryState>;
+  /** When this socket may send its next resolution query. */
+  resolveAt: number;
 }
 
 /** What a socket of `iface` and `family` is keyed by: an address change reopens it. */
@@ -121,29 +129,6 @@ function socketSignature(iface: InterfaceInfo, family: 'ipv4' | 'ipv6'): string 
 export function fullServiceType(type: string): string {
   const t = type.trim().replace(/\.$/, '');
   return /\.local$/i.test(t) || /\._(tcp|udp)\.[^.]+/i.test(t) ? t : `${t}.local`;
-}
-
-/** Encodes a query for one name, with known answers as far as they fit. */
-export function encodeQuery(name: string, known: Array<{ name: string; ttl: number; data: string }>, unicastResponse: boolean): Buffer {
-  const answers: dnsPacket.Answer[] = [];
-  let size = 12 + Buffer.byteLength(name) + 6;
-  for (const k of known) {
-    // dns-packet splits names at every dot, so an instance label with a dot would be sent as a
-    // different name: such known answers are left out (the responder then simply answers).
-    const label = k.data.slice(0, k.data.length - k.name.length - 1);
-    if (label.includes('.') || !lowerName(k.data).endsWith(`.${lowerName(k.name)}`)) continue;
-    const bytes = Buffer.byteLength(k.name) + 2 + 10 + Buffer.byteLength(k.data) + 2;
-    if (size + bytes > MAX_QUERY_BYTES) break;
-    size += bytes;
-    answers.push({ name: k.name, type: 'PTR', ttl: k.ttl, class: 'IN', data: k.data });
-  }
-  const buf = dnsPacket.encode({ type: 'query', id: 0, flags: 0, questions: [{ name, type: 'PTR', class: 'IN' }], answers });
-  if (unicastResponse) {
-    // Header, the name (its labels and the root), then the type: the class follows.
-    const classOffset = 12 + Buffer.byteLength(name.replace(/^\.|\.$/g, '')) + 2 + 2;
-    buf[classOffset] = buf[classOffset]! | 0x80;
-  }
-  return buf;
 }
 
 /**
@@ -178,6 +163,9 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
   private typesVersionSeen = -1;
   private readonly counts = { packets: 0, responses: 0, dropped: { 'source-port': 0, 'off-link': 0, oversized: 0, truncated: 0, 'compression-loop': 0, 'bad-label': 0, 'too-many-records': 0, undecodable: 0 } };
   private readonly warnedSources = new Set<string>();
+  /** SRV, TXT, A and AAAA questions for what the cache lacks, asked with back-off until answered. */
+  private readonly resolving = new QuestionSchedule<ResolveQuestion>();
+  private resolveVersion = -1;
 
   constructor(opts: MdnsBrowserOptions = {}) {
     super();
@@ -303,7 +291,7 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
       this.emit('warning', `mDNS on ${iface.name} (${family}) is unavailable: ${info.error}`);
       return;
     }
-    const entry: OpenSocket = { signature, info, socket, iface, queries: new Map() };
+    const entry: OpenSocket = { signature, info, socket, iface, queries: new Map(), resolveAt: 0 };
     socket.on('error', (e) => this.emit('warning', `mDNS socket on ${iface.name} (${family}): ${e.message}`));
     socket.on('message', (msg, rinfo) => this.onMessage(entry, msg, rinfo));
     // The types asked for, or the enumeration and every type already found on this interface.
@@ -397,26 +385,73 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
       for (const s of this.sockets) {
         const mine = refresh.filter((q) => q.iface === s.iface.name);
         if (mine.length === 0) continue;
-        s.socket.send(encodeLabelQuery(mine), MDNS_PORT, mdnsGroup(s.info.family, s.iface.name), (e) => {
-          if (e) this.emit('warning', `mDNS refresh on ${s.iface.name} (${s.info.family}) failed: ${e.message}`);
-        });
-        s.info.queriesSent++;
+        this.send(s, encodeQuery(mine, [], MAX_QUERY_BYTES).bytes, 'refresh');
       }
     }
     for (const s of this.sockets) {
       for (const q of s.queries.values()) {
         if (q.nextAt > now) continue;
         const known = this.cache.knownAnswers(q.name, 'PTR', s.iface.name, now, s.info.family);
-        const buf = encodeQuery(q.name, known, q.n === 0 && this.opts.unicastResponse === true);
-        const group = mdnsGroup(s.info.family, s.iface.name);
-        s.socket.send(buf, MDNS_PORT, group, (e) => {
-          if (e) this.emit('warning', `mDNS query on ${s.iface.name} (${s.info.family}) failed: ${e.message}`);
-        });
-        s.info.queriesSent++;
+        const question = { labels: q.name.replace(/\.$/, '').split('.'), type: 'PTR', unicastResponse: q.n === 0 && this.opts.unicastResponse === true };
+        this.send(s, encodeQuery([question], known, MAX_QUERY_BYTES).bytes, 'query');
         q.nextAt = now + queryIntervalMs(q.n);
         q.n++;
       }
     }
+    this.resolve(now);
+  }
+
+  /**
+   * Asks for what the cache lacks: SRV and TXT of instances heard only as a PTR, addresses of
+   * hosts without one (continuous querying, RFC 6762 §5.2: first after 20–120 ms, then 1 s, 2 s,
+   * 4 s … until answered), with the known answers of each question (§7.1), one packet per socket
+   * at most every RESOLVE_PACKET_GAP_MS, sources taken in turn so that one flooding source
+   * cannot hold back the others' questions.
+   */
+  private resolve(now: number): void {
+    const version = this.cache.version();
+    if (version !== this.resolveVersion) {
+      this.resolveVersion = version;
+      this.resolving.sync(
+        this.cache.resolveQuestions().map((q) => ({ key: q.key, item: q })),
+        now,
+        Math.random,
+      );
+    }
+    if (this.resolving.size === 0) return;
+    const bySocket = new Map<OpenSocket, Array<ScheduledQuestion<ResolveQuestion>>>();
+    for (const d of this.resolving.due(now)) {
+      const s = this.sockets.find((x) => x.iface.name === d.item.iface && x.info.family === d.item.family) ?? this.sockets.find((x) => x.iface.name === d.item.iface);
+      if (!s || s.resolveAt > now) continue;
+      let list = bySocket.get(s);
+      if (!list) bySocket.set(s, (list = []));
+      list.push(d);
+    }
+    for (const [s, list] of bySocket) {
+      const ordered = inTurnBySource(list);
+      const known: KnownAnswer[] = [];
+      const seen = new Set<string>();
+      for (const d of ordered) {
+        const k = `${lowerName(d.item.name)}|${d.item.type}`;
+        if (seen.has(k)) continue;
+        seen.add(k);
+        known.push(...this.cache.knownAnswers(d.item.name, d.item.type, s.iface.name, now, s.info.family));
+      }
+      const questions = ordered.map((d) => ({ labels: d.item.labels, type: d.item.type, unicastResponse: d.n === 0 && this.opts.unicastResponse === true }));
+      const encoded = encodeQuery(questions, known, MAX_QUERY_BYTES);
+      // A question that cannot be encoded backs off like one that was asked.
+      for (const i of [...encoded.asked, ...encoded.invalid]) this.resolving.sent(ordered[i]!.key, now);
+      if (encoded.asked.length === 0) continue;
+      this.send(s, encoded.bytes, 'resolution query');
+      s.resolveAt = now + RESOLVE_PACKET_GAP_MS;
+    }
+  }
+
+  private send(s: OpenSocket, bytes: Uint8Array, what: string): void {
+    s.socket.send(bytes, MDNS_PORT, mdnsGroup(s.info.family, s.iface.name), (e) => {
+      if (e) this.emit('warning', `mDNS ${what} on ${s.iface.name} (${s.info.family}) failed: ${e.message}`);
+    });
+    s.info.queriesSent++;
   }
 }
 

@@ -1,7 +1,8 @@
 // Decoding and encoding around dns-packet, without sockets: hostile packets are counted, never thrown.
 import dnsPacket from 'dns-packet';
 import { describe, expect, it } from 'vitest';
-import { decodeMdnsPacket, encodeQuery, fullServiceType } from './mdnsBrowser';
+import { encodeQuery } from '../../shared/mdns/queryPlan';
+import { decodeMdnsPacket, fullServiceType } from './mdnsBrowser';
 
 function header(qd: number, an: number): number[] {
   return [0, 0, 0x84, 0, 0, qd, 0, an, 0, 0, 0, 0];
@@ -83,27 +84,54 @@ describe('decodeMdnsPacket', () => {
   });
 });
 
-describe('encodeQuery', () => {
+describe('encodeQuery (shared/mdns/queryPlan) read back by dns-packet', () => {
   it('asks for PTR with the QU bit off by default, on when asked', () => {
-    const q = dnsPacket.decode(encodeQuery('_http._tcp.local', [], false));
+    const q = dnsPacket.decode(Buffer.from(encodeQuery([{ labels: ['_http', '_tcp', 'local'], type: 'PTR' }]).bytes));
     expect(q.questions).toEqual([{ name: '_http._tcp.local', type: 'PTR', class: 'IN' }]);
-    const qu = encodeQuery('_http._tcp.local', [], true);
-    expect([...encodeQuery('_http._tcp.local', [], false).subarray(-2)]).toEqual([0x00, 0x01]);
+    const qu = encodeQuery([{ labels: ['_http', '_tcp', 'local'], type: 'PTR', unicastResponse: true }]).bytes;
     expect([...qu.subarray(-2)]).toEqual([0x80, 0x01]);
   });
 
-  it('carries known answers, except names dns-packet cannot encode (a dot inside the instance label)', () => {
-    const q = dnsPacket.decode(
-      encodeQuery(
-        '_http._tcp.local',
-        [
-          { name: '_http._tcp.local', ttl: 100, data: 'Web Server._http._tcp.local' },
-          { name: '_http._tcp.local', ttl: 100, data: 'v1.2._http._tcp.local' },
-        ],
-        false,
-      ),
-    );
-    expect(q.answers?.map((a) => { const r = a as { name: string; type: string; ttl?: number; data?: unknown }; return [r.name, r.type, r.ttl, r.data]; })).toEqual([['_http._tcp.local', 'PTR', 100, 'Web Server._http._tcp.local']]);
+  it('carries known answers of every type, a dotted instance label included, compressed, decodable', () => {
+    const bytes = encodeQuery(
+      [
+        { labels: ['_http', '_tcp', 'local'], type: 'PTR' },
+        { labels: ['v1.2', '_http', '_tcp', 'local'], type: 'SRV' },
+        { labels: ['box', 'local'], type: 'AAAA' },
+      ],
+      [
+        { labels: ['_http', '_tcp', 'local'], ttl: 100, data: { type: 'PTR', target: ['Web Server', '_http', '_tcp', 'local'] } },
+        { labels: ['_http', '_tcp', 'local'], ttl: 100, data: { type: 'PTR', target: ['v1.2', '_http', '_tcp', 'local'] } },
+        { labels: ['v1.2', '_http', '_tcp', 'local'], ttl: 90, data: { type: 'SRV', priority: 1, weight: 2, port: 8081, target: ['box', 'local'] } },
+        { labels: ['v1.2', '_http', '_tcp', 'local'], ttl: 4000, data: { type: 'TXT', strings: [Uint8Array.from([0x61, 0x3d, 0x31]), new Uint8Array(0)] } },
+        { labels: ['box', 'local'], ttl: 60, data: { type: 'A', address: '10.0.0.5' } },
+        { labels: ['box', 'local'], ttl: 60, data: { type: 'AAAA', address: 'fd00::5' } },
+      ],
+    ).bytes;
+    const q = dnsPacket.decode(Buffer.from(bytes));
+    expect(q.questions?.map((x) => [x.name, x.type])).toEqual([
+      ['_http._tcp.local', 'PTR'],
+      ['v1.2._http._tcp.local', 'SRV'],
+      ['box.local', 'AAAA'],
+    ]);
+    const answers = q.answers?.map((x) => {
+      const r = x as { name: string; type: string; ttl?: number; flush?: boolean; data?: unknown };
+      return [r.name, r.type, r.ttl, r.flush, r.type === 'TXT' ? (r.data as Buffer[]).map((b) => b.toString()) : r.data];
+    });
+    expect(answers).toEqual([
+      ['_http._tcp.local', 'PTR', 100, false, 'Web Server._http._tcp.local'],
+      ['_http._tcp.local', 'PTR', 100, false, 'v1.2._http._tcp.local'],
+      ['v1.2._http._tcp.local', 'SRV', 90, false, { priority: 1, weight: 2, port: 8081, target: 'box.local' }],
+      ['v1.2._http._tcp.local', 'TXT', 4000, false, ['a=1', '']],
+      ['box.local', 'A', 60, false, '10.0.0.5'],
+      ['box.local', 'AAAA', 60, false, 'fd00::5'],
+    ]);
+    // The dotted label survives as one label: 4 bytes "v1.2", then a pointer.
+    const at = Buffer.from(bytes).indexOf(Buffer.from([4, 0x76, 0x31, 0x2e, 0x32]));
+    expect(at).toBeGreaterThan(12);
+    expect(bytes[at + 5]! & 0xc0).toBe(0xc0);
+    // Compression keeps it small: the same packet with every name in full is longer.
+    expect(bytes.length).toBeLessThan(200);
   });
 });
 

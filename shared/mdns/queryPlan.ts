@@ -1,4 +1,5 @@
 /** When to ask again and what not to be told again (RFC 6762 §5.2 and §7.1), as pure functions the browser and its tests share. */
+import { parseIPv4, parseIPv6 } from '../net/address';
 
 /** The first interval of continuous querying: at least one second between the first two queries (§5.2). */
 export const FIRST_QUERY_INTERVAL_MS = 1000;
@@ -63,6 +64,7 @@ export function refreshPointsPassed(receivedAt: number, ttl: number, now: number
   return REFRESH_POINTS.filter((p) => f >= p).length;
 }
 
+/** Record types by number, for questions and known answers. */
 const QTYPES: Record<string, number> = { A: 1, PTR: 12, TXT: 16, AAAA: 28, SRV: 33, ANY: 255 };
 
 function utf8(text: string): number[] {
@@ -77,27 +79,221 @@ function utf8(text: string): number[] {
   return out;
 }
 
-/**
- * A query packet for names given as labels, so that an instance label containing dots
- * ("Printer v1.2") stays one label; dns-packet would split it. Questions that do not fit in
- * `maxBytes` or have a label over 63 bytes are left out.
- */
-export function encodeLabelQuery(questions: ReadonlyArray<{ labels: readonly string[]; type: keyof typeof QTYPES | string }>, maxBytes = 1400): Uint8Array {
-  const body: number[] = [];
-  let count = 0;
-  for (const q of questions) {
-    const t = QTYPES[q.type];
-    if (t === undefined || count >= 0xffff) continue;
+/** One question of a query: a name as labels (so that "Printer v1.2" stays one label), its type, and whether to ask for a unicast answer (QU, RFC 6762 §5.4). */
+export interface QueryQuestion {
+  labels: readonly string[];
+  type: string;
+  unicastResponse?: boolean;
+}
+
+/** The data of a known answer, names as labels. */
+export type KnownAnswerData =
+  | { type: 'PTR'; target: readonly string[] }
+  | { type: 'SRV'; priority: number; weight: number; port: number; target: readonly string[] }
+  | { type: 'TXT'; strings: readonly Uint8Array[] }
+  | { type: 'A' | 'AAAA'; address: string };
+
+/** A record the querier already holds, listed in its query so that responders do not repeat it (§7.1). */
+export interface KnownAnswer {
+  labels: readonly string[];
+  /** The TTL that remains, seconds. */
+  ttl: number;
+  data: KnownAnswerData;
+}
+
+/** An encoded query, which questions it asks, which it could never ask (bad name or type), and how many known answers fitted. */
+export interface EncodedQuery {
+  bytes: Uint8Array;
+  /** Indices into the questions given. */
+  asked: number[];
+  invalid: number[];
+  answers: number;
+}
+
+/** Writes names with compression (RFC 1035 §4.1.4), suffixes matched exactly as spelled. */
+class NameWriter {
+  private readonly seen = new Map<string, number>();
+  constructor(readonly out: number[]) {}
+
+  /** The bytes of a name at the current end of `out`, or null when a label is empty or over 63 bytes or the name over 255. */
+  encode(labels: readonly string[], compress: boolean): number[] | null {
+    if (labels.length === 0) return null;
     const bytes: number[] = [];
-    let ok = q.labels.length > 0;
-    for (const l of q.labels) {
-      const b = utf8(l);
-      if (b.length === 0 || b.length > 63) ok = false;
+    let total = 1;
+    for (let i = 0; i < labels.length; i++) {
+      const key = labels.slice(i).join('\u0000');
+      const at = compress ? this.seen.get(key) : undefined;
+      if (at !== undefined) {
+        bytes.push(0xc0 | (at >> 8), at & 0xff);
+        return total + 2 > 256 ? null : bytes;
+      }
+      const b = utf8(labels[i]!);
+      if (b.length === 0 || b.length > 63) return null;
+      total += b.length + 1;
       bytes.push(b.length, ...b);
     }
-    if (!ok || bytes.length + 1 > 255 || 12 + body.length + bytes.length + 5 > maxBytes) continue;
-    body.push(...bytes, 0, t >> 8, t & 0xff, 0, 1);
-    count++;
+    bytes.push(0);
+    return total > 255 ? null : bytes;
   }
-  return Uint8Array.from([0, 0, 0, 0, count >> 8, count & 0xff, 0, 0, 0, 0, 0, 0, ...body]);
+
+  /** Appends bytes made by `encode` at the end of `out`, remembering the suffixes they start. */
+  append(labels: readonly string[], bytes: readonly number[]): void {
+    let offset = this.out.length;
+    let pos = 0;
+    for (let i = 0; i < labels.length && pos < bytes.length; i++) {
+      const len = bytes[pos]!;
+      if ((len & 0xc0) === 0xc0 || len === 0) break;
+      const key = labels.slice(i).join('\u0000');
+      if (offset < 0x3fff && !this.seen.has(key)) this.seen.set(key, offset);
+      offset += len + 1;
+      pos += len + 1;
+    }
+    this.out.push(...bytes);
+  }
+}
+
+function rdata(w: NameWriter, d: KnownAnswerData): number[] | null {
+  switch (d.type) {
+    case 'PTR':
+      // Written right after RDLENGTH, so its name may point back into the packet.
+      return w.encode(d.target, true);
+    case 'SRV': {
+      if (![d.priority, d.weight, d.port].every((n) => Number.isInteger(n) && n >= 0 && n <= 0xffff)) return null;
+      const name = w.encode(d.target, false);
+      return name ? [d.priority >> 8, d.priority & 0xff, d.weight >> 8, d.weight & 0xff, d.port >> 8, d.port & 0xff, ...name] : null;
+    }
+    case 'TXT': {
+      const out: number[] = [];
+      for (const s of d.strings) {
+        if (s.length > 255) return null;
+        out.push(s.length, ...s);
+      }
+      return out.length === 0 ? [0] : out;
+    }
+    case 'A':
+      return parseIPv4(d.address);
+    case 'AAAA': {
+      const a = parseIPv6(d.address);
+      return a && a.zone === null ? [...a.bytes] : null;
+    }
+  }
+}
+
+/**
+ * A query packet: the questions (names as labels, so that an instance label containing dots stays
+ * one label; dns-packet would split it), then known answers (§7.1), names compressed, questions
+ * in order until one does not fit in `maxBytes`, then as many known answers as fit. A question or
+ * answer with an empty or over-long label, an unknown type or bad data is left out. Known answers
+ * never carry the cache-flush bit (§10.2).
+ */
+export function encodeQuery(questions: readonly QueryQuestion[], answers: readonly KnownAnswer[] = [], maxBytes = 1400): EncodedQuery {
+  const out: number[] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+  const w = new NameWriter(out);
+  const asked: number[] = [];
+  const invalid: number[] = [];
+  let an = 0;
+  for (let i = 0; i < questions.length; i++) {
+    const q = questions[i]!;
+    const t = QTYPES[q.type];
+    const name = t === undefined ? null : w.encode(q.labels, true);
+    if (t === undefined || !name) {
+      invalid.push(i);
+      continue;
+    }
+    if (out.length + name.length + 4 > maxBytes || asked.length >= 0xffff) break;
+    w.append(q.labels, name);
+    out.push(t >> 8, t & 0xff, q.unicastResponse ? 0x80 : 0, 1);
+    asked.push(i);
+  }
+  const qd = asked.length;
+  for (const a of answers) {
+    const t = QTYPES[a.data.type];
+    if (t === undefined || an >= 0xffff || !(Number.isInteger(a.ttl) && a.ttl >= 0)) continue;
+    const name = w.encode(a.labels, true);
+    if (!name) continue;
+    const start = out.length;
+    w.append(a.labels, name);
+    out.push(t >> 8, t & 0xff, 0, 1, (a.ttl >>> 24) & 0xff, (a.ttl >>> 16) & 0xff, (a.ttl >>> 8) & 0xff, a.ttl & 0xff, 0, 0);
+    const data = rdata(w, a.data);
+    if (!data || out.length + data.length > maxBytes) {
+      out.length = start;
+      continue;
+    }
+    out[out.length - 2] = data.length >> 8;
+    out[out.length - 1] = data.length & 0xff;
+    if (a.data.type === 'PTR') w.append(a.data.target, data);
+    else out.push(...data);
+    an++;
+  }
+  out[4] = qd >> 8;
+  out[5] = qd & 0xff;
+  out[6] = an >> 8;
+  out[7] = an & 0xff;
+  return { bytes: Uint8Array.from(out), asked, invalid, answers: an };
+}
+
+/** One question asked continuously until answered (§5.2), with what it is about. */
+export interface ScheduledQuestion<T> {
+  key: string;
+  item: T;
+  /** Queries sent so far. */
+  n: number;
+  nextAt: number;
+}
+
+/**
+ * Continuous querying of a changing set of questions (§5.2): questions that appear are first
+ * asked after a random 20–120 ms (the same for those that appear together), then again after 1 s, 2 s, 4 s … up to an hour, until it is no
+ * longer wanted (answered, or its instance gone); one that comes back starts over.
+ */
+export class QuestionSchedule<T> {
+  private readonly entries = new Map<string, ScheduledQuestion<T>>();
+
+  /** Makes the wanted questions exactly `wanted` (by key): new ones are scheduled from `now`, others dropped. */
+  sync(wanted: Iterable<{ key: string; item: T }>, now: number, random: () => number): void {
+    const keep = new Set<string>();
+    // Questions that appear together wait the same delay, so that they go in one packet.
+    let first: number | null = null;
+    for (const w of wanted) {
+      keep.add(w.key);
+      const e = this.entries.get(w.key);
+      if (e) e.item = w.item;
+      else this.entries.set(w.key, { key: w.key, item: w.item, n: 0, nextAt: (first ??= now + initialQueryDelayMs(random())) });
+    }
+    for (const k of [...this.entries.keys()]) if (!keep.has(k)) this.entries.delete(k);
+  }
+
+  /** The questions due at `now`, those asked least often first, then the longest waiting. */
+  due(now: number): ScheduledQuestion<T>[] {
+    const out: ScheduledQuestion<T>[] = [];
+    for (const e of this.entries.values()) if (e.nextAt <= now) out.push(e);
+    return out.sort((a, b) => a.n - b.n || a.nextAt - b.nextAt);
+  }
+
+  /** Records that a question went out at `now`: the next one waits twice as long as the last. */
+  sent(key: string, now: number): void {
+    const e = this.entries.get(key);
+    if (!e) return;
+    e.nextAt = now + queryIntervalMs(e.n);
+    e.n++;
+  }
+
+  /** How many questions are wanted. */
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/** Questions taken one per source in turn (each source's in their order), so that a flood from one source goes after the others. */
+export function inTurnBySource<T extends { item: { source: string } }>(list: readonly T[]): T[] {
+  const groups = new Map<string, T[]>();
+  for (const d of list) {
+    let g = groups.get(d.item.source);
+    if (!g) groups.set(d.item.source, (g = []));
+    g.push(d);
+  }
+  const out: T[] = [];
+  const queues = [...groups.values()];
+  for (let i = 0; out.length < list.length; i++) for (const q of queues) if (i < q.length) out.push(q[i]!);
+  return out;
 }

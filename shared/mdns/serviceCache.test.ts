@@ -208,13 +208,66 @@ describe('ServiceCache', () => {
     feed(c, 0, [ptr('A', 100), ptr('B', 100)]);
     feed(c, 0, [ptr('C', 100)], 'wlan0');
     expect(c.knownAnswers(T, 'PTR', 'eth1', 49_000)).toEqual([
-      { name: T, type: 'PTR', ttl: 51, data: `A.${T}` },
-      { name: T, type: 'PTR', ttl: 51, data: `B.${T}` },
+      { labels: ['_http', '_tcp', 'local'], ttl: 51, data: { type: 'PTR', target: ['A', '_http', '_tcp', 'local'] } },
+      { labels: ['_http', '_tcp', 'local'], ttl: 51, data: { type: 'PTR', target: ['B', '_http', '_tcp', 'local'] } },
     ]);
     expect(c.knownAnswers(T, 'PTR', 'eth1', 50_000)).toEqual([]);
     // Heard over IPv4 only: not a known answer for the IPv6 query.
     expect(c.knownAnswers(T, 'PTR', 'eth1', 1000, 'ipv4')).toHaveLength(2);
     expect(c.knownAnswers(T, 'PTR', 'eth1', 1000, 'ipv6')).toEqual([]);
+  });
+
+  it('gives known answers of every kept type, instance labels whole, and none in a goodbye', () => {
+    const c = new ServiceCache();
+    feed(c, 0, [ptr('Dotted v1.2'), srv('Dotted v1.2', 80, 'box.local', 100), txt('Dotted v1.2', ['a=1']), a('10.0.0.5', 'box.local', 100), aaaa('fd00::5', 'box.local', 100)]);
+    expect(c.knownAnswers(T, 'PTR', 'eth1', 1000)[0]!.data).toEqual({ type: 'PTR', target: ['Dotted v1.2', '_http', '_tcp', 'local'] });
+    expect(c.knownAnswers(`Dotted v1.2.${T}`, 'SRV', 'eth1', 1000)).toEqual([{ labels: ['Dotted v1.2', '_http', '_tcp', 'local'], ttl: 99, data: { type: 'SRV', priority: 0, weight: 0, port: 80, target: ['box', 'local'] } }]);
+    expect(c.knownAnswers(`dotted V1.2.${T}`, 'TXT', 'eth1', 1000)).toEqual([{ labels: ['Dotted v1.2', '_http', '_tcp', 'local'], ttl: 4499, data: { type: 'TXT', strings: [bytes('a=1')] } }]);
+    expect(c.knownAnswers('box.local', 'AAAA', 'eth1', 1000)).toEqual([{ labels: ['box', 'local'], ttl: 99, data: { type: 'AAAA', address: 'fd00::5' } }]);
+    expect(c.knownAnswers('box.local', 'A', 'wlan0', 1000)).toEqual([]);
+    feed(c, 2000, [{ ...a('10.0.0.5', 'box.local'), ttl: 0 }]);
+    expect(c.knownAnswers('box.local', 'A', 'eth1', 2000)).toEqual([]);
+  });
+
+  it('asks SRV and TXT of an instance heard only as a PTR, and the addresses of a host without one', () => {
+    const c = new ServiceCache();
+    feed(c, 0, [ptr('Dotted v1.2')]);
+    const v0 = c.version();
+    expect(c.resolveQuestions()).toEqual([
+      { key: `eth1|dotted v1.2.${T}|SRV`, iface: 'eth1', family: 'ipv4', source: '10.0.0.5', name: `Dotted v1.2.${T}`, labels: ['Dotted v1.2', '_http', '_tcp', 'local'], type: 'SRV' },
+      { key: `eth1|dotted v1.2.${T}|TXT`, iface: 'eth1', family: 'ipv4', source: '10.0.0.5', name: `Dotted v1.2.${T}`, labels: ['Dotted v1.2', '_http', '_tcp', 'local'], type: 'TXT' },
+    ]);
+    // An empty TXT (one zero-length string) changes no view, but it answers the question.
+    feed(c, 10, [txt('Dotted v1.2', [''])]);
+    expect(c.version()).toBeGreaterThan(v0);
+    expect(c.resolveQuestions().map((q) => q.type)).toEqual(['SRV']);
+    feed(c, 20, [srv('Dotted v1.2', 80, 'Box.local')]);
+    expect(c.resolveQuestions().map((q) => [q.name, q.labels, q.type])).toEqual([
+      ['Box.local', ['Box', 'local'], 'A'],
+      ['Box.local', ['Box', 'local'], 'AAAA'],
+    ]);
+    // One address, of either family, is enough.
+    feed(c, 30, [aaaa('fd00::5', 'box.local')]);
+    expect(c.resolveQuestions()).toEqual([]);
+  });
+
+  it('asks on every interface the PTR is live on, over the family it was heard, and nothing outside .local', () => {
+    const c = new ServiceCache();
+    feed(c, 0, [ptr('A')], 'eth1', 'fd00::5');
+    feed(c, 0, [ptr('A')], 'wlan0', '192.168.4.7');
+    feed(c, 0, [ptr('W', 4500, '_http._tcp.example.com'), { name: 'X._http._tcp.local', type: 'SRV', ttl: 120, data: { priority: 0, weight: 0, port: 1, target: 'x.example.com' } }, ptr('X')], 'eth1', 'fd00::5');
+    expect(c.resolveQuestions().map((q) => `${q.iface} ${q.family} ${q.name} ${q.type}`).sort()).toEqual([
+      `eth1 ipv6 A.${T} SRV`,
+      `eth1 ipv6 A.${T} TXT`,
+      `eth1 ipv6 X.${T} TXT`,
+      `wlan0 ipv4 A.${T} SRV`,
+      `wlan0 ipv4 A.${T} TXT`,
+    ]);
+    // Gone: nothing more to ask.
+    feed(c, 100, [ptr('A', 0)], 'eth1', 'fd00::5');
+    feed(c, 100, [ptr('A', 0)], 'wlan0', '192.168.4.7');
+    c.expire(1100);
+    expect(c.resolveQuestions().map((q) => q.name)).toEqual([`X.${T}`]);
   });
 
   it('caps records and bytes, evicting the longest-unheard first', () => {

@@ -7,7 +7,7 @@
  * before it is kept, and memory is bounded (records, bytes, sources, interfaces per record).
  */
 import { parseIPv4, parseIPv6 } from '../net/address';
-import { knownAnswers, refreshPointsPassed } from './queryPlan';
+import { knownAnswers, refreshPointsPassed, type KnownAnswer, type KnownAnswerData } from './queryPlan';
 import { decodeTxt, type TxtEntry } from './txt';
 
 /** A resource record as dns-packet decodes it; every field is checked, since a packet may say anything. */
@@ -76,6 +76,19 @@ export interface ServiceType {
 export interface ServiceChange {
   kind: 'added' | 'updated' | 'removed';
   instance: ServiceInstance;
+}
+
+/** A question that would complete an instance, where to ask it, and who named the instance. */
+export interface ResolveQuestion {
+  /** Interface, name and type: the question's identity. */
+  key: string;
+  iface: string;
+  family: 'ipv4' | 'ipv6';
+  /** The source of the PTR that named the instance. */
+  source: string;
+  name: string;
+  labels: string[];
+  type: 'SRV' | 'TXT' | 'A' | 'AAAA';
 }
 
 /** What was refused or dropped, so that a flood or a hostile packet is visible rather than silent. */
@@ -149,6 +162,8 @@ export const SERVICES_NAME = '_services._dns-sd._udp.local';
 const MAX_NAME_CHARS = 255;
 const KEPT_TYPES = new Set(['PTR', 'SRV', 'TXT', 'A', 'AAAA']);
 const SERVICE_TYPE = /^_[^.]{1,63}\._(tcp|udp)\.[^.].*$/i;
+/** Only .local names are answered over mDNS (RFC 6762 §3): nothing else is worth asking there. */
+const LOCAL_NAME = /\.local\.?$/i;
 
 /** The record types the cache keeps. */
 export type RecordType = 'PTR' | 'SRV' | 'TXT' | 'A' | 'AAAA';
@@ -301,6 +316,7 @@ export class ServiceCache {
   private nextExpiry = Infinity;
   private lapsed = false;
   private typeRecordsVersion = 0;
+  private instancesVersion = 0;
   private readonly counters: Omit<CacheStats, 'records' | 'bytes'> = { accepted: 0, malformed: 0, ignored: 0, oversized: 0, rateLimited: 0, perPacketCapped: 0, evicted: 0 };
 
   constructor(limits: Partial<ServiceCacheLimits> = {}) {
@@ -369,19 +385,88 @@ export class ServiceCache {
 
   /**
    * The known answers for a query of `name`/`type` on one interface (RFC 6762 §7.1): records
-   * heard there (from that family, if given) with more than half their TTL left, with their remaining TTL.
+   * heard there (from that family, if given) with more than half their TTL left, with their
+   * remaining TTL, names as labels.
    */
-  knownAnswers(name: string, type: RecordType, iface: string, now: number, family?: 'ipv4' | 'ipv6'): Array<{ name: string; type: RecordType; ttl: number; data: string }> {
-    const cached = [];
+  knownAnswers(name: string, type: RecordType, iface: string, now: number, family?: 'ipv4' | 'ipv6'): KnownAnswer[] {
+    const cached: Array<{ record: { labels: string[]; data: KnownAnswerData }; ttl: number; receivedAt: number }> = [];
     for (const r of this.byOwnerType.get(`${lowerName(name)}|${type}`) ?? []) {
       const s = r.sightings.get(iface);
-      if (!s || r.rdata.type !== 'PTR' || s.expiresAt <= now) continue;
+      if (!s || s.expiresAt <= now || s.retiring) continue;
       // Responders such as avahi answer each family separately: a record heard only over IPv4
       // is not a known answer for the IPv6 query, or the IPv6 answer would never come.
       if (family && !s.sources.some((a) => a.includes(':') === (family === 'ipv6'))) continue;
-      cached.push({ record: { name: r.name, type, data: r.rdata.target }, ttl: s.ttl, receivedAt: s.receivedAt });
+      cached.push({ record: { labels: this.labelsOf(r.name, r.owner), data: this.answerData(r) }, ttl: s.ttl, receivedAt: s.receivedAt });
     }
-    return knownAnswers(cached, now).map((k) => ({ ...k.record, ttl: k.ttl }));
+    return knownAnswers(cached, now).map((k) => ({ labels: k.record.labels, data: k.record.data, ttl: k.ttl }));
+  }
+
+  /**
+   * The questions that would complete what is known (RFC 6763 §12 lists what a responder should
+   * add; packets get lost, and some responders add nothing): SRV and TXT of an instance that has
+   * none, on each interface its PTR is live on; A and AAAA of a host that has no address, on
+   * each interface its instance is live on. Each with the family it was heard over (IPv4 when
+   * both) and the source that named it, so that a flood from one source cannot starve another.
+   */
+  resolveQuestions(): ResolveQuestion[] {
+    const out = new Map<string, ResolveQuestion>();
+    const add = (q: Omit<ResolveQuestion, 'key'>): void => {
+      const key = `${q.iface}|${lowerName(q.name)}|${q.type}`;
+      if (!out.has(key)) out.set(key, { key, ...q });
+    };
+    for (const [key, { view }] of this.views) {
+      const hasSrv = (this.byOwnerType.get(`${key}|SRV`)?.size ?? 0) > 0;
+      const hasTxt = (this.byOwnerType.get(`${key}|TXT`)?.size ?? 0) > 0;
+      const askSrv = !hasSrv && LOCAL_NAME.test(view.type);
+      const askTxt = !hasTxt && LOCAL_NAME.test(view.type);
+      const askAddress = view.host !== null && view.addresses.length === 0 && LOCAL_NAME.test(view.host);
+      if (!askSrv && !askTxt && !askAddress) continue;
+      for (const ptr of this.ptrByInstance.get(key) ?? []) {
+        for (const [iface, s] of ptr.sightings) {
+          if (s.retiring) continue;
+          const family = s.sources.some((a) => !a.includes(':')) ? 'ipv4' : 'ipv6';
+          const source = s.sources[s.sources.length - 1] ?? '';
+          const labels = [view.name, ...view.type.split('.')];
+          const name = `${view.name}.${view.type}`;
+          if (askSrv) add({ iface, family, source, name, labels, type: 'SRV' });
+          if (askTxt) add({ iface, family, source, name, labels, type: 'TXT' });
+          if (askAddress && view.host) {
+            const host = view.host.replace(/\.$/, '');
+            for (const type of ['A', 'AAAA'] as const) add({ iface, family, source, name: host, labels: host.split('.'), type });
+          }
+        }
+      }
+    }
+    return [...out.values()];
+  }
+
+  /** Changes whenever an instance's records change (not only its view), so that a caller recomputes `resolveQuestions()` only when it may differ. */
+  version(): number {
+    return this.instancesVersion;
+  }
+
+  /** A record's name as labels: an instance name keeps its label whole, dots and all. */
+  private labelsOf(name: string, owner: string): string[] {
+    const view = this.views.get(owner)?.view;
+    if (view && lowerName(name) === lowerName(`${view.name}.${view.type}`)) return [view.name, ...view.type.split('.')];
+    return name.replace(/\.$/, '').split('.');
+  }
+
+  private answerData(r: StoredRecord): KnownAnswerData {
+    const d = r.rdata;
+    switch (d.type) {
+      case 'PTR': {
+        const type = r.name.replace(/\.$/, '');
+        const label = lowerName(d.target).endsWith(`.${lowerName(type)}`) ? d.target.slice(0, d.target.length - type.length - 1) : null;
+        return { type: 'PTR', target: label && isServiceType(r.owner) ? [label, ...type.split('.')] : d.target.split('.') };
+      }
+      case 'SRV':
+        return { type: 'SRV', priority: d.priority, weight: d.weight, port: d.port, target: d.target.replace(/\.$/, '').split('.') };
+      case 'TXT':
+        return { type: 'TXT', strings: d.strings };
+      default:
+        return { type: d.type, address: d.address };
+    }
   }
 
   /**
@@ -678,6 +763,7 @@ export class ServiceCache {
       this.nextExpiry = this.lapsed ? now : next;
     }
     const changes: ServiceChange[] = [];
+    if (dirty.size > 0) this.instancesVersion++;
     for (const key of [...dirty].sort()) {
       const before = this.views.get(key);
       const view = this.buildView(key);

@@ -13,7 +13,11 @@
  * that name and type, nothing in the additional section, one packet per question, so that
  * the browser must ask for each; questions named in `silent` are never answered. Each query it hears
  * is printed as {"event":"query","payload":{ from, family, questions: [{name, type, qu}], known: [{name, type, ttl}] }}
- * with the time since start, ms.
+ * with the time since start, ms, and each packet it sends as {"event":"answered","payload":{ family, records: [[name, type]] }}.
+ *
+ * `listen IFACE IPV4` prints each IPv4 mDNS response heard on the interface as
+ * {"event":"heard","payload":{ from, records: [[name, type]] }}, to wait for another responder's
+ * announcements to be over.
  */
 import { createSocket, type Socket } from 'node:dgram';
 import dnsPacket from 'dns-packet';
@@ -81,6 +85,7 @@ async function respond(spec: RespondSpec): Promise<void> {
   const group = (family: 'ipv4' | 'ipv6'): string => (family === 'ipv4' ? '224.0.0.251' : `ff02::fb%${spec.iface}`);
   const reply = (s: Socket, family: 'ipv4' | 'ipv6', answers: dnsPacket.Answer[]): void => {
     s.send(dnsPacket.encode({ type: 'response', id: 0, flags: dnsPacket.AUTHORITATIVE_ANSWER, answers }), 5353, group(family));
+    print('answered', { family, records: answers.map((a) => [a.name, a.type]) });
   };
   for (const [s, family] of [
     [v4, 'ipv4'],
@@ -104,7 +109,9 @@ async function respond(spec: RespondSpec): Promise<void> {
       print('query', { from: rinfo.address, family, questions, known });
       for (const q of p.questions ?? []) {
         if (silent.has(key(q.name, q.type))) continue;
-        const answers = spec.records.filter((r) => key(r.name, r.type) === key(q.name, q.type) && !known.some((k) => k.name.toLowerCase() === r.name.toLowerCase() && k.type === r.type));
+        // Known-answer suppression (RFC 6762 §7.1), by name, type and (for PTR) target.
+        const suppressed = (r: dnsPacket.Answer): boolean => known.some((k) => key(k.name, k.type) === key(r.name, r.type) && (r.type !== 'PTR' || k.data?.toLowerCase() === String((r as { data: unknown }).data).toLowerCase()));
+        const answers = spec.records.filter((r) => key(r.name, r.type) === key(q.name, q.type) && !suppressed(r));
         if (answers.length > 0) reply(s, family, answers);
       }
     });
@@ -142,8 +149,26 @@ function readQuBits(b: Buffer): boolean[] {
   return out;
 }
 
+async function listen(iface: string, ipv4: string): Promise<void> {
+  void iface;
+  const s = await bind('ipv4', 5353);
+  s.addMembership('224.0.0.251', ipv4);
+  s.on('message', (msg, rinfo) => {
+    try {
+      const p = dnsPacket.decode(msg);
+      if (p.type === 'response') print('heard', { from: rinfo.address, records: [...(p.answers ?? []), ...(p.additionals ?? [])].map((a) => [a.name, a.type]) });
+    } catch {
+      /* not ours to judge */
+    }
+  });
+  print('ready', null);
+  await new Promise<void>((resolve) => process.once('SIGTERM', resolve));
+  s.close();
+}
+
 async function main(argv: string[]): Promise<void> {
-  const [mode, spec] = argv;
+  const [mode, spec, extra] = argv;
+  if (mode === 'listen') return listen(spec!, extra!);
   if (mode === 'send') return send(JSON.parse(spec!) as SendSpec[]);
   if (mode === 'respond') return respond(JSON.parse(spec!) as RespondSpec);
   throw new Error(`unknown mode ${mode}`);

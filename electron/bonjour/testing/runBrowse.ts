@@ -1,5 +1,5 @@
 /**
- * Runs in a lab namespace (through jiti, no build needed): `events [ipv4|ipv6] [poll=MS] [iface=NAME]`
+ * Runs in a lab namespace (through jiti, no build needed): `events [ipv4|ipv6] [poll=MS] [iface=NAME] [types=A,B]`
  * prints one JSON line per browser event with its time since start (until SIGTERM, then its stats);
  * `advertise NAME TYPE PORT HOST [TXT…]` publishes a service until SIGTERM, then says goodbye (set
  * GS_ADV_IFACE to publish on one interface, GS_ADV_AT to an epoch ms to start then);
@@ -81,7 +81,13 @@ async function main(argv: string[]): Promise<void> {
   const families = rest.filter((a): a is 'ipv4' | 'ipv6' => a === 'ipv4' || a === 'ipv6');
   const poll = rest.find((a) => a.startsWith('poll='));
   const iface = rest.find((a) => a.startsWith('iface='));
-  const browser = new MdnsBrowser({ ...(families.length ? { families } : {}), ...(poll ? { interfacePollMs: Number(poll.slice(5)) } : {}), ...(iface ? { iface: iface.slice(6) } : {}) });
+  const types = rest.find((a) => a.startsWith('types='));
+  const browser = new MdnsBrowser({
+    ...(families.length ? { families } : {}),
+    ...(poll ? { interfacePollMs: Number(poll.slice(5)) } : {}),
+    ...(iface ? { iface: iface.slice(6) } : {}),
+    ...(types ? { types: types.slice(6).split(',') } : {}),
+  });
   const t0 = performance.now();
   const print = (event: string, payload: unknown): void => void process.stdout.write(`${JSON.stringify({ t: Math.round(performance.now() - t0), event, payload })}\n`);
   for (const kind of ['added', 'updated', 'removed'] as const) browser.on(kind, (i) => print(kind, i));
