@@ -3,7 +3,8 @@
  * Sessions tab lists the session with the packets and the gaps the Reception view counted; it is
  * renamed and annotated (both survive a reload), opened (Reception shows it as a stopped stream
  * with the same numbers and the chart), downloaded whole and as a time range (pcapng that tshark
- * reads), and deleted after confirmation. A copy left "recording" by a dead process with a torn
+ * and capinfos count as the session says, the stream's packets apart from the mDNS beside them),
+ * and deleted after confirmation. A copy left "recording" by a dead process with a torn
  * capture is listed as interrupted and opens. The spec uses its own sessions folder, so other
  * specs do not matter.
  */
@@ -29,11 +30,24 @@ async function numberOf(page: Page, testId: string, attr = 'data-value'): Promis
 }
 
 
-/** The UDP packets tshark reads in a file (it fails the test if tshark cannot read it). */
-function tsharkUdpPackets(file: string): number {
-  const r = spawnSync('tshark', ['-r', file, '-Y', 'udp', '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8' });
+/** The packets of a file that match a tshark display filter (it fails the test if tshark cannot read it). */
+function tsharkPackets(file: string, filter: string): number {
+  const r = spawnSync('tshark', ['-r', file, '-Y', filter, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
   return r.stdout.trim() === '' ? 0 : r.stdout.trim().split('\n').length;
+}
+
+/** Every packet of a file, as capinfos counts them. */
+function capinfosPackets(file: string): number {
+  const r = spawnSync('capinfos', ['-c', '-M', '-T', '-r', file], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return Number(r.stdout.trim().split('\t')[1]);
+}
+
+/** What session.json says the capture holds: each stream's packets on its interface, and the extras. */
+interface SavedCounts {
+  streams: { interfaceId: number; packets: number }[];
+  extras?: { mdnsPackets: number; dnsPackets?: number; events: number };
 }
 
 /** Saves a download and checks it is a pcapng (the Section Header Block's magic first). */
@@ -72,6 +86,10 @@ test('record a lab stream, find it in Sessions, rename, annotate, open, download
   await expect(page.getByTestId('record-error')).toContainText('No stream is running');
   await expect(page.getByTestId('record-button')).toHaveAttribute('data-recording', 'false');
 
+  // Bonjour browses while recording (as it does after the Bonjour spec in a full run): the capture
+  // then holds the browser's mDNS beside the stream, on interfaces of their own.
+  await page.getByTestId('tab-bonjour').click();
+  await expect(page.getByTestId('bonjour-status')).toHaveAttribute('data-browsing', 'true');
   await page.getByTestId('tab-reception').click();
   await page.getByTestId('port-input').fill(String(port));
   await page.getByTestId('address-input').fill(lab.insAddr);
@@ -89,9 +107,11 @@ test('record a lab stream, find it in Sessions, rename, annotate, open, download
   // The header counts what is recorded while it happens.
   await expect.poll(() => numberOf(page, 'record-progress', 'data-packets'), { timeout: 30_000 }).toBeGreaterThan(100);
   const sent = await sender.done;
-  await expect.poll(() => numberOf(page, 'stat-packets'), { timeout: 10_000 }).toBeGreaterThan(sent.sent * 0.9);
-  await page.waitForTimeout(500); // the last batch of the worker (every 100 ms) has arrived
-  const packets = await numberOf(page, 'stat-packets');
+  // Every datagram sent is recorded and counted (the lab's veth loses none at 400/s), so nothing is
+  // still on its way when Record stops.
+  await expect.poll(() => numberOf(page, 'record-progress', 'data-packets'), { timeout: 15_000 }).toBe(sent.sent);
+  await expect.poll(() => numberOf(page, 'stat-packets'), { timeout: 15_000 }).toBe(sent.sent);
+  const packets = sent.sent;
   // The 1 s pause is a gap; on a loaded machine the sender may stall past 300 ms once more.
   const gaps = await numberOf(page, 'stat-gaps');
   expect(gaps).toBeGreaterThanOrEqual(1);
@@ -137,10 +157,19 @@ test('record a lab stream, find it in Sessions, rename, annotate, open, download
   expect(range.suggestedFilename()).toMatch(/^gapscope-.+-2\.6s-60s\.pcapng$/);
   const rangeFile = await pcapngOf(range);
   expect(rangeFile.bytes.length).toBeLessThan(wholeFile.bytes.length);
-  // tshark (a test dependency: missing is a failure) reads both.
-  expect(tsharkUdpPackets(wholeFile.file)).toBe(packets);
+  // tshark and capinfos (test dependencies: missing is a failure) read both. The capture holds the
+  // stream's packets on its interface, exactly as many as the session says, and beside them the
+  // mDNS the Bonjour browser took and the timeline's events, as many as session.json counts.
+  const saved = JSON.parse(readFileSync(join(folder, (await row.getAttribute('data-id'))!, 'session.json'), 'utf8')) as SavedCounts;
+  expect(saved.streams.map((s) => s.packets)).toEqual([packets]);
+  const iface = saved.streams[0]!.interfaceId;
+  expect(tsharkPackets(wholeFile.file, `frame.interface_id == ${iface}`)).toBe(packets);
+  expect(tsharkPackets(wholeFile.file, `frame.interface_id == ${iface} && udp.dstport == ${port}`)).toBe(packets);
+  const extras = saved.extras!;
+  expect(tsharkPackets(wholeFile.file, 'udp.port == 5353')).toBe(extras.mdnsPackets);
+  expect(capinfosPackets(wholeFile.file)).toBe(packets + extras.mdnsPackets + (extras.dnsPackets ?? 0) + extras.events);
   // The sender pauses 1 s at 1.5 s: after 2.6 s come the last ~1.5 s of the 4 s at 400 packets/s.
-  const later = tsharkUdpPackets(rangeFile.file);
+  const later = tsharkPackets(rangeFile.file, `udp.dstport == ${port}`);
   expect(later).toBeGreaterThan(200);
   expect(later).toBeLessThan(packets - 400);
 
@@ -183,7 +212,7 @@ test('record a lab stream, find it in Sessions, rename, annotate, open, download
   const killedPackets = Number(await killed.getAttribute('data-packets'));
   expect(killedPackets).toBeGreaterThan(packets - 50);
   expect(killedPackets).toBeLessThanOrEqual(packets);
-  expect(tsharkUdpPackets(capture)).toBe(killedPackets); // trimmed to whole blocks: tshark reads it all
+  expect(tsharkPackets(capture, `udp.dstport == ${port}`)).toBe(killedPackets); // trimmed to whole blocks: tshark reads it all
   await killed.getByTestId('session-open').click();
   await expect(page.getByTestId('tab-reception')).toHaveAttribute('aria-selected', 'true');
   await expect(page.locator('[data-testid="stream-item"][aria-selected="true"]')).toContainText('Killed mid-recording');
