@@ -18,6 +18,9 @@ import type { ReceptionMonitor } from '../../shared/reception/receptionMonitor';
 import { spawnTool } from '../network/runCommand';
 import { engineArgs, engineDropsFromStderr, engineFailure, findCaptureEngine, missingEngineError, type CaptureEngine, type EngineKind } from './captureEngine';
 
+/** How long an engine may hold captured packets before handing them over: dumpcap's read timeout (250 ms), tcpdump's (1 s). */
+const ENGINE_READ_TIMEOUT_MS = { dumpcap: 250, tcpdump: 1000 } as const;
+
 /** What a wire view is started with (plain data: it crosses to the receiver worker). */
 export interface WireSetup {
   mode: 'beside' | 'only';
@@ -112,7 +115,9 @@ export class WireView {
     }
     return new Promise((resolve) => {
       child.once('close', () => resolve());
-      child.kill('SIGTERM');
+      // The engine hands packets over in blocks, at the latest after its read timeout; what the
+      // kernel holds for it when it is told to stop is lost. So it gets that long first.
+      setTimeout(() => child.kill('SIGTERM'), this.status.state === 'capturing' ? ENGINE_READ_TIMEOUT_MS[this.engine!.kind] + 100 : 0);
     });
   }
 
