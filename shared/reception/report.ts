@@ -51,12 +51,31 @@ export interface ReceptionReport {
   [extra: string]: unknown;
 }
 
+/** The bins a report lists, as flat typed arrays: cheap to hand to a worker (a copy of memory, not of objects). */
+export interface ReportBins {
+  binMs: number;
+  startMs: Float64Array;
+  packets: Float64Array;
+  bytes: Float64Array;
+  lost: Float64Array;
+}
+
+/** One row per bin of the finest level of a history that reaches back to the start (coarser for long runs). */
+export function reportBins(history: ThroughputHistory): ReportBins {
+  const bins = history.binsAt(history.levelCovering(0), 0, history.endMs);
+  return { binMs: bins.binMs, startMs: Float64Array.from(bins.startMs), packets: Float64Array.from(bins.packets), bytes: Float64Array.from(bins.bytes), lost: Float64Array.from(bins.lost) };
+}
+
 /** Builds the report from a final snapshot; `stream` describes what was listened to. */
 export function buildReport(snapshot: ReceptionSnapshot, stream: Record<string, unknown>, startedAt: number): ReceptionReport {
+  return buildReportWithBins(snapshot, reportBins(ThroughputHistory.fromSnapshot(snapshot.bins, snapshot.nowMs)), stream, startedAt);
+}
+
+/** Builds the report from a snapshot whose bins were taken already (reportBins): what an export worker receives. */
+export function buildReportWithBins(snapshot: Omit<ReceptionSnapshot, 'bins'>, bins: ReportBins, stream: Record<string, unknown>, startedAt: number): ReceptionReport {
   const { totals } = snapshot;
-  // One row per bin of the finest level that reaches back to the start (coarser for long runs).
-  const history = ThroughputHistory.fromSnapshot(snapshot.bins, snapshot.nowMs);
-  const bins = history.binsAt(history.levelCovering(0), 0, history.endMs);
+  const rows = new Array<ReceptionReport['bins'][number]>(bins.startMs.length);
+  for (let i = 0; i < rows.length; i++) rows[i] = { startMs: bins.startMs[i]!, packets: bins.packets[i]!, bytes: bins.bytes[i]!, lost: bins.lost[i]! };
   return {
     reportVersion: REPORT_VERSION,
     stream,
@@ -80,7 +99,7 @@ export function buildReport(snapshot: ReceptionSnapshot, stream: Record<string, 
     jitterMs: snapshot.loss?.jitterMs ?? null,
     decode: snapshot.loss ? { format: snapshot.loss.format, crcErrors: snapshot.loss.crcErrors, notes: snapshot.loss.notes } : null,
     binMs: bins.binMs,
-    bins: bins.startMs.map((startMs, i) => ({ startMs, packets: bins.packets[i]!, bytes: bins.bytes[i]!, lost: bins.lost[i]! })),
+    bins: rows,
   };
 }
 

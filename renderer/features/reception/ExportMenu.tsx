@@ -24,11 +24,11 @@ export function ExportMenu({ id }: { id: string }) {
     setRunning({ kind, stage: null });
     const stage = (st: ExportStage) => setRunning((r) => (r ? { ...r, stage: st } : r));
     try {
-      const file = await runExport(kind, exportInput(entry.info, entry.reception, s.timeline, s.appInfo, Date.now()), stage);
-      if (kind === 'png') {
+      const result = await runExport(kind, exportInput(entry.info, entry.reception, s.timeline, s.appInfo, Date.now(), kind), stage);
+      if (result.svg !== null) {
         stage('image');
-        downloadFile(file.name, await svgToPng(file.text), 'image/png');
-      } else downloadFile(file.name, file.text, file.mime);
+        downloadFile(result.name, await svgToPng(result.svg), 'image/png');
+      } else downloadFile(result.name, result.blob, result.mime);
       if (menu) menu.open = false;
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));

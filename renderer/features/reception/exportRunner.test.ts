@@ -76,20 +76,24 @@ describe('runExport', () => {
     const factory = await realWorkerFile();
     const seen: ExportStage[] = [];
     const file = await runExport('html', input(), (s) => seen.push(s), factory);
-    expect(file.text).toBe(buildExport('html', input()).text);
+    expect(await file.blob.text()).toBe(buildExport('html', input()).text);
+    expect(file.blob.type).toBe('text/html;charset=utf-8');
+    expect(file.svg).toBeNull();
+    const png = await runExport('png', input(), () => {}, factory);
+    expect(png.svg).toBe(buildExport('png', input()).text);
     expect(file.name).toBe('gapscope-0.0.0.0_4000-2026-11-24T12-00-00-report.html');
     expect(seen).toEqual(['report', 'document']);
   });
 
   it('builds on the page when no worker can start', async () => {
     const seen: ExportStage[] = [];
-    expect((await runExport('csv-gaps', input(), (s) => seen.push(s), refusedWorker)).text).toBe(buildExport('csv-gaps', input()).text);
+    expect(await (await runExport('csv-gaps', input(), (s) => seen.push(s), refusedWorker)).blob.text()).toBe(buildExport('csv-gaps', input()).text);
     expect(seen).toEqual(['report', 'document']);
     const throwing: WorkerFactory = () => {
       throw new Error('SecurityError');
     };
-    expect((await runExport('json', input(), () => {}, throwing)).text).toBe(buildExport('json', input()).text);
-    expect((await runExport('svg', input(), () => {}, null)).text).toContain('<svg');
+    expect(await (await runExport('json', input(), () => {}, throwing)).blob.text()).toBe(buildExport('json', input()).text);
+    expect(await (await runExport('svg', input(), () => {}, null)).blob.text()).toContain('<svg');
   });
 
   it('says so when the worker fails midway', async () => {

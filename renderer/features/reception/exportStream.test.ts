@@ -62,9 +62,25 @@ describe('exportStream', () => {
     const events = [{ id: 2, at: info.startedAt + 1500, source: 'network' as const, kind: 'k', severity: 'warning' as const, summary: 'wlan0 roamed' }];
     const input = exportInput(info, state(), events, nope, Date.UTC(2026, 10, 24, 13));
     const copy = structuredClone(input);
+    expect(copy.bins.bytes).toBeInstanceOf(Float64Array);
     for (const kind of ['html', 'json', 'csv-bins', 'csv-gaps', 'csv-packets', 'svg'] as const) {
       expect(buildExport(kind, copy).text).toBe(exportStream(kind, info, state(), events, nope, Date.UTC(2026, 10, 24, 13)).text.replace(input.userAgent, copy.userAgent));
     }
+  });
+
+  it('hands over the report bins as typed arrays, not the history, and none to the exports that list none', () => {
+    const input = exportInput(info, state(), [], nope, 0, 'json');
+    expect('bins' in input.snapshot).toBe(false);
+    expect(input.bins.binMs).toBe(100);
+    expect(input.bins.startMs).toEqual(Float64Array.from({ length: 30 }, (_, i) => i * 100));
+    expect(input.bins.packets).toEqual(new Float64Array(30).fill(1));
+    expect(input.bins.bytes).toEqual(new Float64Array(30).fill(100));
+    expect(input.bins.lost).toEqual(new Float64Array(30));
+    for (const kind of ['csv-gaps', 'csv-packets'] as const) {
+      const none = exportInput(info, state(), [], nope, 0, kind);
+      expect([none.bins.binMs, none.bins.startMs.length, none.bins.packets.length, none.bins.bytes.length, none.bins.lost.length]).toEqual([100, 0, 0, 0, 0]);
+    }
+    expect(exportStream('csv-bins', info, state(), [], nope, 0).text.split('\r\n').slice(0, 3)).toEqual(['start_ms,packets,bytes,bytes_per_sec,lost_packets', '0,1,100,1000,0', '100,1,100,1000,0']);
   });
 
   it('says which step it is at', () => {

@@ -7,7 +7,7 @@ import type { AppInfo, StreamInfo } from '../../../shared/contract';
 import { binsCsv, gapsCsv, packetsCsv } from '../../../shared/export/csv';
 import { throughputSvg } from '../../../shared/export/chartSvg';
 import { htmlReport } from '../../../shared/export/htmlReport';
-import { buildReport, type ReceptionReport } from '../../../shared/reception/report';
+import { buildReportWithBins, reportBins, type ReceptionReport, type ReportBins } from '../../../shared/reception/report';
 import type { ReceptionSnapshot } from '../../../shared/reception/types';
 import type { TimelineEvent } from '../../../shared/timeline';
 import type { ReceptionState } from './streamState';
@@ -34,10 +34,12 @@ export interface ExportFile {
   text: string;
 }
 
-/** Everything an export needs, as plain data a worker can receive (the history as its snapshot). */
+/** Everything an export needs, as plain data a worker can receive: the report's bins as typed arrays, not the whole history. */
 export interface ExportInput {
   info: StreamInfo;
-  snapshot: ReceptionSnapshot;
+  snapshot: Omit<ReceptionSnapshot, 'bins'>;
+  /** The bins the report lists; empty for the exports that list none (gaps, packets). */
+  bins: ReportBins;
   /** Timeline events during the stream. */
   events: TimelineEvent[];
   app: AppInfo | null;
@@ -57,13 +59,14 @@ export const EXPORT_STAGE_TEXT: Record<ExportStage, string> = {
   image: 'making the image',
 };
 
-/** Takes what an export of a stream needs from the UI's state, at the moment it is asked for. */
-export function exportInput(info: StreamInfo, r: ReceptionState, events: readonly TimelineEvent[], app: AppInfo | null, now: number): ExportInput {
+const NO_BINS = (binMs: number): ReportBins => ({ binMs, startMs: new Float64Array(0), packets: new Float64Array(0), bytes: new Float64Array(0), lost: new Float64Array(0) });
+
+/** Takes what an export of a stream needs from the UI's state, at the moment it is asked for (all of it when `kind` is not given). */
+export function exportInput(info: StreamInfo, r: ReceptionState, events: readonly TimelineEvent[], app: AppInfo | null, now: number, kind?: ExportKind): ExportInput {
   const end = info.startedAt + r.nowMs;
-  const snapshot: ReceptionSnapshot = {
+  const snapshot: Omit<ReceptionSnapshot, 'bins'> = {
     nowMs: r.nowMs,
     totals: r.totals,
-    bins: r.bins.snapshot(),
     gaps: r.gaps,
     openGap: r.openGap,
     gapThresholdMs: r.gapThresholdMs,
@@ -74,7 +77,8 @@ export function exportInput(info: StreamInfo, r: ReceptionState, events: readonl
     recentPackets: r.packets,
     loss: r.loss,
   };
-  return { info, snapshot, events: events.filter((e) => e.at >= info.startedAt && e.at <= end), app, now, userAgent: typeof navigator === 'undefined' ? 'unknown' : navigator.userAgent };
+  const bins = kind === 'csv-gaps' || kind === 'csv-packets' ? NO_BINS(r.bins.binMs) : reportBins(r.bins);
+  return { info, snapshot, bins, events: events.filter((e) => e.at >= info.startedAt && e.at <= end), app, now, userAgent: typeof navigator === 'undefined' ? 'unknown' : navigator.userAgent };
 }
 
 /** The report of a stream as `gapscope listen --json` prints it. */
@@ -82,8 +86,8 @@ export function streamReport(info: StreamInfo, r: ReceptionState): ReceptionRepo
   return reportOf(exportInput(info, r, [], null, 0));
 }
 
-function reportOf({ info, snapshot }: Pick<ExportInput, 'info' | 'snapshot'>): ReceptionReport {
-  return buildReport(snapshot, { ...info.config, kind: info.kind, family: info.family, bound: info.bound, recvBufferGranted: info.recvBufferGranted }, info.startedAt);
+function reportOf({ info, snapshot, bins }: Pick<ExportInput, 'info' | 'snapshot' | 'bins'>): ReceptionReport {
+  return buildReportWithBins(snapshot, bins, { ...info.config, kind: info.kind, family: info.family, bound: info.bound, recvBufferGranted: info.recvBufferGranted }, info.startedAt);
 }
 
 /** A file name people can keep: gapscope-<stream>-<start time>.<ext>, safe on every OS. */
@@ -132,5 +136,5 @@ export function buildExport(kind: ExportKind, input: ExportInput, onStage: (stag
 
 /** Builds one export of a stream, with the timeline events that fall within it, here and now. */
 export function exportStream(kind: ExportKind, info: StreamInfo, r: ReceptionState, events: readonly TimelineEvent[], app: AppInfo | null, now: number): ExportFile {
-  return buildExport(kind, exportInput(info, r, events, app, now));
+  return buildExport(kind, exportInput(info, r, events, app, now, kind));
 }

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { buildReport, buildReportWithBins, reportBins } from './report';
+import { ReceptionMonitor } from './receptionMonitor';
+import { ThroughputHistory } from './throughputHistory';
+
+const f64 = (...v: number[]) => Float64Array.from(v);
+
+describe('reportBins', () => {
+  it('lists every full-detail bin from the start while full detail reaches back that far', () => {
+    const h = new ThroughputHistory(100);
+    h.add(0, 10);
+    h.add(99.9, 20, 2);
+    h.add(100, 30);
+    h.add(350, 40);
+    expect(reportBins(h)).toEqual({ binMs: 100, startMs: f64(0, 100, 200, 300), packets: f64(2, 1, 0, 1), bytes: f64(30, 30, 0, 40), lost: f64(2, 0, 0, 0) });
+  });
+
+  it('reads the finest level that still holds the start once full detail has moved on', () => {
+    // Level 0 keeps 8 bins of 10 ms (120-200 ms); level 1 (40 ms) still holds 0-200 ms.
+    const h = new ThroughputHistory(10, { levelBins: 8 });
+    for (let k = 0; k < 20; k++) h.add(k * 10 + 1, 100, k === 5 ? 3 : 0);
+    h.advanceTo(195);
+    expect(reportBins(h)).toEqual({ binMs: 40, startMs: f64(0, 40, 80, 120, 160), packets: f64(4, 4, 4, 4, 4), bytes: f64(400, 400, 400, 400, 400), lost: f64(0, 3, 0, 0, 0) });
+  });
+
+  it('starts where a history restarted at another width starts, and is empty for an empty history', () => {
+    const h = new ThroughputHistory(10);
+    h.add(5, 7);
+    h.applyChanges({ binMs: 100, firstIndex: 3, packets: [1, 2], bytes: [50, 60], lost: [0, 1] }, 500);
+    expect(reportBins(h)).toEqual({ binMs: 100, startMs: f64(300, 400), packets: f64(1, 2), bytes: f64(50, 60), lost: f64(0, 1) });
+    expect(reportBins(new ThroughputHistory(10))).toEqual({ binMs: 10, startMs: f64(), packets: f64(), bytes: f64(), lost: f64() });
+  });
+});
+
+describe('buildReportWithBins', () => {
+  it('writes one row per bin, and the same report as buildReport from the whole snapshot', () => {
+    const m = new ReceptionMonitor({ binMs: 100, gapMs: 200 });
+    for (let t = 0; t < 300; t += 50) m.onPacket(t, new Uint8Array(10), '10.0.0.1:9');
+    for (let t = 700; t < 800; t += 50) m.onPacket(t, new Uint8Array(20), '10.0.0.1:9');
+    const snap = m.snapshot(800);
+    const { bins: history, ...rest } = snap;
+    const report = buildReportWithBins(rest, reportBins(ThroughputHistory.fromSnapshot(history, snap.nowMs)), { port: 4000 }, 0);
+    expect(report.binMs).toBe(100);
+    expect(report.bins).toEqual([
+      { startMs: 0, packets: 2, bytes: 20, lost: 0 },
+      { startMs: 100, packets: 2, bytes: 20, lost: 0 },
+      { startMs: 200, packets: 2, bytes: 20, lost: 0 },
+      { startMs: 300, packets: 0, bytes: 0, lost: 0 },
+      { startMs: 400, packets: 0, bytes: 0, lost: 0 },
+      { startMs: 500, packets: 0, bytes: 0, lost: 0 },
+      { startMs: 600, packets: 0, bytes: 0, lost: 0 },
+      { startMs: 700, packets: 2, bytes: 40, lost: 0 },
+      // The bin now is in, still filling.
+      { startMs: 800, packets: 0, bytes: 0, lost: 0 },
+    ]);
+    expect(report).toEqual(buildReport(snap, { port: 4000 }, 0));
+    expect(report.gaps.map((g) => [g.startMs, g.endMs, g.cause])).toEqual([[250, 700, 'unknown']]);
+  });
+});
