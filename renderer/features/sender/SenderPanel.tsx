@@ -5,20 +5,25 @@ import { useFeature } from '../../app/api';
 import { useApp } from '../../store/store';
 import { formatEndpoint } from '../../../shared/net/address';
 import { formatBytes, formatCount, formatPacketRate } from '../../format';
-import { defaultSenderForm, formToSender, type SenderField, type SenderForm } from './senderForm';
-import { ErrorMessage } from '../../components/ErrorMessage';
+import { defaultSenderForm, formToSender, SENDER_FIELDS, type SenderField, type SenderForm } from './senderForm';
+import { showError, type ShownError } from '../../app/errors';
+import { ErrorMessage, FieldError } from '../../components/ErrorMessage';
 
 /** The Send panel: a form, and each sender's counts live. */
 export function SenderPanel() {
   const sender = useFeature('sender');
   const { senders, order, error, busy } = useApp(useShallow(({ sender: s }) => ({ senders: s.senders, order: s.order, error: s.error, busy: s.busy })));
   const [form, setForm] = useState<SenderForm>(defaultSenderForm);
-  const [fieldError, setFieldError] = useState<{ field: SenderField; message: string } | null>(null);
+  const [fieldError, setFieldError] = useState<ShownError<SenderField> | null>(null);
   const set = (k: SenderField, v: string) => {
     setForm({ ...form, [k]: v });
     if (fieldError?.field === k) setFieldError(null);
   };
-  const invalid = (f: SenderField) => (fieldError?.field === f ? { 'aria-invalid': true } : {});
+  // The back end's refusal goes beside the field it names, like the form's own; the rest in the banner.
+  const refusal = error ? showError(error, SENDER_FIELDS) : null;
+  const beside = fieldError ?? (refusal?.field ? refusal : null);
+  const invalid = (f: SenderField) => (beside?.field === f ? { 'aria-invalid': true, 'aria-describedby': 'sender-field-error' } : {});
+  const note = (f: SenderField) => (beside?.field === f ? <FieldError id="sender-field-error" testId="sender-field-error" code={beside.code} sentence={beside.sentence} /> : null);
   const gdl90 = form.format === 'gdl90';
 
   return (
@@ -32,31 +37,35 @@ export function SenderPanel() {
         onSubmit={(e) => {
           e.preventDefault();
           const r = formToSender(form);
-          if (!r.ok) return setFieldError({ field: r.field, message: r.message });
+          if (!r.ok) return setFieldError(r);
           void sender.start(r.config);
         }}
       >
         <div className="field">
           <label htmlFor="sender-to">Destination</label>
           <input id="sender-to" data-testid="sender-to" placeholder="10.0.0.2:4000 or [ff15::1]:5001" value={form.to} onChange={(e) => set('to', e.target.value)} {...invalid('to')} />
+          {note('to')}
         </div>
         <div className="inline">
           <div className="field">
             <label htmlFor="sender-format">Format</label>
-            <select id="sender-format" data-testid="sender-format" value={form.format} onChange={(e) => set('format', e.target.value)}>
+            <select id="sender-format" data-testid="sender-format" value={form.format} onChange={(e) => set('format', e.target.value)} {...invalid('format')}>
               <option value="seq">Gapscope seq</option>
               <option value="iperf2">iperf 2</option>
               <option value="rtp">RTP</option>
               <option value="gdl90">GDL90 receiver</option>
             </select>
+            {note('format')}
           </div>
           <div className="field">
             <label htmlFor="sender-rate">Rate</label>
             <input id="sender-rate" data-testid="sender-rate" disabled={gdl90} title="packets/s (1000) or payload bit rate (2M, 500kbit)" value={gdl90 ? '1–5 Hz' : form.rate} onChange={(e) => set('rate', e.target.value)} {...invalid('rate')} />
+            {note('rate')}
           </div>
           <div className="field">
             <label htmlFor="sender-size">Size (B)</label>
             <input id="sender-size" data-testid="sender-size" disabled={gdl90} inputMode="numeric" value={gdl90 ? '—' : form.size} onChange={(e) => set('size', e.target.value)} {...invalid('size')} />
+            {note('size')}
           </div>
         </div>
         {/* The pattern gets a row of its own: its values (cut-after:128k/1000) are the longest. */}
@@ -69,28 +78,26 @@ export function SenderPanel() {
             <option value="burst:50/100" />
             <option value="cut-after:128k/1000" />
           </datalist>
+          {note('pattern')}
         </div>
         <div className="inline">
           <div className="field">
             <label htmlFor="sender-duration">Duration (s)</label>
             <input id="sender-duration" data-testid="sender-duration" inputMode="decimal" placeholder="until stopped" value={form.duration} onChange={(e) => set('duration', e.target.value)} {...invalid('duration')} />
+            {note('duration')}
           </div>
           <div className="field">
             <label htmlFor="sender-iface">Interface</label>
             <input id="sender-iface" data-testid="sender-iface" placeholder="multicast only" value={form.iface} onChange={(e) => set('iface', e.target.value)} {...invalid('iface')} />
+            {note('iface')}
           </div>
         </div>
-        {fieldError ? (
-          <p className="field-error" data-testid="sender-field-error">
-            {fieldError.message}
-          </p>
-        ) : null}
         <div className="actions">
           <button type="submit" className="primary" data-testid="sender-start" disabled={busy}>
             Send
           </button>
         </div>
-        {error ? <ErrorMessage error={error} testId="sender-error" /> : null}
+        {error && refusal?.field === null ? <ErrorMessage error={error} testId="sender-error" /> : null}
       </form>
       {order.length > 0 ? (
         <ul className="sender-list" data-testid="sender-list">

@@ -1,5 +1,6 @@
-/** The Send panel's fields and their translation to a sender config, checked with the contract's own schema. */
-import { SENDER_FORMATS, SenderConfigSchema, type SenderConfigInput } from '../../../shared/contract/sender';
+/** The Send panel's fields and their translation to a sender config, checked by the door's own check and words. */
+import { SENDER_FORMATS, type SenderConfigInput } from '../../../shared/contract/sender';
+import { checkRequest, showError, type ShownError } from '../../app/errors';
 
 /** What the user typed. */
 export interface SenderForm {
@@ -20,29 +21,29 @@ export const defaultSenderForm: SenderForm = { to: '', iface: '', rate: '1000', 
 /** Field names of the form, for placing an error. */
 export type SenderField = keyof SenderForm;
 
-/** A config to send, or the first problem to fix. */
-export type SenderFormResult = { ok: true; config: SenderConfigInput } | { ok: false; field: SenderField; message: string };
+/** A config to send, or the first problem to fix and the field it goes beside. */
+export type SenderFormResult = { ok: true; config: SenderConfigInput } | ({ ok: false } & ShownError<SenderField> & { field: SenderField });
 
-const fieldOf: Record<string, SenderField> = { host: 'to', port: 'to', iface: 'iface', rate: 'rate', size: 'size', format: 'format', pattern: 'pattern', durationSec: 'duration', ttl: 'to' };
+/** The form field each field of startSender's request is typed in, so that a refusal goes beside it. */
+export const SENDER_FIELDS: Readonly<Record<string, SenderField>> = { host: 'to', port: 'to', iface: 'iface', rate: 'rate', size: 'size', format: 'format', pattern: 'pattern', durationSec: 'duration', ttl: 'to' };
 
-/** Reads the form, or names the field that is wrong in the contract's words. */
+const refused = (field: SenderField, sentence: string): SenderFormResult => ({ ok: false, field, sentence, code: 'invalid-argument' });
+
+/** Reads the form, or names the field that is wrong in the door's words. */
 export function formToSender(form: SenderForm): SenderFormResult {
   const m = /^\[([^\]]+)\]:(\d+)$/.exec(form.to.trim()) ?? /^([^:\s]+):(\d+)$/.exec(form.to.trim());
-  if (!m) return { ok: false, field: 'to', message: 'destination must be ADDRESS:PORT, e.g. 10.0.0.2:4000 or [ff15::1]:5001' };
+  if (!m) return refused('to', 'The destination must be ADDRESS:PORT, e.g. 10.0.0.2:4000 or [ff15::1]:5001.');
   const size = Number(form.size.trim());
-  if (!Number.isInteger(size)) return { ok: false, field: 'size', message: 'size must be a whole number of bytes' };
+  if (!Number.isInteger(size)) return refused('size', 'The size must be a whole number of bytes.');
   const config: SenderConfigInput = { host: m[1]!, port: Number(m[2]), rate: form.rate.trim(), size, format: form.format, pattern: form.pattern.trim() || 'steady' };
   if (form.iface.trim()) config.iface = form.iface.trim();
   if (form.duration.trim()) {
     const d = Number(form.duration.trim());
-    if (!Number.isFinite(d) || d <= 0) return { ok: false, field: 'duration', message: 'duration must be a positive number of seconds (or empty)' };
+    if (!Number.isFinite(d) || d <= 0) return refused('duration', 'The duration must be a positive number of seconds, or empty to send until stopped.');
     config.durationSec = d;
   }
-  const parsed = SenderConfigSchema.safeParse(config);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = String(issue?.path[0] ?? 'host');
-    return { ok: false, field: fieldOf[key] ?? 'to', message: `${key === 'durationSec' ? 'duration' : key}: ${issue?.message ?? 'is not valid'}` };
-  }
-  return { ok: true, config };
+  const refusal = checkRequest('startSender', [config]);
+  if (!refusal) return { ok: true, config };
+  const shown = showError(refusal, SENDER_FIELDS);
+  return { ok: false, ...shown, field: shown.field ?? 'to' };
 }

@@ -1,0 +1,60 @@
+// The page's sentences for refusals: the back end's own words when they are about the user's input,
+// never a stack, an errno, a path of the back end's machine or the schema library's wording.
+import { describe, expect, it } from 'vitest';
+import { INTERNAL_ERROR_MESSAGE } from '../../shared/errors';
+import { checkRequest, errorSentence, showError, VERSION_MISMATCH_MESSAGE } from './errors';
+
+describe('errorSentence', () => {
+  it('keeps a sentence about the input as the back end wrote it', () => {
+    expect(errorSentence({ code: 'port-in-use', message: 'Port 4000 is already in use by another program.' })).toBe('Port 4000 is already in use by another program.');
+    expect(errorSentence({ code: 'invalid-argument', message: 'The port must be at least 1.', field: 'port' })).toBe('The port must be at least 1.');
+    expect(errorSentence({ code: 'invalid-argument', message: 'pause:6000/500 ends at 10.0.0.0/24 or http://host/x' })).toBe('pause:6000/500 ends at 10.0.0.0/24 or http://host/x');
+  });
+
+  it('says one generic sentence for an internal failure, whatever it carried', () => {
+    expect(errorSentence({ code: 'internal', message: 'Cannot write /root/.config/Gapscope/settings.json: ENOSPC' })).toBe(INTERNAL_ERROR_MESSAGE);
+    expect(errorSentence({ code: 'not-found', message: 'Internal error: ENOSPC: no space left on device' })).toBe(INTERNAL_ERROR_MESSAGE);
+    expect(errorSentence({ code: 'socket-error', message: "TypeError: Cannot read properties of undefined (reading 'x')\n    at f (/app/out/main/main.js:10:5)" })).toBe(INTERNAL_ERROR_MESSAGE);
+    expect(errorSentence({ code: 'not-found', message: '   ' })).toBe(INTERNAL_ERROR_MESSAGE);
+  });
+
+  it('names no request method: a request the back end does not know means another version', () => {
+    expect(errorSentence({ code: 'unknown-method', message: 'Unknown request "probeDns"' })).toBe(VERSION_MISMATCH_MESSAGE);
+  });
+
+  it('replaces the schema library\u2019s words by the field\u2019s', () => {
+    expect(errorSentence({ code: 'invalid-argument', message: 'Invalid arguments for advertiseService: port: Invalid input: expected number, received null', field: 'port' })).toBe('The port is not valid.');
+    expect(errorSentence({ code: 'invalid-argument', message: 'Invalid input: expected string, received number', field: 'config.timeoutMs' })).toBe('The timeout is not valid.');
+    expect(errorSentence({ code: 'invalid-argument', message: 'Unrecognized key: "x"' })).toBe('Something in what you entered is not valid.');
+  });
+
+  it('shows a path by its last part only, and drops errno codes and system calls', () => {
+    expect(errorSentence({ code: 'not-found', message: 'No such file on the machine running Gapscope: /home/qa/captures/run 1.pcapng.' })).toBe('No such file on the machine running Gapscope: run 1.pcapng.');
+    expect(errorSentence({ code: 'permission-denied', message: "Cannot read /srv/cap.pcap: EACCES: permission denied, open '/srv/cap.pcap'." })).toBe('Cannot read cap.pcap: permission denied.');
+    expect(errorSentence({ code: 'permission-denied', message: 'Cannot keep the sessions folder setting: no permission to write /root/.config/Gapscope/settings.json (read-only file system).' })).toBe('Cannot keep the sessions folder setting: no permission to write settings.json (read-only file system).');
+    expect(errorSentence({ code: 'not-found', message: '"/data/sessions/" does not exist: choose an existing folder.' })).toBe('"sessions" does not exist: choose an existing folder.');
+    expect(errorSentence({ code: 'not-found', message: 'No such file: C:\\Users\\qa\\cap.pcapng or \\\\nas\\share\\x.pcap.' })).toBe('No such file: cap.pcapng or x.pcap.');
+    expect(errorSentence({ code: 'not-found', message: 'No such file: ~/caps/a.pcap' })).toBe('No such file: a.pcap');
+  });
+});
+
+describe('showError', () => {
+  const fieldOf = { host: 'to', port: 'to', durationSec: 'duration' } as const;
+
+  it('goes beside the form field that the request field maps to', () => {
+    expect(showError({ code: 'invalid-argument', message: 'The port must be at least 1.', field: 'port' }, fieldOf)).toEqual({ sentence: 'The port must be at least 1.', code: 'invalid-argument', field: 'to' });
+    expect(showError({ code: 'invalid-argument', message: 'The duration must be more than 0.', field: 'config.durationSec' }, fieldOf)).toEqual({ sentence: 'The duration must be more than 0.', code: 'invalid-argument', field: 'duration' });
+  });
+
+  it('goes to the banner when it names no field of the form', () => {
+    expect(showError({ code: 'address-not-available', message: 'No interface has 10.0.0.9.', field: 'iface' }, fieldOf)).toEqual({ sentence: 'No interface has 10.0.0.9.', code: 'address-not-available', field: null });
+    expect(showError({ code: 'internal', message: 'boom' }, fieldOf)).toEqual({ sentence: INTERNAL_ERROR_MESSAGE, code: 'internal', field: null });
+  });
+});
+
+describe('checkRequest', () => {
+  it('answers with the door\u2019s own refusal, or null when the door would let it through', () => {
+    expect(checkRequest('startSender', [{ host: '10.0.0.1', port: 4000, format: 'mp3' as never }])).toEqual({ code: 'invalid-argument', message: 'The format must be one of seq, iperf2, rtp, gdl90.', field: 'format' });
+    expect(checkRequest('startSender', [{ host: '10.0.0.1', port: 4000 }])).toBeNull();
+  });
+});
