@@ -128,3 +128,44 @@ describe('ReceptionMonitor with a payload decoder', () => {
     expect(s.gaps[0]?.lostPackets).toBeNull();
   });
 });
+
+describe('ReceptionMonitor periodicity in live deltas', () => {
+  // Gaps every 100 ms of stream time after every 4 packets of 100 B: a byte-count rhythm.
+  const feed = (m: ReceptionMonitor, fromMs: number, toMs: number): void => {
+    for (let t = fromMs; t < toMs; t += 100) for (let k = 0; k < 4; k++) m.onPacket(t + k, payload(100), 'a');
+  };
+
+  it('is recomputed at most once a second while gaps come, and at once in a snapshot', () => {
+    const m = new ReceptionMonitor({ binMs: 10, gapMs: 50 });
+    feed(m, 0, 500);
+    const first = m.takeDelta(500).periodicity;
+    expect(first.gapsConsidered).toBe(4);
+    feed(m, 500, 900);
+    // 400 ms later, with 4 more gaps: the delta keeps the verdict of 500 ms.
+    expect(m.takeDelta(900).periodicity).toBe(first);
+    // A snapshot always says the gaps it holds (and leaves the deltas' pace alone).
+    expect(m.snapshot(900).periodicity.gapsConsidered).toBe(8);
+    feed(m, 900, 1600);
+    const later = m.takeDelta(1600).periodicity;
+    expect(later.gapsConsidered).toBe(15);
+    expect(later.kind).toBe('bytes');
+    expect(later.everyBytes).toBe(400);
+  });
+
+  it('is not recomputed when no gap changed, however long since', () => {
+    const m = new ReceptionMonitor({ binMs: 10, gapMs: 50 });
+    feed(m, 0, 500);
+    const first = m.takeDelta(500).periodicity;
+    for (let t = 410; t < 5000; t += 10) m.onPacket(t, payload(100), 'a');
+    expect(m.takeDelta(5000).periodicity).toBe(first);
+  });
+
+  it('follows a relabelled gap: a late stall report changes the verdict after the second has passed', () => {
+    const m = new ReceptionMonitor({ binMs: 10, gapMs: 50 });
+    feed(m, 0, 1000);
+    const before = m.takeDelta(1000).periodicity;
+    expect(before.gapsConsidered).toBe(9);
+    m.onLocalStall({ startMs: 800, endMs: 905, durationMs: 105 });
+    expect(m.takeDelta(2100).periodicity.gapsConsidered).toBe(8);
+  });
+});

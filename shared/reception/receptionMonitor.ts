@@ -14,6 +14,7 @@ import type {
   ExpectedRate,
   Gap,
   LocalStall,
+  Periodicity,
   PacketSummary,
   ReceptionDelta,
   ReceptionSnapshot,
@@ -42,6 +43,12 @@ export interface MonitorOptions {
 export { STALL_OVERLAP } from './gapCause';
 /** Gaps kept in memory; older ones are summarized in the totals only. */
 export const MAX_GAPS = 100_000;
+/**
+ * Live deltas recompute the periodicity verdict at most this often, and only when the gaps
+ * changed: it is a median over every gap (5,000 in an hour of the field case), and the receiver's
+ * thread that computes it also reads the socket. Snapshots and reports always compute it afresh.
+ */
+export const PERIODICITY_EVERY_MS = 1000;
 
 /** Feeds packets in, takes display-rate deltas and full snapshots out. */
 export class ReceptionMonitor {
@@ -66,6 +73,9 @@ export class ReceptionMonitor {
   private readonly ringFlags: Uint32Array;
   private ringNext = 0;
   private packetsAtLastDelta = 0;
+  // Bumped whenever a gap is added or relabelled: the periodicity verdict is kept until it moves.
+  private gapsVersion = 0;
+  private periodicityCache: { version: number; atMs: number; value: Periodicity } | null = null;
 
   constructor(private readonly options: MonitorOptions) {
     this.history = new ThroughputHistory(options.binMs);
@@ -130,7 +140,7 @@ export class ReceptionMonitor {
       newGaps,
       openGap: this.detector.openGap(nowMs),
       gapThresholdMs: this.detector.thresholdMs,
-      periodicity: findPeriodicity(this.gaps),
+      periodicity: this.periodicity(nowMs, PERIODICITY_EVERY_MS),
       interArrival: this.iat.summary(),
       newStalls,
       newPackets: this.latestPackets(fresh),
@@ -192,6 +202,16 @@ export class ReceptionMonitor {
 
   private labelGap(gap: Gap): void {
     gap.cause = stallFlag(gap, this.stalls);
+    this.gapsVersion += 1;
+  }
+
+  /** The deltas' periodicity verdict: recomputed when the gaps changed and the last one is older than everyMs. */
+  private periodicity(nowMs: number, everyMs: number): Periodicity {
+    const c = this.periodicityCache;
+    if (c && (c.version === this.gapsVersion || nowMs - c.atMs < everyMs)) return c.value;
+    const value = findPeriodicity(this.gaps);
+    this.periodicityCache = { version: this.gapsVersion, atMs: nowMs, value };
+    return value;
   }
 
   private totals(nowMs: number): ReceptionTotals {

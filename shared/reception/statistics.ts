@@ -3,7 +3,12 @@
 /** The q-quantile (0..1) of values by linear interpolation, or null for no values. Sorts a copy. */
 export function quantile(values: readonly number[], q: number): number | null {
   if (values.length === 0) return null;
-  const sorted = Float64Array.from(values).sort();
+  return quantileOfSorted(Float64Array.from(values).sort(), q);
+}
+
+/** The q-quantile of values already sorted ascending, or null: several quantiles from one sort. */
+export function quantileOfSorted(sorted: Float64Array, q: number): number | null {
+  if (sorted.length === 0) return null;
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
