@@ -10,6 +10,92 @@ function severityColor(severity: TimelineSeverity, colors: ChartColors): string 
   return severity === 'error' ? colors.openGap : severity === 'warning' ? colors.event : colors.axis;
 }
 
+// The density band is painted as pixels into a small scratch canvas, then drawn once: a
+// rectangle per column with its own globalAlpha took ~50 ms per frame on the software canvas.
+let scratch: HTMLCanvasElement | null = null;
+const rgbCache = new Map<string, [number, number, number]>();
+
+/** A CSS color's red, green and blue, as the canvas itself reads it. */
+function rgbOf(color: string): [number, number, number] {
+  const known = rgbCache.get(color);
+  if (known) return known;
+  const c = document.createElement('canvas');
+  c.width = 1;
+  c.height = 1;
+  const cx = c.getContext('2d', { willReadFrequently: true });
+  let rgb: [number, number, number] = [128, 128, 128];
+  if (cx) {
+    cx.fillStyle = color;
+    cx.fillRect(0, 0, 1, 1);
+    const d = cx.getImageData(0, 0, 1, 1).data;
+    rgb = [d[0]!, d[1]!, d[2]!];
+  }
+  rgbCache.set(color, rgb);
+  return rgb;
+}
+
+/** The share of time in gaps per column: a bar in the band at the top and a faint tint below it. */
+function paintDensity(ctx: CanvasRenderingContext2D, density: Float64Array, left: number, top: number, h: number, color: string): void {
+  const cols = density.length;
+  if (cols === 0) return;
+  scratch ??= document.createElement('canvas');
+  if (scratch.width !== cols || scratch.height !== BAND_HEIGHT + 1) {
+    scratch.width = cols;
+    scratch.height = BAND_HEIGHT + 1;
+  }
+  const sx = scratch.getContext('2d');
+  if (!sx) return;
+  const [r, g, b] = rgbOf(color);
+  const img = sx.createImageData(cols, BAND_HEIGHT + 1);
+  const px = img.data;
+  const set = (c: number, row: number, alpha: number): void => {
+    const o = (row * cols + c) * 4;
+    px[o] = r;
+    px[o + 1] = g;
+    px[o + 2] = b;
+    px[o + 3] = Math.round(alpha * 255);
+  };
+  for (let c = 0; c < cols; c++) {
+    const s = density[c]!;
+    if (s <= 0) continue;
+    const bar = Math.max(1, Math.round(s * BAND_HEIGHT));
+    for (let row = BAND_HEIGHT - bar; row < BAND_HEIGHT; row++) set(c, row, 0.35 + 0.65 * s);
+    set(c, BAND_HEIGHT, 0.08 + 0.22 * s);
+  }
+  sx.putImageData(img, 0, 0);
+  const smoothing = ctx.imageSmoothingEnabled;
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(scratch, 0, 0, cols, BAND_HEIGHT, left, top, cols, BAND_HEIGHT);
+  ctx.drawImage(scratch, 0, BAND_HEIGHT, cols, 1, left, top + BAND_HEIGHT, cols, h - BAND_HEIGHT);
+  ctx.imageSmoothingEnabled = smoothing;
+}
+
+/** Line width of the rate and loss steps, CSS pixels. */
+const LINE = 1.5;
+
+/** A step line as rectangles: a horizontal bar per point and a vertical bar where the value changes. */
+function stepLine(
+  ctx: CanvasRenderingContext2D,
+  pts: ChartModel['points'],
+  xOf: (t: number) => number,
+  yOf: (v: number) => number,
+  endOf: (i: number) => number,
+  color: string,
+  value: 'rate' | 'lost' = 'rate',
+): void {
+  ctx.fillStyle = color;
+  let prevY: number | null = null;
+  for (let i = 0; i < pts.length; i++) {
+    const p = pts[i]!;
+    const x0 = xOf(p.t);
+    const x1 = Math.max(xOf(endOf(i)), x0 + 1);
+    const y = yOf(p[value]);
+    if (prevY !== null && prevY !== y) ctx.fillRect(x0 - LINE / 2, Math.min(prevY, y) - LINE / 2, LINE, Math.abs(y - prevY) + LINE);
+    ctx.fillRect(x0, y - LINE / 2, x1 - x0, LINE);
+    prevY = y;
+  }
+}
+
 /** Clears the canvas and draws the frame; dpr is the device pixel ratio the canvas was sized for. */
 export function paintChart(ctx: CanvasRenderingContext2D, m: ChartModel, colors: ChartColors, dpr: number, binMs: number): void {
   const { plot } = m;
@@ -72,19 +158,7 @@ export function paintChart(ctx: CanvasRenderingContext2D, m: ChartModel, colors:
   const h = plot.bottom - plot.top;
 
   // Gaps: rectangles, or the share of time in gaps per column as a band with a faint tint below.
-  if (m.density) {
-    ctx.fillStyle = colors.gap;
-    for (let c = 0; c < m.density.length; c++) {
-      const s = m.density[c]!;
-      if (s <= 0) continue;
-      ctx.globalAlpha = 0.08 + 0.22 * s;
-      ctx.fillRect(plot.left + c, plot.top + BAND_HEIGHT, 1, h - BAND_HEIGHT);
-      ctx.globalAlpha = 0.35 + 0.65 * s;
-      const bar = Math.max(1, s * BAND_HEIGHT);
-      ctx.fillRect(plot.left + c, plot.top + BAND_HEIGHT - bar, 1, bar);
-    }
-    ctx.globalAlpha = 1;
-  }
+  if (m.density) paintDensity(ctx, m.density, plot.left, plot.top, h, colors.gap);
   for (const a of m.areas) {
     ctx.fillStyle = a.kind === 'stall' ? colors.stall : a.kind === 'open-gap' ? colors.openGap : a.focused ? colors.gapFocus : colors.gap;
     ctx.globalAlpha = a.focused ? 0.45 : 0.22;
@@ -93,46 +167,33 @@ export function paintChart(ctx: CanvasRenderingContext2D, m: ChartModel, colors:
   ctx.globalAlpha = 1;
 
   // Throughput as steps (each point holds until the next): the band from the slowest to the fastest
-  // full-detail bin inside each point, filled, and the mean rate as the line.
+  // full-detail bin inside each point, filled, and the mean rate as the line. Everything here is an
+  // axis-aligned rectangle on whole pixel columns: without a GPU (Chromium's software canvas, the
+  // bench's case and many a VM's), Skia fills rectangles on a fast path, while one Path2D of ~1,200
+  // rectangles plus a stroked path of ~2,400 segments took 80-300 ms per frame to rasterize at two
+  // minutes of 100 ms bins (scripts/bench-ui.mjs; docs/benchmarks.md), all of it on the main thread.
   const span = Math.max(1e-9, m.range.endMs - m.range.startMs);
-  const xOf = (t: number) => plot.left + ((t - m.range.startMs) / span) * (plot.right - plot.left);
+  const xOf = (t: number) => Math.round(plot.left + ((t - m.range.startMs) / span) * (plot.right - plot.left));
   const yRate = (v: number) => plot.bottom - (v / m.rateMax) * h;
   const pts = m.points;
   const endOf = (i: number): number => pts[i + 1]?.t ?? pts[i]!.t + (i > 0 ? pts[i]!.t - pts[i - 1]!.t : binMs);
   if (pts.length > 0) {
-    const line = new Path2D();
-    const band = new Path2D();
-    for (let i = 0; i < pts.length; i++) {
-      const p = pts[i]!;
-      const x = xOf(p.t);
-      const next = xOf(endOf(i));
-      const y = yRate(p.rate);
-      if (i === 0) line.moveTo(x, y);
-      else line.lineTo(x, y);
-      line.lineTo(next, y);
-      const top = yRate(Math.max(p.max, p.rate));
-      band.rect(x, top, Math.max(0.5, next - x), plot.bottom - top);
-    }
+    // The band: one rectangle per column, never two on one column (overlaps would darken it).
     ctx.fillStyle = colors.fill;
     ctx.globalAlpha = 0.6;
-    ctx.fill(band);
-    ctx.globalAlpha = 1;
-    ctx.strokeStyle = colors.line;
-    ctx.lineWidth = 1.5;
-    ctx.stroke(line);
-    if (m.withLoss) {
-      const yLoss = (v: number) => plot.bottom - (v / m.lossMax) * h;
-      const loss = new Path2D();
-      for (let i = 0; i < pts.length; i++) {
-        const p = pts[i]!;
-        const y = yLoss(p.lost);
-        if (i === 0) loss.moveTo(xOf(p.t), y);
-        else loss.lineTo(xOf(p.t), y);
-        loss.lineTo(xOf(endOf(i)), y);
-      }
-      ctx.strokeStyle = colors.loss;
-      ctx.stroke(loss);
+    let covered = -Infinity;
+    for (let i = 0; i < pts.length; i++) {
+      const p = pts[i]!;
+      const x0 = Math.max(xOf(p.t), covered);
+      const x1 = Math.max(xOf(endOf(i)), x0 + (x0 === covered ? 0 : 1));
+      if (x1 <= x0) continue;
+      const top = yRate(Math.max(p.max, p.rate));
+      ctx.fillRect(x0, top, x1 - x0, plot.bottom - top);
+      covered = x1;
     }
+    ctx.globalAlpha = 1;
+    stepLine(ctx, pts, xOf, yRate, endOf, colors.line);
+    if (m.withLoss) stepLine(ctx, pts, xOf, (v) => plot.bottom - (v / m.lossMax) * h, endOf, colors.loss, 'lost');
   }
 
   // Timeline events: dashed lines with a diamond at the top.
