@@ -21,6 +21,8 @@ const TICK_MS = 100;
 const MAX_QUERY_BYTES = 1400;
 /** At most one resolution query (SRV, TXT, A, AAAA of instances heard only as a PTR) per socket this often, so that a flood of bare PTRs costs a few packets a second. */
 const RESOLVE_PACKET_GAP_MS = 250;
+/** The shortest delay before a first question (RFC 6762 §5.2: 20–120 ms). */
+const MIN_FIRST_QUESTION_MS = 20;
 /** Sources named in a warning when their packets are not believed; past this they are only counted. */
 const MAX_WARNED_SOURCES = 16;
 
@@ -166,6 +168,10 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
   /** SRV, TXT, A and AAAA questions for what the cache lacks, asked with back-off until answered. */
   private readonly resolving = new QuestionSchedule<ResolveQuestion>();
   private resolveVersion = -1;
+  /** When the cache first changed since the questions were last worked out (the §5.2 delay counts from the packet, not from a tick). */
+  private resolveNeedSince: number | null = null;
+  private resolveTimer: NodeJS.Timeout | null = null;
+  private resolveTimerAt = Infinity;
 
   constructor(opts: MdnsBrowserOptions = {}) {
     super();
@@ -191,6 +197,8 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.timer = null;
     this.pollTimer = null;
+    this.disarmResolve();
+    this.resolveNeedSince = null;
     await this.syncing;
     await Promise.all(this.sockets.map((s) => closeSocket(s.socket)));
     this.sockets.length = 0;
@@ -338,6 +346,12 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
     const changes = this.cache.ingest({ records, iface: entry.iface.name, source, now: at });
     if (this.listenerCount('packet') > 0) this.emit('packet', { data: msg, iface: entry.iface.name, family, source, port: rinfo.port, at, packet: p, instanceKeys: this.cache.instanceKeysOf(records) });
     this.apply(changes);
+    // Something new may need asking: work it out soon (20 ms, the earliest §5.2 allows a first
+    // question), not on the next tick, and at most that often under a flood.
+    if (this.cache.version() !== this.resolveVersion && this.resolveNeedSince === null) {
+      this.resolveNeedSince = at;
+      this.armResolve(at + MIN_FIRST_QUESTION_MS, at);
+    }
   }
 
   /** Names a source whose packets are not believed, once, so that a misconfigured device is seen rather than silently missing. */
@@ -414,15 +428,29 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
       this.resolveVersion = version;
       this.resolving.sync(
         this.cache.resolveQuestions().map((q) => ({ key: q.key, item: q })),
-        now,
+        Math.min(now, this.resolveNeedSince ?? now),
         Math.random,
       );
     }
-    if (this.resolving.size === 0) return;
+    this.resolveNeedSince = null;
+    const heldUntil = this.sendDue(now);
+    // Wake for the next question when it is due (or its socket may send again), rather than on a tick up to 100 ms later.
+    const next = Math.min(heldUntil, this.resolving.nextDueAfter(now));
+    if (next < Infinity) this.armResolve(next, now);
+  }
+
+  /** Sends the questions due, one packet per socket; returns when a socket that held questions back may send again. */
+  private sendDue(now: number): number {
+    let heldUntil = Infinity;
+    if (this.resolving.size === 0) return heldUntil;
     const bySocket = new Map<OpenSocket, Array<ScheduledQuestion<ResolveQuestion>>>();
     for (const d of this.resolving.due(now)) {
       const s = this.sockets.find((x) => x.iface.name === d.item.iface && x.info.family === d.item.family) ?? this.sockets.find((x) => x.iface.name === d.item.iface);
-      if (!s || s.resolveAt > now) continue;
+      if (!s) continue;
+      if (s.resolveAt > now) {
+        heldUntil = Math.min(heldUntil, s.resolveAt);
+        continue;
+      }
       let list = bySocket.get(s);
       if (!list) bySocket.set(s, (list = []));
       list.push(d);
@@ -439,12 +467,34 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
       }
       const questions = ordered.map((d) => ({ labels: d.item.labels, type: d.item.type, unicastResponse: d.n === 0 && this.opts.unicastResponse === true }));
       const encoded = encodeQuery(questions, known, MAX_QUERY_BYTES);
+      // Intervals count from the packet, not from when the work began (a busy machine takes ms for it).
+      const sentAt = Math.max(now, this.now());
       // A question that cannot be encoded backs off like one that was asked.
-      for (const i of [...encoded.asked, ...encoded.invalid]) this.resolving.sent(ordered[i]!.key, now);
+      for (const i of [...encoded.asked, ...encoded.invalid]) this.resolving.sent(ordered[i]!.key, sentAt);
       if (encoded.asked.length === 0) continue;
       this.send(s, encoded.bytes, 'resolution query');
-      s.resolveAt = now + RESOLVE_PACKET_GAP_MS;
+      s.resolveAt = sentAt + RESOLVE_PACKET_GAP_MS;
+      // Questions that did not fit go in the next packet.
+      if (encoded.asked.length + encoded.invalid.length < ordered.length) heldUntil = Math.min(heldUntil, s.resolveAt);
     }
+    return heldUntil;
+  }
+
+  private armResolve(at: number, now: number): void {
+    if (this.stopped || (this.resolveTimer && this.resolveTimerAt <= at)) return;
+    this.disarmResolve();
+    this.resolveTimerAt = at;
+    this.resolveTimer = setTimeout(() => {
+      this.resolveTimer = null;
+      this.resolveTimerAt = Infinity;
+      this.resolve(this.now());
+    }, Math.max(0, Math.ceil(at - now)));
+  }
+
+  private disarmResolve(): void {
+    if (this.resolveTimer) clearTimeout(this.resolveTimer);
+    this.resolveTimer = null;
+    this.resolveTimerAt = Infinity;
   }
 
   private send(s: OpenSocket, bytes: Uint8Array, what: string): void {

@@ -131,14 +131,18 @@ describe('resolving instances heard only as a PTR', () => {
     });
 
     const bare = live(browser).get('Bare One')!;
-    expect(bare).toMatchObject({ type: TYPE, host: HOST, port: 7001, txt: [{ key: 'k', value: 'v', binary: false }] });
+    expect(bare).toMatchObject({ type: TYPE, host: HOST, port: 7001, txt: [{ key: 'k', value: 'v', binary: false }], missing: [] });
     expect(bare.addresses.map((a) => a.address)).toEqual([lab.device.ipv4, lab.device.ipv6]);
-    // Resolved but for its TXT: host, port and addresses, no TXT.
-    expect(live(browser).get('Slow TXT v1.2')).toMatchObject({ host: HOST, port: 7002, txt: [] });
+    // Resolved but for its TXT: host, port and addresses, no TXT, and it says so.
+    expect(live(browser).get('Slow TXT v1.2')).toMatchObject({ host: HOST, port: 7002, txt: [], missing: ['TXT'] });
+    // Bare One was listed unresolved until its answers came.
+    const bareSeen = lines(browser).filter((l) => l.event !== 'removed' && (l.payload as ServiceInstance).name === 'Bare One').map((l) => (l.payload as ServiceInstance).missing);
+    expect(bareSeen[0]).toEqual(['SRV', 'TXT', 'address']);
+    expect(bareSeen.at(-1)).toEqual([]);
 
     // The responder's first PTR went out when it announced; the questions followed within the
-    // random 20–120 ms (§5.2) plus the browser's 100 ms tick. The upper bound is loose (1 s): this
-    // machine is shared and busy; the lower bound is the RFC's.
+    // random 20–120 ms (§5.2), timed from the packet. The upper bound is loose (1 s): this machine
+    // is shared and busy; the lower bound is the RFC's.
     const announced = lines(responder).find((l) => l.event === 'answered')!.t;
     const firstSrv = askedAt(responder, BARE, 'SRV')[0]! - announced;
     const firstTxt = askedAt(responder, BARE, 'TXT')[0]! - announced;
@@ -156,11 +160,13 @@ describe('resolving instances heard only as a PTR', () => {
     expect(askedAt(responder, BARE, 'TXT')).toHaveLength(1);
     expect(askedAt(responder, HOST, 'A')).toHaveLength(1);
 
-    // The unanswered TXT: at least 1 s between the first two queries, then doubling (§5.2).
+    // The unanswered TXT: at least 1 s between the first two queries, then doubling (§5.2). These
+    // are arrival times at the responder: at load 12 on 2 cores the browser's 1000 ms read as
+    // 990 ms there (the first packet was delivered late), so 50 ms of delivery jitter are allowed.
     const slow = askedAt(responder, SLOW, 'TXT');
     const gaps = slow.slice(1).map((t, i) => t - slow[i]!);
     timings.push(`unanswered TXT asked at intervals of ${gaps.join(', ')} ms`);
-    expect(gaps[0]).toBeGreaterThanOrEqual(1000);
+    expect(gaps[0]).toBeGreaterThanOrEqual(950);
     for (let i = 1; i < gaps.length; i++) {
       expect(gaps[i]).toBeGreaterThanOrEqual(2 * gaps[i - 1]! - 200);
       expect(gaps[i]).toBeLessThan(2 * gaps[i - 1]! + 1000);
@@ -223,10 +229,10 @@ describe('resolving instances heard only as a PTR', () => {
     // It was first heard as the bare PTR (no announcement of avahi's reached this browser), so
     // the rest came from answers to the browser's own questions.
     const seen = lines(late).filter((l) => (l.event === 'added' || l.event === 'updated') && (l.payload as ServiceInstance).name === 'Avahi Resolves');
-    expect(seen[0]!.payload).toMatchObject({ host: null, port: null, txt: [] });
+    expect(seen[0]!.payload).toMatchObject({ host: null, port: null, txt: [], missing: ['SRV', 'TXT', 'address'] });
     const done = seen.find((l) => (l.payload as ServiceInstance).port === 7100 && (l.payload as ServiceInstance).addresses.length > 0)!;
     timings.push(`a service known only by its PTR resolved by avahi ${done.t - seen[0]!.t} ms after the PTR arrived`);
-    expect(live(late).get('Avahi Resolves')).toMatchObject({ host: `gsres${process.pid}.local`, port: 7100, txt: [{ key: 'from', value: 'avahi', binary: false }] });
+    expect(live(late).get('Avahi Resolves')).toMatchObject({ host: `gsres${process.pid}.local`, port: 7100, txt: [{ key: 'from', value: 'avahi', binary: false }], missing: [] });
     expect(live(late).get('Avahi Resolves')!.addresses.map((a) => a.address)).toContain(lab.device.ipv4);
   }, 60_000);
 });

@@ -43,13 +43,15 @@ describe('gapscope browse', () => {
       txt: [{ key: 'path', value: '/', binary: false }, { key: 'b', value: null, binary: false }, { key: 'k', value: '00ff', binary: true }],
       txtBytes: 16, txtTruncated: false,
       addresses: [{ address: '10.0.0.5', family: 'ipv4', interfaces: ['eth1'] }, { address: 'fd00::5', family: 'ipv6', interfaces: ['eth1'] }],
-      interfaces: ['eth1', 'wlan0'], sources: [], ttl: 4500, firstSeen: 0, lastSeen: 0,
+      missing: [], interfaces: ['eth1', 'wlan0'], sources: [], ttl: 4500, firstSeen: 0, lastSeen: 0,
     };
+    const bare: ServiceInstance = { ...web, name: 'Bare', host: null, port: null, txt: [], txtBytes: 0, addresses: [], missing: ['SRV', 'TXT', 'address'] };
     expect(humanBrowseReport([{ type: '_http._tcp.local', interfaces: ['eth1', 'wlan0'], instances: 1 }, { type: '_ipp._tcp.local', interfaces: ['eth1'], instances: 0 }], [web])).toEqual([
       '_http._tcp.local  [eth1, wlan0]  1 instance',
       '  "Web. 1"  box.local:80  10.0.0.5 fd00::5  [eth1, wlan0]  path=/ b k=0x00ff',
       '_ipp._tcp.local  [eth1]  0 instances',
     ]);
+    expect(humanBrowseReport([{ type: '_http._tcp.local', interfaces: ['eth1'], instances: 1 }], [bare])[1]).toBe('  "Bare"  (no SRV yet)  (no address yet)  [eth1, wlan0]  (no TXT yet)');
     expect(humanBrowseReport([], [])).toEqual(['No services found.']);
   });
 });

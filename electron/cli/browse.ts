@@ -49,7 +49,8 @@ function txtText(txt: TxtEntry[]): string {
 export function instanceLine(i: ServiceInstance): string {
   const where = i.host !== null ? `${i.host}:${i.port}` : '(no SRV yet)';
   const addrs = i.addresses.map((a) => a.address).join(' ') || '(no address yet)';
-  const txt = txtText(i.txt);
+  // An instance without TXT looks like one with an empty TXT unless said.
+  const txt = i.missing.includes('TXT') ? '(no TXT yet)' : txtText(i.txt);
   return `  ${JSON.stringify(i.name)}  ${where}  ${addrs}  [${i.interfaces.join(', ')}]${txt ? `  ${txt}` : ''}`;
 }
 

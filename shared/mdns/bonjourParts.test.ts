@@ -78,7 +78,7 @@ describe('PacketLog', () => {
 });
 
 describe('ChangeBatcher', () => {
-  const inst = (key: string, port = 80): ServiceInstance => ({ key, name: key, type: T, host: null, port, priority: null, weight: null, txt: [], txtBytes: 0, txtTruncated: false, addresses: [], interfaces: ['eth1'], sources: [], ttl: 120, firstSeen: 0, lastSeen: 0 });
+  const inst = (key: string, port = 80): ServiceInstance => ({ key, name: key, type: T, host: null, port, priority: null, weight: null, txt: [], txtBytes: 0, txtTruncated: false, addresses: [], missing: ['SRV', 'TXT', 'address'], interfaces: ['eth1'], sources: [], ttl: 120, firstSeen: 0, lastSeen: 0 });
 
   it('sends one entry per instance with its latest state, and nothing for one that came and went', () => {
     const b = new ChangeBatcher();

@@ -102,6 +102,9 @@ describe('continuous querying of resolution questions (RFC 6762 §5.2)', () => {
       }
     }
     expect(sent).toEqual([1070, 2070, 4070, 8070, 16_070]);
+    // When to wake next: the next question due strictly after now.
+    expect(s.nextDueAfter(16_070)).toBe(32_070);
+    expect(s.nextDueAfter(32_070)).toBe(Infinity);
     // Answered: no longer wanted, no longer asked; wanted again: it starts over.
     s.sync([], 20_000, () => 0.5);
     expect(s.size).toBe(0);

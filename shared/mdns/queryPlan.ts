@@ -278,6 +278,13 @@ export class QuestionSchedule<T> {
     e.n++;
   }
 
+  /** When the next question falls due after `now` (Infinity when none), so that the caller can wake then rather than on its next tick. */
+  nextDueAfter(now: number): number {
+    let at = Infinity;
+    for (const e of this.entries.values()) if (e.nextAt > now) at = Math.min(at, e.nextAt);
+    return at;
+  }
+
   /** How many questions are wanted. */
   get size(): number {
     return this.entries.size;

@@ -40,6 +40,7 @@ describe('ServiceCache', () => {
           { address: '10.0.0.5', family: 'ipv4', interfaces: ['eth1'] },
           { address: 'fd00::5', family: 'ipv6', interfaces: ['eth1'] },
         ],
+        missing: [],
         interfaces: ['eth1'],
         sources: [{ iface: 'eth1', address: '10.0.0.5' }],
         ttl: 4500,
@@ -231,24 +232,29 @@ describe('ServiceCache', () => {
 
   it('asks SRV and TXT of an instance heard only as a PTR, and the addresses of a host without one', () => {
     const c = new ServiceCache();
-    feed(c, 0, [ptr('Dotted v1.2')]);
+    expect(feed(c, 0, [ptr('Dotted v1.2')]).map((x) => [x.kind, x.instance.missing])).toEqual([['added', ['SRV', 'TXT', 'address']]]);
     const v0 = c.version();
     expect(c.resolveQuestions()).toEqual([
       { key: `eth1|dotted v1.2.${T}|SRV`, iface: 'eth1', family: 'ipv4', source: '10.0.0.5', name: `Dotted v1.2.${T}`, labels: ['Dotted v1.2', '_http', '_tcp', 'local'], type: 'SRV' },
       { key: `eth1|dotted v1.2.${T}|TXT`, iface: 'eth1', family: 'ipv4', source: '10.0.0.5', name: `Dotted v1.2.${T}`, labels: ['Dotted v1.2', '_http', '_tcp', 'local'], type: 'TXT' },
     ]);
-    // An empty TXT (one zero-length string) changes no view, but it answers the question.
-    feed(c, 10, [txt('Dotted v1.2', [''])]);
+    // An empty TXT (one zero-length string) is an answer: it is no longer missing.
+    expect(feed(c, 10, [txt('Dotted v1.2', [''])]).map((x) => [x.kind, x.instance.txt, x.instance.missing])).toEqual([['updated', [], ['SRV', 'address']]]);
     expect(c.version()).toBeGreaterThan(v0);
     expect(c.resolveQuestions().map((q) => q.type)).toEqual(['SRV']);
-    feed(c, 20, [srv('Dotted v1.2', 80, 'Box.local')]);
+    expect(feed(c, 20, [srv('Dotted v1.2', 80, 'Box.local')]).map((x) => x.instance.missing)).toEqual([['address']]);
     expect(c.resolveQuestions().map((q) => [q.name, q.labels, q.type])).toEqual([
       ['Box.local', ['Box', 'local'], 'A'],
       ['Box.local', ['Box', 'local'], 'AAAA'],
     ]);
     // One address, of either family, is enough.
-    feed(c, 30, [aaaa('fd00::5', 'box.local')]);
+    expect(feed(c, 30, [aaaa('fd00::5', 'box.local')]).map((x) => x.instance.missing)).toEqual([[]]);
     expect(c.resolveQuestions()).toEqual([]);
+    // Everything in one packet, as most responders send it: nothing to ask.
+    const full = new ServiceCache();
+    feed(full, 0, [ptr('Full'), srv('Full', 80), txt('Full', ['a=1']), a('10.0.0.5')]);
+    expect(full.resolveQuestions()).toEqual([]);
+    expect(full.instances()[0]!.missing).toEqual([]);
   });
 
   it('asks on every interface the PTR is live on, over the family it was heard, and nothing outside .local', () => {

@@ -55,6 +55,8 @@ export interface ServiceInstance {
   txtBytes: number;
   txtTruncated: boolean;
   addresses: ServiceAddress[];
+  /** What the instance still lacks to be resolved (RFC 6763 §12: its SRV, its TXT, an address of the SRV's host); empty once it is. */
+  missing: Array<'SRV' | 'TXT' | 'address'>;
   /** Interfaces the instance's PTR was seen on. */
   interfaces: string[];
   /** Who answered: interface and source address, at most MAX_SOURCES. */
@@ -295,7 +297,7 @@ function sortedUnique(list: Iterable<string>): string[] {
 
 /** A view without the fields that change on every refresh, to tell a real update from a repeat. */
 function signature(i: ServiceInstance): string {
-  return JSON.stringify([i.name, i.type, i.host, i.port, i.priority, i.weight, i.txt, i.txtTruncated, i.addresses, i.interfaces, i.sources]);
+  return JSON.stringify([i.name, i.type, i.host, i.port, i.priority, i.weight, i.txt, i.txtTruncated, i.addresses, i.missing, i.interfaces, i.sources]);
 }
 
 /**
@@ -845,6 +847,11 @@ export class ServiceCache {
     }
     const txtView = txt && txt.rdata.type === 'TXT' ? decodeTxt(txt.rdata.strings, txt.rdata.truncated) : null;
     const s = srv && srv.rdata.type === 'SRV' ? srv.rdata : null;
+    const missing: ServiceInstance['missing'] = [];
+    if (!s) missing.push('SRV');
+    // An empty TXT (one zero-length string, RFC 6763 §6.1) is an answer: only no record at all is missing.
+    if (!txtView) missing.push('TXT');
+    if (addresses.length === 0) missing.push('address');
     return {
       key,
       name: label,
@@ -857,6 +864,7 @@ export class ServiceCache {
       txtBytes: txtView ? txtView.bytes : 0,
       txtTruncated: txtView ? txtView.truncated : false,
       addresses,
+      missing,
       interfaces: sortedUnique(interfaces),
       sources: [...sources.values()].sort((a, b) => (a.iface === b.iface ? a.address.localeCompare(b.address) : a.iface.localeCompare(b.iface))),
       ttl,

@@ -165,7 +165,15 @@ function InstanceRowView({ row, now, selected, onSelect }: { row: InstanceRow; n
       className={`bonjour-row${row.flash ? ` flash-${row.flash}` : ''}${selected ? ' selected' : ''}`}
       onClick={onSelect}
     >
-      <td>{i.name}</td>
+      <td>
+        {i.name}
+        {i.missing.length > 0 && (
+          <span className="muted small" data-testid="bonjour-instance-resolving" title={`No ${i.missing.join(', ')} yet; asked again with back-off`}>
+            {' '}
+            resolving
+          </span>
+        )}
+      </td>
       <td className="mono">{i.host !== null ? `${i.host}:${i.port}` : '…'}</td>
       <td className="mono small">{i.addresses.map((a) => a.address).join(' ') || '…'}</td>
       <td data-testid="bonjour-instance-ifaces">{i.interfaces.join(', ')}</td>
@@ -251,7 +259,7 @@ function DetailsCard() {
         </dd>
         <dt>TXT</dt>
         <dd>
-          {i.txt.length === 0 && <span className="muted">(empty)</span>}
+          {i.txt.length === 0 && <span className="muted">{i.missing.includes('TXT') ? '(no TXT yet)' : '(empty)'}</span>}
           <ul className="bonjour-txt" data-testid="bonjour-detail-txt">
             {i.txt.map((e, k) => (
               <li key={k} className="mono">

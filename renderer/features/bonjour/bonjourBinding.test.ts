@@ -9,7 +9,7 @@ import { createAppStore, type AppStore } from '../../store/store';
 import { bindBonjour } from './bonjourBinding';
 import { HIGHLIGHT_MS } from './bonjourSlice';
 
-const inst = (key: string, port = 80): ServiceInstance => ({ key, name: key, type: '_http._tcp.local', host: 'h.local', port, priority: 0, weight: 0, txt: [], txtBytes: 0, txtTruncated: false, addresses: [], interfaces: ['eth1', 'wlan0'], sources: [], ttl: 120, firstSeen: 0, lastSeen: 0 });
+const inst = (key: string, port = 80): ServiceInstance => ({ key, name: key, type: '_http._tcp.local', host: 'h.local', port, priority: 0, weight: 0, txt: [], txtBytes: 0, txtTruncated: false, addresses: [], missing: ['address'], interfaces: ['eth1', 'wlan0'], sources: [], ttl: 120, firstSeen: 0, lastSeen: 0 });
 const status = { browsing: true, types: [], ifaces: [], sockets: [], packets: 0, dropped: 0, rateLimited: 5, changesCoalesced: 0, warnings: [] };
 
 function fakeApi(snapshot: () => BonjourSnapshot) {
