@@ -117,11 +117,11 @@ function gapscopeCommand() {
   const help = spawnSync(process.execPath, [bin, 'analyze', '--help'], { encoding: 'utf8' });
   if (help.status === 0) return { how: 'bin/gapscope.js', cmd: process.execPath, pre: [bin] };
   const runner = join(tmpdir(), `gscap-bench-runner-${process.pid}.ts`);
-  const text = `import { Command } from '${join(REPO, 'node_modules', 'commander')}';\nimport { registerAnalyzeCommands } from '${join(REPO, 'electron', 'cli', 'analyze.ts')}';\nconst p = new Command('gapscope');\nregisterAnalyzeCommands(p);\np.parseAsync(process.argv);\n`;
+  const text = `import { main } from '${join(REPO, 'electron', 'cli', 'index.ts')}';\nvoid main(process.argv);\n`;
   const fd = openSync(runner, 'w');
   writeSync(fd, text);
   closeSync(fd);
-  return { how: 'electron/cli/analyze.ts via jiti (analyze not yet wired into bin/gapscope.js)', cmd: process.execPath, pre: [join(REPO, 'node_modules', 'jiti', 'lib', 'jiti-cli.mjs'), runner], runner };
+  return { how: 'electron/cli/index.ts via jiti (no built bin/gapscope.js)', cmd: process.execPath, pre: [join(REPO, 'node_modules', 'jiti', 'lib', 'jiti-cli.mjs'), runner], runner };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'gscap-bench-'));

@@ -7,7 +7,7 @@ import { PacketSeries, compareSeries, type CompareReport } from '../../shared/ca
 import { AmbiguousFlowError, OfflineAnalysis, type CaptureSummary } from '../../shared/capture/offlineAnalysis';
 import { flowMatches, parseFlowSelector, type FlowSelector, type UdpFlow } from '../../shared/capture/flows';
 import { GapscopeError } from '../../shared/errors';
-import type { ReceptionReport } from '../../shared/reception/report';
+import type { CaptureReport } from '../../shared/contract/capture';
 import { readCaptureFile, type CaptureProgress } from './captureFile';
 
 /** What to analyze in the file; the same knobs as `listen`. */
@@ -28,8 +28,7 @@ export interface CompareCaptureOptions extends AnalyzeOptions {
   onSideProgress?: (side: 0 | 1, p: CaptureProgress) => void;
 }
 
-/** `listen`'s report plus what the file held. */
-export type CaptureReport = ReceptionReport & { capture: CaptureSummary & { file: string; compressed: boolean; fileBytes: number } };
+export type { CaptureReport } from '../../shared/contract/capture';
 
 /** Analyzes one UDP flow of the capture at `path`; throws GapscopeError (AmbiguousFlowError when several flows match). */
 export async function analyzeCapture(path: string, options: AnalyzeOptions = {}): Promise<CaptureReport> {

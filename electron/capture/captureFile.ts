@@ -54,8 +54,14 @@ export async function readCaptureFile(path: string, reader: CaptureReader, optio
   let lastReport = 0;
   let inflated = 0;
   const progress = (): CaptureProgress => ({ bytesRead, totalBytes, bytesParsed: reader.bytesRead, packets: reader.packetCount });
+  let first = true;
   try {
     for await (const chunk of source) {
+      if (first) {
+        first = false;
+        // A file that is not a capture at all is not quoted back, not even its first bytes (see checkCaptureFile).
+        if (!hasCaptureMagic(chunk)) throw new GapscopeError('invalid-argument', `${path} is not a pcap or pcapng capture${compressed ? ' (it is gzip-compressed, but what it holds is not one)' : ''}: Gapscope reads Wireshark's .pcapng and tcpdump's .pcap, gzip-compressed or not.`, 'path');
+      }
       if (options.signal?.aborted) throw new GapscopeError('invalid-argument', 'Reading the capture was cancelled.');
       inflated += chunk.byteLength;
       if (inflated > MAX_UNCOMPRESSED_BYTES) throw new CaptureFormatError(`The file decompresses to more than ${MAX_UNCOMPRESSED_BYTES / 1024 ** 3} GiB; refusing it.`, null);
@@ -80,6 +86,13 @@ export async function readCaptureFile(path: string, reader: CaptureReader, optio
   }
   options.onProgress?.(progress());
   return { compressed, totalBytes };
+}
+
+/** pcapng's Section Header Block type, and the four byte orders and resolutions of pcap's magic. */
+const CAPTURE_MAGICS = [0x0a0d0d0a, 0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1];
+
+function hasCaptureMagic(head: Buffer): boolean {
+  return head.length >= 4 && CAPTURE_MAGICS.includes(head.readUInt32BE(0));
 }
 
 async function fileSize(path: string): Promise<number> {

@@ -4,7 +4,7 @@
  * saved from the desktop window). One implementation, so every copy is bounded in memory, reads
  * gzip too, and never leaves half a file under the chosen name.
  */
-import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, linkSync, lstatSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { GapscopeError } from '../../shared/errors';
@@ -84,18 +84,55 @@ export function explainSaveError(e: unknown, file: string): GapscopeError {
   return new GapscopeError('internal', `Cannot write ${file}: ${(e as Error).message}`);
 }
 
+/** Refuses a target that exists and is not a plain file, or that exists at all unless `overwrite`. */
+export function refuseExisting(file: string, overwrite: boolean): void {
+  let st;
+  try {
+    st = lstatSync(file);
+  } catch {
+    return;
+  }
+  if (!st.isFile()) throw new GapscopeError('invalid-argument', `${file} exists and is not a plain file (a folder, a device or a link); choose another name.`, 'output');
+  if (!overwrite) throw new GapscopeError('invalid-argument', `${file} already exists; choose another name, or ask to overwrite it.`, 'output');
+}
+
+/** Puts a finished temporary file under its name: a hard link refuses an existing file atomically; `overwrite` replaces a plain file. */
+export function placeNewFile(tmp: string, file: string, overwrite: boolean): void {
+  if (overwrite) {
+    refuseExisting(file, true);
+    renameSync(tmp, file);
+    return;
+  }
+  try {
+    linkSync(tmp, file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new GapscopeError('invalid-argument', `${file} already exists; choose another name, or ask to overwrite it.`, 'output');
+    // A file system without hard links: check, then rename.
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw e;
+    refuseExisting(file, false);
+    renameSync(tmp, file);
+    return;
+  }
+  unlinkSync(tmp);
+}
+
 /**
  * Saves `range` of the capture at `input` to the pcapng file `output`: written beside it first and
- * renamed at the end, so a failure (damaged input, full disk) never leaves half a file under that name.
+ * put in place at the end, so a failure (damaged input, full disk) never leaves half a file under
+ * that name; an existing file is never replaced unless `overwrite`.
  */
-export async function saveCaptureRange(input: string, output: string, range: CaptureRange, appName: string, comment: string): Promise<RangeCopy & { bytes: number }> {
+export async function saveCaptureRange(input: string, output: string, range: CaptureRange, appName: string, comment: string, options: { overwrite?: boolean } = {}): Promise<RangeCopy & { bytes: number }> {
   if (!(range.fromMs >= 0) || !(range.toMs >= range.fromMs)) {
     throw new GapscopeError('invalid-argument', `The range must start at 0 s or later and end after it starts (got ${range.fromMs / 1000} s to ${range.toMs / 1000} s).`);
   }
-  if (resolve(input) === resolve(output)) throw new GapscopeError('invalid-argument', `The output ${output} is the input file; choose another name.`);
+  if (resolve(input) === resolve(output)) throw new GapscopeError('invalid-argument', `The output ${output} is the input file; choose another name.`, 'output');
+  const overwrite = options.overwrite === true;
+  refuseExisting(output, overwrite);
   const tmp = `${output}.${process.pid}.part`;
   try {
-    const out = createWriteStream(tmp);
+    // 'wx': the temporary file is ours, never one that was there.
+    const out = createWriteStream(tmp, { flags: 'wx' });
     await new Promise<void>((ok, fail) => {
       out.once('open', () => ok());
       out.once('error', fail);
@@ -104,15 +141,15 @@ export async function saveCaptureRange(input: string, output: string, range: Cap
     failed.catch(() => undefined); // an error after the copy ended has nobody left to tell
     const copied = await Promise.race([writeCaptureRange(input, range, out, appName, comment), failed]);
     await Promise.race([new Promise<void>((ok) => out.end(() => ok())), failed]);
-    renameSync(tmp, output);
+    placeNewFile(tmp, output, overwrite);
     return { ...copied, bytes: statSync(output).size };
   } catch (e) {
-    rmSync(tmp, { force: true });
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || (e as NodeJS.ErrnoException).path !== tmp) rmSync(tmp, { force: true });
     if (e instanceof GapscopeError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     // Reading the input failed (its errors name the input), not writing.
     if ((code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') && (e as NodeJS.ErrnoException).path === input) {
-      throw new GapscopeError(code === 'ENOENT' ? 'not-found' : 'permission-denied', code === 'ENOENT' ? `No such file: ${input}.` : `Cannot read ${input}: ${(e as Error).message}.`);
+      throw new GapscopeError(code === 'ENOENT' ? 'not-found' : 'permission-denied', code === 'ENOENT' ? `No such file: ${input}.` : `No permission to read ${input}.`, 'path');
     }
     throw explainSaveError(e, output);
   }

@@ -1,6 +1,6 @@
 // Import and compare through the contract, on the tshark-made fixtures (fixtures/SOURCES.md) and on
 // copies written with the shared pcapng writer: no mocks, the real back end and its dispatcher.
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -252,5 +252,77 @@ describe('capture service', { timeout: 30_000 }, () => {
     await expect(api.importCapture(ETH, { port: 5000, decode: 'klingon' })).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringMatching(/not a known format/) });
     await expect(api.compareCaptures(ETH, 'relative.pcap')).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringMatching(/absolute path/) });
     expect(readFileSync(ETH).byteLength).toBeGreaterThan(0);
+  });
+
+  it('refuses network paths, devices and system folders at the door, naming the field', async () => {
+    const { api } = await connect();
+    for (const path of ['//server/share/run.pcapng', '\\\\server\\share\\run.pcapng']) {
+      await expect(api.listCaptureFlows(path)).rejects.toMatchObject({ code: 'invalid-argument', field: 'path', message: expect.stringMatching(/not a network path/) });
+    }
+    for (const path of ['/dev/zero', '/proc/self/mem', '/sys/kernel', 'C:\\Users\\me\\NUL.pcapng']) {
+      await expect(api.analyzeCapture(path)).rejects.toMatchObject({ code: 'invalid-argument', field: 'path', message: expect.stringMatching(/device or a system folder/) });
+    }
+    await expect(api.compareCaptures(ETH, '/dev/zero')).rejects.toMatchObject({ field: 'otherPath', message: expect.stringMatching(/^The second capture file must not be a device/) });
+    await expect(api.saveCaptureRange(ETH, null, '/dev/null')).rejects.toMatchObject({ field: 'output' });
+  });
+
+  it('a refusal about the file or the flow names that field; a file that is not a capture is not quoted back', async () => {
+    const { api } = await connect();
+    await expect(api.analyzeCapture(ETH)).rejects.toMatchObject({ code: 'invalid-argument', field: 'flow', message: '2 UDP flows in eth.pcapng; choose one with --flow SRC>DST (or --port).' });
+    await expect(api.importCapture(ETH)).rejects.toMatchObject({ code: 'invalid-argument', field: 'flow' });
+    await expect(api.compareCaptures(ETH, ETH)).rejects.toMatchObject({ code: 'invalid-argument', field: 'flow' });
+    const dir = tempDir();
+    const secret = join(dir, 'secret.txt');
+    writeFileSync(secret, 'password=hunter2\n');
+    const refused = await api.analyzeCapture(secret).then(
+      () => null,
+      (e: { code: string; message: string; field?: string }) => e,
+    );
+    expect(refused).toMatchObject({ code: 'invalid-argument', field: 'path' });
+    expect(refused!.message).toBe(`${secret} is not a pcap or pcapng capture: Gapscope reads Wireshark's .pcapng and tcpdump's .pcap, gzip-compressed or not.`);
+    const notJson = join(dir, 'secret.json');
+    writeFileSync(notJson, 'password=hunter2\n');
+    const refusedJson = await api.readReport(notJson).then(
+      () => null,
+      (e: { message: string }) => e.message,
+    );
+    expect(refusedJson).toBe('secret.json is not a Gapscope report: it is not valid JSON.');
+  });
+
+  it('analyzeCapture gives the library\'s report and shows nothing in Reception; readReport reads a capture or a saved report', async () => {
+    const { api, events } = await connect();
+    const report = await api.analyzeCapture(ETH, { port: 5000, gapMs: 100 });
+    expect(report).toEqual(JSON.parse(JSON.stringify(await analyzeCapture(ETH, { port: 5000, gapMs: 100, decode: 'auto', binMs: 100 }))));
+    expect(await api.listStreams()).toEqual([]);
+    expect(progressOf(events).filter((p) => p.operation === 'analyze').at(-1)).toMatchObject({ phase: 'done', bytesRead: statSync(ETH).size });
+    expect(await api.readReport(ETH, { port: 5000, gapMs: 100 })).toEqual(report);
+    const saved = join(tempDir(), 'report');
+    writeFileSync(saved, JSON.stringify(report)); // no .json: known by its first byte
+    expect(await api.readReport(saved)).toMatchObject({ packets: report.packets, gapCount: report.gapCount });
+  });
+
+  it('saveCaptureRange writes a new pcapng only: an existing file stays byte for byte unless overwrite is asked', async () => {
+    const { api } = await connect();
+    const dir = tempDir();
+    const out = join(dir, 'part.pcapng');
+    const first = await api.saveCaptureRange(ETH, { fromS: 9.5, toS: 10.5 }, out);
+    expect(first.file).toBe(out);
+    expect(first.packets).toBeGreaterThan(0);
+    expect(first.packets).toBeLessThan(first.seen);
+    expect(first.bytes).toBe(statSync(out).size);
+    const victim = join(dir, 'victim.pcapng');
+    writeFileSync(victim, 'not mine');
+    await expect(api.saveCaptureRange(ETH, null, victim)).rejects.toMatchObject({ code: 'invalid-argument', field: 'output', message: expect.stringMatching(/already exists/) });
+    expect(readFileSync(victim, 'utf8')).toBe('not mine');
+    const whole = await api.saveCaptureRange(ETH, null, victim, { overwrite: true });
+    expect(whole.packets).toBe(whole.seen);
+    expect(readFileSync(victim).subarray(0, 4).readUInt32BE(0)).toBe(0x0a0d0d0a);
+    await expect(api.saveCaptureRange(ETH, null, join(dir, 'x.pcap'))).rejects.toMatchObject({ field: 'output', message: expect.stringMatching(/\.pcapng/) });
+    await expect(api.saveCaptureRange(ETH, { fromS: 3, toS: 1 }, join(dir, 'y.pcapng'))).rejects.toMatchObject({ field: 'toS' });
+    const folder = join(dir, 'folder.pcapng');
+    mkdirSync(folder);
+    await expect(api.saveCaptureRange(ETH, null, folder, { overwrite: true })).rejects.toMatchObject({ field: 'output', message: expect.stringMatching(/not a plain file/) });
+    expect(readdirSync(dir).sort()).toEqual(['folder.pcapng', 'part.pcapng', 'victim.pcapng']);
+    expect(readdirSync(folder)).toEqual([]);
   });
 });

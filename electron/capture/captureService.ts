@@ -4,18 +4,23 @@
  * Files are read on this machine, in chunks, with progress at most ~5/s and a way to cancel.
  */
 import { constants as fsConstants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { access, open, readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { StreamInfo } from '../../shared/contract';
-import type { CaptureFlowList, CaptureOperation, captureRequests, CompareOptionsSchema, ImportOptionsSchema, ImportProgress } from '../../shared/contract/capture';
+import type { CaptureFlowList, CaptureOperation, captureRequests, CompareOptionsSchema, ImportOptionsSchema, ImportProgress, SavedCaptureRange } from '../../shared/contract/capture';
 import { parseFlowSelector, type UdpFlow } from '../../shared/capture/flows';
-import { OfflineAnalysis } from '../../shared/capture/offlineAnalysis';
+import { AmbiguousFlowError, OfflineAnalysis } from '../../shared/capture/offlineAnalysis';
+import { parseReportFile } from '../../shared/export/reportSchema';
 import { GapscopeError } from '../../shared/errors';
 import { isMulticast } from '../../shared/net/address';
+import { CaptureFormatError } from '../../shared/pcapng/readErrors';
+import type { ReceptionReport } from '../../shared/reception/report';
 import type { FeatureService, ServiceContext } from '../kernel/services';
+import { appVersion } from '../kernel/version';
 import type { ReceptionService } from '../reception/receptionService';
-import { compareCaptures, listCaptureFlows } from './analyzeCapture';
+import { analyzeCapture, compareCaptures, listCaptureFlows } from './analyzeCapture';
 import { readCaptureFile, type CaptureProgress } from './captureFile';
+import { saveCaptureRange } from './captureRange';
 import type { z } from 'zod';
 
 /** Progress events per reading at most this often (and once at the end), ms. */
@@ -24,27 +29,39 @@ export const PROGRESS_EVERY_MS = 200;
 type ImportOptions = z.output<typeof ImportOptionsSchema>;
 type CompareOptions = z.output<typeof CompareOptionsSchema>;
 
-/** Checks a capture path before reading: it exists, is a file and can be read; one clear sentence otherwise. */
+/** Largest JSON report read back for an export: bins and gaps are bounded, so a real one is far smaller. */
+const MAX_REPORT_BYTES = 512 * 1024 * 1024;
+
+/**
+ * Checks a capture path before reading: it exists, is a file and can be read; one clear sentence otherwise.
+ *
+ * What reading a path the page chose may reveal: whether it exists, is a folder or another
+ * non-file, can be read, and is a capture. That is what a person needs to correct the path, and
+ * no more: the sentences never quote the file's bytes (a file that is not a capture is not
+ * echoed, not even its first bytes) nor the OS's error text (an unexpected failure is internal:
+ * its details go to the log, the page gets the generic sentence). A damaged capture's sentence
+ * names the block and the byte offset: that is the structure of a capture the user chose.
+ */
 export async function checkCaptureFile(path: string): Promise<number> {
   let size: number;
   try {
     const s = await stat(path);
-    if (s.isDirectory()) throw new GapscopeError('invalid-argument', `${path} is a folder, not a capture file.`);
-    if (!s.isFile()) throw new GapscopeError('invalid-argument', `${path} is not a regular file.`);
+    if (s.isDirectory()) throw new GapscopeError('invalid-argument', `${path} is a folder, not a capture file.`, 'path');
+    if (!s.isFile()) throw new GapscopeError('invalid-argument', `${path} is not a regular file.`, 'path');
     size = s.size;
   } catch (e) {
     if (e instanceof GapscopeError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new GapscopeError('not-found', `No such file on the machine running Gapscope: ${path}.`);
-    if (code === 'EACCES' || code === 'EPERM') throw new GapscopeError('permission-denied', `No permission to read ${path}.`);
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new GapscopeError('not-found', `No such file on the machine running Gapscope: ${path}.`, 'path');
+    if (code === 'EACCES' || code === 'EPERM') throw new GapscopeError('permission-denied', `No permission to read ${path}.`, 'path');
     throw new GapscopeError('internal', `Could not open ${path}: ${(e as Error).message}`);
   }
   try {
     await access(path, fsConstants.R_OK);
   } catch {
-    throw new GapscopeError('permission-denied', `No permission to read ${path}.`);
+    throw new GapscopeError('permission-denied', `No permission to read ${path}.`, 'path');
   }
-  if (size === 0) throw new GapscopeError('invalid-argument', `${path} is empty: it is not a capture file.`);
+  if (size === 0) throw new GapscopeError('invalid-argument', `${path} is empty: it is not a capture file.`, 'path');
   return size;
 }
 
@@ -107,7 +124,7 @@ export function createCaptureService(ctx: ServiceContext, reception: ReceptionSe
         throw new GapscopeError('invalid-argument', `Reading ${basename(last.path)} was cancelled.`);
       }
       send({ ...last, phase: 'failed' }, true);
-      throw e;
+      throw aboutTheUsersChoice(e);
     } finally {
       running.delete(controller);
     }
@@ -121,7 +138,12 @@ export function createCaptureService(ctx: ServiceContext, reception: ReceptionSe
       return { analysis, read };
     });
     // Throws the same sentences as `gapscope analyze` when no flow or several flows match.
-    const report = analysis.report(basename(path));
+    let report;
+    try {
+      report = analysis.report(basename(path));
+    } catch (e) {
+      throw aboutTheUsersChoice(e);
+    }
     const flowId = String(report.stream.flow);
     const flow = analysis.flowTable.list().find((f) => f.id === flowId)!;
     const snapshot = analysis.snapshotOf(flowId);
@@ -138,10 +160,42 @@ export function createCaptureService(ctx: ServiceContext, reception: ReceptionSe
     return info;
   }
 
+  const importDefaults: ImportOptions = { decode: 'auto', binMs: 100 };
+
+  /** A saved JSON report as it is, or one flow of a capture analyzed. */
+  async function readReport(path: string, options: ImportOptions): Promise<ReceptionReport> {
+    if (!(await looksLikeJson(path))) return reading('analyze', [path], (signal, onProgress) => analyzeCapture(path, { ...options, signal, onProgress: (p) => onProgress(0, p) }));
+    const size = await checkCaptureFile(path);
+    if (size > MAX_REPORT_BYTES) throw new GapscopeError('invalid-argument', `${path} is larger than any Gapscope report (${MAX_REPORT_BYTES / 1024 ** 2} MiB at most).`, 'path');
+    const parsed = parseReportFile(await readFile(path, 'utf8'));
+    // The JSON parser's own message quotes the file's text: say only that it is not JSON.
+    if (!parsed.ok) throw new GapscopeError('invalid-argument', `${basename(path)} ${parsed.message.startsWith('is not JSON') ? 'is not a Gapscope report: it is not valid JSON' : parsed.message}.`, 'path');
+    return parsed.report;
+  }
+
+  async function saveRange(path: string, range: { fromS?: number; toS?: number } | null, output: string, overwrite: boolean): Promise<SavedCaptureRange> {
+    await checkCaptureFile(path);
+    const fromMs = (range?.fromS ?? 0) * 1000;
+    const toMs = range?.toS === undefined ? Infinity : range.toS * 1000;
+    const comment = `Packets from ${fromMs / 1000} s to ${range?.toS === undefined ? 'the end' : `${range.toS} s`} after the first frame of ${basename(path)}`;
+    try {
+      const r = await saveCaptureRange(path, output, { fromMs, toMs }, `Gapscope ${appVersion()}`, comment, { overwrite });
+      return { file: output, seen: r.seen, packets: r.packets, bytes: r.bytes };
+    } catch (e) {
+      throw aboutTheUsersChoice(e);
+    }
+  }
+
   return {
     handlers: {
+      analyzeCapture: (path, options) => {
+        const o = options ?? importDefaults;
+        return reading('analyze', [path], (signal, onProgress) => analyzeCapture(path, { ...o, signal, onProgress: (p) => onProgress(0, p) }));
+      },
+      readReport: (path, options) => readReport(path, options ?? importDefaults),
+      saveCaptureRange: (path, range, output, opts) => saveRange(path, range, output, opts?.overwrite === true),
       listCaptureFlows: (path): Promise<CaptureFlowList> => reading('list', [path], (signal, onProgress) => listCaptureFlows(path, { signal, onProgress: (p) => onProgress(0, p) })),
-      importCapture: (path, options) => importCapture(path, options ?? { decode: 'auto', binMs: 100 }),
+      importCapture: (path, options) => importCapture(path, options ?? importDefaults),
       compareCaptures: (pathA, pathB, options?: CompareOptions) => {
         const o = options ?? { decode: 'auto', binMs: 100 };
         return reading('compare', [pathA, pathB], (signal, onProgress) => compareCaptures(pathA, pathB, { ...o, signal, onSideProgress: onProgress }));
@@ -156,4 +210,27 @@ export function createCaptureService(ctx: ServiceContext, reception: ReceptionSe
       for (const c of running) c.abort();
     },
   };
+}
+
+/** A damaged or foreign capture is about the file the user chose (field "path"); several matching flows, about the flow to choose ("flow"). */
+function aboutTheUsersChoice(e: unknown): unknown {
+  if (e instanceof AmbiguousFlowError) return new GapscopeError(e.code, e.message, 'flow');
+  if (e instanceof CaptureFormatError) return new GapscopeError(e.code, e.message, 'path');
+  return e;
+}
+
+/** A report file: named .json, or starting with "{" (a capture never does). */
+async function looksLikeJson(path: string): Promise<boolean> {
+  if (/\.json$/i.test(path)) return true;
+  let handle;
+  try {
+    handle = await open(path, 'r');
+    const head = Buffer.alloc(1);
+    const { bytesRead } = await handle.read(head, 0, 1, 0);
+    return bytesRead === 1 && head[0] === 0x7b;
+  } catch {
+    return false; // checkCaptureFile says why the file cannot be read
+  } finally {
+    await handle?.close();
+  }
 }

@@ -7,17 +7,22 @@ import { Command } from 'commander';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { analyzeCapture } from '../capture/analyzeCapture';
 import { registerAnalyzeCommands } from './analyze';
+import { backendApi } from './backendApi';
 
 const FIX = join(__dirname, '..', 'capture', 'fixtures');
 
-async function run(args: string[]): Promise<{ out: string[]; err: string[]; exitCode: number | undefined }> {
+const dataDir = mkdtempSync(join(tmpdir(), 'gscap-cli-data-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+/** Runs `gapscope analyze ARGS` as the CLI does: its own back end, reached through the contract. */
+async function run(args: string[], progress?: (text: string | null) => void): Promise<{ out: string[]; err: string[]; exitCode: number | undefined }> {
   const out: string[] = [];
   const err: string[] = [];
-  const p = new Command('gapscope').exitOverride();
-  registerAnalyzeCommands(p, { out: (l) => void out.push(l), err: (l) => void err.push(l) });
+  const p = new Command('gapscope').option('--data-dir <dir>').exitOverride();
+  registerAnalyzeCommands(p, backendApi(p), { out: (l) => void out.push(l), err: (l) => void err.push(l), progress });
   for (const c of p.commands) c.exitOverride().configureOutput({ writeErr: (s) => void err.push(s) });
   process.exitCode = undefined;
-  await p.parseAsync(['node', 'gapscope', 'analyze', ...args]);
+  await p.parseAsync(['node', 'gapscope', '--data-dir', dataDir, 'analyze', ...args]);
   const exitCode = process.exitCode as number | undefined;
   process.exitCode = undefined;
   return { out, err, exitCode };
@@ -88,5 +93,23 @@ describe('gapscope analyze', () => {
     expect(Math.abs(c.delayMs.max)).toBeLessThan(1);
     const human = await run([join(FIX, 'eth.pcapng'), '--compare', join(FIX, 'sll.pcap'), '--port', '5000']);
     expect(human.out[3]).toBe('Missing in B: 0 datagrams, 0 B. Missing in A: 0 datagrams, 0 B.');
+  });
+
+  it('checks its values with the contract\'s sentences, and draws progress from importProgress, cleared at the end', async () => {
+    await expect(run([join(FIX, 'eth.pcapng'), '--port', '5000', '--bin', '5'])).rejects.toMatchObject({ code: 'invalid-argument', field: 'binMs', message: 'Bins are 10 ms to 10 s.' });
+    await expect(run([join(FIX, 'eth.pcapng'), '--port', '5000', '--decode', 'klingon'])).rejects.toMatchObject({ code: 'invalid-argument', field: 'decode', message: expect.stringMatching(/^The payload format is not a known format/) });
+    const drawn: (string | null)[] = [];
+    const r = await run([join(FIX, 'eth.pcapng'), '--port', '5000', '--json'], (t) => void drawn.push(t));
+    expect(r.exitCode).toBeUndefined();
+    expect(drawn.some((t) => t !== null && /^Reading \d+% \(/.test(t))).toBe(true);
+    expect(drawn.at(-1)).toBeNull();
+  });
+
+  it('a file that is not a capture is one line that does not quote it, exit 1', async () => {
+    const notes = join(tmp, 'notes.pcap');
+    writeFileSync(notes, 'password=hunter2\n');
+    const r = await run([notes]);
+    expect(r.exitCode).toBe(1);
+    expect(r.err).toEqual([`gapscope: ${notes} is not a pcap or pcapng capture: Gapscope reads Wireshark's .pcapng and tcpdump's .pcap, gzip-compressed or not.`]);
   });
 });

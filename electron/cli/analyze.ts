@@ -3,16 +3,17 @@
  * tcpdump, gzip-compressed or not); `--flows` lists the UDP flows in it; `--compare B` puts two
  * captures of one stream on one time axis.
  */
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { AmbiguousFlowError } from '../../shared/capture/offlineAnalysis';
-import type { UdpFlow } from '../../shared/capture/flows';
+import type { GapscopeApi } from '../../shared/contract';
+import type { CaptureReport, ImportProgress } from '../../shared/contract/capture';
+import { flowMatches, parseFlowSelector, type UdpFlow } from '../../shared/capture/flows';
 import type { CompareReport } from '../../shared/capture/compare';
+import { GapscopeError } from '../../shared/errors';
 import { formatBytes, formatDuration, formatStreamTime } from '../../shared/format';
-import { CaptureFormatError } from '../../shared/pcapng/readErrors';
-import { analyzeCapture, compareCaptures, listCaptureFlows, type CaptureReport } from '../capture/analyzeCapture';
-import type { CaptureProgress } from '../capture/captureFile';
+import type { WithApi } from './backendApi';
 import { humanReport } from './listen';
-import { decodeOption, intOption, numberOption } from './options';
+import { numberArg } from './options';
 
 /** Where the command writes: injectable for tests. */
 export interface AnalyzeIo {
@@ -46,7 +47,7 @@ function defaultIo(): AnalyzeIo {
   };
 }
 
-function progressText(p: CaptureProgress): string {
+function progressText(p: ImportProgress): string {
   const pct = p.totalBytes > 0 ? Math.floor((p.bytesRead / p.totalBytes) * 100) : 0;
   return `Reading ${pct}% (${formatBytes(p.bytesRead)} of ${formatBytes(p.totalBytes)}, ${p.packets} packets)`;
 }
@@ -90,63 +91,91 @@ export function humanCompare(r: CompareReport & { flows: { a: string; b: string 
   return lines;
 }
 
-/** Registers `gapscope analyze`. */
-export function registerAnalyzeCommands(program: Command, io: AnalyzeIo = defaultIo()): void {
+/**
+ * The flows a choice left open, for an error about the flow: listed again (a second reading, only
+ * when the choice failed) and narrowed to the --port/--flow given; null when --flow itself is malformed.
+ */
+async function openChoices(api: GapscopeApi, path: string, opts: AnalyzeCliOptions): Promise<UdpFlow[] | null> {
+  let selector = null;
+  try {
+    selector = opts.flow ? parseFlowSelector(opts.flow) : null;
+  } catch {
+    return null;
+  }
+  const { flows } = await api.listCaptureFlows(path);
+  return flows.filter((f) => flowMatches(f, selector, opts.port ?? null));
+}
+
+/** Registers `gapscope analyze`: listCaptureFlows, analyzeCapture or compareCaptures, with importProgress on a terminal. */
+export function registerAnalyzeCommands(program: Command, withApi: WithApi, io: AnalyzeIo = defaultIo()): void {
   program
     .command('analyze')
     .description('Analyze a UDP stream in a pcap/pcapng capture (Wireshark, tcpdump; gzip too): the same report as listen. --flows lists the UDP flows; --compare puts two captures on one time axis.')
     .argument('<file>', 'capture file (.pcap, .pcapng, optionally .gz)')
-    .option('-p, --port <port>', 'the stream\u2019s UDP destination port', intOption('--port', 1, 65535))
+    .option('-p, --port <port>', 'the stream\u2019s UDP destination port', numberArg)
     .option('--flow <flow>', 'the flow, e.g. 10.0.0.1:5000>10.0.0.2:4000 ([IPv6]:port; * or a bare address or :port on either side)')
-    .option('--decode <format>', 'payload format for loss by sequence number: auto, none, iperf2, iperf3, rtp, mavlink, mpegts, gdl90, nmea, seq, or seq:OFFSET:WIDTH:be|le', decodeOption, 'auto')
-    .option('--bin <ms>', 'throughput bin width, 10 ms to 10 s', intOption('--bin', 10, 10_000), 100)
-    .option('--gap-ms <ms>', 'gap threshold in ms (default: automatic from the stream\u2019s cadence)', numberOption('--gap-ms', 3_600_000))
+    .option('--decode <format>', 'payload format for loss by sequence number: auto, none, iperf2, iperf3, rtp, mavlink, mpegts, gdl90, nmea, seq, or seq:OFFSET:WIDTH:be|le', 'auto')
+    .option('--bin <ms>', 'throughput bin width, 10 ms to 10 s', numberArg, 100)
+    .option('--gap-ms <ms>', 'gap threshold in ms (default: automatic from the stream\u2019s cadence)', numberArg)
     .option('--flows', 'list the UDP flows in the file instead of analyzing one')
     .option('--compare <file>', 'compare the flow with the same flow in another capture (e.g. sender side against receiver side)')
     .option('--json', 'print JSON instead of text')
     .action(async (file: string, opts: AnalyzeCliOptions) => {
-      const onProgress = io.progress ? (p: CaptureProgress) => io.progress!(progressText(p)) : undefined;
-      try {
-        if (opts.flows) {
-          const { flows, capture } = await listCaptureFlows(file, { onProgress });
-          io.progress?.(null);
-          if (opts.json) io.out(JSON.stringify({ file, flows, capture }));
-          else {
-            io.out(`${flows.length} UDP flows in ${file} (${capture.frames} frames, ${capture.extract.udpDatagrams} UDP datagrams):`);
-            for (const l of flowTable(flows)) io.out(l);
-            for (const w of capture.warnings) io.out(`Warning: ${w.message}${w.count > 1 ? ` (${w.count} times)` : ''}`);
+      // The back end reads absolute paths only: the file is named from where the command runs.
+      const path = resolve(file);
+      await withApi(async (api) => {
+        const offProgress = io.progress ? api.on('importProgress', (p) => io.progress!(p.phase === 'reading' ? progressText(p) : null)) : () => undefined;
+        try {
+          if (opts.flows) {
+            const listed = await api.listCaptureFlows(path);
+            const { flows } = listed;
+            const capture = { ...listed.capture, file };
+            io.progress?.(null);
+            if (opts.json) io.out(JSON.stringify({ file, flows, capture }));
+            else {
+              io.out(`${flows.length} UDP flows in ${file} (${capture.frames} frames, ${capture.extract.udpDatagrams} UDP datagrams):`);
+              for (const l of flowTable(flows)) io.out(l);
+              for (const w of capture.warnings) io.out(`Warning: ${w.message}${w.count > 1 ? ` (${w.count} times)` : ''}`);
+            }
+            return;
           }
-          return;
-        }
-        const common = { port: opts.port, flow: opts.flow, decode: opts.decode, binMs: opts.bin, gapMs: opts.gapMs, onProgress };
-        if (opts.compare) {
-          const r = await compareCaptures(file, opts.compare, common);
+          const common = { port: opts.port, flow: opts.flow, decode: opts.decode, binMs: opts.bin };
+          if (opts.compare) {
+            const r = await api.compareCaptures(path, resolve(opts.compare), common);
+            io.progress?.(null);
+            if (opts.json) io.out(JSON.stringify(r));
+            else for (const l of humanCompare(r)) io.out(l);
+            return;
+          }
+          const analyzed = await api.analyzeCapture(path, { ...common, gapMs: opts.gapMs });
+          // The file as the user named it, not the absolute path the back end was given.
+          const report = { ...analyzed, capture: { ...analyzed.capture, file } };
           io.progress?.(null);
-          if (opts.json) io.out(JSON.stringify(r));
-          else for (const l of humanCompare(r)) io.out(l);
-          return;
+          if (opts.json) io.out(JSON.stringify(report));
+          else for (const l of [...humanCaptureLines(report), ...humanReport(report)]) io.out(l);
+        } catch (e) {
+          io.progress?.(null);
+          if (!(e instanceof GapscopeError) || e.code !== 'invalid-argument') throw e;
+          if (e.field === 'flow') {
+            const choices = await openChoices(api, path, opts).catch(() => null);
+            if (choices === null) throw e;
+            // The choice is the user's: show what there is to choose from, then the one-line error.
+            io.err('UDP flows in the capture:');
+            for (const l of flowTable(choices)) io.err(l);
+            io.err(`gapscope: ${e.message}`);
+            process.exitCode = EXIT_USAGE;
+            return;
+          }
+          if (e.field === 'path') {
+            // A damaged or foreign file is a failure, not a usage error.
+            io.err(`gapscope: ${e.message}`);
+            process.exitCode = EXIT_FAILED;
+            return;
+          }
+          throw e;
+        } finally {
+          offProgress();
         }
-        const report = await analyzeCapture(file, common);
-        io.progress?.(null);
-        if (opts.json) io.out(JSON.stringify(report));
-        else for (const l of [...humanCaptureLines(report), ...humanReport(report)]) io.out(l);
-      } catch (e) {
-        io.progress?.(null);
-        if (e instanceof AmbiguousFlowError) {
-          // The choice is the user's: show what there is to choose from, then the one-line error.
-          io.err('UDP flows in the capture:');
-          for (const l of flowTable(e.flows)) io.err(l);
-          io.err(`gapscope: ${e.message}`);
-          process.exitCode = EXIT_USAGE;
-          return;
-        }
-        if (e instanceof CaptureFormatError) {
-          // A damaged or foreign file is a failure, not a usage error.
-          io.err(`gapscope: ${e.message}`);
-          process.exitCode = EXIT_FAILED;
-          return;
-        }
-        throw e;
-      }
+      });
     });
 }

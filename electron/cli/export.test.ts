@@ -1,21 +1,26 @@
 // gapscope export on real captures made with tshark in the lab (electron/capture/fixtures) and on saved reports.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { GapscopeError } from '../../shared/errors';
 import { CaptureReader } from '../../shared/pcapng/read';
+import { backendApi } from './backendApi';
 import { registerExportCommands } from './export';
 
 const fixture = join(__dirname, '..', 'capture', 'fixtures', 'eth.pcapng');
 
+const dataDir = mkdtempSync(join(tmpdir(), 'gs-export-data-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+/** Runs `gapscope export ARGS` as the CLI does: its own back end, reached through the contract. */
 async function run(args: string[]): Promise<string> {
   let text = '';
-  const program = new Command('gapscope').exitOverride();
-  registerExportCommands(program, (t) => (text += t));
-  await program.parseAsync(['node', 'gapscope', 'export', ...args]);
+  const program = new Command('gapscope').option('--data-dir <dir>').exitOverride();
+  registerExportCommands(program, backendApi(program), (t) => (text += t));
+  await program.parseAsync(['node', 'gapscope', '--data-dir', dataDir, 'export', ...args]);
   return text;
 }
 
@@ -102,7 +107,7 @@ describe('gapscope export --format pcapng', () => {
   it('needs -o, a sensible range, and never overwrites its input', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gs-export-'));
     await expect(run([fixture, '--format', 'pcapng'])).rejects.toThrow(/-o FILE/);
-    await expect(run([fixture, '--format', 'pcapng', '--from', '3', '--to', '1', '-o', join(dir, 'x.pcapng')])).rejects.toThrow(/before --from/);
+    await expect(run([fixture, '--format', 'pcapng', '--from', '3', '--to', '1', '-o', join(dir, 'x.pcapng')])).rejects.toMatchObject({ code: 'invalid-argument', field: 'toS', message: 'The end of the range must not be before the start of the range.' });
     await expect(run([fixture, '--format', 'csv-bins', '--port', '5000', '--from', '1'])).rejects.toThrow(/pcapng only/);
     const copy = join(dir, 'copy.pcapng');
     writeFileSync(copy, readFileSync(fixture));
@@ -114,5 +119,30 @@ describe('gapscope export --format pcapng', () => {
     const out = join(dir, 'out.pcapng');
     await expect(run([bad, '--format', 'pcapng', '-o', out])).rejects.toThrow(GapscopeError);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('never replaces an existing -o file unless --overwrite, for pcapng and text alike, and leaves no temporary file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gs-export-'));
+    const victim = join(dir, 'victim.pcapng');
+    writeFileSync(victim, 'not made by Gapscope');
+    await expect(run([fixture, '--format', 'pcapng', '-o', victim])).rejects.toMatchObject({ code: 'invalid-argument', field: 'output', message: expect.stringMatching(/already exists/) });
+    expect(readFileSync(victim, 'utf8')).toBe('not made by Gapscope');
+    expect(await run([fixture, '--format', 'pcapng', '-o', victim, '--overwrite'])).toMatch(/^Wrote \d+ of \d+ packets/);
+    expect(readFileSync(victim).readUInt32BE(0)).toBe(0x0a0d0d0a);
+    const csv = join(dir, 'gaps.csv');
+    writeFileSync(csv, 'mine');
+    await expect(run([fixture, '--port', '5000', '--format', 'csv-gaps', '-o', csv])).rejects.toThrow(/already exists/);
+    expect(readFileSync(csv, 'utf8')).toBe('mine');
+    await run([fixture, '--port', '5000', '--format', 'csv-gaps', '-o', csv, '--overwrite']);
+    expect(readFileSync(csv, 'utf8')).toMatch(/^number,start_ms,/);
+    expect(readdirSync(dir).sort()).toEqual(['gaps.csv', 'victim.pcapng']);
+  });
+
+  it('checks its values with the contract\'s sentences, naming the field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gs-export-'));
+    await expect(run([fixture, '--format', 'pcapng', '-o', join(dir, 'out.pcap')])).rejects.toMatchObject({ field: 'output', message: 'The output must end in .pcapng.' });
+    await expect(run([fixture, '--format', 'pcapng', '--from', 'soon', '-o', join(dir, 'out.pcapng')])).rejects.toMatchObject({ field: 'fromS', message: 'The start of the range must be a number.' });
+    await expect(run([fixture, '--port', '70000', '--format', 'json'])).rejects.toMatchObject({ field: 'port', message: 'Port must be 1–65535.' });
+    expect(readdirSync(dir)).toEqual([]);
   });
 });

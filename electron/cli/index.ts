@@ -92,8 +92,8 @@ export function buildProgram(): Command {
   registerDnsCommands(program, { out, err }, { withApi });
   registerBrowseCommands(program, { out, err }, { withApi });
   registerNetCommands(program, { out, err }, { withApi });
-  registerAnalyzeCommands(program);
-  registerExportCommands(program);
+  registerAnalyzeCommands(program, withApi);
+  registerExportCommands(program, withApi);
   registerSessionCommands(program, { out, err });
 
   program
@@ -159,7 +159,8 @@ export async function main(argv: string[]): Promise<void> {
     }
     if (e instanceof GapscopeError) {
       const flag = e.code === 'invalid-argument' ? flagForField(ran, e.field) : null;
-      err(`gapscope: ${flag ? `${flag}: ` : ''}${e.message}`);
+      // A sentence that already names its flag ("--flow must be SRC>DST…") is not prefixed with it again.
+      err(`gapscope: ${flag && !e.message.includes(flag) ? `${flag}: ` : ''}${e.message}`);
       process.exitCode = e.code === 'invalid-argument' ? EXIT_USAGE : EXIT_FAILED;
       return;
     }

@@ -9,16 +9,26 @@ import type { CompareReport } from '../capture/compare';
 import { parseFlowSelector, type UdpFlow } from '../capture/flows';
 import type { CaptureSummary } from '../capture/offlineAnalysis';
 import { parseFormat } from '../decoders/streamDecoder';
+import type { ReceptionReport } from '../reception/report';
 import { event, request } from './define';
 
-/** A capture file's path on the back end's machine: absolute, so it never depends on the back end's working folder. */
-export const capturePath = z
+/**
+ * A file's path on the back end's machine: absolute (it never depends on the back end's working
+ * folder), on its own disks (no \\server\share or //server), and not a device or a system folder
+ * (/dev/zero would never end; /proc and /sys hold no captures).
+ */
+export const localPath = z
   .string()
   .trim()
   .min(1, 'a file path is needed')
   .max(4096)
-  .refine((p) => /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(p), { message: 'must be an absolute path (the file is read on the machine running Gapscope)' })
-  .refine((p) => !p.includes('\0'), { message: 'must not contain NUL characters' });
+  .refine((p) => !/^(\\\\|\/\/|[\\/]{2})/.test(p), { message: 'must be on this machine, not a network path (\\\\server\\share or //server/share)' })
+  .refine((p) => /^(\/|[A-Za-z]:[\\/])/.test(p), { message: 'must be an absolute path (the file is on the machine running Gapscope)' })
+  .refine((p) => !p.includes('\0'), { message: 'must not contain NUL characters' })
+  .refine((p) => !/^\/(dev|proc|sys)(\/|$)/.test(p) && !(/^[A-Za-z]:/.test(p) && /[\\/](CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(\.[^\\/]*)?$/i.test(p)), { message: 'must not be a device or a system folder (/dev, /proc, /sys, CON, NUL…)' });
+
+/** A capture file to read (pcap or pcapng, plain or gzip). */
+export const capturePath = localPath;
 
 /** `SRC>DST` as listCaptureFlows names a flow (or with wildcards, as `--flow` takes it). */
 const flowText = z
@@ -84,8 +94,34 @@ export interface CaptureFlowList {
 /** The compare of one flow in two captures, and which flow each side used. */
 export type CaptureCompare = CompareReport & { flows: { a: string; b: string } };
 
+/** `listen`'s report of one flow of a capture, and what the file held (gapscope analyze). */
+export type CaptureReport = ReceptionReport & { capture: CaptureFileSummary };
+
+/** Which part of a capture to save, in seconds after its first frame (as Wireshark's frame.time_relative); absent ends mean the file's. */
+export const CaptureRangeSchema = z
+  .object({
+    fromS: z.number().min(0, 'must be 0 s or later').optional(),
+    toS: z.number().min(0, 'must be 0 s or later').optional(),
+  })
+  .strict()
+  .refine((r) => r.fromS === undefined || r.toS === undefined || r.toS >= r.fromS, { message: 'must not be before the start of the range', path: ['toS'] });
+
+/** A new pcapng file to write; an existing one is refused unless `overwrite` is set. */
+export const captureOutputPath = localPath.refine((p) => /\.pcapng$/i.test(p), { message: 'must end in .pcapng' });
+
+/** Whether an existing output file may be replaced; without it, it never is. */
+export const OverwriteOptionsSchema = z.object({ overwrite: z.boolean().optional() }).strict();
+
+/** What a saved range holds: packets of the input, packets in the range, the file's size. */
+export interface SavedCaptureRange {
+  file: string;
+  seen: number;
+  packets: number;
+  bytes: number;
+}
+
 /** Which reading a progress report is about. */
-export type CaptureOperation = 'list' | 'import' | 'compare';
+export type CaptureOperation = 'list' | 'import' | 'compare' | 'analyze' | 'save';
 
 /** How far reading a capture has come; sent at most ~5 times a second, and once when it ends. */
 export interface ImportProgress {
@@ -104,11 +140,17 @@ export interface ImportProgress {
 /** Requests of this feature. */
 export const captureRequests = {
   /** Reads a capture file and lists its UDP flows (src → dst, packets, bytes, first/last) with what the file held. */
-  listCaptureFlows: request(z.tuple([capturePath])).returns<CaptureFlowList>(),
+  listCaptureFlows: request(z.tuple([capturePath.describe('path')])).returns<CaptureFlowList>(),
   /** Analyzes one flow of a capture as live reception does and shows it in Reception as a stopped stream. */
-  importCapture: request(z.tuple([capturePath, ImportOptionsSchema.optional()])).returns<StreamInfo>(),
+  importCapture: request(z.tuple([capturePath.describe('path'), ImportOptionsSchema.optional()])).returns<StreamInfo>(),
   /** Compares one flow in two captures (e.g. at the sender and at the receiver): byte difference over time, missing packets, delay. */
-  compareCaptures: request(z.tuple([capturePath, capturePath, CompareOptionsSchema.optional()])).returns<CaptureCompare>(),
+  compareCaptures: request(z.tuple([capturePath.describe('path'), capturePath.describe('otherPath'), CompareOptionsSchema.optional()])).returns<CaptureCompare>(),
+  /** The report of one flow of a capture, as `listen` gives it live, with what the file held; shows nothing in Reception (gapscope analyze). */
+  analyzeCapture: request(z.tuple([capturePath.describe('path'), ImportOptionsSchema.optional()])).returns<CaptureReport>(),
+  /** A report to export: a saved JSON report (listen/analyze --json, an export) as it is, or one flow of a capture analyzed (gapscope export). */
+  readReport: request(z.tuple([capturePath.describe('path'), ImportOptionsSchema.optional()])).returns<ReceptionReport>(),
+  /** Saves a time range of a capture (whole when null) as a new pcapng file; an existing file is never replaced unless overwrite is asked. */
+  saveCaptureRange: request(z.tuple([capturePath.describe('path'), CaptureRangeSchema.nullable(), captureOutputPath.describe('output'), OverwriteOptionsSchema.optional()])).returns<SavedCaptureRange>(),
   /** Stops every capture being read (list, import or compare); each fails with "cancelled". Resolves to how many were running. */
   cancelImport: request(z.tuple([])).returns<number>(),
 } as const;
