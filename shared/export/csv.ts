@@ -6,7 +6,9 @@ import type { PacketSummary } from '../reception/types';
 /** One CSV field: quoted when it holds a comma, quote, or line break; formula-leading text defused. */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
-  let s = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : String(value);
+  // A number's text never needs quoting (digits, '.', '-', 'e', '+'), and is not a formula: skip the tests.
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  let s = String(value);
   // A spreadsheet runs a cell that starts with = + - @ as a formula: prefix text cells with a quote.
   if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -14,7 +16,14 @@ export function csvField(value: unknown): string {
 
 /** Rows to CSV text with a header line, CRLF line ends as RFC 4180 asks. */
 export function toCsv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
-  return [header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+  // One string grown row by row: V8 keeps it as a rope, with no array of lines to join.
+  let out = `${header.map(csvField).join(',')}\r\n`;
+  for (const row of rows) {
+    let line = '';
+    for (let i = 0; i < row.length; i++) line += i === 0 ? csvField(row[i]) : `,${csvField(row[i])}`;
+    out += `${line}\r\n`;
+  }
+  return out;
 }
 
 /** Throughput per bin: start, packets, bytes, bytes/s and packets lost by sequence number. */
