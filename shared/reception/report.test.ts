@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildReport, buildReportWithBins, reportBins } from './report';
+import { buildReport, buildReportWithBins, gapColumns, gapsFromColumns, reportBins, reportGap } from './report';
+import type { Gap } from './types';
 import { ReceptionMonitor } from './receptionMonitor';
 import { ThroughputHistory } from './throughputHistory';
 
@@ -55,5 +56,35 @@ describe('buildReportWithBins', () => {
     ]);
     expect(report).toEqual(buildReport(snap, { port: 4000 }, 0));
     expect(report.gaps.map((g) => [g.startMs, g.endMs, g.cause])).toEqual([[250, 700, 'unknown']]);
+  });
+});
+
+describe('gapColumns', () => {
+  const gaps: Gap[] = [
+    { startMs: 250.5, endMs: 700.25, durationMs: 449.75, packetsBefore: 6, bytesBefore: 60, cause: 'unexplained', lostPackets: null },
+    { startMs: 900, endMs: 1300, durationMs: 400, packetsBefore: 3, bytesBefore: 1536, cause: 'unexplained', lostPackets: 12, socketDrops: 4, socketDropsScope: 'socket', suggestedRecvBufferBytes: 262144 },
+    { startMs: 1400, endMs: 1800, durationMs: 400, packetsBefore: 0, bytesBefore: 0, cause: 'local-stall', lostPackets: 0, socketDrops: 0, socketDropsScope: 'machine', suggestedRecvBufferBytes: null },
+  ];
+
+  it('lays the gaps out as columns, NaN for null', () => {
+    const c = gapColumns(gaps);
+    expect(c.startMs).toEqual(Float64Array.from([250.5, 900, 1400]));
+    expect(c.endMs).toEqual(Float64Array.from([700.25, 1300, 1800]));
+    expect(c.durationMs).toEqual(Float64Array.from([449.75, 400, 400]));
+    expect(c.packetsBefore).toEqual(Float64Array.from([6, 3, 0]));
+    expect(c.bytesBefore).toEqual(Float64Array.from([60, 1536, 0]));
+    expect(c.lostPackets).toEqual(Float64Array.from([Number.NaN, 12, 0]));
+    expect(c.localStall).toEqual(Uint8Array.from([0, 0, 1]));
+    expect(c.socketDrops).toEqual(Float64Array.from([Number.NaN, 4, 0]));
+    expect(c.socketDropsScope).toEqual(Uint8Array.from([0, 1, 2]));
+    expect(c.suggestedRecvBufferBytes).toEqual(Float64Array.from([Number.NaN, 262144, Number.NaN]));
+  });
+
+  it('gives the same gaps back, so every export decides the same cause from them', () => {
+    const back = gapsFromColumns(gapColumns(gaps));
+    expect(back).toStrictEqual(gaps);
+    expect(back.map(reportGap)).toStrictEqual(gaps.map(reportGap));
+    expect(back.map((g) => reportGap(g).cause)).toEqual(['unknown', 'packets-lost', 'local-stall']);
+    expect(gapsFromColumns(gapColumns([]))).toEqual([]);
   });
 });

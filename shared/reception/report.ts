@@ -66,6 +66,67 @@ export function reportBins(history: ThroughputHistory): ReportBins {
   return { binMs: bins.binMs, startMs: Float64Array.from(bins.startMs), packets: Float64Array.from(bins.packets), bytes: Float64Array.from(bins.bytes), lost: Float64Array.from(bins.lost) };
 }
 
+/**
+ * A stream's gaps as flat columns, for the same reason as ReportBins: a worker receives 100,000 gaps
+ * (the monitor's MAX_GAPS) as a few blocks of memory, where as objects their copy alone blocks the page.
+ * NaN stands for null (no sequence numbers, drops not read).
+ */
+export interface GapColumns {
+  startMs: Float64Array;
+  endMs: Float64Array;
+  durationMs: Float64Array;
+  packetsBefore: Float64Array;
+  bytesBefore: Float64Array;
+  lostPackets: Float64Array;
+  /** 1 where the detector saw Gapscope itself stalled ('local-stall'), 0 for 'unexplained'. */
+  localStall: Uint8Array;
+  socketDrops: Float64Array;
+  /** 0: not read, 1: this socket's counter, 2: the machine's. */
+  socketDropsScope: Uint8Array;
+  suggestedRecvBufferBytes: Float64Array;
+}
+
+const SCOPES = [undefined, 'socket', 'machine'] as const;
+const orNaN = (v: number | null | undefined): number => (v === null || v === undefined ? Number.NaN : v);
+const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
+
+/** The gaps as columns (gapsFromColumns gives them back). */
+export function gapColumns(gaps: readonly Gap[]): GapColumns {
+  const n = gaps.length;
+  const c: GapColumns = { startMs: new Float64Array(n), endMs: new Float64Array(n), durationMs: new Float64Array(n), packetsBefore: new Float64Array(n), bytesBefore: new Float64Array(n), lostPackets: new Float64Array(n), localStall: new Uint8Array(n), socketDrops: new Float64Array(n), socketDropsScope: new Uint8Array(n), suggestedRecvBufferBytes: new Float64Array(n) };
+  for (let i = 0; i < n; i++) {
+    const g = gaps[i]!;
+    c.startMs[i] = g.startMs;
+    c.endMs[i] = g.endMs;
+    c.durationMs[i] = g.durationMs;
+    c.packetsBefore[i] = g.packetsBefore;
+    c.bytesBefore[i] = g.bytesBefore;
+    c.lostPackets[i] = orNaN(g.lostPackets);
+    c.localStall[i] = g.cause === 'local-stall' ? 1 : 0;
+    c.socketDrops[i] = orNaN(g.socketDrops);
+    c.socketDropsScope[i] = g.socketDropsScope === 'socket' ? 1 : g.socketDropsScope === 'machine' ? 2 : 0;
+    c.suggestedRecvBufferBytes[i] = orNaN(g.suggestedRecvBufferBytes);
+  }
+  return c;
+}
+
+/** The gaps the columns hold; a gap whose drops were not read has no socketDrops fields, as the monitor leaves them. */
+export function gapsFromColumns(c: GapColumns): Gap[] {
+  const out = new Array<Gap>(c.startMs.length);
+  for (let i = 0; i < out.length; i++) {
+    const g: Gap = { startMs: c.startMs[i]!, endMs: c.endMs[i]!, durationMs: c.durationMs[i]!, packetsBefore: c.packetsBefore[i]!, bytesBefore: c.bytesBefore[i]!, cause: c.localStall[i] ? 'local-stall' : 'unexplained', lostPackets: orNull(c.lostPackets[i]!) };
+    const drops = orNull(c.socketDrops[i]!);
+    if (drops !== null) {
+      g.socketDrops = drops;
+      const scope = SCOPES[c.socketDropsScope[i]!];
+      if (scope) g.socketDropsScope = scope;
+      g.suggestedRecvBufferBytes = orNull(c.suggestedRecvBufferBytes[i]!);
+    }
+    out[i] = g;
+  }
+  return out;
+}
+
 /** Builds the report from a final snapshot; `stream` describes what was listened to. */
 export function buildReport(snapshot: ReceptionSnapshot, stream: Record<string, unknown>, startedAt: number): ReceptionReport {
   return buildReportWithBins(snapshot, reportBins(ThroughputHistory.fromSnapshot(snapshot.bins, snapshot.nowMs)), stream, startedAt);

@@ -68,9 +68,10 @@ describe('exportStream', () => {
     }
   });
 
-  it('hands over the report bins as typed arrays, not the history, and none to the exports that list none', () => {
+  it('hands over the report bins and the gaps as typed arrays, not the history, and none to the exports that list none', () => {
     const input = exportInput(info, state(), [], nope, 0, 'json');
-    expect('bins' in input.snapshot).toBe(false);
+    expect('bins' in input.snapshot || 'gaps' in input.snapshot).toBe(false);
+    expect([input.gaps.startMs, input.gaps.endMs, input.gaps.lostPackets, input.gaps.localStall]).toEqual([Float64Array.from([1000]), Float64Array.from([2000]), Float64Array.from([Number.NaN]), Uint8Array.from([0])]);
     expect(input.bins.binMs).toBe(100);
     expect(input.bins.startMs).toEqual(Float64Array.from({ length: 30 }, (_, i) => i * 100));
     expect(input.bins.packets).toEqual(new Float64Array(30).fill(1));
@@ -80,6 +81,8 @@ describe('exportStream', () => {
       const none = exportInput(info, state(), [], nope, 0, kind);
       expect([none.bins.binMs, none.bins.startMs.length, none.bins.packets.length, none.bins.bytes.length, none.bins.lost.length]).toEqual([100, 0, 0, 0, 0]);
     }
+    expect(exportInput(info, state(), [], nope, 0, 'csv-gaps').gaps.startMs).toEqual(Float64Array.from([1000]));
+    expect(exportInput(info, state(), [], nope, 0, 'csv-packets').gaps.startMs).toEqual(new Float64Array(0));
     expect(exportStream('csv-bins', info, state(), [], nope, 0).text.split('\r\n').slice(0, 3)).toEqual(['start_ms,packets,bytes,bytes_per_sec,lost_packets', '0,1,100,1000,0', '100,1,100,1000,0']);
   });
 

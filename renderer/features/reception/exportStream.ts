@@ -7,7 +7,7 @@ import type { AppInfo, StreamInfo } from '../../../shared/contract';
 import { binsCsv, gapsCsv, packetsCsv } from '../../../shared/export/csv';
 import { throughputSvg } from '../../../shared/export/chartSvg';
 import { htmlReport } from '../../../shared/export/htmlReport';
-import { buildReportWithBins, reportBins, type ReceptionReport, type ReportBins } from '../../../shared/reception/report';
+import { buildReportWithBins, gapColumns, gapsFromColumns, reportBins, type GapColumns, type ReceptionReport, type ReportBins } from '../../../shared/reception/report';
 import type { ReceptionSnapshot } from '../../../shared/reception/types';
 import type { TimelineEvent } from '../../../shared/timeline';
 import type { ReceptionState } from './streamState';
@@ -34,12 +34,14 @@ export interface ExportFile {
   text: string;
 }
 
-/** Everything an export needs, as plain data a worker can receive: the report's bins as typed arrays, not the whole history. */
+/** Everything an export needs, as plain data a worker can receive: the report's bins and the gaps as typed arrays, not the whole history. */
 export interface ExportInput {
   info: StreamInfo;
-  snapshot: Omit<ReceptionSnapshot, 'bins'>;
+  snapshot: Omit<ReceptionSnapshot, 'bins' | 'gaps'>;
   /** The bins the report lists; empty for the exports that list none (gaps, packets). */
   bins: ReportBins;
+  /** The gaps; none for the packets CSV. */
+  gaps: GapColumns;
   /** Timeline events during the stream. */
   events: TimelineEvent[];
   app: AppInfo | null;
@@ -64,10 +66,9 @@ const NO_BINS = (binMs: number): ReportBins => ({ binMs, startMs: new Float64Arr
 /** Takes what an export of a stream needs from the UI's state, at the moment it is asked for (all of it when `kind` is not given). */
 export function exportInput(info: StreamInfo, r: ReceptionState, events: readonly TimelineEvent[], app: AppInfo | null, now: number, kind?: ExportKind): ExportInput {
   const end = info.startedAt + r.nowMs;
-  const snapshot: Omit<ReceptionSnapshot, 'bins'> = {
+  const snapshot: Omit<ReceptionSnapshot, 'bins' | 'gaps'> = {
     nowMs: r.nowMs,
     totals: r.totals,
-    gaps: r.gaps,
     openGap: r.openGap,
     gapThresholdMs: r.gapThresholdMs,
     gapThresholdAutomatic: r.gapThresholdAutomatic,
@@ -78,7 +79,7 @@ export function exportInput(info: StreamInfo, r: ReceptionState, events: readonl
     loss: r.loss,
   };
   const bins = kind === 'csv-gaps' || kind === 'csv-packets' ? NO_BINS(r.bins.binMs) : reportBins(r.bins);
-  return { info, snapshot, bins, events: events.filter((e) => e.at >= info.startedAt && e.at <= end), app, now, userAgent: typeof navigator === 'undefined' ? 'unknown' : navigator.userAgent };
+  return { info, snapshot, bins, gaps: gapColumns(kind === 'csv-packets' ? [] : r.gaps), events: events.filter((e) => e.at >= info.startedAt && e.at <= end), app, now, userAgent: typeof navigator === 'undefined' ? 'unknown' : navigator.userAgent };
 }
 
 /** The report of a stream as `gapscope listen --json` prints it. */
@@ -86,8 +87,8 @@ export function streamReport(info: StreamInfo, r: ReceptionState): ReceptionRepo
   return reportOf(exportInput(info, r, [], null, 0));
 }
 
-function reportOf({ info, snapshot, bins }: Pick<ExportInput, 'info' | 'snapshot' | 'bins'>): ReceptionReport {
-  return buildReportWithBins(snapshot, bins, { ...info.config, kind: info.kind, family: info.family, bound: info.bound, recvBufferGranted: info.recvBufferGranted }, info.startedAt);
+function reportOf({ info, snapshot, bins, gaps }: Pick<ExportInput, 'info' | 'snapshot' | 'bins' | 'gaps'>): ReceptionReport {
+  return buildReportWithBins({ ...snapshot, gaps: gapsFromColumns(gaps) }, bins, { ...info.config, kind: info.kind, family: info.family, bound: info.bound, recvBufferGranted: info.recvBufferGranted }, info.startedAt);
 }
 
 /** A file name people can keep: gapscope-<stream>-<start time>.<ext>, safe on every OS. */
