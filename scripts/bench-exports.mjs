@@ -1,0 +1,222 @@
+#!/usr/bin/env node
+// How long each export of the Export menu takes on an hour-long session with 5,000 gaps, against a
+// reference measured in the same run on the same data, and what of it the page pays.
+//
+//   npm run bench:exports        # node scripts/bench-exports.mjs [--bin 10] [--runs 7] [--minutes 60]
+//
+// The session: Gapscope's ReceptionMonitor (shared/reception) fed, not in real time, one `seq`
+// packet of 512 B every 10 ms for 500 ms, then 220 ms of silence, for an hour: 5,000 gaps, every
+// third one a network cut-out (the sequence jumps: "packets lost"), the others sender pauses, and
+// every 50th cycle a stall of Gapscope itself; plus a timeline event every 30 s. The UI's state is
+// made from the monitor's snapshot as a window that opens late makes it (streamState.fromSnapshot).
+//
+// What is timed, per export, with the code the app runs (renderer/features/reception/exportStream.ts):
+//   - on the page: exportInput (taking the state) and structuredClone of it (what postMessage copies);
+//   - in the worker: buildExport (report, chart, document) and the Blob of the text;
+//   - the reference: the same data written the plainest way, in the same run:
+//       json      JSON.stringify, no indentation, of the export's data as the UI holds it (plain
+//                 arrays and objects): the same data, touched once;
+//       csv-gaps  a plain loop of template strings writing the same CSV (checked to be byte-equal);
+//       csv-bins  a plain loop of template strings over the report's bins (checked to be byte-equal);
+//       html      the same JSON.stringify as for json;
+//       svg/png   a plain loop writing the naive chart: one path vertex per bin and one rect per gap.
+//   - before: what the page copied in the previous version, the whole history's snapshot, structured-cloned.
+// Each is run `--runs` times in the order export, reference, reference, export, ...; the median is
+// printed, and export ÷ reference. No network, no root. The code is TypeScript; Vite (a dev
+// dependency) loads it for this plain Node script.
+import { Blob } from 'node:buffer';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { runnerImport } from 'vite';
+
+/* global structuredClone -- Node's, as the page's: what postMessage copies */
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+
+function parseArgs(argv) {
+  const o = { bin: 10, runs: 7, minutes: 60 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const v = Number(argv[++i]);
+    if (a === '--bin') o.bin = v;
+    else if (a === '--runs') o.runs = v;
+    else if (a === '--minutes') o.minutes = v;
+    else throw new Error(`unknown argument ${a}`);
+    if (!(v > 0)) throw new Error(`${a} needs a positive number`);
+  }
+  return o;
+}
+
+const opt = parseArgs(process.argv.slice(2));
+const log = (line) => process.stderr.write(`${line}\n`);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function load() {
+  const get = async (...p) => (await runnerImport(join(REPO, ...p))).module;
+  const [monitor, state, exp, cause] = await Promise.all([
+    get('shared', 'reception', 'receptionMonitor.ts'),
+    get('renderer', 'features', 'reception', 'streamState.ts'),
+    get('renderer', 'features', 'reception', 'exportStream.ts'),
+    get('shared', 'reception', 'gapCause.ts'),
+  ]);
+  return { ...monitor, ...state, ...exp, ...cause };
+}
+
+/** Gapscope's own `seq` payload (64-bit sequence number, 64-bit send time in µs), padded to 512 B. */
+function seq(n, atMs) {
+  const b = new Uint8Array(512);
+  const v = new DataView(b.buffer);
+  v.setBigUint64(0, BigInt(n));
+  v.setBigUint64(8, BigInt(Math.round((1_800_000_000_000 + atMs) * 1000)));
+  return b;
+}
+
+/** The hour-long session: returns the UI's state, the stream's info and its timeline events. */
+function session(m) {
+  const mon = new m.ReceptionMonitor({ binMs: opt.bin, gapMs: 200, decode: 'seq' });
+  const endMs = opt.minutes * 60_000;
+  const CYCLE = 720;
+  let id = 0;
+  let cycle = 0;
+  for (let c0 = 0; c0 + CYCLE <= endMs; c0 += CYCLE, cycle++) {
+    for (let t = c0; t < c0 + 500; t += 10) mon.onPacket(t, seq(id++, t), '10.0.0.1:9');
+    if (cycle % 3 === 1) id += 22; // a network cut-out: the packets of the silence never arrive
+    if (cycle % 50 === 7) mon.onLocalStall({ startMs: c0 + 540, endMs: c0 + 700, durationMs: 160 });
+  }
+  const snap = mon.snapshot(endMs);
+  const state = m.fromSnapshot(snap, 1000);
+  const startedAt = Date.UTC(2026, 11, 3, 12);
+  const info = {
+    id: 's1',
+    config: { port: 4000, binMs: opt.bin, recvBufferBytes: 8 << 20, decode: 'seq', label: 'field case' },
+    kind: 'unicast',
+    family: 'ipv4',
+    status: 'stopped',
+    error: null,
+    warning: null,
+    startedAt,
+    bound: '0.0.0.0:4000',
+    recvBufferRequested: 8 << 20,
+    recvBufferGranted: 16 << 20,
+  };
+  const events = [];
+  for (let t = 15_000, n = 1; t < endMs; t += 30_000, n++) events.push({ id: n, at: startedAt + t, source: 'network', kind: 'route-changed', severity: n % 4 === 0 ? 'warning' : 'info', summary: `route ${n} changed` });
+  return { state, info, events, packets: snap.totals.packets };
+}
+
+/** Runs fn once, returns ms and the result. */
+function timed(fn) {
+  const t0 = performance.now();
+  const value = fn();
+  return { ms: performance.now() - t0, value };
+}
+
+/** Medians of `runs` alternating runs of a and b (a, b, b, a, ...). */
+function pair(a, b) {
+  const ta = [];
+  const tb = [];
+  for (let r = 0; r < opt.runs; r++) {
+    const order = r % 2 === 0 ? [a, b] : [b, a];
+    for (const fn of order) (fn === a ? ta : tb).push(timed(fn).ms);
+  }
+  return { a: median(ta), b: median(tb) };
+}
+
+function csvGapsReference(m, report) {
+  let s = 'number,start_ms,end_ms,duration_ms,packets_before,bytes_before,lost_packets,cause,cause_text\r\n';
+  const gaps = report.gaps;
+  for (let i = 0; i < gaps.length; i++) {
+    const g = gaps[i];
+    const c = m.gapCause(g);
+    s += `${i + 1},${g.startMs},${g.endMs},${g.durationMs},${g.packetsBefore},${g.bytesBefore},${g.lostPackets ?? ''},${c.code},${c.text}\r\n`;
+  }
+  return s;
+}
+
+function csvBinsReference(input) {
+  const b = input.bins;
+  const perSec = 1000 / b.binMs;
+  let s = 'start_ms,packets,bytes,bytes_per_sec,lost_packets\r\n';
+  for (let i = 0; i < b.startMs.length; i++) s += `${b.startMs[i]},${b.packets[i]},${b.bytes[i]},${b.bytes[i] * perSec},${b.lost[i]}\r\n`;
+  return s;
+}
+
+function naiveChart(input) {
+  const b = input.bins;
+  const end = input.snapshot.nowMs;
+  const x = (t) => (64 + (t / end) * 1080).toFixed(1);
+  const peak = Math.max(1, ...b.bytes);
+  let d = 'M64,360';
+  for (let i = 0; i < b.startMs.length; i++) d += ` L${x(b.startMs[i])},${(360 - (b.bytes[i] / peak) * 300).toFixed(1)}`;
+  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="400"><path d="${d} Z"/>`];
+  const g = input.gaps;
+  for (let i = 0; i < g.startMs.length; i++) out.push(`<rect x="${x(g.startMs[i])}" y="60" width="${Math.max(1, (g.durationMs[i] / end) * 1080).toFixed(1)}" height="300"/>`);
+  out.push('</svg>');
+  return out.join('\n');
+}
+
+const m = await load();
+log(`building a ${opt.minutes} min session at ${opt.bin} ms bins…`);
+const built = timed(() => session(m));
+const { state, info, events } = built.value;
+log(`  ${built.ms.toFixed(0)} ms: ${built.value.packets} packets, ${state.gaps.length} gaps, ${state.stalls.length} stalls`);
+const now = Date.UTC(2026, 11, 3, 14);
+
+const KINDS = ['html', 'json', 'csv-gaps', 'csv-bins', 'svg', 'png'];
+const rows = [];
+const notes = [];
+for (const kind of KINDS) {
+  log(`${kind}…`);
+  const pageInput = [];
+  const pageCopy = [];
+  const blob = [];
+  let input = null;
+  for (let r = 0; r < opt.runs; r++) {
+    const i = timed(() => m.exportInput(info, state, events, null, now, kind));
+    pageInput.push(i.ms);
+    pageCopy.push(timed(() => structuredClone(i.value)).ms);
+    input = i.value;
+  }
+  const file = m.buildExport(kind, input);
+  for (let r = 0; r < opt.runs; r++) blob.push(timed(() => new Blob([file.text], { type: `${file.mime};charset=utf-8` })).ms);
+  let reference;
+  if (kind === 'csv-gaps') {
+    const parsed = JSON.parse(m.buildExport('json', input).text);
+    if (csvGapsReference(m, parsed) !== file.text) throw new Error('the plain-loop gaps CSV differs from the export: the reference is not the same file');
+    reference = () => csvGapsReference(m, parsed);
+  } else if (kind === 'csv-bins') {
+    if (csvBinsReference(input) !== file.text) throw new Error('the plain-loop bins CSV differs from the export: the reference is not the same file');
+    reference = () => csvBinsReference(input);
+  } else if (kind === 'svg' || kind === 'png') reference = () => naiveChart(input);
+  else {
+    // The same data as the UI holds it (plain arrays and objects), made once, outside the timing.
+    const plain = { ...input, gaps: state.gaps, bins: Object.fromEntries(Object.entries(input.bins).map(([k, v]) => [k, typeof v === 'number' ? v : Array.from(v)])) };
+    reference = () => JSON.stringify(plain);
+  }
+  // What the file is, so that its time means something: the report a page long, the chart banded.
+  if (kind === 'html') notes.push(`the HTML report lists ${(file.text.match(/<tr [^>]*data-start-ms=/g) ?? []).length} gap rows of ${state.gaps.length}`);
+  if (kind === 'svg') notes.push(`the chart draws the gaps as ${file.text.includes('class="gap-density"') ? 'a density band' : 'one shape each'} with ${(file.text.match(/class="gap"/g) ?? []).length} gap shapes`);
+  const t = pair(() => m.buildExport(kind, input), reference);
+  rows.push({ kind, input: median(pageInput), copy: median(pageCopy), build: t.a, blob: median(blob), reference: t.b, size: file.text.length, refSize: reference().length });
+}
+
+// The previous version posted the whole history's snapshot to the worker.
+const before = [];
+for (let r = 0; r < opt.runs; r++) before.push(timed(() => structuredClone({ ...state, bins: state.bins.snapshot() })).ms);
+const nowInput = m.exportInput(info, state, events, null, now, 'json');
+
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+const fmt = (ms) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(0));
+const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
+console.log(`${new Date().toISOString()}; ${cpus().length} × ${cpu}; Node ${process.versions.node}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(`${opt.minutes} min at ${opt.bin} ms bins: ${built.value.packets} packets, ${state.gaps.length} gaps, ${state.stalls.length} stalls, ${events.length} events; the report lists ${nowInput.bins.startMs.length} bins of ${nowInput.bins.binMs} ms; median of ${opt.runs} runs, ms`);
+console.log('');
+console.log('| export | page: exportInput | page: copy to worker | worker: build | worker: Blob | file | reference | build ÷ reference |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+for (const r of rows) console.log(`| ${r.kind} | ${fmt(r.input)} | ${fmt(r.copy)} | ${fmt(r.build)} | ${fmt(r.blob)} | ${kib(r.size)} | ${fmt(r.reference)} (${kib(r.refSize)}) | ${(r.build / r.reference).toFixed(2)} |`);
+console.log('');
+const json = rows.find((r) => r.kind === 'json');
+console.log(`The page's side before the bins and gaps went as typed arrays (the whole history's snapshot and the gap objects, structured-cloned): ${fmt(median(before))} ms; now, for the JSON report (exportInput and its copy): ${fmt(json.input + json.copy)} ms.`);
+console.log(`PNG: the rasterization of the SVG (an image drawn on a canvas, on the page) is not timed here. ${notes.join('; ')}.`);
