@@ -36,9 +36,9 @@ function runInNamespace<T>(ns: string, script: string, args: string[], parse: (s
   };
 }
 
-/** Sends UDP from the device namespace to the inspector: rate packets/s of size bytes, with silences. */
-export function startSender(lab: LabInfo, o: { port: number; rate: number; size: number; seconds: number; pauseAt?: number[]; pauseFor?: number }): LabProcess<SendResult> {
-  const args = ['--to', lab.insAddr, '--port', String(o.port), '--rate', String(o.rate), '--size', String(o.size), '--seconds', String(o.seconds)];
+/** Sends UDP from the device namespace to the inspector (or to a multicast group `to`): rate packets/s of size bytes, with silences. */
+export function startSender(lab: LabInfo, o: { port: number; rate: number; size: number; seconds: number; pauseAt?: number[]; pauseFor?: number; to?: string }): LabProcess<SendResult> {
+  const args = ['--to', o.to ?? lab.insAddr, '--port', String(o.port), '--rate', String(o.rate), '--size', String(o.size), '--seconds', String(o.seconds)];
   if (o.pauseAt?.length) args.push('--pause-at', o.pauseAt.join(','), '--pause-for', String(o.pauseFor ?? 1));
   return runInNamespace(lab.devNs, 'sender.mjs', args, (out) => JSON.parse(out.trim().split('\n').pop() ?? '{}') as SendResult);
 }
