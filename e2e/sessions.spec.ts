@@ -10,10 +10,10 @@
  */
 import { expect, test, type Download, type Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { labInfo, readLabState } from './helpers/lab';
+import { labInfo, readLabState, startServer } from './helpers/lab';
 import { removeAllStreams } from './helpers/streams';
 import { startSender, type LabProcess } from './helpers/processes';
 
@@ -48,6 +48,15 @@ function capinfosPackets(file: string): number {
 interface SavedCounts {
   streams: { interfaceId: number; packets: number }[];
   extras?: { mdnsPackets: number; dnsPackets?: number; events: number };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Saves a download and checks it is a pcapng (the Section Header Block's magic first). */
@@ -97,6 +106,7 @@ test('record a lab stream, find it in Sessions, rename, annotate, open, download
   await page.getByTestId('gap-input').fill('300');
   await page.getByTestId('start-button').click();
   await expect(page.getByTestId('stream-status')).toHaveText('listening');
+  await expect(page.getByTestId('follow-toggle')).toHaveCount(1); // a live stream has its ● Live button
   const streamsBefore = await page.getByTestId('stream-item').count();
 
   await page.getByTestId('record-button').click();
@@ -184,6 +194,7 @@ test('record a lab stream, find it in Sessions, rename, annotate, open, download
   const chart = page.getByTestId('throughput-chart');
   await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBeGreaterThan(10);
   await expect(chart).toHaveAttribute('data-series', /throughput/);
+  await expect(page.getByTestId('follow-toggle')).toHaveCount(0); // nothing live to follow in a recording
   // Forget the opened copy and the live stream.
   await page.getByTestId('remove-button').click();
   await expect(page.getByTestId('stream-item')).toHaveCount(streamsBefore);
@@ -235,4 +246,78 @@ test('record a lab stream, find it in Sessions, rename, annotate, open, download
   await page.reload();
   await page.getByTestId('tab-sessions').click();
   await expect(page.getByTestId('sessions-empty')).toBeVisible();
+});
+
+test('a recording whose back end was killed (SIGKILL) opens after a restart with what its capture holds, not its last snapshot', async ({ page }) => {
+  test.setTimeout(240_000);
+  const port = 5712;
+  await page.goto(url());
+  await page.getByTestId('tab-sessions').click();
+  const folder = join(lab.dir, `sessions-killed-e2e-${Date.now()}`);
+  await page.getByTestId('session-folder-input').fill(folder);
+  await page.getByTestId('session-folder-save').click();
+  await expect(page.getByTestId('session-folder-save')).toBeDisabled();
+
+  await page.getByTestId('tab-reception').click();
+  await page.getByTestId('port-input').fill(String(port));
+  await page.getByTestId('address-input').fill(lab.insAddr);
+  await page.getByTestId('start-button').click();
+  await expect(page.getByTestId('stream-status')).toHaveText('listening');
+  // Before Record: the live stream counts these, the session must not.
+  const before = await startSender(lab, { port, rate: 300, size: 200, seconds: 2 }).done;
+  await expect.poll(() => numberOf(page, 'stat-packets'), { timeout: 15_000 }).toBe(before.sent);
+
+  await page.getByTestId('record-button').click();
+  await expect(page.getByTestId('record-button')).toHaveAttribute('data-recording', 'true');
+  const [id] = readdirSync(folder).filter((n) => statSync(join(folder, n)).isDirectory());
+  expect(id).toBeDefined();
+  const during = await startSender(lab, { port, rate: 300, size: 200, seconds: 1 }).done;
+  expect(during.sent).toBeLessThan(before.sent);
+  // Every datagram of the recording is on disk (the worker counts what its writes completed).
+  await expect.poll(() => numberOf(page, 'record-progress', 'data-packets'), { timeout: 15_000 }).toBe(during.sent);
+
+  // The back end dies mid-recording, without a chance to finish anything.
+  const pid = readLabState(lab)!.serverPid!;
+  let restarted = false;
+  try {
+    process.kill(pid, 'SIGKILL');
+    await expect.poll(() => alive(pid), { timeout: 15_000 }).toBe(false);
+    // What it left: session.json still "recording", its last snapshot counting the whole live
+    // stream (the packets before Record too), so a count from it could not be the capture's.
+    const left = JSON.parse(readFileSync(join(folder, id!, 'session.json'), 'utf8')) as { status: string; streams: { snapshot: { totals: { packets: number } } | null }[] };
+    expect(left.status).toBe('recording');
+    expect(left.streams[0]!.snapshot!.totals.packets).toBeGreaterThanOrEqual(before.sent);
+    await startServer(lab);
+    restarted = true;
+  } finally {
+    if (!restarted) await startServer(lab); // the next specs need a back end
+  }
+
+  await page.goto(url());
+  await page.getByTestId('tab-sessions').click();
+  const row = page.locator(`[data-testid="session-row"][data-id="${id}"]`);
+  await expect(row).toHaveAttribute('data-status', 'interrupted');
+  await expect(row.getByTestId('session-status-reason')).toContainText('cut short');
+  await expect(row).toHaveAttribute('data-packets', String(during.sent));
+  // Recounted from the capture (trimmed to whole blocks by the listing): tshark and capinfos agree.
+  const capture = join(folder, id!, 'capture.pcapng');
+  expect(tsharkPackets(capture, `udp.dstport == ${port}`)).toBe(during.sent);
+  const saved = JSON.parse(readFileSync(join(folder, id!, 'session.json'), 'utf8')) as SavedCounts;
+  expect(saved.streams.map((s) => s.packets)).toEqual([during.sent]);
+  const extras = saved.extras!;
+  expect(capinfosPackets(capture)).toBe(during.sent + extras.mdnsPackets + (extras.dnsPackets ?? 0) + extras.events);
+
+  // Opened, it holds the capture's packets: not the snapshot's, not the live stream's before Record.
+  await row.getByTestId('session-open').click();
+  await expect(page.getByTestId('tab-reception')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('stream-status')).toHaveText('stopped');
+  await expect.poll(() => numberOf(page, 'stat-packets')).toBe(during.sent);
+  await expect(page.getByTestId('follow-toggle')).toHaveCount(0);
+  await page.getByTestId('remove-button').click();
+
+  await page.getByTestId('tab-sessions').click();
+  await row.getByTestId('session-delete').click();
+  await row.getByTestId('session-delete-confirm').click();
+  await expect(row).toHaveCount(0);
+  expect(existsSync(join(folder, id!))).toBe(false);
 });
