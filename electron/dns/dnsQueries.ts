@@ -50,7 +50,7 @@ export async function askServers(name: string, o: AskOptions, readResolvers: () 
 /** The names the system resolver would try for `name`, each probed in order on one server; `resolvedBy` is the first with records. */
 export async function searchWithAnswers(name: string, o: AskOptions, resolvers: SystemResolvers): Promise<DnsSearchReport> {
   const type = parseQueryType(o.type ?? 'A');
-  const preview = previewSearchList(name, { searchDomains: resolvers.searchDomains, ndots: resolvers.ndots, rules: resolvers.searchRules });
+  const preview = previewSearchList(name, { searchDomains: resolvers.searchDomains, ndots: resolvers.ndots, rules: resolvers.searchRules, interfaceAddresses: resolvers.searchAddresses });
   const [server] = await serversToAsk({ server: o.server }, () => Promise.resolve(resolvers));
   const steps: DnsSearchStepResult[] = [];
   let resolvedBy: string | null = null;

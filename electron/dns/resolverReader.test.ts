@@ -57,10 +57,11 @@ describe('readSystemResolvers', () => {
 
   it('on macOS reads scutil --dns with macOS search rules', async () => {
     const { run, calls } = fakeTools({ scutil: fixture('macos-scutil-dns-10.8-vpn-ppp0-wlan.txt') });
-    const r = await readSystemResolvers({ platform: 'darwin', run, nodeServers: () => [] });
+    const r = await readSystemResolvers({ platform: 'darwin', run, nodeServers: () => [], ipv4Addresses: () => [{ address: '192.168.1.23', netmask: '255.255.255.0' }] });
     expect(calls).toEqual(['scutil --dns']);
     expect(r.primarySource).toBe('scutil');
     expect(r.searchRules).toBe('macos');
+    expect(r.searchAddresses).toEqual([{ address: '192.168.1.23', netmask: '255.255.255.0' }]);
     expect(r.serversInUse.length).toBeGreaterThan(0);
   });
 

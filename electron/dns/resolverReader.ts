@@ -5,6 +5,7 @@
  */
 import { getServers } from 'node:dns';
 import { readFile } from 'node:fs/promises';
+import { networkInterfaces } from 'node:os';
 import { parseNmcliDevShow } from '../../shared/dns/nmcliDevShow';
 import { parseIpconfigAll } from '../../shared/dns/ipconfigAll';
 import { parsePowerShellDnsJson } from '../../shared/dns/powershellDns';
@@ -39,6 +40,8 @@ export interface ReadResolversOptions {
   timeoutMs?: number;
   /** Node's resolver servers; default dns.getServers(). */
   nodeServers?: () => string[];
+  /** This machine's IPv4 addresses with netmasks (macOS: for mDNSResponder's own search domains); default os.networkInterfaces(). */
+  ipv4Addresses?: () => Array<{ address: string; netmask: string }>;
 }
 
 /** Runs a program through runCommand (no shell of ours, a timeout, a size cap, ends with the back end); a missing program is a reason, not an error. */
@@ -74,6 +77,7 @@ export async function readSystemResolvers(options: ReadResolversOptions = {}): P
   const lists: ResolverList[] = [];
   let primary: ResolverList | null = null;
   let search: { domains: string[]; ndots: number; rules: SearchRules } = { domains: [], ndots: 1, rules: 'glibc' };
+  let searchAddresses: Array<{ address: string; netmask: string }> | undefined;
 
   const tool = async (label: string, file: string, args: string[]): Promise<string | null> => {
     const r = await run(file, args, timeoutMs);
@@ -93,6 +97,7 @@ export async function readSystemResolvers(options: ReadResolversOptions = {}): P
       primary = list;
       search = { domains: list.searchDomains, ndots: 1, rules: 'macos' };
     }
+    searchAddresses = (options.ipv4Addresses ?? osIpv4Addresses)();
   } else if (platform === 'win32') {
     const ps = (cmd: string): string[] => ['-NoProfile', '-NonInteractive', '-Command', cmd];
     const servers = await tool('Get-DnsClientServerAddress', 'powershell.exe', ps('Get-DnsClientServerAddress | ConvertTo-Json -Depth 4'));
@@ -159,8 +164,22 @@ export async function readSystemResolvers(options: ReadResolversOptions = {}): P
     searchDomains: search.domains,
     ndots: search.ndots,
     searchRules: search.rules,
+    ...(searchAddresses ? { searchAddresses } : {}),
     node: { servers: nodeServers },
     sources,
     notes,
   };
+}
+
+function osIpv4Addresses(): Array<{ address: string; netmask: string }> {
+  let all: ReturnType<typeof networkInterfaces>;
+  try {
+    all = networkInterfaces();
+  } catch {
+    return [];
+  }
+  return Object.values(all)
+    .flat()
+    .filter((a) => a !== undefined && a.family === 'IPv4' && !a.internal)
+    .map((a) => ({ address: a!.address, netmask: a!.netmask }));
 }

@@ -3,7 +3,7 @@ import tenSearch from './fixtures/macos-scutil-dns-10-search-domains-supplementa
 import fourSearch from './fixtures/linux-resolv-conf-4-search-domains-rotate.txt?raw';
 import { parseResolvConf } from './resolvConf';
 import { parseScutilDns } from './scutilDns';
-import { previewSearchList } from './searchList';
+import { isReverseDomain, macosAutomaticDomains, previewSearchList } from './searchList';
 import type { SearchSettings } from './searchList';
 
 const names = (name: string, settings: SearchSettings) => previewSearchList(name, settings).steps.map((s) => s.name);
@@ -116,5 +116,32 @@ describe('search-list preview, macOS rules', () => {
         'macOS (mDNSResponder) appends search domains only to names without a dot, unless AlwaysAppendSearchDomains is set; tools that read /etc/resolv.conf (host, nslookup) follow the glibc-style ndots rule instead.',
       ],
     });
+  });
+
+  it('skips reverse-mapping search domains and names the ones mDNSResponder adds itself (mDNSResponder uDNS.c, mDNSMacOSX.c)', () => {
+    const interfaceAddresses = [
+      { address: '192.168.1.23', netmask: '255.255.255.0' },
+      { address: '172.16.5.9', netmask: '255.255.240.0' },
+      { address: '127.0.0.1', netmask: '255.0.0.0' },
+      { address: '169.254.3.4', netmask: '255.255.0.0' },
+      { address: '192.168.1.99', netmask: '255.255.255.0' },
+      { address: 'fe80::1', netmask: 'ffff:ffff:ffff:ffff::' },
+    ];
+    expect(macosAutomaticDomains(interfaceAddresses)).toEqual([
+      { domain: '0.1.168.192.in-addr.arpa', from: '192.168.1.23/255.255.255.0' },
+      { domain: '0.0.16.172.in-addr.arpa', from: '172.16.5.9/255.255.240.0' },
+    ]);
+    expect(previewSearchList('nas', { searchDomains: ['home.example', '1.168.192.in-addr.arpa', '8.b.d.0.1.0.0.2.ip6.arpa'], rules: 'macos', interfaceAddresses })).toEqual({
+      steps: [{ name: 'nas.home.example', searchDomain: 'home.example' }],
+      notes: [
+        'mDNSResponder never appends a reverse-mapping domain to a name: 1.168.192.in-addr.arpa, 8.b.d.0.1.0.0.2.ip6.arpa are on the search list but skipped.',
+        'mDNSResponder also puts 0.1.168.192.in-addr.arpa (from 192.168.1.23/255.255.255.0), 0.0.16.172.in-addr.arpa (from 172.16.5.9/255.255.240.0) on its own search list, only to look for Bonjour browsing domains (queries such as b._dns-sd._udp.0.1.168.192.in-addr.arpa reach the DNS server); it never appends them to a name.',
+        'Whether macOS finally also sends a single-label name as-is differs between versions; it is not listed.',
+      ],
+    });
+    // glibc appends whatever is on the list, a reverse domain too.
+    expect(names('nas', { searchDomains: ['1.168.192.in-addr.arpa'], interfaceAddresses })).toEqual(['nas.1.168.192.in-addr.arpa', 'nas']);
+    expect(['in-addr.arpa', '10.IN-ADDR.ARPA.', 'f.ip6.arpa'].map(isReverseDomain)).toEqual([true, true, true]);
+    expect(['arpa', 'in-addr.arpa.example', 'home.arpa'].map(isReverseDomain)).toEqual([false, false, false]);
   });
 });

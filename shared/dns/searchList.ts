@@ -2,6 +2,7 @@
  * Search-list preview: the names the system resolver would try, in order, for a name the user
  * typed — the answer to "why does a short name resolve to something odd?".
  */
+import { parseIPv4 } from '../net/address';
 
 /** Whose rules to follow: glibc's res_nsearch (Linux, and tools reading resolv.conf) or macOS's mDNSResponder. */
 export type SearchRules = 'glibc' | 'macos';
@@ -14,6 +15,33 @@ export interface SearchSettings {
   /** glibc "options no-tld-query": never send a single-label name as-is. */
   noTldQuery?: boolean;
   rules?: SearchRules;
+  /** The machine's IPv4 addresses and netmasks: mDNSResponder derives search domains of its own from them (macOS rules). */
+  interfaceAddresses?: ReadonlyArray<{ address: string; netmask: string }>;
+}
+
+/** A reverse-mapping domain (…in-addr.arpa, …ip6.arpa), which mDNSResponder never appends to a name. */
+export function isReverseDomain(domain: string): boolean {
+  return /(^|\.)(in-addr|ip6)\.arpa\.?$/i.test(domain.trim());
+}
+
+/**
+ * The reverse-mapping domains mDNSResponder adds to its own search list, one per IPv4 subnet that
+ * is neither loopback nor link-local (mDNSMacOSX.c, mDNSPlatformSetDNSConfig: the address masked
+ * by its netmask, written as four reversed octets, e.g. 0.1.168.192.in-addr.arpa). It uses them to
+ * discover Bonjour browsing domains (b._dns-sd._udp.<domain> and its kin, RFC 6763 §11), and skips
+ * them when it appends search domains to a name (uDNS.c, uDNS_GetNextSearchDomain).
+ */
+export function macosAutomaticDomains(addresses: ReadonlyArray<{ address: string; netmask: string }>): Array<{ domain: string; from: string }> {
+  const out: Array<{ domain: string; from: string }> = [];
+  for (const a of Array.isArray(addresses) ? addresses : []) {
+    const ip = typeof a?.address === 'string' ? parseIPv4(a.address) : null;
+    const mask = typeof a?.netmask === 'string' ? parseIPv4(a.netmask) : null;
+    if (!ip || !mask || ip[0] === 127 || (ip[0] === 169 && ip[1] === 254)) continue;
+    const net = ip.map((b, i) => b & mask[i]!);
+    const domain = `${net[3]}.${net[2]}.${net[1]}.${net[0]}.in-addr.arpa`;
+    if (!out.some((d) => d.domain === domain)) out.push({ domain, from: `${a.address}/${a.netmask}` });
+  }
+  return out;
 }
 
 /** One name the resolver would send, and the search domain that made it (null when tried as-is). */
@@ -75,7 +103,15 @@ export function previewSearchList(name: string, settings: SearchSettings): Searc
         'macOS (mDNSResponder) appends search domains only to names without a dot, unless AlwaysAppendSearchDomains is set; tools that read /etc/resolv.conf (host, nslookup) follow the glibc-style ndots rule instead.',
       );
     } else {
-      for (const d of domains) if (!isRoot(d)) add(withDomain(d), d);
+      for (const d of domains) if (!isRoot(d) && !isReverseDomain(d)) add(withDomain(d), d);
+      const reverse = domains.filter(isReverseDomain);
+      if (reverse.length > 0) notes.push(`mDNSResponder never appends a reverse-mapping domain to a name: ${reverse.join(', ')} ${reverse.length === 1 ? 'is' : 'are'} on the search list but skipped.`);
+      const automatic = macosAutomaticDomains(settings.interfaceAddresses ?? []);
+      if (automatic.length > 0) {
+        notes.push(
+          `mDNSResponder also puts ${automatic.map((d) => `${d.domain} (from ${d.from})`).join(', ')} on its own search list, only to look for Bonjour browsing domains (queries such as b._dns-sd._udp.${automatic[0]!.domain} reach the DNS server); it never appends ${automatic.length === 1 ? 'it' : 'them'} to a name.`,
+        );
+      }
       notes.push('Whether macOS finally also sends a single-label name as-is differs between versions; it is not listed.');
     }
     return { steps, notes };

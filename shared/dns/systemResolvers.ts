@@ -23,6 +23,8 @@ export interface SystemResolvers {
   searchDomains: string[];
   ndots: number;
   searchRules: SearchRules;
+  /** macOS: the IPv4 addresses and netmasks from which mDNSResponder derives reverse-mapping search domains of its own (see macosAutomaticDomains). */
+  searchAddresses?: Array<{ address: string; netmask: string }>;
   /** What Node's own resolver (dns.resolve*, c-ares) would ask: read from its configuration, no traffic. */
   node: { servers: string[] };
   /** How each tool and file went ("resolvectl: not installed"), as sentences. */
