@@ -27,6 +27,8 @@ export interface ImpairmentOptions {
   mirrorPorts?: number[];
   /** nftables table name (family inet); default "gslab". */
   table?: string;
+  /** The hook to judge on: input (default: what arrives) or output (what the host sends, e.g. a device's egress, before any capture sees it). */
+  hook?: 'input' | 'output';
 }
 
 /** When a cut-out's drop rule was added and removed (Date.now() ms, when the command was issued; it applies within ~1 ms). */
@@ -83,7 +85,7 @@ export class Impairments {
       `add chain ${t} cut`,
       `add chain ${t} judge`,
       `add rule ${t} judge jump cut`,
-      `add chain ${t} in { type filter hook input priority 0; policy accept; }`,
+      `add chain ${t} in { type filter hook ${opts.hook ?? 'input'} priority 0; policy accept; }`,
       ...(mirrors.length > 0
         ? [
             `add set ${t} twins { typeof @th,64,64; flags timeout; timeout 2s; size 65535; }`,

@@ -6,6 +6,7 @@ import type { GapscopeApi, StreamConfigInput, StreamInfo } from '../../shared/co
 import type { EndedRecording, RecordingState } from '../../shared/contract/sessions';
 import { formatEndpoint } from '../../shared/net/address';
 import { gapCause } from '../../shared/reception/gapCause';
+import { gapLocationText } from '../../shared/reception/gapLocation';
 import { formatByteRate, formatBytes, formatCount, formatDuration, formatPercent, formatStreamTime } from '../../shared/format';
 import { buildReport, type ReceptionReport } from '../../shared/reception/report';
 import type { ReceptionTotals } from '../../shared/reception/types';
@@ -99,7 +100,7 @@ export function humanReport(r: ReceptionReport): string[] {
     r.periodicity.summary,
   ];
   for (const g of r.gaps.slice(0, 20)) {
-    lines.push(`  gap at ${formatStreamTime(g.startMs).padStart(10)}  lasting ${formatDuration(g.durationMs).padStart(10)}  after ${g.packetsBefore} pkts / ${formatBytes(g.bytesBefore)}${g.lostPackets !== null ? `  ${g.lostPackets} lost in it` : ''}  cause: ${gapCause(g).text}`);
+    lines.push(`  gap at ${formatStreamTime(g.startMs).padStart(10)}  lasting ${formatDuration(g.durationMs).padStart(10)}  after ${g.packetsBefore} pkts / ${formatBytes(g.bytesBefore)}${g.lostPackets !== null ? `  ${g.lostPackets} lost in it` : ''}  cause: ${gapCause(g).text}${g.location ? `  where: ${gapLocationText(g.location)} (${g.location.missed} missed${g.location.matchedBy === 'time' ? ', about' : ''})` : ''}`);
   }
   if (r.gaps.length > 20) lines.push(`  … and ${r.gaps.length - 20} more (use --json for all)`);
   if (r.trailingSilenceMs !== null) lines.push(`No data for the last ${formatDuration(r.trailingSilenceMs)}.`);

@@ -9,12 +9,14 @@ import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ReceptionMonitor } from '../../shared/reception/receptionMonitor';
 import type { ErrorInfo } from '../../shared/contract';
+import type { FormatName } from '../../shared/decoders/types';
 import { addressBytes } from '../../shared/pcapng/write';
 import { RecordingFile } from './recordingFile';
 import { StallWatch } from './stallWatch';
 import { explainSocketError } from './socketErrors';
 import { KernelDropSampler, socketFd } from './kernelDrops';
 import { WireView } from '../wire/wireView';
+import { GapLocator } from '../../shared/reception/gapLocation';
 import type { FromWorker, RecordingEnd, RecordTarget, ToWorker, WorkerSetup } from './workerProtocol';
 
 const port = parentPort;
@@ -24,7 +26,16 @@ const { plan } = setup;
 const post = (m: FromWorker): void => port.postMessage(m);
 // The kernel's drop counters (kernelDrops.ts) fill each gap as it closes.
 let kernelDrops: KernelDropSampler | null = null;
-const monitor = new ReceptionMonitor({ ...setup.monitor, onGap: (g) => kernelDrops?.onGap(g) });
+// Beside the socket, the wire view's datagrams locate each gap's losses (shared/reception/gapLocation.ts).
+const locator = setup.wire?.mode === 'beside' ? new GapLocator() : null;
+const monitor = new ReceptionMonitor({
+  ...setup.monitor,
+  onGap: (g) => {
+    kernelDrops?.onGap(g);
+    locator?.onSocketGap(g);
+  },
+  ...(locator ? { onDecoded: (at: number, seq: number | null, flags: number, format: FormatName) => locator.onSocketPacket(at, seq, flags, format) } : {}),
+});
 
 let t0 = performance.now();
 const now = (): number => performance.now() - t0;
@@ -46,7 +57,7 @@ let recordTimer: NodeJS.Timeout | null = null;
 
 // The wire view (electron/wire): beside the socket with its own monitor, or alone feeding `monitor`.
 let wire: WireView | null = null;
-const wireMonitor = setup.wire?.mode === 'beside' ? new ReceptionMonitor(setup.monitor) : null;
+const wireMonitor = locator ? new ReceptionMonitor({ ...setup.monitor, onDecoded: (at, seq, flags, format) => locator.onWirePacket(at, seq, flags, format) }) : null;
 
 function finish(error: ErrorInfo | null): void {
   if (finished) return;
@@ -64,6 +75,8 @@ function finish(error: ErrorInfo | null): void {
   const snapshot = setup.wire?.mode === 'only' ? null : monitor.snapshot(atMs);
   // The engine's last packets are read before the wire's final snapshot.
   void (wire?.stop() ?? Promise.resolve()).then(() => {
+    // The snapshot holds the same gaps: those the wire view had not passed are located with what it saw.
+    locator?.finish();
     const done = (end: RecordingEnd | null): void => {
       post({ type: 'stopped', snapshot: snapshot ?? monitor.snapshot(atMs), wire: wireMonitor?.snapshot(atMs), error, recording: end });
       port!.close();
@@ -97,6 +110,7 @@ function beginListening(bound: string | null, granted: number | null): void {
   post({ type: 'listening', startedAt: performance.timeOrigin + t0, bound, recvBufferGranted: granted });
   stallWatch = new StallWatch(now, (stall) => monitor.onLocalStall(stall));
   updateTimer = setInterval(() => {
+    locator?.tick(now());
     const delta = monitor.takeDelta(now());
     if (delta.openGap) kernelDrops?.duringSilence();
     post({ type: 'delta', delta, ...(wireMonitor ? { wire: wireMonitor.takeDelta(now()) } : {}) });
@@ -208,7 +222,10 @@ function start(): void {
     kernelDrops = new KernelDropSampler({ platform: process.platform, family: plan.family, port: plan.port, fd: socketFd(sock), recvBufferRequested: plan.recvBufferBytes, recvBufferGranted: granted });
     kernelDrops.start((sample) => post({ type: 'kernelDrops', sample }));
     if (setup.wire && wireMonitor) {
-      wire = new WireView(setup.wire, wireMonitor, () => epochOfZero, (status) => post({ type: 'wireStatus', status }));
+      wire = new WireView(setup.wire, wireMonitor, () => epochOfZero, (status) => {
+        if (status.state === 'failed' || status.state === 'stopped') locator?.finish();
+        post({ type: 'wireStatus', status });
+      });
       wire.start();
     }
   });

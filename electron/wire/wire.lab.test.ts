@@ -1,32 +1,40 @@
-// The wire view beside the socket, and the kernel's drop counters, through the real CLI
-// (`gapscope listen --wire beside --json`) in a lab namespace pair (lab/netns.ts), with tshark
-// capturing the same veth as the reference. Subnet 10.98.62.0/24. Needs root, iproute2, nftables,
-// tshark (dumpcap), tcpdump and `npm run build`.
+// Where the packets went missing, through the real CLI (`gapscope listen --wire beside --json`) in a
+// lab namespace pair (lab/netns.ts), with tshark capturing the same veth as the reference and
+// nftables (lab/nft.ts) as the impairment. Subnet 10.98.62.0/24. Needs root, iproute2, nftables,
+// tshark (dumpcap), tcpdump and `npm run build`. Each case checks exact counts against tshark.
 //
-// (a) Datagrams dropped on the device's egress (nftables on its output hook) never reach the veth:
-//     the wire view saw exactly what tshark saw, the socket the same, and neither the dropped ones.
-// (b) A tiny receive buffer (4096 asked) and a burst: the socket loses N, the wire view saw all of
-//     them (exactly tshark's count), the namespace's RcvbufErrors and the gaps' socket drops rose by
-//     the same N, and the gap after the burst carries it with a buffer size that would have held it.
-// (c) No engine on PATH, or the CLI run as an unprivileged user: one sentence that says how to
+// (a) A 300 ms cut on the device's egress (output hook): the datagrams never reach the veth; the
+//     gap's location is "never reached this machine" with the cut's count, and the wire saw none.
+// (b) A 300 ms cut on the inspector's input hook: the wire (tapped before the firewall) saw every
+//     datagram, the socket missed the cut's count, the kernel counted no buffer drops: "reached
+//     the network card, lost on this machine".
+// (c) A tiny receive buffer (4096 asked) and a burst (dumpcap and tcpdump): the socket loses N, the
+//     wire view saw all of them, RcvbufErrors and the gaps' socket drops rose by the same N, the gaps
+//     say "dropped in this machine's receive buffer" for N in all, with a buffer that would hold it.
+// (d) A sender pause: "sender paused", nothing missed, the wire saw the same silence.
+// (e) Gapscope stopped (SIGSTOP) for 300 ms: "Gapscope stalled", nothing missed, no silence on the wire.
+// (f) No engine on PATH, or the CLI run as an unprivileged user: one sentence that says how to
 //     grant it, and the socket view counts every datagram all the same.
-import { existsSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GAPSCOPE_BIN } from '../../lab/gapscope';
 import { createLabPair, waitUntil, type LabHost, type LabPair, type UdpCounters } from '../../lab/netns';
+import { Impairments } from '../../lab/nft';
 import { REPO_DIR, lastJsonLine, startSender } from '../../lab/streams';
+import type { GapLocation } from '../../shared/reception/types';
 
 const SUBNET = 62;
 const SIZE = 512;
 
 interface WireReport {
   packets: number;
-  gaps: { packetsBefore: number; socketDrops?: number | null; socketDropsScope?: string; suggestedRecvBufferBytes?: number | null }[];
+  gaps: { startMs: number; durationMs: number; packetsBefore: number; lostPackets: number | null; cause: string; socketDrops?: number | null; socketDropsScope?: string; suggestedRecvBufferBytes?: number | null; location?: GapLocation }[];
+  localStalls: { startMs: number; endMs: number; durationMs: number }[];
   loss: { lost: number | null } | null;
   stream: { recvBufferGranted: number | null };
-  wire?: { status: { state: string; engine: string | null; error: { message: string } | null; engineDrops: number | null }; packets?: number; loss?: { lost: number | null } | null };
+  wire?: { status: { state: string; engine: string | null; error: { message: string } | null; engineDrops: number | null }; packets?: number; loss?: { lost: number | null } | null; gaps?: { startMs: number; durationMs: number }[] };
 }
 
 let pair: LabPair;
@@ -87,19 +95,19 @@ async function arrivedSince(host: LabHost, before: UdpCounters): Promise<number>
 }
 
 describe('the wire view beside the socket, with the kernel counters', () => {
-  it('(a) datagrams dropped on the device egress: the wire saw none of them either, exactly as tshark', async () => {
+  it('(a) a 300 ms cut on the device egress: the gap "never reached this machine", and the wire saw none of it either, exactly as tshark', async () => {
     const p = (port += 1);
-    const rules = `table inet gswire {\n  counter dropped { }\n  chain out {\n    type filter hook output priority 0;\n    udp dport ${p} numgen random mod 100 < 10 counter name "dropped" drop\n  }\n}\n`;
-    const dir = mkdtempSync(join(tmpdir(), 'gs-wire-nft-'));
-    writeFileSync(join(dir, 'rules.nft'), rules);
-    await pair.device.exec('nft', ['-f', join(dir, 'rules.nft')]);
+    const imp = await Impairments.install(pair.device, { port: p, hook: 'output', table: 'gswire' });
     try {
       const ref = await startReference(pair.inspector, p);
       const before = await pair.inspector.udpCounters();
       const gs = await startListen(pair.inspector, p, []);
-      const sent = await startSender(pair.device, { to: `${pair.inspector.ipv4}:${p}`, pps: 1000, size: SIZE, durationS: 2 }).done;
-      const dropped = Number(/packets (\d+)/.exec((await pair.device.exec('nft', ['list', 'counter', 'inet', 'gswire', 'dropped'])).stdout)?.[1]);
-      expect(dropped).toBeGreaterThan(0);
+      const sender = startSender(pair.device, { to: `${pair.inspector.ipv4}:${p}`, pps: 1000, size: SIZE, durationS: 2, scheduling: 'realtime' });
+      await waitUntil(async () => (await arrivedSince(pair.inspector, before)) >= 500, '500 datagrams before the cut', 20_000);
+      await imp.cutOut(300);
+      const sent = await sender.done;
+      const { dropped } = await imp.counts();
+      expect(dropped).toBeGreaterThan(100);
       await waitUntil(async () => (await arrivedSince(pair.inspector, before)) === sent.sent - dropped, 'every datagram not dropped to arrive', 20_000);
       await waitUntil(async () => (await ref.count()) === sent.sent - dropped, 'tshark to write them all', 20_000);
       const report = await gs.stop();
@@ -107,19 +115,57 @@ describe('the wire view beside the socket, with the kernel counters', () => {
       expect(report.wire?.status).toMatchObject({ state: 'stopped', engine: 'dumpcap', error: null, engineDrops: 0 });
       expect(report.wire?.packets).toBe(await ref.count());
       expect(report.packets).toBe(sent.sent - dropped);
-      expect(report.wire?.packets).toBe(sent.sent - dropped);
       // Both views count the egress drops as lost by sequence number: the wire saw nothing of them.
       expect(report.wire?.loss?.lost).toBe(dropped);
       expect(report.loss?.lost).toBe(dropped);
-      expect(report.gaps.every((g) => g.socketDrops === 0)).toBe(true);
+      const cut = report.gaps.filter((g) => (g.lostPackets ?? 0) > 0);
+      expect(cut).toHaveLength(1);
+      expect(cut[0]).toMatchObject({ cause: 'packets-lost', lostPackets: dropped, socketDrops: 0 });
+      expect(cut[0]!.location).toEqual({ where: 'before-wire', matchedBy: 'sequence', missed: dropped, beforeWire: dropped, socketBuffer: 0, afterWire: 0 });
+      // Any other gap is the sender's own pause (a busy machine): nothing lost, and the wire agrees.
+      for (const g of report.gaps.filter((x) => x !== cut[0])) expect(g.location).toMatchObject({ where: 'none', missed: 0 });
       rmSync(ref.file, { force: true });
     } finally {
-      await pair.device.exec('nft', ['delete', 'table', 'inet', 'gswire'], { allowFailure: true });
-      rmSync(dir, { recursive: true, force: true });
+      await imp.remove();
     }
   });
 
-  it.each(['dumpcap', 'tcpdump'])('(b) a tiny receive buffer and a burst (%s): the socket loses N, the wire saw them, the kernel counted N and the gap carries it', async (engine) => {
+  it('(b) a 300 ms cut on the inspector\'s input (after the card): the wire saw what the socket never got, and the kernel counted no buffer drops', async () => {
+    const p = (port += 1);
+    const imp = await Impairments.install(pair.inspector, { port: p, table: 'gswire' });
+    try {
+      const ref = await startReference(pair.inspector, p);
+      const before = await pair.inspector.udpCounters();
+      const gs = await startListen(pair.inspector, p, []);
+      const sender = startSender(pair.device, { to: `${pair.inspector.ipv4}:${p}`, pps: 1000, size: SIZE, durationS: 2, scheduling: 'realtime' });
+      await waitUntil(async () => (await pair.inspector.udpCounters()).inDatagrams - before.inDatagrams >= 500, '500 datagrams before the cut', 20_000);
+      await imp.cutOut(300);
+      const sent = await sender.done;
+      const { dropped } = await imp.counts();
+      expect(dropped).toBeGreaterThan(100);
+      await waitUntil(async () => (await ref.count()) === sent.sent, 'tshark to write every datagram sent', 20_000);
+      await waitUntil(async () => (await arrivedSince(pair.inspector, before)) === sent.sent - dropped, 'every datagram not dropped to arrive', 20_000);
+      const after = await pair.inspector.udpCounters();
+      const report = await gs.stop();
+      ref.stop();
+      expect(after.rcvbufErrors - before.rcvbufErrors).toBe(0);
+      expect(report.packets).toBe(sent.sent - dropped);
+      expect(report.loss?.lost).toBe(dropped);
+      // The wire view is tapped before the firewall: it saw every datagram, as tshark did.
+      expect(report.wire?.packets).toBe(sent.sent);
+      expect(report.wire?.packets).toBe(await ref.count());
+      expect(report.wire?.loss?.lost).toBe(0);
+      const cut = report.gaps.filter((g) => (g.lostPackets ?? 0) > 0);
+      expect(cut).toHaveLength(1);
+      expect(cut[0]!.location).toEqual({ where: 'after-wire', matchedBy: 'sequence', missed: dropped, beforeWire: 0, socketBuffer: 0, afterWire: dropped });
+      for (const g of report.gaps.filter((x) => x !== cut[0])) expect(g.location).toMatchObject({ where: 'none', missed: 0 });
+      rmSync(ref.file, { force: true });
+    } finally {
+      await imp.remove();
+    }
+  });
+
+  it.each(['dumpcap', 'tcpdump'])('(c) a tiny receive buffer and a burst (%s): the socket loses N, the wire saw them, the kernel counted N and the gap carries it', async (engine) => {
     const p = (port += 1);
     const ref = await startReference(pair.inspector, p);
     const before = await pair.inspector.udpCounters();
@@ -167,10 +213,80 @@ describe('the wire view beside the socket, with the kernel counters', () => {
     expect(burstGap.suggestedRecvBufferBytes).toBeGreaterThan(4096);
     // A buffer that size, granted as this kernel grants (twice), holds the burst at 1280 bytes per 512-byte datagram.
     expect(burstGap.suggestedRecvBufferBytes! * 2).toBeGreaterThanOrEqual((burstGap.packetsBefore + burstGap.socketDrops!) * 1280);
+    // Where: all of it reached the card and was dropped in the socket's buffer, gap by gap.
+    expect(burstGap.location?.where).toBe('socket-buffer');
+    expect(report.gaps.reduce((n, g) => n + (g.location?.socketBuffer ?? 0), 0)).toBe(rcvbufRise);
+    for (const g of report.gaps) expect(g.location).toMatchObject({ matchedBy: 'sequence', beforeWire: 0, afterWire: 0 });
     rmSync(ref.file, { force: true });
   });
 
-  it('(c) no engine on PATH: one sentence with what to install, and the socket counts every datagram', async () => {
+  it('(d) a sender pause: "sender paused", nothing lost, and the wire agrees', async () => {
+    const p = (port += 1);
+    const ref = await startReference(pair.inspector, p);
+    const before = await pair.inspector.udpCounters();
+    const gs = await startListen(pair.inspector, p, []);
+    // 200 datagrams 2 ms apart, 400 ms of silence, 200 more: the numbers go on without a hole.
+    const paced = `
+      const s = require('node:dgram').createSocket('udp4'); let seq = 0n;
+      const mk = () => { const b = Buffer.alloc(${SIZE}); b.writeBigUInt64BE(seq++, 0); b.writeBigUInt64BE(BigInt(Date.now()) * 1000n, 8); return b; };
+      const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+      const send = (b) => new Promise((r) => s.send(b, ${p}, '${pair.inspector.ipv4}', r));
+      (async () => {
+        for (let i = 0; i < 200; i++) { await send(mk()); await sleep(2); }
+        await sleep(400);
+        for (let i = 0; i < 200; i++) { await send(mk()); await sleep(2); }
+        s.close(); console.log(JSON.stringify({ sent: Number(seq) }));
+      })();`;
+    const out = await pair.device.exec(process.execPath, ['-e', paced]);
+    const sent = (JSON.parse(out.stdout.trim()) as { sent: number }).sent;
+    await waitUntil(async () => (await arrivedSince(pair.inspector, before)) === sent, 'every datagram to arrive', 20_000);
+    await waitUntil(async () => (await ref.count()) === sent, 'tshark to write them all', 20_000);
+    const report = await gs.stop();
+    ref.stop();
+    expect(report.packets).toBe(sent);
+    expect(report.wire?.packets).toBe(await ref.count());
+    const pause = report.gaps.filter((g) => g.durationMs >= 350);
+    expect(pause).toHaveLength(1);
+    expect(pause[0]).toMatchObject({ cause: 'sender-paused', lostPackets: 0 });
+    expect(pause[0]!.location).toEqual({ where: 'none', matchedBy: 'sequence', missed: 0, beforeWire: 0, socketBuffer: 0, afterWire: 0 });
+    // The wire saw the same silence.
+    expect(report.wire?.gaps?.filter((g) => g.durationMs >= 350)).toHaveLength(1);
+    rmSync(ref.file, { force: true });
+  });
+
+  it('(e) Gapscope stopped for 300 ms (SIGSTOP): "Gapscope stalled", nothing lost, and the wire saw no silence', async () => {
+    const p = (port += 1);
+    const ref = await startReference(pair.inspector, p);
+    const before = await pair.inspector.udpCounters();
+    // A buffer that holds the 300 ms (150 datagrams of 512 bytes at 500/s, 1280 bytes each to the kernel).
+    const gs = await startListen(pair.inspector, p, ['--recv-buffer', '4194304']);
+    const sender = startSender(pair.device, { to: `${pair.inspector.ipv4}:${p}`, pps: 500, size: SIZE, durationS: 2, scheduling: 'realtime' });
+    await waitUntil(async () => (await arrivedSince(pair.inspector, before)) >= 300, '300 datagrams before the stall', 20_000);
+    const state = async (): Promise<string> => (await pair.inspector.exec('cat', [`/proc/${gs.proc.pid}/stat`])).stdout.split(') ')[1]![0]!;
+    gs.proc.kill('SIGSTOP');
+    await waitUntil(async () => (await state()) === 'T', 'gapscope to be stopped', 5000);
+    // The stall itself: 300 ms during which Gapscope cannot run.
+    await new Promise((r) => setTimeout(r, 300));
+    gs.proc.kill('SIGCONT');
+    const sent = await sender.done;
+    await waitUntil(async () => (await arrivedSince(pair.inspector, before)) === sent.sent, 'every datagram to arrive', 20_000);
+    await waitUntil(async () => (await ref.count()) === sent.sent, 'tshark to write them all', 20_000);
+    const report = await gs.stop();
+    ref.stop();
+    expect(report.packets).toBe(sent.sent);
+    expect(report.wire?.packets).toBe(await ref.count());
+    expect(report.loss?.lost).toBe(0);
+    const stalled = report.gaps.filter((g) => g.cause === 'local-stall');
+    expect(stalled).toHaveLength(1);
+    expect(stalled[0]).toMatchObject({ lostPackets: 0, socketDrops: 0 });
+    expect(stalled[0]!.location).toMatchObject({ where: 'none', missed: 0 });
+    // The wire stamps each datagram as the card hands it over: no silence where Gapscope stalled.
+    const mid = stalled[0]!.startMs + stalled[0]!.durationMs / 2;
+    expect(report.wire?.gaps?.filter((g) => g.startMs <= mid && mid <= g.startMs + g.durationMs)).toHaveLength(0);
+    rmSync(ref.file, { force: true });
+  });
+
+  it('(f) no engine on PATH: one sentence with what to install, and the socket counts every datagram', async () => {
     const p = (port += 1);
     const empty = mkdtempSync(join(tmpdir(), 'gs-wire-path-'));
     // env sets the CLI's PATH only (ip netns exec itself needs one).
@@ -183,7 +299,7 @@ describe('the wire view beside the socket, with the kernel counters', () => {
     expect(report.packets).toBe(sent.sent);
   });
 
-  it('(c) the engine without permission (the CLI as nobody): how to grant it, and the socket counts every datagram', async () => {
+  it('(f) the engine without permission (the CLI as nobody): how to grant it, and the socket counts every datagram', async () => {
     const p = (port += 1);
     const home = mkdtempSync(join(tmpdir(), 'gs-wire-home-'));
     chmodSync(home, 0o777);

@@ -3,7 +3,7 @@
  * the back end's receiver worker, the offline analyzer and the tests all drive the same code.
  */
 import { createDecoder, type FormatChoice } from '../decoders/streamDecoder';
-import type { StreamDecoder } from '../decoders/types';
+import type { FormatName, StreamDecoder } from '../decoders/types';
 import { stallFlag } from './gapCause';
 import { GapDetector } from './gapDetector';
 import { InterArrivalHistogram } from './interArrival';
@@ -37,6 +37,8 @@ export interface MonitorOptions {
   port?: number;
   /** Called with each new gap as it closes, before any delta carries it (the receiver adds the kernel's drop counts). */
   onGap?: (gap: Gap) => void;
+  /** Called with each datagram's decoded sequence number (null without one) and PacketFlags, before the gap it may end closes (the wire view's gap location). */
+  onDecoded?: (atMs: number, sequence: number | null, flags: number, format: FormatName) => void;
 }
 
 /** A gap counts as caused by a local stall when the stall covers at least this share of it (gapCause.ts). */
@@ -95,6 +97,7 @@ export class ReceptionMonitor {
     // The sequence numbers skipped just before a packet that ends a gap were lost inside that gap.
     const verdict = this.decoder ? this.decoder.onPayload(payload, atMs) : null;
     const skipped = verdict ? verdict.skipped : 0;
+    this.options.onDecoded?.(atMs, verdict ? verdict.sequence : null, verdict ? verdict.flags : 0, this.decoder ? this.decoder.format : 'none');
     const gap = this.detector.onPacket(atMs, size, skipped);
     if (gap) this.addGap(gap);
     else if (this.detector.hasSettledGaps) for (const g of this.detector.takeSettled()) this.addGap(g);

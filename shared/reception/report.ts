@@ -167,7 +167,7 @@ export function buildReportWithBins(snapshot: Omit<ReceptionSnapshot, 'bins'>, b
 /** A monitor's gap as the report carries it, times rounded to the microsecond. */
 export function reportGap(g: Gap): ReportGap {
   const cause = gapCause(g);
-  return { startMs: round(g.startMs), endMs: round(g.endMs), durationMs: round(g.durationMs), packetsBefore: g.packetsBefore, bytesBefore: g.bytesBefore, lostPackets: g.lostPackets, cause: cause.code, causeText: cause.text, ...(g.socketDrops != null ? { socketDrops: g.socketDrops, socketDropsScope: g.socketDropsScope, suggestedRecvBufferBytes: g.suggestedRecvBufferBytes ?? null } : {}) };
+  return { startMs: round(g.startMs), endMs: round(g.endMs), durationMs: round(g.durationMs), packetsBefore: g.packetsBefore, bytesBefore: g.bytesBefore, lostPackets: g.lostPackets, cause: cause.code, causeText: cause.text, ...(g.socketDrops != null ? { socketDrops: g.socketDrops, socketDropsScope: g.socketDropsScope, suggestedRecvBufferBytes: g.suggestedRecvBufferBytes ?? null } : {}), ...(g.location ? { location: g.location } : {}) };
 }
 
 function round(ms: number): number {

@@ -26,6 +26,28 @@ export interface Gap {
   socketDropsScope?: 'socket' | 'machine';
   /** A receive buffer to ask for (bytes, as recvBufferBytes) that would have held the burst before this gap and what the kernel dropped of it; null without drops. */
   suggestedRecvBufferBytes?: number | null;
+  /** Where what the socket missed was lost, from the wire view beside it (shared/reception/gapLocation.ts); absent without one. */
+  location?: GapLocation;
+}
+
+/**
+ * Where the datagrams the socket missed from the end of the previous gap to the end of this one
+ * were lost, by the wire view beside the socket and the kernel's drop counter (the same stretch
+ * as Gap.socketDrops). missed = beforeWire + socketBuffer + afterWire.
+ */
+export interface GapLocation {
+  /** none: nothing missed; before-wire: never reached this machine; socket-buffer: dropped in the socket's full buffer; after-wire: reached the network card, lost on this machine otherwise; mixed: more than one of these. */
+  where: 'none' | 'before-wire' | 'socket-buffer' | 'after-wire' | 'mixed';
+  /** sequence: matched by the payload's sequence numbers (exact); time: by counts between the gaps' ends (about). */
+  matchedBy: 'sequence' | 'time';
+  /** Datagrams the socket missed in the stretch. */
+  missed: number;
+  /** Of those, not seen on the wire either. */
+  beforeWire: number;
+  /** Seen on the wire, and counted by the kernel as dropped in the socket's receive buffer. */
+  socketBuffer: number;
+  /** Seen on the wire, not counted as buffer drops: lost on this machine between the card and the socket. */
+  afterWire: number;
 }
 
 /** A stretch during which the receiver itself could not run, so arrival times were delayed. */
