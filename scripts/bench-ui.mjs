@@ -196,7 +196,10 @@ async function measureKeys(page, count = 10) {
 async function measure(page, cdp, sampleS, label, cpuProfile, trace) {
   log(`  measuring ${label}: frames and busy share`);
   if (trace) {
-    await page.context().browser().startTracing(page, { path: trace, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'gpu', 'viz'] });
+    // GS_TRACE_CATEGORIES adds categories, e.g. disabled-by-default-devtools.timeline.invalidationTracking
+    // to see which node dirtied style, layout or paint.
+    const extra = (process.env.GS_TRACE_CATEGORIES ?? '').split(',').filter(Boolean);
+    await page.context().browser().startTracing(page, { path: trace, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'gpu', 'viz', ...extra] });
     await page.evaluate(() => window.__bench.frames(3000));
     await page.context().browser().stopTracing();
   }
