@@ -11,10 +11,17 @@ describe('errorSentence', () => {
     expect(errorSentence({ code: 'invalid-argument', message: 'pause:6000/500 ends at 10.0.0.0/24 or http://host/x' })).toBe('pause:6000/500 ends at 10.0.0.0/24 or http://host/x');
   });
 
-  it('says one generic sentence for an internal failure, whatever it carried', () => {
-    expect(errorSentence({ code: 'internal', message: 'Cannot write /root/.config/Gapscope/settings.json: ENOSPC' })).toBe(INTERNAL_ERROR_MESSAGE);
+  it('keeps a reason written for people even when its code is internal (the door already hid internal refusals)', () => {
+    expect(errorSentence({ code: 'internal', message: INTERNAL_ERROR_MESSAGE })).toBe(INTERNAL_ERROR_MESSAGE);
+    expect(errorSentence({ code: 'internal', message: 'The recording was cut short (the app was closed or killed); the capture holds 12 packets up to its last flush.' })).toBe('The recording was cut short (the app was closed or killed); the capture holds 12 packets up to its last flush.');
+    expect(errorSentence({ code: 'internal', message: 'Cannot write /root/.config/Gapscope/settings.json: ENOSPC' })).toBe('Cannot write settings.json: the disk is full');
+  });
+
+  it('says one generic sentence for anything carrying a stack, a module or a JavaScript failure', () => {
     expect(errorSentence({ code: 'not-found', message: 'Internal error: ENOSPC: no space left on device' })).toBe(INTERNAL_ERROR_MESSAGE);
     expect(errorSentence({ code: 'socket-error', message: "TypeError: Cannot read properties of undefined (reading 'x')\n    at f (/app/out/main/main.js:10:5)" })).toBe(INTERNAL_ERROR_MESSAGE);
+    expect(errorSentence({ code: 'internal', message: "The receiver stopped unexpectedly: Cannot read properties of undefined (reading 'x')" })).toBe(INTERNAL_ERROR_MESSAGE);
+    expect(errorSentence({ code: 'internal', message: 'The receiver stopped unexpectedly: t.push is not a function' })).toBe(INTERNAL_ERROR_MESSAGE);
     expect(errorSentence({ code: 'not-found', message: '   ' })).toBe(INTERNAL_ERROR_MESSAGE);
   });
 
@@ -35,6 +42,9 @@ describe('errorSentence', () => {
     expect(errorSentence({ code: 'not-found', message: '"/data/sessions/" does not exist: choose an existing folder.' })).toBe('"sessions" does not exist: choose an existing folder.');
     expect(errorSentence({ code: 'not-found', message: 'No such file: C:\\Users\\qa\\cap.pcapng or \\\\nas\\share\\x.pcap.' })).toBe('No such file: cap.pcapng or x.pcap.');
     expect(errorSentence({ code: 'not-found', message: 'No such file: ~/caps/a.pcap' })).toBe('No such file: a.pcap');
+    expect(errorSentence({ code: 'not-found', message: "The recording was cut short and its capture cannot be read: ENOENT: no such file or directory, open '/data/s/x.pcapng'" })).toBe('The recording was cut short and its capture cannot be read: no such file or directory');
+    expect(errorSentence({ code: 'internal', message: 'The receiver stopped unexpectedly: EIO: i/o error, read.' })).toBe('The receiver stopped unexpectedly: i/o error.');
+    expect(errorSentence({ code: 'invalid-argument', message: 'EDNS is off: EDNS0 options need it.' })).toBe('EDNS is off: EDNS0 options need it.');
   });
 });
 
@@ -48,7 +58,7 @@ describe('showError', () => {
 
   it('goes to the banner when it names no field of the form', () => {
     expect(showError({ code: 'address-not-available', message: 'No interface has 10.0.0.9.', field: 'iface' }, fieldOf)).toEqual({ sentence: 'No interface has 10.0.0.9.', code: 'address-not-available', field: null });
-    expect(showError({ code: 'internal', message: 'boom' }, fieldOf)).toEqual({ sentence: INTERNAL_ERROR_MESSAGE, code: 'internal', field: null });
+    expect(showError({ code: 'internal', message: INTERNAL_ERROR_MESSAGE }, fieldOf)).toEqual({ sentence: INTERNAL_ERROR_MESSAGE, code: 'internal', field: null });
   });
 });
 

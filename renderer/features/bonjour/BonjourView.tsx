@@ -9,11 +9,14 @@ import { useShallow } from 'zustand/react/shallow';
 import type { ServiceInstance } from '../../../shared/mdns/serviceCache';
 import { useFeature } from '../../app/api';
 import { useApp } from '../../store/store';
-import { ErrorMessage } from '../../components/ErrorMessage';
+import { ErrorFor, ErrorMessage } from '../../components/ErrorMessage';
 import { formatTimeOfDay } from '../../format';
 import { ago, avahiBrowseCommand, dnsSdCommand, hexDump, shortType, txtEntryText } from './bonjourText';
 import type { InstanceRow } from './bonjourSlice';
 import './bonjour.css';
+
+// Which input each field of advertiseService is typed in, so that a refusal goes beside it.
+const ADVERTISE_FIELDS = { name: 'name', type: 'type', port: 'port', txt: 'txt' } as const;
 
 /** Rows drawn per type; a flood shows a count of the rest instead of thousands of rows. */
 const MAX_ROWS = 300;
@@ -360,8 +363,8 @@ function DetailsCard() {
 
 function AdvertiseCard() {
   const { advertise, withdraw } = useFeature('bonjour');
-  const { form, advertising, lastAdvertised, advertised, set } = useApp(
-    useShallow(({ bonjour: b }) => ({ form: b.form, advertising: b.advertising, lastAdvertised: b.lastAdvertised, advertised: b.advertised, set: b.setForm })),
+  const { form, advertising, lastAdvertised, advertised, error, set } = useApp(
+    useShallow(({ bonjour: b }) => ({ form: b.form, advertising: b.advertising, lastAdvertised: b.lastAdvertised, advertised: b.advertised, error: b.advertiseError, set: b.setForm })),
   );
   const submit = (e: FormEvent): void => {
     e.preventDefault();
@@ -374,23 +377,28 @@ function AdvertiseCard() {
         <div className="field">
           <label htmlFor="bonjour-adv-name">Name</label>
           <input id="bonjour-adv-name" data-testid="bonjour-adv-name" value={form.name} onChange={(e) => set({ name: e.target.value })} />
+          <ErrorFor error={error} fieldOf={ADVERTISE_FIELDS} field="name" testId="bonjour-adv-error" />
         </div>
         <div className="field">
           <label htmlFor="bonjour-adv-type">Type</label>
           <input id="bonjour-adv-type" data-testid="bonjour-adv-type" value={form.type} placeholder="_http._tcp" onChange={(e) => set({ type: e.target.value })} />
+          <ErrorFor error={error} fieldOf={ADVERTISE_FIELDS} field="type" testId="bonjour-adv-error" />
         </div>
         <div className="field">
           <label htmlFor="bonjour-adv-port">Port</label>
           <input id="bonjour-adv-port" data-testid="bonjour-adv-port" inputMode="numeric" value={form.port} onChange={(e) => set({ port: e.target.value })} />
+          <ErrorFor error={error} fieldOf={ADVERTISE_FIELDS} field="port" testId="bonjour-adv-error" />
         </div>
         <div className="field">
           <label htmlFor="bonjour-adv-txt">TXT (one key=value per line)</label>
           <textarea id="bonjour-adv-txt" data-testid="bonjour-adv-txt" rows={3} value={form.txt} onChange={(e) => set({ txt: e.target.value })} />
+          <ErrorFor error={error} fieldOf={ADVERTISE_FIELDS} field="txt" testId="bonjour-adv-error" />
         </div>
         <button type="submit" data-testid="bonjour-adv-submit" disabled={advertising}>
           {advertising ? 'Probing…' : 'Advertise'}
         </button>
       </form>
+      {error && <ErrorMessage error={error} fieldOf={ADVERTISE_FIELDS} testId="bonjour-adv-error" />}
       {lastAdvertised && (
         <p className="small" data-testid="bonjour-adv-result" data-name={lastAdvertised.name}>
           Published as <strong>{lastAdvertised.name}</strong>

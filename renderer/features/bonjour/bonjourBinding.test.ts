@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { GapscopeApi } from '../../../shared/contract';
 import type { BonjourChangeBatch, BonjourSnapshot } from '../../../shared/mdns/bonjourTypes';
 import type { ServiceInstance } from '../../../shared/mdns/serviceCache';
+import { validateArgs } from '../../../shared/rpc/dispatcher';
 import { createAppStore, type AppStore } from '../../store/store';
 import { bindBonjour } from './bonjourBinding';
 import { HIGHLIGHT_MS } from './bonjourSlice';
@@ -24,6 +25,11 @@ function fakeApi(snapshot: () => BonjourSnapshot) {
     startBrowse: () => (calls.push('startBrowse'), Promise.resolve(status)),
     listServices: () => (calls.push('listServices'), Promise.resolve(snapshot())),
     getServiceDetails: () => Promise.reject(new Error('not used')),
+    // The door's own check, so the refusal is the one the back end gives.
+    advertiseService: async (req: unknown) => {
+      validateArgs('advertiseService', [req]);
+      return { id: 'ad1', name: 'T', requestedName: 'T', type: '_g._udp', port: 4555, host: 'h.local', state: 'announced' };
+    },
   } as unknown as GapscopeApi;
   return { api, calls, push: (b: BonjourChangeBatch) => listeners.forEach((l) => l(b)) };
 }
@@ -77,5 +83,17 @@ describe('Bonjour binding', () => {
     expect(fake.calls).toEqual(['startBrowse', 'listServices']);
     expect(store.getState().bonjour.status?.browsing).toBe(true);
     expect(Object.keys(store.getState().bonjour.rows)).toEqual(['x']);
+  });
+
+  it('keeps a refused advertisement in the Advertise card, naming the field, and clears it on the next try', async () => {
+    const fake = fakeApi(() => ({ status, types: [], instances: [], advertised: [] }));
+    const { commands } = bindBonjour(fake.api, store);
+    const b = () => store.getState().bonjour;
+    b().setForm({ name: 'T', type: '_g._udp', port: '', txt: '' });
+    await commands.advertise();
+    expect([b().advertiseError, b().error, b().advertising]).toEqual([{ code: 'invalid-argument', message: 'The port must be a number.', field: 'port' }, null, false]);
+    b().setForm({ port: '4555' });
+    await commands.advertise();
+    expect([b().advertiseError, b().lastAdvertised?.id]).toEqual([null, 'ad1']);
   });
 });

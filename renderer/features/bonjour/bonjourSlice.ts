@@ -39,6 +39,8 @@ export interface BonjourState {
   advertising: boolean;
   /** The last advertisement's outcome: the name that won. */
   lastAdvertised: AdvertisedServiceInfo | null;
+  /** Why the last advertisement was refused; shown in the Advertise card, beside the field it names. */
+  advertiseError: ErrorInfo | null;
   error: ErrorInfo | null;
   /** Change batches applied, for the flood test and the status line. */
   batches: number;
@@ -84,6 +86,7 @@ export const createBonjourSlice: StateCreator<BonjourSlice, [], [], BonjourSlice
       form: { name: 'Gapscope Test', type: '_gapscope._udp', port: '4000', txt: 'v=1' },
       advertising: false,
       lastAdvertised: null,
+      advertiseError: null,
       error: null,
       batches: 0,
       setSnapshot(snap) {
@@ -130,8 +133,8 @@ export const createBonjourSlice: StateCreator<BonjourSlice, [], [], BonjourSlice
         patch('details' in outcome ? { details: outcome.details, detailsError: null } : { detailsError: outcome.error });
       },
       setForm: (change) => patch({ form: { ...b().form, ...change } }),
-      setAdvertising: () => patch({ advertising: true, error: null }),
-      setAdvertised: (o) => patch('info' in o ? { advertising: false, lastAdvertised: o.info } : { advertising: false, error: o.error }),
+      setAdvertising: () => patch({ advertising: true, advertiseError: null }),
+      setAdvertised: (o) => patch('info' in o ? { advertising: false, lastAdvertised: o.info } : { advertising: false, advertiseError: o.error }),
       withdrawn: (id) => patch({ advertised: b().advertised.filter((a) => a.id !== id) }),
     },
   };

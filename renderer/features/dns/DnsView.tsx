@@ -7,10 +7,15 @@ import type { DnsProbeReport, DnsProbeResult } from '../../../shared/dns/probeTy
 import { formatServer, type ResolverList } from '../../../shared/dns/resolverList';
 import { useFeature } from '../../app/api';
 import { useChartColors } from '../../app/theme';
-import { ErrorMessage } from '../../components/ErrorMessage';
+import { ErrorFor, ErrorMessage } from '../../components/ErrorMessage';
 import { useApp } from '../../store/store';
 import { flagsText, groupResolvers, outcomeWords, seriesKeys, watchRows } from './dnsViewModel';
 import './dns.css';
+
+// Which input each request field is typed in, so that a refusal goes beside it.
+const PROBE_FIELDS = { name: 'name', server: 'server' } as const;
+const WATCH_FIELDS = { servers: 'servers', name: 'name', intervalSec: 'intervalSec' } as const;
+const LOAD_FIELDS = { server: 'server', name: 'name', qps: 'qps', durationSec: 'durationSec' } as const;
 
 const SERIES_COLORS = ['#2563eb', '#16a34a', '#d97706', '#9333ea', '#0891b2', '#db2777', '#65a30d', '#dc2626'];
 
@@ -215,6 +220,7 @@ function ProbeCard() {
         <label className="field">
           <span className="muted small">Name</span>
           <input value={form.name} onChange={(e) => set({ name: e.target.value })} data-testid="dns-probe-name" spellCheck={false} />
+          <ErrorFor error={probe.error} fieldOf={PROBE_FIELDS} field="name" testId="dns-probe-error" />
         </label>
         <label className="field">
           <span className="muted small">Type</span>
@@ -236,13 +242,14 @@ function ProbeCard() {
           <label className="field">
             <span className="muted small">Server</span>
             <input value={form.server} placeholder="10.0.0.1, [fe80::1%en0]:53" onChange={(e) => set({ server: e.target.value })} data-testid="dns-probe-server" spellCheck={false} />
+            <ErrorFor error={probe.error} fieldOf={PROBE_FIELDS} field="server" testId="dns-probe-error" />
           </label>
         )}
         <button type="submit" disabled={probe.busy} data-testid="dns-probe-button">
           {probe.busy ? 'Asking…' : 'Probe'}
         </button>
       </form>
-      {probe.error && <ErrorMessage error={probe.error} testId="dns-probe-error" />}
+      {probe.error && <ErrorMessage error={probe.error} fieldOf={PROBE_FIELDS} testId="dns-probe-error" />}
       {probe.value && <ProbeReport report={probe.value} />}
     </section>
   );
@@ -392,14 +399,17 @@ function WatchCard() {
         <label className="field">
           <span className="muted small">Servers (empty: the system&apos;s)</span>
           <input value={form.servers} placeholder="10.0.0.1 1.1.1.1" onChange={(e) => set({ servers: e.target.value })} data-testid="dns-watch-servers" spellCheck={false} />
+          <ErrorFor error={error} fieldOf={WATCH_FIELDS} field="servers" testId="dns-watch-error" />
         </label>
         <label className="field">
           <span className="muted small">Name</span>
           <input value={form.name} onChange={(e) => set({ name: e.target.value })} data-testid="dns-watch-name" spellCheck={false} />
+          <ErrorFor error={error} fieldOf={WATCH_FIELDS} field="name" testId="dns-watch-error" />
         </label>
         <label className="field">
           <span className="muted small">Every (s)</span>
           <input value={form.intervalSec} inputMode="decimal" onChange={(e) => set({ intervalSec: e.target.value })} data-testid="dns-watch-interval" />
+          <ErrorFor error={error} fieldOf={WATCH_FIELDS} field="intervalSec" testId="dns-watch-error" />
         </label>
         {watch.running ? (
           <button type="button" onClick={() => void stopWatch()} data-testid="dns-watch-stop">
@@ -411,7 +421,7 @@ function WatchCard() {
           </button>
         )}
       </form>
-      {error && <ErrorMessage error={error} testId="dns-watch-error" />}
+      {error && <ErrorMessage error={error} fieldOf={WATCH_FIELDS} testId="dns-watch-error" />}
       {reach && (
         <div className={`dns-reach state-${reach.state}`} data-testid="dns-reachability" data-state={reach.state}>
           <strong>{reach.text}</strong> <span className="small">{reach.because}</span>
@@ -474,18 +484,22 @@ function LoadCard() {
         <label className="field">
           <span className="muted small">Server</span>
           <input value={form.server} placeholder="10.0.0.1" onChange={(e) => set({ server: e.target.value })} data-testid="dns-load-server" spellCheck={false} />
+          <ErrorFor error={load.error} fieldOf={LOAD_FIELDS} field="server" testId="dns-load-error" />
         </label>
         <label className="field">
           <span className="muted small">Name</span>
           <input value={form.name} onChange={(e) => set({ name: e.target.value })} data-testid="dns-load-name" spellCheck={false} />
+          <ErrorFor error={load.error} fieldOf={LOAD_FIELDS} field="name" testId="dns-load-error" />
         </label>
         <label className="field">
           <span className="muted small">Queries/s</span>
           <input value={form.qps} inputMode="numeric" onChange={(e) => set({ qps: e.target.value })} data-testid="dns-load-qps" />
+          <ErrorFor error={load.error} fieldOf={LOAD_FIELDS} field="qps" testId="dns-load-error" />
         </label>
         <label className="field">
           <span className="muted small">Seconds</span>
           <input value={form.durationSec} inputMode="decimal" onChange={(e) => set({ durationSec: e.target.value })} data-testid="dns-load-duration" />
+          <ErrorFor error={load.error} fieldOf={LOAD_FIELDS} field="durationSec" testId="dns-load-error" />
         </label>
         {load.busy ? (
           <button type="button" onClick={() => void cancelLoad()} data-testid="dns-load-cancel">
@@ -502,7 +516,7 @@ function LoadCard() {
           {progress.elapsedS.toFixed(1)} / {progress.durationS} s: {progress.sent} sent, {progress.answered} answered, {progress.lost} lost, {progress.inFlight} in flight
         </p>
       )}
-      {load.error && <ErrorMessage error={load.error} testId="dns-load-error" />}
+      {load.error && <ErrorMessage error={load.error} fieldOf={LOAD_FIELDS} testId="dns-load-error" />}
       {r && (
         <div data-testid="dns-load-result" data-sent={r.sent} data-answered={r.answered} data-lost={r.lost}>
           <div className="tiles dns-tiles">

@@ -6,12 +6,15 @@ import type { UdpFlow } from '../../../shared/capture/flows';
 import { formatTick, timeTicks } from '../../../shared/chart/ticks';
 import { useFeature } from '../../app/api';
 import { useChartColors } from '../../app/theme';
-import { ErrorMessage } from '../../components/ErrorMessage';
+import { ErrorFor, ErrorMessage } from '../../components/ErrorMessage';
 import { formatByteRate, formatBytes, formatCount, formatDateTime, formatStreamTime } from '../../format';
 import { useApp } from '../../store/store';
 import { DECODE_CHOICES } from '../reception/setupForm';
 import { comparePoints, flowRows, MISSING_SHOWN, progressText } from './importViewModel';
 import './import.css';
+
+// Which input a field of importCapture is typed in, so that a refusal goes beside it (the rest shows under the path).
+const IMPORT_FIELDS = { gapMs: 'gapMs' } as const;
 
 /** The Import tab's content. */
 export function ImportView() {
@@ -76,7 +79,7 @@ function ImportCard() {
         The file is read where Gapscope's back end runs (in web mode, on that machine), so type its full path there. <SessionPicker field="path" testId="import-session" />
       </p>
       {s.busy === 'list' || s.busy === 'import' ? <Progress /> : null}
-      {s.error && <ErrorMessage error={s.error} testId="import-error" />}
+      {s.error && <ErrorMessage error={s.error} fieldOf={IMPORT_FIELDS} testId="import-error" />}
       {capture && (
         <div data-testid="import-flows" data-count={rows.length}>
           <p className="muted small" data-testid="import-summary">
@@ -133,6 +136,7 @@ function ImportCard() {
               <label className="field">
                 <span>Gap threshold (ms, empty = automatic)</span>
                 <input type="number" min={1} value={s.gapMs} placeholder="automatic" data-testid="import-gap" onChange={(e) => s.set({ gapMs: e.target.value })} />
+                <ErrorFor error={s.error} fieldOf={IMPORT_FIELDS} field="gapMs" testId="import-error" />
               </label>
               <button type="button" className="primary" disabled={busy || !s.flow} data-testid="import-button" onClick={() => void importFlow()}>
                 Import into Reception

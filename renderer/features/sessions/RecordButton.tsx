@@ -5,6 +5,7 @@ import { useApp } from '../../store/store';
 import { formatCount } from '../../format';
 import { recordProblem, recordedPackets } from './sessionsViewModel';
 import './sessions.css';
+import { errorSentence } from '../../app/errors';
 
 /** Record / Stop, with the packets recorded so far and why a recording stopped by itself. */
 export function RecordButton() {
@@ -35,8 +36,8 @@ export function RecordButton() {
         </span>
       ) : null}
       {problem ? (
-        <span className="record-error small" role="alert" data-testid="record-error" data-code={problem.code} title={problem.message}>
-          {problem.message}
+        <span className="record-error small" role="alert" data-testid="record-error" data-code={problem.code} title={errorSentence(problem)}>
+          {errorSentence(problem)}
         </span>
       ) : null}
     </span>

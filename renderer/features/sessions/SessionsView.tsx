@@ -10,6 +10,7 @@ import { useApp } from '../../store/store';
 import { webToken } from '../../api/transport';
 import { captureDownloadUrl, parseSecondsRange } from './captureLink';
 import './sessions.css';
+import { errorSentence } from '../../app/errors';
 
 /** The Sessions tab's content. */
 export function SessionsView() {
@@ -132,7 +133,7 @@ function SessionRow({ session: s }: { session: SessionSummary }) {
           </span>
           {s.error && s.status !== 'complete' ? (
             <div className="small muted" data-testid="session-status-reason">
-              {s.error.message}
+              {errorSentence(s.error)}
             </div>
           ) : null}
         </td>
