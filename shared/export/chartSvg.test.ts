@@ -47,6 +47,27 @@ describe('throughputSvg', () => {
     expect(throughputSvg(base, { verdict: null })).not.toContain('class="chart-verdict"');
   });
 
+  it('outlines the rate with one edge per run of pixels at the same height, several bins per pixel', () => {
+    // 300 px wide: 180 px of plot from x = 64, 4 bins per pixel; full rate for the first half, nothing after.
+    const half = Array.from({ length: 720 }, (_, i) => ({ startMs: i * 10, packets: i < 360 ? 1 : 0, bytes: i < 360 ? 100 : 0, lost: 0 }));
+    const svg = throughputSvg({ ...base, bins: half, binMs: 10, durationMs: 7200, gaps: [], gapCount: 0, localStalls: [] }, { width: 300, verdict: null });
+    for (const cls of ['rate', 'rate-peak']) {
+      const d = new RegExp(`class="${cls}" d="([^"]+)"`).exec(svg)![1]!;
+      const points = d.replace(/^M/, '').replace(/ Z$/, '').split(' L').map((p) => p.split(',').map(Number) as [number, number]);
+      const floor = points[0]![1];
+      const full = points[1]![1];
+      expect(full).toBeLessThan(floor);
+      expect(points).toEqual([
+        [64, floor],
+        [64, full],
+        [154, full],
+        [154, floor],
+        [244, floor],
+        [244, floor],
+      ]);
+    }
+  });
+
   it('writes the rate axis in one IEC unit with round steps, and the time axis on the stream clock', () => {
     const svg = throughputSvg(base);
     // 5120 B per 100 ms = 50 KiB/s: steps of 20 up to 60.

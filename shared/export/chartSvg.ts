@@ -227,9 +227,16 @@ export function throughputSvg(report: ChartReport, options: ChartSvgOptions = {}
       mean[c] = (sum / (i1 - i0)) * perSec;
       max[c] = m * perSec;
     }
+    // One horizontal edge per run of columns at the same height: the same outline with no vertex in a straight line.
     const area = (values: Float64Array): string => {
+      const ys = Array.from(values, (v) => f(y(v)));
       let d = `M${left},${f(y(0))}`;
-      for (let c = 0; c < pw; c++) d += ` L${left + c},${f(y(values[c]!))} L${left + c + 1},${f(y(values[c]!))}`;
+      for (let c = 0; c < pw; ) {
+        let e = c + 1;
+        while (e < pw && ys[e] === ys[c]) e++;
+        d += ` L${left + c},${ys[c]} L${left + e},${ys[c]}`;
+        c = e;
+      }
       return `${d} L${left + pw},${f(y(0))} Z`;
     };
     out.push(`<path class="rate-peak" d="${area(max)}" fill="${COLORS.fill}" fill-opacity="0.45" stroke="none"/>`);
