@@ -77,6 +77,12 @@ describe('readSystemResolvers', () => {
     expect(b.primarySource).toBe('ipconfig');
     expect(b.serversInUse.length).toBeGreaterThan(0);
     expect(b.sources[0]).toMatchObject({ source: 'Get-DnsClientServerAddress', ok: false });
+    // PowerShell runs but gives no JSON: its plain table (real output) comes before ipconfig /all.
+    const table = fakeTools({ 'powershell.exe': fixture('windows-get-dnsclientserveraddress-firezone-4-servers-fec0.txt'), ipconfig: fixture('windows-ipconfig-all-server2016-domain.txt') });
+    const c = await readSystemResolvers({ platform: 'win32', run: table.run, nodeServers: () => [] });
+    expect(table.calls.map((x) => x.split(' -Command ')[1])).toEqual(['Get-DnsClientServerAddress | ConvertTo-Json -Depth 4', 'Get-DnsClient | ConvertTo-Json -Depth 4', 'Get-DnsClientServerAddress']);
+    expect(c.primarySource).toBe('powershell');
+    expect(c.serversInUse.map((s) => s.text)).toEqual(['100.100.111.4', '100.100.111.1', '100.100.111.3', '100.100.111.2', '10.255.252.2']);
   });
 
   it('reads a real resolv.conf file from disk', async () => {

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import { parseNmcliDevShow } from '../../shared/dns/nmcliDevShow';
 import { parseIpconfigAll } from '../../shared/dns/ipconfigAll';
-import { parsePowerShellDnsJson } from '../../shared/dns/powershellDns';
+import { parseGetDnsClientServerAddressTable, parsePowerShellDnsJson } from '../../shared/dns/powershellDns';
 import { parseResolvConf } from '../../shared/dns/resolvConf';
 import { parseResolvectlStatus } from '../../shared/dns/resolvectlStatus';
 import { isSystemdStub, parseServerText, serversInUse } from '../../shared/dns/resolverList';
@@ -105,6 +105,13 @@ export async function readSystemResolvers(options: ReadResolversOptions = {}): P
     if (servers !== null && servers.trim() !== '') {
       const client = await tool('Get-DnsClient', 'powershell.exe', ps('Get-DnsClient | ConvertTo-Json -Depth 4'));
       list = parsePowerShellDnsJson(servers, client ?? undefined);
+    }
+    if (servers !== null && (list === null || !listHasServers(list))) {
+      // PowerShell ran but its JSON gave nothing: the plain table (property and enum names, not
+      // translated) before ipconfig /all (whose labels are in the system's language).
+      const table = await tool('Get-DnsClientServerAddress (table)', 'powershell.exe', ps('Get-DnsClientServerAddress'));
+      const fromTable = table !== null ? parseGetDnsClientServerAddressTable(table) : null;
+      if (fromTable && listHasServers(fromTable)) list = fromTable;
     }
     if (list === null || !listHasServers(list)) {
       const text = await tool('ipconfig /all', 'ipconfig', ['/all']);
