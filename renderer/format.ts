@@ -2,7 +2,6 @@
 import { formatBytes } from '../shared/format';
 
 export {
-  formatBitRate,
   formatByteRate,
   formatBytes,
   formatClock,
@@ -11,7 +10,6 @@ export {
   formatDuration,
   formatPacketRate,
   formatPercent,
-  formatStreamTick,
   formatStreamTime,
   formatTimeOfDay,
 } from '../shared/format';

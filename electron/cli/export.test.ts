@@ -107,7 +107,7 @@ describe('gapscope export --format pcapng', () => {
   it('needs -o, a sensible range, and never overwrites its input', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gs-export-'));
     await expect(run([fixture, '--format', 'pcapng'])).rejects.toThrow(/-o FILE/);
-    await expect(run([fixture, '--format', 'pcapng', '--from', '3', '--to', '1', '-o', join(dir, 'x.pcapng')])).rejects.toMatchObject({ code: 'invalid-argument', field: 'toS', message: 'The end of the range must not be before the start of the range.' });
+    await expect(run([fixture, '--format', 'pcapng', '--from', '3', '--to', '1', '-o', join(dir, 'x.pcapng')])).rejects.toMatchObject({ code: 'invalid-argument', field: 'toS', message: 'The range must end after it starts.' });
     await expect(run([fixture, '--format', 'csv-bins', '--port', '5000', '--from', '1'])).rejects.toThrow(/pcapng only/);
     const copy = join(dir, 'copy.pcapng');
     writeFileSync(copy, readFileSync(fixture));

@@ -10,8 +10,6 @@ import { performance } from 'node:perf_hooks';
 import { encodeQuery, parseQueryType, serverAddress, socketHost, type DnsServerAddress } from './dnsMessage';
 import type { DnsLoadProgress, DnsLoadResult } from '../../shared/dns/probeTypes';
 
-export type { DnsLoadProgress, DnsLoadResult, FdCounts, LatencySummary } from '../../shared/dns/probeTypes';
-
 /** What to load the server with, as the contract's schema checked it. */
 export interface DnsLoadRequest {
   server: string | DnsServerAddress;

@@ -3,13 +3,13 @@
  * PcapngRangeWriter. Shared by the web mode's GET route (and any other transport that serves files),
  * so the checks at the door and the way the file is found live in one place.
  */
-import { constants, copyFileSync, linkSync, lstatSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { constants, copyFileSync, rmSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { GapscopeService } from '../../shared/contract';
 import { sessionId, type SessionRecord } from '../../shared/contract/sessions';
 import { GapscopeError } from '../../shared/errors';
 import type { CaptureRange } from '../../shared/export/pcapngRange';
-import { explainSaveError, saveCaptureRange } from '../capture/captureRange';
+import { explainSaveError, placeNewFile, refuseExisting, saveCaptureRange } from '../capture/captureRange';
 
 /** What finding a session's capture needs of the back end: the whole service, or the sessions service's own handlers. */
 export type SessionFinder = Pick<GapscopeService, 'getSession' | 'getSessionFolder'>;
@@ -96,7 +96,7 @@ export async function saveSessionCapture(service: SessionFinder, req: CaptureDow
       const r = found.record;
       packets = (await saveCaptureRange(found.path, tmp, req.range, r.app || 'Gapscope', `${r.name}: ${req.range.fromMs / 1000} s to ${req.range.toMs / 1000} s after its first packet (session ${r.id})`)).packets;
     } else copyFileSync(found.path, tmp, constants.COPYFILE_EXCL);
-    placeFile(tmp, file, overwrite);
+    placeNewFile(tmp, file, overwrite);
     return { file, bytes: statSync(file).size, packets };
   } catch (e) {
     rmSync(tmp, { force: true });
@@ -104,36 +104,4 @@ export async function saveSessionCapture(service: SessionFinder, req: CaptureDow
     if (e instanceof GapscopeError) throw new GapscopeError(e.code, e.message.split(tmp).join(file));
     throw explainSaveError(e, file);
   }
-}
-
-function refuseExisting(file: string, overwrite: boolean): void {
-  let st;
-  try {
-    st = lstatSync(file);
-  } catch {
-    return;
-  }
-  if (!st.isFile()) throw new GapscopeError('invalid-argument', `${file} exists and is not a plain file (a folder, a device or a link); choose another name.`);
-  if (!overwrite) throw new GapscopeError('invalid-argument', `${file} already exists; choose another name, or ask to overwrite it.`);
-}
-
-/** Moves a finished temporary file to its name: atomically refusing an existing file (a hard link), or replacing it when allowed. */
-function placeFile(tmp: string, file: string, overwrite: boolean): void {
-  if (overwrite) {
-    refuseExisting(file, true);
-    renameSync(tmp, file);
-    return;
-  }
-  try {
-    linkSync(tmp, file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new GapscopeError('invalid-argument', `${file} already exists; choose another name, or ask to overwrite it.`);
-    // A file system without hard links: check again, then rename.
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw e;
-    refuseExisting(file, false);
-    renameSync(tmp, file);
-    return;
-  }
-  unlinkSync(tmp);
 }

@@ -10,25 +10,10 @@ import { parseFlowSelector, type UdpFlow } from '../capture/flows';
 import type { CaptureSummary } from '../capture/offlineAnalysis';
 import { parseFormat } from '../decoders/streamDecoder';
 import type { ReceptionReport } from '../reception/report';
-import { event, request } from './define';
-
-/**
- * A file's path on the back end's machine: absolute (it never depends on the back end's working
- * folder), on its own disks (no \\server\share or //server), and not a device or a system folder
- * (/dev/zero would never end; /proc and /sys hold no captures).
- */
-export const localPath = z
-  .string()
-  .trim()
-  .min(1, 'a file path is needed')
-  .max(4096)
-  .refine((p) => !/^(\\\\|\/\/|[\\/]{2})/.test(p), { message: 'must be on this machine, not a network path (\\\\server\\share or //server/share)' })
-  .refine((p) => /^(\/|[A-Za-z]:[\\/])/.test(p), { message: 'must be an absolute path (the file is on the machine running Gapscope)' })
-  .refine((p) => !p.includes('\0'), { message: 'must not contain NUL characters' })
-  .refine((p) => !/^\/(dev|proc|sys)(\/|$)/.test(p) && !(/^[A-Za-z]:/.test(p) && /[\\/](CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(\.[^\\/]*)?$/i.test(p)), { message: 'must not be a device or a system folder (/dev, /proc, /sys, CON, NUL…)' });
+import { event, localPath, pcapngOutputPath, overwriteOptions, request, secondsRange } from './define';
 
 /** A capture file to read (pcap or pcapng, plain or gzip). */
-export const capturePath = localPath;
+const capturePath = localPath;
 
 /** `SRC>DST` as listCaptureFlows names a flow (or with wildcards, as `--flow` takes it). */
 const flowText = z
@@ -63,8 +48,6 @@ export const ImportOptionsSchema = z
     gapMs: z.number().min(1).max(3_600_000).optional(),
   })
   .strict();
-/** Import options as the UI gives them. */
-export type ImportOptionsInput = z.input<typeof ImportOptionsSchema>;
 
 /** Which flow to compare (one selector for both files, or one per file) and how to bin and match. */
 export const CompareOptionsSchema = z
@@ -79,8 +62,6 @@ export const CompareOptionsSchema = z
     binMs: z.number().int().min(10, 'bins are 10 ms to 10 s').max(10_000, 'bins are 10 ms to 10 s').default(100),
   })
   .strict();
-/** Compare options as the UI gives them. */
-export type CompareOptionsInput = z.input<typeof CompareOptionsSchema>;
 
 /** What a capture file held, besides its flows. */
 export type CaptureFileSummary = CaptureSummary & { file: string; compressed: boolean; fileBytes: number };
@@ -96,21 +77,6 @@ export type CaptureCompare = CompareReport & { flows: { a: string; b: string } }
 
 /** `listen`'s report of one flow of a capture, and what the file held (gapscope analyze). */
 export type CaptureReport = ReceptionReport & { capture: CaptureFileSummary };
-
-/** Which part of a capture to save, in seconds after its first frame (as Wireshark's frame.time_relative); absent ends mean the file's. */
-export const CaptureRangeSchema = z
-  .object({
-    fromS: z.number().min(0, 'must be 0 s or later').optional(),
-    toS: z.number().min(0, 'must be 0 s or later').optional(),
-  })
-  .strict()
-  .refine((r) => r.fromS === undefined || r.toS === undefined || r.toS >= r.fromS, { message: 'must not be before the start of the range', path: ['toS'] });
-
-/** A new pcapng file to write; an existing one is refused unless `overwrite` is set. */
-export const captureOutputPath = localPath.refine((p) => /\.pcapng$/i.test(p), { message: 'must end in .pcapng' });
-
-/** Whether an existing output file may be replaced; without it, it never is. */
-export const OverwriteOptionsSchema = z.object({ overwrite: z.boolean().optional() }).strict();
 
 /** What a saved range holds: packets of the input, packets in the range, the file's size. */
 export interface SavedCaptureRange {
@@ -150,7 +116,7 @@ export const captureRequests = {
   /** A report to export: a saved JSON report (listen/analyze --json, an export) as it is, or one flow of a capture analyzed (gapscope export). */
   readReport: request(z.tuple([capturePath.describe('path'), ImportOptionsSchema.optional()])).returns<ReceptionReport>(),
   /** Saves a time range of a capture (whole when null) as a new pcapng file; an existing file is never replaced unless overwrite is asked. */
-  saveCaptureRange: request(z.tuple([capturePath.describe('path'), CaptureRangeSchema.nullable(), captureOutputPath.describe('output'), OverwriteOptionsSchema.optional()])).returns<SavedCaptureRange>(),
+  saveCaptureRange: request(z.tuple([capturePath.describe('path'), secondsRange.nullable(), pcapngOutputPath.describe('output'), overwriteOptions.optional()])).returns<SavedCaptureRange>(),
   /** Stops every capture being read (list, import or compare); each fails with "cancelled". Resolves to how many were running. */
   cancelImport: request(z.tuple([])).returns<number>(),
 } as const;

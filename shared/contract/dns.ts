@@ -59,9 +59,6 @@ export const DnsProbeRequestSchema = z
   })
   .strict()
   .refine((r) => !(r.server !== undefined && r.all === true), { message: 'give either a server or all, not both', path: ['all'] });
-/** A probe request after validation. */
-export type DnsProbeRequestInput = z.output<typeof DnsProbeRequestSchema>;
-
 /** What the search-list preview may override. */
 export const DnsSearchOptionsSchema = z.object({ server: dnsServer.optional(), type: recordType.default('A'), timeoutMs: timeoutMs.default(2000), edns: z.boolean().default(true) }).strict();
 
@@ -82,9 +79,6 @@ export const DnsLoadRequestSchema = z
     edns: z.boolean().default(true),
   })
   .strict();
-/** A load request after validation. */
-export type DnsLoadRequestInput = z.output<typeof DnsLoadRequestSchema>;
-
 /** Periodic probes of chosen resolvers (the system's when none is given). */
 export const DnsWatchConfigSchema = z
   .object({

@@ -16,7 +16,7 @@ import { sessionsEvents, sessionsRequests } from './sessions';
 
 export * from './app';
 export * from './reception';
-export type { ErrorCode, ErrorInfo } from '../errors';
+export type { ErrorInfo } from '../errors';
 
 /** Everything the UI can ask and hear. A feature adds entries in its file under shared/contract/ and one service in electron/. */
 export const contract = {

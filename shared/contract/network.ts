@@ -32,9 +32,6 @@ export const ConnectTestSchema = z
     ca: z.string().max(200_000).includes('-----BEGIN CERTIFICATE-----', { message: 'is not a PEM certificate' }).optional(),
   })
   .strict();
-/** A connection test as the UI or CLI gives it. */
-export type ConnectTestInput = z.input<typeof ConnectTestSchema>;
-
 /** A UDP port-unreachable probe. */
 export const UdpProbeSchema = z
   .object({

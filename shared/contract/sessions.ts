@@ -7,7 +7,7 @@ import type { ErrorInfo } from '../errors';
 import type { StreamConfig, StreamInfo } from './reception';
 import type { ReceptionSnapshot } from '../reception/types';
 import type { TimelineEvent } from '../timeline';
-import { event, request } from './define';
+import { event, localPath, overwriteOptions, pcapngOutputPath, request, secondsRange } from './define';
 
 /** A session's id: its folder's name in the sessions folder. */
 export const sessionId = z
@@ -17,31 +17,17 @@ export const sessionId = z
 
 const streamIdList = z.array(z.string().regex(/^[a-z0-9-]{1,40}$/, 'is not a stream id')).min(1).max(64);
 
-/** An absolute path on this machine's own disks: POSIX (/…) or Windows (C:\…); no network share, no device. */
-const absolutePath = z
-  .string()
-  .trim()
-  .min(1)
-  .max(4096)
-  .refine((p) => !/^(\\\\|\/\/|[\\/]{2})/.test(p), { message: 'must be a folder on this machine, not a network path (\\\\server\\share or //server/share)' })
-  .refine((p) => /^(\/|[A-Za-z]:[\\/])/.test(p), { message: 'must be an absolute path' })
-  .refine((p) => !p.includes('\0'), { message: 'must not contain NUL characters' })
-  .refine((p) => !/^\/(dev|proc|sys)(\/|$)/.test(p) && !(/^[A-Za-z]:/.test(p) && /[\\/](CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(\.[^\\/]*)?$/i.test(p)), { message: 'must not be a device or a system folder (/dev, /proc, /sys, CON, NUL…)' });
-
 /** What to record: some running streams (default all) into the library, or into one file. */
 export const RecordOptionsSchema = z
   .object({
     streamIds: streamIdList.optional(),
     /** Record into this .pcapng file (with FILE.json beside it) instead of a new library session. */
-    file: absolutePath.refine((p) => /\.pcapng$/i.test(p), { message: 'must end in .pcapng' }).optional(),
+    file: pcapngOutputPath.optional(),
     name: z.string().trim().min(1).max(200).optional(),
     /** Replace an existing FILE and FILE.json; without it an existing file is never overwritten. */
     overwrite: z.boolean().optional(),
   })
   .strict();
-
-/** How a save to a chosen file treats an existing one: without overwrite it is refused, never replaced. */
-export const SaveOptionsSchema = z.object({ overwrite: z.boolean().optional() }).strict();
 
 /** How a session ended: still recording, stopped normally, stopped by an error, or cut short (crash, kill). */
 export type SessionStatus = 'recording' | 'complete' | 'failed' | 'interrupted';
@@ -199,7 +185,7 @@ export const sessionsRequests = {
   /** Where new sessions are stored. */
   getSessionFolder: request(z.tuple([])).returns<string>(),
   /** Changes where sessions are stored: an existing folder, or a new one in an existing folder; checked for writing. */
-  setSessionFolder: request(z.tuple([absolutePath])).returns<string>(),
+  setSessionFolder: request(z.tuple([localPath])).returns<string>(),
   /**
    * Saves a session's capture, whole (range null) or the packets between two instants (seconds
    * after its first packet), to a .pcapng file on the back end's machine: the desktop window's
@@ -208,13 +194,9 @@ export const sessionsRequests = {
   saveSessionCapture: request(
     z.tuple([
       sessionId,
-      z
-        .object({ fromS: z.number().finite().min(0).optional(), toS: z.number().finite().min(0).optional() })
-        .strict()
-        .refine((r) => r.fromS === undefined || r.toS === undefined || r.toS >= r.fromS, { message: 'the range must end after it starts' })
-        .nullable(),
-      absolutePath.refine((p) => /\.pcapng$/i.test(p), { message: 'must end in .pcapng' }),
-      SaveOptionsSchema.optional(),
+      secondsRange.nullable(),
+      pcapngOutputPath,
+      overwriteOptions.optional(),
     ]),
   ).returns<{ file: string; bytes: number; packets: number | null }>(),
   /** Shows a session's streams in the Reception view as stopped streams named after the session. */

@@ -25,8 +25,6 @@ export const OPT = { endOfOptions: 0, comment: 1 } as const;
 export const SHB_OPT = { hardware: 2, os: 3, userAppl: 4 } as const;
 /** Interface description options. */
 export const IDB_OPT = { name: 2, description: 3, tsresol: 9, os: 12 } as const;
-/** Enhanced packet options. */
-export const EPB_OPT = { flags: 2 } as const;
 
 /** Link types (tcpdump.org/linktypes.html) the writer and reader use. */
 export const LINKTYPE = { null: 0, ethernet: 1, raw: 101, loop: 108, linuxSll: 113, linuxSll2: 276, ipv4: 228, ipv6: 229 } as const;

@@ -41,8 +41,6 @@ export interface MonitorOptions {
   onDecoded?: (atMs: number, sequence: number | null, flags: number, format: FormatName) => void;
 }
 
-/** A gap counts as caused by a local stall when the stall covers at least this share of it (gapCause.ts). */
-export { STALL_OVERLAP } from './gapCause';
 /** Gaps kept in memory; older ones are summarized in the totals only. */
 export const MAX_GAPS = 100_000;
 /**

@@ -33,8 +33,3 @@ export function createApiClient(transport: Transport): GapscopeApi {
   }
   return api as GapscopeApi;
 }
-
-/** True when a pushed event's name is one the contract declares. */
-export function isEventName(name: string): name is EventName {
-  return Object.prototype.hasOwnProperty.call(contract.events, name);
-}

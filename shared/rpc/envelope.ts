@@ -9,8 +9,6 @@ export const CallMessageSchema = z.object({
   method: z.string().min(1).max(64),
   args: z.array(z.unknown()).max(16),
 });
-/** A request as sent by a client. */
-export type CallMessage = z.infer<typeof CallMessageSchema>;
 
 /** The outcome of a call: a value or an error; never a thrown exception across the boundary. */
 export type Outcome = { ok: true; value: unknown } | { ok: false; error: ErrorInfo };
