@@ -112,6 +112,8 @@ function beginListening(bound: string | null, granted: number | null): void {
   updateTimer = setInterval(() => {
     locator?.tick(now());
     const delta = monitor.takeDelta(now());
+    const located = locator?.takeLocated();
+    if (located?.length) delta.locatedGaps = located;
     if (delta.openGap) kernelDrops?.duringSilence();
     post({ type: 'delta', delta, ...(wireMonitor ? { wire: wireMonitor.takeDelta(now()) } : {}) });
   }, setup.updateEveryMs);

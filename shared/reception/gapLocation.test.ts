@@ -51,6 +51,8 @@ describe('GapLocator by sequence numbers (exact)', () => {
     expect(g!.lostPackets).toBe(50);
     expect(g!.location).toEqual({ where: 'before-wire', matchedBy: 'sequence', missed: 50, beforeWire: 50, socketBuffer: 0, afterWire: 0 });
     expect(gapLocationText(g!.location!)).toBe('never reached this machine');
+    expect(r.locator.takeLocated()).toEqual([{ startMs: g!.startMs, location: g!.location }]);
+    expect(r.locator.takeLocated()).toEqual([]);
     expect(gapLocationHint(g!.location!)).toContain('missed 50 datagrams since the previous gap and the wire view saw none of them');
   });
 

@@ -165,6 +165,14 @@ export class GapLocator {
   private wireRunning = true;
   /** Buffer drops the kernel counted that no datagram seen on the wire has been matched with yet. */
   private dropsUnmatched = 0;
+  private located: { startMs: number; location: GapLocation }[] = [];
+
+  /** The gaps located since the previous call, for the next delta. */
+  takeLocated(): { startMs: number; location: GapLocation }[] {
+    const out = this.located;
+    this.located = [];
+    return out;
+  }
 
   /** One datagram the socket read (from the socket monitor's onDecoded). */
   onSocketPacket(atMs: number, sequence: number | null, flags: number, format: FormatName): void {
@@ -264,6 +272,7 @@ export class GapLocator {
     const afterWire = onWire - socketBuffer;
     const beforeWire = missed - onWire;
     p.gap.location = { where: whereLost(matchedBy, missed, beforeWire, socketBuffer, afterWire), matchedBy, missed, beforeWire, socketBuffer, afterWire };
+    this.located.push({ startMs: p.gap.startMs, location: p.gap.location });
   }
 
   private restart(): void {

@@ -208,4 +208,6 @@ export interface ReceptionDelta {
   newStalls: LocalStall[];
   newPackets: PacketSummary[];
   loss: DecodeStats | null;
+  /** Gaps located since the previous delta (the wire view locates a gap after it closed, so after a delta may have carried it). */
+  locatedGaps?: { startMs: number; location: GapLocation }[];
 }

@@ -1,6 +1,7 @@
 /** Every gap with what arrived before it; a click shows the gap on the chart. */
 import { shallow } from 'zustand/shallow';
 import { gapCause } from '../../../shared/reception/gapCause';
+import { gapLocationHint, gapLocationText } from '../../../shared/reception/gapLocation';
 import { showGap } from './chart/chartControl';
 import { eventsForGap } from './chart/events';
 import { formatBytes, formatClock, formatCount, formatDuration, formatStreamTime } from '../../format';
@@ -118,6 +119,12 @@ export function GapTable({ id }: { id: string }) {
                     </td>
                     <td className="col-cause" title={cause.hint} data-testid="gap-cause">
                       {cause.text}
+                      {g.location ? (
+                        <span className="gap-where muted small" data-testid="gap-where" data-where={g.location.where} title={gapLocationHint(g.location)}>
+                          {' · '}
+                          {gapLocationText(g.location)}
+                        </span>
+                      ) : null}
                     </td>
                     <td className="gap-events col-events" data-testid="gap-events">
                       {near.length === 0

@@ -47,6 +47,14 @@ describe('mergeDelta', () => {
     expect(s.gaps).toEqual(m.snapshot(420).gaps);
   });
 
+  it('gives a gap already shown the location the wire view found for it in a later delta', () => {
+    const location = { where: 'before-wire', matchedBy: 'sequence', missed: 7, beforeWire: 7, socketBuffer: 0, afterWire: 0 } as const;
+    let s = mergeDelta(fresh(), delta(500, 0, [5], { newGaps: [gap(100, 300), gap(350, 450)] }), 100);
+    expect(s.gaps.map((g) => g.location)).toEqual([undefined, undefined]);
+    s = mergeDelta(s, delta(600, 5, [1], { locatedGaps: [{ startMs: 350, location }] }), 100);
+    expect(s.gaps.map((g) => g.location)).toEqual([undefined, location]);
+  });
+
   it('appends bins and overwrites the bin that was still filling', () => {
     let s = mergeDelta(fresh(), delta(250, 0, [50, 50, 20]), 100);
     expect(s.bins.snapshot().packets).toEqual([50, 50, 20]);

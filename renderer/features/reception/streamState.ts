@@ -78,7 +78,7 @@ export function mergeDelta(state: ReceptionState, d: ReceptionDelta, packetLimit
     ...state,
     nowMs: d.nowMs,
     totals: d.totals,
-    gaps: relabel(appendAfter(state.gaps, d.newGaps), state.stalls.length, appendAfter(state.stalls, d.newStalls)),
+    gaps: locate(relabel(appendAfter(state.gaps, d.newGaps), state.stalls.length, appendAfter(state.stalls, d.newStalls)), d.locatedGaps),
     openGap: d.openGap,
     gapThresholdMs: d.gapThresholdMs,
     periodicity: d.periodicity,
@@ -104,6 +104,16 @@ function relabel(gaps: Gap[], knownStalls: number, stalls: LocalStall[]): Gap[] 
     if (cause === gaps[i]!.cause) continue;
     if (out === gaps) out = gaps.slice();
     out[i] = { ...gaps[i]!, cause };
+  }
+  return out;
+}
+
+// The wire view locates a gap after a delta may have carried it: the location joins the gap then.
+function locate(gaps: Gap[], located: ReceptionDelta['locatedGaps']): Gap[] {
+  if (!located?.length) return gaps;
+  const out = gaps.slice();
+  for (const { startMs, location } of located) {
+    for (let i = out.length - 1; i >= 0 && out[i]!.startMs >= startMs; i--) if (out[i]!.startMs === startMs) out[i] = { ...out[i]!, location };
   }
   return out;
 }
