@@ -26,9 +26,9 @@ function ms(x: number | null | undefined): string {
 /** The DNS tab's content. */
 export function DnsView() {
   return (
-    <div className="dns-view" data-testid="dns-view">
+    <div className="tab-page" data-testid="dns-view">
       <ResolversCard />
-      <div className="dns-columns">
+      <div className="tab-columns">
         <ProbeCard />
         <SearchCard />
       </div>

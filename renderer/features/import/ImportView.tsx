@@ -19,7 +19,7 @@ const IMPORT_FIELDS = { gapMs: 'gapMs' } as const;
 /** The Import tab's content. */
 export function ImportView() {
   return (
-    <div className="imp-view" data-testid="import-view">
+    <div className="tab-page" data-testid="import-view">
       <ImportCard />
       <CompareCard />
     </div>
@@ -354,7 +354,7 @@ function CompareResult() {
         <span aria-hidden="true" className="imp-swatch" style={{ background: colors.line }} /> A throughput <span aria-hidden="true" className="imp-swatch" style={{ background: colors.stall }} /> B throughput{' '}
         <span aria-hidden="true" className="imp-swatch" style={{ background: colors.loss }} /> A − B bytes per bin
       </div>
-      <div className="imp-columns">
+      <div className="tab-columns">
         <MissingTable title="In A, missing in B" testId="compare-missing-b-row" list={r.missingInB} />
         <MissingTable title="In B, missing in A" testId="compare-missing-a-row" list={r.missingInA} />
       </div>

@@ -16,14 +16,14 @@ const time = formatTimeOfDay;
 export function NetworkView() {
   const error = useApp((s) => s.network.snapshotError);
   return (
-    <div className="net-view" data-testid="network-view">
+    <div className="tab-page" data-testid="network-view">
       {error && <ErrorMessage error={error} testId="network-error" />}
       <InterfacesCard />
-      <div className="net-columns">
+      <div className="tab-columns">
         <RoutesCard />
         <WifiCard />
       </div>
-      <div className="net-columns">
+      <div className="tab-columns">
         <ConnectCard />
         <CountsCard />
       </div>

@@ -8,6 +8,7 @@ import { formatBytes, formatCount, formatPacketRate } from '../../format';
 import { defaultSenderForm, formToSender, SENDER_FIELDS, type SenderField, type SenderForm } from './senderForm';
 import { showError, type ShownError } from '../../app/errors';
 import { ErrorMessage, FieldError } from '../../components/ErrorMessage';
+import './sender.css';
 
 /** The Send panel: a form, and each sender's counts live. */
 export function SenderPanel() {

@@ -239,7 +239,7 @@ function CaptureDownload({ session: s }: { session: SessionSummary }) {
             Download range (.pcapng)
           </a>
         ) : (
-          <span className="range-error" role="alert" data-testid="session-range-error">
+          <span className="field-error" role="alert" data-testid="session-range-error">
             {parsed.error}
           </span>
         )}
@@ -290,7 +290,7 @@ function CaptureSave({ session: s, folder }: { session: SessionSummary; folder: 
       <button type="button" className="small-button" disabled={busy || path.trim() === '' || (parsed !== null && 'error' in parsed)} onClick={() => void save()} data-testid="session-save">
         Save .pcapng
       </button>
-      {parsed && 'error' in parsed ? <span className="range-error" role="alert">{parsed.error}</span> : null}
+      {parsed && 'error' in parsed ? <span className="field-error" role="alert">{parsed.error}</span> : null}
       {result && 'ok' in result ? <span role="status">{result.ok}</span> : null}
       {result && 'error' in result ? <ErrorMessage error={result.error} testId="session-save-error" /> : null}
       <p className="muted">The capture itself is {folder ? <span className="mono">{`${folder}/${s.id}/capture.pcapng`}</span> : 'in the sessions folder'}; Wireshark opens it there too.</p>
