@@ -83,6 +83,7 @@ describe('exportStream', () => {
     }
     expect(exportInput(info, state(), [], nope, 0, 'csv-gaps').gaps.startMs).toEqual(Float64Array.from([1000]));
     expect(exportInput(info, state(), [], nope, 0, 'csv-packets').gaps.startMs).toEqual(new Float64Array(0));
+    expect(exportInput(info, state(), [], nope, 0, 'csv-bins').gaps.startMs).toEqual(new Float64Array(0));
     expect(exportStream('csv-bins', info, state(), [], nope, 0).text.split('\r\n').slice(0, 3)).toEqual(['start_ms,packets,bytes,bytes_per_sec,lost_packets', '0,1,100,1000,0', '100,1,100,1000,0']);
   });
 

@@ -40,7 +40,7 @@ export interface ExportInput {
   snapshot: Omit<ReceptionSnapshot, 'bins' | 'gaps'>;
   /** The bins the report lists; empty for the exports that list none (gaps, packets). */
   bins: ReportBins;
-  /** The gaps; none for the packets CSV. */
+  /** The gaps; none for the exports that list none (bins, packets). */
   gaps: GapColumns;
   /** Timeline events during the stream. */
   events: TimelineEvent[];
@@ -79,7 +79,7 @@ export function exportInput(info: StreamInfo, r: ReceptionState, events: readonl
     loss: r.loss,
   };
   const bins = kind === 'csv-gaps' || kind === 'csv-packets' ? NO_BINS(r.bins.binMs) : reportBins(r.bins);
-  return { info, snapshot, bins, gaps: gapColumns(kind === 'csv-packets' ? [] : r.gaps), events: events.filter((e) => e.at >= info.startedAt && e.at <= end), app, now, userAgent: typeof navigator === 'undefined' ? 'unknown' : navigator.userAgent };
+  return { info, snapshot, bins, gaps: gapColumns(kind === 'csv-bins' || kind === 'csv-packets' ? [] : r.gaps), events: events.filter((e) => e.at >= info.startedAt && e.at <= end), app, now, userAgent: typeof navigator === 'undefined' ? 'unknown' : navigator.userAgent };
 }
 
 /** The report of a stream as `gapscope listen --json` prints it. */
