@@ -138,7 +138,7 @@ export async function runListen(api: GapscopeApi, o: ListenOptions, output: Outp
   }
   const where = info.bound ?? formatEndpoint(o.group ?? o.address ?? '*', o.port);
   const live = o.json ? (output.liveToErr ? output.err : null) : output.out;
-  live?.(`Listening on ${where} (${info.kind}, ${info.family}); receive buffer ${info.recvBufferGranted ?? '?'} bytes granted of ${info.recvBufferRequested} requested. Ctrl+C to stop.`);
+  live?.(`Listening on ${where} (${info.kind}, ${info.family}); receive buffer: ${info.recvBuffer?.text ?? `${info.recvBufferGranted ?? '?'} bytes granted of ${info.recvBufferRequested} requested.`} Ctrl+C to stop.`);
 
   let latest: { totals: ReceptionTotals; openGapMs: number | null } | null = null;
   let lastPrinted = { packets: 0, bytes: 0 };

@@ -11,6 +11,8 @@ import type { BackendEventListener } from '../kernel/backend';
 import type { FeatureService, ServiceContext } from '../kernel/services';
 import type { TimelineLog } from '../kernel/timeline';
 import { kernelDropEvent } from './kernelDrops';
+import { readRecvBufferCap } from './recvBufferCap';
+import { judgeRecvBuffer, type RecvBufferCap } from '../../shared/reception/receiveBuffer';
 import { parseFormat } from '../../shared/decoders/streamDecoder';
 import { ReceptionMonitor } from '../../shared/reception/receptionMonitor';
 import { formatEndpoint } from '../../shared/net/address';
@@ -85,16 +87,24 @@ export class ReceptionService {
   private readonly starting = new Map<string, RunningStream>();
   private readonly recordingListeners = new Set<(e: RecordingEvent) => void>();
   private nextRequest = 1;
+  // The OS's cap on receive buffers, read once (a file on Linux, sysctl on macOS) before any stream listens.
+  private recvBufferCap: RecvBufferCap | null = null;
+  private readonly capRead: Promise<void>;
 
   constructor(
     private readonly emit: BackendEventListener,
     private readonly interfaces: () => InterfaceInfo[],
     private readonly workerPath = defaultWorkerPath(),
     private readonly timeline?: TimelineLog,
-  ) {}
+  ) {
+    this.capRead = readRecvBufferCap().then((cap) => {
+      this.recvBufferCap = cap;
+    });
+  }
 
   /** Opens the socket in a new worker; resolves once listening, rejects with a clear error otherwise. */
   async start(config: StreamConfig): Promise<StreamInfo> {
+    await this.capRead;
     const ifaces = this.interfaces();
     const plan = planSocket(config, ifaces, process.platform);
     // A wire view alone opens no socket, so it takes nothing from a stream on the same port.
@@ -148,7 +158,7 @@ export class ReceptionService {
       worker.on('message', (m: FromWorker) => {
         switch (m.type) {
           case 'listening':
-            Object.assign(info, { status: 'listening', startedAt: m.startedAt, bound: m.bound, recvBufferGranted: m.recvBufferGranted });
+            Object.assign(info, { status: 'listening', startedAt: m.startedAt, bound: m.bound, recvBufferGranted: m.recvBufferGranted, recvBuffer: judgeRecvBuffer(process.platform, info.recvBufferRequested, m.recvBufferGranted, this.recvBufferCap) });
             this.starting.delete(id);
             this.streams.set(id, stream);
             settled = true;

@@ -5,6 +5,7 @@ import type { AddressFamily, ReceptionKind } from '../net/address';
 import { parseFormat } from '../decoders/streamDecoder';
 import type { ErrorInfo } from '../errors';
 import type { ReceptionDelta, ReceptionSnapshot } from '../reception/types';
+import type { RecvBufferVerdict } from '../reception/receiveBuffer';
 import { event, request } from './define';
 
 const ipAddress = z
@@ -92,6 +93,8 @@ export interface StreamInfo {
   recvBufferRequested: number;
   /** What the OS actually granted (Linux reports double the request, capped by rmem_max). */
   recvBufferGranted: number | null;
+  /** What that means: the part of the request honoured, the OS's cap and how to raise it. Absent before listening and in records saved before it was. */
+  recvBuffer?: RecvBufferVerdict;
   /**
    * Where its data comes from: a socket listening now ('live'), a recorded session opened
    * ('session', exactly the recording's packets and time range), or an imported capture

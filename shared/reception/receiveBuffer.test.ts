@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { datagramCost, suggestRecvBuffer } from './receiveBuffer';
+import { datagramCost, judgeRecvBuffer, suggestRecvBuffer } from './receiveBuffer';
 
 describe('receive buffer that would have held a burst', () => {
   it("costs a 512-byte datagram 1280 kernel bytes, as Linux counted it (an 8 KiB buffer held six: /proc/net/udp's rx_queue 0x1E00)", () => {
@@ -19,5 +19,31 @@ describe('receive buffer that would have held a burst', () => {
   });
   it('never suggests less than twice the request (a drop says the request was too small)', () => {
     expect(suggestRecvBuffer({ packetsBefore: 1, bytesBefore: 100, drops: 1, requested: 8 << 20, granted: 16 << 20 })).toBe(16 << 20);
+  });
+});
+
+describe('what a receive buffer really is (issue #13 item 9)', () => {
+  const rmem = (bytes: number) => ({ name: 'net.core.rmem_max' as const, bytes });
+
+  it('reads Linux’s "8 MiB of 8 MiB" under a 4 MiB rmem_max as 4 MiB, capped, with the command that raises it', () => {
+    const v = judgeRecvBuffer('linux', 8 << 20, 8 << 20, rmem(4 << 20));
+    expect(v).toMatchObject({ honoured: 4 << 20, capped: true, raise: 'sudo sysctl -w net.core.rmem_max=8388608' });
+    expect(v.text).toBe('4.00 MiB of the 8.00 MiB asked: capped by net.core.rmem_max = 4.00 MiB. Raise it with: sudo sysctl -w net.core.rmem_max=8388608');
+  });
+
+  it('says a request Linux honoured whole is as asked, and why it reads double', () => {
+    const v = judgeRecvBuffer('linux', 1 << 20, 2 << 20, rmem(4 << 20));
+    expect(v).toMatchObject({ honoured: 1 << 20, capped: false, raise: null });
+    expect(v.text).toBe('1.00 MiB as asked (Linux reports 2.00 MiB: it counts its bookkeeping too).');
+  });
+
+  it('on macOS takes the reported size as it is, and raises kern.ipc.maxsockbuf with room for its overhead', () => {
+    const v = judgeRecvBuffer('darwin', 8 << 20, 4 << 20, { name: 'kern.ipc.maxsockbuf', bytes: 4 << 20 });
+    expect(v).toMatchObject({ honoured: 4 << 20, capped: true, raise: 'sudo sysctl -w kern.ipc.maxsockbuf=10485760' });
+  });
+
+  it('says when the OS did not tell, and when it gave less with no cap it names', () => {
+    expect(judgeRecvBuffer('linux', 8 << 20, null, rmem(4 << 20))).toMatchObject({ honoured: null, capped: false, text: 'Asked for 8.00 MiB; the OS did not say what it gave.' });
+    expect(judgeRecvBuffer('win32', 8 << 20, 65536, null)).toMatchObject({ honoured: 65536, capped: true, raise: null, text: '64.0 KiB of the 8.00 MiB asked: the OS gave less than asked.' });
   });
 });

@@ -4,6 +4,7 @@
  * costs its buffer's "truesize" (measured here: a 512-byte datagram takes 1280 bytes, so an 8 KiB
  * buffer holds six), and Linux grants twice the size asked for. Pure.
  */
+import { formatBytes } from '../format';
 
 /** Kernel bytes one datagram of `payloadBytes` takes in a receive buffer (Linux: its data rounded up to a power of two with headers and shared info, plus the sk_buff). */
 export function datagramCost(payloadBytes: number): number {
@@ -39,4 +40,49 @@ export function suggestRecvBuffer(b: BurstAndBuffer): number | null {
   let ask = 4096;
   while (ask * factor < needed || ask < 2 * b.requested) ask *= 2;
   return ask;
+}
+
+/** The OS's cap on what a socket may ask for, under the name the OS gives it. */
+export interface RecvBufferCap {
+  name: 'net.core.rmem_max' | 'kern.ipc.maxsockbuf';
+  bytes: number;
+}
+
+/** What a socket's receive buffer really is, said once for the tile, the CLI and the report. */
+export interface RecvBufferVerdict {
+  requested: number;
+  /** The size the OS reports for the socket (Linux reports twice what it honoured, for its bookkeeping). */
+  reported: number | null;
+  /** How much of the request the OS honoured (Linux: the reported size halved); null when unknown. */
+  honoured: number | null;
+  /** The OS gave less than asked. */
+  capped: boolean;
+  cap: RecvBufferCap | null;
+  /** The command that raises the cap to the request, when capped and the OS has one. */
+  raise: string | null;
+  /** One sentence for people. */
+  text: string;
+}
+
+const MIB = 1024 * 1024;
+const size = formatBytes;
+
+/**
+ * Judges a receive buffer: on Linux SO_RCVBUF is capped at net.core.rmem_max and then doubled, so
+ * asking 8 MiB with a 4 MiB cap reads back "8 MiB": honoured is half of that, and the verdict says
+ * the cap and how to raise it (issue #13 item 9). macOS refuses sizes over kern.ipc.maxsockbuf;
+ * Windows reports what it was asked.
+ */
+export function judgeRecvBuffer(platform: string, requested: number, reported: number | null, cap: RecvBufferCap | null): RecvBufferVerdict {
+  const honoured = reported === null ? null : platform === 'linux' ? Math.floor(reported / 2) : reported;
+  const capped = honoured !== null && honoured < requested;
+  const raise = !capped || !cap ? null : cap.name === 'net.core.rmem_max' ? `sudo sysctl -w net.core.rmem_max=${requested}` : `sudo sysctl -w kern.ipc.maxsockbuf=${Math.ceil((requested * 1.25) / MIB) * MIB}`;
+  let text: string;
+  if (honoured === null) text = `Asked for ${size(requested)}; the OS did not say what it gave.`;
+  else if (!capped) text = `${size(honoured)} as asked${platform === 'linux' ? ` (Linux reports ${size(reported!)}: it counts its bookkeeping too)` : ''}.`;
+  else {
+    const why = cap ? `capped by ${cap.name} = ${size(cap.bytes)}` : 'the OS gave less than asked';
+    text = `${size(honoured)} of the ${size(requested)} asked: ${why}.${raise ? ` Raise it with: ${raise}` : ''}`;
+  }
+  return { requested, reported, honoured, capped, cap, raise, text };
 }

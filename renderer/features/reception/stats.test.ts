@@ -3,6 +3,7 @@ import type { StreamInfo } from '../../../shared/contract';
 import { ThroughputHistory } from '../../../shared/reception/throughputHistory';
 import { emptyReception, type ReceptionState } from './streamState';
 import { statTiles, streamTitle } from './stats';
+import { judgeRecvBuffer } from '../../../shared/reception/receiveBuffer';
 
 const info: StreamInfo = {
   id: 's1',
@@ -85,5 +86,12 @@ describe('statTiles', () => {
     expect(streamTitle(info)).toBe('0.0.0.0:4000');
     expect(streamTitle({ ...info, family: 'ipv6', config: { ...info.config, address: 'ff02::1' } })).toBe('[ff02::1]:4000');
     expect(streamTitle({ ...info, config: { ...info.config, label: 'GDL90' } })).toBe('GDL90');
+  });
+
+  it('shows what Linux honoured under its cap, not the doubled figure it reports, and how to raise it', () => {
+    const recvBuffer = judgeRecvBuffer('linux', 8 << 20, 8 << 20, { name: 'net.core.rmem_max', bytes: 4 << 20 });
+    const t = byId(statTiles({ ...info, recvBufferGranted: 8 << 20, recvBuffer }, receiving()));
+    expect(t.buffer).toMatchObject({ value: '4.00 MiB', detail: 'of 8.00 MiB asked: net.core.rmem_max caps it', tone: 'warn', raw: 4 << 20 });
+    expect(t.buffer!.hint).toContain('sudo sysctl -w net.core.rmem_max=8388608');
   });
 });

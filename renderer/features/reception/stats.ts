@@ -89,16 +89,19 @@ export function statTiles(info: StreamInfo, r: ReceptionState): StatTile[] {
     tiles.push({ id: 'expected', label: 'Received vs expected', value: '—', detail: 'set an expected rate to compare', raw: null, tone: 'neutral' });
   }
   tiles.push(...lossTiles(r));
-  const granted = info.recvBufferGranted;
+  // The back end's verdict (shared/reception/receiveBuffer.ts) says what the OS really gave: Linux
+  // reports twice what it honoured, so "8 MiB granted of 8 MiB" may be a 4 MiB cap.
+  const v = info.recvBuffer;
+  const granted = v ? v.honoured : info.recvBufferGranted;
   tiles.push({
     id: 'buffer',
     label: 'Receive buffer',
     value: granted === null ? '—' : formatBufferSize(granted),
     // Streams opened from a session or a capture had no socket here (nothing was asked).
-    detail: info.recvBufferRequested > 0 ? `asked ${formatBufferSize(info.recvBufferRequested)}` : 'no socket: opened from a file',
+    detail: info.recvBufferRequested <= 0 ? 'no socket: opened from a file' : v?.capped && v.cap ? `of ${formatBufferSize(info.recvBufferRequested)} asked: ${v.cap.name} caps it` : `asked ${formatBufferSize(info.recvBufferRequested)}`,
     raw: granted,
-    tone: granted === null ? 'neutral' : granted < info.recvBufferRequested ? 'warn' : 'good',
-    hint: granted !== null && granted < info.recvBufferRequested ? 'The OS granted less than asked; on Linux raise net.core.rmem_max.' : 'What the OS granted (Linux reports double the usable size).',
+    tone: granted === null ? 'neutral' : (v ? v.capped : granted < info.recvBufferRequested) ? 'warn' : 'good',
+    hint: v ? v.text : 'What the OS granted.',
   });
   if (!running) {
     // A stopped stream (also one opened from a session or a capture) is not "without data now".
