@@ -23,6 +23,8 @@ const MAX_QUERY_BYTES = 1400;
 const RESOLVE_PACKET_GAP_MS = 250;
 /** The shortest delay before a first question (RFC 6762 §5.2: 20–120 ms). */
 const MIN_FIRST_QUESTION_MS = 20;
+/** More questions than fit in MAX_QUERY_BYTES (a short name and a pointer take at least 10 bytes each). */
+const MAX_QUESTIONS_PER_PACKET = 140;
 /** Sources named in a warning when their packets are not believed; past this they are only counted. */
 const MAX_WARNED_SOURCES = 16;
 
@@ -167,8 +169,9 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
   private readonly warnedSources = new Set<string>();
   /** SRV, TXT, A and AAAA questions for what the cache lacks, asked with back-off until answered. */
   private readonly resolving = new QuestionSchedule<ResolveQuestion>();
-  private resolveVersion = -1;
-  /** When the cache first changed since the questions were last worked out (the §5.2 delay counts from the packet, not from a tick). */
+  /** Instances that changed since their questions were last worked out. */
+  private readonly resolveDirty = new Set<string>();
+  /** When the first of them changed (the §5.2 delay counts from the packet, not from a tick). */
   private resolveNeedSince: number | null = null;
   private resolveTimer: NodeJS.Timeout | null = null;
   private resolveTimerAt = Infinity;
@@ -346,12 +349,6 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
     const changes = this.cache.ingest({ records, iface: entry.iface.name, source, now: at });
     if (this.listenerCount('packet') > 0) this.emit('packet', { data: msg, iface: entry.iface.name, family, source, port: rinfo.port, at, packet: p, instanceKeys: this.cache.instanceKeysOf(records) });
     this.apply(changes);
-    // Something new may need asking: work it out soon (20 ms, the earliest §5.2 allows a first
-    // question), not on the next tick, and at most that often under a flood.
-    if (this.cache.version() !== this.resolveVersion && this.resolveNeedSince === null) {
-      this.resolveNeedSince = at;
-      this.armResolve(at + MIN_FIRST_QUESTION_MS, at);
-    }
   }
 
   /** Names a source whose packets are not believed, once, so that a misconfigured device is seen rather than silently missing. */
@@ -370,6 +367,16 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
 
   private apply(changes: ServiceChange[]): void {
     for (const c of changes) this.emit(c.kind, c.instance);
+    if (changes.length > 0) {
+      for (const c of changes) this.resolveDirty.add(c.instance.key);
+      // What changed may need asking: work it out soon (20 ms, the earliest §5.2 allows a first
+      // question), not on the next tick, and at most that often under a flood.
+      if (this.resolveNeedSince === null) {
+        const now = this.now();
+        this.resolveNeedSince = now;
+        this.armResolve(now + MIN_FIRST_QUESTION_MS, now);
+      }
+    }
     // Types change only with instances or _services records: skip the work for a repeat.
     const version = this.cache.typesVersion();
     if (changes.length === 0 && version === this.typesVersionSeen) return;
@@ -423,14 +430,11 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
    * cannot hold back the others' questions.
    */
   private resolve(now: number): void {
-    const version = this.cache.version();
-    if (version !== this.resolveVersion) {
-      this.resolveVersion = version;
-      this.resolving.sync(
-        this.cache.resolveQuestions().map((q) => ({ key: q.key, item: q })),
-        Math.min(now, this.resolveNeedSince ?? now),
-        Math.random,
-      );
+    if (this.resolveDirty.size > 0) {
+      // Only the instances that changed are worked out again; new questions of one batch share one delay.
+      const firstAt = Math.min(now, this.resolveNeedSince ?? now) + initialQueryDelayMs(Math.random());
+      for (const key of this.resolveDirty) this.resolving.setGroup(key, this.cache.resolveQuestions([key]).map((q) => ({ key: q.key, item: q })), firstAt);
+      this.resolveDirty.clear();
     }
     this.resolveNeedSince = null;
     const heldUntil = this.sendDue(now);
@@ -456,7 +460,8 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
       list.push(d);
     }
     for (const [s, list] of bySocket) {
-      const ordered = inTurnBySource(list);
+      // More than fit in one packet are left for the next (a flood of bare PTRs makes thousands).
+      const ordered = inTurnBySource(list).slice(0, MAX_QUESTIONS_PER_PACKET);
       const known: KnownAnswer[] = [];
       const seen = new Set<string>();
       for (const d of ordered) {
@@ -475,7 +480,7 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
       this.send(s, encoded.bytes, 'resolution query');
       s.resolveAt = sentAt + RESOLVE_PACKET_GAP_MS;
       // Questions that did not fit go in the next packet.
-      if (encoded.asked.length + encoded.invalid.length < ordered.length) heldUntil = Math.min(heldUntil, s.resolveAt);
+      if (encoded.asked.length + encoded.invalid.length < list.length) heldUntil = Math.min(heldUntil, s.resolveAt);
     }
     return heldUntil;
   }

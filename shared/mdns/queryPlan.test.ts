@@ -90,9 +90,9 @@ describe('refresh queries and their encoding', () => {
 });
 
 describe('continuous querying of resolution questions (RFC 6762 §5.2)', () => {
-  it('asks a new question after 20–120 ms, then after 1 s, 2 s, 4 s, until it is no longer wanted', () => {
+  it('asks a new question when told (20–120 ms after the need), then after 1 s, 2 s, 4 s, until it is no longer wanted', () => {
     const s = new QuestionSchedule<string>();
-    s.sync([{ key: 'srv', item: 'SRV of web' }], 1000, () => 0.5);
+    s.setGroup('web', [{ key: 'srv', item: 'SRV of web' }], 1000 + initialQueryDelayMs(0.5));
     expect(s.due(1069)).toEqual([]);
     const sent: number[] = [];
     for (let t = 1000; t < 20_000; t += 10) {
@@ -106,19 +106,31 @@ describe('continuous querying of resolution questions (RFC 6762 §5.2)', () => {
     expect(s.nextDueAfter(16_070)).toBe(32_070);
     expect(s.nextDueAfter(32_070)).toBe(Infinity);
     // Answered: no longer wanted, no longer asked; wanted again: it starts over.
-    s.sync([], 20_000, () => 0.5);
+    s.setGroup('web', [], 20_000);
     expect(s.size).toBe(0);
-    s.sync([{ key: 'srv', item: 'SRV of web' }], 30_000, () => 0);
+    s.setGroup('web', [{ key: 'srv', item: 'SRV of web' }], 30_020);
     expect(s.due(30_020).map((d) => [d.key, d.n])).toEqual([['srv', 0]]);
   });
 
   it('keeps a question\u2019s place when it is still wanted, and puts those asked least first', () => {
     const s = new QuestionSchedule<string>();
-    s.sync([{ key: 'a', item: 'A' }], 0, () => 0);
+    s.setGroup('g', [{ key: 'a', item: 'A' }], 20);
     s.sent('a', 20);
-    s.sync([{ key: 'a', item: 'A again' }, { key: 'b', item: 'B' }], 500, () => 0);
+    s.setGroup('g', [{ key: 'a', item: 'A again' }, { key: 'b', item: 'B' }], 520);
     expect(s.due(1000).map((d) => [d.key, d.item, d.n])).toEqual([['b', 'B', 0]]);
     expect(s.due(1100).map((d) => [d.key, d.item, d.n])).toEqual([['b', 'B', 0], ['a', 'A again', 1]]);
+  });
+
+  it('keeps a question two groups want until neither does (two instances on one host ask its address once)', () => {
+    const s = new QuestionSchedule<string>();
+    s.setGroup('printer', [{ key: 'box|A', item: 'A of box' }], 50);
+    s.setGroup('scanner', [{ key: 'box|A', item: 'A of box' }, { key: 'scan|TXT', item: 'TXT of scanner' }], 60);
+    expect(s.due(60).map((d) => [d.key, d.nextAt])).toEqual([['box|A', 50], ['scan|TXT', 60]]);
+    s.setGroup('printer', [], 70);
+    expect(s.due(70).map((d) => d.key)).toEqual(['box|A', 'scan|TXT']);
+    s.setGroup('scanner', [{ key: 'scan|TXT', item: 'TXT of scanner' }], 80);
+    expect(s.due(80).map((d) => d.key)).toEqual(['scan|TXT']);
+    expect(s.size).toBe(1);
   });
 
   it('takes sources in turn, so that a flood from one source does not hold back another', () => {

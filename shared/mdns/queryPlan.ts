@@ -242,25 +242,41 @@ export interface ScheduledQuestion<T> {
 }
 
 /**
- * Continuous querying of a changing set of questions (§5.2): questions that appear are first
- * asked after a random 20–120 ms (the same for those that appear together), then again after 1 s, 2 s, 4 s … up to an hour, until it is no
- * longer wanted (answered, or its instance gone); one that comes back starts over.
+ * Continuous querying of a changing set of questions (§5.2): a question that appears is first
+ * asked when the caller says (after a random 20–120 ms, `initialQueryDelayMs`), then again after
+ * 1 s, 2 s, 4 s … up to an hour, until it is no longer wanted (answered, or its instance gone);
+ * one that comes back starts over.
  */
 export class QuestionSchedule<T> {
-  private readonly entries = new Map<string, ScheduledQuestion<T>>();
+  private readonly entries = new Map<string, ScheduledQuestion<T> & { wantedBy: Set<string> }>();
+  /** Which questions each group (e.g. an instance) wants: a question shared by several (a host's address) stays while one wants it. */
+  private readonly groups = new Map<string, Set<string>>();
 
-  /** Makes the wanted questions exactly `wanted` (by key): new ones are scheduled from `now`, others dropped. */
-  sync(wanted: Iterable<{ key: string; item: T }>, now: number, random: () => number): void {
-    const keep = new Set<string>();
-    // Questions that appear together wait the same delay, so that they go in one packet.
-    let first: number | null = null;
+  /**
+   * Makes what `group` wants exactly `wanted` (by key), so that a caller updates only the groups
+   * that changed: new questions are first asked at `firstAt` (give those that appear together
+   * the same time, so that they go in one packet), questions still wanted keep their place, and
+   * those no group wants any more are dropped.
+   */
+  setGroup(group: string, wanted: Iterable<{ key: string; item: T }>, firstAt: number): void {
+    const before = this.groups.get(group);
+    const keys = new Set<string>();
     for (const w of wanted) {
-      keep.add(w.key);
+      keys.add(w.key);
       const e = this.entries.get(w.key);
-      if (e) e.item = w.item;
-      else this.entries.set(w.key, { key: w.key, item: w.item, n: 0, nextAt: (first ??= now + initialQueryDelayMs(random())) });
+      if (e) {
+        e.item = w.item;
+        e.wantedBy.add(group);
+      } else this.entries.set(w.key, { key: w.key, item: w.item, n: 0, nextAt: firstAt, wantedBy: new Set([group]) });
     }
-    for (const k of [...this.entries.keys()]) if (!keep.has(k)) this.entries.delete(k);
+    for (const k of before ?? []) {
+      if (keys.has(k)) continue;
+      const e = this.entries.get(k);
+      e?.wantedBy.delete(group);
+      if (e && e.wantedBy.size === 0) this.entries.delete(k);
+    }
+    if (keys.size > 0) this.groups.set(group, keys);
+    else this.groups.delete(group);
   }
 
   /** The questions due at `now`, those asked least often first, then the longest waiting. */

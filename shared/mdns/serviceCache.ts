@@ -318,7 +318,6 @@ export class ServiceCache {
   private nextExpiry = Infinity;
   private lapsed = false;
   private typeRecordsVersion = 0;
-  private instancesVersion = 0;
   private readonly counters: Omit<CacheStats, 'records' | 'bytes'> = { accepted: 0, malformed: 0, ignored: 0, oversized: 0, rateLimited: 0, perPacketCapped: 0, evicted: 0 };
 
   constructor(limits: Partial<ServiceCacheLimits> = {}) {
@@ -410,41 +409,38 @@ export class ServiceCache {
    * each interface its instance is live on. Each with the family it was heard over (IPv4 when
    * both) and the source that named it, so that a flood from one source cannot starve another.
    */
-  resolveQuestions(): ResolveQuestion[] {
+  resolveQuestions(instanceKeys?: Iterable<string>): ResolveQuestion[] {
     const out = new Map<string, ResolveQuestion>();
-    const add = (q: Omit<ResolveQuestion, 'key'>): void => {
-      const key = `${q.iface}|${lowerName(q.name)}|${q.type}`;
-      if (!out.has(key)) out.set(key, { key, ...q });
-    };
-    for (const [key, { view }] of this.views) {
-      const hasSrv = (this.byOwnerType.get(`${key}|SRV`)?.size ?? 0) > 0;
-      const hasTxt = (this.byOwnerType.get(`${key}|TXT`)?.size ?? 0) > 0;
-      const askSrv = !hasSrv && LOCAL_NAME.test(view.type);
-      const askTxt = !hasTxt && LOCAL_NAME.test(view.type);
-      const askAddress = view.host !== null && view.addresses.length === 0 && LOCAL_NAME.test(view.host);
-      if (!askSrv && !askTxt && !askAddress) continue;
-      for (const ptr of this.ptrByInstance.get(key) ?? []) {
-        for (const [iface, s] of ptr.sightings) {
-          if (s.retiring) continue;
-          const family = s.sources.some((a) => !a.includes(':')) ? 'ipv4' : 'ipv6';
-          const source = s.sources[s.sources.length - 1] ?? '';
-          const labels = [view.name, ...view.type.split('.')];
-          const name = `${view.name}.${view.type}`;
-          if (askSrv) add({ iface, family, source, name, labels, type: 'SRV' });
-          if (askTxt) add({ iface, family, source, name, labels, type: 'TXT' });
-          if (askAddress && view.host) {
-            const host = view.host.replace(/\.$/, '');
-            for (const type of ['A', 'AAAA'] as const) add({ iface, family, source, name: host, labels: host.split('.'), type });
-          }
-        }
-      }
-    }
+    if (instanceKeys === undefined) for (const key of this.views.keys()) this.resolveQuestionsOf(key, out);
+    else for (const key of instanceKeys) this.resolveQuestionsOf(key, out);
     return [...out.values()];
   }
 
-  /** Changes whenever an instance's records change (not only its view), so that a caller recomputes `resolveQuestions()` only when it may differ. */
-  version(): number {
-    return this.instancesVersion;
+  private resolveQuestionsOf(key: string, out: Map<string, ResolveQuestion>): void {
+    const view = this.views.get(key)?.view;
+    if (!view) return;
+    const add = (q: Omit<ResolveQuestion, 'key'>): void => {
+      const k = `${q.iface}|${lowerName(q.name)}|${q.type}`;
+      if (!out.has(k)) out.set(k, { key: k, ...q });
+    };
+    // What is missing is in the view (an empty TXT counts as an answer); only .local is asked over mDNS.
+    const askSrv = view.missing.includes('SRV') && LOCAL_NAME.test(view.type);
+    const askTxt = view.missing.includes('TXT') && LOCAL_NAME.test(view.type);
+    const host = view.host?.replace(/\.$/, '') ?? null;
+    const askAddress = host !== null && view.addresses.length === 0 && LOCAL_NAME.test(host);
+    if (!askSrv && !askTxt && !askAddress) return;
+    const labels = [view.name, ...view.type.split('.')];
+    const name = `${view.name}.${view.type}`;
+    for (const ptr of this.ptrByInstance.get(key) ?? []) {
+      for (const [iface, s] of ptr.sightings) {
+        if (s.retiring) continue;
+        const family = s.sources.some((a) => !a.includes(':')) ? 'ipv4' : 'ipv6';
+        const source = s.sources[s.sources.length - 1] ?? '';
+        if (askSrv) add({ iface, family, source, name, labels, type: 'SRV' });
+        if (askTxt) add({ iface, family, source, name, labels, type: 'TXT' });
+        if (askAddress) for (const type of ['A', 'AAAA'] as const) add({ iface, family, source, name: host, labels: host.split('.'), type });
+      }
+    }
   }
 
   /** A record's name as labels: an instance name keeps its label whole, dots and all. */
@@ -765,7 +761,6 @@ export class ServiceCache {
       this.nextExpiry = this.lapsed ? now : next;
     }
     const changes: ServiceChange[] = [];
-    if (dirty.size > 0) this.instancesVersion++;
     for (const key of [...dirty].sort()) {
       const before = this.views.get(key);
       const view = this.buildView(key);
