@@ -2,7 +2,7 @@
 // How long each export of the Export menu takes on an hour-long session with 5,000 gaps, against a
 // reference measured in the same run on the same data, and what of it the page pays.
 //
-//   npm run bench:exports        # node scripts/bench-exports.mjs [--bin 10] [--runs 7] [--minutes 60] [--kinds html,json,...]
+//   npm run bench:exports        # node scripts/bench-exports.mjs [--bin 10] [--runs 7] [--minutes 60] [--kinds html,json,...] [--png]
 //
 // The session: Gapscope's ReceptionMonitor (shared/reception) fed, not in real time, one `seq`
 // packet of 512 B every 10 ms for 500 ms, then 220 ms of silence, for an hour: 5,000 gaps, every
@@ -21,11 +21,19 @@
 //       html      the same JSON.stringify as for json;
 //       svg/png   a plain loop writing the naive chart: one path vertex per bin and one rect per gap.
 //   - before: what the page copied in the previous version, the whole history's snapshot, structured-cloned.
+// --png (needs root, iproute2 and Debian's chromium) also times the one step of an export left on the
+// page, the PNG's rasterization: the app's own svgToPng (renderer/app/download.ts, transpiled by
+// TypeScript) run in headless Chromium on the chart's SVG, against the naive chart's SVG in the same
+// run, read by the Long Tasks API (a 200 ms busy loop first checks that long tasks are reported).
+// Chromium runs in a network namespace of its own with only loopback, deleted at the end.
 // Each is run `--runs` times in the order export, reference, reference, export, ...; the fastest run
 // (the least disturbed by the rest of the machine) is printed with the median in brackets, and
 // export ÷ reference for both. No network, no root. The code is TypeScript; Vite (a dev
 // dependency) loads it for this plain Node script.
 import { Blob } from 'node:buffer';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { cpus, loadavg } from 'node:os';
@@ -33,13 +41,18 @@ import { fileURLToPath } from 'node:url';
 import { runnerImport } from 'vite';
 
 /* global structuredClone -- Node's, as the page's: what postMessage copies */
+/* global window, PerformanceObserver -- in the functions that page.evaluate runs in Chromium */
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 
 function parseArgs(argv) {
-  const o = { bin: 10, runs: 7, minutes: 60, kinds: ['html', 'json', 'csv-gaps', 'csv-bins', 'svg', 'png'] };
+  const o = { bin: 10, runs: 7, minutes: 60, png: false, kinds: ['html', 'json', 'csv-gaps', 'csv-bins', 'svg', 'png'] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    if (a === '--png') {
+      o.png = true;
+      continue;
+    }
     if (a === '--kinds') {
       o.kinds = (argv[++i] ?? '').split(',');
       if (!o.kinds.every((k) => o.kinds.includes(k) && ['html', 'json', 'csv-gaps', 'csv-bins', 'svg', 'png'].includes(k))) throw new Error('--kinds takes html,json,csv-gaps,csv-bins,svg,png');
@@ -228,4 +241,77 @@ console.log('');
 const nowPage = [];
 for (let r = 0; r < opt.runs; r++) nowPage.push(timed(() => structuredClone(m.exportInput(info, state, events, null, now, 'json'))).ms);
 console.log(`The page's side before the bins and gaps went as typed arrays (the whole history's snapshot and the gap objects, structured-cloned): ${both(before)} ms; now, for the JSON report (exportInput and its copy): ${both(nowPage)} ms.`);
-console.log(`PNG: the rasterization of the SVG (an image drawn on a canvas, on the page) is not timed here. ${notes.join('; ')}.`);
+if (notes.length > 0) console.log(`${notes.join('; ')}.`);
+if (opt.png) {
+  const input = m.exportInput(info, state, events, null, now, 'png');
+  await rasterize(m.buildExport('png', input).text, naiveChart(input));
+} else console.log('PNG: the rasterization of the SVG (an image drawn on a canvas, on the page) is timed with --png.');
+
+/** The PNG's step on the page, in Chromium: the chart's SVG and the naive chart's, alternated. */
+async function rasterize(chart, naive) {
+  const { chromium } = await import('@playwright/test');
+  const ts = (await import('typescript')).default;
+  const source = readFileSync(join(REPO, 'renderer', 'app', 'download.ts'), 'utf8');
+  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const ns = `gsbx-${process.pid}`;
+  const dir = mkdtempSync(join(tmpdir(), 'gapscope-bench-exports-'));
+  const ip = (...a) => execFileSync('ip', a, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let browser = null;
+  let made = false;
+  try {
+    ip('netns', 'add', ns);
+    made = true;
+    ip('-n', ns, 'link', 'set', 'lo', 'up');
+    const wrapper = join(dir, 'chromium-in-netns.sh');
+    writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${ns} /usr/bin/chromium "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    browser = await chromium.launch({ executablePath: wrapper, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.setContent('<!doctype html><html><body></body></html>');
+    await page.addScriptTag({ type: 'module', content: `${js}\nwindow.svgToPng = svgToPng;` });
+    await page.waitForFunction(() => typeof window.svgToPng === 'function');
+    await page.evaluate(() => {
+      window.longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.longTasks.push({ start: e.startTime, duration: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    });
+    // Rasterizes svg in the page (null: the calibration), then waits for the long-task entries, delivered after their task.
+    const tasksDuring = (text) =>
+      page.evaluate(async (svg) => {
+        window.longTasks = [];
+        const t0 = performance.now();
+        // The calibration's busy loop runs in a task of its own, as the image's steps do.
+        const size =
+          svg === null
+            ? await new Promise((r) =>
+                setTimeout(() => {
+                  const until = performance.now() + 200;
+                  while (performance.now() < until);
+                  r(0);
+                }, 0),
+              )
+            : (await window.svgToPng(svg)).size;
+        const t1 = performance.now();
+        const reported = performance.now() + 2000;
+        while (svg === null && window.longTasks.length === 0 && performance.now() < reported) await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setTimeout(r, 100));
+        const tasks = window.longTasks.filter((t) => t.start + t.duration >= t0 && t.start <= t1);
+        return { wallMs: t1 - t0, longestMs: Math.max(0, ...tasks.map((t) => t.duration)), blockedMs: tasks.reduce((sum, t) => sum + t.duration, 0), size };
+      }, text);
+    const calibration = await tasksDuring(null);
+    if (!(calibration.longestMs >= 195)) throw new Error(`Chromium reported no long task for a 200 ms busy loop (longest ${calibration.longestMs} ms): long tasks cannot be measured here`);
+    const runs = { chart: [], naive: [] };
+    for (let r = 0; r < opt.runs; r++) {
+      for (const which of r % 2 === 0 ? ['chart', 'naive'] : ['naive', 'chart']) runs[which].push(await tasksDuring(which === 'chart' ? chart : naive));
+    }
+    const fmt = (ms) => (ms < 10 ? ms.toFixed(1) : ms.toFixed(0));
+    const cell = (xs, key) => `${fmt(Math.min(...xs.map((x) => x[key])))} (${fmt(median(xs.map((x) => x[key])))})`;
+    console.log(`PNG on the page, Chromium ${browser.version()}, svgToPng of renderer/app/download.ts, ${opt.runs} runs, fastest (median) ms; a 200 ms busy loop read as ${Math.round(calibration.longestMs)} ms:`);
+    for (const [name, xs] of [['the chart', runs.chart], ['the naive chart (reference)', runs.naive]]) console.log(`  ${name}: longest task ${cell(xs, 'longestMs')}, long tasks in all ${cell(xs, 'blockedMs')}, click to PNG ${cell(xs, 'wallMs')}, ${(xs[0].size / 1024).toFixed(0)} KiB of PNG`);
+  } finally {
+    await browser?.close().catch(() => {});
+    if (made) ip('netns', 'del', ns);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
