@@ -14,6 +14,7 @@ import { addressBytes } from '../../shared/pcapng/write';
 import { RecordingFile } from './recordingFile';
 import { StallWatch } from './stallWatch';
 import { explainSocketError } from './socketErrors';
+import { nameHolders, udpPortHolders } from './portHolders';
 import { KernelDropSampler, socketFd } from './kernelDrops';
 import { WireView } from '../wire/wireView';
 import { GapLocator } from '../../shared/reception/gapLocation';
@@ -162,19 +163,26 @@ async function endRecording(): Promise<RecordingEnd | null> {
 function start(): void {
   if (setup.wire?.mode === 'only') return startWireOnly();
   const where = { address: plan.bindAddress, port: plan.port, group: plan.membership?.group };
-  const sock = createSocket({ type: plan.type, reuseAddr: true });
+  // Multicast and broadcast receivers share their port (every socket gets every datagram); a
+  // unicast port is never shared: the kernel would give one of the sockets every datagram, and a
+  // program under test listening there would receive nothing (issue #13 item 10).
+  const unicast = plan.kind === 'unicast';
+  const sock = createSocket({ type: plan.type, reuseAddr: !unicast });
   socket = sock;
   let bound = false;
   sock.on('error', (err) => {
     if (!bound) {
-      post({ type: 'failed', error: explainSocketError(err, 'bind', where) });
       finished = true;
       try {
         sock.close();
       } catch {
         // Never opened.
       }
-      port!.close();
+      const inUse = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' && unicast;
+      void (inUse ? udpPortHolders(plan.port) : Promise.resolve([])).then((holders) => {
+        post({ type: 'failed', error: explainSocketError(err, 'bind', { ...where, unicast, ...(holders.length ? { holders: nameHolders(holders) } : {}) }) });
+        port!.close();
+      });
     } else {
       finish(explainSocketError(err, 'receive', where));
     }

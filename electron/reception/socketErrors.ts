@@ -3,7 +3,7 @@ import type { ErrorInfo } from '../../shared/contract';
 import { formatEndpoint } from '../../shared/net/address';
 
 /** Maps a Node socket error from bind, join or receive to an ErrorInfo a person understands. */
-export function explainSocketError(err: unknown, step: 'bind' | 'join' | 'receive', where: { address: string; port: number; group?: string }): ErrorInfo {
+export function explainSocketError(err: unknown, step: 'bind' | 'join' | 'receive', where: { address: string; port: number; group?: string; unicast?: boolean; holders?: string }): ErrorInfo {
   const code = (err as NodeJS.ErrnoException | undefined)?.code ?? '';
   const endpoint = formatEndpoint(where.address, where.port);
   const detail = err instanceof Error ? err.message : String(err);
@@ -20,6 +20,12 @@ export function explainSocketError(err: unknown, step: 'bind' | 'join' | 'receiv
   }
   switch (code) {
     case 'EADDRINUSE':
+      if (where.unicast) {
+        // Gapscope binds a unicast port alone: sharing it (SO_REUSEADDR) would let the kernel hand
+        // one of the two sockets every datagram, and the program under test would get none.
+        const who = where.holders ? `by ${where.holders}` : 'by another program';
+        return { code: 'port-in-use', message: `${endpoint} is already in use ${who}. Gapscope does not share a unicast port: one of the two would receive nothing. To watch that program's traffic without taking it, use the wire view alone (gapscope listen --wire only); or stop it, or choose another port.` };
+      }
       return { code: 'port-in-use', message: `${endpoint} is already in use by a program that does not share it (SO_REUSEADDR). Stop it or choose another port.` };
     case 'EACCES':
     case 'EPERM':
