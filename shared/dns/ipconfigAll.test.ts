@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import server2016 from './fixtures/windows-ipconfig-all-server2016-domain.txt?raw';
 import win10 from './fixtures/windows-ipconfig-all-win10-tailscale-ipv6-dns.txt?raw';
+import zhCn from './fixtures/windows-ipconfig-all-zh-cn-REDACTED-PARTIAL.txt?raw';
 import { WINDOWS_SERVER_WHY, parseIpconfigAll } from './ipconfigAll';
 import { WINDOWS_SITE_LOCAL_WHY, serversInUse, summarizeResolverList } from './resolverList';
 
@@ -12,6 +13,12 @@ describe('ipconfig /all, real outputs', () => {
     expect(list.searchDomains).toEqual(['somecompany.corp']);
     expect(list.notes).toEqual([]);
     expect(list.warnings).toEqual([]);
+  });
+
+  it('Chinese Windows: the labels are translated, so nothing is read, and the warning says why and what to use', () => {
+    const list = parseIpconfigAll(zhCn);
+    expect(summarizeResolverList(list)).toEqual([]);
+    expect(list.warnings).toEqual(['No "DNS Servers" line found: ipconfig output in a language other than English is not understood; use the PowerShell JSON form.']);
   });
 
   it('Windows 10 with Tailscale: fec0 placeholders with %1 on continuation lines, suffix search lists', () => {
