@@ -22,6 +22,7 @@ export default defineConfig({
           main: resolve(__dirname, 'electron/main/index.ts'),
           cli: resolve(__dirname, 'electron/cli/index.ts'),
           receiverWorker: resolve(__dirname, 'electron/reception/receiverWorker.ts'),
+          wireWorker: resolve(__dirname, 'electron/wire/wireWorker.ts'),
         },
         // Shared chunks sit beside the entries, so __dirname finds receiverWorker.js from any of them.
         output: { chunkFileNames: '[name]-[hash].js' },

@@ -10,6 +10,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ReceptionMonitor } from '../../shared/reception/receptionMonitor';
 import type { ErrorInfo } from '../../shared/contract';
 import type { FormatName } from '../../shared/decoders/types';
+import type { ReceptionDelta } from '../../shared/reception/types';
 import { addressBytes } from '../../shared/pcapng/write';
 import { RecordingFile } from './recordingFile';
 import { StallWatch } from './stallWatch';
@@ -17,6 +18,7 @@ import { explainSocketError } from './socketErrors';
 import { nameHolders, udpPortHolders } from './portHolders';
 import { KernelDropSampler, socketFd } from './kernelDrops';
 import { WireView } from '../wire/wireView';
+import { WireThread } from '../wire/wireThread';
 import { GapLocator } from '../../shared/reception/gapLocation';
 import type { FromWorker, RecordingEnd, RecordTarget, ToWorker, WorkerSetup } from './workerProtocol';
 
@@ -56,9 +58,10 @@ let preroll: { at: number; msg: Buffer; address: string; port: number }[] | null
 let recording: RecordingFile | null = null;
 let recordTimer: NodeJS.Timeout | null = null;
 
-// The wire view (electron/wire): beside the socket with its own monitor, or alone feeding `monitor`.
+// The wire view (electron/wire): beside the socket on a thread of its own (wireThread.ts) with its
+// own monitor, or alone here feeding `monitor`.
 let wire: WireView | null = null;
-const wireMonitor = locator ? new ReceptionMonitor({ ...setup.monitor, onDecoded: (at, seq, flags, format) => locator.onWirePacket(at, seq, flags, format) }) : null;
+let wireThread: WireThread | null = null;
 
 function finish(error: ErrorInfo | null): void {
   if (finished) return;
@@ -74,12 +77,13 @@ function finish(error: ErrorInfo | null): void {
   }
   const atMs = now();
   const snapshot = setup.wire?.mode === 'only' ? null : monitor.snapshot(atMs);
-  // The engine's last packets are read before the wire's final snapshot.
-  void (wire?.stop() ?? Promise.resolve()).then(() => {
+  // The engine's last packets are read (and handed to the locator) before the wire's final snapshot.
+  const wireDone = wireThread ? wireThread.stop(atMs) : (wire?.stop() ?? Promise.resolve()).then(() => null);
+  void wireDone.then((wireSnapshot) => {
     // The snapshot holds the same gaps: those the wire view had not passed are located with what it saw.
     locator?.finish();
     const done = (end: RecordingEnd | null): void => {
-      post({ type: 'stopped', snapshot: snapshot ?? monitor.snapshot(atMs), wire: wireMonitor?.snapshot(atMs), error, recording: end });
+      post({ type: 'stopped', snapshot: snapshot ?? monitor.snapshot(atMs), ...(wireSnapshot ? { wire: wireSnapshot } : {}), error, recording: end });
       port!.close();
     };
     if (recording) void endRecording().then(done);
@@ -110,13 +114,21 @@ function startWireOnly(): void {
 function beginListening(bound: string | null, granted: number | null): void {
   post({ type: 'listening', startedAt: performance.timeOrigin + t0, bound, recvBufferGranted: granted });
   stallWatch = new StallWatch(now, (stall) => monitor.onLocalStall(stall));
-  updateTimer = setInterval(() => {
+  const sendDelta = (wireDelta: ReceptionDelta | null): void => {
+    if (finished) return;
     locator?.tick(now());
     const delta = monitor.takeDelta(now());
     const located = locator?.takeLocated();
     if (located?.length) delta.locatedGaps = located;
     if (delta.openGap) kernelDrops?.duringSilence();
-    post({ type: 'delta', delta, ...(wireMonitor ? { wire: wireMonitor.takeDelta(now()) } : {}) });
+    post({ type: 'delta', delta, ...(wireDelta ? { wire: wireDelta } : {}) });
+  };
+  updateTimer = setInterval(() => {
+    // The wire's new datagrams reach the locator first; a wire thread still busy with the previous
+    // tick does not hold the socket's delta back.
+    const wireDelta = wireThread?.tick(now());
+    if (wireDelta) void wireDelta.then(sendDelta);
+    else sendDelta(null);
   }, setup.updateEveryMs);
   if (plan.watchInterface) watchTimer = setInterval(checkInterface, 1000);
 }
@@ -231,12 +243,16 @@ function start(): void {
     beginListening(addr.family === 'IPv6' ? `[${addr.address}]:${addr.port}` : `${addr.address}:${addr.port}`, granted);
     kernelDrops = new KernelDropSampler({ platform: process.platform, family: plan.family, port: plan.port, fd: socketFd(sock), recvBufferRequested: plan.recvBufferBytes, recvBufferGranted: granted });
     kernelDrops.start((sample) => post({ type: 'kernelDrops', sample }));
-    if (setup.wire && wireMonitor) {
-      wire = new WireView(setup.wire, wireMonitor, () => epochOfZero, (status) => {
-        if (status.state === 'failed' || status.state === 'stopped') locator?.finish();
-        post({ type: 'wireStatus', status });
+    if (setup.wire && locator) {
+      wireThread = new WireThread({ wire: setup.wire, monitor: setup.monitor, epochOfZero }, {
+        onPackets: (p) => {
+          for (let i = 0; i < p.at.length; i++) locator.onWirePacket(p.at[i]!, Number.isNaN(p.seq[i]) ? null : p.seq[i]!, p.flags[i]!, p.format[i]!);
+        },
+        onStatus: (status) => {
+          if (status.state === 'failed' || status.state === 'stopped') locator.finish();
+          post({ type: 'wireStatus', status });
+        },
       });
-      wire.start();
     }
   });
 }
@@ -257,7 +273,12 @@ function checkInterface(): void {
 
 port.on('message', (m: ToWorker) => {
   if (m.type === 'stop') finish(null);
-  else if (m.type === 'snapshot') post({ type: 'snapshot', requestId: m.requestId, snapshot: monitor.snapshot(now()), wire: wireMonitor?.snapshot(now()) });
+  else if (m.type === 'snapshot') {
+    const at = now();
+    const snapshot = monitor.snapshot(at);
+    if (!wireThread) post({ type: 'snapshot', requestId: m.requestId, snapshot });
+    else void wireThread.snapshot(at).then((wireSnapshot) => post({ type: 'snapshot', requestId: m.requestId, snapshot, ...(wireSnapshot ? { wire: wireSnapshot } : {}) }));
+  }
   else if (m.type === 'record') startRecording(m.target);
   else if (m.type === 'stopRecording') {
     void endRecording().then((end) => post({ type: 'recordingStopped', end: end ?? { counts: { packets: 0, written: 0, notRecorded: 0, bytesWritten: 0 }, error: null, atMs: now() } }));
