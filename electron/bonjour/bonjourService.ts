@@ -5,7 +5,7 @@
  * most one per FLUSH_MS, and services coming and going are posted to the shared timeline.
  */
 import { hostname } from 'node:os';
-import type { InterfaceInfo } from '../../shared/contract';
+import type { NetInterface } from '../../shared/network/types';
 import type { AdvertiseRequest, BrowseRequest } from '../../shared/contract/bonjour';
 import type { bonjourRequests } from '../../shared/contract/bonjour';
 import { GapscopeError } from '../../shared/errors';
@@ -29,7 +29,7 @@ const MAX_WARNINGS = 5;
 
 /** Test seams and tuning. */
 export interface BonjourServiceOptions {
-  listInterfaces?: () => InterfaceInfo[];
+  listInterfaces?: () => NetInterface[];
   interfacePollMs?: number;
   /** Host name our advertisements point to (default gapscope-<this machine>.local). */
   hostName?: string;

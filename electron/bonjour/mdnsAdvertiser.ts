@@ -6,7 +6,7 @@
 import type { RemoteInfo, Socket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import dnsPacket from 'dns-packet';
-import type { InterfaceInfo } from '../../shared/contract';
+import type { NetInterface } from '../../shared/network/types';
 import { GapscopeError } from '../../shared/errors';
 import {
   PROBE_INTERVAL_MS,
@@ -35,7 +35,7 @@ import { MDNS_PORT, arrivalInterface, mdnsGroup, mdnsInterfaces, openMdnsSocket 
 export interface MdnsAdvertiserOptions {
   iface?: string;
   families?: Array<'ipv4' | 'ipv6'>;
-  listInterfaces?: () => InterfaceInfo[];
+  listInterfaces?: () => NetInterface[];
   /** Renames allowed before giving up (§8.1 asks to slow down after 15 conflicts in 10 s). */
   maxRenames?: number;
 }
@@ -50,7 +50,7 @@ export interface MdnsAdvertiserEvents {
 
 interface AdvertisingSocket {
   socket: Socket;
-  iface: InterfaceInfo;
+  iface: NetInterface;
   family: 'ipv4' | 'ipv6';
 }
 
@@ -92,7 +92,7 @@ export class MdnsAdvertiser extends EventEmitter<MdnsAdvertiserEvents> {
   private conflict: 'name' | 'host' | null = null;
   /** Another host probed for one of our names with data that sorts later (§8.2). */
   private lostTieBreak = false;
-  private allInterfaces: InterfaceInfo[] = [];
+  private allInterfaces: NetInterface[] = [];
   private readonly answeredLegacy = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
 

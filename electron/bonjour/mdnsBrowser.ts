@@ -7,7 +7,7 @@
 import type { RemoteInfo, Socket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import dnsPacket from 'dns-packet';
-import type { InterfaceInfo } from '../../shared/contract';
+import type { NetInterface } from '../../shared/network/types';
 import { checkMdnsPacket, type PacketProblem } from '../../shared/mdns/packetGuard';
 import { checkMdnsSource, type SourceProblem } from '../../shared/mdns/sourceCheck';
 import { QuestionSchedule, encodeQuery, inTurnBySource, initialQueryDelayMs, queryIntervalMs, type KnownAnswer, type ScheduledQuestion } from '../../shared/mdns/queryPlan';
@@ -47,7 +47,7 @@ export interface MdnsBrowserOptions {
    */
   unicastResponse?: boolean;
   /** Where interfaces come from (tests give their own). */
-  listInterfaces?: () => InterfaceInfo[];
+  listInterfaces?: () => NetInterface[];
   /** The clock, ms. */
   now?: () => number;
   cache?: ServiceCache;
@@ -117,14 +117,14 @@ interface OpenSocket {
   signature: string;
   info: BrowserSocketInfo;
   socket: Socket;
-  iface: InterfaceInfo;
+  iface: NetInterface;
   queries: Map<string, QueryState>;
   /** When this socket may send its next resolution query. */
   resolveAt: number;
 }
 
 /** What a socket of `iface` and `family` is keyed by: an address change reopens it. */
-function socketSignature(iface: InterfaceInfo, family: 'ipv4' | 'ipv6'): string {
+function socketSignature(iface: NetInterface, family: 'ipv4' | 'ipv6'): string {
   const first = iface.addresses.find((a) => a.family === family)?.address ?? '';
   return `${iface.name}|${family}|${family === 'ipv4' ? first : ''}`;
 }
@@ -158,7 +158,7 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
   /** Sockets that could not be opened, by signature (tried again only when the interface changes). */
   private readonly failed = new Map<string, BrowserSocketInfo>();
   /** Every interface of the machine, also those not browsed, to tell where a packet arrived. */
-  private allInterfaces: InterfaceInfo[] = [];
+  private allInterfaces: NetInterface[] = [];
   private timer: NodeJS.Timeout | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private syncing: Promise<void> | null = null;
@@ -240,7 +240,7 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
   }
 
   private async doSync(): Promise<void> {
-    let all: InterfaceInfo[];
+    let all: NetInterface[];
     try {
       all = (this.opts.listInterfaces ?? listInterfaces)();
     } catch (e) {
@@ -249,7 +249,7 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
     }
     this.allInterfaces = all;
     const only = [...(this.opts.ifaces ?? []), ...(this.opts.iface ? [this.opts.iface] : [])];
-    const wanted = new Map<string, { iface: InterfaceInfo; family: 'ipv4' | 'ipv6' }>();
+    const wanted = new Map<string, { iface: NetInterface; family: 'ipv4' | 'ipv6' }>();
     for (const iface of mdnsInterfaces(all, only)) {
       for (const family of this.opts.families ?? ['ipv4', 'ipv6']) {
         if (iface.addresses.some((a) => a.family === family)) wanted.set(socketSignature(iface, family), { iface, family });
@@ -290,7 +290,7 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
     if (changed) this.emit('sockets', this.socketInfos());
   }
 
-  private async open(signature: string, iface: InterfaceInfo, family: 'ipv4' | 'ipv6'): Promise<void> {
+  private async open(signature: string, iface: NetInterface, family: 'ipv4' | 'ipv6'): Promise<void> {
     const info: BrowserSocketInfo = { iface: iface.name, family, status: 'open', error: null, packets: 0, queriesSent: 0 };
     let socket: Socket;
     try {

@@ -1,6 +1,6 @@
 /** The mDNS socket of one interface and family, opened the same way for browsing and advertising. */
 import { createSocket, type Socket } from 'node:dgram';
-import type { InterfaceInfo } from '../../shared/contract';
+import { isLoopbackInterface, takesMulticast, type NetInterface } from '../../shared/network/types';
 import { sourceLink } from '../../shared/mdns/sourceCheck';
 
 /** The mDNS port and groups (RFC 6762 §3). */
@@ -18,7 +18,7 @@ export function mdnsGroup(family: 'ipv4' | 'ipv6', iface: string): string {
  * interface (IPv4 by its address, IPv6 as "::%name"), sends from it with TTL 255 (§11), and keeps
  * multicast loopback on so that a responder on this machine hears us; rejects with the reason.
  */
-export function openMdnsSocket(iface: InterfaceInfo, family: 'ipv4' | 'ipv6'): Promise<Socket> {
+export function openMdnsSocket(iface: NetInterface, family: 'ipv4' | 'ipv6'): Promise<Socket> {
   const socket = createSocket({ type: family === 'ipv4' ? 'udp4' : 'udp6', reuseAddr: true, ipv6Only: family === 'ipv6' });
   return new Promise<Socket>((resolve, reject) => {
     const fail = (e: unknown): void => {
@@ -55,9 +55,9 @@ export function openMdnsSocket(iface: InterfaceInfo, family: 'ipv4' | 'ipv6'): P
 }
 
 /** Interfaces mDNS can run on: up, multicast, not loopback, optionally only those named. */
-export function mdnsInterfaces(all: InterfaceInfo[], only?: string | readonly string[]): InterfaceInfo[] {
+export function mdnsInterfaces(all: NetInterface[], only?: string | readonly string[]): NetInterface[] {
   const names = only === undefined ? [] : typeof only === 'string' ? [only] : only;
-  return all.filter((i) => i.flags !== null && i.flags.up && i.flags.multicast && !i.flags.loopback && (names.length === 0 || names.includes(i.name)));
+  return all.filter((i) => i.up && takesMulticast(i) === true && !isLoopbackInterface(i) && (names.length === 0 || names.includes(i.name)));
 }
 
 /**
@@ -65,6 +65,6 @@ export function mdnsInterfaces(all: InterfaceInfo[], only?: string | readonly st
  * mDNS packet whatever interface joined the group (IP_MULTICAST_ALL), so the interface is
  * told by the source: an IPv6 scope, or the subnet; null when the source says nothing.
  */
-export function arrivalInterface(all: readonly InterfaceInfo[], family: 'ipv4' | 'ipv6', source: string): string | null {
+export function arrivalInterface(all: readonly NetInterface[], family: 'ipv4' | 'ipv6', source: string): string | null {
   return sourceLink(all, family, source)?.iface ?? null;
 }

@@ -1,13 +1,13 @@
 // `gapscope browse` without sockets: options, errors before any socket opens, and the listing.
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import type { InterfaceInfo } from '../../shared/contract';
+import type { NetInterface } from '../../shared/network/types';
 import type { ServiceInstance } from '../../shared/mdns/serviceCache';
 import { createBonjourService } from '../bonjour/bonjourService';
 import { humanBrowseReport, registerBrowseCommands, typeOption } from './browse';
 import { featureApi } from './testing/featureApi';
 
-const lo: InterfaceInfo = { name: 'lo', index: 1, mac: null, mtu: 65536, flags: { up: true, running: true, loopback: true, broadcast: false, multicast: false, pointToPoint: false }, addresses: [{ address: '127.0.0.1', family: 'ipv4', netmask: '255.0.0.0', cidr: '127.0.0.1/8', scopeId: null }] };
+const lo: NetInterface = { name: 'lo', kind: 'loopback', index: 1, mac: null, mtu: 65536, up: true, running: true, flags: ['UP', 'LOOPBACK'], addresses: [{ address: '127.0.0.1', family: 'ipv4', prefixLength: 8 }], linkKind: null };
 
 function program(lines: string[]): Command {
   const p = new Command('gapscope').exitOverride().configureOutput({ writeErr: (s) => void lines.push(s), writeOut: (s) => void lines.push(s) });

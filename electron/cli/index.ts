@@ -1,7 +1,7 @@
 /** The `gapscope` command: the back end headless, for scripts, field testers and web mode. */
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import type { InterfaceInfo } from '../../shared/contract';
+import type { NetInterface } from '../../shared/network/types';
 import { GapscopeError } from '../../shared/errors';
 import { appVersion } from '../kernel/version';
 import { isLoopbackHost, parseAllowedOrigin } from '../web/access';
@@ -24,9 +24,13 @@ const err = (line: string): void => void process.stderr.write(`${line}\n`);
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
 
-function interfaceLine(i: InterfaceInfo): string {
-  const flags = i.flags ? Object.entries(i.flags).filter(([, on]) => on).map(([k]) => k).join(',') : '?';
-  const addrs = i.addresses.map((a) => `${a.address}${a.cidr ? a.cidr.slice(a.cidr.indexOf('/')) : ''}`).join(' ');
+/** The flags `interfaces` prints, in its own words and order. */
+const FLAG_NAMES: [string, string][] = [['LOOPBACK', 'loopback'], ['BROADCAST', 'broadcast'], ['MULTICAST', 'multicast'], ['POINTOPOINT', 'pointToPoint']];
+
+function interfaceLine(i: NetInterface): string {
+  const words = i.flags.length === 0 ? null : [i.up ? 'up' : null, i.running ? 'running' : null, ...FLAG_NAMES.map(([word, name]) => (i.flags.includes(word) ? name : null))].filter((w) => w !== null);
+  const flags = words ? words.join(',') : '?';
+  const addrs = i.addresses.map((a) => `${a.address}${a.prefixLength === null ? '' : `/${a.prefixLength}`}`).join(' ');
   return `${i.name.padEnd(12)} ${`mtu ${i.mtu ?? '?'}`.padEnd(10)} ${flags.padEnd(40)} ${addrs}`;
 }
 

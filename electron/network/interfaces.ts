@@ -1,15 +1,27 @@
-/** Lists local interfaces with addresses, flags and MTU (flags and MTU from /sys on Linux). */
-import { readdirSync, readFileSync } from 'node:fs';
+/**
+ * Lists local interfaces at once (synchronously, for a socket about to be opened): addresses from
+ * Node, and on Linux the flags, MTU, index and kind hints from /sys. The same NetInterface as the
+ * network context's OS-tool reader (systemNetwork.ts), so reception, the sender, Bonjour, the CLI
+ * and the UI share one interface model.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import type { InterfaceInfo } from '../../shared/contract';
+import { classifyInterface } from '../../shared/network/kind';
+import type { NetInterface } from '../../shared/network/types';
 
-// Linux's IFF_* bits (include/uapi/linux/if.h).
+// Linux's IFF_* bits (include/uapi/linux/if.h), with the words `ip link` prints for them.
 const IFF_UP = 0x1;
-const IFF_BROADCAST = 0x2;
-const IFF_LOOPBACK = 0x8;
-const IFF_POINTOPOINT = 0x10;
 const IFF_RUNNING = 0x40;
-const IFF_MULTICAST = 0x1000;
+const FLAG_WORDS: [number, string][] = [
+  [IFF_UP, 'UP'],
+  [0x2, 'BROADCAST'],
+  [0x8, 'LOOPBACK'],
+  [0x10, 'POINTOPOINT'],
+  [0x1000, 'MULTICAST'],
+  [0x10000, 'LOWER_UP'],
+];
+// ARPHRD_* link types (include/uapi/linux/if_arp.h) in `ip -j`'s words.
+const LINK_TYPES: Record<string, string> = { '1': 'ether', '772': 'loopback', '65534': 'none', '512': 'ppp' };
 
 function readSys(name: string, file: string): string | null {
   if (process.platform !== 'linux' || !/^[A-Za-z0-9_.:@-]+$/.test(name)) return null;
@@ -20,51 +32,53 @@ function readSys(name: string, file: string): string | null {
   }
 }
 
-/** Parses the hex flags word of /sys/class/net/IF/flags into named flags. */
-export function parseLinuxFlags(hex: string): NonNullable<InterfaceInfo['flags']> | null {
+/** The hex flags word of /sys/class/net/IF/flags: up, running, and the OS's flag words; null when it is not a number. */
+function parseLinuxFlags(hex: string): { up: boolean; running: boolean; flags: string[] } | null {
   const v = Number.parseInt(hex, 16);
   if (!Number.isFinite(v)) return null;
-  return {
-    up: (v & IFF_UP) !== 0,
-    running: (v & IFF_RUNNING) !== 0,
-    loopback: (v & IFF_LOOPBACK) !== 0,
-    broadcast: (v & IFF_BROADCAST) !== 0,
-    multicast: (v & IFF_MULTICAST) !== 0,
-    pointToPoint: (v & IFF_POINTOPOINT) !== 0,
-  };
+  return { up: (v & IFF_UP) !== 0, running: (v & IFF_RUNNING) !== 0, flags: FLAG_WORDS.filter(([bit]) => (v & bit) !== 0).map(([, word]) => word) };
 }
 
 /** Every interface the OS reports now; interfaces without addresses are included on Linux. */
-export function listInterfaces(): InterfaceInfo[] {
+export function listInterfaces(): NetInterface[] {
   const os = networkInterfaces();
+  const linux = process.platform === 'linux';
+  const platform = process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux';
   const names = new Set(Object.keys(os));
-  if (process.platform === 'linux') {
+  if (linux) {
     try {
       for (const n of readdirSync('/sys/class/net')) names.add(n);
     } catch {
       // /sys not mounted: the addresses from Node are still right.
     }
   }
-  const list: InterfaceInfo[] = [];
+  const list: NetInterface[] = [];
   for (const name of [...names].sort()) {
     const addrs = os[name] ?? [];
     const flagsHex = readSys(name, 'flags');
     const mtu = readSys(name, 'mtu');
     const index = readSys(name, 'ifindex');
     const mac = addrs.find((a) => a.mac && a.mac !== '00:00:00:00:00:00')?.mac ?? readSys(name, 'address');
+    const loopback = addrs.some((a) => a.internal);
+    // Without /sys, Node lists only interfaces that have addresses, and those are up.
+    const state = (flagsHex ? parseLinuxFlags(flagsHex) : null) ?? { up: true, running: true, flags: addrs.length > 0 ? ['UP', ...(loopback ? ['LOOPBACK'] : [])] : [] };
+    const devtype = /^DEVTYPE=(\S+)$/m.exec(readSys(name, 'uevent') ?? '')?.[1] ?? null;
+    const linkType = LINK_TYPES[readSys(name, 'type') ?? ''] ?? null;
     list.push({
       name,
+      kind: classifyInterface(name, { platform, linkType, infoKind: devtype, wireless: linux && existsSync(`/sys/class/net/${name}/wireless`), loopback: loopback || state.flags.includes('LOOPBACK'), pointToPoint: state.flags.includes('POINTOPOINT') }),
       index: index ? Number(index) : null,
       mac: mac ?? null,
       mtu: mtu ? Number(mtu) : null,
-      flags: flagsHex ? parseLinuxFlags(flagsHex) : addrs.length ? { up: true, running: true, loopback: addrs.some((a) => a.internal), broadcast: false, multicast: false, pointToPoint: false } : null,
+      up: state.up,
+      running: state.running,
+      flags: state.flags,
       addresses: addrs.map((a) => ({
         address: a.address,
         family: a.family === 'IPv4' || (a.family as unknown) === 4 ? 'ipv4' : 'ipv6',
-        netmask: a.netmask,
-        cidr: a.cidr ?? null,
-        scopeId: 'scopeid' in a && typeof a.scopeid === 'number' ? a.scopeid : null,
+        prefixLength: a.cidr ? Number(a.cidr.slice(a.cidr.indexOf('/') + 1)) : null,
       })),
+      linkKind: devtype,
     });
   }
   return list;

@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { InterfaceInfo, StreamConfig, StreamInfo, StreamState } from '../../shared/contract';
+import type { StreamConfig, StreamInfo, StreamState } from '../../shared/contract';
+import type { NetInterface } from '../../shared/network/types';
 import type { StreamOrigin } from '../../shared/contract/reception';
 import type { receptionRequests } from '../../shared/contract/reception';
 import { GapscopeError } from '../../shared/errors';
@@ -55,7 +56,7 @@ export function defaultWorkerPath(): string {
 /** What reception needs from the rest of the back end, handed over by createBackend. */
 export interface ReceptionDeps {
   /** This machine's interfaces, to plan sockets and to list for the form. */
-  interfaces: () => InterfaceInfo[];
+  interfaces: () => NetInterface[];
   /** The built receiver worker (default: beside this bundle). */
   workerPath?: string;
 }
@@ -93,7 +94,7 @@ export class ReceptionService {
 
   constructor(
     private readonly emit: BackendEventListener,
-    private readonly interfaces: () => InterfaceInfo[],
+    private readonly interfaces: () => NetInterface[],
     private readonly workerPath = defaultWorkerPath(),
     private readonly timeline?: TimelineLog,
   ) {
@@ -411,7 +412,7 @@ function destinationOf(s: RunningStream): { address: string; port: number } {
 }
 
 /** The wire view a stream asks for: its flow's port, group or address, and the interface to capture on. */
-function wireSetupFor(config: StreamConfig, plan: SocketPlan, ifaces: InterfaceInfo[]): WireSetup | undefined {
+function wireSetupFor(config: StreamConfig, plan: SocketPlan, ifaces: NetInterface[]): WireSetup | undefined {
   if (!config.wire || config.wire === 'off') return undefined;
   const bare = plan.bindAddress.split('%')[0]!;
   // The interface the stream names, or the one that holds the address it binds.

@@ -1,20 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { StreamConfigSchema, type InterfaceInfo } from '../../shared/contract';
+import { StreamConfigSchema } from '../../shared/contract';
+import type { NetInterface } from '../../shared/network/types';
 import { GapscopeError } from '../../shared/errors';
 import { planSocket, portsConflict } from './socketPlan';
 
-const ifaces: InterfaceInfo[] = [
-  { name: 'lo', index: 1, mac: null, mtu: 65536, flags: { up: true, running: true, loopback: true, broadcast: false, multicast: false, pointToPoint: false }, addresses: [{ address: '127.0.0.1', family: 'ipv4', netmask: '255.0.0.0', cidr: '127.0.0.1/8', scopeId: null }] },
+const ifaces: NetInterface[] = [
+  { name: 'lo', kind: 'loopback', index: 1, mac: null, mtu: 65536, up: true, running: true, flags: ['UP', 'LOOPBACK', 'LOWER_UP'], addresses: [{ address: '127.0.0.1', family: 'ipv4', prefixLength: 8 }], linkKind: null },
   {
     name: 'vins',
+    kind: 'virtual',
     index: 7,
     mac: '02:00:00:00:00:02',
     mtu: 1500,
-    flags: { up: true, running: true, loopback: false, broadcast: true, multicast: true, pointToPoint: false },
+    up: true,
+    running: true,
+    flags: ['UP', 'BROADCAST', 'MULTICAST', 'LOWER_UP'],
     addresses: [
-      { address: '10.99.0.2', family: 'ipv4', netmask: '255.255.255.0', cidr: '10.99.0.2/24', scopeId: null },
-      { address: 'fd00:99::2', family: 'ipv6', netmask: 'ffff:ffff:ffff:ffff::', cidr: 'fd00:99::2/64', scopeId: 0 },
+      { address: '10.99.0.2', family: 'ipv4', prefixLength: 24 },
+      { address: 'fd00:99::2', family: 'ipv6', prefixLength: 64 },
     ],
+    linkKind: null,
   },
 ];
 const plan = (c: object, platform = 'linux') => planSocket(StreamConfigSchema.parse(c), ifaces, platform);

@@ -1,5 +1,6 @@
 /** Turns what the user asked for into exactly how to open the socket, or a clear error before any socket exists. */
-import type { InterfaceInfo, StreamConfig } from '../../shared/contract';
+import type { StreamConfig } from '../../shared/contract';
+import { ipv4Netmask, takesMulticast, type NetInterface } from '../../shared/network/types';
 import { GapscopeError } from '../../shared/errors';
 import { addressFamily, isBroadcast, isMulticast, isUnspecified, parseIPv6, type AddressFamily, type ReceptionKind } from '../../shared/net/address';
 
@@ -17,12 +18,12 @@ export interface SocketPlan {
   recvBufferBytes: number;
 }
 
-function describeInterfaces(ifaces: InterfaceInfo[]): string {
+function describeInterfaces(ifaces: NetInterface[]): string {
   return ifaces.map((i) => i.name).join(', ') || 'none';
 }
 
 /** Finds an interface by name or by one of its addresses. */
-export function findInterface(ref: string, ifaces: InterfaceInfo[]): InterfaceInfo | null {
+export function findInterface(ref: string, ifaces: NetInterface[]): NetInterface | null {
   const byName = ifaces.find((i) => i.name === ref);
   if (byName) return byName;
   const bare = ref.split('%')[0]!.toLowerCase();
@@ -30,7 +31,7 @@ export function findInterface(ref: string, ifaces: InterfaceInfo[]): InterfaceIn
 }
 
 /** Plans the socket for a validated stream config on this host's interfaces and platform. */
-export function planSocket(config: StreamConfig, ifaces: InterfaceInfo[], platform: string = 'linux'): SocketPlan {
+export function planSocket(config: StreamConfig, ifaces: NetInterface[], platform: string = 'linux'): SocketPlan {
   const family: AddressFamily = (config.address ? addressFamily(config.address) : null) ?? config.family ?? 'ipv4';
   const type = family === 'ipv4' ? 'udp4' : 'udp6';
   const any = family === 'ipv4' ? '0.0.0.0' : '::';
@@ -54,7 +55,7 @@ export function planSocket(config: StreamConfig, ifaces: InterfaceInfo[], platfo
       const zone = parseIPv6(config.address)?.zone;
       if (zone) ifaceArg = `::%${zone}`;
     }
-    if (iface && iface.flags && !iface.flags.multicast) {
+    if (iface && takesMulticast(iface) === false) {
       throw new GapscopeError('join-failed', `Interface ${iface.name} does not support multicast.`);
     }
     // Binding to the group keeps other traffic to the same port out (Linux, macOS); Windows
@@ -70,7 +71,7 @@ export function planSocket(config: StreamConfig, ifaces: InterfaceInfo[], platfo
 
   const broadcast =
     config.address !== undefined &&
-    (isBroadcast(config.address) || ifaces.some((i) => i.addresses.some((a) => a.family === 'ipv4' && isBroadcast(config.address!, a.netmask) && sameSubnet(config.address!, a.address, a.netmask))));
+    (isBroadcast(config.address) || ifaces.some((i) => i.addresses.some((a) => a.family === 'ipv4' && isBroadcast(config.address!, ipv4Netmask(a.prefixLength) ?? undefined) && sameSubnet(config.address!, a.address, ipv4Netmask(a.prefixLength)))));
   if (broadcast) {
     // A socket bound to the unspecified address receives broadcasts on every interface.
     return { ...base, kind: 'broadcast', bindAddress: any, membership: null };
@@ -87,7 +88,8 @@ export function planSocket(config: StreamConfig, ifaces: InterfaceInfo[], platfo
   return { ...base, kind: 'unicast', bindAddress: any, membership: null };
 }
 
-function sameSubnet(a: string, b: string, mask: string): boolean {
+function sameSubnet(a: string, b: string, mask: string | null): boolean {
+  if (mask === null) return false;
   const pa = a.split('.').map(Number);
   const pb = b.split('.').map(Number);
   const pm = mask.split('.').map(Number);

@@ -1,7 +1,7 @@
 /** Turns a sender config, as the contract checked it (from the Send panel or `gapscope send`), into a TrafficGenerator. */
 import { Gdl90Scenario } from '../../shared/generator/gdl90Scenario';
 import { parsePattern, parseRate, type SendPlan } from '../../shared/generator/sendSchedule';
-import type { InterfaceInfo } from '../../shared/contract';
+import type { NetInterface } from '../../shared/network/types';
 import type { SenderConfig } from '../../shared/contract/sender';
 import { GapscopeError } from '../../shared/errors';
 import { addressFamily, isMulticast } from '../../shared/net/address';
@@ -9,7 +9,7 @@ import { findInterface } from '../reception/socketPlan';
 import { payloadWriter, TrafficGenerator } from './trafficGenerator';
 
 /** The multicast interface argument Node expects: an IPv4 address, or "::%name" for IPv6. */
-export function multicastInterfaceFor(host: string, iface: string | undefined, ifaces: InterfaceInfo[]): string | undefined {
+export function multicastInterfaceFor(host: string, iface: string | undefined, ifaces: NetInterface[]): string | undefined {
   if (!iface || !isMulticast(host)) return undefined;
   const found = findInterface(iface, ifaces);
   if (!found) throw new GapscopeError('no-such-interface', `No interface "${iface}" on this machine (interfaces: ${ifaces.map((i) => i.name).join(', ')}).`);
@@ -28,7 +28,7 @@ export function toPlan(c: Pick<SenderConfig, 'rate' | 'size' | 'pattern' | 'form
 }
 
 /** A generator for a validated sender config (not started). */
-export function createGenerator(c: SenderConfig, ifaces: InterfaceInfo[], now: () => number = Date.now): { generator: TrafficGenerator; plan: SendPlan } {
+export function createGenerator(c: SenderConfig, ifaces: NetInterface[], now: () => number = Date.now): { generator: TrafficGenerator; plan: SendPlan } {
   const plan = toPlan(c);
   const generator = new TrafficGenerator({
     host: c.host,

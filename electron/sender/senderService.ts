@@ -1,5 +1,5 @@
 /** The traffic generator as a back-end service: the UI's Send panel starts, watches and stops senders here. */
-import type { InterfaceInfo } from '../../shared/contract';
+import type { NetInterface } from '../../shared/network/types';
 import type { SenderConfig, SenderInfo, senderRequests } from '../../shared/contract/sender';
 import { GapscopeError, toErrorInfo } from '../../shared/errors';
 import { averageRate } from '../../shared/generator/sendSchedule';
@@ -18,7 +18,7 @@ interface Running {
 }
 
 /** Creates the generator service; senders run in the back end's process (their pacing tick is ~1 ms of work per ms at 50k pps). */
-export function createSenderService(ctx: ServiceContext, listInterfaces: () => InterfaceInfo[], now: () => number = Date.now): FeatureService<keyof typeof senderRequests> {
+export function createSenderService(ctx: ServiceContext, listInterfaces: () => NetInterface[], now: () => number = Date.now): FeatureService<keyof typeof senderRequests> {
   const senders = new Map<string, Running>();
   let counter = 0;
 

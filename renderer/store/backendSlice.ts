@@ -1,6 +1,7 @@
 /** Facts about the back end: the connection, its version, the machine's interfaces, the settings. */
 import type { StateCreator } from 'zustand';
-import type { AppInfo, InterfaceInfo, Settings } from '../../shared/contract';
+import type { AppInfo, Settings } from '../../shared/contract';
+import type { NetInterface } from '../../shared/network/types';
 import type { ConnectionState } from '../api/transport';
 import type { StreamsSlice } from '../features/reception/streamsSlice';
 
@@ -10,12 +11,12 @@ export interface BackendSlice {
   /** True once the connection has been open, so a later drop shows as lost rather than pending. */
   everConnected: boolean;
   appInfo: AppInfo | null;
-  interfaces: InterfaceInfo[];
+  interfaces: NetInterface[];
   /** Null until loaded from the back end. */
   settings: Settings | null;
   setConnection(state: ConnectionState): void;
   setAppInfo(info: AppInfo): void;
-  setInterfaces(list: InterfaceInfo[]): void;
+  setInterfaces(list: NetInterface[]): void;
   setSettings(settings: Settings): void;
 }
 

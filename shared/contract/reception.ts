@@ -4,6 +4,7 @@ import { addressFamily, isMulticast, parseIPv4, parseIPv6 } from '../net/address
 import type { AddressFamily, ReceptionKind } from '../net/address';
 import { parseFormat } from '../decoders/streamDecoder';
 import type { ErrorInfo } from '../errors';
+import type { NetInterface } from '../network/types';
 import type { ReceptionDelta, ReceptionSnapshot } from '../reception/types';
 import type { RecvBufferVerdict } from '../reception/receiveBuffer';
 import { event, request } from './define';
@@ -128,16 +129,6 @@ export interface WireStatus {
 /** Where a stream's data comes from. */
 export type StreamOrigin = 'live' | 'session' | 'import';
 
-/** A local network interface with its addresses and flags. */
-export interface InterfaceInfo {
-  name: string;
-  index: number | null;
-  mac: string | null;
-  mtu: number | null;
-  flags: { up: boolean; running: boolean; loopback: boolean; broadcast: boolean; multicast: boolean; pointToPoint: boolean } | null;
-  addresses: { address: string; family: AddressFamily; netmask: string; cidr: string | null; scopeId: number | null }[];
-}
-
 /** A live update of one stream. */
 export interface StreamUpdate {
   id: string;
@@ -159,7 +150,7 @@ const streamId = z.string().regex(/^[a-z0-9-]{1,40}$/, 'is not a stream id');
 /** Reception's requests: streams started, stopped, removed and read. */
 export const receptionRequests = {
   /** Local interfaces, to pick one for a group join. */
-  listInterfaces: request(z.tuple([])).returns<InterfaceInfo[]>(),
+  listInterfaces: request(z.tuple([])).returns<NetInterface[]>(),
   /** Opens a socket and starts measuring; fails with a clear error if it cannot. */
   startStream: request(z.tuple([StreamConfigSchema])).returns<StreamInfo>(),
   /** Closes the socket; the stream's data stays for viewing. */

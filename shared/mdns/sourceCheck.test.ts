@@ -2,18 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { checkMdnsSource, inPrefix6, inSubnet, sourceLink, type LinkInterface } from './sourceCheck';
 
 const ifaces: LinkInterface[] = [
-  { name: 'lo', index: 1, flags: { loopback: true }, addresses: [{ address: '127.0.0.1', family: 'ipv4', cidr: '127.0.0.1/8' }, { address: '::1', family: 'ipv6', cidr: '::1/128' }] },
+  { name: 'lo', index: 1, kind: 'loopback', flags: ['UP', 'LOOPBACK'], addresses: [{ address: '127.0.0.1', family: 'ipv4', prefixLength: 8 }, { address: '::1', family: 'ipv6', prefixLength: 128 }] },
   {
     name: 'wlan0',
     index: 3,
-    flags: { loopback: false },
+    kind: 'wifi',
+    flags: ['UP', 'BROADCAST', 'MULTICAST'],
     addresses: [
-      { address: '192.168.4.10', family: 'ipv4', cidr: '192.168.4.10/22' },
-      { address: 'fd00:98:32::2', family: 'ipv6', cidr: 'fd00:98:32::2/64' },
-      { address: 'fe80::1c2b:3ff:fe4d:5e6f', family: 'ipv6', cidr: 'fe80::1c2b:3ff:fe4d:5e6f/64' },
+      { address: '192.168.4.10', family: 'ipv4', prefixLength: 22 },
+      { address: 'fd00:98:32::2', family: 'ipv6', prefixLength: 64 },
+      { address: 'fe80::1c2b:3ff:fe4d:5e6f', family: 'ipv6', prefixLength: 64 },
     ],
   },
-  { name: 'eth0', index: 4, flags: { loopback: false }, addresses: [{ address: '10.1.0.5', family: 'ipv4', cidr: '10.1.0.5/24' }, { address: 'fe80::2', family: 'ipv6', cidr: 'fe80::2/64' }] },
+  { name: 'eth0', index: 4, kind: 'ethernet', flags: ['UP', 'BROADCAST', 'MULTICAST'], addresses: [{ address: '10.1.0.5', family: 'ipv4', prefixLength: 24 }, { address: 'fe80::2', family: 'ipv6', prefixLength: 64 }] },
 ];
 
 const RESPONSE = Uint8Array.from([0, 0, 0x84, 0, 0, 0, 0, 1, 0, 0, 0, 0]);

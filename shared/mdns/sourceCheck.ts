@@ -11,17 +11,13 @@
  * source; the browser names such a source in a warning instead of dropping it in silence.
  */
 import { parseIPv4, parseIPv6 } from '../net/address';
+import { addressCidr, isLoopbackInterface, type NetInterface } from '../network/types';
 
 /** The mDNS port: responses come from it (RFC 6762 §11). */
 export const MDNS_SOURCE_PORT = 5353;
 
-/** What the source check needs of an interface (InterfaceInfo has it). */
-export interface LinkInterface {
-  name: string;
-  index: number | null;
-  flags: { loopback: boolean } | null;
-  addresses: ReadonlyArray<{ address: string; family: 'ipv4' | 'ipv6'; cidr: string | null }>;
-}
+/** What the source check needs of an interface. */
+export type LinkInterface = Pick<NetInterface, 'name' | 'index' | 'kind' | 'flags' | 'addresses'>;
 
 /** Why a packet was not believed: a response not from port 5353, or a source beyond the link. */
 export type SourceProblem = 'source-port' | 'off-link';
@@ -81,8 +77,8 @@ export function sourceLink(all: readonly LinkInterface[], family: 'ipv4' | 'ipv6
   }
   const inside = family === 'ipv4' ? inSubnet : inPrefix6;
   for (const i of all) {
-    if (i.flags?.loopback) continue;
-    if (i.addresses.some((a) => a.family === family && !(family === 'ipv6' && isLinkLocal('ipv6', a.address)) && inside(bare, a.cidr))) return { iface: i.name };
+    if (isLoopbackInterface(i)) continue;
+    if (i.addresses.some((a) => a.family === family && !(family === 'ipv6' && isLinkLocal('ipv6', a.address)) && inside(bare, addressCidr(a)))) return { iface: i.name };
   }
   return isLinkLocal(family, bare) ? { iface: null } : null;
 }

@@ -15,7 +15,7 @@ export interface NetAddress {
   prefixLength: number | null;
 }
 
-/** A network interface with the facts that explain reception problems. */
+/** A network interface with the facts that explain reception problems: the one interface model of every reader, view and command. */
 export interface NetInterface {
   name: string;
   kind: InterfaceKind;
@@ -26,7 +26,7 @@ export interface NetInterface {
   up: boolean;
   /** Carrier / lower layer up (Linux LOWER_UP, macOS "status: active", RUNNING). */
   running: boolean;
-  /** The OS's own flag words, e.g. UP, POINTOPOINT, LOWER_UP. */
+  /** The OS's own flag words, e.g. UP, BROADCAST, MULTICAST, LOOPBACK, POINTOPOINT, LOWER_UP; empty when the OS did not say. */
   flags: string[];
   addresses: NetAddress[];
   /** The OS's type hint: Linux link_type/info_kind (veth, tun, wireguard, bridge), macOS media. */
@@ -215,4 +215,26 @@ export interface UdpProbeResult {
   probesSent: number;
   explanation: string;
   at: number;
+}
+
+/** Whether the interface takes multicast by its flags; null when no flags were read (a join is then left to try). */
+export function takesMulticast(i: Pick<NetInterface, 'flags'>): boolean | null {
+  return i.flags.length === 0 ? null : i.flags.includes('MULTICAST');
+}
+
+/** Whether the interface is this machine's loopback. */
+export function isLoopbackInterface(i: Pick<NetInterface, 'kind' | 'flags'>): boolean {
+  return i.kind === 'loopback' || i.flags.includes('LOOPBACK');
+}
+
+/** An address with its prefix ("10.0.0.2/24"), or null when the prefix length is unknown. */
+export function addressCidr(a: NetAddress): string | null {
+  return a.prefixLength === null ? null : `${a.address}/${a.prefixLength}`;
+}
+
+/** The dotted IPv4 netmask of a prefix length ("255.255.255.0" for 24); null when unknown or not 0-32. */
+export function ipv4Netmask(prefixLength: number | null): string | null {
+  if (prefixLength === null || !Number.isInteger(prefixLength) || prefixLength < 0 || prefixLength > 32) return null;
+  const bits = prefixLength === 0 ? 0 : (0xffffffff << (32 - prefixLength)) >>> 0;
+  return [24, 16, 8, 0].map((shift) => (bits >>> shift) & 0xff).join('.');
 }

@@ -29,7 +29,7 @@ export interface SectionInfo {
 }
 
 /** One capture interface: Gapscope writes one per stream. */
-export interface InterfaceInfo {
+export interface InterfaceDescription {
   name: string;
   description?: string;
   /** Timestamp resolution as a power of ten: 6 = microseconds, 9 = nanoseconds. */
@@ -127,7 +127,7 @@ export function sectionHeaderBlock(info: SectionInfo): Uint8Array {
 }
 
 /** An Interface Description Block; packets name it by its index in the section (0, 1, …). */
-export function interfaceDescriptionBlock(i: InterfaceInfo): Uint8Array {
+export function interfaceDescriptionBlock(i: InterfaceDescription): Uint8Array {
   const body = new Uint8Array(8);
   const v = new DataView(body.buffer);
   v.setUint16(0, i.linkType ?? LINKTYPE.raw, true);

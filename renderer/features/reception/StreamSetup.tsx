@@ -93,7 +93,7 @@ export function StreamSetup({ formRef }: { formRef: RefObject<HTMLFormElement | 
             <option key={i.name} value={i.name}>
               {i.name}
               {i.addresses.length ? ` — ${i.addresses.map((a) => a.address).join(', ')}` : ''}
-              {i.flags && !i.flags.up ? ' (down)' : ''}
+              {!i.up ? ' (down)' : ''}
             </option>
           ))}
         </select>
