@@ -73,6 +73,8 @@ export interface BrowserStats {
    * structural check, and packets dns-packet could not decode.
    */
   dropped: Record<SourceProblem | PacketProblem | 'undecodable', number>;
+  /** Resolution questions not sent because another host asked them first (RFC 6762 §7.3). */
+  questionsSuppressed: number;
   cache: CacheStats;
   sockets: BrowserSocketInfo[];
 }
@@ -165,7 +167,7 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
   private stopped = false;
   private typesSignature = '';
   private typesVersionSeen = -1;
-  private readonly counts = { packets: 0, responses: 0, dropped: { 'source-port': 0, 'off-link': 0, oversized: 0, truncated: 0, 'compression-loop': 0, 'bad-label': 0, 'too-many-records': 0, undecodable: 0 } };
+  private readonly counts = { packets: 0, responses: 0, questionsSuppressed: 0, dropped: { 'source-port': 0, 'off-link': 0, oversized: 0, truncated: 0, 'compression-loop': 0, 'bad-label': 0, 'too-many-records': 0, undecodable: 0 } };
   private readonly warnedSources = new Set<string>();
   /** SRV, TXT, A and AAAA questions for what the cache lacks, asked with back-off until answered. */
   private readonly resolving = new QuestionSchedule<ResolveQuestion>();
@@ -219,7 +221,7 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
 
   /** Packets, drops, cache counters and sockets. */
   stats(): BrowserStats {
-    return { packets: this.counts.packets, responses: this.counts.responses, dropped: { ...this.counts.dropped }, cache: this.cache.stats(), sockets: this.socketInfos() };
+    return { packets: this.counts.packets, responses: this.counts.responses, questionsSuppressed: this.counts.questionsSuppressed, dropped: { ...this.counts.dropped }, cache: this.cache.stats(), sockets: this.socketInfos() };
   }
 
   /**
@@ -341,6 +343,7 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
     const p = decoded.packet;
     // Queries (ours looped back, or other hosts') carry no news; only responses feed the cache.
     if (p.type !== 'response') {
+      this.noteQuestionsElsewhere(entry, p, source, at);
       if (this.listenerCount('packet') > 0) this.emit('packet', { data: msg, iface: entry.iface.name, family, source, port: rinfo.port, at, packet: p, instanceKeys: [] });
       return;
     }
@@ -349,6 +352,22 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
     const changes = this.cache.ingest({ records, iface: entry.iface.name, source, now: at });
     if (this.listenerCount('packet') > 0) this.emit('packet', { data: msg, iface: entry.iface.name, family, source, port: rinfo.port, at, packet: p, instanceKeys: this.cache.instanceKeysOf(records) });
     this.apply(changes);
+  }
+
+  /** Duplicate question suppression (RFC 6762 §7.3): another host's multicast question that we were about to ask counts as ours. */
+  private noteQuestionsElsewhere(entry: OpenSocket, p: dnsPacket.Packet, source: string, at: number): void {
+    if (this.resolving.size === 0 || !p.questions?.length) return;
+    // Our own queries come back (multicast loopback): they are not another host's.
+    if (this.allInterfaces.some((i) => i.addresses.some((a) => a.address.split('%')[0] === source))) return;
+    const known = new Set((p.answers ?? []).map((a) => `${lowerName(a.name)}|${a.type}`));
+    for (const q of p.questions) {
+      // dns-packet reads a class with the QU bit as UNKNOWN_32769: only plain multicast (QM) questions count.
+      if (q.class !== 'IN' || !['SRV', 'TXT', 'A', 'AAAA'].includes(q.type)) continue;
+      const name = lowerName(q.name.replace(/\.$/, ''));
+      // Known answers we lack would keep the answers we need from coming.
+      if (known.has(`${name}|${q.type}`)) continue;
+      if (this.resolving.askedElsewhere(`${entry.iface.name}|${name}|${q.type}`, at)) this.counts.questionsSuppressed++;
+    }
   }
 
   /** Names a source whose packets are not believed, once, so that a misconfigured device is seen rather than silently missing. */

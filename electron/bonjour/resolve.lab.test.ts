@@ -6,7 +6,8 @@
 // answers each question with exactly the records asked for and nothing in the additional section,
 // one packet per question, and leaves one TXT unanswered; and avahi-daemon, which holds a service
 // whose PTR reaches Gapscope alone (the packet with its SRV and TXT "lost"), so that avahi must
-// answer Gapscope's questions.
+// answer Gapscope's questions. A third peer, another querier, asks a question Gapscope needs too,
+// so that Gapscope leaves it to that querier (§7.3).
 //
 // Subnet 10.98.55.0/24, fd00:98:37::/64. Needs root, iproute2, avahi-daemon. Everything is
 // removed at teardown.
@@ -183,6 +184,41 @@ describe('resolving instances heard only as a PTR', () => {
     }
     // No question asked for a unicast answer (QU is off unless asked for).
     expect(queries(responder).every((q) => q.questions.every((x) => !x.qu))).toBe(true);
+  }, 60_000);
+
+  it('leaves a question to another host that asks it too (duplicate question suppression, §7.3)', async () => {
+    // Another querier on the link asks the TXT nobody answers every 300 ms, from port 5353.
+    const other = spawn('device', [PEER, 'ask', JSON.stringify({ ipv4: lab.device.ipv4, everyMs: 300, questions: [{ name: SLOW, type: 'TXT' }] })]);
+    await other.waitForLine(/"event":"ready"/, 15_000);
+    const browser = spawn('inspector', [RUNNER, 'events', `types=${TYPE}`]);
+    await browser.waitForLine(/"event":"started"/, 15_000);
+    const records = [
+      { name: TYPE, type: 'PTR', ttl: 4500, data: SLOW },
+      { name: SLOW, type: 'SRV', ttl: 120, flush: true, data: { priority: 0, weight: 0, port: 7002, target: HOST } },
+      { name: HOST, type: 'A', ttl: 120, flush: true, data: lab.device.ipv4 },
+    ];
+    const responder = spawn('device', [PEER, 'respond', JSON.stringify({ iface: lab.device.iface, ipv4: lab.device.ipv4, records, silent: [`${SLOW}|TXT`], announce: [0] })]);
+    await responder.waitForLine(/"event":"ready"/, 15_000);
+    const fromBrowser = (q: { from: string }): boolean => q.from !== lab.device.ipv4;
+    // Left alone the browser would ask the TXT at about 0, 1, 3 and 7 s (first test); wait until
+    // the other querier has asked it 25 times (7.5 s) after the browser first asked anything.
+    const browserStart = (): number | undefined => queries(responder).find(fromBrowser)?.t;
+    await waitUntil(
+      () => {
+        const t = browserStart();
+        return t !== undefined && queries(responder).filter((q) => !fromBrowser(q) && q.t > t).length >= 25 && live(browser).get('Slow TXT v1.2')?.port === 7002;
+      },
+      'the other querier asking the TXT 25 times after the browser began',
+      20_000,
+    );
+    const mine = queries(responder).filter((q) => fromBrowser(q) && q.questions.some((x) => x.name === SLOW && x.type === 'TXT'));
+    browser.kill('SIGTERM');
+    const stats = JSON.parse((await browser.waitForLine(/"event":"stats"/, 10_000)).trim()) as { payload: { questionsSuppressed: number } };
+    timings.push(`with another querier asking every 300 ms, the browser asked the TXT ${mine.length} time(s) in 7.5 s and left it ${stats.payload.questionsSuppressed} time(s)`);
+    // At most its very first question (due 20–120 ms after the PTR, before the other's next) goes out.
+    expect(mine.length).toBeLessThanOrEqual(1);
+    expect(stats.payload.questionsSuppressed).toBeGreaterThanOrEqual(3);
+    expect(live(browser).get('Slow TXT v1.2')).toMatchObject({ port: 7002, missing: ['TXT'] });
   }, 60_000);
 
   it('has avahi answer the questions for a service whose PTR alone arrived', async () => {

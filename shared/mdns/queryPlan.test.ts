@@ -133,6 +133,22 @@ describe('continuous querying of resolution questions (RFC 6762 §5.2)', () => {
     expect(s.size).toBe(1);
   });
 
+  it('counts a question another host asked as asked, when ours was about to go (RFC 6762 §7.3)', () => {
+    const s = new QuestionSchedule<string>();
+    s.setGroup('g', [{ key: 'txt', item: 'TXT' }], 100);
+    // Never asked yet: another host's question takes its place (the next one waits 1 s).
+    expect(s.askedElsewhere('txt', 60)).toBe(true);
+    expect(s.due(1059)).toEqual([]);
+    expect(s.due(1060).map((d) => [d.key, d.n])).toEqual([['txt', 1]]);
+    // Just asked (first half of the 1 s wait): ours still goes as planned.
+    expect(s.askedElsewhere('txt', 500)).toBe(false);
+    // Second half: it counts, and the next wait doubles.
+    expect(s.askedElsewhere('txt', 700)).toBe(true);
+    expect(s.due(2699)).toEqual([]);
+    expect(s.due(2700).map((d) => [d.key, d.n])).toEqual([['txt', 2]]);
+    expect(s.askedElsewhere('unknown', 700)).toBe(false);
+  });
+
   it('takes sources in turn, so that a flood from one source does not hold back another', () => {
     const q = (source: string, n: number) => ({ item: { source }, n });
     const flood = Array.from({ length: 5 }, (_, i) => q('10.0.0.66', i));

@@ -294,6 +294,19 @@ export class QuestionSchedule<T> {
     e.n++;
   }
 
+  /**
+   * Another host asked the same question (RFC 6762 §7.3: multicast, and no known answer of it that
+   * we lack): if ours was about to go (never asked yet, or in the second half of its wait), it
+   * counts as asked now and backs off as if sent. One just asked keeps its schedule.
+   */
+  askedElsewhere(key: string, now: number): boolean {
+    const e = this.entries.get(key);
+    if (!e) return false;
+    if (e.n > 0 && e.nextAt - now > queryIntervalMs(e.n - 1) / 2) return false;
+    this.sent(key, now);
+    return true;
+  }
+
   /** When the next question falls due after `now` (Infinity when none), so that the caller can wake then rather than on its next tick. */
   nextDueAfter(now: number): number {
     let at = Infinity;

@@ -15,6 +15,10 @@
  * is printed as {"event":"query","payload":{ from, family, questions: [{name, type, qu}], known: [{name, type, ttl}] }}
  * with the time since start, ms, and each packet it sends as {"event":"answered","payload":{ family, records: [[name, type]] }}.
  *
+ * `ask SPEC` is another querier (SPEC: `{ "ipv4", "everyMs", "questions": [{ "name", "type" }] }`):
+ * from port 5353 it multicasts one query with those questions (QM, no known answers) every
+ * `everyMs` until SIGTERM, printing {"event":"asked"} each time.
+ *
  * `listen IFACE IPV4` prints each IPv4 mDNS response heard on the interface as
  * {"event":"heard","payload":{ from, records: [[name, type]] }}, to wait for another responder's
  * announcements to be over.
@@ -166,8 +170,27 @@ async function listen(iface: string, ipv4: string): Promise<void> {
   s.close();
 }
 
+interface AskSpec {
+  ipv4: string;
+  everyMs: number;
+  questions: Array<{ name: string; type: dnsPacket.RecordType }>;
+}
+
+async function ask(spec: AskSpec): Promise<void> {
+  const s = await bind('ipv4', 5353);
+  s.setMulticastInterface(spec.ipv4);
+  s.setMulticastTTL(255);
+  const packet = dnsPacket.encode({ type: 'query', id: 0, flags: 0, questions: spec.questions.map((q) => ({ name: q.name, type: q.type, class: 'IN' as const })) });
+  const timer = setInterval(() => s.send(packet, 5353, '224.0.0.251', () => print('asked', null)), spec.everyMs);
+  print('ready', null);
+  await new Promise<void>((resolve) => process.once('SIGTERM', resolve));
+  clearInterval(timer);
+  s.close();
+}
+
 async function main(argv: string[]): Promise<void> {
   const [mode, spec, extra] = argv;
+  if (mode === 'ask') return ask(JSON.parse(spec!) as AskSpec);
   if (mode === 'listen') return listen(spec!, extra!);
   if (mode === 'send') return send(JSON.parse(spec!) as SendSpec[]);
   if (mode === 'respond') return respond(JSON.parse(spec!) as RespondSpec);
