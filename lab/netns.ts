@@ -8,6 +8,9 @@
  * namespace and no process behind.
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { waitUntil } from './waitUntil';
+
+export { waitUntil };
 
 /** What a command printed and how it ended. */
 export interface ExecResult {
@@ -140,15 +143,6 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Polls `check` every 25 ms until it returns true; rejects with `what` after `timeoutMs`. */
-export async function waitUntil(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(25);
-  }
-}
 
 function pidAlive(pid: number): boolean {
   try {

@@ -7,6 +7,8 @@ import { TimelineLog } from '../kernel/timeline';
 import { listInterfaces } from '../network/interfaces';
 import { freeUdpPort } from '../testing/builtWorker';
 import { createSenderService } from './senderService';
+import { loopbackDrops } from '../../lab/loopbackDrops';
+import { waitUntil } from '../../lab/waitUntil';
 
 function setup() {
   const events: { name: EventName; payload: unknown }[] = [];
@@ -25,15 +27,17 @@ describe('sender service', () => {
     let received = 0;
     sock.on('message', () => received++);
     await new Promise<void>((r) => sock.bind(port, '127.0.0.1', () => r()));
+    sock.setRecvBufferSize(4 << 20);
     try {
       const started = await dispatch('startSender', [{ host: '127.0.0.1', port, rate: '1000', size: 200, durationSec: 0.3 }]);
       expect(started).toMatchObject({ ok: true, value: { status: 'sending', targetPps: 1000, config: { format: 'seq', pattern: 'steady' } } });
-      const deadline = Date.now() + 5000;
-      while (Date.now() < deadline && !events.some((e) => e.name === 'senderStatus' && (e.payload as { status: string }).status === 'done')) await new Promise((r) => setTimeout(r, 20));
-      await new Promise((r) => setTimeout(r, 50));
+      await waitUntil(() => events.some((e) => e.name === 'senderStatus' && (e.payload as { status: string }).status === 'done'), 'the sender to be done', 30_000);
       const done = events.filter((e) => e.name === 'senderStatus').at(-1)!.payload as { status: string; sent: number; bytes: number };
       expect(done).toMatchObject({ status: 'done', sent: 300, bytes: 60_000 });
-      expect(received).toBe(300);
+      // Every datagram arrives, or the kernel counts it dropped (loopback drops when a busy machine holds the reader back).
+      const drops = () => loopbackDrops(port) ?? 0;
+      await waitUntil(() => received + drops() >= 300, '300 datagrams received or dropped', 30_000);
+      expect(received + drops()).toBe(300);
       expect(timeline.list().map((e) => [e.source, e.kind])).toEqual([
         ['generator', 'sender-started'],
         ['generator', 'sender-finished'],
@@ -51,7 +55,11 @@ describe('sender service', () => {
     const port = await freeUdpPort();
     const started = await dispatch('startSender', [{ host: '127.0.0.1', port, rate: '500' }]);
     const id = started.ok ? (started.value as { id: string }).id : '';
-    await new Promise((r) => setTimeout(r, 200));
+    const sentSoFar = async () => {
+      const list = await dispatch('listSenders', []);
+      return list.ok ? ((list.value as { id: string; sent: number }[]).find((x) => x.id === id)?.sent ?? 0) : 0;
+    };
+    await waitUntil(async () => (await sentSoFar()) > 50, 'more than 50 datagrams sent', 30_000);
     const stopped = await dispatch('stopSender', [id]);
     expect(stopped).toMatchObject({ ok: true, value: { status: 'stopped' } });
     expect(stopped.ok && (stopped.value as { sent: number }).sent).toBeGreaterThan(50);

@@ -5,23 +5,48 @@ import { freeUdpPort } from '../testing/builtWorker';
 import { Gdl90StreamDecoder } from '../../shared/decoders/gdl90';
 import { Gdl90Scenario } from '../../shared/generator/gdl90Scenario';
 import { seqPayload, TrafficGenerator } from './trafficGenerator';
+import { loopbackDrops } from '../../lab/loopbackDrops';
+import { waitUntil } from '../../lab/waitUntil';
 
-async function receive(port: number, run: () => Promise<unknown>): Promise<{ seqs: bigint[]; times: number[] }> {
+interface Received {
+  /** Sequence numbers in arrival order. */
+  seqs: bigint[];
+  /** Send time written in each datagram (ms, the sender's performance clock shifted to the epoch), in arrival order. */
+  sentAtMs: number[];
+  /** Datagrams the kernel dropped in this socket's full buffer while a busy machine held the reader back. */
+  drops: number;
+}
+
+/**
+ * Receives on loopback while `run` sends, then until every datagram `run` reports sent has
+ * arrived or been counted as dropped by the kernel (loopback drops when the reader is late).
+ */
+async function receive(port: number, run: () => Promise<{ sent: number }>): Promise<Received> {
   const sock = createSocket('udp4');
   const seqs: bigint[] = [];
-  const times: number[] = [];
+  const sentAtMs: number[] = [];
   sock.on('message', (m) => {
     seqs.push(m.readBigUInt64BE(0));
-    times.push(performance.now());
+    sentAtMs.push(Number(m.readBigUInt64BE(8)) / 1000);
   });
   await new Promise<void>((r) => sock.bind(port, '127.0.0.1', () => r()));
+  sock.setRecvBufferSize(4 << 20);
+  const drops = () => loopbackDrops(port) ?? 0;
   try {
-    await run();
-    await new Promise((r) => setTimeout(r, 100));
+    const { sent } = await run();
+    await waitUntil(() => seqs.length + drops() >= sent, `${sent} datagrams received or dropped`, 30_000);
+    return { seqs, sentAtMs, drops: drops() };
   } finally {
     sock.close();
   }
-  return { seqs, times };
+}
+
+/** Every datagram arrived at most once, numbered below `sent`, and what did not arrive the kernel dropped. */
+function expectAccountedFor(r: Received, sent: number): void {
+  const numbers = r.seqs.map(Number);
+  expect(new Set(numbers).size).toBe(numbers.length);
+  expect(numbers.every((n) => Number.isInteger(n) && n >= 0 && n < sent)).toBe(true);
+  expect(numbers.length + r.drops).toBe(sent);
 }
 
 describe('TrafficGenerator on loopback', () => {
@@ -29,37 +54,57 @@ describe('TrafficGenerator on loopback', () => {
     const port = await freeUdpPort();
     const gen = new TrafficGenerator({ host: '127.0.0.1', port, durationMs: 500, plan: { packetsPerSec: 2000, size: 100, pattern: { kind: 'steady' } } });
     let stats!: Awaited<ReturnType<TrafficGenerator['start']>>;
-    const { seqs } = await receive(port, async () => (stats = await gen.start()));
+    const got = await receive(port, async () => (stats = await gen.start()));
     expect(stats.sent).toBe(1000);
     expect(stats.bytes).toBe(100_000);
     expect(stats.errors).toBe(0);
     expect(stats.elapsedMs).toBeGreaterThanOrEqual(500);
-    expect(seqs).toEqual(Array.from({ length: 1000 }, (_, i) => BigInt(i)));
+    // Numbered 0..999 once each; loopback may drop some when the machine is busy, and the kernel counts those.
+    expectAccountedFor(got, 1000);
   });
 
   it('reproduces "stops after every N bytes" with the pause between', async () => {
     const port = await freeUdpPort();
     // 10 KiB of 512-byte datagrams = 20 datagrams in 20 ms at 1000/s, then 200 ms of nothing.
     const gen = new TrafficGenerator({ host: '127.0.0.1', port, durationMs: 650, plan: { packetsPerSec: 1000, size: 512, pattern: { kind: 'cut-after', bytes: 10240, pauseMs: 200 } } });
-    const { seqs, times } = await receive(port, () => gen.start());
+    // Before start(): the generator's own start is later, so "due after this" is never too strict.
+    const beforeStartMs = performance.timeOrigin + performance.now();
+    let stats!: Awaited<ReturnType<TrafficGenerator['start']>>;
+    const got = await receive(port, async () => (stats = await gen.start()));
     // Runs start at 0, 220 and 440 ms: three runs of 20 datagrams.
-    expect(seqs).toHaveLength(60);
-    const pauses = times.slice(1).map((t, i) => t - times[i]!).filter((d) => d > 100);
-    expect(pauses).toHaveLength(2);
-    for (const p of pauses) expect(p).toBeGreaterThan(150);
+    expect(stats.sent).toBe(60);
+    expectAccountedFor(got, 60);
+    // No datagram leaves before its run's pause has passed: datagram i of run k is due
+    // k × 220 + (i + 1) ms after the start. A late event loop sends late (and then catches up), never early.
+    const dueMs = (seq: number) => Math.floor(seq / 20) * 220 + (seq % 20) + 1;
+    const early = got.seqs.map(Number).filter((seq, i) => got.sentAtMs[i]! - beforeStartMs < dueMs(seq) - 0.01);
+    expect(early).toEqual([]);
+    // Each later run's first datagram that arrived was sent at least the pause after the start of the previous run.
+    for (const first of [20, 40]) {
+      const i = got.seqs.findIndex((q) => Number(q) >= first && Number(q) < first + 20);
+      if (i >= 0) expect(got.sentAtMs[i]! - beforeStartMs).toBeGreaterThanOrEqual(first / 20 * 220);
+    }
   });
 
   it('stops on demand and reports what it sent', async () => {
     const port = await freeUdpPort();
     const gen = new TrafficGenerator({ host: '127.0.0.1', port, plan: { packetsPerSec: 1000, size: 64, pattern: { kind: 'steady' } } });
-    const { seqs } = await receive(port, async () => {
+    let stopped!: Awaited<ReturnType<TrafficGenerator['stop']>>;
+    const got = await receive(port, async () => {
       const done = gen.start();
-      await new Promise((r) => setTimeout(r, 200));
-      const s = await gen.stop();
-      expect(await done).toEqual(s);
+      // Stop once it is visibly sending, however long a busy machine takes to get there.
+      await waitUntil(() => gen.stats().sent >= 100, '100 datagrams sent', 30_000);
+      stopped = await gen.stop();
+      expect(await done).toEqual(stopped);
+      return stopped;
     });
-    expect(seqs.length).toBeGreaterThan(100);
-    expect(seqs.length).toBeLessThan(300);
+    expect(stopped.sent).toBeGreaterThanOrEqual(100);
+    expect(stopped.errors).toBe(0);
+    // After stop nothing more is sent: 50 ticks' worth of waiting later the counts have not moved.
+    // (Waiting for an absence: a busy machine only makes the window longer.)
+    await new Promise((r) => setTimeout(r, 50));
+    expect(gen.stats()).toEqual(stopped);
+    expectAccountedFor(got, stopped.sent);
   });
 
   it('writes its own sequence and send-time format', () => {
@@ -81,11 +126,14 @@ describe('TrafficGenerator on loopback', () => {
     await new Promise<void>((r) => sock.bind(port, '127.0.0.1', () => r()));
     try {
       const gen = new TrafficGenerator({ host: '127.0.0.1', port, durationMs: 2100, plan: { packetsPerSec: 1, size: 0, pattern: { kind: 'steady' } }, timed: new Gdl90Scenario({ startUtcMs: Date.now() }) });
+      sock.setRecvBufferSize(4 << 20);
       const stats = await gen.start();
-      await new Promise((r) => setTimeout(r, 100));
       // Seconds 0, 1 and 2: 3 × (heartbeat, ID, ownship, geo altitude, 3 traffic) and AHRS at 0, 200, ..., 2000 ms.
       expect(stats.sent).toBe(3 * 7 + 11);
+      // 32 small datagrams over 2 s fit any receive buffer: every one arrives, however late.
+      await waitUntil(() => datagrams >= stats.sent, `${stats.sent} GDL90 datagrams`, 30_000);
       expect(datagrams).toBe(stats.sent);
+      expect(loopbackDrops(port)).toBe(0);
     } finally {
       sock.close();
     }
