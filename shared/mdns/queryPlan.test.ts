@@ -78,6 +78,19 @@ describe('refresh queries and their encoding', () => {
     expect(b.slice(53)).toEqual([1, 0x68, 0xc0, 23, 0, 1, 0, 1, 0, 0, 0, 100, 0, 4, 10, 0, 0, 5]);
   });
 
+  it('forgets the names of a known answer it takes back, so later ones never point into it', () => {
+    const q = encodeQuery(
+      [{ labels: ['q', 'local'], type: 'A' }],
+      [
+        { labels: ['bad', 'sub', 'local'], ttl: 9, data: { type: 'A', address: '10.0.0.300' } },
+        { labels: ['good', 'sub', 'local'], ttl: 9, data: { type: 'A', address: '10.0.0.1' } },
+      ],
+    );
+    expect(q.answers).toBe(1);
+    // Header, question (q.local: 9 bytes + 4), then "good" and "sub" in full, a pointer to "local" at 14.
+    expect([...q.bytes.slice(25)]).toEqual([4, 0x67, 0x6f, 0x6f, 0x64, 3, 0x73, 0x75, 0x62, 0xc0, 14, 0, 1, 0, 1, 0, 0, 0, 9, 0, 4, 10, 0, 0, 1]);
+  });
+
   it('asks questions in order until one does not fit, and says which it could never ask', () => {
     const q = encodeQuery([{ labels: ['', 'local'], type: 'A' }, { labels: ['x'.repeat(64)], type: 'A' }, { labels: ['h', 'local'], type: 'NSEC' }, { labels: ['h', 'local'], type: 'A' }, { labels: ['i', 'local'], type: 'A' }], [], 12 + 13 + 5);
     expect(q).toMatchObject({ asked: [3], invalid: [0, 1, 2] });

@@ -113,7 +113,20 @@ export interface EncodedQuery {
 /** Writes names with compression (RFC 1035 §4.1.4), suffixes matched exactly as spelled. */
 class NameWriter {
   private readonly seen = new Map<string, number>();
+  /** Suffixes in the order they were remembered, so that a record taken back forgets its own. */
+  private readonly order: string[] = [];
   constructor(readonly out: number[]) {}
+
+  /** A point to go back to: the bytes written and the suffixes remembered so far. */
+  mark(): { bytes: number; names: number } {
+    return { bytes: this.out.length, names: this.order.length };
+  }
+
+  /** Takes back everything written since `m`, and forgets the suffixes it started (a pointer to them would point past the packet's end, or into what comes next). */
+  rollback(m: { bytes: number; names: number }): void {
+    this.out.length = m.bytes;
+    for (const key of this.order.splice(m.names)) this.seen.delete(key);
+  }
 
   /** The bytes of a name at the current end of `out`, or null when a label is empty or over 63 bytes or the name over 255. */
   encode(labels: readonly string[], compress: boolean): number[] | null {
@@ -144,7 +157,10 @@ class NameWriter {
       const len = bytes[pos]!;
       if ((len & 0xc0) === 0xc0 || len === 0) break;
       const key = labels.slice(i).join('\u0000');
-      if (offset < 0x3fff && !this.seen.has(key)) this.seen.set(key, offset);
+      if (offset < 0x3fff && !this.seen.has(key)) {
+        this.seen.set(key, offset);
+        this.order.push(key);
+      }
       offset += len + 1;
       pos += len + 1;
     }
@@ -211,12 +227,12 @@ export function encodeQuery(questions: readonly QueryQuestion[], answers: readon
     if (t === undefined || an >= 0xffff || !(Number.isInteger(a.ttl) && a.ttl >= 0)) continue;
     const name = w.encode(a.labels, true);
     if (!name) continue;
-    const start = out.length;
+    const start = w.mark();
     w.append(a.labels, name);
     out.push(t >> 8, t & 0xff, 0, 1, (a.ttl >>> 24) & 0xff, (a.ttl >>> 16) & 0xff, (a.ttl >>> 8) & 0xff, a.ttl & 0xff, 0, 0);
     const data = rdata(w, a.data);
     if (!data || out.length + data.length > maxBytes) {
-      out.length = start;
+      w.rollback(start);
       continue;
     }
     out[out.length - 2] = data.length >> 8;
