@@ -2,7 +2,7 @@
 import { useId, useState, type RefObject } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useCommands } from '../../app/commands';
-import { DECODE_CHOICES, configToForm, defaultSetupForm, formToConfig, isGroupAddress, type SetupField, type SetupForm } from './setupForm';
+import { DECODE_CHOICES, WIRE_CHOICES, configToForm, defaultSetupForm, formToConfig, isGroupAddress, type SetupField, type SetupForm } from './setupForm';
 import { useApp } from '../../store/store';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import type { StreamConfigInput } from '../../../shared/contract';
@@ -181,6 +181,17 @@ export function StreamSetup({ formRef }: { formRef: RefObject<HTMLFormElement | 
           )}
         </div>
         {fieldMessage('decode')}
+      </div>
+      <div className="field">
+        <label htmlFor={idOf('wire')}>Watch the wire (dumpcap or tcpdump)</label>
+        <select id={idOf('wire')} data-testid="wire-select" value={form.wire} onChange={(e) => set('wire', WIRE_CHOICES.find((c) => c.value === e.target.value)?.value ?? 'off')} {...invalid('wire')}>
+          {WIRE_CHOICES.map((c) => (
+            <option key={c.value} value={c.value}>
+              {c.label}
+            </option>
+          ))}
+        </select>
+        {fieldMessage('wire')}
       </div>
       <div className="field">
         <label htmlFor={idOf('label')}>Label (optional)</label>

@@ -70,6 +70,7 @@ function StreamHeader({ id }: { id: string }) {
     `gap threshold ${formatDuration(threshold)}${automatic ? ' (auto)' : ''}`,
     `buffer asked ${formatBufferSize(info.recvBufferRequested)}`,
     `started ${formatClock(info.startedAt)}`,
+    info.wire ? `wire ${info.wire.state}${info.wire.engine ? ` (${info.wire.engine}${info.wire.iface ? ` on ${info.wire.iface}` : ''})` : ''}` : null,
   ].filter((f): f is string => f !== null);
   return (
     <header className="stream-head">
@@ -98,6 +99,11 @@ function StreamHeader({ id }: { id: string }) {
       {info.warning ? (
         <div className="warning" role="status" data-testid="stream-warning">
           {info.warning.message} <code className="error-code">{info.warning.code}</code>
+        </div>
+      ) : null}
+      {info.wire?.error ? (
+        <div className="warning" role="status" data-testid="wire-warning">
+          {info.wire.error.message} <code className="error-code">{info.wire.error.code}</code>
         </div>
       ) : null}
       {streamError ? <ErrorMessage error={streamError} testId="stream-error" /> : null}

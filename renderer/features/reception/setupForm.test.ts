@@ -22,6 +22,14 @@ describe('formToConfig', () => {
     expect(formToConfig({ ...defaultSetupForm, port: '4000', gapMode: 'manual', gapMs: 'x' })).toMatchObject({ ok: false, field: 'gapMs' });
   });
 
+  it('asks for the wire view beside the socket or alone, and leaves it out when off', () => {
+    expect(formToConfig({ ...defaultSetupForm, port: '4000', wire: 'beside' })).toMatchObject({ ok: true, config: { wire: 'beside' } });
+    const off = formToConfig({ ...defaultSetupForm, port: '4000' });
+    expect(off.ok && 'wire' in off.config).toBe(false);
+    expect(configToForm({ port: 4000, wire: 'only' }).wire).toBe('only');
+    expect(configToForm({ port: 4000, wire: 'off' }).wire).toBe('off');
+  });
+
   it('reads the payload format, and names a bad custom field', () => {
     expect(formToConfig({ ...defaultSetupForm, port: '4000', decode: 'gdl90' })).toMatchObject({ ok: true, config: { decode: 'gdl90' } });
     expect(formToConfig({ ...defaultSetupForm, port: '4000', decode: 'seq:4:32:le' })).toMatchObject({ ok: true, config: { decode: 'seq:4:32:le' } });

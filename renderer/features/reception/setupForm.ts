@@ -22,7 +22,16 @@ export interface SetupForm {
   label: string;
   /** Payload format for loss by sequence number: auto, none, a format name, or seq:OFFSET:WIDTH:be|le. */
   decode: string;
+  /** Watch the same flow on the wire with the capture engine: off, beside the socket, or alone (a port another program owns). */
+  wire: 'off' | 'beside' | 'only';
 }
+
+/** The wire view's choices, in the user's words. */
+export const WIRE_CHOICES: readonly { value: SetupForm['wire']; label: string }[] = [
+  { value: 'off', label: 'Off' },
+  { value: 'beside', label: 'Beside the socket (where packets go missing)' },
+  { value: 'only', label: 'Only the wire (a port another program owns)' },
+];
 
 /** The payload formats offered in the form, in the user's words; anything else is a custom field. */
 export const DECODE_CHOICES: readonly { value: string; label: string }[] = [
@@ -54,6 +63,7 @@ export const defaultSetupForm: SetupForm = {
   expectedUnit: 'bytes',
   label: '',
   decode: 'auto',
+  wire: 'off',
 };
 
 /** The outcome of reading the form: a config to send, or the first problem to fix. */
@@ -77,6 +87,7 @@ const schemaFieldToForm: Record<string, SetupField> = {
   expectedPacketsPerSec: 'expectedRate',
   label: 'label',
   decode: 'decode',
+  wire: 'wire',
 };
 
 /** Reads the form into a config, or says which field is wrong and why, in the contract's words. */
@@ -93,6 +104,7 @@ export function formToConfig(form: SetupForm): SetupResult {
   const decode = form.decode.trim();
   if (decode === '') return { ok: false, field: 'decode', message: 'give a sequence field as seq:OFFSET:WIDTH:be|le, e.g. seq:4:32:be' };
   if (decode !== 'auto') config.decode = decode;
+  if (form.wire !== 'off') config.wire = form.wire;
   if (form.gapMode === 'manual') {
     const gapMs = numberField(form.gapMs);
     if (gapMs === null) return { ok: false, field: 'gapMs', message: 'gap threshold must be a number of ms (or choose automatic)' };
@@ -130,6 +142,7 @@ export function configToForm(config: StreamConfigInput): SetupForm {
     expectedUnit: config.expectedPacketsPerSec !== undefined && config.expectedBytesPerSec === undefined ? 'packets' : 'bytes',
     label: config.label ?? '',
     decode: config.decode ?? 'auto',
+    wire: config.wire === 'beside' || config.wire === 'only' ? config.wire : 'off',
   };
 }
 

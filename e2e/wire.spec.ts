@@ -1,0 +1,94 @@
+/**
+ * Where the packets went missing, in the gap table (#14): a stream with the wire view beside the
+ * socket, fed from the device namespace, cut twice by nftables: on the device's egress (the
+ * datagrams never reach the veth: "never reached this machine") and on the inspector's input
+ * (the wire view, tapped before the firewall, saw them: "reached the network card, lost on this
+ * machine"). Each gap's words and its numbers (its tooltip) must match nft's own counters.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { labInfo, readLabState } from './helpers/lab';
+import { removeAllStreams } from './helpers/streams';
+
+const lab = labInfo();
+const TABLE = 'gse2e_wire';
+
+function url(): string {
+  const state = readLabState(lab);
+  if (!state?.url) throw new Error('the lab has no Gapscope server (global setup failed?)');
+  return state.url;
+}
+
+function nft(ns: string, script: string): void {
+  execFileSync('ip', ['netns', 'exec', ns, 'nft', '-f', '-'], { input: script, stdio: ['pipe', 'ignore', 'pipe'] });
+}
+
+function dropped(ns: string): number {
+  const out = execFileSync('ip', ['netns', 'exec', ns, 'nft', '-j', 'list', 'counter', 'inet', TABLE, 'dropped'], { encoding: 'utf8' });
+  return (JSON.parse(out) as { nftables: Array<{ counter?: { packets: number } }> }).nftables.find((o) => o.counter)!.counter!.packets;
+}
+
+/** Drops everything to the port on `hook` in `ns` for 600 ms (the impairment itself), counted. */
+async function cut(page: Page, ns: string, hook: 'input' | 'output', port: number): Promise<number> {
+  nft(ns, `table inet ${TABLE} {\n counter dropped {}\n chain c {\n  type filter hook ${hook} priority -10; policy accept;\n  udp dport ${port} counter name dropped drop\n }\n}\n`);
+  await page.waitForTimeout(600);
+  nft(ns, `flush chain inet ${TABLE} c\n`);
+  return dropped(ns);
+}
+
+async function packets(page: Page): Promise<number> {
+  return Number((await page.getByTestId('stat-packets').getAttribute('data-value')) ?? NaN);
+}
+
+test.afterEach(async ({ page }) => {
+  for (const ns of [lab.devNs, lab.insNs]) {
+    try {
+      nft(ns, `delete table inet ${TABLE}\n`);
+    } catch {
+      // already gone
+    }
+  }
+  await removeAllStreams(page);
+});
+
+test('the gap table says where each cut lost its packets, with the wire view beside the socket', async ({ page }) => {
+  const port = 5660;
+  await page.goto(url());
+  await page.getByTestId('port-input').fill(String(port));
+  await page.getByTestId('address-input').fill(lab.insAddr);
+  await page.getByTestId('gap-manual').check();
+  await page.getByTestId('gap-input').fill('200');
+  // The lab sender numbers its datagrams with a big-endian u32 at offset 0.
+  await page.getByTestId('decode-select').selectOption('custom');
+  await page.getByTestId('decode-field').fill('seq:0:32:be');
+  await page.getByTestId('wire-select').selectOption('beside');
+  await page.getByTestId('start-button').click();
+  await expect(page.getByTestId('stream-status')).toHaveText('listening');
+  await expect(page.locator('.stream-head')).toContainText(/wire capturing \((dumpcap|tcpdump) on /, { timeout: 20_000 });
+
+  const sender = new Promise<{ sent: number }>((resolve, reject) => {
+    execFile('ip', ['netns', 'exec', lab.devNs, process.execPath, join(__dirname, 'helpers', 'sender.mjs'), '--to', lab.insAddr, '--port', String(port), '--rate', '500', '--size', '200', '--seconds', '8'], (e, out) => (e ? reject(e) : resolve(JSON.parse(out.trim()) as { sent: number })));
+  });
+  await expect.poll(() => packets(page), { timeout: 20_000 }).toBeGreaterThan(500);
+  const beforeWire = await cut(page, lab.devNs, 'output', port);
+  const atFirst = await packets(page);
+  await expect.poll(() => packets(page), { timeout: 20_000 }).toBeGreaterThan(atFirst + 500);
+  const afterWire = await cut(page, lab.insNs, 'input', port);
+  const { sent } = await sender;
+  expect(beforeWire).toBeGreaterThan(100);
+  expect(afterWire).toBeGreaterThan(100);
+  await expect.poll(() => packets(page), { timeout: 20_000 }).toBe(sent - beforeWire - afterWire);
+
+  // Each cut is one gap, located once the wire view has passed it; a sender paused by a busy
+  // machine is a gap too, where nothing was lost.
+  const never = page.locator('[data-testid="gap-where"][data-where="before-wire"]');
+  const onMachine = page.locator('[data-testid="gap-where"][data-where="after-wire"]');
+  await expect(never).toHaveCount(1, { timeout: 15_000 });
+  await expect(onMachine).toHaveCount(1, { timeout: 15_000 });
+  await expect(never).toContainText('never reached this machine');
+  await expect(never).toHaveAttribute('title', new RegExp(`missed ${beforeWire.toLocaleString('en-US')} datagrams since the previous gap and the wire view saw none of them`));
+  await expect(onMachine).toContainText('reached the network card, lost on this machine');
+  await expect(onMachine).toHaveAttribute('title', new RegExp(`^The wire view saw ${afterWire.toLocaleString('en-US')} datagrams since the previous gap that the socket never got`));
+  await expect(page.locator('[data-testid="gap-where"]:not([data-where="before-wire"]):not([data-where="after-wire"]):not([data-where="none"])')).toHaveCount(0);
+});
