@@ -1,5 +1,6 @@
 /** CSV exports of a stream for spreadsheets and bug trackers: bins, gaps, packets. RFC 4180 quoting. */
 import { gapCause } from '../reception/gapCause';
+import { gapLocationText } from '../reception/gapLocation';
 import type { ReceptionReport } from '../reception/report';
 import type { PacketSummary } from '../reception/types';
 
@@ -35,13 +36,22 @@ export function binsCsv(report: Pick<ReceptionReport, 'bins' | 'binMs'>): string
   );
 }
 
-/** Every gap with what arrived before it, the packets lost inside it and its cause (gapCause's code and words). */
+/**
+ * Every gap with what arrived before it, the packets lost inside it and its cause (gapCause's code
+ * and words); when the wire view ran beside the socket, also where the datagrams the socket missed
+ * were lost (gapLocation.ts), with the kernel's buffer drops, in columns after those.
+ */
 export function gapsCsv(report: Pick<ReceptionReport, 'gaps'>): string {
+  const located = report.gaps.some((g) => g.location);
+  const where = ['socket_drops', 'where', 'where_text', 'missed', 'before_wire', 'socket_buffer', 'after_wire', 'matched_by'];
   return toCsv(
-    ['number', 'start_ms', 'end_ms', 'duration_ms', 'packets_before', 'bytes_before', 'lost_packets', 'cause', 'cause_text'],
+    ['number', 'start_ms', 'end_ms', 'duration_ms', 'packets_before', 'bytes_before', 'lost_packets', 'cause', 'cause_text', ...(located ? where : [])],
     report.gaps.map((g, i) => {
       const cause = gapCause(g);
-      return [i + 1, g.startMs, g.endMs, g.durationMs, g.packetsBefore, g.bytesBefore, g.lostPackets, cause.code, cause.text];
+      const row: unknown[] = [i + 1, g.startMs, g.endMs, g.durationMs, g.packetsBefore, g.bytesBefore, g.lostPackets, cause.code, cause.text];
+      if (!located) return row;
+      const l = g.location;
+      return [...row, g.socketDrops ?? null, l?.where ?? null, l ? gapLocationText(l) : null, l?.missed ?? null, l?.beforeWire ?? null, l?.socketBuffer ?? null, l?.afterWire ?? null, l?.matchedBy ?? null];
     }),
   );
 }

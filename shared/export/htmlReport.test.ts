@@ -56,6 +56,13 @@ describe('htmlReport', () => {
     expect(html).toContain('<th>Gapscope</th><td>0.1.0</td>');
   });
 
+  it('says where a gap\'s misses were lost when the wire view ran beside the socket', () => {
+    const r = report();
+    r.gaps[0] = { ...r.gaps[0]!, location: { where: 'before-wire', matchedBy: 'sequence', missed: 7, beforeWire: 7, socketBuffer: 0, afterWire: 0 } };
+    const page = htmlReport({ title: 't', report: r, environment: {}, events: [], generatedAt: start });
+    expect(page).toContain('network or sender · <span class="where" data-where="before-wire" title="The socket missed 7 datagrams since the previous gap and the wire view saw none of them: they never reached this machine (lost on the network, the Wi-Fi or in the sender).">never reached this machine</span></td>');
+  });
+
   it('stays a page long over 1,300 gaps: verdict, histogram, causes, first and last, the 50 longest, and where the rest are', () => {
     const r = longReport();
     expect(r.gapCount).toBe(1300);

@@ -7,6 +7,7 @@
  */
 import { formatBytes, formatCount, formatDateTime, formatDuration, formatPercent, formatStreamTime, formatUtcOffset } from '../format';
 import { gapCause } from '../reception/gapCause';
+import { gapLocationHint, gapLocationText } from '../reception/gapLocation';
 import type { ReceptionReport } from '../reception/report';
 import { eventsNear, type TimelineEvent } from '../timeline';
 import { escapeXml, throughputSvg } from './chartSvg';
@@ -66,7 +67,7 @@ export function htmlReport(input: HtmlReportInput): string {
   const gapRow = ({ number, gap: g }: NumberedGap): string => {
     const near = Number.isFinite(started) ? eventsNear(events, started + g.startMs, started + g.endMs, GAP_EVENT_SLACK_MS) : [];
     const cause = gapCause(g);
-    return `<tr class="${cause.code === 'local-stall' ? 'local' : ''}" data-cause="${cause.code}" data-start-ms="${g.startMs}"><td>${number}</td><td>${formatStreamTime(g.startMs)}</td><td>${formatStreamTime(g.endMs)}</td><td><b>${dur(g.durationMs)}</b></td><td>${num(g.packetsBefore)}</td><td>${formatBytes(g.bytesBefore)}</td><td>${g.lostPackets === null ? '—' : num(g.lostPackets)}</td><td title="${escapeXml(cause.hint)}">${escapeXml(cause.text)}</td><td>${near.map((e) => `<span class="ev ${escapeXml(e.severity)}">${escapeXml(e.summary)}</span>`).join(' ')}</td></tr>`;
+    return `<tr class="${cause.code === 'local-stall' ? 'local' : ''}" data-cause="${cause.code}" data-start-ms="${g.startMs}"><td>${number}</td><td>${formatStreamTime(g.startMs)}</td><td>${formatStreamTime(g.endMs)}</td><td><b>${dur(g.durationMs)}</b></td><td>${num(g.packetsBefore)}</td><td>${formatBytes(g.bytesBefore)}</td><td>${g.lostPackets === null ? '—' : num(g.lostPackets)}</td><td title="${escapeXml(cause.hint)}">${escapeXml(cause.text)}${g.location ? ` · <span class="where" data-where="${g.location.where}" title="${escapeXml(gapLocationHint(g.location))}">${escapeXml(gapLocationText(g.location))}</span>` : ''}</td><td>${near.map((e) => `<span class="ev ${escapeXml(e.severity)}">${escapeXml(e.summary)}</span>`).join(' ')}</td></tr>`;
   };
   const gapTable = (rows: readonly NumberedGap[], cls: string): string =>
     `<table class="gaps ${cls}"><thead><tr><th>#</th><th>Start</th><th>End</th><th>Duration</th><th>Packets before</th><th>Bytes before</th><th>Lost inside</th><th>Cause</th><th>Events within 1.5 s</th></tr></thead><tbody>${rows.map(gapRow).join('')}</tbody></table>`;

@@ -14,6 +14,19 @@ describe('parseReportFile', () => {
     expect(r.ok && r.report.bins).toHaveLength(7);
   });
 
+  it('keeps where each gap\'s misses were lost and the kernel\'s drops, and refuses a location that is not one', () => {
+    const m = new ReceptionMonitor({ binMs: 100, gapMs: 50, decode: 'seq' });
+    m.onPacket(0, new Uint8Array(16), 'a');
+    m.onPacket(500, new Uint8Array(16), 'a');
+    const report = buildReport(m.snapshot(600), { port: 1 }, 0);
+    const location = { where: 'after-wire', matchedBy: 'sequence', missed: 9, beforeWire: 0, socketBuffer: 0, afterWire: 9 } as const;
+    report.gaps[0] = { ...report.gaps[0]!, socketDrops: 0, socketDropsScope: 'socket', suggestedRecvBufferBytes: null, location };
+    const r = parseReportFile(JSON.stringify(report));
+    expect(r.ok && r.report.gaps[0]).toMatchObject({ socketDrops: 0, socketDropsScope: 'socket', location });
+    report.gaps[0] = { ...report.gaps[0]!, location: { ...location, where: 'elsewhere' as 'none' } };
+    expect(parseReportFile(JSON.stringify(report)).ok).toBe(false);
+  });
+
   it('reads a version 1 report (the raw stall flag as cause) with the one decided cause', () => {
     const m = new ReceptionMonitor({ binMs: 100, gapMs: 50 });
     m.onPacket(0, new Uint8Array(16), 'a');

@@ -14,6 +14,20 @@ const gap = z
     bytesBefore: z.number(),
     cause: z.enum([...GAP_CAUSE_CODES, 'unexplained']),
     lostPackets: z.number().nullable().default(null),
+    // The kernel's buffer drops and where the socket's misses were lost (the wire view beside it), when known.
+    socketDrops: z.number().int().min(0).nullable().optional(),
+    socketDropsScope: z.enum(['socket', 'machine']).optional(),
+    suggestedRecvBufferBytes: z.number().min(0).nullable().optional(),
+    location: z
+      .object({
+        where: z.enum(['none', 'before-wire', 'socket-buffer', 'after-wire', 'mixed']),
+        matchedBy: z.enum(['sequence', 'time']),
+        missed: z.number().int().min(0),
+        beforeWire: z.number().int().min(0),
+        socketBuffer: z.number().int().min(0),
+        afterWire: z.number().int().min(0),
+      })
+      .optional(),
   })
   .transform((g): ReportGap => {
     const cause = gapCause(g);
