@@ -15,6 +15,16 @@ declare global {
   }
 }
 
+/** What a call says when the connection under it is gone: not a failure inside Gapscope, though its code is internal. */
+export const CONNECTION_LOST = 'The connection to the Gapscope back end was lost.';
+const NOT_CONNECTED = 'Not connected to the Gapscope back end.';
+const CLOSED_BECAUSE = 'The Gapscope back end closed the connection: ';
+
+/** True for the sentences this transport fails a call with (renderer/app/errors.ts keeps them). */
+export function isConnectionFailure(message: string): boolean {
+  return message === CONNECTION_LOST || message === NOT_CONNECTED || message.startsWith(CLOSED_BECAUSE);
+}
+
 /** The connection state of the web transport, for a banner when the back end goes away. */
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
@@ -66,7 +76,7 @@ export function createWebSocketTransport(url: string, onState: (s: ConnectionSta
       // Calls made from now on wait for the reconnect instead of going to a dead socket.
       if (!reopen) opened = new Promise((resolve) => (reopen = resolve));
       // Web mode says why when it drops a client (too many messages, a message too large).
-      const message = ev.reason ? `The Gapscope back end closed the connection: ${ev.reason}` : 'The connection to the Gapscope back end was lost.';
+      const message = ev.reason ? `${CLOSED_BECAUSE}${ev.reason}` : CONNECTION_LOST;
       for (const [, resolve] of pending) {
         resolve({ ok: false, error: { code: 'internal', message } });
       }
@@ -80,7 +90,7 @@ export function createWebSocketTransport(url: string, onState: (s: ConnectionSta
     async call(method, args) {
       await opened;
       if (socket?.readyState !== WebSocket.OPEN) {
-        return { ok: false, error: { code: 'internal', message: 'Not connected to the Gapscope back end.' } };
+        return { ok: false, error: { code: 'internal', message: NOT_CONNECTED } };
       }
       const id = nextId++;
       return new Promise<Outcome>((resolve) => {

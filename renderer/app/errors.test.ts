@@ -1,8 +1,10 @@
 // The page's sentences for refusals: the back end's own words when they are about the user's input,
 // never a stack, an errno, a path of the back end's machine or the schema library's wording.
-import { describe, expect, it } from 'vitest';
-import { INTERNAL_ERROR_MESSAGE } from '../../shared/errors';
-import { checkRequest, errorSentence, showError, VERSION_MISMATCH_MESSAGE } from './errors';
+import { describe, expect, it, vi } from 'vitest';
+import { GapscopeError, INTERNAL_ERROR_MESSAGE } from '../../shared/errors';
+import { createApiClient } from '../../shared/rpc/client';
+import { createWebSocketTransport } from '../api/transport';
+import { checkRequest, errorSentence, refusalOf, showError, VERSION_MISMATCH_MESSAGE } from './errors';
 
 describe('errorSentence', () => {
   it('keeps a sentence about the input as the back end wrote it', () => {
@@ -66,5 +68,45 @@ describe('checkRequest', () => {
   it('answers with the door\u2019s own refusal, or null when the door would let it through', () => {
     expect(checkRequest('startSender', [{ host: '10.0.0.1', port: 4000, format: 'mp3' as never }])).toEqual({ code: 'invalid-argument', message: 'The format must be one of seq, iperf2, rtp, gdl90.', field: 'format' });
     expect(checkRequest('startSender', [{ host: '10.0.0.1', port: 4000 }])).toBeNull();
+  });
+});
+
+describe('refusalOf', () => {
+  it('keeps what the door said, and hides what the door would have hidden', () => {
+    expect(refusalOf(new GapscopeError('port-in-use', 'Port 4000 is already in use.', 'port'))).toEqual({ code: 'port-in-use', message: 'Port 4000 is already in use.', field: 'port' });
+    expect(refusalOf(new GapscopeError('internal', 'ENOSPC at /root/.config/Gapscope'))).toEqual({ code: 'internal', message: INTERNAL_ERROR_MESSAGE });
+    expect(refusalOf(new TypeError('x is undefined'))).toEqual({ code: 'internal', message: INTERNAL_ERROR_MESSAGE });
+  });
+
+  it('says a call failed because the connection dropped, through the real client and web transport', async () => {
+    // A browser WebSocket stand-in that opens, takes one call and closes.
+    class FakeSocket extends EventTarget {
+      static OPEN = 1;
+      static made: FakeSocket[] = [];
+      readyState = 0;
+      constructor() {
+        super();
+        FakeSocket.made.push(this);
+      }
+      send(): void {}
+    }
+    vi.useFakeTimers();
+    vi.stubGlobal('WebSocket', FakeSocket);
+    try {
+      const api = createApiClient(createWebSocketTransport('ws://x/api', () => undefined));
+      const socket = FakeSocket.made[0];
+      socket!.readyState = 1;
+      socket!.dispatchEvent(new Event('open'));
+      const lost = api.getAppInfo().catch((e: unknown) => refusalOf(e));
+      await Promise.resolve();
+      socket!.readyState = 3;
+      socket!.dispatchEvent(Object.assign(new Event('close'), { code: 1006, reason: '' }));
+      const refusal = await lost;
+      expect(refusal).toEqual({ code: 'internal', message: 'The connection to the Gapscope back end was lost.' });
+      expect(errorSentence(refusal as { code: 'internal'; message: string })).toBe('The connection to the Gapscope back end was lost.');
+    } finally {
+      vi.unstubAllGlobals();
+      vi.useRealTimers();
+    }
   });
 });

@@ -7,6 +7,7 @@ import type { RequestArgs, RequestName } from '../../shared/contract';
 import { GapscopeError, INTERNAL_ERROR_MESSAGE, toErrorInfo, type ErrorCode, type ErrorInfo } from '../../shared/errors';
 import { validateArgs } from '../../shared/rpc/dispatcher';
 import { fieldWords } from '../../shared/rpc/inputErrors';
+import { isConnectionFailure } from '../api/transport';
 
 /** What the page says when the page and its back end are not the same version. */
 export const VERSION_MISMATCH_MESSAGE = 'This page and the Gapscope back end are not the same version: reload the page.';
@@ -74,6 +75,16 @@ export function errorSentence(error: ErrorInfo): string {
     .replace(ERRNO_CODE, (code: string) => ERRNO_WORDS[code] ?? code)
     .replace(POSIX_PATH, (_m, before: string, path: string) => before + lastPart(path))
     .replace(WINDOWS_PATH, (_m, before: string, path: string) => before + lastPart(path));
+}
+
+/**
+ * What the store keeps of anything a request threw: toErrorInfo's answer (an internal failure
+ * becomes the generic sentence), except that a call the dropped connection failed says so, rather
+ * than sending the user to a log that holds nothing about it.
+ */
+export function refusalOf(err: unknown): ErrorInfo {
+  if (err instanceof GapscopeError && err.code === 'internal' && isConnectionFailure(err.message)) return { code: 'internal', message: err.message };
+  return toErrorInfo(err);
 }
 
 /** A refusal as shown: its sentence and code, and the form field it goes beside (null: the banner). */

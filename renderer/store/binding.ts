@@ -4,7 +4,7 @@
  * requests into store actions (errors included). Components never touch the API's events.
  */
 import type { EventName, EventPayload, GapscopeApi, Settings, StreamConfigInput, StreamState, StreamUpdate } from '../../shared/contract';
-import { toErrorInfo } from '../../shared/errors';
+import { refusalOf } from '../app/errors';
 import type { AppStore } from './store';
 
 /** What the UI can ask the back end to do; each outcome lands in the store. */
@@ -121,7 +121,7 @@ export function bindBackend(api: GapscopeApi, store: AppStore, schedule: FlushSc
       actions().setError('settings', null);
     } catch (err) {
       if (mine !== generation || disposed) return;
-      actions().setError('settings', toErrorInfo(err));
+      actions().setError('settings', refusalOf(err));
     }
     const replay = held ?? [];
     held = null;
@@ -140,7 +140,7 @@ export function bindBackend(api: GapscopeApi, store: AppStore, schedule: FlushSc
         void commands.updateSettings({ lastStream: config as Settings['lastStream'] });
         return true;
       } catch (err) {
-        actions().setError('setup', toErrorInfo(err));
+        actions().setError('setup', refusalOf(err));
         return false;
       } finally {
         actions().setStarting(false);
@@ -151,7 +151,7 @@ export function bindBackend(api: GapscopeApi, store: AppStore, schedule: FlushSc
       try {
         actions().upsertStreamInfo(await api.stopStream(id));
       } catch (err) {
-        actions().setError('stream', toErrorInfo(err));
+        actions().setError('stream', refusalOf(err));
       }
     },
     async remove(id) {
@@ -162,7 +162,7 @@ export function bindBackend(api: GapscopeApi, store: AppStore, schedule: FlushSc
         await api.removeStream(id);
         actions().forgetStream(id);
       } catch (err) {
-        const info = toErrorInfo(err);
+        const info = refusalOf(err);
         // A stream the back end does not hold (one that failed to start) only needs forgetting here.
         if (info.code === 'not-found') actions().forgetStream(id);
         else actions().setError('stream', info);
@@ -173,7 +173,7 @@ export function bindBackend(api: GapscopeApi, store: AppStore, schedule: FlushSc
         actions().setSettings(await api.updateSettings(change));
         actions().setError('settings', null);
       } catch (err) {
-        actions().setError('settings', toErrorInfo(err));
+        actions().setError('settings', refusalOf(err));
       }
     },
     async refreshInterfaces() {

@@ -5,7 +5,7 @@
  * most once a second instead of applying thousands of changes.
  */
 import type { GapscopeApi } from '../../../shared/contract';
-import { toErrorInfo } from '../../../shared/errors';
+import { refusalOf } from '../../app/errors';
 import { whileShown, type AppStore } from '../../store/store';
 import { txtLines } from './bonjourText';
 
@@ -37,7 +37,7 @@ export function bindBonjour(api: GapscopeApi, store: AppStore): { commands: Bonj
     try {
       bonjour().setSnapshot(await api.listServices());
     } catch (e) {
-      bonjour().setError(toErrorInfo(e));
+      bonjour().setError(refusalOf(e));
     }
   };
   const scheduleSweep = (): void => {
@@ -53,7 +53,7 @@ export function bindBonjour(api: GapscopeApi, store: AppStore): { commands: Bonj
         bonjour().setStatus(await api.startBrowse({}));
         bonjour().setError(null);
       } catch (e) {
-        bonjour().setError(toErrorInfo(e));
+        bonjour().setError(refusalOf(e));
       }
       await loadSnapshot();
     },
@@ -62,7 +62,7 @@ export function bindBonjour(api: GapscopeApi, store: AppStore): { commands: Bonj
         bonjour().setStatus(await api.stopBrowse());
         bonjour().setError(null);
       } catch (e) {
-        bonjour().setError(toErrorInfo(e));
+        bonjour().setError(refusalOf(e));
       }
     },
     async select(key) {
@@ -71,7 +71,7 @@ export function bindBonjour(api: GapscopeApi, store: AppStore): { commands: Bonj
       try {
         bonjour().setDetails(key, { details: await api.getServiceDetails(key) });
       } catch (e) {
-        bonjour().setDetails(key, { error: toErrorInfo(e) });
+        bonjour().setDetails(key, { error: refusalOf(e) });
       }
     },
     async advertise() {
@@ -81,7 +81,7 @@ export function bindBonjour(api: GapscopeApi, store: AppStore): { commands: Bonj
         const port = f.port.trim() === '' ? Number.NaN : Number(f.port);
         bonjour().setAdvertised({ info: await api.advertiseService({ name: f.name, type: f.type.trim(), port, txt: txtLines(f.txt) }) });
       } catch (e) {
-        bonjour().setAdvertised({ error: toErrorInfo(e) });
+        bonjour().setAdvertised({ error: refusalOf(e) });
       }
     },
     async withdraw(id) {
@@ -89,7 +89,7 @@ export function bindBonjour(api: GapscopeApi, store: AppStore): { commands: Bonj
         await api.withdrawService(id);
         bonjour().withdrawn(id);
       } catch (e) {
-        bonjour().setError(toErrorInfo(e));
+        bonjour().setError(refusalOf(e));
       }
     },
   };

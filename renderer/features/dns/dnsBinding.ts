@@ -5,7 +5,7 @@
  */
 import type { GapscopeApi } from '../../../shared/contract';
 import type { DnsWatchState } from '../../../shared/contract/dns';
-import { toErrorInfo } from '../../../shared/errors';
+import { refusalOf } from '../../app/errors';
 import { whileShown, type AppStore } from '../../store/store';
 import type { DnsRequests } from './dnsSlice';
 
@@ -30,14 +30,14 @@ export function bindDns(api: GapscopeApi, store: AppStore): { commands: DnsComma
     try {
       dns().requestEnded(key, { value: await call() });
     } catch (e) {
-      dns().requestEnded(key, { error: toErrorInfo(e) });
+      dns().requestEnded(key, { error: refusalOf(e) });
     }
   };
   const watchRequest = async (call: () => Promise<DnsWatchState>): Promise<void> => {
     try {
       dns().setWatch(await call());
     } catch (e) {
-      dns().setWatchError(toErrorInfo(e));
+      dns().setWatchError(refusalOf(e));
     }
   };
 

@@ -4,7 +4,7 @@
  * session's capture. The library is read each time the tab is shown.
  */
 import type { GapscopeApi, StreamInfo } from '../../../shared/contract';
-import { toErrorInfo } from '../../../shared/errors';
+import { refusalOf } from '../../app/errors';
 import { whileShown, type AppStore } from '../../store/store';
 import type { Busy, ImportErrorPlace } from './importSlice';
 import { importedChartView, sessionCapturePath } from './importViewModel';
@@ -31,7 +31,7 @@ export function bindImport(api: GapscopeApi, store: AppStore): { commands: Impor
     try {
       return await work();
     } catch (e) {
-      imp().setError(place, toErrorInfo(e));
+      imp().setError(place, refusalOf(e));
       return null;
     } finally {
       imp().endReading();
@@ -84,7 +84,7 @@ export function bindImport(api: GapscopeApi, store: AppStore): { commands: Impor
       try {
         await api.cancelImport();
       } catch (e) {
-        imp().setError('error', toErrorInfo(e));
+        imp().setError('error', refusalOf(e));
       }
     },
     async loadSessions() {
@@ -100,7 +100,7 @@ export function bindImport(api: GapscopeApi, store: AppStore): { commands: Impor
         const [record, folder] = await Promise.all([api.getSession(sessionId), api.getSessionFolder()]);
         imp().set({ [field]: sessionCapturePath(folder, record.id, record.capture) });
       } catch (e) {
-        imp().setError(field === 'path' ? 'error' : 'compareError', toErrorInfo(e));
+        imp().setError(field === 'path' ? 'error' : 'compareError', refusalOf(e));
       }
     },
   };

@@ -3,7 +3,8 @@
  * tab is shown the snapshot follows them (a burst is one refresh) and the history is polled.
  */
 import type { GapscopeApi } from '../../../shared/contract';
-import { GapscopeError, toErrorInfo } from '../../../shared/errors';
+import { GapscopeError } from '../../../shared/errors';
+import { refusalOf } from '../../app/errors';
 import { whileShown, type AppStore } from '../../store/store';
 import { parseTarget } from './networkViewModel';
 
@@ -39,7 +40,7 @@ export function bindNetwork(api: GapscopeApi, store: AppStore): { commands: Netw
       try {
         network().setSnapshot(await api.getNetworkSnapshot({ fresh }));
       } catch (e) {
-        network().setSnapshotError(toErrorInfo(e));
+        network().setSnapshotError(refusalOf(e));
       }
     },
     async connect() {
@@ -50,7 +51,7 @@ export function bindNetwork(api: GapscopeApi, store: AppStore): { commands: Netw
       try {
         network().setConnectOutcome({ result: await api.connectTest({ host: t.host, port: t.port, tls }) });
       } catch (e) {
-        network().setConnectOutcome({ error: toErrorInfo(e) });
+        network().setConnectOutcome({ error: refusalOf(e) });
       }
     },
   };

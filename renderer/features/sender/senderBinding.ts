@@ -5,7 +5,7 @@
  */
 import type { GapscopeApi } from '../../../shared/contract';
 import type { SenderConfigInput } from '../../../shared/contract/sender';
-import { toErrorInfo } from '../../../shared/errors';
+import { refusalOf } from '../../app/errors';
 import { whileConnected, type AppStore } from '../../store/store';
 
 /** What the Send panel can ask the back end; a refusal lands in the store's sender.error. */
@@ -26,7 +26,7 @@ export function bindSender(api: GapscopeApi, store: AppStore): { commands: Sende
       await what();
       return true;
     } catch (err) {
-      sender().setError(toErrorInfo(err));
+      sender().setError(refusalOf(err));
       return false;
     } finally {
       sender().setBusy(false);

@@ -5,7 +5,8 @@
  * and each time the tab is shown.
  */
 import type { GapscopeApi } from '../../../shared/contract';
-import { GapscopeError, toErrorInfo, type ErrorInfo } from '../../../shared/errors';
+import { GapscopeError, type ErrorInfo } from '../../../shared/errors';
+import { refusalOf } from '../../app/errors';
 import { whileConnected, whileShown, type AppStore } from '../../store/store';
 
 /** A saved copy of a session's capture. */
@@ -42,7 +43,7 @@ export function bindSessions(api: GapscopeApi, store: AppStore): { commands: Ses
       await work();
       return true;
     } catch (e) {
-      sessions().setActionError(toErrorInfo(e));
+      sessions().setActionError(refusalOf(e));
       return false;
     }
   };
@@ -55,7 +56,7 @@ export function bindSessions(api: GapscopeApi, store: AppStore): { commands: Ses
         sessions().setList(list);
         sessions().setFolder(folder);
       } catch (e) {
-        sessions().setListError(toErrorInfo(e));
+        sessions().setListError(refusalOf(e));
       }
     },
     async toggleRecording() {
@@ -65,7 +66,7 @@ export function bindSessions(api: GapscopeApi, store: AppStore): { commands: Ses
       try {
         sessions().setRecording(sessions().recording?.recording ? await api.stopRecording() : await api.startRecording());
       } catch (e) {
-        sessions().setRecordError(toErrorInfo(e));
+        sessions().setRecordError(refusalOf(e));
       } finally {
         sessions().setBusy(false);
       }
@@ -91,7 +92,7 @@ export function bindSessions(api: GapscopeApi, store: AppStore): { commands: Ses
       try {
         return { saved: await api.saveSessionCapture(id, range, path) };
       } catch (e) {
-        return { error: toErrorInfo(e) };
+        return { error: refusalOf(e) };
       }
     },
   };
