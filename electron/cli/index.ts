@@ -7,7 +7,7 @@ import { appVersion } from '../kernel/version';
 import { isLoopbackHost, parseAllowedOrigin } from '../web/access';
 import { startWebServer } from '../web/webServer';
 import { humanReport, recordOption, runListen, type ListenOptions } from './listen';
-import { addressOption, decodeOption, flagForField, intOption, numberOption, untilSignal } from './options';
+import { addressOption, flagForField, intOption, numberArg, numberOption, untilSignal } from './options';
 import { backendApi, withBackend } from './backendApi';
 import { registerBrowseCommands } from './browse';
 import { registerDnsCommands } from './dns';
@@ -56,19 +56,19 @@ export function buildProgram(): Command {
   program
     .command('listen')
     .description('Listen to a UDP stream (unicast, broadcast or multicast) and report throughput, gaps and their periodicity.')
-    .requiredOption('-p, --port <port>', 'UDP port to listen on', intOption('--port', 1, 65535))
+    .requiredOption('-p, --port <port>', 'UDP port to listen on', numberArg)
     .option('-g, --group <group>', 'multicast group to join (IPv4 or IPv6)', addressOption('--group', 'multicast'))
     .option('-a, --address <address>', 'local address to bind (unicast) or broadcast address', addressOption('--address', 'not-multicast'))
     .option('-i, --iface <name|address>', 'interface to join the group on, or to bind to')
     .option('-s, --source <address>', 'source address for source-specific multicast', addressOption('--source', 'not-multicast'))
     .addOption(new Option('--family <family>', 'address family when no address is given').choices(['ipv4', 'ipv6']))
-    .option('--bin <ms>', 'throughput bin width, 10 ms to 10 s', intOption('--bin', 10, 10_000), 100)
-    .option('--gap-ms <ms>', 'gap threshold in ms (default: automatic from the stream\u2019s cadence)', numberOption('--gap-ms', 3_600_000))
+    .option('--bin <ms>', 'throughput bin width, 10 ms to 10 s', numberArg, 100)
+    .option('--gap-ms <ms>', 'gap threshold in ms (default: automatic from the stream\u2019s cadence)', numberArg)
     .option('-d, --duration <seconds>', 'stop after this many seconds (default: until Ctrl+C)', numberOption('--duration', 31 * 24 * 3600))
-    .option('--expect-bytes-per-sec <n>', 'the sender\u2019s rate in bytes/s, to report received against expected', numberOption('--expect-bytes-per-sec', 1e11))
-    .option('--expect-pps <n>', 'the sender\u2019s rate in packets/s', numberOption('--expect-pps', 1e9))
-    .option('--recv-buffer <bytes>', 'receive buffer to ask the OS for', intOption('--recv-buffer', 4096, 1 << 30))
-    .option('--decode <format>', 'payload format for loss by sequence number: auto, none, iperf2, iperf3, rtp, mavlink, mpegts, gdl90, nmea, seq, or seq:OFFSET:WIDTH:be|le', decodeOption, 'auto')
+    .option('--expect-bytes-per-sec <n>', 'the sender\u2019s rate in bytes/s, to report received against expected', numberArg)
+    .option('--expect-pps <n>', 'the sender\u2019s rate in packets/s', numberArg)
+    .option('--recv-buffer <bytes>', 'receive buffer to ask the OS for', numberArg)
+    .option('--decode <format>', 'payload format for loss by sequence number: auto, none, iperf2, iperf3, rtp, mavlink, mpegts, gdl90, nmea, seq, or seq:OFFSET:WIDTH:be|le', 'auto')
     .option('--record <file.pcapng>', 'record every packet to this pcapng file (Wireshark opens it), with FILE.json beside it', recordOption)
     .addOption(new Option('--wire <mode>', 'also watch the flow on the wire with dumpcap or tcpdump (beside), or only there (only: a port another program owns)').choices(['beside', 'only']))
     .addOption(new Option('--wire-engine <engine>', 'capture engine for --wire (default: dumpcap, else tcpdump)').choices(['dumpcap', 'tcpdump']))

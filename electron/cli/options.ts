@@ -1,7 +1,6 @@
 /** Parses command-line values strictly, with messages that name the option. */
 import { InvalidArgumentError, type Command } from 'commander';
 import { addressFamily, isMulticast } from '../../shared/net/address';
-import { parseFormat } from '../../shared/decoders/streamDecoder';
 
 /** A number as typed, for a value the contract checks at its door (a blank or a word becomes NaN, which the door refuses). */
 export function numberArg(text: string): number {
@@ -27,15 +26,6 @@ export function numberOption(name: string, max: number) {
   };
 }
 
-/** A time in seconds after a capture's first packet (0 or more), for --from/--to. */
-export function secondsOption(name: string) {
-  return (text: string): number => {
-    const n = Number(text);
-    if (text.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a number of seconds, 0 or more.`);
-    return n;
-  };
-}
-
 /** An IPv4 or IPv6 address; with multicast set, only a multicast group. */
 export function addressOption(name: string, kind: 'any' | 'multicast' | 'not-multicast' = 'any') {
   return (text: string): string => {
@@ -45,12 +35,6 @@ export function addressOption(name: string, kind: 'any' | 'multicast' | 'not-mul
     if (kind === 'not-multicast' && isMulticast(t)) throw new InvalidArgumentError(`${name} is a multicast group; use --group to join it.`);
     return t;
   };
-}
-
-/** A --decode value: a format name or a user-defined sequence field. */
-export function decodeOption(text: string): string {
-  if (parseFormat(text) === null) throw new InvalidArgumentError('--decode must be auto, none, iperf2, iperf3, rtp, mavlink, mpegts, gdl90, nmea, seq, or seq:OFFSET:WIDTH:be|le (e.g. seq:4:16:be).');
-  return text.trim();
 }
 
 /**

@@ -87,5 +87,11 @@ describe('gapscope sessions', () => {
     await expect(run(dataDir, 'sessions', 'export', 's1', '--from', '3', '--to', '1', '-o', part)).rejects.toThrow(/end after it starts/);
     await expect(run(dataDir, 'sessions', 'export', 'nope', '-o', part)).rejects.toThrow(/No session nope/);
     await expect(run(dataDir, 'sessions', 'export', 's1', '-o', join(dataDir, 'x.txt'))).rejects.toThrow(/\.pcapng/);
+    // part.pcapng exists now: kept byte for byte unless --overwrite.
+    const before = readFileSync(part);
+    await expect(run(dataDir, 'sessions', 'export', 's1', '-o', part)).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringMatching(/already exists/) });
+    expect(readFileSync(part).equals(before)).toBe(true);
+    await run(dataDir, 'sessions', 'export', 's1', '-o', part, '--overwrite');
+    expect(readFileSync(part).equals(readFileSync(fixture))).toBe(true);
   });
 });

@@ -5,7 +5,7 @@ import type { SessionSummary } from '../../shared/contract/sessions';
 import { GapscopeError } from '../../shared/errors';
 import { formatBytes, formatDuration } from '../../shared/reception/periodicity';
 import { backendApi, type WithApi } from './backendApi';
-import { secondsOption } from './options';
+import { numberArg } from './options';
 
 /** Where the commands write; injectable for tests. */
 export interface SessionsCliIo {
@@ -74,13 +74,14 @@ export function registerSessionCommands(program: Command, io: SessionsCliIo = st
     .command('export <id>')
     .description('Save a session\u2019s capture, whole or the packets between --from and --to (seconds after its first packet), as pcapng.')
     .requiredOption('-o, --output <file.pcapng>', 'the file to write')
-    .option('--from <seconds>', 'first instant (default 0)', secondsOption('--from'))
-    .option('--to <seconds>', 'last instant (default: the end)', secondsOption('--to'))
+    .option('--from <seconds>', 'first instant (default 0)', numberArg)
+    .option('--to <seconds>', 'last instant (default: the end)', numberArg)
+    .option('--overwrite', 'replace the -o file if it exists (without it, an existing file is never replaced)')
     .option('--json', 'print {file, bytes, packets}')
-    .action((id: string, o: { output: string; from?: number; to?: number; json?: boolean }) =>
+    .action((id: string, o: { output: string; from?: number; to?: number; overwrite?: boolean; json?: boolean }) =>
       withApi(async (api) => {
         const range = o.from === undefined && o.to === undefined ? null : { ...(o.from !== undefined ? { fromS: o.from } : {}), ...(o.to !== undefined ? { toS: o.to } : {}) };
-        const r = await api.saveSessionCapture(id, range, resolve(o.output));
+        const r = await api.saveSessionCapture(id, range, resolve(o.output), { overwrite: o.overwrite === true });
         io.out(o.json ? JSON.stringify(r) : `Saved ${r.packets === null ? 'the capture' : `${r.packets} packets`} (${formatBytes(r.bytes)}) to ${r.file}.`);
       }),
     );
