@@ -150,6 +150,35 @@ describe('GapLocator by sequence numbers (exact)', () => {
   });
 });
 
+describe('GapLocator memory', () => {
+  it('forgets the older half of a long stretch with many holes, and matches that stretch by counts; the next by number again', () => {
+    const locator = new GapLocator(8);
+    let t = 0;
+    // Every third datagram lost before the wire: 30 holes in one stretch, more than 8 ranges.
+    for (let i = 0; i < 90; i++) {
+      t += 1;
+      if (i % 3 === 2) continue;
+      locator.onWirePacket(t - 0.2, i, 0, 'seq');
+      locator.onSocketPacket(t, i, 0, 'seq');
+    }
+    const gap = (startMs: number, endMs: number): Gap => ({ startMs, endMs, durationMs: endMs - startMs, packetsBefore: 0, bytesBefore: 0, cause: 'unexplained', lostPackets: 0 });
+    locator.onSocketPacket((t += 300), 90, 0, 'seq');
+    const first = gap(t - 300, t);
+    locator.onSocketGap(first);
+    locator.onWirePacket(t - 0.2, 90, 0, 'seq');
+    for (let i = 91; i < 100; i++) {
+      locator.onWirePacket((t += 1) - 0.2, i, 0, 'seq');
+      locator.onSocketPacket(t, i, 0, 'seq');
+    }
+    locator.onSocketPacket((t += 300), 105, 0, 'seq');
+    const second = gap(t - 300, t);
+    locator.onSocketGap(second);
+    locator.onWirePacket(t - 0.2, 105, 0, 'seq');
+    expect(first.location).toMatchObject({ matchedBy: 'time', missed: 0 });
+    expect(second.location).toEqual({ where: 'before-wire', matchedBy: 'sequence', missed: 5, beforeWire: 5, socketBuffer: 0, afterWire: 0 });
+  });
+});
+
 describe('GapLocator by counts (no per-datagram sequence numbers)', () => {
   it('without a decoder: what the wire saw beyond the socket in the stretch, "about"', () => {
     const r = rig('none');

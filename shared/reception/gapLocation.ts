@@ -25,7 +25,7 @@ const PER_DATAGRAM: ReadonlySet<FormatName> = new Set(['iperf2', 'iperf3', 'rtp'
 const NOT_COUNTED = PacketFlags.malformed | PacketFlags.ignored | PacketFlags.afterEnd | PacketFlags.duplicate;
 /** Socket arrivals remembered to find a gap's boundaries (a gap the detector settles late, the wire's first datagram). */
 const RING = 1 << 16;
-/** Ranges of sequence numbers kept per view before a stretch gives up matching by number. */
+/** Ranges of sequence numbers kept per view (a long stretch with many small holes): past it the older half is forgotten, and the stretch is matched by counts. */
 const MAX_RANGES = 100_000;
 /** A gap the wire view has not passed after this long is located with what it has (its engine's read timeout is 1 s at most). */
 export const WIRE_LAG_MS = 3000;
@@ -89,6 +89,11 @@ export class SequenceSet {
   /** How many numbers in (lo, hi] it holds that `other` does not. */
   countNotIn(other: SequenceSet, lo: number, hi: number): number {
     return this.countIn(lo, hi) - intersection(this, other, lo, hi);
+  }
+
+  /** The first number of the k-th range (0-based), or null. */
+  startOf(k: number): number | null {
+    return k < this.starts.length ? this.starts[k]! : null;
   }
 
   /** The smallest number held, or null. */
@@ -156,7 +161,10 @@ export class GapLocator {
   private socketMax = Number.NaN;
   /** Where the next stretch's sequence range starts ((lo, …]); null until known or after a restart. */
   private nextLo: number | null = null;
-  private sequenced = true;
+  /** Numbers below this were forgotten to bound memory: a stretch reaching below it is matched by counts. */
+  private forgotBelow = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly maxRanges = MAX_RANGES) {}
   private prevEndOrdinal: number | null = null;
   private wireCount = 0;
   private wireFirstAt: number | null = null;
@@ -187,7 +195,7 @@ export class GapLocator {
     if (this.nextLo === null) this.nextLo = sequence - 1;
     if (!(sequence <= this.socketMax)) this.socketMax = sequence;
     this.socketSeqs.add(sequence);
-    if (this.socketSeqs.ranges > MAX_RANGES) this.sequenced = false;
+    if (this.socketSeqs.ranges > this.maxRanges) this.forgetOlder(this.socketSeqs);
   }
 
   /** One datagram the wire view saw (from the wire monitor's onDecoded); locates the gaps it has passed. */
@@ -204,7 +212,7 @@ export class GapLocator {
     if (flags & PacketFlags.restart) this.wireSeqs.clear();
     if (seq === null) return;
     this.wireSeqs.add(seq);
-    if (this.wireSeqs.ranges > MAX_RANGES) this.sequenced = false;
+    if (this.wireSeqs.ranges > this.maxRanges) this.forgetOlder(this.wireSeqs);
   }
 
   /** A gap the socket's monitor just closed (after the kernel's drops are on it). */
@@ -216,7 +224,7 @@ export class GapLocator {
     const seq = this.ringSeq[k]!;
     const maxBefore = this.ringMaxBefore[k]!;
     const p: Pending = { gap, lo: null, hi: null, startOrdinal: this.prevEndOrdinal, endOrdinal: end };
-    if (this.sequenced && this.nextLo !== null && !Number.isNaN(seq)) {
+    if (this.nextLo !== null && !Number.isNaN(seq)) {
       const hi = Math.max(Number.isNaN(maxBefore) ? seq - 1 : maxBefore, seq - 1);
       if (hi >= this.nextLo) {
         p.lo = this.nextLo;
@@ -243,7 +251,7 @@ export class GapLocator {
     let missed: number;
     let onWire: number;
     let matchedBy: GapLocation['matchedBy'];
-    if (p.lo !== null && p.hi !== null) {
+    if (p.lo !== null && p.hi !== null && p.lo + 1 >= this.forgotBelow) {
       // Counted from the wire's first datagram: before it, the wire was not watching yet.
       const wireFirst = this.wireSeqs.first;
       const lo = wireFirst === null ? p.hi : Math.max(p.lo, wireFirst - 1);
@@ -273,6 +281,14 @@ export class GapLocator {
     const beforeWire = missed - onWire;
     p.gap.location = { where: whereLost(matchedBy, missed, beforeWire, socketBuffer, afterWire), matchedBy, missed, beforeWire, socketBuffer, afterWire };
     this.located.push({ startMs: p.gap.startMs, location: p.gap.location });
+  }
+
+  /** Forgets the older half of a set's ranges, in both views. */
+  private forgetOlder(set: SequenceSet): void {
+    const cut = set.startOf(set.ranges >> 1)!;
+    this.socketSeqs.forgetUpTo(cut - 1);
+    this.wireSeqs.forgetUpTo(cut - 1);
+    this.forgotBelow = Math.max(this.forgotBelow, cut);
   }
 
   private restart(): void {
