@@ -10,7 +10,7 @@ import dnsPacket from 'dns-packet';
 import type { NetInterface } from '../../shared/network/types';
 import { checkMdnsPacket, type PacketProblem } from '../../shared/mdns/packetGuard';
 import { checkMdnsSource, type SourceProblem } from '../../shared/mdns/sourceCheck';
-import { QuestionSchedule, encodeQuery, inTurnBySource, initialQueryDelayMs, queryIntervalMs, type KnownAnswer, type ScheduledQuestion } from '../../shared/mdns/queryPlan';
+import { QuestionSchedule, encodeQuery, encodeQueryPackets, inTurnBySource, initialQueryDelayMs, queryIntervalMs, type KnownAnswer, type ScheduledQuestion } from '../../shared/mdns/queryPlan';
 import { SERVICES_NAME, ServiceCache, lowerName, type CacheStats, type ResolveQuestion, type ServiceChange, type ServiceInstance, type ServiceType } from '../../shared/mdns/serviceCache';
 import { listInterfaces } from '../network/interfaces';
 import { MDNS_PORT, mdnsGroup, mdnsInterfaces, openMdnsSocket } from './mdnsSocket';
@@ -433,7 +433,8 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
         if (q.nextAt > now) continue;
         const known = this.cache.knownAnswers(q.name, 'PTR', s.iface.name, now, s.info.family);
         const question = { labels: q.name.replace(/\.$/, '').split('.'), type: 'PTR', unicastResponse: q.n === 0 && this.opts.unicastResponse === true };
-        this.send(s, encodeQuery([question], known, MAX_QUERY_BYTES).bytes, 'query');
+        // Known answers past one packet follow in more, TC set on all but the last (§7.2).
+        for (const packet of encodeQueryPackets([question], known, MAX_QUERY_BYTES).packets) this.send(s, packet, 'query');
         q.nextAt = now + queryIntervalMs(q.n);
         q.n++;
       }

@@ -1,7 +1,7 @@
 // Decoding and encoding around dns-packet, without sockets: hostile packets are counted, never thrown.
 import dnsPacket from 'dns-packet';
 import { describe, expect, it } from 'vitest';
-import { encodeQuery } from '../../shared/mdns/queryPlan';
+import { encodeQuery, encodeQueryPackets } from '../../shared/mdns/queryPlan';
 import { decodeMdnsPacket, fullServiceType } from './mdnsBrowser';
 
 function header(qd: number, an: number): number[] {
@@ -143,5 +143,33 @@ describe('fullServiceType', () => {
       '_http._tcp.local',
       '_ipp._tcp.example.com',
     ]);
+  });
+});
+
+describe('encodeQueryPackets (RFC 6762 §7.2) read back by dns-packet', () => {
+  const ptr = (i: number) => ({ labels: ['_http', '_tcp', 'local'], ttl: 4000, data: { type: 'PTR' as const, target: [`Instance number ${i}`, '_http', '_tcp', 'local'] } });
+
+  it('spreads known answers over packets, the question in the first, TC on all but the last', () => {
+    const known = Array.from({ length: 100 }, (_, i) => ptr(i));
+    const q = encodeQueryPackets([{ labels: ['_http', '_tcp', 'local'], type: 'PTR' }], known, 1400);
+    const decoded = q.packets.map((b) => dnsPacket.decode(Buffer.from(b)));
+    expect(q.packets.map((b) => b.length <= 1400)).toEqual([true, true, true]);
+    expect(decoded.map((d) => [d.questions?.length, d.answers?.length, ((d.flags ?? 0) & 0x0200) !== 0])).toEqual([
+      [1, 41, true],
+      [0, 41, true],
+      [0, 18, false],
+    ]);
+    // Every known answer once, in order, each a PTR of the type with its TTL.
+    expect(decoded.flatMap((d) => (d.answers ?? []).map((a) => (a as { data: string }).data))).toEqual(known.map((_, i) => `Instance number ${i}._http._tcp.local`));
+    expect(q).toMatchObject({ answers: 100, leftOut: [] });
+  });
+
+  it('one packet and no TC when they fit; stops at maxPackets and says what was left out', () => {
+    const one = encodeQueryPackets([{ labels: ['_http', '_tcp', 'local'], type: 'PTR' }], [ptr(1), ptr(2)]);
+    expect(one.packets).toHaveLength(1);
+    expect(one.packets[0]![2]! & 0x02).toBe(0);
+    const capped = encodeQueryPackets([{ labels: ['_http', '_tcp', 'local'], type: 'PTR' }], Array.from({ length: 100 }, (_, i) => ptr(i)), 1400, 2);
+    expect(capped.packets).toHaveLength(2);
+    expect(capped.leftOut).toEqual(Array.from({ length: 18 }, (_, i) => 82 + i));
   });
 });

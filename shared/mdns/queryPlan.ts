@@ -108,6 +108,8 @@ export interface EncodedQuery {
   asked: number[];
   invalid: number[];
   answers: number;
+  /** Indices into the known answers given that are sound but did not fit. */
+  leftOut: number[];
 }
 
 /** Writes names with compression (RFC 1035 §4.1.4), suffixes matched exactly as spelled. */
@@ -208,6 +210,7 @@ export function encodeQuery(questions: readonly QueryQuestion[], answers: readon
   const asked: number[] = [];
   const invalid: number[] = [];
   let an = 0;
+  const leftOut: number[] = [];
   for (let i = 0; i < questions.length; i++) {
     const q = questions[i]!;
     const t = QTYPES[q.type];
@@ -222,7 +225,8 @@ export function encodeQuery(questions: readonly QueryQuestion[], answers: readon
     asked.push(i);
   }
   const qd = asked.length;
-  for (const a of answers) {
+  for (let i = 0; i < answers.length; i++) {
+    const a = answers[i]!;
     const t = QTYPES[a.data.type];
     if (t === undefined || an >= 0xffff || !(Number.isInteger(a.ttl) && a.ttl >= 0)) continue;
     const name = w.encode(a.labels, true);
@@ -233,6 +237,7 @@ export function encodeQuery(questions: readonly QueryQuestion[], answers: readon
     const data = rdata(w, a.data);
     if (!data || out.length + data.length > maxBytes) {
       w.rollback(start);
+      if (data) leftOut.push(i);
       continue;
     }
     out[out.length - 2] = data.length >> 8;
@@ -245,7 +250,35 @@ export function encodeQuery(questions: readonly QueryQuestion[], answers: readon
   out[5] = qd & 0xff;
   out[6] = an >> 8;
   out[7] = an & 0xff;
-  return { bytes: Uint8Array.from(out), asked, invalid, answers: an };
+  return { bytes: Uint8Array.from(out), asked, invalid, answers: an, leftOut };
+}
+
+/** The TC bit of the header's flags: more known answers follow in the next packet (RFC 6762 §7.2). */
+const TC = 0x02;
+
+/**
+ * A query whose known answers may need several packets (RFC 6762 §7.2): the first carries the
+ * questions and the known answers that fit, each next one only known answers, and all but the
+ * last have the TC bit set, so that a responder waits for the rest before it answers. At most
+ * `maxPackets`; known answers past them are left out (the responder then simply answers).
+ */
+export function encodeQueryPackets(questions: readonly QueryQuestion[], answers: readonly KnownAnswer[] = [], maxBytes = 1400, maxPackets = 8): EncodedQuery & { packets: Uint8Array[] } {
+  const first = encodeQuery(questions, answers, maxBytes);
+  const packets = [first.bytes];
+  // Indices into `answers` of those still to send.
+  let rest = first.leftOut;
+  let total = first.answers;
+  while (rest.length > 0 && packets.length < maxPackets) {
+    const next = encodeQuery([], rest.map((i) => answers[i]!), maxBytes);
+    // One that does not fit even alone would never go: stop rather than loop.
+    if (next.answers === 0) break;
+    packets.push(next.bytes);
+    total += next.answers;
+    const was = rest;
+    rest = next.leftOut.map((i) => was[i]!);
+  }
+  for (let i = 0; i < packets.length - 1; i++) packets[i]![2] = packets[i]![2]! | TC;
+  return { ...first, answers: total, leftOut: rest, packets };
 }
 
 /** One question asked continuously until answered (§5.2), with what it is about. */
