@@ -10,6 +10,8 @@ import { createBackend } from '../app/createBackend';
 import type { Backend } from '../kernel/backend';
 import { builtWorkerPath, freeUdpPort } from '../testing/builtWorker';
 import { inProcessApi } from '../kernel/inProcessApi';
+import { waitUntil } from '../../lab/waitUntil';
+import { UPDATE_EVERY_MS } from './receptionService';
 
 let backend: Backend | null = null;
 const sockets: Socket[] = [];
@@ -28,15 +30,15 @@ afterEach(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Sends `count` datagrams of `size` bytes at about 1 per ms. */
+/**
+ * Sends `count` datagrams of `size` bytes back to back: the stream has no silence of the test's
+ * own making (a paced loop on a busy machine would pause for 100 ms and more between datagrams).
+ */
 async function send(port: number, count: number, size = 100): Promise<void> {
   const s = createSocket('udp4');
   sockets.push(s);
   const buf = Buffer.alloc(size, 7);
-  for (let i = 0; i < count; i += 5) {
-    for (let k = 0; k < 5 && i + k < count; k++) s.send(buf, port, '127.0.0.1');
-    await sleep(5);
-  }
+  await Promise.all(Array.from({ length: count }, () => new Promise<void>((ok, fail) => s.send(buf, port, '127.0.0.1', (e) => (e ? fail(e) : ok())))));
 }
 
 describe('ReceptionService on loopback', () => {
@@ -48,22 +50,32 @@ describe('ReceptionService on loopback', () => {
     const info = await api.startStream({ port, address: '127.0.0.1', gapMs: 100, binMs: 50 });
     expect(info).toMatchObject({ status: 'listening', kind: 'unicast', family: 'ipv4', bound: `127.0.0.1:${port}` });
     expect(info.recvBufferGranted).toBeGreaterThan(0);
+    const t0 = performance.now();
+    const packets = async () => (await api.getStreamState(info.id)).snapshot.totals.packets;
     await send(port, 200);
+    await waitUntil(async () => (await packets()) >= 200, 'the first 200 datagrams', 30_000);
+    // The pause is the stimulus: the stream's one silence, 400 ms or longer.
     await sleep(400);
     await send(port, 100);
-    await sleep(150);
+    await waitUntil(async () => (await packets()) >= 300, 'all 300 datagrams', 30_000);
     const stopped = await api.stopStream(info.id);
+    const elapsedMs = performance.now() - t0;
     expect(stopped.status).toBe('stopped');
     const { snapshot } = await api.getStreamState(info.id);
     expect(snapshot.totals.packets).toBe(300);
     expect(snapshot.totals.bytes).toBe(30_000);
-    expect(snapshot.gaps).toHaveLength(1);
-    expect(snapshot.gaps[0]!.packetsBefore).toBe(200);
-    expect(snapshot.gaps[0]!.durationMs).toBeGreaterThan(350);
-    // Aggregated at display rate: about 10 per second, never one per packet.
-    expect(updates.length).toBeGreaterThan(5);
-    expect(updates.length).toBeLessThan(60);
-    expect(updates.flatMap((u) => u.delta.newGaps)).toHaveLength(1);
+    // The pause is the one gap of unknown cause, after 200 datagrams. A busy machine can hold the
+    // receiver back for more than 100 ms; such a gap is the receiver's own (local-stall), not the network's.
+    const unexplained = snapshot.gaps.filter((g) => g.cause === 'unexplained');
+    expect(unexplained).toHaveLength(1);
+    const pause = unexplained[0]!;
+    const before = snapshot.gaps.slice(0, snapshot.gaps.indexOf(pause) + 1).reduce((n, g) => n + g.packetsBefore, 0);
+    expect(before).toBe(200);
+    expect(pause.durationMs).toBeGreaterThan(350);
+    // Aggregated at display rate (every 100 ms, later when the machine is busy), never one per packet.
+    expect(updates.length).toBeGreaterThan(2);
+    expect(updates.length).toBeLessThanOrEqual(Math.ceil(elapsedMs / UPDATE_EVERY_MS) + 2);
+    expect(updates.flatMap((u) => u.delta.newGaps)).toHaveLength(snapshot.gaps.length);
   });
 
   it('reports a port taken by a program that does not share it, and other streams keep going', async () => {
@@ -78,9 +90,7 @@ describe('ReceptionService on loopback', () => {
     expect(failure).toBeInstanceOf(GapscopeError);
     expect(failure).toMatchObject({ code: 'port-in-use', message: expect.stringContaining(`127.0.0.1:${busyPort} is already in use by “`) });
     await send(goodPort, 20);
-    await sleep(150);
-    const { snapshot } = await api.getStreamState(good.id);
-    expect(snapshot.totals.packets).toBe(20);
+    await expect.poll(async () => (await api.getStreamState(good.id)).snapshot.totals.packets, { timeout: 30_000 }).toBe(20);
     // The failed stream is listed with the same sentence (every window shows it), and can be removed.
     const listed = await api.listStreams();
     expect(listed.map((s) => s.status).sort()).toEqual(['error', 'listening']);
@@ -122,7 +132,7 @@ describe('ReceptionService on loopback', () => {
     await expect(api.startStream({ port, family: 'ipv6' })).rejects.toMatchObject({ code: 'port-in-use' }); // :: is dual-stack
     expect((await api.listStreams()).map((s) => s.id)).toEqual([first.id]);
     await send(port, 50);
-    await expect.poll(async () => (await api.getStreamState(first.id)).snapshot.totals.packets).toBe(50);
+    await expect.poll(async () => (await api.getStreamState(first.id)).snapshot.totals.packets, { timeout: 30_000 }).toBe(50);
     // Once the first has stopped, the port is free for another stream.
     await api.stopStream(first.id);
     const second = await api.startStream({ port, address: '127.0.0.1' });

@@ -16,6 +16,8 @@ import type { ServerMessage } from '../../shared/rpc/envelope';
 import { createBackend } from '../app/createBackend';
 import type { Backend } from '../kernel/backend';
 import { builtWorkerPath, freeUdpPort } from '../testing/builtWorker';
+import { loopbackDrops } from '../../lab/loopbackDrops';
+import { waitUntil } from '../../lab/waitUntil';
 import { startWebServer, type WebServer } from './webServer';
 import { inProcessApi } from '../kernel/inProcessApi';
 
@@ -259,7 +261,9 @@ describe('session capture download', { timeout: 60_000 }, () => {
     await burst(0);
     await new Promise((r) => setTimeout(r, 600));
     await burst(100);
-    await new Promise((r) => setTimeout(r, 300));
+    // Until the stream has every datagram that was not dropped (loopback may drop a few under load).
+    const got = async () => (await api.getStreamState(info.id)).snapshot.totals.packets;
+    await waitUntil(async () => (await got()) + (loopbackDrops(port) ?? 0) >= 200, '200 datagrams received or dropped', 30_000);
     sock.close();
     await api.stopStream(info.id);
     await api.stopRecording();
