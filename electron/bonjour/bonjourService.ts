@@ -12,7 +12,7 @@ import { GapscopeError } from '../../shared/errors';
 import type { AdvertisedServiceInfo, BonjourSnapshot, BonjourStatus, CachedRecordView, DecodedRecordView, RawPacketView, ServiceDetails } from '../../shared/mdns/bonjourTypes';
 import { ChangeBatcher } from '../../shared/mdns/changeBatcher';
 import { PacketLog } from '../../shared/mdns/packetLog';
-import { ServiceCache, lowerName, type RData, type ServiceChange, type ServiceType } from '../../shared/mdns/serviceCache';
+import { ServiceCache, lowerName, type ServiceCacheLimits, type RData, type ServiceChange, type ServiceType } from '../../shared/mdns/serviceCache';
 import { decodeTxt, type TxtEntry } from '../../shared/mdns/txt';
 import type { TimelineEventInput } from '../../shared/timeline';
 import type { FeatureService, ServiceContext } from '../kernel/services';
@@ -33,6 +33,8 @@ export interface BonjourServiceOptions {
   interfacePollMs?: number;
   /** Host name our advertisements point to (default gapscope-<this machine>.local). */
   hostName?: string;
+  /** The cache's caps (default DEFAULT_LIMITS); lab tests lower the per-source rate. */
+  cacheLimits?: Partial<ServiceCacheLimits>;
 }
 
 type BonjourRequest = keyof typeof bonjourRequests;
@@ -135,7 +137,7 @@ function changeSummary(c: ServiceChange): string {
 
 /** The Bonjour back end: browsing, details, advertising, batched events. */
 export class BonjourService {
-  private readonly cache = new ServiceCache();
+  private readonly cache: ServiceCache;
   private readonly packets = new PacketLog();
   private readonly batcher = new ChangeBatcher();
   private browser: MdnsBrowser | null = null;
@@ -153,7 +155,9 @@ export class BonjourService {
   constructor(
     private readonly ctx: Pick<ServiceContext, 'emit' | 'timeline'>,
     private readonly opts: BonjourServiceOptions = {},
-  ) {}
+  ) {
+    this.cache = new ServiceCache(opts.cacheLimits);
+  }
 
   /** Starts browsing (or restarts it when the types or interfaces differ). */
   async startBrowse(req: BrowseRequest = {}): Promise<BonjourStatus> {

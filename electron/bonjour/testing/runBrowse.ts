@@ -13,13 +13,19 @@ import { TimelineLog } from '../../kernel/timeline';
 import { BonjourService } from '../bonjourService';
 import { MdnsAdvertiser } from '../mdnsAdvertiser';
 import { MdnsBrowser } from '../mdnsBrowser';
+import { ServiceCache, type ServiceCacheLimits } from '../../../shared/mdns/serviceCache';
+
+// GS_SOURCE_RATE=BURST,PER_SEC lowers the cache's per-source allowance, so that a lab flood is over
+// it however slowly a loaded machine lets the browser read (the defaults are 2000 and 1000/s).
+const rate = /^(\d+),(\d+)$/.exec(process.env.GS_SOURCE_RATE ?? '');
+const cacheLimits: Partial<ServiceCacheLimits> = rate ? { sourceBurst: Number(rate[1]), sourceRecordsPerSec: Number(rate[2]) } : {};
 
 async function service(): Promise<void> {
   const t0 = performance.now();
   const print = (event: string, payload: unknown): void => void process.stdout.write(`${JSON.stringify({ t: Math.round(performance.now() - t0), event, payload })}\n`);
   const timeline = new TimelineLog();
   timeline.subscribe((e) => print('timeline', e));
-  const svc = new BonjourService({ emit: (name, payload) => print(name, payload), timeline }, { interfacePollMs: Number(process.env.GS_POLL_MS ?? 3000) });
+  const svc = new BonjourService({ emit: (name, payload) => print(name, payload), timeline }, { interfacePollMs: Number(process.env.GS_POLL_MS ?? 3000), cacheLimits });
   if (process.env.GS_PRINT_DATAGRAMS === '1') svc.subscribePackets((d) => print('datagram', { iface: d.iface, family: d.family, source: d.source, port: d.port, bytes: d.data.length, head: d.data.subarray(0, 4).toString('hex') }));
   const lines = createInterface({ input: process.stdin });
   lines.on('line', (line) => {
@@ -83,6 +89,7 @@ async function main(argv: string[]): Promise<void> {
   const iface = rest.find((a) => a.startsWith('iface='));
   const types = rest.find((a) => a.startsWith('types='));
   const browser = new MdnsBrowser({
+    cache: new ServiceCache(cacheLimits),
     ...(families.length ? { families } : {}),
     ...(poll ? { interfacePollMs: Number(poll.slice(5)) } : {}),
     ...(iface ? { iface: iface.slice(6) } : {}),
