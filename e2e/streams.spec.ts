@@ -100,6 +100,9 @@ test('two streams on the same multicast group and port both receive everything a
   for (const label of labels) {
     await page.getByTestId('port-input').fill(String(port));
     await page.getByTestId('address-input').fill(group);
+    // The group is joined on the lab's interface: with "Any", the namespace has no route for the
+    // group and the join fails (join-failed in a fresh-clone CI run).
+    await page.getByTestId('iface-select').selectOption(lab.insVeth);
     await page.getByTestId('label-input').fill(label);
     await page.getByTestId('start-button').click();
     await expect(page.locator('[data-testid="stream-item"][data-status="listening"]', { hasText: label })).toHaveCount(1);
