@@ -194,6 +194,15 @@ export class SessionLibrary {
     }
   }
 
+  /**
+   * Refuses to go on with a chosen folder that is gone (removed, or its disk unmounted), rather than
+   * listing it as empty or quietly making it again where its disk was: the user chooses.
+   */
+  mustExist(): void {
+    if (this.isDefault || existsSync(this.folder)) return;
+    throw new GapscopeError('not-found', `The sessions folder ${this.folder} is gone (was it removed or unmounted?): put it back, or choose a sessions folder again.`);
+  }
+
   /** A new session's id: a folder name that sorts by date and never collides. */
   newId(at: number): string {
     const base = new Date(at).toISOString().slice(0, 19).replace(/:/g, '-');
@@ -259,9 +268,17 @@ export class SessionLibrary {
    * interrupted: its capture is trimmed to whole blocks and its packets counted in the file.
    */
   list(active: ReadonlySet<string>): SessionSummary[] {
-    if (!existsSync(this.folder)) return [];
+    if (!existsSync(this.folder) && this.isDefault) return []; // made by the first recording
+    this.mustExist();
+    let names: string[];
+    try {
+      names = readdirSync(this.folder);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') this.mustExist();
+      throw fileErrorSentence(e, this.folder, 'list the sessions');
+    }
     const out: SessionSummary[] = [];
-    for (const name of readdirSync(this.folder)) {
+    for (const name of names) {
       let r = readSessionRecord(join(this.folder, name, SESSION_FILE));
       const kept = this.unsaved.get(name);
       if (kept) {

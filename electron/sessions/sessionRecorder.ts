@@ -168,6 +168,7 @@ export class SessionRecorder {
       id = basename(options.file).replace(/\.pcapng$/i, '').replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[^A-Za-z0-9]+/, '') || 'recording';
       for (const path of [capturePath, sidecarPath]) claimable(path, options.overwrite === true);
     } else {
+      this.library.mustExist();
       SessionLibrary.check(this.library.folder, this.library.isDefault);
       id = this.library.newId(created);
       try {
