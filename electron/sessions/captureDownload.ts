@@ -3,13 +3,14 @@
  * PcapngRangeWriter. Shared by the web mode's GET route (and any other transport that serves files),
  * so the checks at the door and the way the file is found live in one place.
  */
-import { constants, copyFileSync, rmSync, statSync } from 'node:fs';
+import { constants, copyFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { GapscopeService } from '../../shared/contract';
 import { sessionId, type SessionRecord } from '../../shared/contract/sessions';
 import { GapscopeError } from '../../shared/errors';
 import type { CaptureRange } from '../../shared/export/pcapngRange';
 import { explainSaveError, placeNewFile, refuseExisting, saveCaptureRange } from '../capture/captureRange';
+import { scanCapture } from './sessionLibrary';
 
 /** What finding a session's capture needs of the back end: the whole service, or the sessions service's own handlers. */
 export type SessionFinder = Pick<GapscopeService, 'getSession' | 'getSessionFolder'>;
@@ -27,6 +28,7 @@ export interface CaptureDownloadRequest {
 export interface SessionCaptureFile {
   record: SessionRecord;
   path: string;
+  /** The bytes to send: the file's whole blocks (a capture cut short on a read-only disk keeps its torn end, which is not sent). */
   bytes: number;
   /** The file name offered to the browser (only [A-Za-z0-9._-]). */
   downloadName: string;
@@ -69,6 +71,14 @@ export async function findSessionCapture(service: SessionFinder, req: CaptureDow
   } catch {
     throw new GapscopeError('not-found', `The capture of session ${req.id} is missing from ${folder}.`);
   }
+  // A complete session's capture is whole; one cut short is trimmed when listed, unless its disk is read-only.
+  if (record.status !== 'complete') {
+    try {
+      bytes = Math.min(bytes, scanCapture(path, false).wholeBytes);
+    } catch (e) {
+      throw new GapscopeError('not-found', `The capture of session ${req.id} cannot be read (${(e as Error).message}).`);
+    }
+  }
   const r = req.range;
   const part = r ? `-${trimSeconds(r.fromMs)}s-${r.toMs >= MAX_RANGE_SECONDS * 1000 ? 'end' : `${trimSeconds(r.toMs)}s`}` : '';
   return { record, path, bytes, downloadName: `gapscope-${req.id}${part}.pcapng`.replace(/[^A-Za-z0-9._-]/g, '_') };
@@ -95,7 +105,10 @@ export async function saveSessionCapture(service: SessionFinder, req: CaptureDow
     if (req.range) {
       const r = found.record;
       packets = (await saveCaptureRange(found.path, tmp, req.range, r.app || 'Gapscope', `${r.name}: ${req.range.fromMs / 1000} s to ${req.range.toMs / 1000} s after its first packet (session ${r.id})`)).packets;
-    } else copyFileSync(found.path, tmp, constants.COPYFILE_EXCL);
+    } else {
+      copyFileSync(found.path, tmp, constants.COPYFILE_EXCL);
+      if (statSync(tmp).size > found.bytes) truncateSync(tmp, found.bytes);
+    }
     placeNewFile(tmp, file, overwrite);
     return { file, bytes: statSync(file).size, packets };
   } catch (e) {

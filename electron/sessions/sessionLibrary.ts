@@ -313,7 +313,8 @@ export class SessionLibrary {
     try {
       this.write(r.id, r);
     } catch {
-      // A read-only library still lists it as interrupted.
+      // A read-only library: this process lists, reads, opens and saves it as interrupted all the same.
+      this.remember(r);
     }
   }
 

@@ -52,7 +52,8 @@ export function createCaptureDownloads(service: GapscopeService, token: string):
       return;
     }
     if (!range) {
-      createReadStream(file.path).on('error', () => res.destroy()).pipe(res);
+      if (file.bytes === 0) res.end();
+      else createReadStream(file.path, { end: file.bytes - 1 }).on('error', () => res.destroy()).pipe(res);
       return;
     }
     try {
