@@ -271,4 +271,51 @@ describe('resolving instances heard only as a PTR', () => {
     expect(live(late).get('Avahi Resolves')).toMatchObject({ host: `gsres${process.pid}.local`, port: 7100, txt: [{ key: 'from', value: 'avahi', binary: false }], missing: [] });
     expect(live(late).get('Avahi Resolves')!.addresses.map((a) => a.address)).toContain(lab.device.ipv4);
   }, 60_000);
+
+  it('tells avahi every instance it knows, over several packets with TC, so avahi repeats none (§7.2)', async () => {
+    const many = '_gsmany._tcp';
+    const count = 90;
+    const dir = mkdtempSync(join(tmpdir(), 'gs-resolve-many-'));
+    try {
+      mkdirSync(join(dir, 'services'), { recursive: true });
+      writeFileSync(
+        join(dir, 'avahi-daemon.conf'),
+        `[server]\nhost-name=gsmany${process.pid}\ndomain-name=local\nuse-ipv4=yes\nuse-ipv6=no\nallow-interfaces=${lab.device.iface}\nenable-dbus=no\nratelimit-interval-usec=0\n\n[wide-area]\nenable-wide-area=no\n\n[publish]\npublish-addresses=yes\npublish-hinfo=no\npublish-workstation=no\n`,
+      );
+      for (let i = 0; i < count; i++) {
+        writeFileSync(
+          join(dir, 'services', `s${i}.service`),
+          `<?xml version="1.0" standalone='no'?>\n<!DOCTYPE service-group SYSTEM "avahi-service.dtd">\n<service-group>\n  <name>Many Instance ${i}</name>\n  <service protocol="ipv4">\n    <type>${many}</type>\n    <port>${7200 + i}</port>\n  </service>\n</service-group>\n`,
+        );
+      }
+      const listener = spawn('inspector', [PEER, 'listen', lab.inspector.iface, lab.inspector.ipv4]);
+      await listener.waitForLine(/"event":"ready"/, 15_000);
+      const avahi = lab.device.spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', `mount -t tmpfs tmpfs /run && mkdir -p /run/avahi-daemon && mount --bind ${dir} /etc/avahi && exec avahi-daemon --no-drop-root --no-chroot --no-rlimits -f /etc/avahi/avahi-daemon.conf`]);
+      procs.push(avahi);
+      const last = `Many Instance ${count - 1}.${many}.local`;
+      const heard = (): Line[] => lines(listener).filter((l) => l.event === 'heard' && (l.payload as { from: string }).from === lab.device.ipv4);
+      await waitUntil(() => heard().filter((l) => (l.payload as { records: string[][] }).records.some(([n, t]) => n === last && t === 'SRV')).length >= 3, "avahi's three announcements", 30_000);
+      const browser = spawn('inspector', [RUNNER, 'events', 'ipv4', `types=${many}`]);
+      await browser.waitForLine(/"event":"started"/, 15_000);
+      await waitUntil(() => live(browser).size === count, `all ${count} instances`, 10_000);
+      // The browser's queries as the listener heard them, each a packet.
+      const asked = (): Array<{ t: number; tc: boolean; questions: string[][]; known: number }> =>
+        lines(listener)
+          .filter((l) => l.event === 'heard-query' && (l.payload as { from: string }).from === lab.inspector.ipv4)
+          .map((l) => ({ t: l.t, ...(l.payload as { tc: boolean; questions: string[][]; known: number }) }));
+      const full = (): Array<{ t: number; tc: boolean; questions: string[][]; known: number }> => asked().filter((q) => q.questions.length > 0 && q.tc);
+      // Wait for two queries that list known answers over several packets (at about 1 s and 3 s).
+      await waitUntil(() => full().length >= 2, 'two queries whose known answers need several packets', 10_000);
+      const [first, second] = full();
+      const between = asked().filter((q) => q.t >= first!.t && q.t < second!.t);
+      const known = between.reduce((n, q) => n + q.known, 0);
+      const repeated = heard().filter((l) => l.t > first!.t && l.t < second!.t && (l.payload as { records: string[][] }).records.some(([n, t]) => n === `${many}.local` && t === 'PTR'));
+      timings.push(`${count} instances: the browser's query went as ${between.length} packets (${between.map((q) => q.known).join(' + ')} known answers); avahi repeated ${repeated.length} PTR packets before the next query`);
+      expect(between.map((q) => q.tc)).toEqual([...between.slice(1).map(() => true), false]);
+      expect(known).toBe(count);
+      expect(repeated).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

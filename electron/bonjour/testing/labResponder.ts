@@ -21,7 +21,8 @@
  *
  * `listen IFACE IPV4` prints each IPv4 mDNS response heard on the interface as
  * {"event":"heard","payload":{ from, records: [[name, type]] }}, to wait for another responder's
- * announcements to be over.
+ * announcements to be over, and each query as {"event":"heard-query","payload":{ from, tc, questions: [[name, type]], known }}
+ * (tc: the TC bit, known: how many known answers it carries).
  */
 import { createSocket, type Socket } from 'node:dgram';
 import dnsPacket from 'dns-packet';
@@ -161,6 +162,7 @@ async function listen(iface: string, ipv4: string): Promise<void> {
     try {
       const p = dnsPacket.decode(msg);
       if (p.type === 'response') print('heard', { from: rinfo.address, records: [...(p.answers ?? []), ...(p.additionals ?? [])].map((a) => [a.name, a.type]) });
+      else print('heard-query', { from: rinfo.address, tc: (msg.readUInt16BE(2) & 0x0200) !== 0, questions: (p.questions ?? []).map((q) => [q.name, q.type]), known: p.answers?.length ?? 0 });
     } catch {
       /* not ours to judge */
     }
