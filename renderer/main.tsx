@@ -4,25 +4,20 @@ import { createRoot } from 'react-dom/client';
 import { connectToBackend } from './api/transport';
 import { bindFeatures, FeatureContext } from './app/api';
 import { App } from './app/App';
-import { CommandsContext } from './app/commands';
-import { bindBackend } from './store/binding';
 import { appStore } from './store/store';
 import { initTheme } from './app/theme';
 import './styles.css';
 
 initTheme();
 const api = connectToBackend((state) => appStore.getState().setConnection(state));
-const { commands } = bindBackend(api, appStore);
 const features = bindFeatures(api, appStore);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
-    <CommandsContext.Provider value={commands}>
-      <FeatureContext.Provider value={features.commands}>
-        <App />
-      </FeatureContext.Provider>
-    </CommandsContext.Provider>
+    <FeatureContext.Provider value={features.commands}>
+      <App />
+    </FeatureContext.Provider>
   </StrictMode>,
 );

@@ -1,6 +1,7 @@
 /**
  * The features' side of the window: each feature's binding, bound once at start-up (main.tsx) to
- * the API and the store, and its commands for the views (reception's binding is renderer/store/binding.ts).
+ * the API and the store, and its commands for the views (reception's binding is renderer/store/binding.ts,
+ * since it also loads the settings and the timeline with the streams).
  */
 import { createContext, useContext } from 'react';
 import type { GapscopeApi } from '../../shared/contract';
@@ -11,9 +12,11 @@ import { bindImport, type ImportCommands } from '../features/import/importBindin
 import { bindNetwork, type NetworkCommands } from '../features/network/networkBinding';
 import { bindSender, type SenderCommands } from '../features/sender/senderBinding';
 import { bindSessions, type SessionsCommands } from '../features/sessions/sessionsBinding';
+import { bindBackend, type Commands } from '../store/binding';
 
 /** What each feature's view can ask of the back end, by feature. */
 export interface FeatureCommands {
+  reception: Commands;
   bonjour: BonjourCommands;
   dns: DnsCommands;
   import: ImportCommands;
@@ -25,6 +28,7 @@ export interface FeatureCommands {
 /** Binds every feature's events and requests to the store; returns their commands and the function that unbinds them all. */
 export function bindFeatures(api: GapscopeApi, store: AppStore): { commands: FeatureCommands; dispose(): void } {
   const bound = {
+    reception: bindBackend(api, store),
     bonjour: bindBonjour(api, store),
     dns: bindDns(api, store),
     import: bindImport(api, store),
@@ -34,6 +38,7 @@ export function bindFeatures(api: GapscopeApi, store: AppStore): { commands: Fea
   };
   return {
     commands: {
+      reception: bound.reception.commands,
       bonjour: bound.bonjour.commands,
       dns: bound.dns.commands,
       import: bound.import.commands,

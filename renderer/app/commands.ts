@@ -1,13 +1,8 @@
-/** Gives components the back-end commands without importing the API: the binding owns it. */
-import { createContext, useContext } from 'react';
+/** Reception's commands under the name its components use; they come with every feature's (app/api.ts). */
 import type { Commands } from '../store/binding';
+import { useFeature } from './api';
 
-/** The commands of this window, provided once in main.tsx. */
-export const CommandsContext = createContext<Commands | null>(null);
-
-/** The window's commands; fails loudly if a component is rendered outside the provider. */
+/** The window's reception commands (start, stop, remove a stream; settings; interfaces). */
 export function useCommands(): Commands {
-  const c = useContext(CommandsContext);
-  if (!c) throw new Error('useCommands needs a CommandsContext provider');
-  return c;
+  return useFeature('reception');
 }
