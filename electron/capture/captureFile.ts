@@ -36,7 +36,7 @@ export interface ReadCaptureResult {
 }
 
 /** Largest gunzipped size accepted, so that a "zip bomb" cannot fill the disk or the time: 64 GiB. */
-export const MAX_UNCOMPRESSED_BYTES = 64 * 1024 ** 3;
+const MAX_UNCOMPRESSED_BYTES = 64 * 1024 ** 3;
 
 /** Streams the file at `path` into `reader` (pcap or pcapng, plain or gzip) and ends it. Throws GapscopeError only. */
 export async function readCaptureFile(path: string, reader: CaptureReader, options: ReadCaptureOptions = {}): Promise<ReadCaptureResult> {

@@ -24,7 +24,7 @@ import { saveCaptureRange } from './captureRange';
 import type { z } from 'zod';
 
 /** Progress events per reading at most this often (and once at the end), ms. */
-export const PROGRESS_EVERY_MS = 200;
+const PROGRESS_EVERY_MS = 200;
 
 type ImportOptions = z.output<typeof ImportOptionsSchema>;
 type CompareOptions = z.output<typeof CompareOptionsSchema>;
@@ -42,7 +42,7 @@ const MAX_REPORT_BYTES = 512 * 1024 * 1024;
  * its details go to the log, the page gets the generic sentence). A damaged capture's sentence
  * names the block and the byte offset: that is the structure of a capture the user chose.
  */
-export async function checkCaptureFile(path: string): Promise<number> {
+async function checkCaptureFile(path: string): Promise<number> {
   let size: number;
   try {
     const s = await stat(path);

@@ -53,12 +53,12 @@ function progressText(p: ImportProgress): string {
 }
 
 /** One line per flow for `--flows` and for an ambiguous choice. */
-export function flowTable(flows: UdpFlow[]): string[] {
+function flowTable(flows: UdpFlow[]): string[] {
   return flows.map((f) => `  ${f.id.padEnd(52)} ${String(f.packets).padStart(9)} datagrams ${formatBytes(f.bytes).padStart(10)}  ${formatDuration(Math.max(0, f.lastMs - f.firstMs)).padStart(8)}${f.reassembled ? `  (${f.reassembled} reassembled)` : ''}`);
 }
 
 /** Lines about the file that the `listen` summary does not have. */
-export function humanCaptureLines(r: CaptureReport): string[] {
+function humanCaptureLines(r: CaptureReport): string[] {
   const c = r.capture;
   const lines = [
     `${r.stream.flow as string} in ${c.file}${c.compressed ? ' (gzip)' : ''}: ${c.format}, ${c.interfaces.map((i) => i.linkType).filter((v, i, a) => a.indexOf(v) === i).join(', ')}; ${c.frames} frames, ${c.extract.udpDatagrams} UDP datagrams in ${c.flows} flows.`,
@@ -69,7 +69,7 @@ export function humanCaptureLines(r: CaptureReport): string[] {
 }
 
 /** A short human summary of a compare. */
-export function humanCompare(r: CompareReport & { flows: { a: string; b: string } }): string[] {
+function humanCompare(r: CompareReport & { flows: { a: string; b: string } }): string[] {
   const side = (s: CompareReport['a'], flow: string): string => `${s.label}: ${s.packets} datagrams, ${formatBytes(s.bytes)} (${flow})`;
   const lines = [
     `A = ${side(r.a, r.flows.a)}`,

@@ -46,7 +46,7 @@ function txtText(txt: TxtEntry[]): string {
 }
 
 /** One instance as a line: name, host:port, addresses with their interfaces, TXT. */
-export function instanceLine(i: ServiceInstance): string {
+function instanceLine(i: ServiceInstance): string {
   const where = i.host !== null ? `${i.host}:${i.port}` : '(no SRV yet)';
   const addrs = i.addresses.map((a) => a.address).join(' ') || '(no address yet)';
   // An instance without TXT looks like one with an empty TXT unless said.
@@ -66,7 +66,7 @@ export function humanBrowseReport(types: ServiceType[], instances: ServiceInstan
 }
 
 /** Browses until the duration ends or a stop, printing live changes unless --json; returns the report. */
-export async function runBrowse(o: BrowseOptions, io: BrowseIo, deps: BrowseDeps): Promise<BrowseReport> {
+async function runBrowse(o: BrowseOptions, io: BrowseIo, deps: BrowseDeps): Promise<BrowseReport> {
   return deps.withApi(async (api) => {
     const t0 = performance.now();
     const stamp = (): string => `${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s`;

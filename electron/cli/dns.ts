@@ -20,7 +20,7 @@ export interface DnsCliEnv {
 }
 
 /** The text report of a load run. */
-export function loadLines(r: DnsLoadResult): string[] {
+function loadLines(r: DnsLoadResult): string[] {
   const ms = (x: number | null): string => (x === null ? '-' : `${x.toFixed(2)} ms`);
   const lines = [
     `${r.server} ${r.name} ${r.type}: ${r.sent} sent in ${r.durationS} s (${r.achievedQps} qps for a target of ${r.targetQps}), ${r.answered} answered, ${r.lost} lost${r.late ? `, ${r.late} late` : ''}`,
@@ -46,7 +46,7 @@ interface ProbeFlags {
 }
 
 /** The text line for one probe: "10.0.0.1  answer  0.41 ms  NOERROR  A 10.1.2.3". */
-export function probeLine(r: DnsProbeResult): string {
+function probeLine(r: DnsProbeResult): string {
   const head = `${r.server.padEnd(22)} ${r.kind.padEnd(19)}`;
   if (r.kind !== 'answer' && r.kind !== 'refused') return `${head} ${r.message}`;
   const flags = r.flags ? Object.entries(r.flags).filter(([, on]) => on).map(([k]) => k).join(' ') : '';

@@ -14,7 +14,7 @@ import type { WithApi } from './backendApi';
 import { numberArg } from './options';
 
 /** Formats `gapscope export` writes. */
-export const EXPORT_FORMATS = ['html', 'json', 'csv-bins', 'csv-gaps', 'svg', 'pcapng'] as const;
+const EXPORT_FORMATS = ['html', 'json', 'csv-bins', 'csv-gaps', 'svg', 'pcapng'] as const;
 
 interface ExportCliOptions {
   format: (typeof EXPORT_FORMATS)[number];
@@ -30,7 +30,7 @@ interface ExportCliOptions {
 }
 
 /** The exported text for a report in one format. */
-export function renderExport(report: ReceptionReport, format: Exclude<ExportCliOptions['format'], 'pcapng'>, title: string, now: number): string {
+function renderExport(report: ReceptionReport, format: Exclude<ExportCliOptions['format'], 'pcapng'>, title: string, now: number): string {
   switch (format) {
     case 'json':
       return `${JSON.stringify(report, null, 2)}\n`;

@@ -43,8 +43,8 @@ function allowOriginOption(text: string, previous: string[]): string[] {
   }
 }
 
-/** Builds the program; exported so that tests can run it without spawning. */
-export function buildProgram(): Command {
+/** Builds the program: every command, its flags and its help. */
+function buildProgram(): Command {
   const program = new Command('gapscope')
     .description('Gapscope: find the gaps in real-time UDP reception, and the network context around them.')
     .version(appVersion())

@@ -60,7 +60,7 @@ export interface Output {
 }
 
 /** Builds the stream config the contract validates. */
-export function toStreamConfig(o: ListenOptions): StreamConfigInput {
+function toStreamConfig(o: ListenOptions): StreamConfigInput {
   return {
     port: o.port,
     address: o.group ?? o.address,

@@ -32,7 +32,7 @@ export function parseHostPort(text: string): { host: string; port: number } {
 }
 
 /** One line per interface: name, kind, state, MTU, addresses. */
-export function interfaceLines(list: NetInterface[]): string[] {
+function interfaceLines(list: NetInterface[]): string[] {
   return list.map((i) => {
     const state = i.up ? (i.running ? 'up' : 'up, no carrier') : 'down';
     const addrs = i.addresses.map((a) => `${a.address}${a.prefixLength !== null ? `/${a.prefixLength}` : ''}`).join(' ');
@@ -45,7 +45,7 @@ function routeLine(r: RouteEntry): string {
 }
 
 /** The text report of the Wi-Fi link. */
-export function wifiLines(w: WifiState): string[] {
+function wifiLines(w: WifiState): string[] {
   if (!w.available) return [`Wi-Fi: ${w.reason ?? 'not available'}`];
   if (!w.connected) return [`Wi-Fi (${w.iface ?? '?'}, from ${w.source}): not connected`];
   const v = (x: number | null, unit: string): string => (x === null ? '-' : `${x}${unit}`);
@@ -56,7 +56,7 @@ export function wifiLines(w: WifiState): string[] {
 }
 
 /** The text report of a connection test. */
-export function connectLines(r: ConnectTestResult): string[] {
+function connectLines(r: ConnectTestResult): string[] {
   const where = r.route?.iface ? ` via ${r.route.iface}${r.route.source ? ` from ${r.route.source}` : ''}` : r.route?.error ? ` (route: ${r.route.error})` : '';
   const lines = [`${r.host}:${r.port}${r.address && r.address !== r.host ? ` (${r.address})` : ''}: ${r.outcome}${r.errno ? ` (${r.errno})` : ''} in ${r.timeMs} ms${where}`, `  ${r.explanation}`];
   if (r.tls && r.tls.handshake === 'ok') {

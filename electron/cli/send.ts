@@ -30,14 +30,14 @@ export interface SendCliEnv {
 const EXIT_FAILED = 1;
 
 /** Splits "10.0.0.2:4000" and "[fd00::2]:4000"; the contract checks the address and the port. */
-export function parseDestination(text: string): { host: string; port: number } {
+function parseDestination(text: string): { host: string; port: number } {
   const m = /^\[([^\]]+)\]:(\d+)$/.exec(text.trim()) ?? /^([^:]+):(\d+)$/.exec(text.trim());
   if (!m?.[1] || !m[2]) throw new InvalidArgumentError('--to must be ADDRESS:PORT, e.g. 10.0.0.2:4000 or [fd00::2]:4000.');
   return { host: m[1], port: Number(m[2]) };
 }
 
 /** Sends until the duration ends or a stop; prints a line a second unless --json; resolves with the sender as the Send panel sees it. */
-export async function runSend(o: SendOptions, env: SendCliEnv): Promise<SenderInfo> {
+async function runSend(o: SendOptions, env: SendCliEnv): Promise<SenderInfo> {
   const signal = env.untilStopped ? null : untilSignal();
   try {
     return await env.withApi(async (api) => {

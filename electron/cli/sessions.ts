@@ -16,7 +16,7 @@ export interface SessionsCliIo {
 const stdio: SessionsCliIo = { out: (l) => void process.stdout.write(`${l}\n`), err: (l) => void process.stderr.write(`${l}\n`) };
 
 /** One line per session, as `sessions list` prints it. */
-export function sessionLine(s: SessionSummary): string {
+function sessionLine(s: SessionSummary): string {
   const when = new Date(s.created).toLocaleString('sv-SE').slice(0, 16);
   const badge = s.status === 'complete' ? '' : `  [${s.status}]`;
   return `${s.id.padEnd(22)} ${when}  ${formatDuration(s.durationMs).padStart(8)}  ${String(s.packets).padStart(9)} pkts  ${String(s.gaps).padStart(5)} gaps  ${formatBytes(s.captureBytes).padStart(9)}  ${s.name}${badge}`;
