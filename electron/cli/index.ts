@@ -126,8 +126,8 @@ function buildProgram(): Command {
       if (!isLoopbackHost(opts.host)) err(`gapscope: WARNING: serving on ${opts.host}; anyone on that network with the URL (it contains the token) can start and stop streams on this machine.`);
       await withBackend(program, async (backend) => {
         const server = await startWebServer({ backend, staticDir: join(__dirname, '..', 'renderer'), host: opts.host, port: opts.port, allowOrigins: opts.allowOrigin, maxClients: opts.maxClients });
-        if (opts.json) out(JSON.stringify({ url: server.url, port: server.port, host: server.host }));
-        else out(`Gapscope web mode: open ${server.url}\n(Ctrl+C to stop)`);
+        if (opts.json) out(JSON.stringify({ url: server.url, urls: server.urls, port: server.port, host: server.host }));
+        else out(`Gapscope web mode: open ${server.url}\n${server.urls.slice(1).map((u) => `  or ${u}\n`).join('')}(Ctrl+C to stop)`);
         await untilSignal().stopped;
         await server.close();
       }, true);

@@ -16,9 +16,10 @@ import type { ServerMessage } from '../../shared/rpc/envelope';
 import { createBackend } from '../app/createBackend';
 import type { Backend } from '../kernel/backend';
 import { builtWorkerPath, freeUdpPort } from '../testing/builtWorker';
+import type { NetworkInterfaceInfo } from 'node:os';
 import { loopbackDrops } from '../../lab/loopbackDrops';
 import { waitUntil } from '../../lab/waitUntil';
-import { startWebServer, type WebServer } from './webServer';
+import { listeningAddresses, startWebServer, type WebServer } from './webServer';
 import { inProcessApi } from '../kernel/inProcessApi';
 
 let backend: Backend;
@@ -78,6 +79,18 @@ function call(ws: WebSocket, msg: unknown): Promise<ServerMessage> {
 describe('web mode', () => {
   it('listens on loopback and prints a URL carrying the token', () => {
     expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=test-token-123`);
+    expect(server.urls).toEqual([server.url]);
+  });
+
+  it('bound to every address, names the addresses it can be opened at, reachable ones first', () => {
+    const nic = (address: string, family: 'IPv4' | 'IPv6', internal = false) => ({ address, family, internal, netmask: '', mac: '', cidr: null, ...(family === 'IPv6' ? { scopeid: 0 } : {}) }) as NetworkInterfaceInfo;
+    const machine = { lo: [nic('127.0.0.1', 'IPv4', true), nic('::1', 'IPv6', true)], wlan0: [nic('192.168.4.20', 'IPv4'), nic('fe80::1', 'IPv6'), nic('fd00::20', 'IPv6')] };
+    // Never 127.0.0.1 first when other machines are meant to open it.
+    expect(listeningAddresses('0.0.0.0', machine)).toEqual(['192.168.4.20', '127.0.0.1']);
+    // Link-local IPv6 needs a zone that a URL cannot carry.
+    expect(listeningAddresses('::', machine)).toEqual(['192.168.4.20', 'fd00::20', '127.0.0.1', '::1']);
+    expect(listeningAddresses('10.99.0.2', machine)).toEqual(['10.99.0.2']);
+    expect(listeningAddresses('0.0.0.0', { lo: [nic('127.0.0.1', 'IPv4', true)] })).toEqual(['127.0.0.1']);
   });
 
   it('serves the UI with a strict CSP, and nothing outside its folder', async () => {

@@ -35,7 +35,10 @@ export interface WebServerOptions {
 
 /** A running web mode. */
 export interface WebServer {
+  /** The address to open: the bound one, or for a wildcard bind this machine's first address that other machines can reach. */
   url: string;
+  /** One URL per address the server answers on (a wildcard bind answers on each of this machine's addresses). */
+  urls: string[];
   port: number;
   host: string;
   token: string;
@@ -53,6 +56,20 @@ function localAddressReader(): () => string[] {
     }
     return list;
   };
+}
+
+/**
+ * The addresses a server bound to `host` can be opened at, reachable ones first: the address itself,
+ * or for 0.0.0.0 / :: every address of this machine (IPv4 only for 0.0.0.0; IPv6 link-local ones
+ * need a zone a URL cannot carry and are left out), loopback last.
+ */
+export function listeningAddresses(host: string, interfaces = networkInterfaces()): string[] {
+  if (host !== '0.0.0.0' && host !== '::') return [host];
+  const all = Object.values(interfaces).flatMap((infos) => infos ?? []);
+  const usable = all.filter((i) => (host === '::' || i.family === 'IPv4') && !(i.family === 'IPv6' && /^fe80:/i.test(i.address)));
+  const ordered = [...usable.filter((i) => !i.internal), ...usable.filter((i) => i.internal)].map((i) => i.address);
+  const unique = [...new Set(ordered)];
+  return unique.length ? unique : [host === '::' ? '::1' : '127.0.0.1'];
 }
 
 /** Starts the web mode; resolves once it listens. */
@@ -129,9 +146,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   rules = new AccessRules({ host, port, allowOrigins: options.allowOrigins, localAddresses });
   // Cookies ignore ports: two servers on one machine must not overwrite each other's.
   cookieName = `gapscope-token-${port}`;
-  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  const urls = listeningAddresses(host).map((a) => `http://${a.includes(':') ? `[${a}]` : a}:${port}/?token=${token}`);
   return {
-    url: `http://${urlHost}:${port}/?token=${token}`,
+    url: urls[0]!,
+    urls,
     port,
     host,
     token,
