@@ -13,15 +13,17 @@ import './sender.css';
 /** The Send panel: a form, and each sender's counts live. */
 export function SenderPanel() {
   const sender = useFeature('sender');
-  const { senders, order, error, busy } = useApp(useShallow(({ sender: s }) => ({ senders: s.senders, order: s.order, error: s.error, busy: s.busy })));
+  const { senders, order, error, busy, setError } = useApp(useShallow(({ sender: s }) => ({ senders: s.senders, order: s.order, error: s.error, busy: s.busy, setError: s.setError })));
   const [form, setForm] = useState<SenderForm>(defaultSenderForm);
   const [fieldError, setFieldError] = useState<ShownError<SenderField> | null>(null);
-  const set = (k: SenderField, v: string) => {
-    setForm({ ...form, [k]: v });
-    if (fieldError?.field === k) setFieldError(null);
-  };
   // The back end's refusal goes beside the field it names, like the form's own; the rest in the banner.
   const refusal = error ? showError(error, SENDER_FIELDS) : null;
+  const set = (k: SenderField, v: string) => {
+    setForm({ ...form, [k]: v });
+    // Editing the field a refusal is about answers it, whoever refused.
+    if (fieldError?.field === k) setFieldError(null);
+    if (refusal?.field === k) setError(null);
+  };
   const beside = fieldError ?? (refusal?.field ? refusal : null);
   const invalid = (f: SenderField) => (beside?.field === f ? { 'aria-invalid': true, 'aria-describedby': 'sender-field-error' } : {});
   const note = (f: SenderField) => (beside?.field === f ? <FieldError id="sender-field-error" testId="sender-field-error" code={beside.code} sentence={beside.sentence} /> : null);
