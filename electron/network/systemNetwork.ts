@@ -12,7 +12,7 @@ import { parseIfconfig, parseNetstatRn, parseRouteGet } from '../../shared/netwo
 import { countNetstatAn, countSockets } from '../../shared/network/procNet';
 import type { NetInterface, RouteEntry, RouteLookup, SocketCounts, WifiState } from '../../shared/network/types';
 import { wifiUnavailable } from '../../shared/network/types';
-import { parseAirportI, parseIwDev, parseIwLink, parseNetshWlanInterfaces, parseNmcliWifi, parseSystemProfilerAirPort } from '../../shared/network/wifi';
+import { NMCLI_WIFI_FIELDS, parseAirportI, parseIwDev, parseIwLink, parseNetshWlanInterfaces, parseNmcliWifi, parseSystemProfilerAirPort } from '../../shared/network/wifi';
 import { GET_NET_ROUTE_COMMAND, findNetRouteCommand, parseFindNetRouteJson, parseGetNetRouteJson } from '../../shared/network/windows';
 import { runCommand, spawnTool, type CommandResult } from './runCommand';
 
@@ -176,13 +176,14 @@ export class SystemNetwork {
       const dev = await this.run('iw', ['dev'], 3000);
       if (dev.ok) {
         const managed = parseIwDev(dev.stdout).filter((d) => d.type === null || d.type === 'managed');
-        const first = managed[0];
+        // A second, unassociated client radio (a USB dongle, a test rig's hwsim) must not hide the connected one.
+        const first = managed.find((d) => d.ssid !== null) ?? managed[0];
         if (!first) return wifiUnavailable('no Wi-Fi interface (iw lists none)', 'iw');
         const link = await this.run('iw', ['dev', first.iface, 'link'], 3000);
         if (!link.ok) return wifiUnavailable(link.denied ? `not available: iw dev ${first.iface} link was not permitted` : `not available: iw dev ${first.iface} link failed (${link.stderr.trim() || 'no output'})`, 'iw');
         return parseIwLink(first.iface, link.stdout);
       }
-      const nm = await this.run('nmcli', ['-t', '-f', 'ACTIVE,SSID,BSSID,CHAN,FREQ,RATE,SIGNAL,DEVICE', 'dev', 'wifi', 'list', '--rescan', 'no'], 3000);
+      const nm = await this.run('nmcli', ['-t', '-f', NMCLI_WIFI_FIELDS.join(','), 'dev', 'wifi', 'list', '--rescan', 'no'], 3000);
       if (nm.ok) return parseNmcliWifi(nm.stdout);
       if (dev.missing && nm.missing) {
         this.wifiMissing = wifiUnavailable('not available: iw not installed (nor nmcli)');

@@ -17,6 +17,7 @@ describe('interface kind', () => {
     ['Wi-Fi', { platform: 'win32' }, 'wifi'],
     ['Ethernet 2', { platform: 'win32' }, 'ethernet'],
     ['OpenVPN TAP-Windows6', { platform: 'win32' }, 'vpn-tunnel'],
+    ['happ-tun', { platform: 'win32' }, 'vpn-tunnel'],
     ['lo', {}, 'loopback'],
     ['lo0', {}, 'loopback'],
     ['Loopback Pseudo-Interface 1', { platform: 'win32' }, 'loopback'],

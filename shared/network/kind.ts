@@ -24,8 +24,8 @@ export function classifyInterface(name: string, hints: KindHints = {}): Interfac
   const linkType = hints.linkType?.toLowerCase() ?? null;
   if (hints.loopback || linkType === 'loopback' || /^(lo|lo0)$/.test(name) || /loopback/i.test(name)) return 'loopback';
   if ((infoKind && TUNNEL_KIND.has(infoKind)) || linkType === 'ppp' || TUNNEL_NAME.test(name)) return 'vpn-tunnel';
-  // Windows adapters are named by their driver or VPN client.
-  if (/tap-windows|wintun|wireguard|openvpn|\bvpn\b|anyconnect|globalprotect/i.test(name)) return 'vpn-tunnel';
+  // Windows adapters are named by their driver or VPN client (sing-tun clients name theirs "<app>-tun").
+  if (/tap-windows|wintun|wireguard|openvpn|\bvpn\b|anyconnect|globalprotect|[-_]tun\d*$/i.test(name)) return 'vpn-tunnel';
   if (hints.wireless) return 'wifi';
   if (infoKind && VIRTUAL_KIND.has(infoKind)) return 'virtual';
   if (VIRTUAL_NAME.test(name)) return 'virtual';

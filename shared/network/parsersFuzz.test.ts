@@ -5,14 +5,13 @@ import airport from './fixtures/macos-airport-I-10.14.6.txt?raw';
 import ifconfig from './fixtures/macos-ifconfig-10.14.6-5-utun.txt?raw';
 import netstat from './fixtures/macos-netstat-rnl-10.14.6-PARTIAL.txt?raw';
 import profiler from './fixtures/macos-system-profiler-airport-CONSTRUCTED.txt?raw';
-import wdutil from './fixtures/macos-wdutil-info-CONSTRUCTED.txt?raw';
 import tcp from './fixtures/linux-proc-net-tcp-lab.txt?raw';
 import netsh from './fixtures/windows-netsh-wlan-show-interfaces-atheros.txt?raw';
 import routesJson from './fixtures/windows-get-netroute-json-CONSTRUCTED.json?raw';
 import { parseIpAddrJson, parseIpRouteGetJson, parseIpRouteJson } from './linuxIp';
 import { parseIfconfig, parseNetstatRn, parseRouteGet } from './macos';
 import { countNetstatAn, countSockets } from './procNet';
-import { parseAirportI, parseIwDev, parseIwLink, parseNetshWlanInterfaces, parseNmcliWifi, parseSystemProfilerAirPort, parseWdutilInfo } from './wifi';
+import { parseAirportI, parseIwDev, parseIwLink, parseNetshWlanInterfaces, parseNmcliWifi, parseSystemProfilerAirPort } from './wifi';
 import { parseFindNetRouteJson, parseGetNetRouteJson } from './windows';
 
 // Seeded, so a failure repeats: slices of real outputs cut, shuffled and sprinkled with noise.
@@ -24,7 +23,7 @@ function rng(seed: number): () => number {
   };
 }
 
-const TEXTS = [iwLink, airport, ifconfig, netstat, profiler, wdutil, tcp, netsh];
+const TEXTS = [iwLink, airport, ifconfig, netstat, profiler, tcp, netsh];
 const JSONS = [addrJson, routesJson];
 
 function mangle(text: string, r: () => number): string {
@@ -52,7 +51,6 @@ describe('parsers never crash on damaged output', () => {
         parseNmcliWifi(t);
         parseAirportI(t);
         parseSystemProfilerAirPort(t);
-        parseWdutilInfo(t);
         parseNetshWlanInterfaces(t);
         parseIfconfig(t);
         parseNetstatRn(t);

@@ -1,7 +1,6 @@
 /**
  * Wi-Fi link readers for every OS, from tools that need no special privileges: Linux `iw dev` /
- * `iw dev X link` / `nmcli -t`, macOS `airport -I`, `system_profiler SPAirPortDataType` and
- * `wdutil info`, Windows `netsh wlan show interfaces`.
+ * `iw dev X link` / `nmcli -t`, macOS `airport -I` and `system_profiler SPAirPortDataType`, Windows `netsh wlan show interfaces`.
  */
 import type { WifiState } from './types';
 import { wifiUnavailable } from './types';
@@ -26,17 +25,21 @@ export function channelFromFrequency(mhz: number | null): number | null {
   return null;
 }
 
-/** `iw dev`: the wireless interfaces ("Interface wlan0" blocks) with their type. */
+/** `iw dev`: the wireless interfaces ("Interface wlan0" blocks) with their type; P2P devices (no netdev) are skipped. */
 export function parseIwDev(text: string): { iface: string; type: string | null; ssid: string | null }[] {
   const out: { iface: string; type: string | null; ssid: string | null }[] = [];
+  let cur: { iface: string; type: string | null; ssid: string | null } | null = null;
   for (const line of text.split('\n')) {
     const t = line.trim();
     const m = /^Interface\s+(\S+)/.exec(t);
-    if (m?.[1]) out.push({ iface: m[1], type: null, ssid: null });
-    const last = out[out.length - 1];
-    if (!last) continue;
-    if (t.startsWith('type ')) last.type = t.slice(5).trim();
-    if (t.startsWith('ssid ')) last.ssid = t.slice(5);
+    if (m?.[1]) {
+      cur = { iface: m[1], type: null, ssid: null };
+      out.push(cur);
+    } else if (/^phy#\d+$/.test(t) || t.startsWith('Unnamed/non-netdev interface')) {
+      // A new radio, or a P2P device with no interface: its lines belong to no Interface block.
+      cur = null;
+    } else if (cur && t.startsWith('type ')) cur.type = t.slice(5).trim();
+    else if (cur && t.startsWith('ssid ')) cur.ssid = t.slice(5);
   }
   return out;
 }
@@ -79,23 +82,30 @@ export function splitNmcliTerse(line: string): string[] {
   return fields;
 }
 
-/** `nmcli -t -f ACTIVE,SSID,BSSID,CHAN,FREQ,RATE,SIGNAL,DEVICE dev wifi list --rescan no`: the active line. */
-export function parseNmcliWifi(text: string): WifiState {
-  const lines = text.split('\n').filter((l) => l.trim() !== '');
-  const active = lines.map(splitNmcliTerse).find((f) => f[0] === 'yes');
-  if (!active) {
-    const s = base('nmcli', null);
-    return s;
-  }
-  const [, ssid, bssid, chan, freq, rate, signal, device] = active;
-  const s = base('nmcli', device || null);
+/** The fields the reader asks nmcli for, in order. */
+export const NMCLI_WIFI_FIELDS = ['ACTIVE', 'SSID', 'BSSID', 'CHAN', 'FREQ', 'RATE', 'SIGNAL', 'DEVICE'] as const;
+
+/**
+ * `nmcli -t -f FIELDS dev wifi list --rescan no` (or `-g FIELDS`): the access point in use
+ * (ACTIVE "yes" or IN-USE "*"); `fields` names the columns as they were asked for.
+ */
+export function parseNmcliWifi(text: string, fields: readonly string[] = NMCLI_WIFI_FIELDS): WifiState {
+  const col = (row: string[], name: string): string | undefined => {
+    const i = fields.indexOf(name);
+    return i < 0 ? undefined : row[i];
+  };
+  const rows = text.split('\n').filter((l) => l.trim() !== '').map(splitNmcliTerse);
+  const active = rows.find((r) => col(r, 'ACTIVE') === 'yes' || col(r, 'IN-USE') === '*');
+  if (!active) return base('nmcli', null);
+  const s = base('nmcli', col(active, 'DEVICE') || null);
+  const bssid = col(active, 'BSSID');
   s.connected = true;
-  s.ssid = ssid || null;
+  s.ssid = col(active, 'SSID') || null;
   s.bssid = bssid ? bssid.toLowerCase() : null;
-  s.channel = int(chan);
-  s.frequencyMHz = int(freq);
-  s.txRateMbps = int(rate);
-  s.signalPercent = int(signal);
+  s.channel = int(col(active, 'CHAN'));
+  s.frequencyMHz = int(col(active, 'FREQ'));
+  s.txRateMbps = int(col(active, 'RATE'));
+  s.signalPercent = int(col(active, 'SIGNAL'));
   return s;
 }
 
@@ -127,25 +137,36 @@ export function parseAirportI(text: string, iface: string | null = 'en0'): WifiS
 
 /**
  * macOS `system_profiler SPAirPortDataType`: the "Current Network Information:" block of the
- * first interface that has one. The SSID is that block's first key; macOS 14+ shows it as
- * "<redacted>" without Location permission, and there is no BSSID.
+ * first interface whose block names a network. The SSID is that block's first key; macOS 14+
+ * shows it as "<redacted>" without Location permission, and only older systems show a BSSID.
+ * awdl0 (AirDrop) has a block with no network in it; it is passed over.
  */
 export function parseSystemProfilerAirPort(text: string): WifiState {
   const lines = text.split(/\r?\n/);
+  const indent = (l: string): number => l.length - l.trimStart().length;
   let iface: string | null = null;
-  const s = base('system_profiler', null);
+  let firstIface: string | null = null;
+  let ifaceIndent: number | null = null;
   for (let i = 0; i < lines.length; i++) {
     const t = (lines[i] ?? '').trim();
-    const ifm = /^(en\d+):$/.exec(t);
-    if (ifm?.[1]) iface = ifm[1];
+    if (t === 'Interfaces:') {
+      const next = lines.slice(i + 1).find((l) => l.trim() !== '');
+      ifaceIndent = next === undefined ? null : indent(next);
+      continue;
+    }
+    // Interface names sit at one indent under "Interfaces:"; a network called "home5:" deeper down is not one.
+    const ifm = indent(lines[i] ?? '') === ifaceIndent ? /^([A-Za-z]+\d+):$/.exec(t) : null;
+    if (ifm?.[1]) {
+      iface = ifm[1];
+      firstIface ??= iface;
+    }
     if (t !== 'Current Network Information:') continue;
-    s.iface = iface;
     const ssidLine = (lines[i + 1] ?? '').trim();
-    if (!ssidLine.endsWith(':')) return s;
+    if (!ssidLine.endsWith(':')) continue;
+    const s = base('system_profiler', iface);
     s.connected = true;
     const ssid = ssidLine.slice(0, -1);
     s.ssid = ssid === '<redacted>' ? null : ssid;
-    const indent = (l: string): number => l.length - l.trimStart().length;
     const blockIndent = indent(lines[i + 1] ?? '');
     for (let j = i + 2; j < lines.length; j++) {
       const l = lines[j] ?? '';
@@ -154,6 +175,7 @@ export function parseSystemProfilerAirPort(text: string): WifiState {
       const [k, ...rest] = l.trim().split(':');
       const v = rest.join(':').trim();
       if (k === 'Channel') s.channel = int(v);
+      else if (k === 'BSSID' && /^[0-9a-f:]{17}$/i.test(v)) s.bssid = v.toLowerCase();
       else if (k === 'Signal / Noise') {
         const m = /(-?\d+)\s*dBm\s*\/\s*(-?\d+)\s*dBm/.exec(v);
         if (m) {
@@ -164,33 +186,7 @@ export function parseSystemProfilerAirPort(text: string): WifiState {
     }
     return s;
   }
-  return s;
-}
-
-/** macOS `wdutil info` (needs administrator rights): the WIFI section's key/value lines. */
-export function parseWdutilInfo(text: string): WifiState {
-  const lines = text.split(/\r?\n/);
-  const start = lines.findIndex((l) => l.trim() === 'WIFI');
-  const section: string[] = [];
-  for (let i = start + 1; start >= 0 && i < lines.length; i++) {
-    const t = (lines[i] ?? '').trim();
-    if (/^[A-Z][A-Z ]+$/.test(t) && t !== 'WIFI') break;
-    section.push(lines[i] ?? '');
-  }
-  const kv = keyValues(section.join('\n'));
-  const s = base('wdutil', kv.get('Interface Name') ?? null);
-  const bssid = kv.get('BSSID');
-  if (!bssid || bssid === 'None') return s;
-  s.connected = true;
-  const ssid = kv.get('SSID');
-  s.ssid = ssid && ssid !== '<redacted>' ? ssid : null;
-  s.bssid = /^[0-9a-f:]{17}$/i.test(bssid) ? bssid.toLowerCase() : null;
-  s.rssiDbm = int(kv.get('RSSI'));
-  s.noiseDbm = int(kv.get('Noise'));
-  s.txRateMbps = int(kv.get('Tx Rate'));
-  const ch = /(\d+)/.exec(kv.get('Channel')?.replace(/^\d+g/i, '') ?? '');
-  s.channel = ch ? Number(ch[1]) : null;
-  return s;
+  return base('system_profiler', firstIface);
 }
 
 /** Windows `netsh wlan show interfaces` (English): the first interface; "BSSID" or, on Windows 11, "AP BSSID". */

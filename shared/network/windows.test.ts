@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import find from './fixtures/windows-find-netroute-json-CONSTRUCTED.json?raw';
 import routesJson from './fixtures/windows-get-netroute-json-CONSTRUCTED.json?raw';
+import mondoo from './fixtures/windows-get-netroute-json-mondoo-vm.json?raw';
+import singTun from './fixtures/windows-get-netroute-json-default-routes-sing-tun-PARTIAL.json?raw';
 import { analyzeDefaultRoutes } from './defaultRoute';
 import { classifyInterface } from './kind';
 import { findNetRouteCommand, parseFindNetRouteJson, parseGetNetRouteJson } from './windows';
@@ -18,6 +20,36 @@ describe('Get-NetRoute JSON (constructed from the documented fields)', () => {
   it('flags the TAP adapter\'s half routes as a VPN capture', () => {
     const ifaces = ['Wi-Fi', 'OpenVPN TAP-Windows6'].map((name) => ({ name, kind: classifyInterface(name, { platform: 'win32' }), index: null, mac: null, mtu: null, up: true, running: true, flags: [], addresses: [], linkKind: null }));
     expect(analyzeDefaultRoutes(routes, ifaces)[0]).toMatchObject({ iface: 'OpenVPN TAP-Windows6', capturedBy: 'OpenVPN TAP-Windows6', captureStyle: 'split' });
+  });
+});
+
+describe('Get-NetRoute JSON (published outputs)', () => {
+  it('a VM\'s whole table (PowerShell 5 layout, InterfaceIndex instead of ifIndex, an extra column): every route, on-link hops as none', () => {
+    const routes = parseGetNetRouteJson(mondoo);
+    expect(routes).toHaveLength(18);
+    expect(routes.filter((r) => r.gateway !== null)).toEqual([{ family: 'ipv4', destination: 'default', gateway: '192.168.64.1', iface: 'Ethernet', metric: 0, source: null, flags: [] }]);
+    expect(routes.filter((r) => r.family === 'ipv6').map((r) => `${r.destination} ${r.iface}`)).toEqual([
+      'ff00::/8 Ethernet',
+      'ff00::/8 Loopback Pseudo-Interface 1',
+      'fe80::9b29:7b8f:bc2:f9bf/128 Ethernet',
+      'fe80::/64 Ethernet',
+      'fd28:df6a:5fc8:2cb:d33a:a509:e9d8:681a/128 Ethernet',
+      'fd28:df6a:5fc8:2cb:cd60:a4f0:52ca:3c3/128 Ethernet',
+      '::1/128 Loopback Pseudo-Interface 1',
+    ]);
+  });
+  it('two equal default routes, one through a sing-tun adapter (no AddressFamily, no InterfaceMetric selected)', () => {
+    const routes = parseGetNetRouteJson(singTun);
+    expect(routes).toEqual([
+      { family: 'ipv4', destination: 'default', gateway: '172.18.0.2', iface: 'happ-tun', metric: 0, source: null, flags: [] },
+      { family: 'ipv4', destination: 'default', gateway: '192.168.0.1', iface: 'Ethernet', metric: 0, source: null, flags: [] },
+    ]);
+    const ifaces = ['happ-tun', 'Ethernet'].map((name) => ({ name, kind: classifyInterface(name, { platform: 'win32' }), index: null, mac: null, mtu: null, up: true, running: true, flags: [], addresses: [], linkKind: null }));
+    // Without InterfaceMetric the tie keeps Windows' order: the tunnel's route, listed first, is taken as the default.
+    expect(analyzeDefaultRoutes(routes, ifaces)).toEqual([
+      { family: 'ipv4', iface: 'happ-tun', gateway: '172.18.0.2', capturedBy: 'happ-tun', captureStyle: 'default' },
+      { family: 'ipv6', iface: null, gateway: null, capturedBy: null, captureStyle: null },
+    ]);
   });
 });
 
