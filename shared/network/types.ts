@@ -21,12 +21,13 @@ export interface NetInterface {
   kind: InterfaceKind;
   index: number | null;
   mac: string | null;
+  /** null = unknown: on Windows the interfaces come from Node's list, which has no MTU (nor flags). */
   mtu: number | null;
   /** Administratively up (IFF_UP). */
   up: boolean;
   /** Carrier / lower layer up (Linux LOWER_UP, macOS "status: active", RUNNING). */
   running: boolean;
-  /** The OS's own flag words, e.g. UP, BROADCAST, MULTICAST, LOOPBACK, POINTOPOINT, LOWER_UP; empty when the OS did not say. */
+  /** The OS's own flag words, e.g. UP, BROADCAST, MULTICAST, LOOPBACK, POINTOPOINT, LOWER_UP; empty when the OS gave none or was not asked (Windows: then mtu is null too). */
   flags: string[];
   addresses: NetAddress[];
   /** The OS's type hint: Linux link_type/info_kind (veth, tun, wireguard, bridge), macOS media. */

@@ -16,6 +16,12 @@ describe('Network tab view model', () => {
     expect(rows.map((r) => `${r.name} ${r.kind} ${r.state}`)).toEqual(['eth0 Ethernet up', 'eth1 Ethernet down', 'tun0 VPN tunnel up, no carrier', 'lo loopback up']);
     expect(rows[0]?.addresses).toEqual(['10.0.0.2/24']);
   });
+  it('an MTU or flags the reader could not get read "unknown" (Windows), not a dash or nothing', () => {
+    const [row] = interfaceRows([{ ...nic('Ethernet', 'ethernet', true, true), mtu: null, flags: [] }]);
+    expect(row).toMatchObject({ mtu: 'unknown', flags: 'unknown' });
+    expect(interfaceRows([nic('eth0', 'ethernet', true, true)])[0]).toMatchObject({ mtu: '1500', flags: 'UP' });
+    expect(interfaceRows([{ ...nic('stf0', 'virtual', false, false), mtu: 1280 }])[0]).toMatchObject({ mtu: '1280', flags: '' });
+  });
   it('flags a VPN that captured the default route', () => {
     expect(defaultRouteText({ family: 'ipv4', iface: 'tun0', gateway: null, capturedBy: 'tun0', captureStyle: 'split' })).toMatch(/^IPv4: via tun0 — VPN tun0 captures all IPv4 traffic \(two half routes/);
     expect(defaultRouteText({ family: 'ipv6', iface: null, gateway: null, capturedBy: null, captureStyle: null })).toBe('IPv6: no default route');

@@ -57,9 +57,11 @@ export function interfaceRows(list: readonly NetInterface[]): InterfaceRow[] {
       kind: kindLabel(i.kind),
       state: i.up ? (i.running ? 'up' : 'up, no carrier') : 'down',
       good: i.up && i.running,
-      mtu: i.mtu === null ? '–' : String(i.mtu),
+      // Windows' reader (Node's list) knows neither: say so rather than leave a dash that reads as "none".
+      mtu: i.mtu === null ? 'unknown' : String(i.mtu),
       addresses: i.addresses.map((a) => `${a.address}${a.prefixLength !== null ? `/${a.prefixLength}` : ''}`),
-      flags: i.flags.join(' '),
+      // No flags with a known MTU is the OS saying "none" (macOS stf0: flags=0<>); with neither, nobody said.
+      flags: i.flags.length === 0 && i.mtu === null ? 'unknown' : i.flags.join(' '),
     }));
 }
 
