@@ -49,7 +49,9 @@ export function streamSetup(mode: ModeName, pair: LabPair, port: number, subnet:
         mode,
         family: 'ipv4',
         sender: { to: `${ins.broadcast}:${port}`, broadcast: true },
-        gapscopeArgs: ['--port', String(port)],
+        // The broadcast address says "broadcast": only then does Gapscope share the port with the
+        // reference socket (a unicast port is never shared, issue #13 item 10).
+        gapscopeArgs: ['--port', String(port), '--address', ins.broadcast],
         bare: { port },
       };
     case 'multicast-ipv4': {

@@ -13,6 +13,7 @@ import { REPO_DIR } from '../../lab/streams';
 import type { BonjourChangeBatch, ServiceDetails } from '../../shared/mdns/bonjourTypes';
 import type { ServiceInstance } from '../../shared/mdns/serviceCache';
 import type { TimelineEvent } from '../../shared/timeline';
+import { TIMELINE_EACH_UP_TO } from './bonjourService';
 
 const SUBNET = 51;
 const JITI = join(REPO_DIR, 'node_modules', 'jiti', 'lib', 'jiti-cli.mjs');
@@ -177,7 +178,10 @@ describe('the Bonjour service against avahi, dig and new links', () => {
     notes.push(`flood: ${batches.length} batches (busiest second ${busiest}), ${flooded} changes sent, ${batches.filter((b) => (b.payload as BonjourChangeBatch).resync).length} with resync, ${posts} timeline posts`);
     expect(busiest).toBeLessThanOrEqual(11);
     expect(batches.every((b) => (b.payload as BonjourChangeBatch).changes.length <= 200)).toBe(true);
-    expect(posts).toBeLessThan(3 * batches.length + 1);
+    // Each batch posts its changes one by one up to TIMELINE_EACH_UP_TO, else one summary per kind:
+    // never more than that many per batch (with the lowered allowance batches are small, and a CI
+    // run saw 55 posts for 12 batches, over the 3 per batch this once assumed).
+    expect(posts).toBeLessThanOrEqual(TIMELINE_EACH_UP_TO * batches.length);
     expect(posts).toBeLessThan(200);
     const snapshot = await svc.call<{ instances: ServiceInstance[]; status: { rateLimited: number } }>('listServices');
     expect(snapshot.instances.some((i) => i.name === 'Lab Web ☕')).toBe(true);

@@ -24,7 +24,7 @@ import { MDNS_PORT, mdnsInterfaces } from './mdnsSocket';
 /** How often batched changes go to the UI: at most ten batches a second. */
 export const FLUSH_MS = 100;
 /** Changes in one batch posted to the timeline one by one; more become one summary per kind. */
-const TIMELINE_EACH_UP_TO = 10;
+export const TIMELINE_EACH_UP_TO = 10;
 const MAX_WARNINGS = 5;
 
 /** Test seams and tuning. */

@@ -12,6 +12,7 @@ import { checkMdnsPacket, type PacketProblem } from '../../shared/mdns/packetGua
 import { checkMdnsSource, type SourceProblem } from '../../shared/mdns/sourceCheck';
 import { QuestionSchedule, encodeQuery, encodeQueryPackets, inTurnBySource, initialQueryDelayMs, queryIntervalMs, type KnownAnswer, type ScheduledQuestion } from '../../shared/mdns/queryPlan';
 import { SERVICES_NAME, ServiceCache, lowerName, type CacheStats, type ResolveQuestion, type ServiceChange, type ServiceInstance, type ServiceType } from '../../shared/mdns/serviceCache';
+import type { BonjourSocket } from '../../shared/mdns/bonjourTypes';
 import { listInterfaces } from '../network/interfaces';
 import { MDNS_PORT, mdnsGroup, mdnsInterfaces, openMdnsSocket } from './mdnsSocket';
 
@@ -53,15 +54,6 @@ export interface MdnsBrowserOptions {
   cache?: ServiceCache;
 }
 
-/** A socket the browser opened: its interface, family, and what it counted. */
-export interface BrowserSocketInfo {
-  iface: string;
-  family: 'ipv4' | 'ipv6';
-  status: 'open' | 'failed';
-  error: string | null;
-  packets: number;
-  queriesSent: number;
-}
 
 /** Counts of what arrived and was dropped before the cache, beside the cache's own counts. */
 export interface BrowserStats {
@@ -76,7 +68,7 @@ export interface BrowserStats {
   /** Resolution questions not sent because another host asked them first (RFC 6762 §7.3). */
   questionsSuppressed: number;
   cache: CacheStats;
-  sockets: BrowserSocketInfo[];
+  sockets: BonjourSocket[];
 }
 
 /** A datagram the browser took, raw, with where it came from (for details views and session captures). */
@@ -103,7 +95,7 @@ export interface MdnsBrowserEvents {
   updated: [ServiceInstance];
   removed: [ServiceInstance];
   types: [ServiceType[]];
-  sockets: [BrowserSocketInfo[]];
+  sockets: [BonjourSocket[]];
   packet: [ReceivedMdnsPacket];
   warning: [string];
 }
@@ -117,7 +109,7 @@ interface QueryState {
 interface OpenSocket {
   /** Interface, family and the address the group was joined with: a change means a new socket. */
   signature: string;
-  info: BrowserSocketInfo;
+  info: BonjourSocket;
   socket: Socket;
   iface: NetInterface;
   queries: Map<string, QueryState>;
@@ -158,7 +150,7 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
   private readonly now: () => number;
   private readonly sockets: OpenSocket[] = [];
   /** Sockets that could not be opened, by signature (tried again only when the interface changes). */
-  private readonly failed = new Map<string, BrowserSocketInfo>();
+  private readonly failed = new Map<string, BonjourSocket>();
   /** Every interface of the machine, also those not browsed, to tell where a packet arrived. */
   private allInterfaces: NetInterface[] = [];
   private timer: NodeJS.Timeout | null = null;
@@ -186,7 +178,7 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
   }
 
   /** Opens the sockets and starts querying; resolves once every socket is bound and joined (or has failed, with a warning). */
-  async start(): Promise<BrowserSocketInfo[]> {
+  async start(): Promise<BonjourSocket[]> {
     this.stopped = false;
     await this.syncInterfaces();
     this.timer = setInterval(() => this.tick(), TICK_MS);
@@ -237,7 +229,7 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
     return this.syncing;
   }
 
-  private socketInfos(): BrowserSocketInfo[] {
+  private socketInfos(): BonjourSocket[] {
     return [...this.sockets.map((s) => ({ ...s.info })), ...[...this.failed.values()].map((f) => ({ ...f }))];
   }
 
@@ -293,7 +285,7 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
   }
 
   private async open(signature: string, iface: NetInterface, family: 'ipv4' | 'ipv6'): Promise<void> {
-    const info: BrowserSocketInfo = { iface: iface.name, family, status: 'open', error: null, packets: 0, queriesSent: 0 };
+    const info: BonjourSocket = { iface: iface.name, family, status: 'open', error: null, packets: 0, queriesSent: 0 };
     let socket: Socket;
     try {
       socket = await openMdnsSocket(iface, family);

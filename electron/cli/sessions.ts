@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { SessionSummary } from '../../shared/contract/sessions';
 import { GapscopeError } from '../../shared/errors';
-import { formatBytes, formatDuration } from '../../shared/reception/periodicity';
+import { formatBytes, formatDuration } from '../../shared/format';
 import { backendApi, type WithApi } from './backendApi';
 import { numberArg } from './options';
 

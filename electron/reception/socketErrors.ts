@@ -24,7 +24,7 @@ export function explainSocketError(err: unknown, step: 'bind' | 'join' | 'receiv
         // Gapscope binds a unicast port alone: sharing it (SO_REUSEADDR) would let the kernel hand
         // one of the two sockets every datagram, and the program under test would get none.
         const who = where.holders ? `by ${where.holders}` : 'by another program';
-        return { code: 'port-in-use', message: `${endpoint} is already in use ${who}. Gapscope does not share a unicast port: one of the two would receive nothing. To watch that program's traffic without taking it, use the wire view alone (gapscope listen --wire only); or stop it, or choose another port.` };
+        return { code: 'port-in-use', message: `${endpoint} is already in use ${who}. Gapscope does not share a unicast port: one of the two would receive nothing. To watch that program's traffic without taking it, use the wire view alone (gapscope listen --wire only); for a device that sends to a broadcast address, give that address to share the port; or stop the program, or choose another port.` };
       }
       return { code: 'port-in-use', message: `${endpoint} is already in use by a program that does not share it (SO_REUSEADDR). Stop it or choose another port.` };
     case 'EACCES':

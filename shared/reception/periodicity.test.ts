@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findPeriodicity, formatBytes } from './periodicity';
+import { formatBytes } from '../format';
+import { findPeriodicity } from './periodicity';
 import type { Gap } from './types';
 
 const gap = (startMs: number, bytesBefore: number, cause: Gap['cause'] = 'unexplained'): Gap => ({

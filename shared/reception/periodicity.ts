@@ -3,9 +3,6 @@ import { formatBytes, formatCount, formatDuration, formatPercent } from '../form
 import { median, robustSpread } from './statistics';
 import type { Gap, Periodicity } from './types';
 
-/** The one byte and duration style (shared/format.ts), under the names the CLI imports from here. */
-export { formatBytes, formatDuration } from '../format';
-
 /** A spread below this (10%) counts as regular. */
 export const REGULAR_SPREAD = 0.1;
 /** Intervals needed before a verdict. */

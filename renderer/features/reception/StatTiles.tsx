@@ -1,4 +1,4 @@
-/** The stream's numbers at a glance, one tile each; the words come from stream/stats.ts. */
+/** The stream's numbers at a glance, one tile each; the words come from ./stats.ts. */
 import { statTiles } from './stats';
 import { useThrottledApp } from './useThrottledApp';
 
