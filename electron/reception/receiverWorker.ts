@@ -66,7 +66,15 @@ let wireThread: WireThread | null = null;
 function finish(error: ErrorInfo | null): void {
   if (finished) return;
   finished = true;
-  if (updateTimer) clearInterval(updateTimer);
+  if (updateTimer) {
+    clearInterval(updateTimer);
+    // One last delta: what came since the last one (a gap that ended just before Stop, the last
+    // packets) reaches every window that follows deltas, not only the final snapshot.
+    const delta = monitor.takeDelta(now());
+    const located = locator?.takeLocated();
+    if (located?.length) delta.locatedGaps = located;
+    post({ type: 'delta', delta });
+  }
   if (watchTimer) clearInterval(watchTimer);
   stallWatch?.stop();
   kernelDrops?.stop();
