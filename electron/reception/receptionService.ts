@@ -88,24 +88,21 @@ export class ReceptionService {
   private readonly starting = new Map<string, RunningStream>();
   private readonly recordingListeners = new Set<(e: RecordingEvent) => void>();
   private nextRequest = 1;
-  // The OS's cap on receive buffers, read once (a file on Linux, sysctl on macOS) before any stream listens.
+  // The OS's cap on receive buffers, read once (a file on Linux, sysctl on macOS) when the first
+  // stream starts, not at construction: a back end that never listens (gapscope dns load, which
+  // counts its file descriptors before and after) opens nothing for it.
   private recvBufferCap: RecvBufferCap | null = null;
-  private readonly capRead: Promise<void>;
 
   constructor(
     private readonly emit: BackendEventListener,
     private readonly interfaces: () => NetInterface[],
     private readonly workerPath = defaultWorkerPath(),
     private readonly timeline?: TimelineLog,
-  ) {
-    this.capRead = readRecvBufferCap().then((cap) => {
-      this.recvBufferCap = cap;
-    });
-  }
+  ) {}
 
   /** Opens the socket in a new worker; resolves once listening, rejects with a clear error otherwise. */
   async start(config: StreamConfig): Promise<StreamInfo> {
-    await this.capRead;
+    this.recvBufferCap = await readRecvBufferCap();
     const ifaces = this.interfaces();
     const plan = planSocket(config, ifaces, process.platform);
     // A wire view alone opens no socket, so it takes nothing from a stream on the same port.
