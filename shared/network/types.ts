@@ -75,6 +75,9 @@ export interface WifiState {
   signalPercent: number | null;
   noiseDbm: number | null;
   txRateMbps: number | null;
+  /** The access point's beacon interval in TU (1.024 ms) and its DTIM period in beacons, where the tool says them (iw link); for the Wi-Fi's rhythm (shared/reception/wifiRhythm.ts). */
+  beaconIntervalTu?: number | null;
+  dtimPeriod?: number | null;
 }
 
 /** System-wide socket counts (of the current network namespace on Linux). */

@@ -17,6 +17,10 @@ describe('Linux', () => {
   it('iw dev link (published output): BSSID, SSID, channel from frequency, signal, rate', () => {
     expect(pick(parseIwLink('wlan0', iwLink))).toEqual({ source: 'iw', iface: 'wlan0', connected: true, ssid: '3DRobotics', bssid: 'd4:d7:48:81:68:a0', channel: 8, rssiDbm: -37, noiseDbm: null, signalPercent: null, txRateMbps: 48 });
   });
+  it('iw dev link (published output): the beacon interval, and a DTIM period of 0 as not known yet', () => {
+    expect(parseIwLink('wlan0', iwLink)).toMatchObject({ beaconIntervalTu: 85, dtimPeriod: null });
+    expect(parseIwLink('wlan0', iwLink.replace('dtim period:    0', 'dtim period:    3'))).toMatchObject({ dtimPeriod: 3 });
+  });
   it('iw dev link "Not connected." is a disconnected link, not an error', () => {
     expect(parseIwLink('wlan0', 'Not connected.\n')).toMatchObject({ available: true, connected: false, bssid: null });
   });

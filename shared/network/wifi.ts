@@ -59,6 +59,9 @@ export function parseIwLink(iface: string, text: string): WifiState {
     else if (k === 'freq') s.frequencyMHz = int(v);
     else if (k === 'signal') s.rssiDbm = int(v);
     else if (k === 'tx bitrate') s.txRateMbps = int(v);
+    else if (k === 'beacon int') s.beaconIntervalTu = int(v) || null;
+    // iw prints 0 until it has seen the access point's DTIM period.
+    else if (k === 'dtim period') s.dtimPeriod = int(v) || null;
   }
   s.channel = channelFromFrequency(s.frequencyMHz);
   return s;
