@@ -18,7 +18,7 @@ function running(cmdline: string): number[] {
   return pids;
 }
 
-async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
+async function until(check: () => boolean, what: string, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
   while (!check()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -26,7 +26,9 @@ async function until(check: () => boolean, what: string, ms = 5000): Promise<voi
   }
 }
 
-describe.runIf(process.platform === 'linux')('runCommand', () => {
+// No timing is under test: each wait is for a condition. A fresh-clone CI run timed out at vitest's
+// default 5 s while scanning /proc on a loaded machine, so the file gets a runner limit of 60 s.
+describe.runIf(process.platform === 'linux')('runCommand', { timeout: 60_000 }, () => {
   it('gives the output, the exit code, and stdin closed for the tool', async () => {
     expect(await runCommand('sh', ['-c', 'echo out; echo err >&2; exit 3'])).toMatchObject({ ok: false, missing: false, timedOut: false, code: 3, stdout: 'out\n', stderr: 'err\n' });
     expect(await runCommand('cat', [])).toMatchObject({ ok: true, code: 0, stdout: '' });
