@@ -1,7 +1,7 @@
 /** The window: header, connection banner, the setup form and stream list, and the selected stream. */
 import { useEffect, useRef, type ComponentType } from 'react';
 import { ConnectionBanner } from '../components/ConnectionBanner';
-import { Header } from '../components/Header';
+import { Header } from './Header';
 import { StreamList } from '../features/reception/StreamList';
 import { SelectedStream } from '../features/reception/StreamView';
 import { SenderPanel } from '../features/sender/SenderPanel';

@@ -1,7 +1,7 @@
 /**
- * The features' side of the window: each feature's binding, bound once at start-up (main.tsx) to
- * the API and the store, and its commands for the views (reception's binding is renderer/store/binding.ts,
- * since it also loads the settings and the timeline with the streams).
+ * The one start-up binding: the window's own (appBinding.ts: version, settings, timeline) and each
+ * feature's binding, each bound once at start-up (main.tsx) to the API and the store, and their
+ * commands for the views.
  */
 import { createContext, useContext } from 'react';
 import type { GapscopeApi } from '../../shared/contract';
@@ -12,10 +12,12 @@ import { bindImport, type ImportCommands } from '../features/import/importBindin
 import { bindNetwork, type NetworkCommands } from '../features/network/networkBinding';
 import { bindSender, type SenderCommands } from '../features/sender/senderBinding';
 import { bindSessions, type SessionsCommands } from '../features/sessions/sessionsBinding';
-import { bindBackend, type Commands } from '../store/binding';
+import { bindReception, type Commands } from '../features/reception/receptionBinding';
+import { bindApp, type AppCommands } from './appBinding';
 
 /** What each feature's view can ask of the back end, by feature. */
 export interface FeatureCommands {
+  app: AppCommands;
   reception: Commands;
   bonjour: BonjourCommands;
   dns: DnsCommands;
@@ -27,8 +29,10 @@ export interface FeatureCommands {
 
 /** Binds every feature's events and requests to the store; returns their commands and the function that unbinds them all. */
 export function bindFeatures(api: GapscopeApi, store: AppStore): { commands: FeatureCommands; dispose(): void } {
+  const app = bindApp(api, store);
   const bound = {
-    reception: bindBackend(api, store),
+    app,
+    reception: bindReception(api, store, app.commands),
     bonjour: bindBonjour(api, store),
     dns: bindDns(api, store),
     import: bindImport(api, store),
@@ -38,6 +42,7 @@ export function bindFeatures(api: GapscopeApi, store: AppStore): { commands: Fea
   };
   return {
     commands: {
+      app: bound.app.commands,
       reception: bound.reception.commands,
       bonjour: bound.bonjour.commands,
       dns: bound.dns.commands,

@@ -1,11 +1,11 @@
 /** The title bar: what is running, the settings that persist, the Record button and the shortcuts. */
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { SHORTCUT_HELP } from '../app/shortcuts';
-import { useCommands } from '../app/commands';
-import { setThemeChoice, useThemeChoice, type ThemeChoice } from '../app/theme';
+import { SHORTCUT_HELP } from './shortcuts';
+import { useFeature } from './api';
+import { setThemeChoice, useThemeChoice, type ThemeChoice } from './theme';
 import { useApp } from '../store/store';
-import { ErrorMessage } from './ErrorMessage';
+import { ErrorMessage } from '../components/ErrorMessage';
 import { RecordButton } from '../features/sessions/RecordButton';
 
 /** Gapscope's header bar. */
@@ -50,7 +50,7 @@ export function Header() {
 }
 
 function SettingsMenu() {
-  const commands = useCommands();
+  const commands = useFeature('app');
   const { settings, error } = useApp(useShallow((s) => ({ settings: s.settings, error: s.errors.settings })));
   const [windowSec, setWindowSec] = useState('');
   const [packets, setPackets] = useState('');

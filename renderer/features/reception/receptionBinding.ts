@@ -1,22 +1,24 @@
 /**
- * The one place back-end events enter the store: subscribes to the contract's events, batches
- * live updates to display rate, loads full state on start and after a reconnect, and turns
- * requests into store actions (errors included). Components never touch the API's events.
+ * Where reception's events enter the store: subscribes to the streams' events, batches live
+ * updates to display rate, loads every stream's full state on start and after a reconnect, and
+ * turns the stream requests into store actions (errors included). Components never touch the API's
+ * events.
  */
-import type { EventName, EventPayload, GapscopeApi, Settings, StreamConfigInput, StreamState, StreamUpdate } from '../../shared/contract';
-import { refusalOf } from '../app/errors';
-import type { AppStore } from './store';
+import type { ErrorInfo } from '../../../shared/errors';
+import type { EventPayload, GapscopeApi, Settings, StreamConfigInput, StreamState, StreamUpdate } from '../../../shared/contract';
+import type { AppCommands } from '../../app/appBinding';
+import { refusalOf } from '../../app/errors';
+import type { AppStore } from '../../store/store';
 
-/** What the UI can ask the back end to do; each outcome lands in the store. */
+/** What the reception views can ask the back end to do; each outcome lands in the store. */
 export interface Commands {
   /** Starts a stream and remembers its setup; false (with the error shown) when it cannot. */
   start(config: StreamConfigInput): Promise<boolean>;
   stop(id: string): Promise<void>;
   /** Forgets a stream, stopping it first when it still runs. */
   remove(id: string): Promise<void>;
-  updateSettings(change: Partial<Settings>): Promise<void>;
   refreshInterfaces(): Promise<void>;
-  /** Reloads everything from the back end (on start and after a reconnect). */
+  /** Reloads every stream from the back end (on start and after a reconnect). */
   resync(): Promise<void>;
 }
 
@@ -37,10 +39,14 @@ export const frameScheduler: FlushScheduler = (flush) => {
   const timer = setTimeout(run, 250);
 };
 
-type HeldEvent = { [E in EventName]: { name: E; payload: EventPayload<E> } }[EventName];
+type ReceptionEvent = 'streamUpdate' | 'streamStatus' | 'streamRemoved' | 'streamsSkipped';
+type HeldEvent = { [E in ReceptionEvent]: { name: E; payload: EventPayload<E> } }[ReceptionEvent];
 
-/** Binds the API to the store; returns the commands and a function that unbinds. */
-export function bindBackend(api: GapscopeApi, store: AppStore, schedule: FlushScheduler = frameScheduler): { commands: Commands; dispose(): void } {
+/**
+ * Binds reception to the store; the window's commands save the settings. Returns the commands and
+ * a function that unbinds.
+ */
+export function bindReception(api: GapscopeApi, store: AppStore, app: Pick<AppCommands, 'updateSettings'>, schedule: FlushScheduler = frameScheduler): { commands: Commands; dispose(): void } {
   const actions = () => store.getState();
   let queue: StreamUpdate[] = [];
   let flushScheduled = false;
@@ -77,9 +83,6 @@ export function bindBackend(api: GapscopeApi, store: AppStore, schedule: FlushSc
         flush();
         actions().forgetStream(ev.payload.id);
         break;
-      case 'timelineEvent':
-        actions().addTimelineEvents([ev.payload]);
-        break;
       case 'streamsSkipped':
         void reloadStreams(ev.payload.ids);
         break;
@@ -100,28 +103,28 @@ export function bindBackend(api: GapscopeApi, store: AppStore, schedule: FlushSc
     api.on('streamUpdate', (payload) => handle({ name: 'streamUpdate', payload })),
     api.on('streamStatus', (payload) => handle({ name: 'streamStatus', payload })),
     api.on('streamRemoved', (payload) => handle({ name: 'streamRemoved', payload })),
-    api.on('timelineEvent', (payload) => handle({ name: 'timelineEvent', payload })),
     api.on('streamsSkipped', (payload) => handle({ name: 'streamsSkipped', payload })),
   ];
 
   // Each load has a generation: a load overtaken by a reconnect is abandoned, never applied.
   let generation = 0;
+  // A failed load is shown beside the setup form; a later load that works takes back only that.
+  let loadError: ErrorInfo | null = null;
   const resync = async (): Promise<void> => {
     const mine = ++generation;
     held ??= [];
     try {
-      const [appInfo, settings, list, timeline] = await Promise.all([api.getAppInfo(), api.getSettings(), api.listStreams(), api.listTimelineEvents()]);
+      const list = await api.listStreams();
       const states = await Promise.all(list.map((s) => api.getStreamState(s.id).catch(() => null)));
       if (mine !== generation || disposed) return;
-      actions().setAppInfo(appInfo);
-      actions().setSettings(settings);
       flush();
       actions().replaceStreams(states.filter((s): s is StreamState => s !== null));
-      actions().replaceTimeline(timeline);
-      actions().setError('settings', null);
+      if (loadError && actions().errors.setup === loadError) actions().setError('setup', null);
+      loadError = null;
     } catch (err) {
       if (mine !== generation || disposed) return;
-      actions().setError('settings', refusalOf(err));
+      loadError = refusalOf(err);
+      actions().setError('setup', loadError);
     }
     const replay = held ?? [];
     held = null;
@@ -137,7 +140,7 @@ export function bindBackend(api: GapscopeApi, store: AppStore, schedule: FlushSc
         const info = await api.startStream(config);
         actions().upsertStreamInfo(info);
         actions().selectStream(info.id);
-        void commands.updateSettings({ lastStream: config as Settings['lastStream'] });
+        void app.updateSettings({ lastStream: config as Settings['lastStream'] });
         return true;
       } catch (err) {
         actions().setError('setup', refusalOf(err));
@@ -166,14 +169,6 @@ export function bindBackend(api: GapscopeApi, store: AppStore, schedule: FlushSc
         // A stream the back end does not hold (one that failed to start) only needs forgetting here.
         if (info.code === 'not-found') actions().forgetStream(id);
         else actions().setError('stream', info);
-      }
-    },
-    async updateSettings(change) {
-      try {
-        actions().setSettings(await api.updateSettings(change));
-        actions().setError('settings', null);
-      } catch (err) {
-        actions().setError('settings', refusalOf(err));
       }
     },
     async refreshInterfaces() {

@@ -1,11 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { TimelineEvent } from '../../shared/timeline';
-import type { EventName, EventPayload, GapscopeApi, Settings, StreamInfo, StreamState } from '../../shared/contract';
-import { GapscopeError } from '../../shared/errors';
-import type { ReceptionDelta } from '../../shared/reception/types';
-import { bindBackend } from './binding';
-import { emptyReception } from '../features/reception/streamState';
-import { createAppStore, type AppStore } from './store';
+import type { EventName, EventPayload, GapscopeApi, Settings, StreamInfo, StreamState } from '../../../shared/contract';
+import { GapscopeError } from '../../../shared/errors';
+import type { ReceptionDelta } from '../../../shared/reception/types';
+import { bindApp } from '../../app/appBinding';
+import { bindReception } from './receptionBinding';
+import { emptyReception } from './streamState';
+import { createAppStore, type AppStore } from '../../store/store';
 
 function info(id: string, status: StreamInfo['status'] = 'listening'): StreamInfo {
   return {
@@ -64,12 +64,13 @@ function delta(nowMs: number, firstIndex: number, packets: number[]): ReceptionD
 const settings: Settings = { chartWindowSec: 60, packetsShown: 50 };
 
 // A back end in memory: answers requests from a table, and lets the test push events.
-function fakeApi(streams: StreamState[], timeline: TimelineEvent[] = []) {
+function fakeApi(streams: StreamState[]) {
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   const calls: string[] = [];
   let startError: GapscopeError | null = null;
   let releaseState: (() => void) | null = null;
   let holdStates = false;
+  let listError: GapscopeError | null = null;
   const api = {
     on<E extends EventName>(name: E, l: (p: EventPayload<E>) => void) {
       const set = listeners.get(name) ?? new Set();
@@ -84,7 +85,10 @@ function fakeApi(streams: StreamState[], timeline: TimelineEvent[] = []) {
       return { ...settings, ...change } as Settings;
     },
     listInterfaces: async () => [],
-    listStreams: async () => streams.map((s) => s.info),
+    listStreams: async () => {
+      if (listError) throw listError;
+      return streams.map((s) => s.info);
+    },
     getStreamState: async (id: string) => {
       if (holdStates) await new Promise<void>((r) => (releaseState = r));
       const s = streams.find((x) => x.info.id === id);
@@ -97,7 +101,7 @@ function fakeApi(streams: StreamState[], timeline: TimelineEvent[] = []) {
     },
     stopStream: async (id: string) => info(id, 'stopped'),
     removeStream: async () => undefined,
-    listTimelineEvents: async () => timeline,
+    listTimelineEvents: async () => [],
   } as unknown as GapscopeApi;
   return {
     api,
@@ -107,6 +111,9 @@ function fakeApi(streams: StreamState[], timeline: TimelineEvent[] = []) {
     },
     failStart(e: GapscopeError) {
       startError = e;
+    },
+    failList(e: GapscopeError | null) {
+      listError = e;
     },
     holdStates() {
       holdStates = true;
@@ -120,11 +127,13 @@ function fakeApi(streams: StreamState[], timeline: TimelineEvent[] = []) {
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
-describe('bindBackend', () => {
+describe('bindReception', () => {
   let store: AppStore;
   let flushes: (() => void)[];
   const schedule = (f: () => void) => flushes.push(f);
   const runFrame = () => flushes.splice(0).forEach((f) => f());
+  // As at start-up (app/api.ts): the window's binding beside reception's, which saves settings through it.
+  const bindWithApp = (api: GapscopeApi, s: AppStore, sched: typeof schedule) => bindReception(api, s, bindApp(api, s).commands, sched);
 
   beforeEach(() => {
     store = createAppStore();
@@ -133,7 +142,7 @@ describe('bindBackend', () => {
 
   it('loads full history on start, once the connection is open', async () => {
     const fake = fakeApi([snapshotState('s1', 2000, [5, 5, 0, 0, 5])]);
-    bindBackend(fake.api, store, schedule);
+    bindWithApp(fake.api, store, schedule);
     await settle();
     expect(store.getState().streamOrder).toEqual([]);
     store.getState().setConnection('open');
@@ -150,7 +159,7 @@ describe('bindBackend', () => {
   it('merges live updates in one store change per frame', async () => {
     const fake = fakeApi([snapshotState('s1', 500, [5, 5, 5, 5, 5])]);
     store.getState().setConnection('open');
-    bindBackend(fake.api, store, schedule);
+    bindWithApp(fake.api, store, schedule);
     await settle();
     let changes = 0;
     store.subscribe(() => changes++);
@@ -166,7 +175,7 @@ describe('bindBackend', () => {
     const fake = fakeApi([snapshotState('s1', 500, [5, 5, 5, 5, 5])]);
     fake.holdStates();
     store.getState().setConnection('open');
-    bindBackend(fake.api, store, schedule);
+    bindWithApp(fake.api, store, schedule);
     await settle();
     fake.emit('streamUpdate', { id: 's1', delta: delta(400, 3, [1]) }); // older than the snapshot
     fake.emit('streamUpdate', { id: 's1', delta: delta(600, 5, [8]) });
@@ -180,7 +189,7 @@ describe('bindBackend', () => {
     const streams = [snapshotState('s1', 500, [5, 5, 5, 5, 5])];
     const fake = fakeApi(streams);
     store.getState().setConnection('open');
-    bindBackend(fake.api, store, schedule);
+    bindWithApp(fake.api, store, schedule);
     await settle();
     // The page missed the updates up to 900 ms; the back end's state has them.
     streams[0] = snapshotState('s1', 900, [5, 5, 5, 5, 5, 7, 7, 7, 7]);
@@ -196,7 +205,7 @@ describe('bindBackend', () => {
   it('shows a start failure beside the form and keeps running', async () => {
     const fake = fakeApi([]);
     store.getState().setConnection('open');
-    const { commands } = bindBackend(fake.api, store, schedule);
+    const { commands } = bindWithApp(fake.api, store, schedule);
     await settle();
     fake.failStart(new GapscopeError('port-in-use', 'Port 4000 is already in use on 0.0.0.0.'));
     expect(await commands.start({ port: 4000 })).toBe(false);
@@ -207,7 +216,7 @@ describe('bindBackend', () => {
   it('selects a started stream and remembers its setup', async () => {
     const fake = fakeApi([]);
     store.getState().setConnection('open');
-    const { commands } = bindBackend(fake.api, store, schedule);
+    const { commands } = bindWithApp(fake.api, store, schedule);
     await settle();
     expect(await commands.start({ port: 4000, gapMs: 300 })).toBe(true);
     await settle();
@@ -219,7 +228,7 @@ describe('bindBackend', () => {
   it('follows status and removal events', async () => {
     const fake = fakeApi([snapshotState('s1', 500, [1])]);
     store.getState().setConnection('open');
-    bindBackend(fake.api, store, schedule);
+    bindWithApp(fake.api, store, schedule);
     await settle();
     fake.emit('streamStatus', info('s1', 'stopped'));
     expect(store.getState().streams.s1!.info.status).toBe('stopped');
@@ -230,27 +239,27 @@ describe('bindBackend', () => {
     expect(store.getState().selectedId).toBe('s3');
   });
 
-  it('loads the timeline on start and appends pushed events once each', async () => {
-    const ev = (id: number): TimelineEvent => ({ id, at: 1_000 + id, source: 'network', kind: 'interface-down', severity: 'warning', summary: `event ${id}` });
-    const fake = fakeApi([], [ev(1), ev(2)]);
-    fake.holdStates();
+  it('shows a failed load of the streams beside the setup form, and takes it back when a load works', async () => {
+    const fake = fakeApi([snapshotState('s1', 500, [1])]);
+    fake.failList(new GapscopeError('permission-denied', 'The streams could not be read.'));
     store.getState().setConnection('open');
-    bindBackend(fake.api, store, schedule);
+    bindWithApp(fake.api, store, schedule);
     await settle();
-    fake.emit('timelineEvent', ev(2)); // already in the loaded list
-    fake.emit('timelineEvent', ev(3));
-    fake.release();
+    expect(store.getState().errors.setup).toEqual({ code: 'permission-denied', message: 'The streams could not be read.' });
+    expect(store.getState().streamOrder).toEqual([]);
+    fake.failList(null);
+    store.getState().setConnection('closed');
+    store.getState().setConnection('open');
     await settle();
-    expect(store.getState().timeline.map((e) => e.id)).toEqual([1, 2, 3]);
-    fake.emit('timelineEvent', ev(4));
-    expect(store.getState().timeline.map((e) => e.id)).toEqual([1, 2, 3, 4]);
+    expect(store.getState().errors.setup).toBeNull();
+    expect(store.getState().streamOrder).toEqual(['s1']);
   });
 
   it('reloads everything when the connection comes back', async () => {
     const streams = [snapshotState('s1', 500, [1])];
     const fake = fakeApi(streams);
     store.getState().setConnection('open');
-    bindBackend(fake.api, store, schedule);
+    bindWithApp(fake.api, store, schedule);
     await settle();
     streams.push(snapshotState('s4', 100, [2]));
     store.getState().setConnection('closed');
