@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Checks the packaging configuration without packaging (which would download Electron): the
 // electron-builder.yml passes electron-builder's own schema validation, the files it names exist,
-// the entitlements carry no restricted key, and build/Info.plist.additions.xml agrees with
-// mac.extendInfo. Run: node build/check-builder-config.mjs [config.yml] (exit code 1 on a problem).
+// the entitlements carry no restricted key, build/Info.plist.additions.xml agrees with
+// mac.extendInfo, and the afterPack hook and NSIS include load. Run: node build/check-builder-config.mjs [config.yml] (exit code 1 on a problem).
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
@@ -63,6 +63,13 @@ if (existsSync(entitlementsFile)) {
   check(!('com.apple.developer.networking.multicast' in entitlements), 'the multicast entitlement needs a provisioning profile; see the comment in the entitlements file');
   check(!('com.apple.security.cs.allow-unsigned-executable-memory' in entitlements), 'allow-unsigned-executable-memory is not needed since Electron 12');
 }
+
+// The afterPack hook: the file named, loadable, and the function electron-builder calls.
+check(config.afterPack === './build/after-pack.mjs', `afterPack must be ./build/after-pack.mjs (the Mach-O UUID step), not ${config.afterPack}`);
+if (typeof config.afterPack === 'string' && existsSync(join(root, config.afterPack))) {
+  const hook = await import(pathToFileURL(join(root, config.afterPack)).href);
+  check(typeof hook.afterPack === 'function' && hook.default === hook.afterPack, `${config.afterPack} must export the function afterPack (also as default)`);
+} else check(false, `the afterPack hook ${config.afterPack} is missing`);
 
 const extendInfo = config.mac?.extendInfo ?? {};
 const services = extendInfo.NSBonjourServices ?? [];
