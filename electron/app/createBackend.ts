@@ -6,6 +6,7 @@ import { createDnsService } from '../dns/dnsService';
 import { createBonjourService } from '../bonjour/bonjourService';
 import { listInterfaces } from '../network/interfaces';
 import { createNetworkService } from '../network/networkService';
+import { SystemNetwork } from '../network/systemNetwork';
 import { createSessionService } from '../sessions/sessionService';
 import { createSettingsService } from '../settings/settingsStore';
 import { createReceptionService } from '../reception/receptionService';
@@ -29,7 +30,9 @@ export async function createBackend(options: BackendOptions & { workerPath?: str
 
   const health = new HealthWatch();
   const info: AppInfo = { version: appVersion(), platform: `${process.platform}-${process.arch}`, mode: options.mode };
-  const reception = createReceptionService(ctx, { interfaces: listInterfaces, workerPath: options.workerPath });
+  // Reception reads the Wi-Fi link's timing with the network readers' own code, from a reader of its own.
+  const wifiReader = new SystemNetwork();
+  const reception = createReceptionService(ctx, { interfaces: listInterfaces, workerPath: options.workerPath, wifiTiming: (iface) => wifiReader.wifiTiming(iface) });
   const dns = createDnsService(ctx);
   const bonjour = createBonjourService(ctx);
   // Recordings take the streams from reception, and the Bonjour browser's mDNS traffic and the DNS probes' datagrams through their hooks.

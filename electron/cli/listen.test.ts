@@ -19,6 +19,14 @@ describe('gapscope listen prints', () => {
     expect(gapLines.map((l) => l.split('cause: ')[1])).toEqual(monitor.snapshot(5000).gaps.map((g) => gapCause(g).text));
   });
 
+  it("the Wi-Fi's verdict after the periodicity, when the stream had a Wi-Fi link", () => {
+    const { report } = threeCauseCapture();
+    const verdict = { kind: 'unknown' as const, summary: 'Wi-Fi en0: macOS does not show it.' };
+    const lines = humanReport({ ...report, wifi: { iface: 'en0', source: 'system_profiler', beaconIntervalTu: null, dtimPeriod: null, powerSave: null, note: 'macOS does not show it.', verdict } });
+    expect(lines[lines.indexOf(report.periodicity.summary) + 1]).toBe('Wi-Fi en0: macOS does not show it.');
+    expect(humanReport(report)).not.toContain('Wi-Fi en0: macOS does not show it.');
+  });
+
   it('a live line with the shared formats', () => {
     const totals = { packets: 123_456, bytes: 63_209_472, durationMs: 125_400, firstPacketMs: 0, lastPacketMs: 125_000, dutyCycle: 0.55, gapCount: 42, gapMs: 1000, expected: null };
     expect(liveLine(125_400, totals, { packets: 1000, bytes: 512_000 }, 850)).toBe('   2:05    1,000 pkt/s     500 KiB/s  total 123,456 pkts 60.3 MiB  gaps 42  duty 55%  (no data for 850 ms)');

@@ -12,6 +12,7 @@ import { parseIfconfig, parseNetstatRn, parseRouteGet } from '../../shared/netwo
 import { countNetstatAn, countSockets } from '../../shared/network/procNet';
 import type { NetInterface, RouteEntry, RouteLookup, SocketCounts, WifiState } from '../../shared/network/types';
 import { wifiUnavailable } from '../../shared/network/types';
+import { iwTiming, parseIwPowerSave, parseIwStationDump, timingNotShown, type WifiLinkTiming } from '../../shared/network/wifiTiming';
 import { NMCLI_WIFI_FIELDS, parseAirportI, parseIwDev, parseIwLink, parseNetshWlanInterfaces, parseNmcliWifi, parseSystemProfilerAirPort } from '../../shared/network/wifi';
 import { GET_NET_ROUTE_COMMAND, findNetRouteCommand, parseFindNetRouteJson, parseGetNetRouteJson } from '../../shared/network/windows';
 import { runCommand, spawnTool, type CommandResult } from './runCommand';
@@ -168,6 +169,21 @@ export class SystemNetwork {
     const w = await this.readWifi();
     if (w.iface) this.wifiIfaceHint = w.iface;
     return w;
+  }
+
+  /**
+   * The Wi-Fi link's beacon interval, DTIM period and power save, for the reception view's Wi-Fi
+   * rhythm; null when no Wi-Fi link is associated (or `iface` names another kind of interface).
+   * Linux: iw's link, station dump and get power_save; elsewhere the link alone, whose tools say none of the three.
+   */
+  async wifiTiming(iface: string | null = null): Promise<WifiLinkTiming | null> {
+    const w = await this.wifi();
+    if (!w.available || !w.connected || (iface !== null && w.iface !== null && iface !== w.iface)) return null;
+    const now = Date.now();
+    if (this.platform !== 'linux' || w.source !== 'iw' || !w.iface) return timingNotShown(w.iface, this.platform === 'win32' ? 'netsh' : 'system_profiler', now);
+    const [station, ps] = await Promise.all([this.run('iw', ['dev', w.iface, 'station', 'dump'], 3000), this.run('iw', ['dev', w.iface, 'get', 'power_save'], 3000)]);
+    const failed = [station.ok ? null : `station dump: ${station.denied ? 'not permitted' : station.stderr.trim().split('\n')[0] || 'failed'}`, ps.ok ? null : `get power_save: ${ps.denied ? 'not permitted' : ps.stderr.trim().split('\n')[0] || 'failed'}`].filter((f) => f !== null);
+    return iwTiming(w.iface, { link: w, station: station.ok ? parseIwStationDump(station.stdout) : null, powerSave: ps.ok ? parseIwPowerSave(ps.stdout) : null, failed }, now);
   }
 
   private async readWifi(): Promise<WifiState> {

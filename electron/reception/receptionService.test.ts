@@ -4,14 +4,17 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { GapscopeApi, StreamUpdate } from '../../shared/contract';
+import type { GapscopeApi, StreamInfo, StreamUpdate } from '../../shared/contract';
+import { StreamConfigSchema } from '../../shared/contract/reception';
+import type { WifiLinkTiming } from '../../shared/network/wifiTiming';
+import { listInterfaces } from '../network/interfaces';
 import { GapscopeError } from '../../shared/errors';
 import { createBackend } from '../app/createBackend';
 import type { Backend } from '../kernel/backend';
 import { builtWorkerPath, freeUdpPort } from '../testing/builtWorker';
 import { inProcessApi } from '../kernel/inProcessApi';
 import { waitUntil } from '../../lab/waitUntil';
-import { UPDATE_EVERY_MS } from './receptionService';
+import { createReceptionService, UPDATE_EVERY_MS } from './receptionService';
 
 let backend: Backend | null = null;
 const sockets: Socket[] = [];
@@ -144,5 +147,57 @@ describe('ReceptionService on loopback', () => {
     await expect(api.startStream({ port: 70000 })).rejects.toMatchObject({ code: 'invalid-argument', message: 'Port must be 1–65535.', field: 'port' });
     await expect(api.startStream({ port: 4000, address: '239.1.1.1', iface: 'no-such-if0' })).rejects.toMatchObject({ code: 'no-such-interface' });
     await expect(api.stopStream('nope')).rejects.toMatchObject({ code: 'not-found' });
+  });
+});
+
+describe('ReceptionService and the Wi-Fi link', () => {
+  const reading = (powerSave: boolean): WifiLinkTiming => ({ iface: 'wlan0', source: 'iw link, iw get power_save', beaconIntervalTu: 100, dtimPeriod: 3, powerSave, note: null, readAt: Date.now() });
+
+  it('reads the link while a stream listens, and keeps each change of power save on the stream\'s clock', async () => {
+    const answers = [reading(true), reading(true), reading(false)];
+    const asked: (string | null)[] = [];
+    const statuses: StreamInfo[] = [];
+    const svc = createReceptionService({ emit: (name, payload) => name === 'streamStatus' && statuses.push(payload as StreamInfo) }, {
+      interfaces: listInterfaces,
+      workerPath: builtWorkerPath(),
+      wifiEveryMs: 20,
+      wifiTiming: (iface) => {
+        asked.push(iface);
+        return Promise.resolve(answers[Math.min(asked.length - 1, answers.length - 1)]!);
+      },
+    });
+    try {
+      // A wildcard bind: the stream may arrive over the Wi-Fi (nothing is sent but to loopback).
+      const info = await svc.streams.start(StreamConfigSchema.parse({ port: await freeUdpPort() }));
+      await waitUntil(() => svc.streams.list()[0]?.wifi?.powerSave === false, 'power save read as off', 30_000);
+      const wifi = svc.streams.list()[0]!.wifi!;
+      expect(wifi).toMatchObject({ iface: 'wlan0', beaconIntervalTu: 100, dtimPeriod: 3 });
+      expect(wifi.powerSaveChanges).toHaveLength(1);
+      expect(wifi.powerSaveChanges![0]!.on).toBe(false);
+      expect(wifi.powerSaveChanges![0]!.atMs).toBeGreaterThanOrEqual(0);
+      // Every window hears the reading when it changes, not at every read.
+      expect(statuses.filter((s) => s.id === info.id && s.wifi).map((s) => s.wifi!.powerSave)).toEqual([true, false]);
+      expect(asked[0]).toBeNull();
+      // Once stopped, the link is not read again (five read intervals later).
+      await svc.streams.stop(info.id);
+      const after = asked.length;
+      await sleep(100);
+      expect(asked.length).toBe(after);
+    } finally {
+      await svc.streams.closeAll();
+    }
+  });
+
+  it('does not read it for a stream on loopback', async () => {
+    let asked = 0;
+    const svc = createReceptionService({ emit: () => {} }, { interfaces: listInterfaces, workerPath: builtWorkerPath(), wifiEveryMs: 20, wifiTiming: () => (asked++, Promise.resolve(reading(true))) });
+    try {
+      await svc.streams.start(StreamConfigSchema.parse({ port: await freeUdpPort(), address: '127.0.0.1' }));
+      await sleep(200);
+      expect(asked).toBe(0);
+      expect(svc.streams.list()[0]!.wifi).toBeUndefined();
+    } finally {
+      await svc.streams.closeAll();
+    }
   });
 });

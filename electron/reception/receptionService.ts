@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { StreamConfig, StreamInfo, StreamState } from '../../shared/contract';
-import type { NetInterface } from '../../shared/network/types';
+import { isLoopbackInterface, type NetInterface } from '../../shared/network/types';
+import type { WifiLinkTiming } from '../../shared/network/wifiTiming';
 import type { StreamOrigin } from '../../shared/contract/reception';
 import type { receptionRequests } from '../../shared/contract/reception';
 import { GapscopeError } from '../../shared/errors';
@@ -37,6 +38,8 @@ interface RunningStream {
   finalWire?: ReceptionSnapshot;
   snapshotRequests: Map<number, (s: ReceptionSnapshot, wire?: ReceptionSnapshot) => void>;
   stopped: Promise<void>;
+  /** Stops reading the Wi-Fi link (set while listening). */
+  stopWifi?: () => void;
 }
 
 /** How a recording started: with the stream's first packet, or at atMs on the stream's clock. */
@@ -59,14 +62,21 @@ export interface ReceptionDeps {
   interfaces: () => NetInterface[];
   /** The built receiver worker (default: beside this bundle). */
   workerPath?: string;
+  /** The Wi-Fi link's timing (SystemNetwork.wifiTiming); null when no Wi-Fi link is associated. Absent: not read. */
+  wifiTiming?: (iface: string | null) => Promise<WifiLinkTiming | null>;
+  /** How often to read it again (default WIFI_EVERY_MS). */
+  wifiEveryMs?: number;
 }
+
+/** How often a listening stream reads the Wi-Fi link again (power save may be turned off meanwhile). */
+export const WIFI_EVERY_MS = 10_000;
 
 /** Reception as a feature: its contract entries, and the streams for the features that record or import them. */
 export type ReceptionFeature = FeatureService<keyof typeof receptionRequests> & { streams: ReceptionService };
 
 /** Creates the reception feature; `streams` is what createBackend hands to sessions and import. */
 export function createReceptionService(ctx: Pick<ServiceContext, 'emit'> & Partial<Pick<ServiceContext, 'timeline'>>, deps: ReceptionDeps): ReceptionFeature {
-  const streams = new ReceptionService(ctx.emit, deps.interfaces, deps.workerPath, ctx.timeline);
+  const streams = new ReceptionService(ctx.emit, deps.interfaces, deps.workerPath, ctx.timeline, deps.wifiTiming, deps.wifiEveryMs);
   return {
     streams,
     handlers: {
@@ -98,6 +108,8 @@ export class ReceptionService {
     private readonly interfaces: () => NetInterface[],
     private readonly workerPath = defaultWorkerPath(),
     private readonly timeline?: TimelineLog,
+    private readonly wifiTiming?: ReceptionDeps['wifiTiming'],
+    private readonly wifiEveryMs = WIFI_EVERY_MS,
   ) {}
 
   /** Opens the socket in a new worker; resolves once listening, rejects with a clear error otherwise. */
@@ -162,6 +174,7 @@ export class ReceptionService {
             settled = true;
             this.emit('streamStatus', { ...info });
             resolve({ ...info });
+            stream.stopWifi = this.watchWifi(stream, ifaces);
             break;
           case 'failed':
             // Listed with the reason, as every window shows it, until the user removes it.
@@ -234,6 +247,7 @@ export class ReceptionService {
       });
       worker.on('exit', () => {
         stream.worker = null;
+        stream.stopWifi?.();
         this.starting.delete(id);
         stream.recordStart?.reject(new GapscopeError('internal', 'The stream stopped before its recording started.'));
         stream.recordStart = null;
@@ -250,6 +264,41 @@ export class ReceptionService {
         resolveStopped();
       });
     });
+  }
+
+  /**
+   * Reads the Wi-Fi link now and every wifiEveryMs while the stream listens, unless the stream is
+   * on loopback; a change (power save turned off, another access point) updates the stream's info
+   * for every window, and each change of power save is kept on the stream's clock.
+   */
+  private watchWifi(s: RunningStream, ifaces: NetInterface[]): (() => void) | undefined {
+    const read = this.wifiTiming;
+    const plan = s.plan;
+    if (!read || !plan || onLoopback(plan, ifaces)) return undefined;
+    const info = s.info;
+    let timer: NodeJS.Timeout | null = null;
+    let stopped = false;
+    const tick = async (): Promise<void> => {
+      const t = await read(plan.watchInterface).catch(() => null);
+      if (stopped) return;
+      const before = info.wifi;
+      if (t) {
+        const changes = [...(before?.powerSaveChanges ?? [])];
+        if (before && before.powerSave !== null && before.powerSave !== undefined && t.powerSave !== null && t.powerSave !== undefined && t.powerSave !== before.powerSave) changes.push({ atMs: Date.now() - info.startedAt, on: t.powerSave });
+        const next = { ...t, ...(changes.length ? { powerSaveChanges: changes } : {}) };
+        if (!before || JSON.stringify({ ...before, readAt: 0 }) !== JSON.stringify({ ...next, readAt: 0 })) {
+          info.wifi = next;
+          this.emit('streamStatus', { ...info });
+        } else info.wifi = next;
+      }
+      timer = setTimeout(() => void tick(), this.wifiEveryMs);
+      timer.unref();
+    };
+    void tick();
+    return () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    };
   }
 
   /** Refuses a socket that would take datagrams from a stream already listening on the port. */
@@ -397,6 +446,14 @@ function deltaOf(s: ReceptionSnapshot): ReceptionDelta {
     newPackets: s.recentPackets,
     loss: s.loss,
   };
+}
+
+/** Whether the stream's datagrams stay on this machine (a loopback address or interface): no Wi-Fi on their way. */
+function onLoopback(plan: SocketPlan, ifaces: NetInterface[]): boolean {
+  const bare = (plan.membership?.iface ?? plan.bindAddress).split('%')[0]!;
+  if (/^127\./.test(bare) || bare === '::1') return true;
+  const named = plan.watchInterface ? ifaces.find((i) => i.name === plan.watchInterface) : undefined;
+  return named ? isLoopbackInterface(named) : false;
 }
 
 /** The datagrams' destination as a recording shows it: the group joined, or the address bound. */

@@ -5,6 +5,7 @@ import type { AddressFamily, ReceptionKind } from '../net/address';
 import { parseFormat } from '../decoders/streamDecoder';
 import type { ErrorInfo } from '../errors';
 import type { NetInterface } from '../network/types';
+import type { WifiLinkTiming } from '../network/wifiTiming';
 import type { ReceptionDelta, ReceptionSnapshot } from '../reception/types';
 import type { RecvBufferVerdict } from '../reception/receiveBuffer';
 import { event, request } from './define';
@@ -104,6 +105,8 @@ export interface StreamInfo {
   origin?: StreamOrigin;
   /** The wire view's state, when the stream asked for one (config.wire beside or only). */
   wire?: WireStatus;
+  /** The Wi-Fi link the stream may arrive on (beacon interval, DTIM period, power save), read while it listens; absent when no Wi-Fi link is associated or the stream is on loopback. */
+  wifi?: WifiLinkTiming;
 }
 
 /**

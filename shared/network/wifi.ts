@@ -47,10 +47,11 @@ export function parseIwDev(text: string): { iface: string; type: string | null; 
 /** `iw dev X link`: "Connected to BSSID (on X)", SSID, freq, signal, tx bitrate; or "Not connected." */
 export function parseIwLink(iface: string, text: string): WifiState {
   const s = base('iw', iface);
-  const head = /Connected to ([0-9a-f:]{17})/i.exec(text);
+  // Published outputs hide the last octets as "xx"; the link is still there.
+  const head = /Connected to ((?:[0-9a-f]{2}|xx)(?::(?:[0-9a-f]{2}|xx)){5})/i.exec(text);
   if (!head?.[1]) return s;
   s.connected = true;
-  s.bssid = head[1].toLowerCase();
+  s.bssid = /x/i.test(head[1]) ? null : head[1].toLowerCase();
   for (const line of text.split('\n')) {
     const t = line.trim();
     const [k, ...rest] = t.split(':');

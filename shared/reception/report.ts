@@ -2,6 +2,7 @@
 import { gapCause, type GapCauseCode } from './gapCause';
 import type { Gap, InterArrival, LocalStall, Periodicity, ReceptionSnapshot, ExpectedComparison } from './types';
 import { ThroughputHistory } from './throughputHistory';
+import type { WifiTiming, WifiVerdict } from './wifiRhythm';
 
 /**
  * The report's shape, for readers to check: 2 since a gap's `cause` is the one decided code
@@ -48,6 +49,8 @@ export interface ReceptionReport {
   binMs: number;
   /** One row per bin; `lost` counts packets lost by sequence number, revealed in that bin. */
   bins: { startMs: number; packets: number; bytes: number; lost: number }[];
+  /** The Wi-Fi link the stream may have arrived on, as last read, and what its timing says about the gaps; absent off Wi-Fi. */
+  wifi?: WifiTiming & { iface: string | null; source: string; note: string | null; verdict: WifiVerdict };
   [extra: string]: unknown;
 }
 

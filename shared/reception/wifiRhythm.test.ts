@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { findPeriodicity } from './periodicity';
 import type { Gap } from './types';
-import { wifiRhythm } from './wifiRhythm';
+import { gapsStoppedWithPowerSave, wifiRhythm, wifiVerdict } from './wifiRhythm';
 
 /** Gaps every `everyMs` (with +-jitter), each `durationMs` long, after 1 KB of data. */
 function series(everyMs: number, durationMs: number, n = 12, jitterMs = 0): Gap[] {
@@ -34,5 +34,36 @@ describe('wifiRhythm', () => {
     expect(wifiRhythm(findPeriodicity(series(307.2, 120)), { beaconIntervalTu: null, dtimPeriod: 3 }).kind).toBe('unknown');
     // A DTIM period not known yet (iw prints 0): only the beacon interval is compared.
     expect(wifiRhythm(findPeriodicity(series(307.2, 120)), { beaconIntervalTu: 100, dtimPeriod: null })).toMatchObject({ kind: 'beacon', multiple: 3 });
+  });
+});
+
+describe('wifiVerdict', () => {
+  const link = { iface: 'wlan0', beaconIntervalTu: 100, dtimPeriod: 3, powerSave: true };
+  it('names the interface and the numbers when the gaps keep the DTIM interval', () => {
+    const gaps = series(307.2, 120, 12, 6);
+    const v = wifiVerdict(findPeriodicity(gaps), gaps, link, 10_000);
+    expect(v.kind).toBe('dtim');
+    expect(v.summary).toMatch(/^Wi-Fi wlan0: The gaps recur every .*DTIM period 3 \u00d7 beacon interval 100 TU = 307 ms.*Power save is on: turn it off \(Linux: iw dev wlan0 set power_save off\)/);
+  });
+  it('says the gaps stopped when power save was turned off, with the counts', () => {
+    const gaps = series(307.2, 120, 12, 6);
+    const offAt = gaps[gaps.length - 1]!.startMs + 200;
+    const v = wifiVerdict(findPeriodicity(gaps), gaps, { ...link, powerSave: false, powerSaveChanges: [{ atMs: offAt, on: false }] }, offAt + 5000);
+    expect(v.kind).toBe('power-save-off');
+    expect(v.summary).toContain('12 gaps in the');
+    expect(v.summary).toContain('none in the 5.00 s since');
+  });
+  it('does not say they stopped while the quiet is shorter than three of their spacings, nor when power save went on again', () => {
+    const starts = series(1000, 100, 6);
+    const offAt = starts[5]!.startMs + 100;
+    expect(gapsStoppedWithPowerSave(starts, [{ atMs: offAt, on: false }], offAt + 2000)).toBeNull();
+    expect(gapsStoppedWithPowerSave(starts, [{ atMs: offAt, on: false }], offAt + 3000)).not.toBeNull();
+    expect(gapsStoppedWithPowerSave(starts, [{ atMs: offAt, on: false }, { atMs: offAt + 1, on: true }], offAt + 9000)).toBeNull();
+    expect(gapsStoppedWithPowerSave([...starts, { startMs: offAt + 500 }], [{ atMs: offAt, on: false }], offAt + 9000)).toBeNull();
+  });
+  it('a link whose tools say no beacon interval gives their note, not a guess', () => {
+    const gaps = series(307.2, 120);
+    const v = wifiVerdict(findPeriodicity(gaps), [], { iface: 'en0', beaconIntervalTu: null, dtimPeriod: null, powerSave: null, note: 'macOS does not show it.' }, 0);
+    expect(v).toEqual({ kind: 'unknown', summary: 'Wi-Fi en0: macOS does not show it.' });
   });
 });

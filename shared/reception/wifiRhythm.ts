@@ -62,3 +62,50 @@ export function wifiRhythm(p: Periodicity, w: WifiTiming): WifiRhythm {
   }
   return { kind: 'none', dtimMs, multiple: null, summary: `The gaps recur every ${every}, which is not the Wi-Fi\u2019s beacon interval (${formatDuration(beaconMs)})${dtimMs !== null ? ` nor its DTIM interval (${formatDuration(dtimMs)})` : ''}: look elsewhere than its power saving.` };
 }
+
+/** How many gaps before power save went off make "they stopped" worth saying. */
+export const GAPS_BEFORE_OFF = 3;
+
+/** Each change of the station's power save during the stream, ms on the stream's clock. */
+export type PowerSaveChange = { atMs: number; on: boolean };
+
+/**
+ * Whether the gaps stopped when power save was turned off during the stream: at least
+ * GAPS_BEFORE_OFF gaps before the last change to off, none since, and the time since at least
+ * three times their usual spacing (so that the quiet is not just the next gap's turn). Null when
+ * power save was not turned off during the stream, or the gaps did not stop.
+ */
+export function gapsStoppedWithPowerSave(gaps: readonly { startMs: number }[], changes: readonly PowerSaveChange[], nowMs: number): string | null {
+  // The last change must be to off: turned on again since, the gaps may well come back.
+  const off = changes[changes.length - 1];
+  if (!off || off.on) return null;
+  const gapStarts = gaps.map((g) => g.startMs);
+  const before = gapStarts.filter((s) => s < off.atMs);
+  const after = gapStarts.filter((s) => s >= off.atMs);
+  if (before.length < GAPS_BEFORE_OFF || after.length > 0) return null;
+  const spans = before.slice(1).map((s, i) => s - before[i]!);
+  const spacing = spans.length ? [...spans].sort((a, b) => a - b)[Math.floor(spans.length / 2)]! : 0;
+  const quiet = nowMs - off.atMs;
+  if (quiet < 3 * spacing) return null;
+  return `The gaps stopped when power save was turned off: ${before.length} gaps in the ${formatDuration(off.atMs - before[0]!)} before, none in the ${formatDuration(quiet)} since. The Wi-Fi's power saving was the likely cause.`;
+}
+
+/** The Wi-Fi's part of a stream's verdict: the rhythm, power save going off, or why neither can be said. */
+export interface WifiVerdict {
+  /** dtim/beacon: the gaps keep the Wi-Fi's time; power-save-off: they stopped with power save; none: neither; unknown: not enough to tell. */
+  kind: WifiRhythm['kind'] | 'power-save-off';
+  summary: string;
+}
+
+/** The one sentence the reception view, the report and the CLI print about the Wi-Fi the stream arrives on. */
+export function wifiVerdict(p: Periodicity, gaps: readonly { startMs: number }[], wifi: (WifiTiming & { iface?: string | null; note?: string | null; powerSaveChanges?: PowerSaveChange[] }), nowMs: number): WifiVerdict {
+  const stopped = gapsStoppedWithPowerSave(gaps, wifi.powerSaveChanges ?? [], nowMs);
+  if (stopped) return { kind: 'power-save-off', summary: stopped };
+  const r = wifiRhythm(p, wifi);
+  const on = wifi.iface ? `Wi-Fi ${wifi.iface}: ` : 'Wi-Fi: ';
+  if (r.kind === 'unknown' && wifi.beaconIntervalTu == null) {
+    const ps = wifi.powerSave === true ? ' Power save is on, which can hold frames until the station wakes.' : '';
+    return { kind: 'unknown', summary: `${on}${wifi.note ?? r.summary}${ps}` };
+  }
+  return { kind: r.kind, summary: `${on}${wifi.iface ? r.summary.replace('IFACE', wifi.iface) : r.summary}` };
+}

@@ -1,5 +1,6 @@
 /** The answer to "is there a pattern in these gaps?", stated first because it is what users come for. */
 import type { Periodicity } from '../../../shared/reception/types';
+import { wifiVerdict } from '../../../shared/reception/wifiRhythm';
 import { formatBytes, formatDuration, formatPercent } from '../../format';
 import { useThrottledApp } from './useThrottledApp';
 
@@ -13,6 +14,11 @@ const kindLabel: Record<Periodicity['kind'], string> = {
 export function PeriodicityVerdict({ id }: { id: string }) {
   // The verdict changes with new gaps only; the back end resends it with every update.
   const p = useThrottledApp((s) => s.streams[id]?.reception.periodicity, 500, (a, b) => a === b || (!!a && !!b && a.summary === b.summary && a.gapsConsidered === b.gapsConsidered && a.kind === b.kind));
+  // The Wi-Fi link's timing against the same gaps: the rhythm of its beacons, or power save turned off.
+  const wifi = useThrottledApp((s) => {
+    const st = s.streams[id];
+    return st?.info.wifi ? wifiVerdict(st.reception.periodicity, st.reception.gaps, st.info.wifi, st.reception.nowMs) : null;
+  }, 500, (a, b) => a?.summary === b?.summary);
   if (!p) return null;
   const facts: string[] = [];
   if (p.everyBytes !== null) facts.push(`gaps every ~${formatBytes(p.everyBytes)}${p.bytesSpread !== null ? ` (spread ${formatPercent(p.bytesSpread)})` : ''}`);
@@ -23,6 +29,11 @@ export function PeriodicityVerdict({ id }: { id: string }) {
       <span className="verdict-kind">{kindLabel[p.kind]}</span>
       <p className="verdict-summary">{p.summary}</p>
       <p className="verdict-facts">{facts.join(' · ')}</p>
+      {wifi && (
+        <p className="verdict-wifi" data-testid="wifi-verdict" data-kind={wifi.kind}>
+          {wifi.summary}
+        </p>
+      )}
     </section>
   );
 }
