@@ -151,7 +151,7 @@ test('a port held by another program shows the back end error beside the form, a
   // The form checks what it can before asking the back end.
   await page.getByTestId('port-input').fill('70000');
   await page.getByTestId('start-button').click();
-  await expect(page.getByTestId('field-error')).toHaveText('port must be 1–65535');
+  await expect(page.getByTestId('field-error')).toHaveText('Port must be 1–65535.');
 
   await page.getByTestId('port-input').fill(String(port));
   await page.keyboard.press('Control+Enter');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createDispatcher } from '../../../shared/rpc/dispatcher';
 import { configToForm, defaultSetupForm, formToConfig, isGroupAddress } from './setupForm';
 
 describe('formToConfig', () => {
@@ -13,13 +14,33 @@ describe('formToConfig', () => {
     expect(r.ok && 'expectedBytesPerSec' in r.config).toBe(false);
   });
 
-  it('names the wrong field in the contract words', () => {
+  it('names the wrong field in the door\'s words', () => {
     expect(formToConfig({ ...defaultSetupForm, port: '' })).toMatchObject({ ok: false, field: 'port' });
-    expect(formToConfig({ ...defaultSetupForm, port: '70000' })).toEqual({ ok: false, field: 'port', message: 'port must be 1–65535' });
-    expect(formToConfig({ ...defaultSetupForm, port: '4000', binMs: '5' })).toEqual({ ok: false, field: 'binMs', message: 'bins are 10 ms to 10 s' });
+    expect(formToConfig({ ...defaultSetupForm, port: '70000' })).toEqual({ ok: false, field: 'port', message: 'Port must be 1–65535.' });
+    expect(formToConfig({ ...defaultSetupForm, port: '4000.5' })).toEqual({ ok: false, field: 'port', message: 'The port must be a whole number.' });
+    expect(formToConfig({ ...defaultSetupForm, port: '4000', binMs: '5' })).toEqual({ ok: false, field: 'binMs', message: 'Bins are 10 ms to 10 s.' });
     expect(formToConfig({ ...defaultSetupForm, port: '4000', address: 'nope' })).toMatchObject({ ok: false, field: 'address' });
     expect(formToConfig({ ...defaultSetupForm, port: '4000', address: '10.0.0.1', source: '10.0.0.2' })).toMatchObject({ ok: false, field: 'source' });
     expect(formToConfig({ ...defaultSetupForm, port: '4000', gapMode: 'manual', gapMs: 'x' })).toMatchObject({ ok: false, field: 'gapMs' });
+  });
+
+  it('says what the back end\'s door says for the same config', async () => {
+    const door = createDispatcher({ startStream: async () => ({}) } as never);
+    for (const form of [
+      { ...defaultSetupForm, port: '70000' },
+      { ...defaultSetupForm, port: '4000', binMs: '5' },
+      { ...defaultSetupForm, port: '4000', address: 'nope' },
+      { ...defaultSetupForm, port: '4000', address: '10.0.0.1', source: '10.0.0.2' },
+      { ...defaultSetupForm, port: '4000', decode: 'seq:4:12:be' },
+    ]) {
+      const r = formToConfig(form);
+      expect(r.ok).toBe(false);
+      // The config the form would have sent, as the door sees it.
+      const sent = { port: Number(form.port), binMs: Number(form.binMs), ...(form.address ? { address: form.address } : {}), ...(form.source ? { source: form.source } : {}), ...(form.decode !== 'auto' ? { decode: form.decode } : {}) };
+      const outcome = await door('startStream', [sent]);
+      expect(outcome.ok).toBe(false);
+      if (!outcome.ok && !r.ok) expect(r.message).toBe(outcome.error.message);
+    }
   });
 
   it('asks for the wire view beside the socket or alone, and leaves it out when off', () => {

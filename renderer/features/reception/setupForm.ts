@@ -1,8 +1,10 @@
 /**
  * The stream setup form as text fields, and its translation to and from a StreamConfig. Checked
- * with the contract's own schema, so the form and the back end's door give the same answer.
+ * by the door's own check (the contract's schema, its refusals in the door's sentences), so the
+ * form and the back end give the same answer in the same words.
  */
-import { StreamConfigSchema, type StreamConfigInput } from '../../../shared/contract';
+import type { StreamConfigInput } from '../../../shared/contract';
+import { checkRequest, showError } from '../../app/errors';
 import { isMulticast } from '../../../shared/net/address';
 
 /** What the user typed, field by field. */
@@ -75,7 +77,8 @@ function numberField(text: string): number | null {
   return Number(t);
 }
 
-const schemaFieldToForm: Record<string, SetupField> = {
+/** The form field each field of startStream's request is typed in, so that a refusal goes beside it. */
+const SETUP_FIELDS: Readonly<Record<string, SetupField>> = {
   port: 'port',
   address: 'address',
   iface: 'iface',
@@ -90,41 +93,39 @@ const schemaFieldToForm: Record<string, SetupField> = {
   wire: 'wire',
 };
 
-/** Reads the form into a config, or says which field is wrong and why, in the contract's words. */
+const refused = (field: SetupField, message: string): SetupResult => ({ ok: false, field, message });
+
+/** Reads the form into a config, or says which field is wrong and why, in the door's own words. */
 export function formToConfig(form: SetupForm): SetupResult {
+  // What only a text field can get wrong (not a number at all) is the form's to say; the rest is the door's.
   const port = numberField(form.port);
-  if (port === null || !Number.isInteger(port)) return { ok: false, field: 'port', message: 'port must be a whole number, 1–65535' };
+  if (port === null) return refused('port', 'The port must be a whole number, 1–65535.');
   const binMs = numberField(form.binMs);
-  if (binMs === null || !Number.isInteger(binMs)) return { ok: false, field: 'binMs', message: 'bin size must be a whole number of ms, 10–10000' };
+  if (binMs === null) return refused('binMs', 'The bin width must be a whole number of ms, 10–10000.');
   const config: StreamConfigInput = { port, binMs };
   if (form.address.trim()) config.address = form.address.trim();
   if (form.iface.trim()) config.iface = form.iface.trim();
   if (form.source.trim()) config.source = form.source.trim();
   if (form.label.trim()) config.label = form.label.trim();
   const decode = form.decode.trim();
-  if (decode === '') return { ok: false, field: 'decode', message: 'give a sequence field as seq:OFFSET:WIDTH:be|le, e.g. seq:4:32:be' };
+  if (decode === '') return refused('decode', 'Give a sequence field as seq:OFFSET:WIDTH:be|le, e.g. seq:4:32:be.');
   if (decode !== 'auto') config.decode = decode;
   if (form.wire !== 'off') config.wire = form.wire;
   if (form.gapMode === 'manual') {
     const gapMs = numberField(form.gapMs);
-    if (gapMs === null) return { ok: false, field: 'gapMs', message: 'gap threshold must be a number of ms (or choose automatic)' };
+    if (gapMs === null) return refused('gapMs', 'The gap threshold must be a number of ms (or choose automatic).');
     config.gapMs = gapMs;
   }
   if (form.expectedRate.trim()) {
     const rate = numberField(form.expectedRate);
-    if (rate === null) return { ok: false, field: 'expectedRate', message: 'expected rate must be a number' };
+    if (rate === null) return refused('expectedRate', 'The expected rate must be a number.');
     if (form.expectedUnit === 'bytes') config.expectedBytesPerSec = rate;
     else config.expectedPacketsPerSec = rate;
   }
-  const parsed = StreamConfigSchema.safeParse(config);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = String(issue?.path[0] ?? 'port');
-    const field = schemaFieldToForm[key] ?? 'port';
-    const message = issue?.message ?? 'is not valid';
-    return { ok: false, field, message: message.startsWith(key) || field === 'port' || field === 'binMs' ? message : `${key}: ${message}` };
-  }
-  return { ok: true, config };
+  const refusal = checkRequest('startStream', [config]);
+  if (!refusal) return { ok: true, config };
+  const shown = showError(refusal, SETUP_FIELDS);
+  return refused(shown.field ?? 'port', shown.sentence);
 }
 
 /** Fills the form from a saved config, so the last stream setup comes back on the next launch. */
