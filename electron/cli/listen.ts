@@ -10,7 +10,8 @@ import { gapLocationText } from '../../shared/reception/gapLocation';
 import { wifiVerdict } from '../../shared/reception/wifiRhythm';
 import { formatByteRate, formatBytes, formatCount, formatDuration, formatPercent, formatStreamTime } from '../../shared/format';
 import { buildReport, type ReceptionReport } from '../../shared/reception/report';
-import type { ReceptionTotals } from '../../shared/reception/types';
+import type { PairingSummary, ReceptionTotals } from '../../shared/reception/types';
+import { pairingLines, pairingLive } from './pairingText';
 
 /** What `listen` was asked on the command line. */
 export interface ListenOptions {
@@ -115,6 +116,7 @@ export function humanReport(r: ReceptionReport): string[] {
     lines.push(`Decoded as ${r.decode.format}${counts}${r.jitterMs !== null ? `; jitter ${r.jitterMs.toFixed(3)} ms` : ''}${r.decode.crcErrors ? `; ${r.decode.crcErrors} CRC errors` : ''}.`);
     for (const n of r.decode.notes) lines.push(`  ${n}`);
   }
+  if (r.pairing) lines.push(...pairingLines(r.pairing as PairingSummary));
   return lines;
 }
 
@@ -142,11 +144,11 @@ export async function runListen(api: GapscopeApi, o: ListenOptions, output: Outp
   const live = o.json ? (output.liveToErr ? output.err : null) : output.out;
   live?.(`Listening on ${where} (${info.kind}, ${info.family}); receive buffer: ${info.recvBuffer?.text ?? `${info.recvBufferGranted ?? '?'} bytes granted of ${info.recvBufferRequested} requested.`} Ctrl+C to stop.`);
 
-  let latest: { totals: ReceptionTotals; openGapMs: number | null } | null = null;
+  let latest: { totals: ReceptionTotals; openGapMs: number | null; pairing?: PairingSummary | null } | null = null;
   let lastPrinted = { packets: 0, bytes: 0 };
   let failure: StreamInfo | null = null;
   const offUpdate = api.on('streamUpdate', (u) => {
-    if (u.id === info.id) latest = { totals: u.delta.totals, openGapMs: u.delta.openGap?.durationMs ?? null };
+    if (u.id === info.id) latest = { totals: u.delta.totals, openGapMs: u.delta.openGap?.durationMs ?? null, pairing: u.delta.pairing };
   });
   let wake: () => void = () => {};
   let lastWarning: string | null = null;
@@ -165,7 +167,8 @@ export async function runListen(api: GapscopeApi, o: ListenOptions, output: Outp
   const ticker = setInterval(() => {
     if (!latest || !live) return;
     const t = latest.totals;
-    live(liveLine(t.durationMs, t, { packets: t.packets - lastPrinted.packets, bytes: t.bytes - lastPrinted.bytes }, latest.openGapMs));
+    const paired = pairingLive(latest.pairing);
+    live(liveLine(t.durationMs, t, { packets: t.packets - lastPrinted.packets, bytes: t.bytes - lastPrinted.bytes }, latest.openGapMs) + (paired ? `  ${paired}` : ''));
     lastPrinted = { packets: t.packets, bytes: t.bytes };
   }, 1000);
 

@@ -82,5 +82,13 @@ describe('sender service', () => {
     expect(await bad({ host: '127.0.0.1', port: 4000, pattern: 'sometimes' })).toMatch(/The pattern is not one of/);
     expect(await bad({ host: '127.0.0.1', port: 4000, format: 'gdl90', pattern: 'burst:5/100' })).toMatch(/The pattern must be steady or pause:ON_MS\/OFF_MS with gdl90/);
     expect(await bad({ host: '239.1.2.3', port: 4000, iface: 'nosuchif0' })).toMatch(/no-such-interface: No interface "nosuchif0"/);
+    expect(await bad({ host: '127.0.0.1', port: 4000, format: 'rtp', pair: true })).toMatch(/^invalid-argument: The pairing must go with the seq format, which carries the sender's account; rtp has no room for it\.$/);
+    expect(await bad({ host: '127.0.0.1', port: 4000, size: 40, pair: true })).toMatch(/The pairing must go with datagrams of 52 bytes or more/);
+    expect(await bad({ host: '127.0.0.1', port: 4000, sweep: 'rate:5000-1000/4' })).toMatch(/The sweep is not rate:FROM-TO\/STEPS/);
+    expect(await bad({ host: '127.0.0.1', port: 4000, sweep: 'rate:1000-2000000/4' })).toMatch(/The sweep must stay at or below 1,000,000 packets\/s, where the generator stops; it reaches 2000000\./);
+    expect(await bad({ host: '127.0.0.1', port: 4000, sweep: 'rate:1000-2000/4', durationSec: 5 })).toMatch(/The sweep must go without a duration/);
+    expect(await bad({ host: '127.0.0.1', port: 4000, sweep: 'rate:1000-2000/4', pair: false })).toMatch(/The sweep must go with the seq format and pairing/);
+    expect(await bad({ host: '127.0.0.1', port: 4000, sweep: 'burst:10-20/2' })).toMatch(/The sweep must go with a burst pattern/);
+    expect(await bad({ host: '127.0.0.1', port: 4000, sweep: 'size:16-1400/4' })).toMatch(/The sweep must keep sizes from 52/);
   });
 });

@@ -5,7 +5,7 @@ import { GapscopeError, toErrorInfo } from '../../shared/errors';
 import { averageRate } from '../../shared/generator/sendSchedule';
 import { formatEndpoint } from '../../shared/net/address';
 import type { FeatureService, ServiceContext } from '../kernel/services';
-import { createGenerator } from './sendSetup';
+import { createGenerator, sweepOutline } from './sendSetup';
 import type { GeneratorStats, TrafficGenerator } from './trafficGenerator';
 
 /** Senders kept (finished ones are forgotten oldest first). */
@@ -23,7 +23,8 @@ export function createSenderService(ctx: ServiceContext, listInterfaces: () => N
   let counter = 0;
 
   const apply = (r: Running, s: GeneratorStats): void => {
-    Object.assign(r.info, { sent: s.sent, bytes: s.bytes, sendErrors: s.errors, lastSendError: s.lastError, elapsedMs: s.elapsedMs, achievedPps: s.achievedPps });
+    Object.assign(r.info, { sent: s.sent, bytes: s.bytes, sendErrors: s.errors, lastSendError: s.lastError, elapsedMs: s.elapsedMs, achievedPps: s.achievedPps, refused: s.refused });
+    if (r.info.sweep && s.steps) r.info.sweep = { ...r.info.sweep, steps: s.steps };
   };
   const publish = (r: Running): void => ctx.emit('senderStatus', { ...r.info });
   const where = (c: SenderConfig) => formatEndpoint(c.host, c.port);
@@ -55,7 +56,7 @@ export function createSenderService(ctx: ServiceContext, listInterfaces: () => N
   return {
     handlers: {
       startSender: async (config) => {
-        const { generator, plan } = createGenerator(config, listInterfaces(), now);
+        const { generator, plan, run, sweep } = createGenerator(config, listInterfaces(), now);
         const id = `send-${++counter}`;
         const info: SenderInfo = {
           id,
@@ -63,13 +64,17 @@ export function createSenderService(ctx: ServiceContext, listInterfaces: () => N
           status: 'sending',
           error: null,
           startedAt: now(),
-          targetPps: config.format === 'gdl90' ? null : averageRate(plan),
+          targetPps: config.format === 'gdl90' || sweep ? null : averageRate(plan),
           sent: 0,
           bytes: 0,
           sendErrors: 0,
           lastSendError: null,
           elapsedMs: 0,
           achievedPps: 0,
+          paired: run !== null,
+          run: run === null ? null : run.toString(16).padStart(8, '0'),
+          refused: 0,
+          ...(sweep ? { sweep: sweepOutline(plan, sweep, config.stepSec) } : {}),
         };
         const r: Running = { info, generator, ticker: null };
         senders.set(id, r);

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { freeUdpPort } from '../testing/builtWorker';
 import { Gdl90StreamDecoder } from '../../shared/decoders/gdl90';
 import { Gdl90Scenario } from '../../shared/generator/gdl90Scenario';
+import { readAccount, type SenderAccount } from '../../shared/generator/pairing';
+import { PairingLedger } from '../../shared/reception/pairing';
 import { seqPayload, TrafficGenerator } from './trafficGenerator';
 import { loopbackDrops } from '../../lab/loopbackDrops';
 import { waitUntil } from '../../lab/waitUntil';
@@ -141,5 +143,70 @@ describe('TrafficGenerator on loopback', () => {
     expect(s.crcErrors).toBe(0);
     expect(s.received).toBe(3);
     expect(s.lost).toBe(0);
+  });
+
+  it('writes its account into each datagram when pairing, and marks the last one', async () => {
+    const port = await freeUdpPort();
+    const accounts: SenderAccount[] = [];
+    const ledger = new PairingLedger();
+    const sock = createSocket('udp4');
+    sock.on('message', (m) => {
+      const a = readAccount(new Uint8Array(m));
+      if (typeof a !== 'string') accounts.push(a);
+      ledger.onPacket(performance.now(), new Uint8Array(m));
+    });
+    await new Promise<void>((r) => sock.bind(port, '127.0.0.1', () => r()));
+    sock.setRecvBufferSize(4 << 20);
+    try {
+      const gen = new TrafficGenerator({ host: '127.0.0.1', port, durationMs: 300, plan: { packetsPerSec: 1000, size: 64, pattern: { kind: 'steady' } }, account: { run: 0xabcdef01 } });
+      const stats = await gen.start();
+      expect(stats.sent).toBe(300);
+      await waitUntil(() => accounts.length + (loopbackDrops(port) ?? 0) >= 300, '300 datagrams received or dropped', 30_000);
+      const drops = loopbackDrops(port) ?? 0;
+      expect(accounts.length + drops).toBe(300);
+      expect(accounts.every((a) => a.run === 0xabcdef01 && a.refused === 0 && a.sweep === 'none')).toBe(true);
+      // Only the run's last datagram says it is the end.
+      expect(accounts.filter((a) => a.end).map((a) => a.sequence)).toEqual(drops ? expect.any(Array) : [299]);
+      if (!drops) expect(ledger.summary()).toMatchObject({ sent: 300, received: 300, lostOnPath: 0, ended: true });
+    } finally {
+      sock.close();
+    }
+  });
+
+  it('sweeps the rate step by step, each datagram naming its step, and the listener’s steps agree with its own', async () => {
+    const port = await freeUdpPort();
+    const ledger = new PairingLedger();
+    let received = 0;
+    const sock = createSocket('udp4');
+    sock.on('message', (m) => {
+      received++;
+      ledger.onPacket(performance.now(), new Uint8Array(m));
+    });
+    await new Promise<void>((r) => sock.bind(port, '127.0.0.1', () => r()));
+    sock.setRecvBufferSize(4 << 20);
+    try {
+      const sweep = { plan: { kind: 'rate' as const, from: 200, to: 600, steps: 3 }, stepMs: 250 };
+      const gen = new TrafficGenerator({ host: '127.0.0.1', port, durationMs: 750, plan: { packetsPerSec: 1, size: 64, pattern: { kind: 'steady' } }, account: { run: 5 }, sweep });
+      const stats = await gen.start();
+      // 250 ms at 200, 400 and 600/s: 49, 99 and 149 (the datagram due on a step's boundary opens the next).
+      expect(stats.steps).toEqual([
+        { step: 0, value: 200, firstSequence: 0, sent: 49 },
+        { step: 1, value: 400, firstSequence: 49, sent: 99 },
+        { step: 2, value: 600, firstSequence: 148, sent: 149 },
+      ]);
+      expect(stats.sent).toBe(297);
+      await waitUntil(() => received + (loopbackDrops(port) ?? 0) >= 297, '297 datagrams received or dropped', 30_000);
+      const drops = loopbackDrops(port) ?? 0;
+      const p = ledger.summary()!;
+      expect(p.steps.map((s) => [s.step, s.value, s.firstSequence])).toEqual([
+        [0, 200, 0],
+        [1, 400, 49],
+        [2, 600, 148],
+      ]);
+      expect(p.steps.reduce((n, s) => n + s.received, 0) + drops).toBe(297);
+      if (!drops) expect(p.steps.map((s) => s.sent)).toEqual([49, 99, 149]);
+    } finally {
+      sock.close();
+    }
   });
 });

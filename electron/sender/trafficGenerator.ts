@@ -7,6 +7,8 @@ import { createSocket, type Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { addressFamily, isBroadcast, isMulticast } from '../../shared/net/address';
 import { packetsDue, type SendPlan } from '../../shared/generator/sendSchedule';
+import { PAIRED_MIN_SIZE, writeAccount } from '../../shared/generator/pairing';
+import { stepPlan, sweepDue, sweepStarts, sweepValues, type SweepPlan } from '../../shared/generator/sweep';
 import type { SENDER_FORMATS } from '../../shared/contract/sender';
 import { GapscopeError } from '../../shared/errors';
 import { encodeIperf2 } from '../../shared/decoders/iperf2';
@@ -57,6 +59,19 @@ export interface GeneratorOptions {
   payload?: PayloadWriter;
   /** Sends what this source says when, instead of the plan's rate (the plan's pattern still gates it: steady or pause only). */
   timed?: TimedSource;
+  /** Writes the sender's account into each 'seq' datagram (shared/generator/pairing.ts), and one last datagram marking the run's end, for a listener to pair with. */
+  account?: { run: number };
+  /** Raises rate, size or burst in steps of stepMs from the plan (which is the base); the run lasts steps × stepMs. */
+  sweep?: { plan: SweepPlan; stepMs: number };
+}
+
+/** One sweep step as the sender ran it. */
+export interface SweepStepStats {
+  step: number;
+  value: number;
+  /** The sequence number of its first datagram, and the datagrams of it the OS accepted. */
+  firstSequence: number;
+  sent: number;
 }
 
 /** What a run sent. */
@@ -68,6 +83,10 @@ export interface GeneratorStats {
   elapsedMs: number;
   /** Packets per second actually sent over the run. */
   achievedPps: number;
+  /** Datagrams numbered that the OS refused (never sent), as the account tells the listener. */
+  refused: number;
+  /** The sweep's steps begun so far; absent without a sweep. */
+  steps?: SweepStepStats[];
 }
 
 /** Most packets sent in one tick; a late loop catches up over several ticks instead of flooding. */
@@ -90,8 +109,28 @@ export class TrafficGenerator {
   private finished: Promise<GeneratorStats> | null = null;
   private resolveFinished: ((s: GeneratorStats) => void) | null = null;
   private closing: (() => void) | null = null;
+  private refused = 0;
+  private endSent = false;
+  /** With a sweep: the index of each step's first datagram (the last entry is the end), the plan of each, and what each sent. */
+  private readonly stepStarts: number[] = [];
+  private readonly stepPlans: SendPlan[] = [];
+  private readonly stepSent: number[] = [];
+  private lastStep = 0;
+  /** The index of the run's last datagram when its length is known (a duration or a sweep): that one carries the end mark. */
+  private readonly lastIndex: number | null;
 
-  constructor(private readonly options: GeneratorOptions) {}
+  constructor(private readonly options: GeneratorOptions) {
+    const sw = options.sweep;
+    if (sw) {
+      this.stepStarts.push(...sweepStarts(options.plan, sw.plan, sw.stepMs));
+      for (let k = 0; k < sw.plan.steps; k++) {
+        this.stepPlans.push(stepPlan(options.plan, sw.plan, k));
+        this.stepSent.push(0);
+      }
+    }
+    const d = options.durationMs;
+    this.lastIndex = d === undefined || options.timed ? null : (sw ? this.stepStarts.at(-1)! : packetsDue(options.plan, d)) - 1;
+  }
 
   /** Opens the socket and starts sending; resolves with the stats when the run ends. */
   start(): Promise<GeneratorStats> {
@@ -134,17 +173,47 @@ export class TrafficGenerator {
   stats(): GeneratorStats {
     const end = this.tEnd || performance.now();
     const elapsedMs = this.t0 ? end - this.t0 : 0;
-    return { sent: this.sent, bytes: this.bytes, errors: this.errors, lastError: this.lastError, elapsedMs, achievedPps: elapsedMs > 0 ? (this.sent * 1000) / elapsedMs : 0 };
+    const stats: GeneratorStats = { sent: this.sent, bytes: this.bytes, errors: this.errors, lastError: this.lastError, elapsedMs, achievedPps: elapsedMs > 0 ? (this.sent * 1000) / elapsedMs : 0, refused: this.refused };
+    const sw = this.options.sweep;
+    if (sw) {
+      const values = sweepValues(sw.plan);
+      const begun = this.queued === 0 ? 0 : this.stepOf(this.queued - 1) + 1;
+      stats.steps = values.slice(0, begun).map((value, step) => ({ step, value, firstSequence: this.stepStarts[step]!, sent: this.stepSent[step]! }));
+    }
+    return stats;
+  }
+
+  /** The sweep step of datagram `index` (the last step for the end-of-run datagram). */
+  private stepOf(index: number): number {
+    let k = this.lastStep;
+    if (this.stepStarts[k]! > index) k = 0;
+    while (k + 1 < this.stepPlans.length && this.stepStarts[k + 1]! <= index) k++;
+    this.lastStep = k;
+    return k;
+  }
+
+  /** Datagram `index` in the configured format, with the account when pairing. */
+  private datagram(index: number, nowUs: number, stoppedEarly = false): Uint8Array {
+    const end = stoppedEarly || index === this.lastIndex;
+    if (end) this.endSent = true;
+    const step = this.options.sweep ? this.stepOf(index) : 0;
+    const size = this.options.sweep ? this.stepPlans[step]!.size : this.options.plan.size;
+    const account = this.options.account;
+    const data = (this.options.payload ?? seqPayload)(index, nowUs, account ? Math.max(size, PAIRED_MIN_SIZE) : size);
+    if (account) {
+      const sw = this.options.sweep;
+      writeAccount(data, { run: account.run, refused: this.refused, step, stepFirstSequence: sw ? this.stepStarts[step]! : 0, sweep: sw ? sw.plan.kind : 'none', stepValue: sw ? sweepValues(sw.plan)[step]! : 0, end });
+    }
+    return data;
   }
 
   private tick = (): void => {
     const socket = this.socket;
     if (!socket) return;
-    const { plan, durationMs, host, port } = this.options;
-    const payload = this.options.payload ?? seqPayload;
+    const { plan, durationMs, host, port, sweep } = this.options;
     const elapsed = performance.now() - this.t0;
     const until = durationMs !== undefined ? Math.min(elapsed, durationMs) : elapsed;
-    const due = packetsDue(plan, until);
+    const due = sweep ? sweepDue(plan, sweep.plan, sweep.stepMs, until).due : packetsDue(plan, until);
     const nowUs = (performance.timeOrigin + performance.now()) * 1000;
     if (this.options.timed) {
       const open = plan.pattern.kind !== 'pause' || until % (plan.pattern.onMs + plan.pattern.offMs) < plan.pattern.onMs;
@@ -157,7 +226,7 @@ export class TrafficGenerator {
       return;
     }
     let n = Math.min(due - this.queued, MAX_PER_TICK);
-    while (n-- > 0) this.sendOne(socket, payload(this.queued, nowUs, plan.size), port, host);
+    while (n-- > 0) this.sendOne(socket, this.datagram(this.queued, nowUs), port, host);
     if (durationMs !== undefined && elapsed >= durationMs && this.queued >= due) {
       this.finish();
       return;
@@ -166,16 +235,19 @@ export class TrafficGenerator {
   };
 
   private sendOne(socket: Socket, data: Uint8Array, port: number, host: string): void {
+    const step = this.options.sweep ? this.stepOf(this.queued) : 0;
     this.queued++;
     this.inFlight++;
     socket.send(data, port, host, (err) => {
       this.inFlight--;
       if (err) {
         this.errors++;
+        this.refused++;
         this.lastError = err.message;
       } else {
         this.sent++;
         this.bytes += data.byteLength;
+        if (this.options.sweep) this.stepSent[step]! += 1;
       }
       if (this.closing && this.inFlight === 0) this.closing();
     });
@@ -189,8 +261,14 @@ export class TrafficGenerator {
     this.socket = null;
     const done = () => this.resolveFinished?.(this.stats());
     if (!socket) return done();
-    // Closing cancels queued sends: wait for the last ones to leave first.
-    const close = () => {
+    // Closing cancels queued sends: wait for the last ones to leave first. A paired run stopped before its planned last datagram then says it ended, with its final counts.
+    const close = (): void => {
+      if (this.options.account && !this.endSent && this.queued > 0) {
+        this.endSent = true;
+        this.closing = close;
+        this.sendOne(socket, this.datagram(this.queued, (performance.timeOrigin + performance.now()) * 1000, true), this.options.port, this.options.host);
+        return;
+      }
       this.closing = null;
       socket.close(done);
     };

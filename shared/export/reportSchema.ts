@@ -28,6 +28,8 @@ const gap = z
         afterWire: z.number().int().min(0),
       })
       .optional(),
+    // The paired sender's account of the gap (shared/reception/pairing.ts), when the stream was paired.
+    paired: z.object({ missing: z.number().int().min(0), refused: z.number().int().min(0), lostOnPath: z.number().int().min(0), restarted: z.boolean() }).nullable().optional(),
   })
   .transform((g): ReportGap => {
     const cause = gapCause(g);

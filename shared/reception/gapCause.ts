@@ -4,7 +4,7 @@
  * sender paused). The one decision behind the gap table, the HTML and JSON reports, the gaps CSV
  * and the CLI: each prints this code and these words, never a cause of its own.
  */
-import type { Gap, LocalStall } from './types';
+import type { Gap, LocalStall, PairedGap } from './types';
 
 /** A gap counts as caused by a local stall when the stall covers at least this share of it. */
 export const STALL_OVERLAP = 0.5;
@@ -37,7 +37,7 @@ export interface GapCause {
 }
 
 /** What a gap says about itself: the detector's stall flag (`unexplained` or `local-stall`), or a code already decided (a saved report). */
-export type GapCauseInput = { cause: Gap['cause'] | GapCauseCode; lostPackets: number | null };
+export type GapCauseInput = { cause: Gap['cause'] | GapCauseCode; lostPackets: number | null; paired?: PairedGap | null };
 
 const WORDS: Record<GapCauseCode, string> = {
   'sender-paused': 'sender paused',
@@ -54,10 +54,23 @@ export function gapCauseText(code: GapCauseCode): string {
 /** Decides a gap's cause; given a decided code, returns it with its words, so deciding twice changes nothing. */
 export function gapCause(gap: GapCauseInput): GapCause {
   const code = gapCauseCode(gap);
+  const p = gap.paired;
+  if (p && !p.restarted && (code === 'packets-lost' || code === 'sender-paused')) return pairedCause(code, p);
   return { code, text: WORDS[code], hint: hint(code, gap.lostPackets) };
 }
 
+/** Paired with `gapscope send`, the sender's own account decides: what it sent that did not arrive was lost on the path; the rest it never sent. */
+function pairedCause(code: GapCauseCode, p: PairedGap): GapCause {
+  const n = (x: number): string => x.toLocaleString('en-US');
+  const refused = p.refused ? ` Its OS refused ${n(p.refused)} it had numbered: never sent.` : '';
+  if (code === 'packets-lost') return { code, text: `sent and lost on the path: ${n(p.lostOnPath)}`, hint: `The sender's account says it sent ${n(p.lostOnPath)} datagrams during the gap that never arrived: lost between its socket and this one (network, Wi-Fi, a full buffer here).${refused}` };
+  return { code, text: 'never sent', hint: `The sender's account goes on without a hole across the gap: it sent nothing then, so nothing was lost on the path.${refused}` };
+}
+
 function gapCauseCode(gap: GapCauseInput): GapCauseCode {
+  if (gap.cause === 'local-stall') return gap.cause;
+  const p = gap.paired;
+  if (p && !p.restarted && gap.cause === 'unexplained') return p.lostOnPath > 0 ? 'packets-lost' : 'sender-paused';
   if (gap.cause !== 'unexplained') return gap.cause;
   if (gap.lostPackets === 0) return 'sender-paused';
   if (gap.lostPackets !== null && gap.lostPackets > 0) return 'packets-lost';

@@ -75,6 +75,18 @@ export class SequenceSet {
     }
   }
 
+  /** Whether it holds x (binary search over the ranges). */
+  has(x: number): boolean {
+    let lo = 0;
+    let hi = this.ends.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.ends[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < this.ends.length && this.starts[lo]! <= x;
+  }
+
   /** How many numbers in (lo, hi] it holds. */
   countIn(lo: number, hi: number): number {
     let n = 0;

@@ -7,6 +7,7 @@ import type { FormatName, StreamDecoder } from '../decoders/types';
 import { stallFlag } from './gapCause';
 import { GapDetector } from './gapDetector';
 import { InterArrivalHistogram } from './interArrival';
+import { PairingLedger } from './pairing';
 import { findPeriodicity } from './periodicity';
 import { ThroughputHistory } from './throughputHistory';
 import type {
@@ -56,6 +57,8 @@ export class ReceptionMonitor {
   private readonly detector: GapDetector;
   private readonly decoder: StreamDecoder | null;
   private readonly iat = new InterArrivalHistogram();
+  /** The sender's account in the payload, when it is `gapscope send`'s (costs one 32-bit compare per datagram otherwise). */
+  private readonly pairing = new PairingLedger();
   private readonly gaps: Gap[] = [];
   private readonly stalls: LocalStall[] = [];
   private gapCount = 0;
@@ -96,6 +99,7 @@ export class ReceptionMonitor {
     const verdict = this.decoder ? this.decoder.onPayload(payload, atMs) : null;
     const skipped = verdict ? verdict.skipped : 0;
     this.options.onDecoded?.(atMs, verdict ? verdict.sequence : null, verdict ? verdict.flags : 0, this.decoder ? this.decoder.format : 'none');
+    this.pairing.onPacket(atMs, payload);
     const gap = this.detector.onPacket(atMs, size, skipped);
     if (gap) this.addGap(gap);
     else if (this.detector.hasSettledGaps) for (const g of this.detector.takeSettled()) this.addGap(g);
@@ -146,6 +150,7 @@ export class ReceptionMonitor {
       newStalls,
       newPackets: this.latestPackets(fresh),
       loss: this.decoder?.stats() ?? null,
+      pairing: this.pairing.summary(),
     };
   }
 
@@ -165,6 +170,7 @@ export class ReceptionMonitor {
       stalls: this.stalls.slice(),
       recentPackets: this.latestPackets(this.ringAt.length),
       loss: this.decoder?.stats() ?? null,
+      pairing: this.pairing.summary(),
     };
   }
 
@@ -176,6 +182,7 @@ export class ReceptionMonitor {
   reevaluateGaps(): void {
     for (const gap of this.detector.reevaluate()) {
       this.countsLoss(gap);
+      this.pair(gap);
       this.labelGap(gap);
       let at = this.gaps.length;
       while (at > 0 && this.gaps[at - 1]!.startMs > gap.startMs) at--;
@@ -193,12 +200,19 @@ export class ReceptionMonitor {
 
   private addGap(gap: Gap): void {
     this.countsLoss(gap);
+    this.pair(gap);
     this.labelGap(gap);
     this.options.onGap?.(gap);
     this.gaps.push(gap);
     if (this.gaps.length > MAX_GAPS) this.gaps.shift();
     this.gapCount += 1;
     this.gapMs += gap.durationMs;
+  }
+
+  /** The sender's account of the gap, when its edges carried one. */
+  private pair(gap: Gap): void {
+    const p = this.pairing.onGap(gap);
+    if (p) gap.paired = p;
   }
 
   private labelGap(gap: Gap): void {

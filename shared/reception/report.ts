@@ -164,13 +164,14 @@ export function buildReportWithBins(snapshot: Omit<ReceptionSnapshot, 'bins'>, b
     decode: snapshot.loss ? { format: snapshot.loss.format, crcErrors: snapshot.loss.crcErrors, notes: snapshot.loss.notes } : null,
     binMs: bins.binMs,
     bins: rows,
+    ...(snapshot.pairing ? { pairing: snapshot.pairing } : {}),
   };
 }
 
 /** A monitor's gap as the report carries it, times rounded to the microsecond. */
 export function reportGap(g: Gap): ReportGap {
   const cause = gapCause(g);
-  return { startMs: round(g.startMs), endMs: round(g.endMs), durationMs: round(g.durationMs), packetsBefore: g.packetsBefore, bytesBefore: g.bytesBefore, lostPackets: g.lostPackets, cause: cause.code, causeText: cause.text, ...(g.socketDrops != null ? { socketDrops: g.socketDrops, socketDropsScope: g.socketDropsScope, suggestedRecvBufferBytes: g.suggestedRecvBufferBytes ?? null } : {}), ...(g.location ? { location: g.location } : {}) };
+  return { startMs: round(g.startMs), endMs: round(g.endMs), durationMs: round(g.durationMs), packetsBefore: g.packetsBefore, bytesBefore: g.bytesBefore, lostPackets: g.lostPackets, cause: cause.code, causeText: cause.text, ...(g.socketDrops != null ? { socketDrops: g.socketDrops, socketDropsScope: g.socketDropsScope, suggestedRecvBufferBytes: g.suggestedRecvBufferBytes ?? null } : {}), ...(g.location ? { location: g.location } : {}), ...(g.paired ? { paired: g.paired } : {}) };
 }
 
 function round(ms: number): number {

@@ -1,5 +1,6 @@
 /** The data a reception monitor produces, shared by the back end, the CLI report and the UI. */
 import type { DecodeStats } from '../decoders/types';
+import type { SweepKind } from '../generator/pairing';
 
 /** A silence longer than the gap threshold, with what arrived since the previous gap. */
 export interface Gap {
@@ -28,6 +29,8 @@ export interface Gap {
   suggestedRecvBufferBytes?: number | null;
   /** Where what the socket missed was lost, from the wire view beside it (shared/reception/gapLocation.ts); absent without one. */
   location?: GapLocation;
+  /** What the sender's own account says of the gap, when the stream is paired with `gapscope send` (shared/reception/pairing.ts); absent otherwise. */
+  paired?: PairedGap | null;
 }
 
 /**
@@ -188,6 +191,8 @@ export interface ReceptionSnapshot {
   recentPackets: PacketSummary[];
   /** Loss, reorder and jitter by the payload's sequence numbers; null when not decoding. */
   loss: DecodeStats | null;
+  /** The pairing with `gapscope send` from the sender's account in the payload; absent or null when no datagram carried one. */
+  pairing?: PairingSummary | null;
 }
 
 /** What changed since the previous update: sent at display rate, never per packet. */
@@ -208,6 +213,71 @@ export interface ReceptionDelta {
   newStalls: LocalStall[];
   newPackets: PacketSummary[];
   loss: DecodeStats | null;
+  /** The pairing with the sender, as in the snapshot; absent or null when no datagram carried an account. */
+  pairing?: PairingSummary | null;
   /** Gaps located since the previous delta (the wire view locates a gap after it closed, so after a delta may have carried it). */
   locatedGaps?: { startMs: number; location: GapLocation }[];
+}
+
+/** What pairing says about one gap, by the sender's account (the stretch of sequence numbers the gap skipped). */
+export interface PairedGap {
+  /** Sequence numbers the sender handed out during the gap that did not arrive. */
+  missing: number;
+  /** Of those, refused by the sender's own OS: never sent. */
+  refused: number;
+  /** Sent and not received: lost on the path (the network, or this machine's buffers). */
+  lostOnPath: number;
+  /** The sender started a new run across the gap: it restarted, so nothing before and after compares. */
+  restarted: boolean;
+}
+
+/** One step of a rate sweep as the listener saw it. */
+export interface PairedStep {
+  step: number;
+  /** What the sweep varies, and this step's value (packets/s, bytes, datagrams per burst). */
+  sweep: SweepKind;
+  value: number;
+  firstSequence: number;
+  /** Numbered by the sender in this step (through the highest received when it is the newest step), less those its OS refused. */
+  sent: number;
+  received: number;
+  lostOnPath: number;
+  /** Gaps that closed inside this step. */
+  gaps: number;
+  /** Arrival of its first datagram, ms since listening started. */
+  firstAtMs: number;
+}
+
+/** The stream's pairing with its sender, for the panel, the CLI and the report. */
+export interface PairingSummary {
+  /** The run being counted, as 8 hex digits; null until a believed account arrived. */
+  run: string | null;
+  /** Runs seen (more than 1: the sender restarted; counts are the newest run's). */
+  runs: number;
+  /** Datagrams whose account was believed. */
+  accounts: number;
+  /** Datagrams with an account that was not believed, and why the last one was not. */
+  refusedAccounts: number;
+  refusedReason: string | null;
+  /** Forward jumps faster than a sender can send, not counted (a wrong or hostile sender). */
+  implausibleJumps: number;
+  /** Counted from the first sequence number received (what was numbered before listening is not known). */
+  firstSequence: number | null;
+  /** By the sender's account: numbered through the highest received (or the whole run, once it ended), refused by its OS, sent. */
+  numbered: number;
+  refused: number;
+  sent: number;
+  /** Distinct sequence numbers received. */
+  received: number;
+  /** Sent and not received. */
+  lostOnPath: number;
+  /** The sender's end-of-run datagram arrived: these are its whole counts. */
+  ended: boolean;
+  /** A sweep's steps, in order; empty outside a sweep. */
+  steps: PairedStep[];
+  /** The first step with loss on the path, and the first with a gap; null when none. */
+  firstLossStep: number | null;
+  firstGapStep: number | null;
+  /** One sentence a person reads. */
+  text: string;
 }

@@ -28,6 +28,8 @@ const FIELD_WORDS: Record<string, string> = {
   recvBufferBytes: 'receive buffer',
   expectedBytesPerSec: 'expected byte rate',
   expectedPacketsPerSec: 'expected packet rate',
+  pair: 'pairing',
+  stepSec: 'step time',
 };
 
 /** What a refusal says: the sentence, and the field it concerns (absent when no field is named). */

@@ -4,6 +4,9 @@ import { ThroughputHistory } from '../../../shared/reception/throughputHistory';
 import { emptyReception, type ReceptionState } from './streamState';
 import { statTiles, streamTitle } from './stats';
 import { judgeRecvBuffer } from '../../../shared/reception/receiveBuffer';
+import { PairingLedger } from '../../../shared/reception/pairing';
+import { encodeSeq } from '../../../shared/decoders/sequenceField';
+import { writeAccount } from '../../../shared/generator/pairing';
 
 const info: StreamInfo = {
   id: 's1',
@@ -80,6 +83,21 @@ describe('statTiles', () => {
     expect(gdl.loss!.detail).toBe('3 CRC or checksum errors');
     expect(gdl.loss!.tone).toBe('bad');
     expect(gdl.jitter).toBeUndefined();
+  });
+
+  it('shows the paired sender’s count against what arrived, from the back end’s pairing', () => {
+    expect(byId(statTiles(info, receiving())).paired).toBeUndefined();
+    const ledger = new PairingLedger();
+    for (let q = 0; q < 100; q++) {
+      const d = encodeSeq(q, 1e15 + q * 1000, 64)!;
+      writeAccount(d, { run: 1, refused: 0, step: 0, stepFirstSequence: 0, sweep: 'none', stepValue: 0, end: false });
+      if (q % 10 !== 3) ledger.onPacket(q, d);
+    }
+    const t = byId(statTiles(info, { ...receiving(), pairing: ledger.summary() }));
+    expect(t.paired!.label).toBe('Lost on the path');
+    expect(t.paired!.value).toBe('10 of 100 sent');
+    expect(t.paired!.tone).toBe('bad');
+    expect(t.paired!.hint).toMatch(/sent and lost on the path: 10/);
   });
 
   it('names a stream by label or endpoint', () => {

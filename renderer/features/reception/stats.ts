@@ -9,7 +9,7 @@ export type Tone = 'neutral' | 'good' | 'warn' | 'bad';
 
 /** One tile: a label, a big value, a line of detail, and the raw number for tests and tooltips. */
 export interface StatTile {
-  id: 'packets' | 'bytes' | 'packet-rate' | 'throughput' | 'duty-cycle' | 'gaps' | 'expected' | 'loss' | 'jitter' | 'buffer' | 'open-gap';
+  id: 'packets' | 'bytes' | 'packet-rate' | 'throughput' | 'duty-cycle' | 'gaps' | 'expected' | 'loss' | 'jitter' | 'paired' | 'buffer' | 'open-gap';
   label: string;
   value: string;
   detail: string | null;
@@ -62,6 +62,23 @@ export function lossTiles(r: ReceptionState): StatTile[] {
   return tiles;
 }
 
+/** The pairing with `gapscope send`: what the sender says it sent against what arrived, when the stream is paired. */
+export function pairedTile(r: ReceptionState): StatTile | null {
+  const p = r.pairing;
+  if (!p) return null;
+  if (p.accounts === 0) return { id: 'paired', label: 'Paired sender', value: 'refused', detail: `${formatCount(p.refusedAccounts)} accounts not believed`, raw: null, tone: 'warn', hint: p.text };
+  const step = p.firstLossStep !== null ? p.steps.find((s) => s.step === p.firstLossStep) : undefined;
+  return {
+    id: 'paired',
+    label: 'Lost on the path',
+    value: `${formatCount(p.lostOnPath)} of ${formatCount(p.sent)} sent`,
+    detail: step ? `sweep: loss from step ${step.step + 1}` : p.ended ? 'the sender ended its run' : `by the sender's count${p.refused ? `; ${formatCount(p.refused)} never sent` : ''}`,
+    raw: p.lostOnPath,
+    tone: p.lostOnPath === 0 ? 'good' : 'bad',
+    hint: p.text,
+  };
+}
+
 /** Everything the stat tiles show for one stream, in display order. */
 export function statTiles(info: StreamInfo, r: ReceptionState): StatTile[] {
   const t = r.totals;
@@ -89,6 +106,8 @@ export function statTiles(info: StreamInfo, r: ReceptionState): StatTile[] {
     tiles.push({ id: 'expected', label: 'Received vs expected', value: '—', detail: 'set an expected rate to compare', raw: null, tone: 'neutral' });
   }
   tiles.push(...lossTiles(r));
+  const p = pairedTile(r);
+  if (p) tiles.push(p);
   // The back end's verdict (shared/reception/receiveBuffer.ts) says what the OS really gave: Linux
   // reports twice what it honoured, so "8 MiB granted of 8 MiB" may be a 4 MiB cap.
   const v = info.recvBuffer;

@@ -3,7 +3,7 @@
  * its deltas. Pure functions (no React, no store), tested on their own.
  */
 import type { DecodeStats } from '../../../shared/decoders/types';
-import type { Gap, InterArrival, LocalStall, OpenGap, PacketSummary, Periodicity, ReceptionDelta, ReceptionSnapshot, ReceptionTotals } from '../../../shared/reception/types';
+import type { Gap, InterArrival, LocalStall, OpenGap, PacketSummary, PairingSummary, Periodicity, ReceptionDelta, ReceptionSnapshot, ReceptionTotals } from '../../../shared/reception/types';
 import { ThroughputHistory } from '../../../shared/reception/throughputHistory';
 import { stallFlag } from '../../../shared/reception/gapCause';
 
@@ -24,6 +24,8 @@ export interface ReceptionState {
   packets: PacketSummary[];
   /** Loss, reorder and jitter by the payload's sequence numbers; null when not decoding. */
   loss: DecodeStats | null;
+  /** The pairing with `gapscope send` (the sender's account in the payload); null when unpaired. */
+  pairing: PairingSummary | null;
 }
 
 /** The state of a stream that has received nothing yet. */
@@ -41,6 +43,7 @@ export function emptyReception(binMs: number, gapThresholdAutomatic: boolean): R
     stalls: [],
     packets: [],
     loss: null,
+    pairing: null,
   };
 }
 
@@ -59,6 +62,7 @@ export function fromSnapshot(s: ReceptionSnapshot, packetLimit: number): Recepti
     stalls: s.stalls.slice(),
     packets: s.recentPackets.slice(-packetLimit),
     loss: s.loss,
+    pairing: s.pairing ?? null,
   };
 }
 
@@ -86,6 +90,7 @@ export function mergeDelta(state: ReceptionState, d: ReceptionDelta, packetLimit
     stalls: appendAfter(state.stalls, d.newStalls),
     packets: appendPackets(state.packets, d.newPackets, packetLimit),
     loss: d.loss,
+    pairing: d.pairing ?? null,
   };
 }
 
