@@ -9,7 +9,7 @@ import { initTheme } from './app/theme';
 import './styles.css';
 
 initTheme();
-const api = connectToBackend((state) => appStore.getState().setConnection(state));
+const api = connectToBackend((state, detail) => appStore.getState().setConnection(state, detail));
 const features = bindFeatures(api, appStore);
 
 const root = document.getElementById('root');

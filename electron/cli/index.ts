@@ -5,6 +5,7 @@ import type { NetInterface } from '../../shared/network/types';
 import { GapscopeError } from '../../shared/errors';
 import { appVersion } from '../kernel/version';
 import { isLoopbackHost, parseAllowedOrigin } from '../web/access';
+import { MAX_CLIENTS_LIMIT } from '../web/apiSocket';
 import { startWebServer } from '../web/webServer';
 import { humanReport, recordOption, runListen, type ListenOptions } from './listen';
 import { addressOption, flagForField, intOption, numberArg, numberOption, untilSignal } from './options';
@@ -117,7 +118,7 @@ function buildProgram(): Command {
     .option('--host <address>', 'address to listen on (default 127.0.0.1)', '127.0.0.1')
     .option('--allow-remote', 'allow a non-loopback --host: anyone who can reach it and has the URL can drive Gapscope')
     .option('--allow-origin <origin>', 'also accept pages from this origin, e.g. http://inspector.local:8080 (repeatable)', allowOriginOption, [])
-    .option('--max-clients <n>', 'browser tabs and other clients at once; more are refused with a sentence', intOption('--max-clients', 1, 10_000), 100)
+    .option('--max-clients <n>', 'browser tabs and other clients at once; more are closed with a sentence (1013) that the page shows', intOption('--max-clients', 1, MAX_CLIENTS_LIMIT), 100)
     .option('--json', 'print {"url", "port", "host"} as JSON once listening')
     .action(async (opts: { port: number; host: string; allowRemote?: boolean; allowOrigin: string[]; maxClients: number; json?: boolean }) => {
       if (!isLoopbackHost(opts.host) && !opts.allowRemote) {

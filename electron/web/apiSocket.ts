@@ -32,6 +32,14 @@ export const DEFAULT_LIMITS: ApiSocketLimits = {
   backpressure: { coalesceAboveBytes: 512 * 1024, resumeBelowBytes: 64 * 1024, dropAboveBytes: 8 * 1024 * 1024, pingEveryBytes: 32 * 1024, pongTimeoutMs: 60_000 },
 };
 
+/** The largest --max-clients: its refusal sentence still fits a close frame. */
+export const MAX_CLIENTS_LIMIT = 10_000;
+
+/** The close reason of a client over the cap: what happened and what to do, within a close frame's 123 bytes. */
+export function tooManyClientsReason(maxClients: number): string {
+  return `Gapscope is at its limit of ${maxClients} client${maxClients === 1 ? '' : 's'}: close another tab or client, or restart serve with a higher --max-clients.`;
+}
+
 /** Why an upgrade request is refused before it becomes a client. */
 export interface Refusal {
   status: number;
@@ -49,7 +57,7 @@ export interface ApiSocket {
   close(): void;
 }
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 421: 'Misdirected Request', 503: 'Service Unavailable' };
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 421: 'Misdirected Request' };
 
 /** Close reasons (at most 123 bytes each) for the closes the ws library makes on a protocol error. */
 function protocolCloseReasons(maxMessageBytes: number): Record<number, string> {
@@ -92,7 +100,7 @@ export function createApiSocket(backend: Backend, limits: ApiSocketLimits, log: 
   let dropped = 0;
   let heldBack = 0;
   const closeReasons = protocolCloseReasons(limits.maxMessageBytes);
-  const tooMany = `Gapscope already serves ${limits.maxClients} clients, its limit; close a tab or another client, or restart serve with a higher --max-clients.`;
+  const tooMany = tooManyClientsReason(limits.maxClients);
   const tooFast = `Too many messages: at most ${limits.rate.perSecond} a second (${limits.rate.burst} at once).`;
 
   const stats = (): WebClientStats => ({ connected: clients.size, maxClients: limits.maxClients, refused, dropped, reasons: { ...reasons }, updatesHeldBack: heldBack });
@@ -215,12 +223,12 @@ export function createApiSocket(backend: Backend, limits: ApiSocketLimits, log: 
   };
 
   /** Answers an upgrade request with an HTTP error and a sentence (a browser sees only that it failed; other clients read why). */
-  const refuse = (socket: Duplex, refusal: Refusal, extraHeaders = ''): void => {
+  const refuse = (socket: Duplex, refusal: Refusal): void => {
     count('refused', refusal.reason);
     const body = `${refusal.text}\n`;
     socket.once('finish', () => socket.destroy());
     socket.end(
-      `HTTP/1.1 ${refusal.status} ${STATUS_TEXT[refusal.status] ?? 'Refused'}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n${extraHeaders}` +
+      `HTTP/1.1 ${refusal.status} ${STATUS_TEXT[refusal.status] ?? 'Refused'}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     );
   };
@@ -234,7 +242,14 @@ export function createApiSocket(backend: Backend, limits: ApiSocketLimits, log: 
         return;
       }
       if (clients.size >= limits.maxClients) {
-        refuse(socket, { status: 503, reason: 'too many clients', text: tooMany }, 'Retry-After: 5\r\n');
+        // A browser shows a page nothing of a refused handshake but that it failed, so the client
+        // is let in only to be closed at once with 1013 (try again later) and the sentence, which
+        // the page can read and show; it is never served.
+        count('refused', 'too many clients');
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          ws.on('error', () => ws.terminate());
+          dropClient(ws, 1013, tooMany);
+        });
         return;
       }
       wss.handleUpgrade(req, socket, head, admit);

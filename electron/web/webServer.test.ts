@@ -21,6 +21,7 @@ import { loopbackDrops } from '../../lab/loopbackDrops';
 import { waitUntil } from '../../lab/waitUntil';
 import { listeningAddresses, startWebServer, type WebServer } from './webServer';
 import { inProcessApi } from '../kernel/inProcessApi';
+import { MAX_CLIENTS_LIMIT, tooManyClientsReason } from './apiSocket';
 
 let backend: Backend;
 let server: WebServer;
@@ -195,13 +196,27 @@ describe('bad clients', () => {
     ws.close();
   });
 
-  it('over --max-clients are refused with a sentence', async () => {
+  it('over --max-clients are let in only to be closed with 1013 and a sentence a page can show, and never served', async () => {
     const three = await Promise.all([open('test-token-123'), open('test-token-123'), open('test-token-123')]);
-    const refused = (await raw(upgradeTo('/api?token=test-token-123'))).toString();
-    expect(refused).toMatch(/^HTTP\/1.1 503 Service Unavailable\r\n/);
-    expect(refused).toContain('\r\nRetry-After: 5\r\n');
-    expect(refused.endsWith('\r\n\r\nGapscope already serves 3 clients, its limit; close a tab or another client, or restart serve with a higher --max-clients.\n')).toBe(true);
+    const sentence = 'Gapscope is at its limit of 3 clients: close another tab or client, or restart serve with a higher --max-clients.';
+    // What a browser gets: the handshake succeeds, then the close frame carries the reason.
+    const fourth = new WebSocket(`ws://127.0.0.1:${server.port}/api?token=test-token-123`);
+    const replies: unknown[] = [];
+    fourth.on('message', (d) => replies.push(d.toString()));
+    fourth.once('open', () => fourth.send(JSON.stringify({ type: 'call', id: 1, method: 'getAppInfo', args: [] })));
+    const [code, reason] = await new Promise<[number, string]>((resolve) => fourth.once('close', (c, r) => resolve([c, r.toString()])));
+    expect([code, reason]).toEqual([1013, sentence]);
+    expect(replies).toEqual([]);
+    // The close frame itself, as the bytes on the wire.
+    expect(closeFrame(await raw(upgradeTo('/api?token=test-token-123')))).toEqual({ code: 1013, reason: sentence });
+    // The clients in are served as before, and the refusals are counted.
+    const health = await call(three[0]!, { type: 'call', id: 2, method: 'getHealth', args: [] });
+    expect(health).toMatchObject({ outcome: { ok: true, value: { web: { connected: 3, refused: 2, reasons: { 'too many clients': 2 } } } } });
     for (const ws of three) ws.close();
+  });
+
+  it('keeps the too-many-clients sentence within a close frame (123 bytes) up to the largest --max-clients', () => {
+    expect(Buffer.byteLength(tooManyClientsReason(MAX_CLIENTS_LIMIT))).toBeLessThanOrEqual(123);
   });
 
   it('whose request target is not a URL get a 400, not a crash', async () => {

@@ -28,6 +28,18 @@ export function isConnectionFailure(message: string): boolean {
 /** The connection state of the web transport, for a banner when the back end goes away. */
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
+/** Told with each state: the sentence the back end closed the connection with (null when it gave none), and when the next try is. */
+export interface ConnectionDetail {
+  reason: string | null;
+  /** Seconds until the next try; null while open or connecting. */
+  retryInS: number | null;
+  /** Tries in a row that ended without the back end answering (0 once it answered). */
+  failures: number;
+}
+
+/** The detail of an open connection, or of a first try. */
+export const NO_TROUBLE: ConnectionDetail = { reason: null, retryInS: null, failures: 0 };
+
 /** Reads the per-launch token from the page URL (and keeps it for reloads of the same tab). */
 export function webToken(): string | null {
   const fromUrl = new URLSearchParams(window.location.search).get('token');
@@ -38,24 +50,36 @@ export function webToken(): string | null {
   return sessionStorage.getItem('gapscope-token');
 }
 
-/** A WebSocket transport that reconnects and fails pending calls clearly when the back end is gone. */
-export function createWebSocketTransport(url: string, onState: (s: ConnectionState) => void): Transport {
+/** Waits before the next try: 1 s after the first failure, doubling to at most 30 s; back to 1 s once the back end answered. */
+export function retryDelayMs(failuresInARow: number): number {
+  return Math.min(30_000, 1000 * 2 ** Math.max(0, failuresInARow - 1));
+}
+
+/**
+ * A WebSocket transport that reconnects (with backoff) and fails pending calls clearly when the
+ * back end is gone. The connection counts as open once the back end has answered a first call:
+ * a server at its client limit lets a socket open only to close it at once with a reason (1013),
+ * and that must read as refused, not as a connection that opened and dropped.
+ */
+export function createWebSocketTransport(url: string, onState: (s: ConnectionState, detail: ConnectionDetail) => void): Transport {
   let socket: WebSocket | null = null;
   let nextId = 1;
+  let failures = 0;
   const pending = new Map<number, (o: Outcome) => void>();
   const eventListeners = new Set<(name: string, payload: unknown) => void>();
   let opened: Promise<void> = Promise.resolve();
   let reopen: (() => void) | null = null;
+  let lastReason: string | null = null;
 
   const connect = (): void => {
-    onState('connecting');
+    onState('connecting', { reason: lastReason, retryInS: null, failures });
     const ws = new WebSocket(url);
     socket = ws;
+    let answered = false;
     if (!reopen) opened = new Promise((resolve) => (reopen = resolve));
+    const helloId = nextId++;
     ws.addEventListener('open', () => {
-      onState('open');
-      reopen?.();
-      reopen = null;
+      ws.send(JSON.stringify({ type: 'call', id: helloId, method: 'getAppInfo', args: [] }));
     });
     ws.addEventListener('message', (ev) => {
       let msg: ServerMessage;
@@ -64,7 +88,14 @@ export function createWebSocketTransport(url: string, onState: (s: ConnectionSta
       } catch {
         return;
       }
-      if (msg.type === 'reply') {
+      if (msg.type === 'reply' && msg.id === helloId && !answered) {
+        answered = true;
+        failures = 0;
+        lastReason = null;
+        onState('open', NO_TROUBLE);
+        reopen?.();
+        reopen = null;
+      } else if (msg.type === 'reply') {
         pending.get(msg.id)?.(msg.outcome);
         pending.delete(msg.id);
       } else if (msg.type === 'event') {
@@ -72,16 +103,19 @@ export function createWebSocketTransport(url: string, onState: (s: ConnectionSta
       }
     });
     ws.addEventListener('close', (ev) => {
-      onState('closed');
+      failures++;
+      // Web mode says why when it closes a client (too many clients, too many messages, a message too large).
+      lastReason = ev.reason || null;
+      const delay = retryDelayMs(failures);
+      onState('closed', { reason: lastReason, retryInS: Math.round(delay / 1000), failures });
       // Calls made from now on wait for the reconnect instead of going to a dead socket.
       if (!reopen) opened = new Promise((resolve) => (reopen = resolve));
-      // Web mode says why when it drops a client (too many messages, a message too large).
-      const message = ev.reason ? `${CLOSED_BECAUSE}${ev.reason}` : CONNECTION_LOST;
+      const message = lastReason ? `${CLOSED_BECAUSE}${lastReason}` : CONNECTION_LOST;
       for (const [, resolve] of pending) {
         resolve({ ok: false, error: { code: 'internal', message } });
       }
       pending.clear();
-      setTimeout(connect, 1000);
+      setTimeout(connect, delay);
     });
   };
   connect();
@@ -106,9 +140,9 @@ export function createWebSocketTransport(url: string, onState: (s: ConnectionSta
 }
 
 /** Builds the API for this page: desktop bridge, or the WebSocket of the server that served the page. */
-export function connectToBackend(onState: (s: ConnectionState) => void): GapscopeApi {
+export function connectToBackend(onState: (s: ConnectionState, detail: ConnectionDetail) => void): GapscopeApi {
   if (window.gapscopeBridge) {
-    onState('open');
+    onState('open', NO_TROUBLE);
     return createApiClient(window.gapscopeBridge);
   }
   const token = webToken() ?? '';

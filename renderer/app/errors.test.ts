@@ -88,7 +88,10 @@ describe('refusalOf', () => {
         super();
         FakeSocket.made.push(this);
       }
-      send(): void {}
+      sent: string[] = [];
+      send(data: string): void {
+        this.sent.push(data);
+      }
     }
     vi.useFakeTimers();
     vi.stubGlobal('WebSocket', FakeSocket);
@@ -97,6 +100,9 @@ describe('refusalOf', () => {
       const socket = FakeSocket.made[0];
       socket!.readyState = 1;
       socket!.dispatchEvent(new Event('open'));
+      // The back end answers the transport's first call: the connection is up.
+      const hello = JSON.parse(socket!.sent[0]!) as { id: number };
+      socket!.dispatchEvent(Object.assign(new Event('message'), { data: JSON.stringify({ type: 'reply', id: hello.id, outcome: { ok: true, value: {} } }) }));
       const lost = api.getAppInfo().catch((e: unknown) => refusalOf(e));
       await Promise.resolve();
       socket!.readyState = 3;

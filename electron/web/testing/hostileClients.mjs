@@ -9,7 +9,7 @@
 //   frames                              one raw connection per malformed frame kind; the close each got
 //   oversize --max BYTES                messages over the limit: one frame, and fragments adding up to it
 //   flood   --messages N                N calls as fast as the socket takes them
-//   clients --count N                   N WebSocket clients at once: how many opened, how many were refused and why
+//   clients --count N                   N WebSocket clients at once: how many were served, how many closed at once and why
 //   request --path P [--host-header H] [--origin O] [--cookie C] [--upgrade 1]
 //                                       one HTTP request (or WebSocket upgrade): its status, headers and body
 //   slow    --count N --seconds S --stream-port SP
@@ -142,20 +142,21 @@ function goodClient() {
         pending.delete(m.id);
       } else for (const l of listeners) l(m);
     });
-    ws.once('open', () =>
-      resolve({
-        ws,
-        call: (method, ...args) =>
-          new Promise((ok, fail) => {
-            const id = nextId++;
-            pending.set(id, (o) => (o.ok ? ok(o.value) : fail(new Error(`${method}: ${o.error.message}`))));
-            ws.send(JSON.stringify({ type: 'call', id, method, args }));
-          }),
-        onEvent: (l) => listeners.add(l),
-        received,
-        closed: new Promise((r) => ws.once('close', (code, reason) => r({ code, reason: reason.toString() }))),
-      }),
-    );
+    const client = {
+      ws,
+      call: (method, ...args) =>
+        new Promise((ok, fail) => {
+          const id = nextId++;
+          pending.set(id, (o) => (o.ok ? ok(o.value) : fail(new Error(`${method}: ${o.error.message}`))));
+          ws.send(JSON.stringify({ type: 'call', id, method, args }));
+        }),
+      onEvent: (l) => listeners.add(l),
+      received,
+      closed: new Promise((r) => ws.once('close', (code, reason) => r({ code, reason: reason.toString() }))),
+    };
+    // Served, not only let in: a client over the cap is let in and closed at once (1013) without an answer.
+    ws.once('open', () => client.call('getAppInfo').then(() => resolve(client), reject));
+    client.closed.then(({ code, reason }) => reject(new Error(`closed ${code}: ${reason}`)));
     ws.once('error', reject);
   });
 }
@@ -261,8 +262,11 @@ async function clients() {
           };
           ws.on('open', () => {
             opened = true;
-            // An accepted client stays; a refused one is closed by the server right after the handshake.
-            setTimeout(() => settle({ result: 'open' }), 3000);
+            // A client over the cap is let in and closed at once (1013) without an answer; one that gets an answer was taken.
+            ws.send(JSON.stringify({ type: 'call', id: 1, method: 'getAppInfo', args: [] }));
+          });
+          ws.on('message', (data) => {
+            if (JSON.parse(data.toString()).type === 'reply') settle({ result: 'open' });
           });
           ws.on('unexpected-response', (req, res) => {
             let body = '';
@@ -322,17 +326,18 @@ async function slow() {
   let updates = 0;
   let packets = 0;
   const skippedNotices = [];
+  let firstPackets;
+  const flowing = new Promise((resolve) => (firstPackets = resolve));
   c.onEvent((m) => {
     if (m.name === 'streamUpdate' && m.payload.id === info.id) {
       updates++;
       packets = m.payload.delta.totals.packets;
+      if (packets > 0) firstPackets();
     } else if (m.name === 'streamsSkipped') skippedNotices.push(m.payload);
   });
   print({ event: 'ready', stream: info.id, stuck: stuck.length });
   // Counting starts with the first packets (the sender starts once this helper is ready).
-  await new Promise((resolve) => {
-    const timer = setInterval(() => packets > 0 && (clearInterval(timer), resolve()), 20);
-  });
+  await flowing;
   updates = 0;
   const perSecond = [];
   const packetsAt = [];
