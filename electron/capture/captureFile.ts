@@ -2,9 +2,9 @@
  * Opening a capture file for offline analysis: reads it in chunks (never whole), gunzips it on the
  * fly when it starts with the gzip magic, and reports progress as bytes of the file read.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, type ReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, type Gunzip } from 'node:zlib';
 import { GapscopeError } from '../../shared/errors';
 import { CaptureFormatError } from '../../shared/pcapng/readErrors';
 import type { CaptureReader } from '../../shared/pcapng/read';
@@ -44,13 +44,22 @@ export async function readCaptureFile(path: string, reader: CaptureReader, optio
   const compressed = await isGzip(path);
   const chunkBytes = options.chunkBytes ?? 1024 * 1024;
   const every = options.progressEveryMs ?? 200;
-  const file = createReadStream(path, { highWaterMark: chunkBytes });
   let bytesRead = 0;
-  file.on('data', (c: Buffer | string) => {
-    bytesRead += c.length;
-  });
-  const gunzip = compressed ? createGunzip({ chunkSize: 256 * 1024 }) : null;
-  const source: AsyncIterable<Buffer> = gunzip ? file.pipe(gunzip) : file;
+  let file: ReadStream | null = null;
+  let gunzip: Gunzip | null = null;
+  let source: AsyncIterable<Uint8Array>;
+  if (compressed) {
+    file = createReadStream(path, { highWaterMark: chunkBytes });
+    file.on('data', (c: Buffer | string) => {
+      bytesRead += c.length;
+    });
+    gunzip = createGunzip({ chunkSize: 256 * 1024 });
+    source = file.pipe(gunzip);
+  } else {
+    source = readAhead(path, chunkBytes, (n) => {
+      bytesRead += n;
+    });
+  }
   let lastReport = 0;
   let inflated = 0;
   const progress = (): CaptureProgress => ({ bytesRead, totalBytes, bytesParsed: reader.bytesRead, packets: reader.packetCount });
@@ -65,7 +74,7 @@ export async function readCaptureFile(path: string, reader: CaptureReader, optio
       if (options.signal?.aborted) throw new GapscopeError('invalid-argument', 'Reading the capture was cancelled.');
       inflated += chunk.byteLength;
       if (inflated > MAX_UNCOMPRESSED_BYTES) throw new CaptureFormatError(`The file decompresses to more than ${MAX_UNCOMPRESSED_BYTES / 1024 ** 3} GiB; refusing it.`, null);
-      reader.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      reader.push(chunk);
       const now = Date.now();
       if (options.onProgress && now - lastReport >= every) {
         lastReport = now;
@@ -81,18 +90,49 @@ export async function readCaptureFile(path: string, reader: CaptureReader, optio
     }
     throw fileError(path, err);
   } finally {
-    file.destroy();
+    file?.destroy();
     gunzip?.destroy();
   }
   options.onProgress?.(progress());
   return { compressed, totalBytes };
 }
 
+/**
+ * The file's bytes in chunks of `chunkBytes`, read into two buffers in turn: the next chunk is read
+ * while the reader parses this one, and no new memory is taken per chunk (a fresh 1 MiB buffer per
+ * chunk cost the kernel a page fault and a zeroed page per 4 KiB, as much as the parsing). Each
+ * chunk is valid until the next is asked for; the CaptureReader keeps none once its push returns.
+ */
+async function* readAhead(path: string, chunkBytes: number, onRead: (bytes: number) => void): AsyncGenerator<Uint8Array> {
+  const handle = await open(path, 'r');
+  let pending: Promise<{ bytesRead: number }> | null = null;
+  try {
+    const buffers = [new Uint8Array(chunkBytes), new Uint8Array(chunkBytes)];
+    let position = 0;
+    let turn = 0;
+    pending = handle.read(buffers[0]!, 0, chunkBytes, position);
+    for (;;) {
+      const { bytesRead } = await pending;
+      if (bytesRead === 0) return;
+      const chunk = buffers[turn]!;
+      position += bytesRead;
+      onRead(bytesRead);
+      turn = 1 - turn;
+      pending = handle.read(buffers[turn]!, 0, chunkBytes, position);
+      yield bytesRead === chunkBytes ? chunk : chunk.subarray(0, bytesRead);
+    }
+  } finally {
+    // Stopped early (an error, a cancel): the read in flight finishes before its file is closed.
+    await pending?.catch(() => undefined);
+    await handle.close();
+  }
+}
+
 /** pcapng's Section Header Block type, and the four byte orders and resolutions of pcap's magic. */
 const CAPTURE_MAGICS = [0x0a0d0d0a, 0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1];
 
-function hasCaptureMagic(head: Buffer): boolean {
-  return head.length >= 4 && CAPTURE_MAGICS.includes(head.readUInt32BE(0));
+function hasCaptureMagic(head: Uint8Array): boolean {
+  return head.byteLength >= 4 && CAPTURE_MAGICS.includes(((head[0]! << 24) | (head[1]! << 16) | (head[2]! << 8) | head[3]!) >>> 0);
 }
 
 async function fileSize(path: string): Promise<number> {

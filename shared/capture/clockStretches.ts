@@ -23,7 +23,8 @@ interface Stretch {
 export class ClockStretches {
   private readonly stretches: Stretch[] = [];
   private current = -1;
-  private readonly lastOfInterface = new Map<number, number>();
+  // The latest frame of each interface, at index interface + 1 (-1 is a frame of no known interface).
+  private readonly lastOfInterface: (number | undefined)[] = [];
 
   constructor(private readonly warnings: CaptureWarnings) {}
 
@@ -34,8 +35,8 @@ export class ClockStretches {
 
   /** Files the frame at timeMs, captured on interface `iface` (`label()` names it in a warning); returns its stretch. */
   add(timeMs: number, iface: number, offset: number, label: () => string): number {
-    const previous = this.lastOfInterface.get(iface);
-    this.lastOfInterface.set(iface, timeMs);
+    const previous = this.lastOfInterface[iface + 1];
+    this.lastOfInterface[iface + 1] = timeMs;
     const c = this.stretches[this.current];
     if (c && within(c, timeMs)) return this.extend(this.current, timeMs);
     for (let i = 0; i < this.stretches.length; i++) if (within(this.stretches[i]!, timeMs)) return (this.current = this.extend(i, timeMs));

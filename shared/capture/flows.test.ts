@@ -43,6 +43,19 @@ describe('FlowTable', () => {
     expect(flowId({ srcAddress: 'fd00::1', srcPort: 1, dstAddress: 'ff02::fb', dstPort: 5353 })).toBe('[fd00::1]:1 > [ff02::fb]:5353');
   });
 
+  it('keeps apart interleaved flows that its cache of recent flows files in one place (same ports, or ports that hash alike)', () => {
+    const t = new FlowTable();
+    const sides = [d({}), d({ srcAddress: '10.0.0.3' }), d({ dstAddress: '10.0.0.9' }), d({ srcPort: 1, dstPort: 0 }), d({ srcPort: 0, dstPort: 31 })];
+    for (let round = 0; round < 3; round++) for (const [i, x] of sides.entries()) for (let k = 0; k <= i; k++) t.add(x);
+    expect(t.list().map((f) => [f.id, f.packets])).toEqual([
+      ['10.0.0.1:0 > 10.0.0.2:31', 15],
+      ['10.0.0.1:1 > 10.0.0.2:0', 12],
+      ['10.0.0.1:5000 > 10.0.0.9:4000', 9],
+      ['10.0.0.3:5000 > 10.0.0.2:4000', 6],
+      ['10.0.0.1:5000 > 10.0.0.2:4000', 3],
+    ]);
+  });
+
   it('stays bounded under a scan of many flows, counting what it could not list', () => {
     const t = new FlowTable(100);
     for (let p = 1; p <= 1000; p++) t.add(d({ srcPort: p }));

@@ -30,30 +30,46 @@ export function flowId(d: Pick<UdpDatagram, 'srcAddress' | 'srcPort' | 'dstAddre
   return `${formatEndpoint(d.srcAddress, d.srcPort)} > ${formatEndpoint(d.dstAddress, d.dstPort)}`;
 }
 
+/** Slots of the flow table's cache of recent flows, indexed by the ports (a power of two). */
+const RECENT_SLOTS = 256;
+
 /** Counts datagrams per flow, in bounded memory. */
 export class FlowTable {
   private readonly flows = new Map<string, UdpFlow>();
+  // The flow last seen per slot of ports: most datagrams find theirs here without their id's text
+  // being made (building and hashing that string per datagram was the table's whole cost).
+  private readonly recent: (UdpFlow | undefined)[] = new Array<UdpFlow | undefined>(RECENT_SLOTS);
   /** Datagrams of flows beyond MAX_FLOWS. */
   overflowPackets = 0;
 
   constructor(private readonly maxFlows = MAX_FLOWS) {}
 
   /** Counts one datagram; returns its flow (null when the table is full and the flow is new). */
-  add(d: UdpDatagram, id = flowId(d)): UdpFlow | null {
-    let f = this.flows.get(id);
-    if (!f) {
-      if (this.flows.size >= this.maxFlows) {
-        this.overflowPackets += 1;
-        return null;
-      }
-      f = { id, family: d.family, srcAddress: d.srcAddress, srcPort: d.srcPort, dstAddress: d.dstAddress, dstPort: d.dstPort, packets: 0, bytes: 0, firstMs: d.timeMs, lastMs: d.timeMs, reassembled: 0 };
-      this.flows.set(id, f);
-    }
+  add(d: UdpDatagram): UdpFlow | null {
+    const slot = (d.srcPort * 31 + d.dstPort) & (RECENT_SLOTS - 1);
+    let f = this.recent[slot];
+    if (f === undefined || f.srcPort !== d.srcPort || f.dstPort !== d.dstPort || f.srcAddress !== d.srcAddress || f.dstAddress !== d.dstAddress) f = this.lookUp(d, slot);
+    if (!f) return null;
     f.packets += 1;
     f.bytes += d.payload.byteLength;
     if (d.timeMs < f.firstMs) f.firstMs = d.timeMs;
     if (d.timeMs > f.lastMs) f.lastMs = d.timeMs;
     if (d.reassembled) f.reassembled += 1;
+    return f;
+  }
+
+  private lookUp(d: UdpDatagram, slot: number): UdpFlow | undefined {
+    const id = flowId(d);
+    let f = this.flows.get(id);
+    if (!f) {
+      if (this.flows.size >= this.maxFlows) {
+        this.overflowPackets += 1;
+        return undefined;
+      }
+      f = { id, family: d.family, srcAddress: d.srcAddress, srcPort: d.srcPort, dstAddress: d.dstAddress, dstPort: d.dstPort, packets: 0, bytes: 0, firstMs: d.timeMs, lastMs: d.timeMs, reassembled: 0 };
+      this.flows.set(id, f);
+    }
+    this.recent[slot] = f;
     return f;
   }
 

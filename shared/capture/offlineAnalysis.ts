@@ -13,7 +13,7 @@ import { buildReport, type ReceptionReport } from '../reception/report';
 import type { ReceptionSnapshot } from '../reception/types';
 import { ClockStretches } from './clockStretches';
 import type { FragmentLimits, FragmentStats } from './fragments';
-import { FlowTable, flowId, flowMatches, type FlowSelector, type UdpFlow } from './flows';
+import { FlowTable, flowMatches, type FlowSelector, type UdpFlow } from './flows';
 import { linkTypeName } from './linkLayer';
 import { UdpExtractor, type ExtractStats, type UdpDatagram } from './udpExtractor';
 
@@ -67,6 +67,8 @@ const DETECTION_COPIES = 64;
 interface Monitored {
   flow: UdpFlow;
   monitor: ReceptionMonitor;
+  /** Where its datagrams come from, as live reception names a packet's source: the same for every datagram of a flow. */
+  from: string;
   lastAt: number;
   /** The stretch of capture time the flow started in, and its first frame: the flow's time 0. */
   stretch: number;
@@ -213,26 +215,33 @@ export class OfflineAnalysis {
   private onRecord(r: CaptureRecord): void {
     if (this.origin === null) this.origin = r.timeMs;
     if (this.lastFrame === null || r.timeMs > this.lastFrame) this.lastFrame = r.timeMs;
-    const reader = this.captureReader;
-    const iface = reader.interfaceIndexOf(r.interfaceId);
-    this.frameStretch = this.stretches.add(r.timeMs, iface, r.offset, () => {
-      if (reader.format !== 'pcapng') return 'The capture';
-      const name = reader.interfaces[iface]?.name;
-      return `Interface ${iface}${name ? ` (${name})` : ''}`;
-    });
+    const iface = this.captureReader.interfaceIndexOf(r.interfaceId);
+    this.labelIface = iface;
+    this.frameStretch = this.stretches.add(r.timeMs, iface, r.offset, this.interfaceLabel);
     this.extractor.onRecord(r);
   }
 
+  // The name of the frame's interface in a clock-jump warning, made once rather than per frame.
+  private labelIface = 0;
+  private readonly interfaceLabel = (): string => {
+    const reader = this.captureReader;
+    if (reader.format !== 'pcapng') return 'The capture';
+    const name = reader.interfaces[this.labelIface]?.name;
+    return `Interface ${this.labelIface}${name ? ` (${name})` : ''}`;
+  };
+
   private onDatagram(d: UdpDatagram): void {
-    const id = flowId(d);
-    const flow = this.flowTable.add(d, id);
-    let m = this.monitored.get(id);
+    const flow = this.flowTable.add(d);
+    // A flow the table had no room for was never measured.
+    let m = flow ? this.monitored.get(flow.id) : null;
     if (m === undefined && flow) {
+      const id = flow.id;
       m = null;
       if (flowMatches(flow, this.options.flow ?? null, this.options.port ?? null)) {
         if (this.monitoredCount < MAX_MONITORED) {
           const monitor = new ReceptionMonitor({ binMs: this.binMs, gapMs: this.options.gapMs, decode: parseFormat(this.decode) ?? 'none', port: flow.dstPort, keepPackets: 0 });
-          m = { flow, monitor, lastAt: 0, stretch: this.frameStretch, origin: this.stretches.originOf(this.frameStretch) };
+          const from = flow.family === 6 ? `[${flow.srcAddress}]:${flow.srcPort}` : `${flow.srcAddress}:${flow.srcPort}`;
+          m = { flow, monitor, from, lastAt: 0, stretch: this.frameStretch, origin: this.stretches.originOf(this.frameStretch) };
           this.monitoredCount += 1;
         } else {
           this.tooMany = true;
@@ -253,7 +262,7 @@ export class OfflineAnalysis {
       m.lastAt = at;
       // The first datagrams may be held by format detection: copy them off the file's read buffer.
       const payload = m.flow.packets <= DETECTION_COPIES ? d.payload.slice() : d.payload;
-      m.monitor.onPacket(at, payload, flow!.family === 6 ? `[${d.srcAddress}]:${d.srcPort}` : `${d.srcAddress}:${d.srcPort}`);
+      m.monitor.onPacket(at, payload, m.from);
     }
     this.options.onDatagram?.(d, flow);
   }

@@ -79,6 +79,8 @@ export class UdpExtractor {
   readonly fragments: FragmentReassembler;
   private readonly loc: IpLocation = newIpLocation();
   private readonly linkTypesSeen = new Set<number>();
+  private lastLinkType = -1;
+  private readonly v4 = new Ipv4Texts();
 
   constructor(
     private readonly onDatagram: (d: UdpDatagram) => void,
@@ -96,7 +98,10 @@ export class UdpExtractor {
   /** Looks at one captured frame. */
   onRecord(r: CaptureRecord): void {
     this.stats.frames += 1;
-    if (!this.linkTypesSeen.has(r.linkType)) this.linkTypesSeen.add(r.linkType);
+    if (r.linkType !== this.lastLinkType) {
+      this.lastLinkType = r.linkType;
+      this.linkTypesSeen.add(r.linkType);
+    }
     if (!isSupportedLinkType(r.linkType)) {
       this.stats.unsupportedLinkType += 1;
       this.warnings.add(`link-type-${r.linkType}`, `Frames with ${linkTypeName(r.linkType)} are not read by Gapscope; they were skipped.`, r.offset);
@@ -159,10 +164,10 @@ export class UdpExtractor {
 
   /** What an IP packet carries once its headers are walked: UDP, a tunnel, or something else. */
   private transport(r: CaptureRecord, family: 4 | 6, src: string, dst: string, proto: number, b: Uint8Array, at: number, end: number, reassembled: boolean, depth: number): void {
+    if (proto === IPPROTO_UDP) return this.udp(r, family, src, dst, b, at, end, reassembled, depth);
+    // The rest look into the IP payload as captured (a view made only for them, not per datagram).
     const captured = b.subarray(Math.min(at, b.byteLength), Math.min(end, b.byteLength));
     switch (proto) {
-      case IPPROTO_UDP:
-        return this.udp(r, family, src, dst, b, at, end, reassembled, depth);
       case IPPROTO_IPIP:
       case IPPROTO_IPV6: {
         const what = proto === IPPROTO_IPIP ? `IPv4-in-IPv${family}` : `IPv6-in-IPv${family}`;
@@ -215,9 +220,9 @@ export class UdpExtractor {
       const key = `4|${b[o + 12]}.${b[o + 13]}.${b[o + 14]}.${b[o + 15]}|${b[o + 16]}.${b[o + 17]}.${b[o + 18]}.${b[o + 19]}|${(b[o + 4]! << 8) | b[o + 5]!}|${proto}`;
       const whole = this.fragments.add(key, r.timeMs, fragAt, more, b.subarray(o + ihl, end));
       if (!whole) return;
-      return this.transport(r, 4, ipv4Text(b, o + 12), ipv4Text(b, o + 16), proto, whole, 0, whole.byteLength, true, depth);
+      return this.transport(r, 4, this.v4.text(b, o + 12), this.v4.text(b, o + 16), proto, whole, 0, whole.byteLength, true, depth);
     }
-    this.transport(r, 4, ipv4Text(b, o + 12), ipv4Text(b, o + 16), proto, b, o + ihl, end, false, depth);
+    this.transport(r, 4, this.v4.text(b, o + 12), this.v4.text(b, o + 16), proto, b, o + ihl, end, false, depth);
   }
 
   private ipv6(r: CaptureRecord, b: Uint8Array, o: number, depth: number): void {
@@ -345,8 +350,27 @@ function optionsFit(b: Uint8Array, at: number, end: number): boolean {
   return q === end;
 }
 
-function ipv4Text(b: Uint8Array, at: number): string {
-  return `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
+/** Addresses remembered before the cache starts over (a scan of a whole /16 costs a rebuild, not memory). */
+const IPV4_TEXTS = 65_536;
+
+/**
+ * The text of IPv4 addresses, made once per address rather than once per datagram: a capture holds
+ * few addresses and many packets, and the same string object for the same address also lets the
+ * flow table compare addresses by reference.
+ */
+class Ipv4Texts {
+  private readonly texts = new Map<number, string>();
+
+  text(b: Uint8Array, at: number): string {
+    const key = (b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!;
+    let t = this.texts.get(key);
+    if (t === undefined) {
+      if (this.texts.size >= IPV4_TEXTS) this.texts.clear();
+      t = `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
+      this.texts.set(key, t);
+    }
+    return t;
+  }
 }
 
 function hex(b: Uint8Array, at: number, n: number): string {

@@ -13,6 +13,21 @@ function readAll(file: Uint8Array, chunk = file.byteLength || 1): { records: Cap
   return { records, reader };
 }
 
+/** Reads `file` as readCaptureFile does: each chunk read into the same memory, overwritten after its push. */
+function readReusing(file: Uint8Array, size: number): CaptureRecord[] {
+  const records: CaptureRecord[] = [];
+  const reader = new CaptureReader((r) => records.push({ ...r, data: r.data.slice() }));
+  const memory = new Uint8Array(size);
+  for (let i = 0; i < file.byteLength; i += size) {
+    const n = Math.min(size, file.byteLength - i);
+    memory.set(file.subarray(i, i + n));
+    reader.push(memory.subarray(0, n));
+    memory.fill(0xee); // what the next read leaves there, if the reader still looked
+  }
+  reader.end();
+  return records;
+}
+
 function errorOf(run: () => unknown): CaptureFormatError {
   try {
     run();
@@ -58,6 +73,12 @@ describe('pcap', () => {
     const file = pcapFile({ linkType: 1, packets: Array.from({ length: 20 }, (_, i) => ({ sec: i, frac: i, data: new Uint8Array(i * 7).fill(i) })) });
     const whole = readAll(file).records;
     for (const chunk of [1, 3, 16, 17, 100]) expect(readAll(file, chunk).records).toEqual(whole);
+  });
+
+  it('keeps nothing of a pushed chunk: a caller reading the file into the same memory over and over gets the same records', () => {
+    const file = pcapFile({ linkType: 1, packets: Array.from({ length: 20 }, (_, i) => ({ sec: i, frac: i, data: new Uint8Array(i * 7).fill(i) })) });
+    const whole = readAll(file).records;
+    for (const chunk of [1, 3, 16, 17, 100]) expect(readReusing(file, chunk)).toEqual(whole);
   });
 
   it('refuses a record whose length exceeds the cap before buffering it', () => {
@@ -127,7 +148,10 @@ describe('pcapng', () => {
     const file = concat(shb(), idb(1), ...Array.from({ length: 30 }, (_, i) => epb(0, [0, i * 1000], new Uint8Array(i * 5).fill(i))));
     const whole = readAll(file).records;
     expect(whole).toHaveLength(30);
-    for (const chunk of [1, 2, 5, 13, 64, 1000]) expect(readAll(file, chunk).records).toEqual(whole);
+    for (const chunk of [1, 2, 5, 13, 64, 1000]) {
+      expect(readAll(file, chunk).records).toEqual(whole);
+      expect(readReusing(file, chunk)).toEqual(whole);
+    }
   });
 
   it('names the offset and the problem of every structural error', () => {

@@ -123,13 +123,21 @@ export class CaptureReader {
     return iface ? this.interfaces.indexOf(iface) : -1;
   }
 
-  /** Feeds the next bytes of the file; delivers every packet they complete. Throws only CaptureFormatError. */
+  /**
+   * Feeds the next bytes of the file; delivers every packet they complete. Throws only
+   * CaptureFormatError. Keeps no reference to `chunk` once it returns: the caller may read the next
+   * bytes into the same memory.
+   */
   push(chunk: Uint8Array): void {
     if (this.failed) throw this.failed;
     if (this.ended) throw new CaptureFormatError('Data pushed after the end of the file.', this.offset);
     if (chunk.byteLength === 0) return;
     this.queue.push(chunk);
-    this.guard(() => this.drain());
+    try {
+      this.guard(() => this.drain());
+    } finally {
+      this.queue.release(chunk);
+    }
   }
 
   /** Says the file is complete; a partial last block is counted as a warning (a capture cut short). */
@@ -218,12 +226,14 @@ export class CaptureReader {
 
   private readPcapRecord(): boolean {
     if (this.queue.length < 16) return false;
-    const h = this.queue.view(16);
+    // Header fields are read in place (see ByteQueue.hold): only the packet's bytes get a view.
+    let h = this.queue.hold(16);
+    let p = this.queue.start;
     const little = this.little;
-    const sec = u32(h, 0, little);
-    const frac = u32(h, 4, little);
-    const incl = u32(h, 8, little);
-    const orig = u32(h, 12, little);
+    const sec = u32(h, p, little);
+    const frac = u32(h, p + 4, little);
+    const incl = u32(h, p + 8, little);
+    const orig = u32(h, p + 12, little);
     if (incl > this.maxBlock) {
       throw new CaptureFormatError(`Packet record says it holds ${incl} bytes, more than the ${this.maxBlock}-byte limit: the file is damaged.`, this.offset);
     }
@@ -231,9 +241,10 @@ export class CaptureReader {
     const ns = this.fileFormat === 'pcap-ns';
     if (frac >= (ns ? 1e9 : 1e6)) this.warnings.add('bad-timestamp', `A packet's fraction of a second (${frac}) is out of range.`, this.offset);
     if (incl > orig) this.warnings.add('captured-longer-than-original', `A packet's captured length (${incl}) exceeds its original length (${orig}).`, this.offset);
-    const rec = this.queue.view(16 + incl);
+    h = this.queue.hold(16 + incl);
+    p = this.queue.start;
     const timeMs = sec * 1000 + (ns ? frac / 1e6 : frac / 1e3);
-    this.deliver(this.pcapLinkType, 0, timeMs, rec.subarray(16, 16 + incl), Math.max(orig, incl), this.offset);
+    this.deliver(this.pcapLinkType, 0, timeMs, h.subarray(p + 16, p + 16 + incl), Math.max(orig, incl), this.offset);
     this.queue.skip(16 + incl);
     this.offset += 16 + incl;
     return true;
@@ -241,18 +252,20 @@ export class CaptureReader {
 
   private readBlock(): boolean {
     if (this.queue.length < 12) return false;
-    const h = this.queue.view(12);
+    // Fields are read in place (see ByteQueue.hold): an Enhanced Packet Block costs one view, its packet's.
+    let b = this.queue.hold(12);
+    let p = this.queue.start;
     const at = this.offset;
-    let type = u32(h, 0, this.little);
-    if (u32(h, 0, false) === SHB) {
+    let type = u32(b, p, this.little);
+    if (u32(b, p, false) === SHB) {
       // A Section Header sets the byte order of its section: read the byte-order magic first.
-      const bom = u32(h, 8, true);
+      const bom = u32(b, p + 8, true);
       if (bom === BOM) this.little = true;
-      else if (u32(h, 8, false) === BOM) this.little = false;
-      else throw new CaptureFormatError(`Section Header Block with an unknown byte-order magic 0x${u32(h, 8, false).toString(16).padStart(8, '0')}.`, at);
+      else if (u32(b, p + 8, false) === BOM) this.little = false;
+      else throw new CaptureFormatError(`Section Header Block with an unknown byte-order magic 0x${u32(b, p + 8, false).toString(16).padStart(8, '0')}.`, at);
       type = SHB;
     }
-    const length = u32(h, 4, this.little);
+    const length = u32(b, p + 4, this.little);
     if (length < 12 || length % 4 !== 0) {
       throw new CaptureFormatError(`Block of type 0x${type.toString(16)} has an impossible length ${length} (must be a multiple of 4, at least 12).`, at);
     }
@@ -260,13 +273,15 @@ export class CaptureReader {
       throw new CaptureFormatError(`Block of type 0x${type.toString(16)} says it is ${length} bytes long, more than the ${this.maxBlock}-byte limit: the file is damaged.`, at);
     }
     if (this.queue.length < length) return false;
-    const block = this.queue.view(length);
-    const trailing = u32(block, length - 4, this.little);
+    if (b.byteLength - p < length) {
+      b = this.queue.hold(length);
+      p = this.queue.start;
+    }
+    const trailing = u32(b, p + length - 4, this.little);
     if (trailing !== length) {
       throw new CaptureFormatError(`Block of type 0x${type.toString(16)}: its trailing length ${trailing} differs from its leading length ${length}.`, at);
     }
     if (this.sections === 0 && type !== SHB) throw new CaptureFormatError('pcapng file does not start with a Section Header Block.', at);
-    const body = block.subarray(8, length - 4);
     if (this.skippingSection && type !== SHB) {
       if (type === BT_EPB || type === BT_SPB || type === BT_PB) this.warnings.add('unknown-version-packets', 'Packets of a section of unknown version were skipped.', at);
       this.queue.skip(length);
@@ -274,20 +289,20 @@ export class CaptureReader {
       return true;
     }
     switch (type) {
+      case BT_EPB:
+        this.readEnhancedPacket(b, p + 8, length - 12, at);
+        break;
       case SHB:
-        this.readSectionHeader(body, at);
+        this.readSectionHeader(b.subarray(p + 8, p + length - 4), at);
         break;
       case BT_IDB:
-        this.readInterface(body, at);
-        break;
-      case BT_EPB:
-        this.readEnhancedPacket(body, at);
+        this.readInterface(b.subarray(p + 8, p + length - 4), at);
         break;
       case BT_SPB:
-        this.readSimplePacket(body, at);
+        this.readSimplePacket(b.subarray(p + 8, p + length - 4), at);
         break;
       case BT_PB:
-        this.readObsoletePacket(body, at);
+        this.readObsoletePacket(b.subarray(p + 8, p + length - 4), at);
         break;
       default:
         // Name resolution, interface statistics, decryption secrets, custom and unknown blocks.
@@ -347,19 +362,20 @@ export class CaptureReader {
     this.interfaces.push(iface);
   }
 
-  private readEnhancedPacket(body: Uint8Array, at: number): void {
-    if (body.byteLength < 20) throw new CaptureFormatError(`Enhanced Packet Block too short (${body.byteLength + 12} bytes).`, at);
-    const id = u32(body, 0, this.little);
-    const hi = u32(body, 4, this.little);
-    const lo = u32(body, 8, this.little);
-    const captured = u32(body, 12, this.little);
-    const original = u32(body, 16, this.little);
-    if (captured > body.byteLength - 20) {
-      throw new CaptureFormatError(`Enhanced Packet Block says it holds ${captured} bytes but has room for ${body.byteLength - 20}.`, at);
+  /** The block's body is the `size` bytes of `b` from `from`. */
+  private readEnhancedPacket(b: Uint8Array, from: number, size: number, at: number): void {
+    if (size < 20) throw new CaptureFormatError(`Enhanced Packet Block too short (${size + 12} bytes).`, at);
+    const id = u32(b, from, this.little);
+    const hi = u32(b, from + 4, this.little);
+    const lo = u32(b, from + 8, this.little);
+    const captured = u32(b, from + 12, this.little);
+    const original = u32(b, from + 16, this.little);
+    if (captured > size - 20) {
+      throw new CaptureFormatError(`Enhanced Packet Block says it holds ${captured} bytes but has room for ${size - 20}.`, at);
     }
     const iface = this.interfaceFor(id, at);
     if (!iface) return;
-    this.deliver(iface.linkType, id, this.timeOf(iface, hi, lo), body.subarray(20, 20 + captured), Math.max(original, captured), at);
+    this.deliver(iface.linkType, id, this.timeOf(iface, hi, lo), b.subarray(from + 20, from + 20 + captured), Math.max(original, captured), at);
   }
 
   private readSimplePacket(body: Uint8Array, at: number): void {
