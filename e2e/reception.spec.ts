@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { labInfo, readLabState, repoRoot } from './helpers/lab';
 import { removeAllStreams } from './helpers/streams';
 import { holdPort, startSender, type LabProcess } from './helpers/processes';
+import { linePixels } from './helpers/chartPixels';
 
 const lab = labInfo();
 
@@ -71,6 +72,9 @@ test('a 1 s silence in a 500 packet/s stream shows as one gap, and clicking it z
   await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBeGreaterThan(10);
   await expect(chart).toHaveAttribute('data-series', /throughput/);
   await expect(chart).toHaveAttribute('data-follow', 'true');
+  // It is painted off the page's main thread, by its worker, and the throughput line is on screen.
+  await expect(chart).toHaveAttribute('data-painter', 'worker');
+  await expect.poll(() => linePixels(page, chart.locator('canvas'))).toBeGreaterThan(50);
 
   // The silence appears as one gap of about a second, blamed on the network, not on Gapscope.
   const row = page.getByTestId('gap-row');

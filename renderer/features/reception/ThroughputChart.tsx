@@ -12,7 +12,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { sourcesIn } from './chart/events';
 import { applyChartAction, chartViewOf, type ChartAction } from './chart/chartControl';
 import { chartModel, pointAt, type ChartModel } from './chart/chartModel';
-import { paintChart } from './chart/paintChart';
+import { createChartPainter, type ChartPainter } from './chart/chartPainter';
 import { useChartColors } from '../../app/theme';
 import { resolveRange, selectRange } from './chart/view';
 import { formatByteRate, formatCount, formatDuration, formatStreamTime } from '../../format';
@@ -46,6 +46,17 @@ function frameOf(s: AppState, id: string, width: number, height: number): { mode
   return { model, follow: view.follow, binMs: r.bins.binMs };
 }
 
+// One painter per canvas element: React's StrictMode runs an effect twice on one element, and a canvas hands itself to a worker only once.
+const painters = new WeakMap<HTMLCanvasElement, ChartPainter>();
+function painterOf(canvas: HTMLCanvasElement): ChartPainter {
+  let p = painters.get(canvas);
+  if (!p) {
+    p = createChartPainter(canvas);
+    painters.set(canvas, p);
+  }
+  return p;
+}
+
 /** The chart of one stream, painted at display rate and decimated to about two points per pixel. */
 export function ThroughputChart({ id }: { id: string }) {
   const { exists, follow, binMs, withLoss, empty, live } = useApp(
@@ -76,8 +87,8 @@ export function ThroughputChart({ id }: { id: string }) {
   useEffect(() => {
     const box = boxRef.current;
     const canvas = canvasRef.current;
-    const ctx = canvas?.getContext('2d');
-    if (!box || !canvas || !ctx) return;
+    if (!box || !canvas) return;
+    const painter = painterOf(canvas);
     let frame = 0;
     // The box's size comes from the ResizeObserver: reading it while drawing would force a layout every frame.
     let width = 0;
@@ -93,17 +104,12 @@ export function ThroughputChart({ id }: { id: string }) {
       frame = 0;
       if (width === 0 || height === 0) return;
       const dpr = window.devicePixelRatio || 1;
-      if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
-        canvas.width = Math.round(width * dpr);
-        canvas.height = Math.round(height * dpr);
-        canvas.style.width = `${width}px`;
-        canvas.style.height = `${height}px`;
-      }
       const f = frameOf(appStore.getState(), id, width, height);
       if (!f) return;
       const m = f.model;
       modelRef.current = m;
-      paintChart(ctx, m, colors, dpr, f.binMs);
+      painter.paint({ model: m, colors, dpr, binMs: f.binMs });
+      setData('painter', painter.where());
       const span = m.range.endMs - m.range.startMs;
       setData('points', String(m.points.length));
       setData('rangeStart', String(Math.round(m.range.startMs)));
@@ -141,6 +147,12 @@ export function ThroughputChart({ id }: { id: string }) {
       unsubscribe();
       resize.disconnect();
       if (frame !== 0) cancelAnimationFrame(frame);
+      // Ends the painter's worker once the canvas has left the page (not when StrictMode re-runs this effect).
+      setTimeout(() => {
+        if (canvas.isConnected) return;
+        painters.get(canvas)?.dispose();
+        painters.delete(canvas);
+      }, 0);
     };
   }, [id, colors]);
 

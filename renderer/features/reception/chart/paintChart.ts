@@ -10,19 +10,28 @@ function severityColor(severity: TimelineSeverity, colors: ChartColors): string 
   return severity === 'error' ? colors.openGap : severity === 'warning' ? colors.event : colors.axis;
 }
 
+/** A 2D context on the page's canvas or on an OffscreenCanvas in the chart's paint worker. */
+export type Canvas2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
+
+/** A small canvas of its own: an OffscreenCanvas where there is one (always in a worker), else a detached element. */
+function smallCanvas(width: number, height: number): OffscreenCanvas | HTMLCanvasElement {
+  if (typeof OffscreenCanvas !== 'undefined') return new OffscreenCanvas(width, height);
+  const c = document.createElement('canvas');
+  c.width = width;
+  c.height = height;
+  return c;
+}
+
 // The density band is painted as pixels into a small scratch canvas, then drawn once: a
 // rectangle per column with its own globalAlpha took ~50 ms per frame on the software canvas.
-let scratch: HTMLCanvasElement | null = null;
+let scratch: OffscreenCanvas | HTMLCanvasElement | null = null;
 const rgbCache = new Map<string, [number, number, number]>();
 
 /** A CSS color's red, green and blue, as the canvas itself reads it. */
 function rgbOf(color: string): [number, number, number] {
   const known = rgbCache.get(color);
   if (known) return known;
-  const c = document.createElement('canvas');
-  c.width = 1;
-  c.height = 1;
-  const cx = c.getContext('2d', { willReadFrequently: true });
+  const cx = smallCanvas(1, 1).getContext('2d', { willReadFrequently: true }) as Canvas2D | null;
   let rgb: [number, number, number] = [128, 128, 128];
   if (cx) {
     cx.fillStyle = color;
@@ -35,15 +44,15 @@ function rgbOf(color: string): [number, number, number] {
 }
 
 /** The share of time in gaps per column: a bar in the band at the top and a faint tint below it. */
-function paintDensity(ctx: CanvasRenderingContext2D, density: Float64Array, left: number, top: number, h: number, color: string): void {
+function paintDensity(ctx: Canvas2D, density: Float64Array, left: number, top: number, h: number, color: string): void {
   const cols = density.length;
   if (cols === 0) return;
-  scratch ??= document.createElement('canvas');
+  scratch ??= smallCanvas(cols, BAND_HEIGHT + 1);
   if (scratch.width !== cols || scratch.height !== BAND_HEIGHT + 1) {
     scratch.width = cols;
     scratch.height = BAND_HEIGHT + 1;
   }
-  const sx = scratch.getContext('2d');
+  const sx = scratch.getContext('2d') as Canvas2D | null;
   if (!sx) return;
   const [r, g, b] = rgbOf(color);
   const img = sx.createImageData(cols, BAND_HEIGHT + 1);
@@ -75,7 +84,7 @@ const LINE = 1.5;
 
 /** A step line as rectangles: a horizontal bar per point and a vertical bar where the value changes. */
 function stepLine(
-  ctx: CanvasRenderingContext2D,
+  ctx: Canvas2D,
   pts: ChartModel['points'],
   xOf: (t: number) => number,
   yOf: (v: number) => number,
@@ -97,7 +106,7 @@ function stepLine(
 }
 
 /** Clears the canvas and draws the frame; dpr is the device pixel ratio the canvas was sized for. */
-export function paintChart(ctx: CanvasRenderingContext2D, m: ChartModel, colors: ChartColors, dpr: number, binMs: number): void {
+export function paintChart(ctx: Canvas2D, m: ChartModel, colors: ChartColors, dpr: number, binMs: number): void {
   const { plot } = m;
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, m.width, m.height);
