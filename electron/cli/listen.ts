@@ -8,6 +8,7 @@ import { formatEndpoint } from '../../shared/net/address';
 import { gapCause } from '../../shared/reception/gapCause';
 import { gapLocationText } from '../../shared/reception/gapLocation';
 import { wifiVerdict } from '../../shared/reception/wifiRhythm';
+import { snoopingVerdict } from '../../shared/reception/multicastSnooping';
 import { formatByteRate, formatBytes, formatCount, formatDuration, formatPercent, formatStreamTime } from '../../shared/format';
 import { buildReport, type ReceptionReport } from '../../shared/reception/report';
 import type { PairingSummary, ReceptionTotals } from '../../shared/reception/types';
@@ -101,6 +102,7 @@ export function humanReport(r: ReceptionReport): string[] {
     `Gap threshold ${formatDuration(r.gapThresholdMs)}${r.gapThresholdAutomatic ? ' (automatic)' : ''}; ${r.gapCount} gaps; duty cycle ${r.dutyCycle === null ? 'n/a' : formatPercent(r.dutyCycle)}.`,
     r.periodicity.summary,
   ];
+  if (r.snooping) lines.push(r.snooping.summary);
   if (r.wifi) lines.push(r.wifi.verdict.summary);
   for (const g of r.gaps.slice(0, 20)) {
     lines.push(`  gap at ${formatStreamTime(g.startMs).padStart(10)}  lasting ${formatDuration(g.durationMs).padStart(10)}  after ${g.packetsBefore} pkts / ${formatBytes(g.bytesBefore)}${g.lostPackets !== null ? `  ${g.lostPackets} lost in it` : ''}  cause: ${gapCause(g).text}${g.location ? `  where: ${gapLocationText(g.location)} (${g.location.missed} missed${g.location.matchedBy === 'time' ? ', about' : ''})` : ''}`);
@@ -190,6 +192,8 @@ export async function runListen(api: GapscopeApi, o: ListenOptions, output: Outp
   offStatus();
   offRecording();
   const report = buildReport(state.snapshot, { ...state.info.config, kind: state.info.kind, family: state.info.family, bound: state.info.bound, recvBufferGranted: state.info.recvBufferGranted }, state.info.startedAt);
+  const snooping = snoopingVerdict({ multicast: state.info.kind === 'multicast', gaps: state.snapshot.gaps, openGap: state.snapshot.openGap, queries: state.info.wire?.querier, nowMs: state.snapshot.nowMs });
+  if (snooping) report.snooping = snooping;
   if (state.info.wifi) report.wifi = { ...state.info.wifi, verdict: wifiVerdict(state.snapshot.periodicity, state.snapshot.gaps, state.info.wifi, state.snapshot.nowMs) };
   if (o.record) report.recording = ended ? endedReport(ended, recordingError) : await recordingReport(o.record, recordingError);
   // The wire view beside the socket: its own report on the same clock, and its engine's state.

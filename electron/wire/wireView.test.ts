@@ -25,7 +25,7 @@ afterEach(async () => {
 /** A folder holding a fake engine that writes `capture` and prints `startLine` on stderr. */
 function fakeEngine(name: 'dumpcap' | 'tcpdump', capture: string, startLine: string, argsFile: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'gs-wire-'));
-  const script = `#!/bin/sh\necho "$@" > '${argsFile}'\necho $$ > '${argsFile}.pid'\necho "${startLine}" >&2\ncat '${join(FIXTURES, capture)}'\nexec sleep 600\n`;
+  const script = `#!/bin/sh\necho "$@" > '${argsFile}'\necho $$ > '${argsFile}.pid'\necho "${startLine}" >&2\ncat '${resolve(FIXTURES, capture)}'\nexec sleep 600\n`;
   writeFileSync(join(dir, name), script);
   chmodSync(join(dir, name), 0o755);
   return dir;
@@ -84,6 +84,21 @@ describe('WireView on a real pcapng piped in', () => {
     expect(view.counts.datagrams).toBeGreaterThan(30);
     expect(readFileSync(argsFile, 'utf8')).toContain('-i any -n -U');
     expect(states.find((s) => s.state === 'capturing')).toMatchObject({ engine: 'tcpdump', iface: 'any', filter: '(udp dst port 5001 or ip[6:2] & 0x1fff != 0 or ip6[6] == 44)' });
+  });
+
+  it("a group's wire view counts the link's membership queries, and asks the engine for them", async () => {
+    const argsFile = join(mkdtempSync(join(tmpdir(), 'gs-wire-args-')), 'args');
+    // tcpdump's own IGMPv2 capture (shared/capture/fixtures/SOURCES.md): 4 queries from 192.168.1.2, reports and leaves.
+    const path = fakeEngine('tcpdump', resolve(__dirname, '../../shared/capture/fixtures/tcpdump-IGMP_V2.pcap'), 'tcpdump: listening on vins72', argsFile);
+    const target = { family: 'ipv4' as const, port: 5000, group: '225.1.1.5', bindAddress: '0.0.0.0', iface: 'vins72' };
+    const firstQueryMs = Date.UTC(2009, 1, 24, 10, 21, 47, 698) + 0.87;
+    const { view, states } = run({ mode: 'beside', target, path, platform: 'linux', engine: 'tcpdump' }, firstQueryMs - 1000);
+    await until(() => view.counts.frames === 18, 'the 18 frames');
+    expect(view.state.querier).toMatchObject({ heard: 4, lastFrom: '192.168.1.2', lastVersion: 'IGMPv2' });
+    expect(view.state.querier!.lastAtMs).toBeCloseTo(1000 + 125_069.652, 0);
+    expect(states.find((s) => s.state === 'capturing')!.filter).toBe('((udp dst port 5000 or ip[6:2] & 0x1fff != 0) and dst host 225.1.1.5) or igmp');
+    // Reports and leaves are not UDP: the monitor saw nothing of them.
+    expect(view.counts.datagrams).toBe(0);
   });
 
   it('says the engine is missing, and how to install it', () => {

@@ -11,6 +11,7 @@ import type { WireStatus } from '../../shared/contract/reception';
 import type { ErrorInfo } from '../../shared/errors';
 import { flowMatches, parseFlowSelector, type FlowSelector } from '../../shared/capture/flows';
 import { UdpExtractor, type UdpDatagram } from '../../shared/capture/udpExtractor';
+import { MembershipQueryReader } from '../../shared/capture/membershipQuery';
 import { wireDestination, wireFilter, wireInterface, type WireTarget } from '../../shared/capture/wirePlan';
 import { formatEndpoint } from '../../shared/net/address';
 import { CaptureReader } from '../../shared/pcapng/read';
@@ -61,11 +62,15 @@ export class WireView {
     private readonly epochOfZero: () => number,
     private readonly onStatus: (s: WireStatus) => void,
   ) {
-    this.status = { mode: setup.mode, state: 'starting', engine: null, enginePath: null, iface: null, filter: null, error: null, engineDrops: null };
+    this.status = { mode: setup.mode, state: 'starting', engine: null, enginePath: null, iface: null, filter: null, error: null, engineDrops: null, ...(setup.target.group ? { querier: { heard: 0, lastFrom: null, lastVersion: null, lastAtMs: null } } : {}) };
     this.extractor = new UdpExtractor((d) => this.onDatagram(d));
+    // A group's wire view also counts the link's membership queries: whether a querier is there.
+    const queries = setup.target.group ? new MembershipQueryReader() : null;
     this.reader = new CaptureReader((r) => {
       this.counts.frames += 1;
-      this.extractor.onRecord(r);
+      const q = queries?.read(r.linkType, r.data, r.timeMs);
+      if (q) this.onQuery(q.from, q.version, q.timeMs);
+      else this.extractor.onRecord(r);
     });
     const dst = wireDestination(setup.target);
     this.selector = parseFlowSelector(`*>${dst ? formatEndpoint(dst, setup.target.port) : `:${setup.target.port}`}`);
@@ -73,7 +78,7 @@ export class WireView {
 
   /** The state now (a copy). */
   get state(): WireStatus {
-    return { ...this.status };
+    return { ...this.status, ...(this.status.querier ? { querier: { ...this.status.querier } } : {}) };
   }
 
   /** Finds the engine and starts it; a problem is reported through onStatus as 'failed', never thrown. */
@@ -132,6 +137,11 @@ export class WireView {
       this.fail({ code: 'socket-error', message: `The wire view stopped: the capture engine's output could not be read (${(e as Error).message}).` });
       this.child?.kill('SIGTERM');
     }
+  }
+
+  private onQuery(from: string, version: string, timeMs: number): void {
+    const heard = (this.status.querier?.heard ?? 0) + 1;
+    this.set({ querier: { heard, lastFrom: from, lastVersion: version, lastAtMs: timeMs - this.epochOfZero() } });
   }
 
   private onDatagram(d: UdpDatagram): void {

@@ -27,7 +27,8 @@ export function wireDestination(t: WireTarget): string | null {
 /**
  * The capture filter (libpcap syntax, the same for dumpcap and tcpdump): UDP to the stream's port,
  * plus IPv4 fragments after the first and IPv6 fragments (they carry no UDP header, and the
- * extractor reassembles them), narrowed to the stream's destination address when it has one.
+ * extractor reassembles them), narrowed to the stream's destination address when it has one;
+ * for a group, IGMP or MLD queries as well.
  */
 export function wireFilter(t: WireTarget): string {
   const parts = [`udp dst port ${t.port}`, 'ip[6:2] & 0x1fff != 0'];
@@ -36,9 +37,15 @@ export function wireFilter(t: WireTarget): string {
   if (v6) parts.push('ip6[6] == 44');
   const any = `(${parts.join(' or ')})`;
   const dst = wireDestination(t);
+  // A group's stream also watches for the link's membership queries (membershipQuery.ts): IGMP, or
+  // an MLD query (ICMPv6 type 130) behind the 8-byte Hop-by-Hop header with Router Alert it always has.
+  if (dst && t.group) return `(${any} and dst host ${dst}) or ${v6 ? MLD_QUERY_FILTER : 'igmp'}`;
   if (dst) return `${any} and dst host ${dst}`;
   return v6 ? any : `ip and ${any}`;
 }
+
+/** MLD queries as libpcap can pick them: next header Hop-by-Hop, then ICMPv6, type 130. */
+const MLD_QUERY_FILTER = '(ip6[6] == 0 and ip6[40] == 58 and ip6[48] == 130)';
 
 /**
  * The interface to capture on: the one the stream names, else (Linux) every interface, `any`.

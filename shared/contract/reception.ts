@@ -127,6 +127,17 @@ export interface WireStatus {
   error: ErrorInfo | null;
   /** Packets the engine itself dropped (its own buffer), as it said when it ended; null until then. */
   engineDrops: number | null;
+  /** For a multicast stream: the IGMP/MLD membership queries heard on the link since the capture began (a querier is there). */
+  querier?: QuerierHeard;
+}
+
+/** The membership queries a multicast stream's wire view heard. */
+export interface QuerierHeard {
+  heard: number;
+  /** The last query's sender, version (IGMPv2, MLDv2…) and time on the stream's clock. */
+  lastFrom: string | null;
+  lastVersion: string | null;
+  lastAtMs: number | null;
 }
 
 /** Where a stream's data comes from. */

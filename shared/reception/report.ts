@@ -3,6 +3,7 @@ import { gapCause, type GapCauseCode } from './gapCause';
 import type { Gap, InterArrival, LocalStall, Periodicity, ReceptionSnapshot, ExpectedComparison } from './types';
 import { ThroughputHistory } from './throughputHistory';
 import type { WifiTiming, WifiVerdict } from './wifiRhythm';
+import type { SnoopingVerdict } from './multicastSnooping';
 
 /**
  * The report's shape, for readers to check: 2 since a gap's `cause` is the one decided code
@@ -51,6 +52,8 @@ export interface ReceptionReport {
   bins: { startMs: number; packets: number; bytes: number; lost: number }[];
   /** The Wi-Fi link the stream may have arrived on, as last read, and what its timing says about the gaps; absent off Wi-Fi. */
   wifi?: WifiTiming & { iface: string | null; source: string; note: string | null; verdict: WifiVerdict };
+  /** A multicast stream's silences against IGMP/MLD snooping without a querier, and the querier heard (multicastSnooping.ts). */
+  snooping?: SnoopingVerdict;
   [extra: string]: unknown;
 }
 

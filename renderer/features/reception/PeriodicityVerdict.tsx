@@ -1,6 +1,7 @@
 /** The answer to "is there a pattern in these gaps?", stated first because it is what users come for. */
 import type { Periodicity } from '../../../shared/reception/types';
 import { wifiVerdict } from '../../../shared/reception/wifiRhythm';
+import { snoopingVerdict } from '../../../shared/reception/multicastSnooping';
 import { formatBytes, formatDuration, formatPercent } from '../../format';
 import { useThrottledApp } from './useThrottledApp';
 
@@ -19,6 +20,11 @@ export function PeriodicityVerdict({ id }: { id: string }) {
     const st = s.streams[id];
     return st?.info.wifi ? wifiVerdict(st.reception.periodicity, st.reception.gaps, st.info.wifi, st.reception.nowMs) : null;
   }, 500, (a, b) => a?.summary === b?.summary);
+  // A multicast stream: silences from a few minutes after the join, against the querier the wire heard.
+  const snooping = useThrottledApp((s) => {
+    const st = s.streams[id];
+    return st ? snoopingVerdict({ multicast: st.info.kind === 'multicast', gaps: st.reception.gaps, openGap: st.reception.openGap, queries: st.info.wire?.querier, nowMs: st.reception.nowMs }) : null;
+  }, 500, (a, b) => a?.summary === b?.summary);
   if (!p) return null;
   const facts: string[] = [];
   if (p.everyBytes !== null) facts.push(`gaps every ~${formatBytes(p.everyBytes)}${p.bytesSpread !== null ? ` (spread ${formatPercent(p.bytesSpread)})` : ''}`);
@@ -29,6 +35,11 @@ export function PeriodicityVerdict({ id }: { id: string }) {
       <span className="verdict-kind">{kindLabel[p.kind]}</span>
       <p className="verdict-summary">{p.summary}</p>
       <p className="verdict-facts">{facts.join(' · ')}</p>
+      {snooping && (
+        <p className="verdict-wifi" data-testid="snooping-verdict" data-kind={snooping.kind}>
+          {snooping.summary}
+        </p>
+      )}
       {wifi && (
         <p className="verdict-wifi" data-testid="wifi-verdict" data-kind={wifi.kind}>
           {wifi.summary}
