@@ -70,7 +70,7 @@ export default tseslint.config(
   },
   // The shell's rules are pure so that plain-Node tests cover them without an Electron binary.
   {
-    files: ['electron/main/trustedSender.ts', 'electron/main/contentSecurityPolicy.ts'],
+    files: ['electron/main/trustedSender.ts', 'electron/main/contentSecurityPolicy.ts', 'electron/main/pathChooser.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['electron', 'electron/*'], message: 'Keep this module pure: it is tested without Electron.' }] }],
     },

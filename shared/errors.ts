@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'join-failed'
   | 'interface-lost'
   | 'socket-error'
+  | 'unsupported'
   | 'internal';
 
 /** What the page is told about a failure inside Gapscope; the details go to the log. */

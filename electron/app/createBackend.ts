@@ -16,6 +16,10 @@ import { HealthWatch } from '../kernel/healthWatch';
 import type { ServiceContext } from '../kernel/services';
 import { TimelineLog } from '../kernel/timeline';
 import { appVersion } from '../kernel/version';
+import { GapscopeError } from '../../shared/errors';
+
+/** What choosePath answers where no dialog can be shown (web mode, the CLI). */
+export const NO_DIALOG_MESSAGE = 'This window cannot show the system\'s file dialogs: type the path instead (downloads go through the browser).';
 
 /** Creates the back end with every feature wired to one event stream, each given what it needs. */
 export async function createBackend(options: BackendOptions & { workerPath?: string }): Promise<Backend> {
@@ -51,6 +55,7 @@ export async function createBackend(options: BackendOptions & { workerPath?: str
     getAppInfo: () => info,
     getHealth: () => health.read(),
     listTimelineEvents: (afterId) => timeline.list(afterId),
+    choosePath: options.choosePath ?? (() => Promise.reject(new GapscopeError('unsupported', NO_DIALOG_MESSAGE))),
     ...reception.handlers,
     ...settings.handlers,
     ...dns.handlers,

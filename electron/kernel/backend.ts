@@ -1,5 +1,5 @@
 /** The back end as one object: the contract's implementation plus its event stream, for any transport. */
-import type { EventName, EventPayload, GapscopeService } from '../../shared/contract';
+import type { ChoosePathRequest, ChosenPath, EventName, EventPayload, GapscopeService } from '../../shared/contract';
 
 /** A listener for every event the back end pushes. */
 export type BackendEventListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
@@ -24,4 +24,6 @@ export interface BackendOptions {
    * `ip`/`iw` every second, CPU the receiver worker should not have to share.
    */
   watchNetwork?: boolean;
+  /** The desktop window's Open and Save dialogs (electron/main/pathChooser.ts); without them choosePath is refused. */
+  choosePath?: (request: ChoosePathRequest) => Promise<ChosenPath>;
 }

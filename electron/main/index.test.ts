@@ -42,18 +42,23 @@ function makeFakes(options: { gotLock: boolean; loadFails?: boolean }) {
       windows.push(this);
     }
     static getAllWindows = () => windows;
+    static getFocusedWindow = () => windows[0] ?? null;
   }
-  const defaultSession = {
+  const defaultSession = Object.assign(new Emitter(), {
     setPermissionRequestHandler: vi.fn(),
     setPermissionCheckHandler: vi.fn(),
     webRequest: { onHeadersReceived: vi.fn() },
-  };
+  });
   const electron = {
     app,
     BrowserWindow: FakeWindow,
     session: { defaultSession },
     shell: { openExternal: vi.fn(() => Promise.resolve()) },
-    dialog: { showErrorBox: vi.fn() },
+    dialog: {
+      showErrorBox: vi.fn(),
+      showOpenDialog: vi.fn((..._args: unknown[]) => Promise.resolve({ canceled: false, filePaths: ['/home/u/captures/run 1.pcapng'] })),
+      showSaveDialog: vi.fn((..._args: unknown[]) => Promise.resolve({ canceled: false, filePath: '/home/u/Desktop/copy' })),
+    },
     ipcMain: { handle: vi.fn(), removeHandler: vi.fn() },
   };
   const backend = { service: {}, onEvent: vi.fn(() => () => {}), close: vi.fn(() => Promise.resolve()) };
@@ -89,7 +94,7 @@ describe('the desktop shell', () => {
   it('opens one locked-down window on the built page, with the back end in the user data folder', async () => {
     await loadShell();
     expect(fakes.app.enableSandbox).toHaveBeenCalled();
-    expect(fakes.createBackend).toHaveBeenCalledWith({ mode: 'desktop', dataDir: '/home/u/.config/Gapscope (development)' });
+    expect(fakes.createBackend).toHaveBeenCalledWith({ mode: 'desktop', dataDir: '/home/u/.config/Gapscope (development)', choosePath: expect.any(Function) });
     expect(fakes.windows).toHaveLength(1);
     const [window] = fakes.windows;
     expect(window!.options.webPreferences).toMatchObject({
@@ -169,6 +174,22 @@ describe('the desktop shell', () => {
     fakes.app.emit('will-quit', second);
     expect(second.preventDefault).not.toHaveBeenCalled();
     expect(fakes.backend.close).toHaveBeenCalledOnce();
+  });
+
+  it('gives the back end the system\'s dialogs, modal to the focused window, for choosePath', async () => {
+    await loadShell();
+    const { choosePath } = (fakes.createBackend.mock.calls[0] as unknown as [{ choosePath: (r: object) => Promise<{ path: string | null }> }])[0];
+    await expect(choosePath({ purpose: 'open-capture' })).resolves.toEqual({ path: '/home/u/captures/run 1.pcapng' });
+    expect(fakes.electron.dialog.showOpenDialog.mock.calls[0]![0]).toBe(fakes.windows[0]);
+    await expect(choosePath({ purpose: 'save-capture', suggestedName: 'copy.pcapng' })).resolves.toEqual({ path: '/home/u/Desktop/copy.pcapng' });
+    expect(fakes.electron.dialog.showSaveDialog.mock.calls[0]![0]).toBe(fakes.windows[0]);
+  });
+
+  it('gives each download from the page (an export) a Save dialog for its type in Downloads', async () => {
+    await loadShell();
+    const item = { getFilename: () => 'stream 5004 report.html', setSaveDialogOptions: vi.fn() };
+    fakes.defaultSession.emit('will-download', {}, item);
+    expect(item.setSaveDialogOptions).toHaveBeenCalledWith(expect.objectContaining({ defaultPath: expect.stringMatching(/fake[\\/]downloads[\\/]stream 5004 report\.html$/), filters: [{ name: 'HTML report', extensions: ['html'] }, { name: 'All files', extensions: ['*'] }] }));
   });
 
   it('hands over to the running instance instead of starting a second one', async () => {

@@ -10,6 +10,7 @@ import type { Backend } from '../kernel/backend';
 import { createBackend } from '../app/createBackend';
 import { contentSecurityPolicy, withContentSecurityPolicy } from './contentSecurityPolicy';
 import { bindBackendToIpc } from './ipcBinding';
+import { createPathChooser, downloadSaveOptions } from './pathChooser';
 import { navigationDecision, resolveAppPage } from './trustedSender';
 
 const indexFile = join(__dirname, '../renderer/index.html');
@@ -43,7 +44,20 @@ function hardenSession(ses: Session): void {
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders, policy) });
   });
+  // The page's exports (reports, CSVs, the chart) are downloads: each gets the system's Save dialog, filtered to its type.
+  ses.on('will-download', (_event, item) => {
+    item.setSaveDialogOptions(downloadSaveOptions(item.getFilename(), app.getPath('downloads')));
+  });
 }
+
+/** Electron's dialogs, modal to the focused window (or free when no window has the focus). */
+const chooseWithDialogs = createPathChooser<BrowserWindow>(
+  {
+    showOpenDialog: (window, options) => (window ? dialog.showOpenDialog(window, options) : dialog.showOpenDialog(options)),
+    showSaveDialog: (window, options) => (window ? dialog.showSaveDialog(window, options) : dialog.showSaveDialog(options)),
+  },
+  () => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0] ?? null,
+);
 
 function createWindow(): BrowserWindow {
   const window = new BrowserWindow({
@@ -101,7 +115,7 @@ async function start(): Promise<void> {
 
   let backend: Backend;
   try {
-    backend = await createBackend({ mode: 'desktop', dataDir: app.getPath('userData') });
+    backend = await createBackend({ mode: 'desktop', dataDir: app.getPath('userData'), choosePath: chooseWithDialogs });
   } catch (err) {
     dialog.showErrorBox('Gapscope could not start', err instanceof Error ? err.message : String(err));
     app.exit(1);

@@ -3,7 +3,7 @@
  * the shared timeline, loaded on start and after a reconnect, with the timeline's pushed events.
  * Each feature binds its own (renderer/features/<name>/…Binding.ts); app/api.ts binds them all once.
  */
-import type { GapscopeApi, Settings } from '../../shared/contract';
+import type { ChoosePathRequest, GapscopeApi, Settings } from '../../shared/contract';
 import type { TimelineEvent } from '../../shared/timeline';
 import type { AppStore } from '../store/store';
 import { refusalOf } from './errors';
@@ -14,6 +14,8 @@ export interface AppCommands {
   updateSettings(change: Partial<Settings>): Promise<void>;
   /** Reloads the version, the settings and the timeline (on start and after a reconnect). */
   resync(): Promise<void>;
+  /** Desktop: the system's Open or Save dialog; the path chosen (null: cancelled) then goes where a typed one would. */
+  choosePath(request: ChoosePathRequest): Promise<string | null>;
 }
 
 /** Binds the window's facts to the store; returns the commands and a function that unbinds. */
@@ -60,6 +62,9 @@ export function bindApp(api: GapscopeApi, store: AppStore): { commands: AppComma
       }
     },
     resync,
+    async choosePath(request) {
+      return (await api.choosePath(request)).path;
+    },
   };
 
   // Load when the connection opens, and again whenever it comes back (events were missed).

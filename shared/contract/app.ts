@@ -1,7 +1,7 @@
 /** The app's own entries in the contract: facts about the back end, its health, settings and the shared timeline. */
 import { z } from 'zod';
 import type { TimelineEvent } from '../timeline';
-import { event, request } from './define';
+import { event, localPath, request } from './define';
 import { StreamConfigSchema } from './reception';
 
 /** Settings that persist between launches. */
@@ -47,6 +47,35 @@ export interface WebClientStats {
   updatesHeldBack: number;
 }
 
+/** What a path is chosen for; the desktop dialog's kind, title and file types follow from it. */
+export const PathPurposeSchema = z.enum(['open-capture', 'session-folder', 'save-capture']);
+/** What a path is chosen for. */
+export type PathPurpose = z.output<typeof PathPurposeSchema>;
+
+/** A request for the system's Open or Save dialog: what for, the file name to offer, and where to start. */
+export const ChoosePathSchema = z
+  .object({
+    purpose: PathPurposeSchema,
+    /** Save dialogs: the file name offered (a name, not a path). */
+    suggestedName: z
+      .string()
+      .trim()
+      .min(1, 'must be given')
+      .max(255)
+      .refine((n) => !/[\\/\0]/.test(n), { message: 'must be a file name, without folders' })
+      .optional(),
+    /** The folder (or file) the dialog opens at. */
+    startIn: localPath.optional(),
+  })
+  .strict();
+/** A request for the system's Open or Save dialog. */
+export type ChoosePathRequest = z.output<typeof ChoosePathSchema>;
+
+/** The path the person chose, or null when they cancelled. */
+export interface ChosenPath {
+  path: string | null;
+}
+
 /** The app's requests. */
 export const appRequests = {
   /** Facts about the back end, for the title bar and the About box. */
@@ -59,6 +88,12 @@ export const appRequests = {
   updateSettings: request(z.tuple([SettingsSchema.partial()])).returns<Settings>(),
   /** Timeline events (network, DNS, Bonjour, sessions) since an event id, oldest first; all kept ones without. */
   listTimelineEvents: request(z.tuple([z.number().int().min(0).optional()])).returns<TimelineEvent[]>(),
+  /**
+   * Desktop: the system's Open or Save dialog, whose path then goes to the same request a typed
+   * path does (importCapture, setSessionFolder, saveSessionCapture). Web mode refuses: the page
+   * cannot show the server's folders, so the path is typed and files go through the browser's downloads.
+   */
+  choosePath: request(z.tuple([ChoosePathSchema])).returns<ChosenPath>(),
 };
 
 /** The app's events. */

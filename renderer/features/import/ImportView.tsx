@@ -12,6 +12,7 @@ import { useApp } from '../../store/store';
 import { DECODE_CHOICES } from '../reception/setupForm';
 import { comparePoints, flowRows, MISSING_SHOWN, progressText } from './importViewModel';
 import './import.css';
+import { ChoosePathButton } from '../../components/ChoosePathButton';
 
 // Which input a field of importCapture is typed in, so that a refusal goes beside it (the rest shows under the path).
 const IMPORT_FIELDS = { gapMs: 'gapMs' } as const;
@@ -71,6 +72,7 @@ function ImportCard() {
             onChange={(e) => s.set({ path: e.target.value })}
           />
         </label>
+        <ChoosePathButton request={{ purpose: 'open-capture' }} onChosen={(path) => s.set({ path })} testId="import-choose" />
         <button type="submit" className="primary" disabled={busy || s.path.trim() === ''} data-testid="import-list">
           List flows
         </button>
@@ -167,11 +169,13 @@ function CompareCard() {
         <label className="field">
           <span>A (e.g. at the sender)</span>
           <input type="text" value={s.pathA} spellCheck={false} placeholder="/path/to/a.pcapng" data-testid="compare-path-a" onChange={(e) => s.set({ pathA: e.target.value })} />
+          <ChoosePathButton request={{ purpose: 'open-capture' }} onChosen={(pathA) => s.set({ pathA })} testId="compare-choose-a" />
           <SessionPicker field="pathA" testId="compare-session-a" />
         </label>
         <label className="field">
           <span>B (e.g. at the receiver)</span>
           <input type="text" value={s.pathB} spellCheck={false} placeholder="/path/to/b.pcapng" data-testid="compare-path-b" onChange={(e) => s.set({ pathB: e.target.value })} />
+          <ChoosePathButton request={{ purpose: 'open-capture' }} onChosen={(pathB) => s.set({ pathB })} testId="compare-choose-b" />
           <SessionPicker field="pathB" testId="compare-session-b" />
         </label>
         <div className="imp-options">

@@ -4,6 +4,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { ErrorInfo } from '../../../shared/errors';
 import type { SessionSummary } from '../../../shared/contract/sessions';
 import { useFeature } from '../../app/api';
+import { ChoosePathButton } from '../../components/ChoosePathButton';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatBytes, formatCount, formatDateTime, formatDuration } from '../../format';
 import { useApp } from '../../store/store';
@@ -81,6 +82,14 @@ function FolderSetting() {
       <button type="submit" className="small-button" disabled={!text || text === folder} data-testid="session-folder-save">
         Change folder
       </button>
+      <ChoosePathButton
+        request={folder ? { purpose: 'session-folder', startIn: folder } : { purpose: 'session-folder' }}
+        onChosen={(path) => {
+          setText(path);
+          void changeFolder(path);
+        }}
+        testId="session-folder-choose"
+      />
     </form>
   );
 }
@@ -278,6 +287,7 @@ function CaptureSave({ session: s, folder }: { session: SessionSummary; folder: 
       <label>
         Save to <input className="wide" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/path/to/file.pcapng" data-testid="session-save-path" />
       </label>
+      <ChoosePathButton request={{ purpose: 'save-capture', suggestedName: `${s.id}-copy.pcapng`, ...(folder ? { startIn: folder } : {}) }} onChosen={setPath} testId="session-save-choose" />
       <span className="range-form" role="group" aria-label="Time range to save (empty: the whole capture)">
         <label>
           from <input className="narrow" value={from} onChange={(e) => setFrom(e.target.value)} inputMode="decimal" placeholder="0" />
