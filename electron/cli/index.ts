@@ -17,6 +17,9 @@ import { registerExportCommands } from './export';
 import { registerNetCommands } from './net';
 import { registerSessionCommands } from './sessions';
 import { registerSendCommands } from './send';
+import { registerAgentCommand } from './agent';
+import { feedMetrics } from '../metrics/metricsFeed';
+import { inProcessApi } from '../kernel/inProcessApi';
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 const err = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -100,6 +103,7 @@ function buildProgram(): Command {
   registerAnalyzeCommands(program, withApi);
   registerExportCommands(program, withApi);
   registerSessionCommands(program, { out, err });
+  registerAgentCommand(program, { out, err });
 
   program
     .command('interfaces')
@@ -119,18 +123,23 @@ function buildProgram(): Command {
     .option('--allow-remote', 'allow a non-loopback --host: anyone who can reach it and has the URL can drive Gapscope')
     .option('--allow-origin <origin>', 'also accept pages from this origin, e.g. http://inspector.local:8080 (repeatable)', allowOriginOption, [])
     .option('--max-clients <n>', 'browser tabs and other clients at once; more are closed with a sentence (1013) that the page shows', intOption('--max-clients', 1, MAX_CLIENTS_LIMIT), 100)
+    .option('--metrics-without-token', 'serve /metrics (Prometheus) without the token: only on a private network you trust')
     .option('--json', 'print {"url", "port", "host"} as JSON once listening')
-    .action(async (opts: { port: number; host: string; allowRemote?: boolean; allowOrigin: string[]; maxClients: number; json?: boolean }) => {
+    .action(async (opts: { port: number; host: string; allowRemote?: boolean; allowOrigin: string[]; maxClients: number; metricsWithoutToken?: boolean; json?: boolean }) => {
       if (!isLoopbackHost(opts.host) && !opts.allowRemote) {
         throw new GapscopeError('invalid-argument', `--host ${opts.host} is reachable from other machines; add --allow-remote if that is what you want.`);
       }
       if (!isLoopbackHost(opts.host)) err(`gapscope: WARNING: serving on ${opts.host}; anyone on that network with the URL (it contains the token) can start and stop streams on this machine.`);
+      if (opts.metricsWithoutToken) err('gapscope: WARNING: /metrics is served without a token: anyone who can reach this port reads it.');
       await withBackend(program, async (backend) => {
-        const server = await startWebServer({ backend, staticDir: join(__dirname, '..', 'renderer'), host: opts.host, port: opts.port, allowOrigins: opts.allowOrigin, maxClients: opts.maxClients });
+        const feed = await feedMetrics(inProcessApi(backend));
+        const metrics = { families: () => feed.metrics.families(), withoutToken: opts.metricsWithoutToken === true };
+        const server = await startWebServer({ backend, staticDir: join(__dirname, '..', 'renderer'), host: opts.host, port: opts.port, allowOrigins: opts.allowOrigin, maxClients: opts.maxClients, metrics });
         if (opts.json) out(JSON.stringify({ url: server.url, urls: server.urls, port: server.port, host: server.host }));
         else out(`Gapscope web mode: open ${server.url}\n${server.urls.slice(1).map((u) => `  or ${u}\n`).join('')}(Ctrl+C to stop)`);
         await untilSignal().stopped;
         await server.close();
+        feed.close();
       }, true);
     });
 

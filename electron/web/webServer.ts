@@ -14,6 +14,8 @@ import { contentSecurityPolicy } from '../main/contentSecurityPolicy';
 import { AccessRules, cookieValue, isLoopbackHost, tokenMatches } from './access';
 import { createApiSocket, DEFAULT_LIMITS, type Refusal } from './apiSocket';
 import { createCaptureDownloads } from './downloads';
+import type { MetricFamily } from '../../shared/metrics/exposition';
+import { serveMetrics } from '../metrics/metricsRoute';
 import { createStaticFiles, requestUrl, sendText } from './staticFiles';
 
 /** How to run the web mode. */
@@ -29,6 +31,8 @@ export interface WebServerOptions {
   allowOrigins?: string[];
   /** How many WebSocket clients at once (--max-clients); 100 by default. */
   maxClients?: number;
+  /** GET /metrics (Prometheus), behind the token unless withoutToken; absent: no such route. */
+  metrics?: { families: () => MetricFamily[]; withoutToken: boolean };
   /** Where a line about refused or dropped clients goes; stderr by default. */
   log?: (line: string) => void;
 }
@@ -99,6 +103,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (url.pathname === '/metrics' && options.metrics) {
+      serveMetrics(req, res, options.metrics.withoutToken ? { open: true } : { token }, options.metrics.families);
       return;
     }
     if (url.pathname.startsWith('/sessions/')) {
