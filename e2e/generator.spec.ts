@@ -2,7 +2,9 @@
  * Loss and timing end to end: Gapscope's own Send panel sends a numbered stream to a stream that
  * decodes it; nftables in the inspector namespace drops everything for 800 ms. The UI must show the
  * loss by sequence number (tile, second chart series, the gap's lost packets), the decoded packets,
- * and the sender's start as a timeline marker that the legend can hide.
+ * and the sender's start as a timeline marker that the legend can hide. The Send panel and the
+ * stream pair through the sender's account in the payload: the gap says "sent and lost on the
+ * path: N" with nft's count, and the "Lost on the path" tile agrees.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -71,6 +73,7 @@ test('a numbered stream from the Send panel, cut for 800 ms, shows its loss by s
   await page.getByTestId('sender-start').click();
   await expect(page.getByTestId('sender-item')).toHaveCount(1);
   await expect(page.getByTestId('sender-item')).toHaveAttribute('data-status', 'sending');
+  await expect(page.getByTestId('sender-paired')).toContainText(/paired · run [0-9a-f]{8}/);
 
   await expect.poll(() => numberOf(page, 'stat-packets')).toBeGreaterThan(500);
   // The drop counts what it drops: nft's own latency on a busy machine stretches the 800 ms, so
@@ -89,17 +92,21 @@ test('a numbered stream from the Send panel, cut for 800 ms, shows its loss by s
   await expect.poll(() => numberOf(page, 'stat-loss')).toBe(dropped);
   const lost = dropped;
   await expect(page.getByTestId('stat-loss')).toContainText('of 3,000');
-  // The cut is one gap holding every lost packet. A busy machine may pause the sender too: such a
-  // gap loses nothing by sequence number and must say "sender paused", not blame the network.
+  // The cut is one gap holding every lost packet, in the paired sender's words. A busy machine may
+  // pause the sender too: such a gap loses nothing and must say "never sent", not blame the network.
   const rows = page.getByTestId('gap-row');
-  const row = rows.filter({ hasText: 'packets lost' });
+  const row = rows.filter({ hasText: 'sent and lost on the path' });
   await expect(row).toHaveCount(1);
+  await expect(row).toContainText(`sent and lost on the path: ${lost.toLocaleString('en-US')}`);
   await expect(row.getByTestId('gap-lost')).toHaveText(lost.toLocaleString('en-US'));
-  for (const other of await rows.filter({ hasNotText: 'packets lost' }).all()) {
+  for (const other of await rows.filter({ hasNotText: 'sent and lost on the path' }).all()) {
     await expect(other.getByTestId('gap-lost')).toHaveText('0');
-    await expect(other).toContainText(/sender paused|Gapscope stalled/);
+    await expect(other).toContainText(/never sent|Gapscope stalled/);
   }
   await expect.poll(() => numberOf(page, 'stat-packets')).toBe(3000 - lost);
+  // The sender ended its run, so the pairing's totals are its whole counts: 3,000 sent, nft's drops lost.
+  await expect.poll(() => numberOf(page, 'stat-paired')).toBe(lost);
+  await expect(page.getByTestId('stat-paired')).toContainText(`${lost.toLocaleString('en-US')} of 3,000 sent`);
 
   // Loss over time is a second series on the chart.
   const chart = page.getByTestId('throughput-chart');
@@ -124,7 +131,7 @@ test('a numbered stream from the Send panel, cut for 800 ms, shows its loss by s
   };
   const html = (await exportAs('html')).toString('utf8');
   expect(html).toContain('<!DOCTYPE html>');
-  expect(html).toMatch(new RegExp(`<td>${lost.toLocaleString('en-US')}</td><td title="[^"]*">packets lost</td>`));
+  expect(html).toMatch(new RegExp(`<td>${lost.toLocaleString('en-US')}</td><td title="[^"]*">sent and lost on the path: ${lost.toLocaleString('en-US')}</td>`));
   expect(html).toContain('Sender to');
   const png = await exportAs('png');
   expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');

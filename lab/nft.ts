@@ -146,6 +146,21 @@ export class Impairments {
     };
   }
 
+  /**
+   * Drops the datagrams whose payload's first 64 bits (the sequence number of lab/sender.mjs and of
+   * Gapscope's seq format, big-endian) are `from` to `from + count - 1`: exactly `count` drops,
+   * whatever the timing. Returns the rule's handle.
+   */
+  async dropSequences(from: number, count: number): Promise<number> {
+    if (!(Number.isInteger(from) && from >= 0 && Number.isInteger(count) && count > 0)) throw new Error(`dropSequences(${from}, ${count}): whole numbers, count > 0`);
+    return this.addJudgeRule(`@th,64,64 ${from}-${from + count - 1}`);
+  }
+
+  /** Drops what exceeds `perSecond` datagrams/s to the port (nft's token bucket, `burst` deep). Returns the rule's handle. */
+  async rateLimit(perSecond: number, burst: number): Promise<number> {
+    return this.addJudgeRule(`limit rate over ${Math.round(perSecond)}/second burst ${Math.round(burst)} packets`);
+  }
+
   /** Drops everything to the port for `durationMs`: a rule added, then removed. */
   async cutOut(durationMs: number): Promise<CutOutTiming> {
     const twin = this.hasTwins() ? 'add @twins { @th,64,64 } ' : '';

@@ -62,7 +62,7 @@ describe('buildReportWithBins', () => {
 describe('gapColumns', () => {
   const gaps: Gap[] = [
     { startMs: 250.5, endMs: 700.25, durationMs: 449.75, packetsBefore: 6, bytesBefore: 60, cause: 'unexplained', lostPackets: null },
-    { startMs: 900, endMs: 1300, durationMs: 400, packetsBefore: 3, bytesBefore: 1536, cause: 'unexplained', lostPackets: 12, socketDrops: 4, socketDropsScope: 'socket', suggestedRecvBufferBytes: 262144 },
+    { startMs: 900, endMs: 1300, durationMs: 400, packetsBefore: 3, bytesBefore: 1536, cause: 'unexplained', lostPackets: 12, socketDrops: 4, socketDropsScope: 'socket', suggestedRecvBufferBytes: 262144, paired: { missing: 12, refused: 2, lostOnPath: 10, restarted: false } },
     { startMs: 1400, endMs: 1800, durationMs: 400, packetsBefore: 0, bytesBefore: 0, cause: 'local-stall', lostPackets: 0, socketDrops: 0, socketDropsScope: 'machine', suggestedRecvBufferBytes: null },
   ];
 
@@ -85,6 +85,8 @@ describe('gapColumns', () => {
     expect(back).toStrictEqual(gaps);
     expect(back.map(reportGap)).toStrictEqual(gaps.map(reportGap));
     expect(back.map((g) => reportGap(g).cause)).toEqual(['unknown', 'packets-lost', 'local-stall']);
+    // The paired sender's account travels too, so an export says what the gap table says.
+    expect(reportGap(back[1]!).causeText).toBe('sent and lost on the path: 10');
     expect(gapsFromColumns(gapColumns([]))).toEqual([]);
   });
 });

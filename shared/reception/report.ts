@@ -90,6 +90,11 @@ export interface GapColumns {
   /** 0: not read, 1: this socket's counter, 2: the machine's. */
   socketDropsScope: Uint8Array;
   suggestedRecvBufferBytes: Float64Array;
+  /** The paired sender's account of the gap (Gap.paired): NaN in pairedMissing where there is none; restarted 1 or 0. */
+  pairedMissing: Float64Array;
+  pairedRefused: Float64Array;
+  pairedLost: Float64Array;
+  pairedRestarted: Uint8Array;
 }
 
 const SCOPES = [undefined, 'socket', 'machine'] as const;
@@ -99,7 +104,7 @@ const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
 /** The gaps as columns (gapsFromColumns gives them back). */
 export function gapColumns(gaps: readonly Gap[]): GapColumns {
   const n = gaps.length;
-  const c: GapColumns = { startMs: new Float64Array(n), endMs: new Float64Array(n), durationMs: new Float64Array(n), packetsBefore: new Float64Array(n), bytesBefore: new Float64Array(n), lostPackets: new Float64Array(n), localStall: new Uint8Array(n), socketDrops: new Float64Array(n), socketDropsScope: new Uint8Array(n), suggestedRecvBufferBytes: new Float64Array(n) };
+  const c: GapColumns = { startMs: new Float64Array(n), endMs: new Float64Array(n), durationMs: new Float64Array(n), packetsBefore: new Float64Array(n), bytesBefore: new Float64Array(n), lostPackets: new Float64Array(n), localStall: new Uint8Array(n), socketDrops: new Float64Array(n), socketDropsScope: new Uint8Array(n), suggestedRecvBufferBytes: new Float64Array(n), pairedMissing: new Float64Array(n), pairedRefused: new Float64Array(n), pairedLost: new Float64Array(n), pairedRestarted: new Uint8Array(n) };
   for (let i = 0; i < n; i++) {
     const g = gaps[i]!;
     c.startMs[i] = g.startMs;
@@ -112,6 +117,10 @@ export function gapColumns(gaps: readonly Gap[]): GapColumns {
     c.socketDrops[i] = orNaN(g.socketDrops);
     c.socketDropsScope[i] = g.socketDropsScope === 'socket' ? 1 : g.socketDropsScope === 'machine' ? 2 : 0;
     c.suggestedRecvBufferBytes[i] = orNaN(g.suggestedRecvBufferBytes);
+    c.pairedMissing[i] = orNaN(g.paired?.missing);
+    c.pairedRefused[i] = g.paired?.refused ?? 0;
+    c.pairedLost[i] = g.paired?.lostOnPath ?? 0;
+    c.pairedRestarted[i] = g.paired?.restarted ? 1 : 0;
   }
   return c;
 }
@@ -128,6 +137,8 @@ export function gapsFromColumns(c: GapColumns): Gap[] {
       if (scope) g.socketDropsScope = scope;
       g.suggestedRecvBufferBytes = orNull(c.suggestedRecvBufferBytes[i]!);
     }
+    const missing = orNull(c.pairedMissing[i]!);
+    if (missing !== null) g.paired = { missing, refused: c.pairedRefused[i]!, lostOnPath: c.pairedLost[i]!, restarted: c.pairedRestarted[i] === 1 };
     out[i] = g;
   }
   return out;

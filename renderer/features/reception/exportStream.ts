@@ -77,6 +77,7 @@ export function exportInput(info: StreamInfo, r: ReceptionState, events: readonl
     stalls: r.stalls,
     recentPackets: r.packets,
     loss: r.loss,
+    pairing: r.pairing,
   };
   const bins = kind === 'csv-gaps' || kind === 'csv-packets' ? NO_BINS(r.bins.binMs) : reportBins(r.bins);
   return { info, snapshot, bins, gaps: gapColumns(kind === 'csv-bins' || kind === 'csv-packets' ? [] : r.gaps), events: events.filter((e) => e.at >= info.startedAt && e.at <= end), app, now, userAgent: typeof navigator === 'undefined' ? 'unknown' : navigator.userAgent };

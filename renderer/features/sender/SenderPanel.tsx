@@ -5,6 +5,7 @@ import { useFeature } from '../../app/api';
 import { useApp } from '../../store/store';
 import { formatEndpoint } from '../../../shared/net/address';
 import { formatBytes, formatCount, formatPacketRate } from '../../format';
+import { stepValueText } from '../../../shared/reception/pairing';
 import { defaultSenderForm, formToSender, SENDER_FIELDS, type SenderField, type SenderForm } from './senderForm';
 import { showError, type ShownError } from '../../app/errors';
 import { ErrorMessage, FieldError } from '../../components/ErrorMessage';
@@ -95,6 +96,23 @@ export function SenderPanel() {
             {note('iface')}
           </div>
         </div>
+        <div className="inline">
+          <div className="field">
+            <label htmlFor="sender-sweep">Sweep</label>
+            <input id="sender-sweep" data-testid="sender-sweep" list="sender-sweeps" placeholder="none" title="raise rate, size or burst in steps; a paired stream reports the first step with loss" value={form.sweep} onChange={(e) => set('sweep', e.target.value)} {...invalid('sweep')} />
+            <datalist id="sender-sweeps">
+              <option value="rate:1000-20000/8" />
+              <option value="size:64-1400/6" />
+              <option value="burst:10-200/5" />
+            </datalist>
+            {note('sweep')}
+          </div>
+          <div className="field">
+            <label htmlFor="sender-step">Step (s)</label>
+            <input id="sender-step" data-testid="sender-step" inputMode="decimal" disabled={!form.sweep.trim()} value={form.stepSec} onChange={(e) => set('stepSec', e.target.value)} {...invalid('stepSec')} />
+            {note('stepSec')}
+          </div>
+        </div>
         <div className="actions">
           <button type="submit" className="primary" data-testid="sender-start" disabled={busy}>
             Send
@@ -134,6 +152,12 @@ export function SenderPanel() {
                     {s.targetPps !== null ? ` of ${formatPacketRate(s.targetPps)}` : ''}
                     {s.sendErrors ? ` · ${formatCount(s.sendErrors)} send errors (${s.lastSendError ?? ''})` : ''}
                   </div>
+                  {s.paired ? (
+                    <div className="muted small" data-testid="sender-paired" title="Each datagram carries this sender's account: a stream receiving it tells sent and lost on the path from never sent.">
+                      paired · run {s.run}
+                      {s.sweep ? ` · step ${Math.max(1, s.sweep.steps.length)} of ${s.sweep.values.length}: ${stepValueText(s.sweep.kind, s.sweep.values[Math.max(0, s.sweep.steps.length - 1)]!)}` : ''}
+                    </div>
+                  ) : null}
                 </li>
               );
             })}

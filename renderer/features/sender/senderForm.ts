@@ -13,10 +13,14 @@ export interface SenderForm {
   pattern: string;
   /** Seconds; empty sends until stopped. */
   duration: string;
+  /** rate:FROM-TO/STEPS, size:… or burst:…; empty: no sweep. */
+  sweep: string;
+  /** Seconds per sweep step. */
+  stepSec: string;
 }
 
 /** A first-time sender: 1000 packets/s of 512 bytes in Gapscope's own numbered format. */
-export const defaultSenderForm: SenderForm = { to: '', iface: '', rate: '1000', size: '512', format: 'seq', pattern: 'steady', duration: '' };
+export const defaultSenderForm: SenderForm = { to: '', iface: '', rate: '1000', size: '512', format: 'seq', pattern: 'steady', duration: '', sweep: '', stepSec: '2' };
 
 /** Field names of the form, for placing an error. */
 export type SenderField = keyof SenderForm;
@@ -25,7 +29,7 @@ export type SenderField = keyof SenderForm;
 export type SenderFormResult = { ok: true; config: SenderConfigInput } | ({ ok: false } & ShownError<SenderField> & { field: SenderField });
 
 /** The form field each field of startSender's request is typed in, so that a refusal goes beside it. */
-export const SENDER_FIELDS: Readonly<Record<string, SenderField>> = { host: 'to', port: 'to', iface: 'iface', rate: 'rate', size: 'size', format: 'format', pattern: 'pattern', durationSec: 'duration', ttl: 'to' };
+export const SENDER_FIELDS: Readonly<Record<string, SenderField>> = { host: 'to', port: 'to', iface: 'iface', rate: 'rate', size: 'size', format: 'format', pattern: 'pattern', durationSec: 'duration', ttl: 'to', pair: 'format', sweep: 'sweep', stepSec: 'stepSec' };
 
 const refused = (field: SenderField, sentence: string): SenderFormResult => ({ ok: false, field, sentence, code: 'invalid-argument' });
 
@@ -41,6 +45,12 @@ export function formToSender(form: SenderForm): SenderFormResult {
     const d = Number(form.duration.trim());
     if (!Number.isFinite(d) || d <= 0) return refused('duration', 'The duration must be a positive number of seconds, or empty to send until stopped.');
     config.durationSec = d;
+  }
+  if (form.sweep.trim()) {
+    const step = Number(form.stepSec.trim());
+    if (!Number.isFinite(step) || step <= 0) return refused('stepSec', 'The step time must be a positive number of seconds.');
+    config.sweep = form.sweep.trim();
+    config.stepSec = step;
   }
   const refusal = checkRequest('startSender', [config]);
   if (!refusal) return { ok: true, config };
