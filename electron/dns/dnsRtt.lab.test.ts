@@ -18,7 +18,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GAPSCOPE_BIN } from '../../lab/gapscope';
-import { createLabPair, type LabPair, type LabProcess } from '../../lab/netns';
+import { createLabPair, waitUntil, type LabPair, type LabProcess } from '../../lab/netns';
 import { REPO_DIR } from '../../lab/streams';
 
 const SUBNET = 41;
@@ -78,19 +78,27 @@ describe('probe RTT against dig, same query, same dnsmasq', () => {
         await runOurs();
       }
     }
-    await new Promise((r) => setTimeout(r, 1000));
     // Replies on the wire: id → dns.time (s), keyed with the client's port for ours.
     const wire = new Map<string, number>();
     const wireById = new Map<number, number[]>();
-    for (const line of tshark.stdout().split('\n')) {
-      const [id, response, src, dst, time] = line.split('\t');
-      if (response !== 'True' && response !== '1') continue;
-      if (!time) continue;
-      void src;
-      const ms = Number(time) * 1000;
-      wire.set(`${Number(id)}:${Number(dst)}`, ms);
-      wireById.set(Number(id), [...(wireById.get(Number(id)) ?? []), ms]);
-    }
+    const readWire = (): void => {
+      wire.clear();
+      wireById.clear();
+      for (const line of tshark.stdout().split('\n')) {
+        const [id, response, , dst, time] = line.split('\t');
+        if (response !== 'True' && response !== '1') continue;
+        if (!time) continue;
+        const ms = Number(time) * 1000;
+        wire.set(`${Number(id)}:${Number(dst)}`, ms);
+        wireById.set(Number(id), [...(wireById.get(Number(id)) ?? []), ms]);
+      }
+    };
+    // tshark prints each reply as it sees it (-l): read once it has printed every client's.
+    const allSeen = (): boolean => {
+      readWire();
+      return ours.every((o) => wire.has(`${o.id}:${o.port}`)) && digs.every((d) => wireById.has(d.id));
+    };
+    await waitUntil(allSeen, 'tshark to print every reply', 20_000).catch(() => undefined);
     const oursWire = ours.map((o) => wire.get(`${o.id}:${o.port}`));
     const digWire = digs.map((d) => wireById.get(d.id)?.[0]);
     expect(oursWire.every((x) => x !== undefined), `tshark saw all of gapscope's replies: ${tshark.stdout().slice(0, 400)}`).toBe(true);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { contract, type EventName, type EventPayload, type GapscopeService } from '../../shared/contract';
 import type { DnsWatchUpdate } from '../../shared/contract/dns';
 import { parseServerText } from '../../shared/dns/resolverList';
@@ -123,13 +123,17 @@ describe('DNS service', () => {
     const running = ok<{ sent: number; answered: number; lost: number; durationS: number; fds: { before: number; after: number; socketsBefore: number; socketsAfter: number } }>('runDnsLoad', {
       server: server.address, qps: 500, durationSec: 20, name: 'host.test',
     });
-    await new Promise((r) => setTimeout(r, 700));
+    const progressSoFar = () => events.filter((e) => e.name === 'dnsLoadProgress').map((e) => e.payload as EventPayload<'dnsLoadProgress'>);
+    // Running, with two progress reports and more than 100 queries sent: then the second load and the cancel.
+    await vi.waitFor(() => expect(progressSoFar().length >= 2 && progressSoFar().at(-1)!.sent > 100).toBe(true), { timeout: 15_000, interval: 25 });
     const second = await call('runDnsLoad', [{ server: server.address, qps: 10, durationSec: 1 }]);
     expect(second).toMatchObject({ ok: false, error: { message: expect.stringMatching(/already running/) } });
     expect(await ok('cancelDnsLoad')).toEqual({ cancelled: true });
     const r = await running;
-    expect(r.durationS).toBeLessThan(5);
+    // Ended early: before its 20 s, with what it sent until the cancel.
+    expect(r.durationS).toBeLessThan(20);
     expect(r.sent).toBeGreaterThan(100);
+    expect(r.sent).toBeLessThan(500 * 20);
     expect(r.answered + r.lost).toBe(r.sent);
     expect(r.fds.after).toBe(r.fds.before);
     expect(r.fds.socketsAfter).toBe(r.fds.socketsBefore);
@@ -162,19 +166,19 @@ describe('DNS watch', () => {
     // A local resolver answered a public name with a public address: the internet is reachable.
     expect(first.reachability.state).toBe('internet');
     const updates = (): DnsWatchUpdate[] => events.filter((e) => e.name === 'dnsWatchUpdate').map((e) => e.payload as DnsWatchUpdate);
-    const until = Date.now() + 8000;
-    while (updates().length < 5 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    await vi.waitFor(() => expect(updates().length).toBeGreaterThanOrEqual(5), { timeout: 12_000, interval: 25 });
     expect(updates()).toHaveLength(5);
     const state = await ok<{ resolvers: { samples: { at: number }[]; verdict: { text: string } }[] }>('stopDnsWatch');
     const at = state.resolvers[0]!.samples.map((s) => s.at);
     // About one interval apart.
     for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(900);
     expect(updates()[2]?.verdicts[0]?.text).toBe('no answer for 0 s');
-    expect(updates()[3]?.verdicts[0]?.text).toMatch(/^no answer for 1 s$/);
+    // One interval (at least 0.9 s, more on a busy machine) into the silence.
+    expect(updates()[3]?.verdicts[0]?.text).toMatch(/^no answer for [1-9]\d* s$/);
     expect(updates()[3]?.reachability.state).toBe('no-dns');
     const dnsEvents = timeline.list().filter((e) => e.source === 'dns').map((e) => e.kind);
     expect(dnsEvents).toEqual(['dns-watch-started', 'dns-resolver-silent', 'dns-resolver-answers', 'dns-watch-stopped']);
-    // Stopped means stopped: no more rounds.
+    // Stopped means stopped: no round in more than an interval (a window to watch for one, not a wait for a condition).
     const n = calls;
     await new Promise((r) => setTimeout(r, 1300));
     expect(calls).toBe(n);

@@ -29,7 +29,8 @@ interface WatchLine {
   detail?: Record<string, unknown>;
 }
 
-function sleep(ms: number): Promise<void> {
+/** The interval of a poll for a condition. */
+function pollInterval(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
@@ -78,7 +79,7 @@ describe('net watch: every change within 1 s, during a reception stream', () => 
         return hit;
       }
       if (Date.now() > deadline) throw new Error(`${name}: no event within 5 s; got ${JSON.stringify(lines().slice(-8))}`);
-      await sleep(25);
+      await pollInterval(25);
     }
   }
 
@@ -102,7 +103,7 @@ describe('net watch: every change within 1 s, during a reception stream', () => 
     const ins = lab.inspector.iface;
     const down = await change('veth-down', [`link set ${ins} down`], (l) => l.kind === 'interface-down' && l.detail?.iface === ins);
     expect([down.severity, down.summary]).toEqual(['warning', `${ins} went down (switched off)`]);
-    await sleep(1500);
+    // The watcher has seen it down (the event above): the link comes back at once.
     await change('veth-up', [`link set ${ins} up`], (l) => l.kind === 'interface-up' && l.detail?.iface === ins);
   }, 60_000);
 
@@ -141,9 +142,9 @@ describe('net connect / udp-probe: errno and TLS in the lab', () => {
     openssl('x509', '-req', '-in', 'srv.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'srv.pem', '-days', '2', '-extfile', 'ext.cnf');
     const server = `
       const tls = require('node:tls'), fs = require('node:fs'), d = ${JSON.stringify(dir)};
-      const serve = (port, key, cert) => tls.createServer({ key: fs.readFileSync(d + '/' + key), cert: fs.readFileSync(d + '/' + cert) }, (s) => s.end()).listen(port, ${JSON.stringify(device)});
-      serve(8443, 'self.key', 'self.pem'); serve(8444, 'srv.key', 'srv.pem');
-      setTimeout(() => console.log('ready'), 100);`;
+      let listening = 0;
+      const serve = (port, key, cert) => tls.createServer({ key: fs.readFileSync(d + '/' + key), cert: fs.readFileSync(d + '/' + cert) }, (s) => s.end()).listen(port, ${JSON.stringify(device)}, () => ++listening === 2 && console.log('ready'));
+      serve(8443, 'self.key', 'self.pem'); serve(8444, 'srv.key', 'srv.pem');`;
     await lab.device.spawn('node', ['-e', server]).waitForLine(/ready/, 20_000);
     // Port 7000 (TCP) and 7001 (UDP) silently dropped on the device's input.
     await lab.device.exec('nft', ['add', 'table', 'inet', 'gsnet74']);

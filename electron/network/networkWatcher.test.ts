@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { TimelineLog } from '../kernel/timeline';
 import { NetworkWatcher } from './networkWatcher';
 import type { CommandResult } from './runCommand';
@@ -66,13 +66,19 @@ describe('NetworkWatcher on a Linux machine (tool outputs replayed from the lab 
 
   it('one sample at a time: a slow tool does not pile up processes', async () => {
     let calls = 0;
+    // A tool that answers only when the test lets it: the three samples surely overlap.
+    let answer = (): void => undefined;
+    const answered = new Promise<void>((r) => (answer = r));
     const slow: Runner = async (cmd, args) => {
       if (cmd === 'ip' && args[0] === '-d') calls++;
-      await new Promise((r) => setTimeout(r, 50));
+      await answered;
       return fakeLinux({ addr: fixture('linux-ip-d-j-addr-lab-tun-bridge-veth.json'), route: '[]' })(cmd, args);
     };
     const w = new NetworkWatcher({ reader: new SystemNetwork('linux', slow) });
-    await Promise.all([w.sample(), w.sample(), w.sample()]);
+    const samples = Promise.all([w.sample(), w.sample(), w.sample()]);
+    await vi.waitFor(() => expect(calls).toBe(1));
+    answer();
+    await samples;
     expect(calls).toBe(1);
   });
 });
