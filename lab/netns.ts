@@ -68,8 +68,10 @@ export interface LabHost {
   waitForUdpSocket(pid: number, port: number, timeoutMs?: number): Promise<void>;
   /** The namespace's UDP counters (/proc/net/snmp and snmp6), e.g. RcvbufErrors: datagrams a full socket buffer dropped. */
   udpCounters(): Promise<UdpCounters>;
-  /** Resolves once this host's interface has joined multicast `group` (any process). */
-  waitForMembership(group: string, timeoutMs?: number): Promise<void>;
+  /** Resolves once this host's interface (or `onIface`, another interface in its namespace) has joined multicast `group` (any process). */
+  waitForMembership(group: string, timeoutMs?: number, onIface?: string): Promise<void>;
+  /** Resolves once no UDP socket bound to one of `ports` in this namespace holds an unread datagram (/proc/net/udp and udp6 rx_queue). */
+  waitForUdpQueuesEmpty(ports: readonly number[], timeoutMs?: number): Promise<void>;
 }
 
 /** Kernel UDP counters of one namespace, IPv4 and IPv6 added together. */
@@ -352,16 +354,35 @@ function makeHost(ns: string, iface: string, ipv4: string, ipv6: string, broadca
       const both = (name: string): number => get4(name) + get6(name);
       return { inDatagrams: both('InDatagrams'), noPorts: both('NoPorts'), inErrors: both('InErrors'), rcvbufErrors: both('RcvbufErrors') };
     },
-    async waitForMembership(group, timeoutMs = 10_000) {
+    async waitForMembership(group, timeoutMs = 10_000, onIface = iface) {
       const want = group.toLowerCase();
       await waitUntil(
         async () => {
-          const r = await run('ip', ['-n', ns, 'maddr', 'show', 'dev', iface], { allowFailure: true });
+          const r = await run('ip', ['-n', ns, 'maddr', 'show', 'dev', onIface], { allowFailure: true });
           return r.stdout
             .split('\n')
             .some((l) => l.trim().split(/\s+/)[1]?.toLowerCase() === want);
         },
-        `${iface} in ${ns} to join ${group}`,
+        `${onIface} in ${ns} to join ${group}`,
+        timeoutMs,
+      );
+    },
+    async waitForUdpQueuesEmpty(ports, timeoutMs = 10_000) {
+      const wanted = new Set(ports);
+      await waitUntil(
+        async () => {
+          const tables = await Promise.all(['/proc/net/udp', '/proc/net/udp6'].map((f) => run('ip', ['netns', 'exec', ns, 'cat', f], { allowFailure: true })));
+          // Each row: sl local_address rem_address st tx_queue:rx_queue ...; the port and the queue in hex.
+          return tables.every((t) =>
+            t.stdout
+              .split('\n')
+              .slice(1)
+              .map((l) => l.trim().split(/\s+/))
+              .filter((f) => f.length > 4 && wanted.has(parseInt(f[1]!.split(':').at(-1)!, 16)))
+              .every((f) => parseInt(f[4]!.split(':')[1]!, 16) === 0),
+          );
+        },
+        `the UDP sockets on ${[...wanted].join(', ')} in ${ns} to have read everything`,
         timeoutMs,
       );
     },

@@ -52,7 +52,8 @@ const MEDIAN_TOLERANCE_MS = 2;
 const SCHED = 'realtime';
 const QUOTA_BYTES = 131_072;
 
-function sleep(ms: number): Promise<void> {
+/** Lets the stream flow this long: a part of a scenario, not a wait for something to happen. */
+function flowFor(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
@@ -131,12 +132,14 @@ describe('UDP reception through the CLI, against a bare socket', () => {
       const cuts: CutOutTiming[] = [];
       if (s.cutOutsMs?.length) await sender.started;
       for (const ms of s.cutOutsMs ?? []) {
-        await sleep(600);
+        // The scenario: 600 ms of flow between cut-outs (what the references and Gapscope then agree on).
+        await flowFor(600);
         cuts.push(await imp.cutOut(ms));
       }
       const sent = await sender.done;
       const quota = quotaRun ? await quotaRun.stop() : null;
-      await sleep(300);
+      // Stopped once every receiver has read all that arrived, so none misses the stream's tail.
+      await pair.inspector.waitForUdpQueuesEmpty([Number(setup.gapscopeArgs[setup.gapscopeArgs.indexOf('--port') + 1]), setup.bare.port, ...(setup.mirrorPorts ?? [])]);
       const [ref, ctl] = await Promise.all([reference.stop(), control.stop()]);
       const report = await gapscope.stop();
       return { gapscope: report, reference: ref, control: ctl, sent, drops: await imp.counts(), cuts, quota };
@@ -283,9 +286,9 @@ describe('UDP reception through the CLI, against a bare socket', () => {
       await ins.exec('ip', ['addr', 'add', '10.98.11.1/24', 'dev', 'gsgone0']);
       await ins.exec('ip', ['link', 'set', 'gsgone0', 'up']);
       await ins.exec('ip', ['link', 'set', 'gsgone1', 'up']);
-      // The join follows the bind at once; the second before the link goes is plenty for it.
       const run = await startGapscope(ins, { args: ['--port', '45906', '--group', '239.98.11.1', '--iface', 'gsgone0'], durationS: 4 });
-      await sleep(1000);
+      // The link goes once Gapscope's join is in the kernel's membership list.
+      await ins.waitForMembership('239.98.11.1', 10_000, 'gsgone0');
       await ins.exec('ip', ['link', 'del', 'gsgone0']);
       const line = await run.proc.waitForLine(/disappeared/, 5000);
       expect(line).toBe('gapscope: Interface gsgone0 disappeared; still listening in case it comes back.');
