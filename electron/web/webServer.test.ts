@@ -286,11 +286,13 @@ describe('session capture download', { timeout: 60_000 }, () => {
         if (i % 10 === 9) await new Promise((r) => setTimeout(r, 2));
       }
     };
-    await burst(0);
-    await new Promise((r) => setTimeout(r, 600));
-    await burst(100);
     // Until the stream has every datagram that was not dropped (loopback may drop a few under load).
     const got = async () => (await api.getStreamState(info.id)).snapshot.totals.packets;
+    await burst(0);
+    // The pause starts once the first burst is read, so a receiver that reads late cannot fold it away.
+    await waitUntil(async () => (await got()) + (loopbackDrops(port) ?? 0) >= 100, '100 datagrams received or dropped', 30_000);
+    await new Promise((r) => setTimeout(r, 600));
+    await burst(100);
     await waitUntil(async () => (await got()) + (loopbackDrops(port) ?? 0) >= 200, '200 datagrams received or dropped', 30_000);
     sock.close();
     await api.stopStream(info.id);
