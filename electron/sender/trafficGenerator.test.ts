@@ -65,6 +65,15 @@ describe('TrafficGenerator on loopback', () => {
     expectAccountedFor(got, 1000);
   });
 
+  it('to a port nobody listens on, sends every datagram and counts no error: the receiver\u2019s "port unreachable" replies cost an unconnected socket nothing', async () => {
+    const port = await freeUdpPort();
+    const gen = new TrafficGenerator({ host: '127.0.0.1', port, durationMs: 300, plan: { packetsPerSec: 1000, size: 64, pattern: { kind: 'steady' } } });
+    const stats = await gen.start();
+    expect(stats.sent).toBe(300);
+    expect(stats.errors).toBe(0);
+    expect(stats.lastError).toBeNull();
+  });
+
   it('reproduces "stops after every N bytes" with the pause between', async () => {
     const port = await freeUdpPort();
     // 10 KiB of 512-byte datagrams = 20 datagrams in 20 ms at 1000/s, then 200 ms of nothing.
