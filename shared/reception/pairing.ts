@@ -61,6 +61,8 @@ export class PairingLedger {
   private refusedMax = 0;
   private endSequence: number | null = null;
   private steps = new Map<number, StepState>();
+  /** The step of the latest datagram filed. */
+  private current: StepState | null = null;
   private ringAt = new Float64Array(RING);
   private ringSeq = new Float64Array(RING);
   private ringRefused = new Float64Array(RING);
@@ -95,14 +97,16 @@ export class PairingLedger {
       this.first = a.sequence;
       this.refusedAtFirst = a.refused;
     }
-    if (a.sequence > this.highest) {
+    const isNew = a.sequence > this.highest;
+    if (isNew) {
       this.highest = a.sequence;
       this.highestSendUs = a.sendUs;
     }
-    if (a.sequence <= this.forgotBelow || a.sequence < this.first || this.seqs.has(a.sequence)) return true;
+    // A number above every one so far is new (the common case: no search); anything else may be a duplicate.
+    if (!isNew && (a.sequence <= this.forgotBelow || a.sequence < this.first || this.seqs.has(a.sequence))) return true;
     this.seqs.add(a.sequence);
     this.received += 1;
-    this.steps.get(a.step)!.received += 1;
+    this.current!.received += 1;
     if (this.seqs.ranges > MAX_RANGES) {
       const mid = this.seqs.startOf(this.seqs.ranges >> 1)!;
       this.forgotBelow = mid - 1;
@@ -187,11 +191,12 @@ export class PairingLedger {
     this.refusedMax = 0;
     this.endSequence = null;
     this.steps = new Map();
+    this.current = null;
   }
 
   /** Files the datagram under its step; false (refused) when the step contradicts what is known. */
   private step(atMs: number, a: SenderAccount): boolean {
-    const s = this.steps.get(a.step);
+    const s = this.current !== null && this.current.step === a.step ? this.current : this.steps.get(a.step);
     if (s) {
       if (s.firstSequence !== a.stepFirstSequence || s.sweep !== a.sweep) {
         this.refuse('contradiction');
@@ -199,13 +204,15 @@ export class PairingLedger {
       }
       if (a.refused < s.refusedAtStart) s.refusedAtStart = a.refused;
       if (a.refused > s.refusedMax) s.refusedMax = a.refused;
+      this.current = s;
       return true;
     }
     if (this.steps.size >= MAX_STEPS) {
       this.refuse('out-of-bounds');
       return false;
     }
-    this.steps.set(a.step, { step: a.step, sweep: a.sweep, value: a.stepValue, firstSequence: a.stepFirstSequence, firstAtMs: atMs, received: 0, gaps: 0, refusedAtStart: a.refused, refusedMax: a.refused });
+    this.current = { step: a.step, sweep: a.sweep, value: a.stepValue, firstSequence: a.stepFirstSequence, firstAtMs: atMs, received: 0, gaps: 0, refusedAtStart: a.refused, refusedMax: a.refused };
+    this.steps.set(a.step, this.current);
     return true;
   }
 
