@@ -127,6 +127,14 @@ test('a 1 s silence in a 500 packet/s stream shows as one gap, and clicking it z
   expect(expectedRatio).toBeGreaterThan(0);
   expect(expectedRatio).toBeLessThan(1);
   await expect(page.getByTestId('stat-open-gap')).toContainText('no data for');
+  // The packet list follows the stream whether or not it is in view; scrolled out of view it updates rarely.
+  const packetList = page.getByTestId('packet-inspector');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const below = await packetList.evaluate((el) => el.getBoundingClientRect().top > window.innerHeight);
+  if (below) await expect(packetList).toHaveAttribute('data-on-screen', 'false');
+  await expect(page.getByTestId('packet-row').first()).toContainText(lab.devAddr);
+  await packetList.scrollIntoViewIfNeeded();
+  await expect(packetList).toHaveAttribute('data-on-screen', 'true');
   await expect(page.getByTestId('packet-row').first()).toContainText(lab.devAddr);
   await expect(page.getByTestId('packet-row').first()).toContainText('512 B');
 

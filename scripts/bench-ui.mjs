@@ -27,11 +27,15 @@
 //          (16 KiB and 60-80 ms made 3,477 gaps in 6 min at load average 26).
 //
 //   node scripts/bench-ui.mjs [--phases short,long,hour] [--sample-s 10] [--minutes-scale 1]
+//                             [--trace FILE] [--cpu-profile FILE] [--mutations yes]
+//
+// --trace and --cpu-profile write Chromium's trace or a CPU profile per phase; --mutations yes
+// prints which parts of the page change how often (DOM mutations per second by test id).
 //
 // --minutes-scale shortens every phase's history (0.1 for a quick check of the script itself).
 // Needs root (network namespaces), nftables, /usr/bin/chromium and `npm run build`. Prints
 // markdown tables on stdout, progress on stderr.
-/* global window, document, requestAnimationFrame, PerformanceObserver, MessageChannel, addEventListener, performance */
+/* global window, document, requestAnimationFrame, PerformanceObserver, MutationObserver, MessageChannel, addEventListener, performance */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,7 +48,7 @@ const log = (line) => process.stderr.write(`${new Date().toISOString().slice(11,
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function parseArgs(argv) {
-  const o = { phases: ['short', 'long', 'hour'], sampleS: 10, scale: 1, cpuProfile: null, trace: null };
+  const o = { phases: ['short', 'long', 'hour'], sampleS: 10, scale: 1, cpuProfile: null, trace: null, mutations: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = argv[++i];
@@ -54,6 +58,7 @@ function parseArgs(argv) {
     else if (a === '--minutes-scale') o.scale = Number(v);
     else if (a === '--cpu-profile') o.cpuProfile = v;
     else if (a === '--trace') o.trace = v;
+    else if (a === '--mutations') o.mutations = v === 'yes';
     else throw new Error(`unknown argument ${a}`);
   }
   for (const p of o.phases) if (!PHASES[p]) throw new Error(`unknown phase ${p}; use ${Object.keys(PHASES).join(', ')}`);
@@ -193,7 +198,7 @@ async function measureKeys(page, count = 10) {
   return { keyMedianMs: ok[Math.floor(ok.length / 2)] ?? null, keyMaxMs: ok.at(-1) ?? null, keysLost: delays.length - ok.length };
 }
 
-async function measure(page, cdp, sampleS, label, cpuProfile, trace) {
+async function measure(page, cdp, sampleS, label, cpuProfile, trace, mutations) {
   log(`  measuring ${label}: frames and busy share`);
   if (trace) {
     // GS_TRACE_CATEGORIES adds categories, e.g. disabled-by-default-devtools.timeline.invalidationTracking
@@ -202,6 +207,31 @@ async function measure(page, cdp, sampleS, label, cpuProfile, trace) {
     await page.context().browser().startTracing(page, { path: trace, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'gpu', 'viz', ...extra] });
     await page.evaluate(() => window.__bench.frames(3000));
     await page.context().browser().stopTracing();
+  }
+  if (mutations) {
+    // Which parts of the page change, and how often: DOM mutations per second by the nearest element with a test id.
+    const counts = await page.evaluate(
+      (ms) =>
+        new Promise((resolve) => {
+          const by = {};
+          const obs = new MutationObserver((records) => {
+            for (const r of records) {
+              let el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+              while (el && !el.dataset?.testid) el = el.parentElement;
+              const k = `${el?.dataset.testid ?? '(none)'} ${r.type}${r.type === 'attributes' ? `:${r.attributeName}` : ''}`;
+              by[k] = (by[k] ?? 0) + 1;
+            }
+          });
+          obs.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+          setTimeout(() => {
+            obs.disconnect();
+            resolve({ nodes: document.getElementsByTagName('*').length, by });
+          }, ms);
+        }),
+      3000,
+    );
+    log(`  ${label}: ${counts.nodes} elements; mutations/s by test id:`);
+    for (const [k, n] of Object.entries(counts.by).sort((a, b) => b[1] - a[1]).slice(0, 25)) log(`    ${(n / 3).toFixed(1).padStart(7)}  ${k}`);
   }
   if (cpuProfile) {
     await cdp.send('Profiler.enable');
@@ -307,7 +337,7 @@ async function main() {
         log(`  ${Math.round((Date.now() - t0) / 1000)} s, ${gaps} gaps`);
       }
       const gaps = Number(await page.getByTestId('stat-gaps').getAttribute('data-value'));
-      const m = await measure(page, cdp, o.sampleS, name, o.cpuProfile ? `${o.cpuProfile}.${name}.cpuprofile` : null, o.trace ? `${o.trace}.${name}.json` : null);
+      const m = await measure(page, cdp, o.sampleS, name, o.cpuProfile ? `${o.cpuProfile}.${name}.cpuprofile` : null, o.trace ? `${o.trace}.${name}.json` : null, o.mutations);
       const load = loadavg()[0];
       results.push({ name, p, seconds, gaps, m, load });
       log(`  ${name}: ${JSON.stringify({ gaps, live: m.live, keys: m.keys, zooms: m.zooms, out: m.out, resetMs: m.resetMs })}`);

@@ -1,16 +1,22 @@
 /** The last packets as they arrived: when, from whom, how big, and their first bytes. */
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { PacketSummary } from '../../../shared/reception/types';
 import { formatClock, formatCount, formatHex, formatStreamTime } from '../../format';
 import { flagBadges } from './packetFlags';
 import { useApp } from '../../store/store';
 import { useVirtualRows } from '../../components/useVirtualRows';
 import { useThrottledApp } from './useThrottledApp';
+import { useOnScreen } from '../../components/useOnScreen';
+
+/** How often the list follows new packets while it is on screen, and while it is scrolled out of view, ms. */
+export const PACKETS_EVERY_MS = { shown: 250, hidden: 2000 } as const;
 
 /** A table of the latest packets, newest first, that can be paused to read. */
 export function PacketInspector({ id }: { id: string }) {
-  // Four times a second: a new batch of packets comes with every live update.
-  const live = useThrottledApp((s) => s.streams[id]?.reception.packets, 250, Object.is, [id]);
+  // Four times a second while on screen (a new batch of packets comes with every live update), rarely when not.
+  const box = useRef<HTMLElement>(null);
+  const onScreen = useOnScreen(box);
+  const live = useThrottledApp((s) => s.streams[id]?.reception.packets, onScreen ? PACKETS_EVERY_MS.shown : PACKETS_EVERY_MS.hidden, Object.is, [id]);
   const startedAt = useApp((s) => s.streams[id]?.info.startedAt ?? 0);
   const limit = useApp((s) => s.packetLimit);
   const [frozen, setFrozen] = useState<PacketSummary[] | null>(null);
@@ -22,7 +28,7 @@ export function PacketInspector({ id }: { id: string }) {
   const decoded = packets.some((p) => p.decoded !== null);
   const columns = decoded ? 5 : 4;
   return (
-    <section className="card packets" aria-label="Packet inspector" data-testid="packet-inspector">
+    <section ref={box} className="card packets" aria-label="Packet inspector" data-testid="packet-inspector" data-on-screen={onScreen}>
       <header className="card-head">
         <h2>Packets</h2>
         <span className="muted">
