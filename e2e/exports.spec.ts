@@ -145,11 +145,28 @@ test('the gap table and every export give each gap the same cause: sender paused
   for (const code of Object.keys(words)) expect(table.filter((g) => g.code === code).length, `gaps of cause ${code} in ${JSON.stringify(table)}`).toBeGreaterThan(0);
   for (const g of table) expect(g.text).toMatch(words[g.code] ?? /^network or sender$/);
 
+  // Every progress line the page showed during one export (a click's update is on the page before the worker answers).
+  const progressLines: Record<string, string[]> = {};
   const exportAs = async (kind: string): Promise<Buffer> => {
     await page.getByTestId('export-menu').locator('summary').click();
+    await page.evaluate(() => {
+      const w = window as unknown as { __progress: string[]; __progressObs: MutationObserver };
+      w.__progress = [];
+      w.__progressObs = new MutationObserver(() => {
+        const el = document.querySelector('[data-testid="export-progress"]');
+        const line = el ? `${el.getAttribute('data-stage')}|${el.textContent}` : null;
+        if (line && w.__progress[w.__progress.length - 1] !== line) w.__progress.push(line);
+      });
+      w.__progressObs.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    });
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`export-${kind}`).click()]);
     const data = readFileSync(await download.path());
     await expect(page.getByTestId('export-menu')).toHaveAttribute('data-busy', 'false');
+    progressLines[kind] = await page.evaluate(() => {
+      const w = window as unknown as { __progress: string[]; __progressObs: MutationObserver };
+      w.__progressObs.disconnect();
+      return w.__progress;
+    });
     return data;
   };
 
@@ -185,6 +202,14 @@ test('the gap table and every export give each gap the same cause: sender paused
   expect(titles.map((m) => Math.round(Number(m[1]) * 60_000 + Number(m[2]) * 1000))).toEqual(table.map((g) => Math.round(g.startMs)));
   const png = await exportAs('png');
   expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+
+  // Each export said it was under way while it was built, in words, and the line went away when it was done.
+  for (const kind of ['csv-gaps', 'json', 'html', 'svg', 'png']) {
+    const lines = progressLines[kind] ?? [];
+    expect(lines.length, `progress lines of ${kind}: ${JSON.stringify(lines)}`).toBeGreaterThan(0);
+    for (const line of lines) expect(line).toMatch(/^(starting|report|chart|document|image)\|.+: .+…$/);
+  }
+  await expect(page.getByTestId('export-progress')).toHaveCount(0);
 
   // The exports were built in a worker, not on the page's thread.
   expect(workers.some((w) => /exportWorker/.test(w)), `workers started: ${workers.join(', ')}`).toBe(true);
