@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 import type { IndexHtmlTransformContext, ViteDevServer } from 'vite';
-import { contentSecurityPolicyMetaTag } from './electron/main/contentSecurityPolicy';
+import { contentSecurityPolicyMetaTag } from './electron/kernel/contentSecurityPolicy';
 
 /** The dev server's own origin, for its HMR socket. */
 function devServerOrigin(server: ViteDevServer): string {
@@ -39,7 +39,7 @@ export default defineConfig({
     root: 'renderer',
     plugins: [
       react(),
-      // The page's one Content-Security-Policy (electron/main/contentSecurityPolicy.ts) goes into
+      // The page's one Content-Security-Policy (electron/kernel/contentSecurityPolicy.ts) goes into
       // index.html as a meta tag; only the dev server's page gets the dev variant (its inline
       // refresh script, <style> tags and HMR socket).
       {

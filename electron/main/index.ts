@@ -1,14 +1,14 @@
 /**
  * The desktop shell: one locked-down window over the same back end the web mode and the CLI use.
  * Kept thin on purpose (the Electron binary cannot run in CI); the rules it applies live in pure,
- * tested modules (trustedSender.ts, contentSecurityPolicy.ts) and the back end in electron/app.
+ * tested modules (trustedSender.ts, ../kernel/contentSecurityPolicy.ts) and the back end in electron/app.
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, session, shell, type Session, type WebContents } from 'electron';
 import type { Backend } from '../kernel/backend';
 import { createBackend } from '../app/createBackend';
-import { contentSecurityPolicy, withContentSecurityPolicy } from './contentSecurityPolicy';
+import { contentSecurityPolicy, withContentSecurityPolicy } from '../kernel/contentSecurityPolicy';
 import { bindBackendToIpc } from './ipcBinding';
 import { createPathChooser, downloadSaveOptions } from './pathChooser';
 import { navigationDecision, resolveAppPage } from './trustedSender';

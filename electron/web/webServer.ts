@@ -10,7 +10,7 @@ import { createServer, type OutgoingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { Backend } from '../kernel/backend';
-import { contentSecurityPolicy } from '../main/contentSecurityPolicy';
+import { contentSecurityPolicy } from '../kernel/contentSecurityPolicy';
 import { AccessRules, cookieValue, isLoopbackHost, tokenMatches } from './access';
 import { createApiSocket, DEFAULT_LIMITS, type Refusal } from './apiSocket';
 import { createCaptureDownloads } from './downloads';

@@ -11,7 +11,7 @@ const directive = (policy: string, name: string) =>
 
 describe('contentSecurityPolicy', () => {
   it('allows only the app itself in production', () => {
-    const policy = contentSecurityPolicy({ kind: 'file', url: 'file:///app/out/renderer/index.html' });
+    const policy = contentSecurityPolicy({ kind: 'file' });
     expect(directive(policy, 'default-src')).toBe("default-src 'self'");
     expect(directive(policy, 'script-src')).toBe("script-src 'self'");
     expect(directive(policy, 'connect-src')).toBe("connect-src 'self'");
@@ -39,7 +39,7 @@ describe('one policy for the window, web mode and index.html', () => {
   });
 
   it('differs between places only in the socket it allows and in frame-ancestors, which a meta tag cannot carry', () => {
-    const pages: PolicyPage[] = [{ kind: 'file', url: 'file:///app/out/renderer/index.html' }, { kind: 'web', origin: 'http://127.0.0.1:9000' }, { kind: 'built' }];
+    const pages: PolicyPage[] = [{ kind: 'file' }, { kind: 'web', origin: 'http://127.0.0.1:9000' }, { kind: 'built' }];
     const all = pages.flatMap((p) => [contentSecurityPolicy(p, 'header'), contentSecurityPolicy(p, 'meta')]).map(directives);
     for (const d of all) {
       d.delete('connect-src');

@@ -3,15 +3,20 @@
  * window's session adds to every response, the header web mode sends with each file, and the meta
  * tag the build writes into index.html (electron.vite.config.ts; the tag is what surely covers
  * file:// loads). A page must satisfy every policy it is given, so all three come from here and
- * differ only where their place requires. Pure, so the policy is tested in plain Node.
+ * differ only where their place requires. It lives in the kernel because both runtimes that show
+ * the page (electron/main, electron/web) and the build use it; pure, so it is tested in plain Node.
  */
-import type { AppPage } from './trustedSender';
 
 /**
- * Where the page is: the desktop window's page (built file or dev server), web mode's page as
- * served to one origin, or the built index.html itself (its meta tag, before anyone serves it).
+ * Where the page is: the desktop window's page (its built file, or the dev server; the shell's
+ * AppPage is one of these), web mode's page as served to one origin, or the built index.html
+ * itself (its meta tag, before anyone serves it).
  */
-export type PolicyPage = AppPage | { kind: 'web'; /** e.g. http://127.0.0.1:8080, as the browser named it */ origin: string } | { kind: 'built' };
+export type PolicyPage =
+  | { kind: 'file' }
+  | { kind: 'dev-server'; /** e.g. http://localhost:5173 */ origin: string }
+  | { kind: 'web'; /** e.g. http://127.0.0.1:8080, as the browser named it */ origin: string }
+  | { kind: 'built' };
 
 /** How the policy reaches the page: a response header, or a meta tag (which cannot carry frame-ancestors). */
 export type PolicyDelivery = 'header' | 'meta';
