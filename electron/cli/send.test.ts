@@ -43,6 +43,23 @@ describe('gapscope send', () => {
     expect(r.code).toBe(0);
   });
 
+  it('sweeps the rate in steps, printing each and what each sent, its datagrams paired', async () => {
+    const r = await run(['--to', `127.0.0.1:${port}`, '--size', '64', '--sweep', 'rate:100-300/3', '--step-sec', '0.3']);
+    expect(r.out[0]).toBe(`Sweeping rate to 127.0.0.1:${port}: 100 packets/s, 200 packets/s, 300 packets/s, 0.3 s each (steady). \`gapscope listen\` on the other end reports the first step with loss or gaps. Ctrl+C to stop.`);
+    expect(r.out[1]).toMatch(/^Each datagram carries this sender's account \(run [0-9a-f]{8}\)/);
+    // 0.3 s at 100, 200 and 300/s: 29, 59 and 89 (the datagram due on a boundary opens the next step).
+    expect(r.out.slice(-3)).toEqual([
+      '  step   1       100 packets/s  sent        29  from sequence 0',
+      '  step   2       200 packets/s  sent        59  from sequence 29',
+      '  step   3       300 packets/s  sent        89  from sequence 88',
+    ]);
+    expect(r.out.at(-4)).toMatch(/^Sent 177 datagrams/);
+    const j = await run(['--to', `127.0.0.1:${port}`, '--size', '64', '--sweep', 'size:64-128/2', '--step-sec', '0.2', '--rate', '100', '--json']);
+    const s = JSON.parse(j.out.at(-1)!) as SenderInfo;
+    expect(s).toMatchObject({ status: 'done', paired: true, targetPps: null, sweep: { kind: 'size', values: [64, 128], steps: [{ step: 0, value: 64, sent: 19 }, { step: 1, value: 128, sent: 19 }] } });
+    expect(s.bytes).toBe(19 * 64 + 19 * 128);
+  });
+
   it('stops on Ctrl+C with what was sent so far', async () => {
     const r = await run(['--to', `127.0.0.1:${port}`, '--rate', '1000'], () => new Promise((res) => setTimeout(res, 300)));
     expect(r.out[0]).toBe(`Sending 512-byte datagrams to 127.0.0.1:${port} at 1000 packets/s (steady). Ctrl+C to stop.`);

@@ -120,7 +120,8 @@ describe('pairing with the sender, datagram by datagram', () => {
     expect(l.onGap({ startMs: 99, endMs: 200 })).toMatchObject({ restarted: true });
     l.onPacket(201, dg(100)); // late, of the first run
     l.onPacket(202, dg(1, { run: 7 }));
-    expect(l.summary()).toMatchObject({ run: '00000007', runs: 2, numbered: 2, received: 2, lostOnPath: 0 });
+    expect(l.summary()).toMatchObject({ run: '00000007', runs: 2, numbered: 2, received: 2, lostOnPath: 0, otherRunDatagrams: 1 });
+    expect(l.summary()!.text).toMatch(/after 1 restart or other sender\).*1 datagrams of an earlier run were not counted/);
     // A restart is not a sender's cause of its own: the gap keeps the detector's words.
     expect(gapCause({ cause: 'unexplained', lostPackets: null, paired: { missing: 0, refused: 0, lostOnPath: 0, restarted: true } }).code).toBe('unknown');
   });
@@ -132,5 +133,39 @@ describe('pairing with the sender, datagram by datagram', () => {
     const p = l.summary()!;
     expect(p.received).toBe(250_000);
     expect(p.lostOnPath).toBe(p.sent - 250_000);
+  });
+
+  it('never throws and never claims more lost than sent, whatever a hostile sender writes (seeded fuzz)', () => {
+    let seed = 0x9e3779b9;
+    const rnd = (): number => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) / 2 ** 32;
+    };
+    for (let trial = 0; trial < 20; trial++) {
+      const l = new PairingLedger();
+      let t = 0;
+      for (let i = 0; i < 2000; i++) {
+        // A checked account with random fields (some plausible, some not), or random bytes.
+        const d = new Uint8Array(52 + Math.floor(rnd() * 16));
+        for (let k = 0; k < d.length; k++) d[k] = Math.floor(rnd() * 256);
+        if (rnd() < 0.8) {
+          const seq = Math.floor(rnd() * (rnd() < 0.5 ? 5000 : 2 ** 53));
+          const step = Math.floor(rnd() * 4);
+          d.set(encodeSeq(seq, 1e15 + Math.floor(rnd() * 1e9), d.length)!);
+          writeAccount(d, { run: rnd() < 0.9 ? 1 : Math.floor(rnd() * 2 ** 32), refused: Math.floor(rnd() * seq * 0.1), step, stepFirstSequence: Math.floor(seq * rnd()), sweep: (['none', 'rate', 'size', 'burst'] as const)[Math.floor(rnd() * 4)]!, stepValue: Math.floor(rnd() * 1e6), end: rnd() < 0.01 });
+        }
+        t += rnd() * 5;
+        l.onPacket(t, d);
+        if (rnd() < 0.05) l.onGap({ startMs: t - rnd() * 10, endMs: t });
+      }
+      const p = l.summary();
+      if (!p) continue;
+      for (const v of [p.numbered, p.refused, p.sent, p.received, p.lostOnPath]) expect(Number.isFinite(v) && v >= 0).toBe(true);
+      expect(p.lostOnPath).toBeLessThanOrEqual(p.sent);
+      for (const st of p.steps) expect(st.lostOnPath).toBeLessThanOrEqual(st.sent);
+      expect(typeof p.text).toBe('string');
+    }
   });
 });

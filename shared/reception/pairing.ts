@@ -51,6 +51,7 @@ export class PairingLedger {
   private refusedAccounts = 0;
   private refusedReason: AccountRefusal | 'contradiction' | null = null;
   private jumps = 0;
+  private otherRuns = 0;
   private seqs = new SequenceSet();
   private forgotBelow = -1;
   private first: number | null = null;
@@ -78,7 +79,11 @@ export class PairingLedger {
       return false;
     }
     if (a.run !== this.run) {
-      if (this.runsSeen.includes(a.run)) return false; // a late datagram of an earlier run
+      if (this.runsSeen.includes(a.run)) {
+        // A late datagram of an earlier run, or a second sender on the same port: not counted.
+        this.otherRuns += 1;
+        return false;
+      }
       this.startRun(a.run);
     }
     if (this.highest >= 0 && a.sequence > this.highest + 1) {
@@ -156,6 +161,7 @@ export class PairingLedger {
       refusedAccounts: this.refusedAccounts,
       refusedReason: this.refusedReason === null ? null : this.refusedReason === 'contradiction' ? "the sender's account contradicts itself (one step, two starting points)" : refusalText(this.refusedReason),
       implausibleJumps: this.jumps,
+      otherRunDatagrams: this.otherRuns,
       firstSequence: this.first,
       numbered,
       refused,
@@ -250,7 +256,7 @@ export function pairingText(p: PairingSummary): string {
   const n = (x: number): string => x.toLocaleString('en-US');
   if (p.accounts === 0) return `No sender account believed: ${n(p.refusedAccounts)} datagrams carried one that was refused (${p.refusedReason}).`;
   const parts = [
-    `Paired with the sender (run ${p.run}${p.runs > 1 ? `, after ${p.runs - 1} restart${p.runs > 2 ? 's' : ''}` : ''}): it sent ${n(p.sent)}${p.refused ? ` (its OS refused ${n(p.refused)} more: never sent)` : ''}, ${n(p.received)} arrived; sent and lost on the path: ${n(p.lostOnPath)}.`,
+    `Paired with the sender (run ${p.run}${p.runs > 1 ? `, after ${p.runs - 1} restart${p.runs > 2 ? 's' : ''} or other sender${p.runs > 2 ? 's' : ''}` : ''}): it sent ${n(p.sent)}${p.refused ? ` (its OS refused ${n(p.refused)} more: never sent)` : ''}, ${n(p.received)} arrived; sent and lost on the path: ${n(p.lostOnPath)}.`,
     p.ended ? 'The sender ended its run: these are its whole counts.' : 'Counted up to the highest sequence number received.',
   ];
   if (p.steps.length) {
@@ -262,6 +268,7 @@ export function pairingText(p: PairingSummary): string {
     if (p.firstGapStep !== null) parts.push(`Gaps began at ${at(p.firstGapStep)}.`);
   }
   if (p.refusedAccounts) parts.push(`${n(p.refusedAccounts)} datagrams' accounts were refused (${p.refusedReason}).`);
+  if (p.otherRunDatagrams) parts.push(`${n(p.otherRunDatagrams)} datagrams of an earlier run were not counted: late ones from before a restart, or a second sender on the same port.`);
   if (p.implausibleJumps) parts.push(`${n(p.implausibleJumps)} datagrams jumped ahead faster than a sender can send and were not counted (a wrong or hostile sender).`);
   return parts.join(' ');
 }

@@ -261,6 +261,8 @@ export interface PairingSummary {
   refusedReason: string | null;
   /** Forward jumps faster than a sender can send, not counted (a wrong or hostile sender). */
   implausibleJumps: number;
+  /** Datagrams of a run seen before the current one (late, or a second sender on the port), not counted. */
+  otherRunDatagrams: number;
   /** Counted from the first sequence number received (what was numbered before listening is not known). */
   firstSequence: number | null;
   /** By the sender's account: numbered through the highest received (or the whole run, once it ended), refused by its OS, sent. */
