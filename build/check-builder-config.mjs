@@ -71,6 +71,14 @@ if (typeof config.afterPack === 'string' && existsSync(join(root, config.afterPa
   check(typeof hook.afterPack === 'function' && hook.default === hook.afterPack, `${config.afterPack} must export the function afterPack (also as default)`);
 } else check(false, `the afterPack hook ${config.afterPack} is missing`);
 
+// The NSIS include: Gapscope's own firewall rule added for all-user installs and removed on uninstall.
+check(config.nsis?.include === 'build/installer.nsh', `nsis.include must be build/installer.nsh (the firewall rule), not ${config.nsis?.include}`);
+if (existsSync(join(root, 'build', 'installer.nsh'))) {
+  const nsh = readFileSync(join(root, 'build', 'installer.nsh'), 'utf8');
+  check(/!macro customInstall\b[\s\S]*?add rule name=\$\\"Gapscope UDP in\$\\" dir=in action=allow protocol=UDP[\s\S]*?!macroend/.test(nsh), 'build/installer.nsh: customInstall must add the "Gapscope UDP in" inbound UDP rule');
+  check(/!macro customUnInstall\b[\s\S]*?delete rule name=\$\\"Gapscope UDP in\$\\"[\s\S]*?!macroend/.test(nsh), 'build/installer.nsh: customUnInstall must delete the "Gapscope UDP in" rule');
+} else check(false, 'build/installer.nsh is missing');
+
 const extendInfo = config.mac?.extendInfo ?? {};
 const services = extendInfo.NSBonjourServices ?? [];
 check(typeof extendInfo.NSLocalNetworkUsageDescription === 'string' && extendInfo.NSLocalNetworkUsageDescription.length > 20, 'mac.extendInfo needs NSLocalNetworkUsageDescription');

@@ -29,11 +29,12 @@ describe('check-builder-config', () => {
     expect(r.code).toBe(0);
   }, 60_000);
 
-  it('names each missing piece: the Mach-O UUID hook, the Local Network usage string, the Bonjour meta-query', () => {
+  it('names each missing piece: the Mach-O UUID hook, the firewall include, the Local Network usage string, the Bonjour meta-query', () => {
     // One run for the three (each run validates the whole configuration with electron-builder's schema: seconds).
-    const r = check((y) => y.replace(/^afterPack: .*$/m, '').replace(/^ {4}NSLocalNetworkUsageDescription: .*$/m, '').replace(/^ {6}- _services\._dns-sd\._udp$/m, ''));
+    const r = check((y) => y.replace(/^afterPack: .*$/m, '').replace(/^ {2}include: build\/installer\.nsh$/m, '').replace(/^ {4}NSLocalNetworkUsageDescription: .*$/m, '').replace(/^ {6}- _services\._dns-sd\._udp$/m, ''));
     expect(r.code).toBe(1);
     expect(r.output).toMatch(/afterPack must be \.\/build\/after-pack\.mjs/);
+    expect(r.output).toMatch(/nsis\.include must be build\/installer\.nsh/);
     expect(r.output).toMatch(/mac\.extendInfo needs NSLocalNetworkUsageDescription/);
     expect(r.output).toMatch(/NSBonjourServices must include _services\._dns-sd\._udp/);
   }, 60_000);

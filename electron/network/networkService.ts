@@ -1,12 +1,16 @@
 /** Network context: the back-end service behind the contract's network requests. */
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { release } from 'node:os';
 import type { networkRequests } from '../../shared/contract/network';
 import { GapscopeError } from '../../shared/errors';
 import type { FeatureService, ServiceContext } from '../kernel/services';
 import { connectTest, udpProbe } from './connectionTest';
 import { NetworkWatcher } from './networkWatcher';
 import { SystemNetwork } from './systemNetwork';
+import { localNetworkSilenceCause, looksLikeLocalNetworkSilence } from '../../shared/network/explain';
+import type { SilenceCause } from '../../shared/network/windowsFirewall';
+import { firewallSilenceCauses } from './windowsFirewall';
 
 /** Options for tests and the CLI. */
 export interface NetworkServiceOptions {
@@ -14,6 +18,10 @@ export interface NetworkServiceOptions {
   /** Start watching at once (default: yes, unless GAPSCOPE_NETWORK_WATCH=0). */
   autoStart?: boolean;
   intervalMs?: number;
+  /** The firewall's causes for a silent stream (Windows; none elsewhere), replaced in tests. */
+  firewallCauses?: () => Promise<SilenceCause[]>;
+  /** The OS's platform and release, for the macOS Local Network question. */
+  os?: { platform: string; release: string };
 }
 
 /** Resolves a host to an address, or fails with one clear error. */
@@ -43,6 +51,13 @@ export function createNetworkService(ctx: ServiceContext, options: NetworkServic
   return {
     watcher,
     handlers: {
+      silenceCauses: async (stream) => {
+        const os = options.os ?? { platform: process.platform, release: release() };
+        const causes: SilenceCause[] = [];
+        if (looksLikeLocalNetworkSilence({ ...stream, platform: os.platform, osRelease: os.release })) causes.push(localNetworkSilenceCause());
+        if (stream.packets === 0) causes.push(...(await (options.firewallCauses ?? (() => firewallSilenceCauses(os.platform)))()));
+        return causes;
+      },
       getNetworkSnapshot: (opts) => watcher.snapshot(opts?.fresh ?? false),
       getRoutes: async () => {
         const s = await watcher.snapshot(true);

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { parseIPv4, parseIPv6 } from '../net/address';
 import type { ConnectTestResult, DefaultRouteInfo, NetworkChange, NetworkHistoryPoint, NetworkSnapshot, RouteEntry, RouteLookup, UdpProbeResult, WifiState } from '../network/types';
+import type { SilenceCause } from '../network/windowsFirewall';
 import { event, request } from './define';
 
 const HOSTNAME = /^(?=.{1,253}$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)*\.?$/;
@@ -71,8 +72,25 @@ export interface NetworkHistory extends NetworkWatchStatus {
   changes: NetworkChangeEvent[];
 }
 
+/** A stream that has received nothing yet, as the reception view knows it (the door checks it). */
+export const SilentStreamSchema = z
+  .object({
+    kind: z.enum(['unicast', 'broadcast', 'multicast', 'source-specific multicast']),
+    packets: z.number().int().min(0),
+    listeningMs: z.number().min(0).max(1e12),
+  })
+  .strict();
+/** A stream that has received nothing yet. */
+export type SilentStream = z.output<typeof SilentStreamSchema>;
+
 /** Requests of this feature. */
 export const networkRequests = {
+  /**
+   * Why a stream may be receiving nothing, on this machine: macOS's Local Network permission (a
+   * silent group on macOS 15+), a Windows Firewall rule that blocks Gapscope or none that allows
+   * it, a Public network; [] when none applies. The reception view asks it for a silent stream.
+   */
+  silenceCauses: request(z.tuple([SilentStreamSchema])).returns<SilenceCause[]>(),
   /** Interfaces (kind, addresses, flags, MTU), routes, default routes with VPN capture, Wi-Fi and socket counts; `fresh` samples now. */
   getNetworkSnapshot: request(z.tuple([z.object({ fresh: z.boolean().optional() }).strict().optional()])).returns<NetworkSnapshot>(),
   /** The routing table, and per family which interface carries the default route and whether a VPN captured it. */

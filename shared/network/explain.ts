@@ -1,5 +1,5 @@
 /** Connection-test outcomes explained in plain words, including the macOS Local Network privacy denial pattern. */
-import { parseIPv4, parseIPv6 } from '../net/address';
+import { parseIPv4, parseIPv6, type ReceptionKind } from '../net/address';
 import type { NetInterface } from './types';
 
 /** What a connection test ended with. */
@@ -103,4 +103,40 @@ export function explainConnectError(code: string | undefined, ctx: ExplainContex
     default:
       return `The connection failed with ${code ?? 'an unknown error'}.`;
   }
+}
+
+/** The first macOS (15, Darwin 24) whose Local Network privacy also covers multicast and broadcast reception. */
+const FIRST_LOCAL_NETWORK_DARWIN = 24;
+
+/** What a stream that has received nothing knows, to tell whether macOS's Local Network privacy is the likely cause. */
+export interface SilentStreamContext {
+  platform: string;
+  /** os.release(): the Darwin version on macOS (24.x is macOS 15). */
+  osRelease: string | null;
+  kind: ReceptionKind;
+  packets: number;
+  listeningMs: number;
+}
+
+/** How long a group stays silent before the Local Network question is raised (senders of interest send more often than this). */
+export const LOCAL_NETWORK_SILENCE_MS = 5_000;
+
+/**
+ * True for the macOS 15+ denial pattern on reception: a multicast or broadcast stream that joined
+ * without an error and has heard nothing at all for several seconds. macOS gives the socket no
+ * error when Local Network access is denied; it just delivers nothing (and a send answers EHOSTUNREACH).
+ */
+export function looksLikeLocalNetworkSilence(ctx: SilentStreamContext): boolean {
+  if (!ctx.platform.startsWith('darwin') || ctx.kind === 'unicast' || ctx.packets > 0 || ctx.listeningMs < LOCAL_NETWORK_SILENCE_MS) return false;
+  const major = Number.parseInt(ctx.osRelease ?? '', 10);
+  return !Number.isFinite(major) || major >= FIRST_LOCAL_NETWORK_DARWIN;
+}
+
+/** The Local Network cause in the words the reception view shows. */
+export function localNetworkSilenceCause(): { code: 'macos-local-network'; text: string; fix: string } {
+  return {
+    code: 'macos-local-network',
+    text: 'Nothing has arrived on this group since it was joined, and macOS 15 and later deliver no multicast or broadcast to an app that Local Network privacy has not allowed, without any error (a send from it fails with EHOSTUNREACH).',
+    fix: `Turn Gapscope on in ${LOCAL_NETWORK_SETTINGS}, then stop and start the stream. If Gapscope is not listed, quit it and open it again to get the prompt.`,
+  };
 }

@@ -7,6 +7,8 @@ import { GapscopeError } from '../../../shared/errors';
 import { refusalOf } from '../../app/errors';
 import { whileShown, type AppStore } from '../../store/store';
 import { parseTarget } from './networkViewModel';
+import type { SilenceCause } from '../../../shared/network/windowsFirewall';
+import type { SilentStream } from '../../../shared/contract/network';
 
 /** How often the shown tab reads the socket and tunnel history. */
 const HISTORY_MS = 2000;
@@ -19,6 +21,8 @@ export interface NetworkCommands {
   refresh(fresh?: boolean): Promise<void>;
   /** Tests a connection to the HOST:PORT typed in the form. */
   connect(): Promise<void>;
+  /** What on this machine may keep a silent stream from receiving (Local Network privacy, Windows Firewall); [] when none, or when the back end cannot say. */
+  silenceCauses(stream: SilentStream): Promise<SilenceCause[]>;
 }
 
 /** Binds the Network feature to the store; returns its commands and the function that unbinds. */
@@ -36,6 +40,13 @@ export function bindNetwork(api: GapscopeApi, store: AppStore): { commands: Netw
   };
 
   const commands: NetworkCommands = {
+    async silenceCauses(stream) {
+      try {
+        return await api.silenceCauses(stream);
+      } catch {
+        return []; // an explanation that cannot be had is no reason for an error banner
+      }
+    },
     async refresh(fresh = false) {
       try {
         network().setSnapshot(await api.getNetworkSnapshot({ fresh }));

@@ -11,6 +11,7 @@ import { GapTable } from './GapTable';
 import { InterArrivalHistogram } from './InterArrivalHistogram';
 import { PacketInspector } from './PacketInspector';
 import { PeriodicityVerdict } from './PeriodicityVerdict';
+import { SilenceCauses } from './SilenceCauses';
 import { StatTiles } from './StatTiles';
 import { ThroughputChart } from './ThroughputChart';
 
@@ -38,6 +39,7 @@ export function StreamView({ id }: { id: string }) {
       <StreamHeader id={id} />
       <PeriodicityVerdict id={id} />
       <StatTiles id={id} />
+      <SilenceCauses id={id} />
       <ThroughputChart id={id} />
       <div className="grid-two">
         <GapTable id={id} />
