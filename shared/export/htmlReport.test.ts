@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ReceptionMonitor } from '../reception/receptionMonitor';
 import { buildReport } from '../reception/report';
+import { encodeSeq } from '../decoders/sequenceField';
+import { writeAccount } from '../generator/pairing';
 import { htmlReport } from './htmlReport';
 
 function report() {
@@ -61,6 +63,18 @@ describe('htmlReport', () => {
     r.gaps[0] = { ...r.gaps[0]!, location: { where: 'before-wire', matchedBy: 'sequence', missed: 7, beforeWire: 7, socketBuffer: 0, afterWire: 0 } };
     const page = htmlReport({ title: 't', report: r, environment: {}, events: [], generatedAt: start });
     expect(page).toContain('network or sender · <span class="where" data-where="before-wire" title="The socket missed 7 datagrams since the previous gap and the wire view saw none of them: they never reached this machine (lost on the network, the Wi-Fi or in the sender).">never reached this machine</span></td>');
+  });
+
+  it('gives a paired stream its sender’s count, and its gaps the paired words', () => {
+    const m = new ReceptionMonitor({ binMs: 100, gapMs: 50, decode: 'seq' });
+    for (let q = 0; q < 200; q++) {
+      const d = encodeSeq(q, 1e15 + q * 10_000, 64)!;
+      writeAccount(d, { run: 0x42, refused: 0, step: 0, stepFirstSequence: 0, sweep: 'none', stepValue: 0, end: q === 199 });
+      if (q < 90 || q >= 110) m.onPacket(q * 10, d, '10.0.0.1:9');
+    }
+    const page = htmlReport({ title: 't', report: buildReport(m.snapshot(2000), { port: 4000 }, start), environment: {}, events: [], generatedAt: start });
+    expect(page).toContain('<tr><th>Paired sender</th><td>Paired with the sender (run 00000042): it sent 200, 180 arrived; sent and lost on the path: 20.');
+    expect(page).toMatch(/<td title="[^"]*">sent and lost on the path: 20<\/td>/);
   });
 
   it('stays a page long over 1,300 gaps: verdict, histogram, causes, first and last, the 50 longest, and where the rest are', () => {

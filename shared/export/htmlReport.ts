@@ -63,6 +63,9 @@ export function htmlReport(input: HtmlReportInput): string {
   if (r.jitterMs !== null) stats.push(['Jitter (RFC 3550)', dur(r.jitterMs)]);
   if (r.decode?.crcErrors) stats.push(['CRC / checksum errors', num(r.decode.crcErrors)]);
   if (r.trailingSilenceMs !== null) stats.push(['Silence at the end', dur(r.trailingSilenceMs)]);
+  // Paired with `gapscope send` (shared/reception/pairing.ts): the sender's count against what arrived.
+  const paired = r.pairing as { text?: unknown } | undefined;
+  if (paired && typeof paired.text === 'string') stats.push(['Paired sender', paired.text]);
 
   const gapRow = ({ number, gap: g }: NumberedGap): string => {
     const near = Number.isFinite(started) ? eventsNear(events, started + g.startMs, started + g.endMs, GAP_EVENT_SLACK_MS) : [];

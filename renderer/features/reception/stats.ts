@@ -2,6 +2,7 @@
 import type { StreamInfo } from '../../../shared/contract';
 import { formatEndpoint } from '../../../shared/net/address';
 import { formatBufferSize, formatByteRate, formatBytes, formatCount, formatDuration, formatPacketRate, formatPercent, formatStreamTime } from '../../format';
+import { stepValueText } from '../../../shared/reception/pairing';
 import { averageRates, recentRates, type ReceptionState } from './streamState';
 
 /** How a tile should draw attention. */
@@ -72,7 +73,7 @@ export function pairedTile(r: ReceptionState): StatTile | null {
     id: 'paired',
     label: 'Lost on the path',
     value: `${formatCount(p.lostOnPath)} of ${formatCount(p.sent)} sent`,
-    detail: step ? `sweep: loss from step ${step.step + 1}` : p.ended ? 'the sender ended its run' : `by the sender's count${p.refused ? `; ${formatCount(p.refused)} never sent` : ''}`,
+    detail: step ? `sweep: loss from step ${step.step + 1} (${stepValueText(step.sweep, step.value)})` : p.ended ? 'the sender ended its run' : `by the sender's count${p.refused ? `; ${formatCount(p.refused)} never sent` : ''}`,
     raw: p.lostOnPath,
     tone: p.lostOnPath === 0 ? 'good' : 'bad',
     hint: p.text,
