@@ -64,6 +64,19 @@ describe('gapscope analyze', () => {
     expect((JSON.parse(v6.out[0]!) as { stream: { family: string } }).stream.family).toBe('ipv6');
   });
 
+  it('--fail-on judges the capture: a condition the flow meets exits 3 and is named, one it does not meet exits 0', async () => {
+    const lib = await analyzeCapture(join(FIX, 'eth.pcapng'), { port: 5000, gapMs: 100 });
+    const longest = Math.max(...lib.gaps.map((g) => g.durationMs), lib.trailingSilenceMs ?? 0);
+    const met = await run([join(FIX, 'eth.pcapng'), '--port', '5000', '--gap-ms', '100', '--json', '--fail-on', `packets<${lib.packets + 1}`, '--fail-on', `gap>${Math.floor(longest) + 1}ms`]);
+    expect(met.exitCode).toBe(3);
+    expect(met.err).toEqual([`gapscope: packets<${lib.packets + 1} failed: the number of packets received was ${lib.packets}.`]);
+    expect((JSON.parse(met.out[0]!) as { verdict: { failed: string[] } }).verdict.failed).toEqual([`packets<${lib.packets + 1}`]);
+    const unmet = await run([join(FIX, 'eth.pcapng'), '--port', '5000', '--gap-ms', '100', '--fail-on', `packets<${lib.packets}`]);
+    expect(unmet.exitCode).toBeUndefined();
+    expect(unmet.err).toEqual([]);
+    await expect(run([join(FIX, 'eth.pcapng'), '--flows', '--fail-on', 'gap>1s'])).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringMatching(/does not go with --flows/) });
+  });
+
   it('prints a human summary with the file, the flow and the gaps', async () => {
     const r = await run([join(FIX, 'frag.pcapng'), '--port', '5010']);
     expect(r.out[0]).toMatch(/> 10\.98\.72\.2:5010 in .*frag\.pcapng: pcapng, Ethernet; 143 frames, 40 UDP datagrams in 2 flows\.$/);

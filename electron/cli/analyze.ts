@@ -14,6 +14,10 @@ import { formatBytes, formatDuration, formatStreamTime } from '../../shared/form
 import type { WithApi } from './backendApi';
 import { humanReport } from './listen';
 import { numberArg } from './options';
+import { EXIT_FAILED, EXIT_USAGE, raiseExitCode } from './exitCodes';
+import { announceVerdict, failOnOption } from './verdict';
+import { judge, type Condition, type Verdict } from '../../shared/verdict/conditions';
+import { finalStreamFacts } from '../../shared/verdict/streamFacts';
 
 /** Where the command writes: injectable for tests. */
 export interface AnalyzeIo {
@@ -33,10 +37,9 @@ export interface AnalyzeCliOptions {
   json?: boolean;
   flows?: boolean;
   compare?: string;
+  /** Conditions that fail the analysis (exit 3). */
+  failOn?: Condition[];
 }
-
-const EXIT_FAILED = 1;
-const EXIT_USAGE = 2;
 
 function defaultIo(): AnalyzeIo {
   const tty = process.stderr.isTTY === true;
@@ -120,7 +123,9 @@ export function registerAnalyzeCommands(program: Command, withApi: WithApi, io: 
     .option('--flows', 'list the UDP flows in the file instead of analyzing one')
     .option('--compare <file>', 'compare the flow with the same flow in another capture (e.g. sender side against receiver side)')
     .option('--json', 'print JSON instead of text')
+    .addOption(failOnOption('stream'))
     .action(async (file: string, opts: AnalyzeCliOptions) => {
+      if (opts.failOn && (opts.flows || opts.compare)) throw new GapscopeError('invalid-argument', '--fail-on judges the analysis of one flow; it does not go with --flows or --compare.');
       // The back end reads absolute paths only: the file is named from where the command runs.
       const path = resolve(file);
       await withApi(async (api) => {
@@ -149,10 +154,13 @@ export function registerAnalyzeCommands(program: Command, withApi: WithApi, io: 
           }
           const analyzed = await api.analyzeCapture(path, { ...common, gapMs: opts.gapMs });
           // The file as the user named it, not the absolute path the back end was given.
-          const report = { ...analyzed, capture: { ...analyzed.capture, file } };
+          const report: typeof analyzed & { verdict?: Verdict } = { ...analyzed, capture: { ...analyzed.capture, file } };
+          const verdict = opts.failOn?.length ? judge(opts.failOn, finalStreamFacts(report)) : null;
+          if (verdict) report.verdict = verdict;
           io.progress?.(null);
           if (opts.json) io.out(JSON.stringify(report));
           else for (const l of [...humanCaptureLines(report), ...humanReport(report)]) io.out(l);
+          if (verdict) announceVerdict(verdict, io.err, (c) => raiseExitCode(c));
         } catch (e) {
           io.progress?.(null);
           if (!(e instanceof GapscopeError) || e.code !== 'invalid-argument') throw e;
@@ -163,13 +171,13 @@ export function registerAnalyzeCommands(program: Command, withApi: WithApi, io: 
             io.err('UDP flows in the capture:');
             for (const l of flowTable(choices)) io.err(l);
             io.err(`gapscope: ${e.message}`);
-            process.exitCode = EXIT_USAGE;
+            raiseExitCode(EXIT_USAGE);
             return;
           }
           if (e.field === 'path') {
             // A damaged or foreign file is a failure, not a usage error.
             io.err(`gapscope: ${e.message}`);
-            process.exitCode = EXIT_FAILED;
+            raiseExitCode(EXIT_FAILED);
             return;
           }
           throw e;

@@ -4,6 +4,7 @@ import type { DnsLoadResult, DnsProbeResult } from '../../shared/dns/probeTypes'
 import { formatServer, summarizeResolverList } from '../../shared/dns/resolverList';
 import type { WithApi } from './backendApi';
 import { numberArg, untilSignal } from './options';
+import { EXIT_CONDITION } from './exitCodes';
 
 /** Where the dns commands write; `setExitCode` defaults to process.exitCode (tests pass their own). */
 export interface DnsCliIO {
@@ -34,7 +35,6 @@ function loadLines(r: DnsLoadResult): string[] {
   return lines;
 }
 
-const EXIT_FAILED = 1;
 
 interface ProbeFlags {
   server?: string;
@@ -123,7 +123,7 @@ export function registerDnsCommands(program: Command, io: DnsCliIO, env: DnsCliE
           for (const g of comparison.groups) out(io, `  ${g.answer}: ${g.servers.join(', ')}`);
         }
       }
-      if (!results.some((r) => r.kind === 'answer')) fail(EXIT_FAILED);
+      if (!results.some((r) => r.kind === 'answer')) fail(EXIT_CONDITION);
     });
 
   dns
@@ -151,7 +151,7 @@ export function registerDnsCommands(program: Command, io: DnsCliIO, env: DnsCliE
         lines.push(...report.notes.map((n) => `  note: ${n}`));
         out(io, lines);
       }
-      if (resolvedBy === null) fail(EXIT_FAILED);
+      if (resolvedBy === null) fail(EXIT_CONDITION);
     });
 
   dns
@@ -182,7 +182,7 @@ export function registerDnsCommands(program: Command, io: DnsCliIO, env: DnsCliE
       }
       if (flags.json) out(io, JSON.stringify(r));
       else out(io, loadLines(r));
-      if (r.answered === 0) fail(EXIT_FAILED);
+      if (r.answered === 0) fail(EXIT_CONDITION);
     });
 
   return dns;

@@ -20,13 +20,13 @@ import { registerSendCommands } from './send';
 import { registerAgentCommand } from './agent';
 import { feedMetrics } from '../metrics/metricsFeed';
 import { inProcessApi } from '../kernel/inProcessApi';
+import { EXIT_FAILED, EXIT_USAGE, raiseExitCode } from './exitCodes';
+import { announceVerdict, failOnOption } from './verdict';
+import type { Verdict } from '../../shared/verdict/conditions';
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 const err = (line: string): void => void process.stderr.write(`${line}\n`);
 
-/** Exit codes: 0 done, 1 failed at run time, 2 bad usage or arguments. */
-const EXIT_FAILED = 1;
-const EXIT_USAGE = 2;
 
 /** The flags `interfaces` prints, in its own words and order. */
 const FLAG_NAMES: [string, string][] = [['LOOPBACK', 'loopback'], ['BROADCAST', 'broadcast'], ['MULTICAST', 'multicast'], ['POINTOPOINT', 'pointToPoint']];
@@ -77,7 +77,10 @@ function buildProgram(): Command {
     .addOption(new Option('--wire <mode>', 'also watch the flow on the wire with dumpcap or tcpdump (beside), or only there (only: a port another program owns)').choices(['beside', 'only']))
     .addOption(new Option('--wire-engine <engine>', 'capture engine for --wire (default: dumpcap, else tcpdump)').choices(['dumpcap', 'tcpdump']))
     .option('--json', 'print one JSON report at the end instead of text')
+    .option('--json-stream', 'print one JSON object a line as it runs: a tick each second, gap-started, gap-ended, alert, then the report (docs/schema/listen-stream.schema.json)')
+    .addOption(failOnOption('stream'))
     .action(async (opts: ListenOptions) => {
+      if (opts.json && opts.jsonStream) throw new GapscopeError('invalid-argument', 'Give either --json (one report at the end) or --json-stream (a line as it runs, the report last), not both.');
       if (opts.group && opts.address) throw new GapscopeError('invalid-argument', 'Give either --group or --address, not both.');
       if (opts.source && !opts.group) throw new GapscopeError('invalid-argument', '--source needs --group (source-specific multicast).');
       const signal = untilSignal();
@@ -85,10 +88,11 @@ function buildProgram(): Command {
         await withApi(async (api) => {
           const { report, info } = await runListen(api, opts, { out, err, liveToErr: process.stderr.isTTY === true }, signal.stopped);
           if (opts.json) out(JSON.stringify(report));
-          else for (const l of humanReport(report)) out(l);
+          else if (!opts.jsonStream) for (const l of humanReport(report)) out(l);
+          if (report.verdict) announceVerdict(report.verdict as Verdict, err, (c) => raiseExitCode(c));
           if (info.status === 'error' && info.error) {
             err(`gapscope: ${info.error.message}`);
-            process.exitCode = EXIT_FAILED;
+            raiseExitCode(EXIT_FAILED);
           }
         });
       } finally {

@@ -57,6 +57,9 @@ describe('gapscope listen checks', () => {
   it("refuses a bad value with the contract's sentence, naming the flag, before any socket (exit 2)", async () => {
     expect(await cli('--port', '70000')).toEqual({ err: 'gapscope: --port: Port must be 1–65535.\n', exitCode: 2 });
     expect(await cli('--port', '5000', '--bin', '5')).toEqual({ err: 'gapscope: --bin: Bins are 10 ms to 10 s.\n', exitCode: 2 });
+    expect(await cli('--port', '5000', '--fail-on', 'loss>1')).toEqual({ err: 'gapscope: --fail-on: "loss>1": loss is a percentage; write it with %, e.g. loss>1%.\n', exitCode: 2 });
+    expect(await cli('--port', '5000', '--fail-on', 'gap>1s', '--fail-on', 'jitter>5ms')).toEqual({ err: 'gapscope: --fail-on: "jitter>5ms": jitter is not a condition Gapscope knows; listen and analyze take gap, gaps, loss, packets, duty, rate and no-data (e.g. gap>500ms, loss>1%, packets<1000).\n', exitCode: 2 });
+    expect(await cli('--port', '5000', '--json', '--json-stream')).toEqual({ err: 'gapscope: Give either --json (one report at the end) or --json-stream (a line as it runs, the report last), not both.\n', exitCode: 2 });
     const decode = await cli('--port', '5000', '--decode', 'klingon');
     expect(decode.exitCode).toBe(2);
     expect(decode.err).toMatch(/^gapscope: --decode: The payload format /);

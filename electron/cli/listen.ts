@@ -13,6 +13,10 @@ import { formatByteRate, formatBytes, formatCount, formatDuration, formatPercent
 import { buildReport, type ReceptionReport } from '../../shared/reception/report';
 import type { PairingSummary, ReceptionTotals } from '../../shared/reception/types';
 import { pairingLines, pairingLive } from './pairingText';
+import type { ListenLine } from '../../shared/jsonStream/lines';
+import { judge, type Condition } from '../../shared/verdict/conditions';
+import { finalStreamFacts } from '../../shared/verdict/streamFacts';
+import { GapLines, lineWriter } from './jsonLines';
 
 /** What `listen` was asked on the command line. */
 export interface ListenOptions {
@@ -26,6 +30,10 @@ export interface ListenOptions {
   gapMs?: number;
   duration?: number;
   json?: boolean;
+  /** One JSON object a line as it runs (docs/schema/listen-stream.schema.json), the report last. */
+  jsonStream?: boolean;
+  /** Conditions that fail the run (exit 3), also judged live as alerts. */
+  failOn?: Condition[];
   expectBytesPerSec?: number;
   expectPps?: number;
   recvBuffer?: number;
@@ -77,6 +85,7 @@ function toStreamConfig(o: ListenOptions): StreamConfigInput {
     recvBufferBytes: o.recvBuffer,
     decode: o.decode,
     ...(o.wire ? { wire: o.wire, wireEngine: o.wireEngine } : {}),
+    ...(o.failOn?.length ? { alertOn: o.failOn.map((c) => c.text) } : {}),
   };
 }
 
@@ -130,7 +139,7 @@ export async function runListen(api: GapscopeApi, o: ListenOptions, output: Outp
   const offRecording = api.on('recordingState', (r) => {
     if (r.error && r.error.message !== recordingError) {
       recordingError = r.error.message;
-      output.err(`gapscope: ${r.error.message}`);
+      warn(r.error.message);
     }
   });
   if (o.record) {
@@ -143,15 +152,31 @@ export async function runListen(api: GapscopeApi, o: ListenOptions, output: Outp
     }
   }
   const where = info.bound ?? formatEndpoint(o.group ?? o.address ?? '*', o.port);
-  const live = o.json ? (output.liveToErr ? output.err : null) : output.out;
+  const live = o.json || o.jsonStream ? (output.liveToErr ? output.err : null) : output.out;
+  const line = o.jsonStream ? lineWriter<ListenLine>(output.out) : null;
+  const gapLines = line ? new GapLines(line) : null;
+  line?.({ type: 'started', stream: { id: info.id, bound: info.bound, kind: info.kind, family: info.family, port: info.config.port }, conditions: (o.failOn ?? []).map((c) => c.text) });
   live?.(`Listening on ${where} (${info.kind}, ${info.family}); receive buffer: ${info.recvBuffer?.text ?? `${info.recvBufferGranted ?? '?'} bytes granted of ${info.recvBufferRequested} requested.`} Ctrl+C to stop.`);
 
-  let latest: { totals: ReceptionTotals; openGapMs: number | null; pairing?: PairingSummary | null } | null = null;
+  let latest: { totals: ReceptionTotals; openGapMs: number | null; lost: number | null; pairing?: PairingSummary | null } | null = null;
   let lastPrinted = { packets: 0, bytes: 0 };
   let failure: StreamInfo | null = null;
   const offUpdate = api.on('streamUpdate', (u) => {
-    if (u.id === info.id) latest = { totals: u.delta.totals, openGapMs: u.delta.openGap?.durationMs ?? null, pairing: u.delta.pairing };
+    if (u.id !== info.id) return;
+    latest = { totals: u.delta.totals, openGapMs: u.delta.openGap?.durationMs ?? null, lost: u.delta.loss?.lost ?? null, pairing: u.delta.pairing };
+    gapLines?.onDelta(u.delta);
   });
+  // The --fail-on conditions judged live by the back end (the same judge as the verdict), with hysteresis.
+  const offAlert = api.on('streamAlert', (a) => {
+    if (a.id !== info.id) return;
+    const { change } = a;
+    if (line) line({ type: 'alert', at: change.at, condition: change.condition, state: change.state, times: change.times, sentence: change.sentence });
+    else if (live) live(change.state === 'raised' ? `ALERT ${change.sentence}` : `alert cleared: ${change.condition} (held ${change.times} time${change.times === 1 ? '' : 's'})`);
+  });
+  const warn = (message: string): void => {
+    output.err(`gapscope: ${message}`);
+    line?.({ type: 'warning', message });
+  };
   let wake: () => void = () => {};
   let lastWarning: string | null = null;
   const offStatus = api.on('streamStatus', (s) => {
@@ -160,17 +185,19 @@ export async function runListen(api: GapscopeApi, o: ListenOptions, output: Outp
       wake();
     } else if (s.id === info.id && s.wire?.error && s.wire.error.message !== lastWarning) {
       lastWarning = s.wire.error.message;
-      output.err(`gapscope: ${s.wire.error.message}`);
+      warn(s.wire.error.message);
     } else if (s.id === info.id && s.warning?.message !== lastWarning) {
       lastWarning = s.warning?.message ?? null;
-      if (s.warning) output.err(`gapscope: ${s.warning.message}`);
+      if (s.warning) warn(s.warning.message);
     }
   });
   const ticker = setInterval(() => {
-    if (!latest || !live) return;
+    if (!latest || (!live && !line)) return;
     const t = latest.totals;
+    const lastSecond = { packets: t.packets - lastPrinted.packets, bytes: t.bytes - lastPrinted.bytes };
     const paired = pairingLive(latest.pairing);
-    live(liveLine(t.durationMs, t, { packets: t.packets - lastPrinted.packets, bytes: t.bytes - lastPrinted.bytes }, latest.openGapMs) + (paired ? `  ${paired}` : ''));
+    live?.(liveLine(t.durationMs, t, lastSecond, latest.openGapMs) + (paired ? `  ${paired}` : ''));
+    line?.({ type: 'tick', elapsedMs: Math.round(t.durationMs), packets: t.packets, bytes: t.bytes, lastSecond, gaps: t.gapCount, dutyCycle: t.dutyCycle, lost: latest.lost, openGapMs: latest.openGapMs === null ? null : Math.round(latest.openGapMs) });
     lastPrinted = { packets: t.packets, bytes: t.bytes };
   }, 1000);
 
@@ -191,6 +218,7 @@ export async function runListen(api: GapscopeApi, o: ListenOptions, output: Outp
   offUpdate();
   offStatus();
   offRecording();
+  offAlert();
   const report = buildReport(state.snapshot, { ...state.info.config, kind: state.info.kind, family: state.info.family, bound: state.info.bound, recvBufferGranted: state.info.recvBufferGranted }, state.info.startedAt);
   const snooping = snoopingVerdict({ multicast: state.info.kind === 'multicast', gaps: state.snapshot.gaps, openGap: state.snapshot.openGap, queries: state.info.wire?.querier, nowMs: state.snapshot.nowMs });
   if (snooping) report.snooping = snooping;
@@ -198,6 +226,8 @@ export async function runListen(api: GapscopeApi, o: ListenOptions, output: Outp
   if (o.record) report.recording = ended ? endedReport(ended, recordingError) : await recordingReport(o.record, recordingError);
   // The wire view beside the socket: its own report on the same clock, and its engine's state.
   if (state.info.wire) report.wire = { status: state.info.wire, ...(state.wire ? buildReport(state.wire, { kind: 'wire' }, state.info.startedAt) : {}) };
+  if (o.failOn?.length) report.verdict = judge(o.failOn, finalStreamFacts(report));
+  line?.({ type: 'report', report });
   return { report, info: failure ?? stopped };
 }
 

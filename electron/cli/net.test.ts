@@ -65,14 +65,14 @@ describe('gapscope net', () => {
   it('route-to an address', async () => {
     expect((await run(['net', 'route-to', '1.1.1.1'])).out).toEqual(['1.1.1.1: via tun0 from 10.8.0.2, on-link']);
   });
-  it('connect to a closed loopback port: refused, explained, exit 1', async () => {
+  it('connect to a closed loopback port: refused, explained, exit 3 (the check failed)', async () => {
     const s = createServer();
     await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
     const port = (s.address() as AddressInfo).port;
     await new Promise((r) => s.close(r));
     const r = await run(['net', 'connect', `127.0.0.1:${port}`, '--timeout', '2000', '--json'], new SystemNetwork());
     const j = JSON.parse(r.out[0] ?? '{}') as { outcome: string; errno: string; explanation: string };
-    expect([j.outcome, j.errno, r.code]).toEqual(['refused', 'ECONNREFUSED', 1]);
+    expect([j.outcome, j.errno, r.code]).toEqual(['refused', 'ECONNREFUSED', 3]);
     expect(j.explanation).toMatch(/nothing listens on that port/);
   });
   it('watch --json prints started and stopped lines', async () => {

@@ -6,6 +6,7 @@ import { kindLabel } from '../../shared/network/kind';
 import type { ConnectTestResult, NetInterface, RouteEntry, UdpProbeResult, WifiState } from '../../shared/network/types';
 import type { WithApi } from './backendApi';
 import { numberArg, numberOption, untilSignal } from './options';
+import { EXIT_CONDITION, EXIT_FAILED } from './exitCodes';
 
 /** Where the net commands write; `setExitCode` defaults to process.exitCode (tests pass their own). */
 export interface NetCliIO {
@@ -21,7 +22,6 @@ export interface NetCliEnv {
   untilStopped?: () => Promise<void>;
 }
 
-const EXIT_FAILED = 1;
 
 /** Splits HOST:PORT ("10.0.0.5:443", "[fd00::1]:443", "printer.local:9100"); the contract checks the host and the port. */
 export function parseHostPort(text: string): { host: string; port: number } {
@@ -128,7 +128,7 @@ export function registerNetCommands(program: Command, io: NetCliIO, env: NetCliE
 
   net
     .command('connect')
-    .description('TCP connect to HOST:PORT with the time, the errno and what it means (refused, unreachable, silently filtered, macOS Local Network privacy); with --tls also the handshake, certificate chain and trust verdict. Exits 1 when the connection fails.')
+    .description('TCP connect to HOST:PORT with the time, the errno and what it means (refused, unreachable, silently filtered, macOS Local Network privacy); with --tls also the handshake, certificate chain and trust verdict. Exits 3 when the connection fails.')
     .argument('<host:port>', 'e.g. 10.0.0.5:443, [fd00::1]:443, printer.local:9100', parseHostPort)
     .option('--tls', 'also do a TLS handshake and check the certificate')
     .option('--timeout <ms>', 'give up after this long (100–60000)', numberArg, 3000)
@@ -146,7 +146,7 @@ export function registerNetCommands(program: Command, io: NetCliIO, env: NetCliE
       }
       const r = await withApi((api) => api.connectTest({ host: target.host, port: target.port, tls: !!opts.tls || !!ca, timeoutMs: opts.timeout, ca, servername: opts.servername }));
       out(opts.json ? JSON.stringify(r) : connectLines(r));
-      if (r.outcome !== 'connected') fail(EXIT_FAILED);
+      if (r.outcome !== 'connected') fail(EXIT_CONDITION);
     });
 
   net

@@ -103,7 +103,7 @@ describe('gapscope dns in the lab, against dnsmasq', () => {
   it('gets REFUSED for a name dnsmasq does not serve', async () => {
     const { code, results } = await probe(['unknown.example', '--server', dev.dns]);
     expect(results[0]).toMatchObject({ kind: 'refused', rcode: 'REFUSED' });
-    expect(code).toBe(1);
+    expect(code).toBe(3);
   });
 
   it('times out against a server that stays silent', async () => {

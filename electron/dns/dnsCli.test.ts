@@ -79,14 +79,14 @@ describe('gapscope dns probe', () => {
     expect(same.out).toContain('All 2 servers give the same answer.');
   });
 
-  it('prints a text line per server and fails (exit 1) when nothing answers', async () => {
+  it('prints a text line per server and fails (exit 3, a check that failed) when nothing answers', async () => {
     const ok = await run(['probe', 'host.test', '--server', server.address, '--type', 'TXT']);
     expect(ok.out[0]).toBe('host.test TXT:');
     expect(ok.out[1]).toMatch(/answer .* ms {2}NOERROR {2}UDP/);
     expect(ok.out[2]).toContain('"hello" "world"');
     const silent = await run(['probe', 'x.silent.test', '--server', server.address, '--timeout', '200']);
     expect(silent.out[1]).toContain('timeout');
-    expect(silent.exitCode).toBe(1);
+    expect(silent.exitCode).toBe(3);
   });
 
   // The checks are the contract's (the same sentences as the DNS view's), made before anything is sent.
@@ -127,7 +127,7 @@ describe('gapscope dns search', () => {
   it('fails when no name has records', async () => {
     const r = await run(['search', 'nothing', '--server', server.address, '--json'], fakeResolvers([], ['x.test']));
     expect(JSON.parse(r.out.join('')).resolvedBy).toBeNull();
-    expect(r.exitCode).toBe(1);
+    expect(r.exitCode).toBe(3);
   });
 });
 

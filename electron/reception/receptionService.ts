@@ -20,6 +20,9 @@ import { ReceptionMonitor } from '../../shared/reception/receptionMonitor';
 import { formatEndpoint } from '../../shared/net/address';
 import { findInterface, planSocket, portsConflict, type SocketPlan } from './socketPlan';
 import type { WireSetup } from '../wire/wireView';
+import { parseConditions } from '../../shared/verdict/conditions';
+import { AlertWatch } from '../../shared/verdict/alertWatch';
+import { liveStreamFacts } from '../../shared/verdict/streamFacts';
 import type { FromWorker, RecordingCounts, RecordingEnd, RecordTarget, ToWorker, WorkerSetup } from './workerProtocol';
 
 /** How often workers send deltas: the UI's display rate, never per packet. */
@@ -40,6 +43,14 @@ interface RunningStream {
   stopped: Promise<void>;
   /** Stops reading the Wi-Fi link (set while listening). */
   stopWifi?: () => void;
+  /** The stream's alert conditions (config.alertOn), judged at each delta. */
+  alerts?: StreamAlerts;
+}
+
+/** A stream's live alerts: the watch, and its recent totals for the rate over the last second. */
+interface StreamAlerts {
+  watch: AlertWatch;
+  recent: { nowMs: number; packets: number; bytes: number }[];
 }
 
 /** How a recording started: with the stream's first packet, or at atMs on the stream's clock. */
@@ -160,6 +171,7 @@ export class ReceptionService {
       final: null,
       snapshotRequests: new Map(),
       stopped: new Promise((r) => (resolveStopped = r)),
+      ...(config.alertOn?.length ? { alerts: { watch: new AlertWatch(parseConditions(config.alertOn, 'stream')), recent: [] } } : {}),
     };
 
     this.starting.set(id, stream);
@@ -189,6 +201,7 @@ export class ReceptionService {
             break;
           case 'delta':
             this.emit('streamUpdate', { id, delta: m.delta, ...(m.wire ? { wire: m.wire } : {}) });
+            if (stream.alerts) this.judgeAlerts(stream, stream.alerts, m.delta);
             break;
           case 'wireStatus':
             info.wire = m.status;
@@ -340,7 +353,18 @@ export class ReceptionService {
   async state(id: string): Promise<StreamState> {
     const s = this.get(id);
     const { snapshot, wire } = await this.snapshot(s);
-    return { info: { ...s.info }, snapshot, ...(wire ? { wire } : {}) };
+    return { info: { ...s.info }, snapshot, ...(wire ? { wire } : {}), ...(s.alerts ? { alerts: s.alerts.watch.raised() } : {}) };
+  }
+
+  /** Judges a stream's alert conditions on its latest delta (shared/verdict, as the CLI's verdict) and tells every window what changed. */
+  private judgeAlerts(s: RunningStream, a: StreamAlerts, d: ReceptionDelta): void {
+    a.recent.push({ nowMs: d.nowMs, packets: d.totals.packets, bytes: d.totals.bytes });
+    while (a.recent.length > 2 && d.nowMs - a.recent[1]!.nowMs >= 1000) a.recent.shift();
+    const first = a.recent[0]!;
+    const seconds = (d.nowMs - first.nowMs) / 1000;
+    const recent = seconds >= 0.95 ? { seconds, packets: d.totals.packets - first.packets, bytes: d.totals.bytes - first.bytes } : null;
+    const changes = a.watch.update(liveStreamFacts(d, recent), Math.round(s.info.startedAt + d.nowMs));
+    for (const change of changes) this.emit('streamAlert', { id: s.info.id, change, raised: a.watch.raised() });
   }
 
   /**

@@ -8,6 +8,8 @@ import type { NetInterface } from '../network/types';
 import type { WifiLinkTiming } from '../network/wifiTiming';
 import type { ReceptionDelta, ReceptionSnapshot } from '../reception/types';
 import type { RecvBufferVerdict } from '../reception/receiveBuffer';
+import { ConditionError, parseCondition } from '../verdict/conditions';
+import type { ActiveAlert, AlertChange } from '../verdict/alertWatch';
 import { event, request } from './define';
 
 const ipAddress = z
@@ -24,6 +26,19 @@ const interfaceRef = z
   .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9_.:%@-]+$/, { message: 'is not an interface name or address' });
+
+/** A condition to alert on (shared/verdict/conditions.ts: gap>500ms, loss>1%…); the refusal is the parser's own sentence. */
+const alertCondition = z
+  .string()
+  .max(100)
+  .superRefine((text, ctx) => {
+    try {
+      parseCondition(text, 'stream');
+    } catch (e) {
+      if (!(e instanceof ConditionError)) throw e;
+      ctx.addIssue({ code: 'custom', message: e.message });
+    }
+  });
 
 /** What the user asks to listen to; validated before any socket is opened. */
 export const StreamConfigSchema = z
@@ -56,6 +71,8 @@ export const StreamConfigSchema = z
     wire: z.enum(['off', 'beside', 'only']).optional(),
     /** Which capture engine the wire view runs; absent = dumpcap where installed, else tcpdump. */
     wireEngine: z.enum(['dumpcap', 'tcpdump']).optional(),
+    /** Conditions to raise live alerts on (the same words as --fail-on), judged at each update with hysteresis. */
+    alertOn: z.array(alertCondition).max(20, 'at most 20 alert conditions').optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -157,6 +174,15 @@ export interface StreamState {
   snapshot: ReceptionSnapshot;
   /** The wire view's measurements, when it runs beside the socket. */
   wire?: ReceptionSnapshot;
+  /** The stream's alerts raised now (config.alertOn). */
+  alerts?: ActiveAlert[];
+}
+
+/** An alert of a stream raised or cleared, with every alert of that stream raised after it. */
+export interface StreamAlert {
+  id: string;
+  change: AlertChange;
+  raised: ActiveAlert[];
 }
 
 const streamId = z.string().regex(/^[a-z0-9-]{1,40}$/, 'is not a stream id');
@@ -185,4 +211,6 @@ export const receptionEvents = {
   streamStatus: event<StreamInfo>(),
   /** A stream was forgotten. */
   streamRemoved: event<{ id: string }>(),
+  /** One of a stream's alert conditions was met (raised) or has not been for a while (cleared). */
+  streamAlert: event<StreamAlert>(),
 };
