@@ -29,6 +29,8 @@ const MAX_RANGES = 100_000;
 /** Runs remembered (to ignore late datagrams of an earlier one) and steps kept. */
 const MAX_RUNS = 64;
 const MAX_STEPS = 1024;
+/** Refused accounts, with none believed, before the summary says so. */
+const REFUSED_TO_SPEAK = 10;
 
 interface StepState {
   step: number;
@@ -139,7 +141,8 @@ export class PairingLedger {
 
   /** Everything known now; null when no datagram carried an account (believed or not). */
   summary(): PairingSummary | null {
-    if (this.accounts === 0 && this.refusedAccounts === 0) return null;
+    // A stray "GSPR" in another format's payload is not a sender: refused accounts alone speak from the tenth on.
+    if (this.accounts === 0 && this.refusedAccounts < REFUSED_TO_SPEAK) return null;
     const numbered = this.first === null ? 0 : (this.endSequence !== null && this.endSequence > this.highest ? this.endSequence : this.highest) + 1 - this.first;
     const refused = Math.min(numbered, Math.max(0, this.refusedMax - this.refusedAtFirst));
     const sent = numbered - refused;
