@@ -10,6 +10,10 @@ export default defineConfig({
           name: 'unit',
           include: ['shared/**/*.test.ts', 'electron/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'lint/**/*.test.ts', 'build/**/*.test.ts'],
           exclude: ['**/*.lab.test.ts'],
+          // Many unit tests run real tools (tshark, the receiver worker, sockets): at a load average
+          // of 25 on 2 cores they took 6 s and more, doing nothing wrong. The limit is for a hang.
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
         },
       },
       {
