@@ -135,6 +135,19 @@ const STATUS_TEXT: Record<FrameStatusCode, string> = {
   5: 'no closing flag',
 };
 
+/**
+ * Whether a heartbeat's status bits say the device started again since the previous heartbeat
+ * (status byte 1 high, byte 2 low): UAT Initialized (byte 1 b0) went off, or GPS Position Valid
+ * (byte 1 b7) and UTC OK (byte 2 b0) both went off together, as at a boot before the GPS has a fix.
+ */
+export function heartbeatSaysRestarted(before: number, now: number): boolean {
+  const uatInit = 0x0100;
+  const gpsValid = 0x8000;
+  const utcOk = 0x0001;
+  if (before & uatInit && !(now & uatInit)) return true;
+  return (before & gpsValid) !== 0 && (before & utcOk) !== 0 && (now & gpsValid) === 0 && (now & utcOk) === 0;
+}
+
 /** Counts GDL90 frames, CRC errors and message types, and estimates loss from the heartbeat. */
 export class Gdl90StreamDecoder implements StreamDecoder {
   readonly format = 'gdl90' as const;
@@ -149,6 +162,9 @@ export class Gdl90StreamDecoder implements StreamDecoder {
   private lengthErrors = 0;
   private datagramsWithoutFrames = 0;
   private arrivalMs = 0;
+  /** The previous heartbeat's status byte 1 and byte 2, or -1 before the first. */
+  private lastStatus = -1;
+  private restarts = 0;
   // The visitor is bound once so that scanning allocates nothing per packet.
   private readonly visit = (m: Uint8Array, length: number, status: FrameStatusCode): void => this.onFrame(m, length, status);
 
@@ -194,7 +210,15 @@ export class Gdl90StreamDecoder implements StreamDecoder {
       if (seconds !== null) {
         const missed = this.heartbeats.add(seconds, this.arrivalMs);
         v.sequence = seconds;
-        if (missed > 0) {
+        const status = (m[1]! << 8) | m[2]!;
+        const restarted = this.lastStatus >= 0 && heartbeatSaysRestarted(this.lastStatus, status);
+        this.lastStatus = status;
+        if (restarted) {
+          // The device is just up: the heartbeats it did not send while it was down are not loss.
+          this.restarts += 1;
+          v.flags |= PacketFlags.restart;
+          v.restart = 'heartbeat';
+        } else if (missed > 0) {
           v.skipped += missed;
           v.flags |= PacketFlags.gap;
         }
@@ -229,6 +253,7 @@ export class Gdl90StreamDecoder implements StreamDecoder {
     if (this.framingErrors) notes.push(`${this.framingErrors} frames were badly framed (escape, length or missing flag).`);
     if (this.lengthErrors) notes.push(`${this.lengthErrors} frames passed the CRC but not the ICD length of their message id, and were not counted.`);
     if (!h.received) notes.push('No heartbeat received yet: no loss estimate.');
+    if (this.restarts) notes.push(`${this.restarts} heartbeat(s) said the device had just started (UAT not initialized, or GPS position and UTC time both no longer valid, after a heartbeat where they were): counted as restarts, not loss.`);
     if (h.resyncs) notes.push(`The heartbeat clock jumped ${h.resyncs} time(s); those jumps were not counted as loss.`);
     if (h.repeats) notes.push(`${h.repeats} heartbeats repeated the previous second about a second later (a sender ticking near a second boundary): each takes back a second counted as missing.`);
     if (h.duplicates) notes.push(`${h.duplicates} heartbeats were received twice: counted as received, not as seconds (lost = seconds elapsed − distinct seconds).`);

@@ -176,6 +176,7 @@ export class Iperf2StreamDecoder implements StreamDecoder {
         this.jitter.reset();
         this.runs += 1;
         v.flags |= PacketFlags.restart;
+        v.restart = 'new-run';
       } else {
         this.afterEnd += 1;
         v.flags |= PacketFlags.afterEnd;

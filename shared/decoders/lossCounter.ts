@@ -80,7 +80,20 @@ export const Arrival = {
   /** Lower than the highest, not seen before. */
   late: 2,
   duplicate: 3,
+  /** The counter started again at this id (lastRestart says why): nothing before it counts as lost. */
+  restart: 4,
 } as const;
+
+/**
+ * A forward jump this large in one step is not loss: no sender loses a million datagrams between two
+ * that arrive, but a device that restarted with another counter does, and so does a payload read in
+ * the wrong format (a 32-bit counter read as 64 bits jumps 4,294,967,296 per packet).
+ */
+export const IMPLAUSIBLE_JUMP = 1_000_000;
+/** A sequence that falls back to within this of its first id has started again (the first ids are rarely 0 exactly)... */
+export const RESTART_SLACK = 16;
+/** ...when it had gone at least this far: a packet 64 ids late that is one of the first is a restart, not reordering. */
+export const RESTART_MIN_BACK = 64;
 
 /** One of the Arrival values. */
 export type ArrivalKind = (typeof Arrival)[keyof typeof Arrival];
@@ -111,6 +124,10 @@ export class LossCounter {
   lastSkipped = 0;
   /** The latest packet's id, unwrapped. */
   lastId = 0;
+  /** Why the latest packet restarted the count (Arrival.restart): back to the start, or a jump of millions. */
+  lastRestart: 'sequence' | 'jump' | null = null;
+  /** Restarts seen, by reason. */
+  readonly restarts = { sequence: 0, jump: 0 };
 
   constructor(options: LossCounterOptions = {}) {
     this.bits = Math.max(1, Math.min(64, Math.floor(options.bits ?? 64)));
@@ -124,6 +141,10 @@ export class LossCounter {
     const ext = this.unwrap(id);
     this.lastId = ext;
     this.lastSkipped = 0;
+    this.lastRestart = null;
+    // A jump of millions, or a fall back to the run's start: the count starts again.
+    if (this.started && ext - this.highest - 1 >= IMPLAUSIBLE_JUMP) return this.restartAt(ext, 'jump');
+    if (this.started && this.backToStart(ext)) return this.restartAt(ext, 'sequence');
     this.receivedNow += 1;
     if (!this.started) {
       this.started = true;
@@ -160,6 +181,36 @@ export class LossCounter {
     }
     if (ext >= this.base) this.filledNow += 1;
     return Arrival.late;
+  }
+
+  /**
+   * A packet that repeats one of the run's first ids (within RESTART_SLACK of the first, already
+   * received) or goes below the first, from RESTART_MIN_BACK or more ahead; beyond the duplicate
+   * window, one at or below the first id. No network delivers the first packets again that late; a
+   * sender that restarted its counter does. A late id that fills a hole is not one.
+   */
+  private backToStart(ext: number): boolean {
+    const back = this.highest - ext;
+    if (back > WINDOW) return ext <= this.base;
+    if (back < RESTART_MIN_BACK || ext > this.base + RESTART_SLACK) return false;
+    if (ext < this.base) return true;
+    const bit = this.bitOf(ext);
+    return (this.seen[bit >>> 5]! & (1 << (bit & 31))) !== 0;
+  }
+
+  /** Begins a new run at `ext` itself (not at firstExpected: what came before the restart is unknown, not lost). */
+  private restartAt(ext: number, why: 'sequence' | 'jump'): ArrivalKind {
+    this.restart();
+    this.restarts[why] += 1;
+    this.lastRestart = why;
+    this.lastId = ext;
+    this.started = true;
+    this.base = ext;
+    this.highest = ext;
+    this.seen.fill(0);
+    this.markNew(ext);
+    this.receivedNow = 1;
+    return Arrival.restart;
   }
 
   /** Starts counting a new run of the sender (a new iperf test, an RTP resync), keeping the totals so far. */
@@ -307,12 +358,16 @@ export interface LossTotals {
   duplicates: number;
   reordered: number;
   outOfOrder: number;
+  /** Times the count started again (LossCounter.restarts). */
+  restarts?: { sequence: number; jump: number };
 }
 
 /** Adds up the counts of several counters, for a stream that carries more than one sequence. */
 export function sumLossCounts(counters: Iterable<LossTotals>): LossTotals {
-  const t: LossTotals = { received: 0, expected: 0, lost: 0, duplicates: 0, reordered: 0, outOfOrder: 0 };
+  const t: LossTotals = { received: 0, expected: 0, lost: 0, duplicates: 0, reordered: 0, outOfOrder: 0, restarts: { sequence: 0, jump: 0 } };
   for (const c of counters) {
+    t.restarts!.sequence += c.restarts?.sequence ?? 0;
+    t.restarts!.jump += c.restarts?.jump ?? 0;
     t.received += c.received;
     t.expected += c.expected;
     t.lost += c.lost;

@@ -155,6 +155,25 @@ export function describeMavlink(payload: Uint8Array): string {
 /** Links (system, component) tracked at most. */
 export const MAX_LINKS = 256;
 
+/**
+ * Where messages carry the component's time since boot (time_boot_ms, u32 little-endian): SYSTEM_TIME
+ * after its u64 Unix time, and ATTITUDE, ATTITUDE_QUATERNION, LOCAL_POSITION_NED,
+ * GLOBAL_POSITION_INT, SCALED_PRESSURE and RC_CHANNELS first (common.xml; MAVLink sorts fields by size).
+ */
+const BOOT_TIME_OFFSET = new Map<number, number>([[2, 8], [29, 0], [30, 0], [31, 0], [32, 0], [33, 0], [65, 0]]);
+/** A boot time further back than this from the component's last one: it booted again (not a late frame). */
+const BOOT_BACK_MS = 1000;
+
+/** The frame's time_boot_ms, or null for a message that has none; MAVLink 2 cuts trailing zero bytes, read as zeros. */
+export function mavlinkBootMs(payload: Uint8Array, f: MavlinkFrame, frameOffset: number): number | null {
+  const at = BOOT_TIME_OFFSET.get(f.msgid);
+  if (at === undefined) return null;
+  const start = frameOffset + (f.version === 1 ? 6 : 10);
+  let v = 0;
+  for (let i = 3; i >= 0; i--) v = v * 256 + (at + i < f.length ? payload[start + at + i]! : 0);
+  return v;
+}
+
 /** Counts MAVLink frames per (sysid, compid) from their u8 sequence numbers. */
 export class MavlinkStreamDecoder implements StreamDecoder {
   readonly format = 'mavlink' as const;
@@ -165,6 +184,8 @@ export class MavlinkStreamDecoder implements StreamDecoder {
   private unchecked = 0;
   private malformed = 0;
   private tooMany = 0;
+  private readonly bootMs = new Map<number, number>();
+  private reboots = 0;
 
   /** Counts every frame in one datagram; the verdict describes the last one. */
   onPayload(payload: Uint8Array, _arrivalMs: number): PacketVerdict {
@@ -179,6 +200,7 @@ export class MavlinkStreamDecoder implements StreamDecoder {
         break;
       }
       frames += 1;
+      const frameOffset = offset;
       offset += f.frameLength;
       v.kind = f.version === 1 ? 'MAVLink v1' : 'MAVLink v2';
       if (f.crcState === 'bad') {
@@ -199,6 +221,21 @@ export class MavlinkStreamDecoder implements StreamDecoder {
         }
         counter = new LossCounter({ bits: 8 });
         this.links.set(key, counter);
+      }
+      // The component's time since boot went back: it booted again, and its sequence began again with it.
+      const boot = mavlinkBootMs(payload, f, frameOffset);
+      if (boot !== null) {
+        const before = this.bootMs.get(key);
+        this.bootMs.set(key, boot);
+        if (before !== undefined && boot < before - BOOT_BACK_MS) {
+          this.reboots += 1;
+          counter.restart();
+          counter.add(f.seq);
+          v.flags |= PacketFlags.restart;
+          v.restart = 'boot-time';
+          v.sequence = f.seq;
+          continue;
+        }
       }
       applyArrival(v, counter, counter.add(f.seq));
       v.sequence = f.seq;
@@ -222,6 +259,7 @@ export class MavlinkStreamDecoder implements StreamDecoder {
     if (this.unchecked) notes.push(`${this.unchecked} frames had message ids outside Gapscope's CRC_EXTRA table: crc not checked.`);
     if (this.crcErrors) notes.push(`${this.crcErrors} frames failed their CRC and were not counted.`);
     if (this.malformed) notes.push(`${this.malformed} datagrams held bytes that are not a MAVLink frame.`);
+    if (this.reboots) notes.push(`A component's time since boot went back ${this.reboots} time(s): it restarted, and its count began again (nothing counted as lost there).`);
     if (this.tooMany) notes.push(`More than ${MAX_LINKS} (system, component) pairs: ${this.tooMany} frames not counted.`);
     return counterStats('mavlink', totals, null, notes, this.crcErrors);
   }

@@ -224,6 +224,7 @@ export class RtpStreamDecoder implements StreamDecoder {
   private rtcp = 0;
   private ignored = 0;
   private restarts = 0;
+  private ssrcChanges = 0;
   private tooMany = 0;
   private noClock = false;
 
@@ -245,6 +246,8 @@ export class RtpStreamDecoder implements StreamDecoder {
       return v;
     }
     let source = this.sources.get(h.ssrc);
+    // A new SSRC once another has been heard: the sender started a new session (RFC 3550 §8.2 picks a new SSRC on restart).
+    const newSsrc = !source && this.sources.size > 0;
     if (!source) {
       if (this.sources.size >= MAX_SOURCES) {
         this.tooMany += 1;
@@ -266,8 +269,14 @@ export class RtpStreamDecoder implements StreamDecoder {
     if (kind === RESTARTED) {
       this.restarts += 1;
       v.flags |= PacketFlags.restart;
+      v.restart = 'sequence';
       v.sequence = source.counter.lastId;
     } else applyArrival(v, source.counter, kind);
+    if (newSsrc) {
+      this.ssrcChanges += 1;
+      v.flags |= PacketFlags.restart;
+      v.restart = 'ssrc';
+    }
     return v;
   }
 
@@ -285,6 +294,7 @@ export class RtpStreamDecoder implements StreamDecoder {
     if (this.sources.size > 1) notes.push(`${this.sources.size} SSRCs; totals add them up, jitter is the busiest one's.`);
     if (this.noClock && this.options.clockRate === undefined) notes.push('Dynamic payload type: give its clock rate for jitter.');
     if (this.restarts) notes.push(`${this.restarts} sequence restart(s) (RFC 3550 A.1 resync): counting began again.`);
+    if (this.ssrcChanges) notes.push(`A new SSRC appeared ${this.ssrcChanges} time(s) after another: the sender started a new session (a restart); each SSRC is counted on its own.`);
     if (this.ignored) notes.push(`${this.ignored} packets after a very large sequence jump were held back by the resync rule.`);
     if (this.rtcp) notes.push(`${this.rtcp} RTCP packets on the same port were not counted.`);
     if (this.tooMany) notes.push(`More than ${MAX_SOURCES} SSRCs: ${this.tooMany} packets of further sources were not counted.`);

@@ -157,8 +157,19 @@ export function applyArrival(v: PacketVerdict, counter: LossCounter, arrival: nu
   if (arrival === Arrival.jump) {
     v.flags |= PacketFlags.gap;
     v.skipped += counter.lastSkipped;
+  } else if (arrival === Arrival.restart) {
+    v.flags |= PacketFlags.restart;
+    v.restart = counter.lastRestart;
   } else if (arrival === Arrival.late) v.flags |= PacketFlags.reordered;
   else if (arrival === Arrival.duplicate) v.flags |= PacketFlags.duplicate;
+}
+
+/** The sentence a sequence-numbered format's notes carry about restarts: a jump of millions is said to be a restart or the wrong format, not loss. */
+export function restartsNote(restarts: { sequence: number; jump: number }): string | null {
+  const parts: string[] = [];
+  if (restarts.sequence) parts.push(`the sequence went back to its start ${restarts.sequence} time${restarts.sequence === 1 ? '' : 's'} (the device restarted)`);
+  if (restarts.jump) parts.push(`it jumped forward by a million or more in one step ${restarts.jump} time${restarts.jump === 1 ? '' : 's'} (a restart, or a payload read in the wrong format: check the format and the field's width)`);
+  return parts.length ? `The count started again where ${parts.join(', and ')}; nothing was counted as lost there.` : null;
 }
 
 /** The sentence every sequence-numbered format's notes carry about duplicates. */
@@ -169,6 +180,8 @@ export function duplicatesNote(duplicates: number): string | null {
 /** DecodeStats from one LossCounter or the sum of several, so that every format reports alike. */
 export function counterStats(format: DecodeStats['format'], c: LossTotals, jitterMs: number | null, notes: string[], crcErrors = 0): DecodeStats {
   const dup = duplicatesNote(c.duplicates);
+  const restarted = c.restarts ? restartsNote(c.restarts) : null;
+  if (restarted) notes = [...notes, restarted];
   return {
     format,
     received: c.received,

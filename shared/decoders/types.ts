@@ -44,7 +44,16 @@ export interface PacketVerdict {
   skipped: number;
   /** A short constant label, e.g. 'GDL90 Heartbeat', 'RTP', 'iperf2'. */
   kind: string;
+  /** With PacketFlags.restart: what says the device (or its counter) started again; null otherwise. */
+  restart: RestartReason | null;
 }
+
+/**
+ * Why a packet starts the count again: its sequence number went back to its start (sequence), jumped
+ * forward by millions in one step (jump: a restart, or a payload read in the wrong format), a new
+ * RTP SSRC, a MAVLink component's boot time went back, a GDL90 heartbeat says the device is just up.
+ */
+export type RestartReason = 'sequence' | 'jump' | 'ssrc' | 'boot-time' | 'heartbeat' | 'new-run';
 
 /** A stream's totals by the format's own counting. Counts are null where the format carries no sequence. */
 export interface DecodeStats {
@@ -80,7 +89,7 @@ export interface StreamDecoder {
 
 /** A fresh verdict object for a decoder to reuse. */
 export function newVerdict(kind: string): PacketVerdict {
-  return { sequence: null, flags: 0, skipped: 0, kind };
+  return { sequence: null, flags: 0, skipped: 0, kind, restart: null };
 }
 
 /** Clears a reused verdict before a packet. */
@@ -89,5 +98,6 @@ export function resetVerdict(v: PacketVerdict, kind: string): PacketVerdict {
   v.flags = 0;
   v.skipped = 0;
   v.kind = kind;
+  v.restart = null;
   return v;
 }

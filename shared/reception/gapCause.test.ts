@@ -24,13 +24,14 @@ describe('gapCause', () => {
       { cause: 'unexplained' as const, lostPackets: 12 },
       { cause: 'unexplained' as const, lostPackets: null },
       { cause: 'local-stall' as const, lostPackets: 3 },
+      { cause: 'unexplained' as const, lostPackets: 0, deviceRestart: 'ssrc' as const },
     ];
     for (const g of raw) {
       const once = gapCause(g);
-      expect(gapCause({ cause: once.code, lostPackets: g.lostPackets })).toEqual(once);
+      expect(gapCause({ cause: once.code, lostPackets: g.lostPackets, deviceRestart: 'deviceRestart' in g ? g.deviceRestart : undefined })).toEqual(once);
     }
-    expect(raw.map((g) => gapCause(g).code)).toEqual(['sender-paused', 'packets-lost', 'unknown', 'local-stall']);
-    expect(GAP_CAUSE_CODES.map(gapCauseText)).toEqual(['sender paused', 'packets lost', 'Gapscope stalled', 'network or sender']);
+    expect(raw.map((g) => gapCause(g).code)).toEqual(['sender-paused', 'packets-lost', 'unknown', 'local-stall', 'device-restarted']);
+    expect(GAP_CAUSE_CODES.map(gapCauseText)).toEqual(['sender paused', 'packets lost', 'Gapscope stalled', 'device restarted', 'network or sender']);
   });
 
   it('calls a gap Gapscope\'s own when its stalls cover at least half of it', () => {

@@ -24,7 +24,7 @@ export function stallFlag(gap: Pick<Gap, 'startMs' | 'endMs' | 'durationMs'>, st
 }
 
 /** Stable codes for scripts and spreadsheets, in the order of the legend. */
-export const GAP_CAUSE_CODES = ['sender-paused', 'packets-lost', 'local-stall', 'unknown'] as const;
+export const GAP_CAUSE_CODES = ['sender-paused', 'packets-lost', 'local-stall', 'device-restarted', 'unknown'] as const;
 
 /** A gap's cause as a stable code. */
 export type GapCauseCode = (typeof GAP_CAUSE_CODES)[number];
@@ -37,12 +37,13 @@ export interface GapCause {
 }
 
 /** What a gap says about itself: the detector's stall flag (`unexplained` or `local-stall`), or a code already decided (a saved report). */
-export type GapCauseInput = { cause: Gap['cause'] | GapCauseCode; lostPackets: number | null; paired?: PairedGap | null };
+export type GapCauseInput = { cause: Gap['cause'] | GapCauseCode; lostPackets: number | null; paired?: PairedGap | null; deviceRestart?: Gap['deviceRestart'] };
 
 const WORDS: Record<GapCauseCode, string> = {
   'sender-paused': 'sender paused',
   'packets-lost': 'packets lost',
   'local-stall': 'Gapscope stalled',
+  'device-restarted': 'device restarted',
   unknown: 'network or sender',
 };
 
@@ -56,7 +57,7 @@ export function gapCause(gap: GapCauseInput): GapCause {
   const code = gapCauseCode(gap);
   const p = gap.paired;
   if (p && !p.restarted && (code === 'packets-lost' || code === 'sender-paused')) return pairedCause(code, p);
-  return { code, text: WORDS[code], hint: hint(code, gap.lostPackets) };
+  return { code, text: WORDS[code], hint: code === 'device-restarted' ? restartHint(gap.deviceRestart) : hint(code, gap.lostPackets) };
 }
 
 /** Paired with `gapscope send`, the sender's own account decides: what it sent that did not arrive was lost on the path; the rest it never sent. */
@@ -72,9 +73,23 @@ function gapCauseCode(gap: GapCauseInput): GapCauseCode {
   const p = gap.paired;
   if (p && !p.restarted && gap.cause === 'unexplained') return p.lostOnPath > 0 ? 'packets-lost' : 'sender-paused';
   if (gap.cause !== 'unexplained') return gap.cause;
+  if (gap.deviceRestart) return 'device-restarted';
   if (gap.lostPackets === 0) return 'sender-paused';
   if (gap.lostPackets !== null && gap.lostPackets > 0) return 'packets-lost';
   return 'unknown';
+}
+
+const RESTART_WORDS: Record<NonNullable<Gap['deviceRestart']>, string> = {
+  sequence: 'its sequence number went back to its start',
+  jump: 'its sequence number jumped forward by a million or more in one step (a restart, or a payload read in the wrong format: check the format and the field width)',
+  ssrc: 'a new RTP SSRC began (a new session)',
+  'boot-time': 'its time since boot went back (MAVLink)',
+  heartbeat: 'its GDL90 heartbeat says it has just started',
+  'new-run': 'a new iperf run began',
+};
+
+function restartHint(why: Gap['deviceRestart']): string {
+  return `The first packet after the gap says the device started again${why ? `: ${RESTART_WORDS[why]}` : ''}. The silence was the device's; what its counter skipped is not counted as lost.`;
 }
 
 function hint(code: GapCauseCode, lostPackets: number | null): string {
@@ -87,6 +102,8 @@ function hint(code: GapCauseCode, lostPackets: number | null): string {
       const n = lostPackets === null || lostPackets <= 0 ? 'Packets were' : lostPackets === 1 ? '1 packet was' : `${lostPackets.toLocaleString('en-US')} packets were`;
       return `${n} sent during the gap (their sequence numbers are missing) but never arrived: dropped on the way (network, Wi-Fi, a full buffer) or by the sender's own queue.`;
     }
+    case 'device-restarted':
+      return restartHint(undefined);
     case 'unknown':
       return 'Gapscope was running: the data did not arrive. Decode sequence numbers to tell a sender pause from loss.';
   }

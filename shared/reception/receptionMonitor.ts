@@ -101,6 +101,7 @@ export class ReceptionMonitor {
     this.options.onDecoded?.(atMs, verdict ? verdict.sequence : null, verdict ? verdict.flags : 0, this.decoder ? this.decoder.format : 'none');
     this.pairing.onPacket(atMs, payload);
     const gap = this.detector.onPacket(atMs, size, skipped);
+    if (gap && verdict?.restart) gap.deviceRestart = verdict.restart;
     if (gap) this.addGap(gap);
     else if (this.detector.hasSettledGaps) for (const g of this.detector.takeSettled()) this.addGap(g);
     this.history.add(atMs, size, skipped);

@@ -95,7 +95,12 @@ export interface GapColumns {
   pairedRefused: Float64Array;
   pairedLost: Float64Array;
   pairedRestarted: Uint8Array;
+  /** 0: no restart; else 1 + the index of the reason in RESTART_REASONS. */
+  deviceRestart: Uint8Array;
 }
+
+/** The device's restart reasons in the order the columns number them. */
+const RESTART_REASONS = ['sequence', 'jump', 'ssrc', 'boot-time', 'heartbeat', 'new-run'] as const satisfies readonly NonNullable<Gap['deviceRestart']>[];
 
 const SCOPES = [undefined, 'socket', 'machine'] as const;
 const orNaN = (v: number | null | undefined): number => (v === null || v === undefined ? Number.NaN : v);
@@ -104,7 +109,7 @@ const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
 /** The gaps as columns (gapsFromColumns gives them back). */
 export function gapColumns(gaps: readonly Gap[]): GapColumns {
   const n = gaps.length;
-  const c: GapColumns = { startMs: new Float64Array(n), endMs: new Float64Array(n), durationMs: new Float64Array(n), packetsBefore: new Float64Array(n), bytesBefore: new Float64Array(n), lostPackets: new Float64Array(n), localStall: new Uint8Array(n), socketDrops: new Float64Array(n), socketDropsScope: new Uint8Array(n), suggestedRecvBufferBytes: new Float64Array(n), pairedMissing: new Float64Array(n), pairedRefused: new Float64Array(n), pairedLost: new Float64Array(n), pairedRestarted: new Uint8Array(n) };
+  const c: GapColumns = { startMs: new Float64Array(n), endMs: new Float64Array(n), durationMs: new Float64Array(n), packetsBefore: new Float64Array(n), bytesBefore: new Float64Array(n), lostPackets: new Float64Array(n), localStall: new Uint8Array(n), socketDrops: new Float64Array(n), socketDropsScope: new Uint8Array(n), suggestedRecvBufferBytes: new Float64Array(n), pairedMissing: new Float64Array(n), pairedRefused: new Float64Array(n), pairedLost: new Float64Array(n), pairedRestarted: new Uint8Array(n), deviceRestart: new Uint8Array(n) };
   for (let i = 0; i < n; i++) {
     const g = gaps[i]!;
     c.startMs[i] = g.startMs;
@@ -121,6 +126,7 @@ export function gapColumns(gaps: readonly Gap[]): GapColumns {
     c.pairedRefused[i] = g.paired?.refused ?? 0;
     c.pairedLost[i] = g.paired?.lostOnPath ?? 0;
     c.pairedRestarted[i] = g.paired?.restarted ? 1 : 0;
+    c.deviceRestart[i] = g.deviceRestart ? RESTART_REASONS.indexOf(g.deviceRestart) + 1 : 0;
   }
   return c;
 }
@@ -130,6 +136,8 @@ export function gapsFromColumns(c: GapColumns): Gap[] {
   const out = new Array<Gap>(c.startMs.length);
   for (let i = 0; i < out.length; i++) {
     const g: Gap = { startMs: c.startMs[i]!, endMs: c.endMs[i]!, durationMs: c.durationMs[i]!, packetsBefore: c.packetsBefore[i]!, bytesBefore: c.bytesBefore[i]!, cause: c.localStall[i] ? 'local-stall' : 'unexplained', lostPackets: orNull(c.lostPackets[i]!) };
+    const restart = c.deviceRestart[i] ? RESTART_REASONS[c.deviceRestart[i]! - 1] : undefined;
+    if (restart) g.deviceRestart = restart;
     const drops = orNull(c.socketDrops[i]!);
     if (drops !== null) {
       g.socketDrops = drops;
@@ -185,7 +193,7 @@ export function buildReportWithBins(snapshot: Omit<ReceptionSnapshot, 'bins'>, b
 /** A monitor's gap as the report carries it, times rounded to the microsecond. */
 export function reportGap(g: Gap): ReportGap {
   const cause = gapCause(g);
-  return { startMs: round(g.startMs), endMs: round(g.endMs), durationMs: round(g.durationMs), packetsBefore: g.packetsBefore, bytesBefore: g.bytesBefore, lostPackets: g.lostPackets, cause: cause.code, causeText: cause.text, ...(g.socketDrops != null ? { socketDrops: g.socketDrops, socketDropsScope: g.socketDropsScope, suggestedRecvBufferBytes: g.suggestedRecvBufferBytes ?? null } : {}), ...(g.location ? { location: g.location } : {}), ...(g.paired ? { paired: g.paired } : {}) };
+  return { startMs: round(g.startMs), endMs: round(g.endMs), durationMs: round(g.durationMs), packetsBefore: g.packetsBefore, bytesBefore: g.bytesBefore, lostPackets: g.lostPackets, cause: cause.code, causeText: cause.text, ...(g.socketDrops != null ? { socketDrops: g.socketDrops, socketDropsScope: g.socketDropsScope, suggestedRecvBufferBytes: g.suggestedRecvBufferBytes ?? null } : {}), ...(g.location ? { location: g.location } : {}), ...(g.paired ? { paired: g.paired } : {}), ...(g.deviceRestart ? { deviceRestart: g.deviceRestart } : {}) };
 }
 
 function round(ms: number): number {

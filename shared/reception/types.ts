@@ -1,5 +1,5 @@
 /** The data a reception monitor produces, shared by the back end, the CLI report and the UI. */
-import type { DecodeStats } from '../decoders/types';
+import type { DecodeStats, RestartReason } from '../decoders/types';
 import type { SweepKind } from '../generator/pairing';
 
 /** A silence longer than the gap threshold, with what arrived since the previous gap. */
@@ -29,6 +29,8 @@ export interface Gap {
   suggestedRecvBufferBytes?: number | null;
   /** Where what the socket missed was lost, from the wire view beside it (shared/reception/gapLocation.ts); absent without one. */
   location?: GapLocation;
+  /** The first packet after the gap says the device started again (its decoder's restart reason): the silence was the device's, not loss. */
+  deviceRestart?: RestartReason;
   /** What the sender's own account says of the gap, when the stream is paired with `gapscope send` (shared/reception/pairing.ts); absent otherwise. */
   paired?: PairedGap | null;
 }
