@@ -5,7 +5,7 @@ import { release } from 'node:os';
 import type { networkRequests } from '../../shared/contract/network';
 import { GapscopeError } from '../../shared/errors';
 import type { FeatureService, ServiceContext } from '../kernel/services';
-import { connectTest, udpProbe } from './connectionTest';
+import { checkConnection, udpProbe } from './connectionCheck';
 import { NetworkWatcher } from './networkWatcher';
 import { SystemNetwork } from './systemNetwork';
 import { localNetworkSilenceCause, looksLikeLocalNetworkSilence } from '../../shared/network/explain';
@@ -65,7 +65,7 @@ export function createNetworkService(ctx: ServiceContext, options: NetworkServic
       },
       routeTo: async (host) => ({ ...(await reader.routeTo(await resolveHost(host))), host }),
       getWifi: () => reader.wifi(),
-      connectTest: (args) => connectTest({ ...args, reader }),
+      connectTest: (args) => checkConnection({ ...args, reader }),
       udpProbe: (args) => udpProbe(args),
       startNetworkWatch: async (opts) => {
         await watcher.start(opts?.intervalMs);

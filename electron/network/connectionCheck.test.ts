@@ -1,7 +1,7 @@
 import { createSocket } from 'node:dgram';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { connectTest, explainTrust, udpProbe } from './connectionTest';
+import { checkConnection, explainTrust, udpProbe } from './connectionCheck';
 
 // Loopback only: nothing here leaves the machine.
 async function freePort(): Promise<number> {
@@ -14,7 +14,7 @@ async function freePort(): Promise<number> {
 
 describe('TCP connect test on loopback', () => {
   it('a closed port is "connection refused", explained', async () => {
-    const r = await connectTest({ host: '127.0.0.1', port: await freePort(), timeoutMs: 2000 });
+    const r = await checkConnection({ host: '127.0.0.1', port: await freePort(), timeoutMs: 2000 });
     expect(r).toMatchObject({ outcome: 'refused', errno: 'ECONNREFUSED', address: '127.0.0.1' });
     expect(r.explanation).toMatch(/^Connection refused: the host is reachable, but nothing listens on that port/);
     expect(r.timeMs).toBeLessThan(2000);
@@ -23,7 +23,7 @@ describe('TCP connect test on loopback', () => {
     const server: Server = createServer((c) => c.end());
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
-      const r = await connectTest({ host: '127.0.0.1', port: (server.address() as AddressInfo).port });
+      const r = await checkConnection({ host: '127.0.0.1', port: (server.address() as AddressInfo).port });
       expect(r.outcome).toBe('connected');
       expect(r.errno).toBeNull();
       if (process.platform === 'linux') expect(r.route).toMatchObject({ iface: 'lo', error: null });
@@ -35,7 +35,7 @@ describe('TCP connect test on loopback', () => {
     const server: Server = createServer((c) => c.end('HTTP/1.0 400 nope\r\n\r\n'));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
-      const r = await connectTest({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, tls: true, timeoutMs: 2000 });
+      const r = await checkConnection({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, tls: true, timeoutMs: 2000 });
       expect(r.outcome).toBe('tls-failed');
       expect(r.tls?.handshake).toBe('failed');
       expect(r.explanation).toMatch(/may not speak TLS/);

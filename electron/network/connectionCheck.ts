@@ -1,7 +1,8 @@
 /**
- * Connection tests to a device: a TCP connect with its time and errno explained, an optional TLS
- * handshake with the certificate chain and whether it is trusted (and why not), and a UDP
- * port-unreachable probe. Each says which interface and source address the OS used.
+ * Checks of a connection to a device (the Network tab's "Connection test", `gapscope net
+ * connect`): a TCP connect with its time and errno explained, an optional TLS handshake with the
+ * certificate chain and whether it is trusted (and why not), and a UDP port-unreachable probe.
+ * Each says which interface and source address the OS used.
  */
 import { lookup } from 'node:dns/promises';
 import { createSocket } from 'node:dgram';
@@ -13,7 +14,7 @@ import type { CertificateInfo, ConnectTestResult, NetInterface, RouteLookup, Tls
 import { SystemNetwork } from './systemNetwork';
 
 /** What to test. */
-export interface ConnectTestOptions {
+export interface ConnectionCheckOptions {
   host: string;
   port: number;
   tls?: boolean;
@@ -188,7 +189,7 @@ async function systemStoreVerdict(address: string, port: number, servername: str
 }
 
 /** TCP connect to host:port (and TLS if asked), with time, errno and a plain explanation. */
-export async function connectTest(opts: ConnectTestOptions): Promise<ConnectTestResult> {
+export async function checkConnection(opts: ConnectionCheckOptions): Promise<ConnectTestResult> {
   const reader = opts.reader ?? new SystemNetwork();
   const timeoutMs = opts.timeoutMs ?? 3000;
   const at = Date.now();
