@@ -2,8 +2,11 @@
 // this machine's real interfaces: one NetInterface model, the same facts from both.
 import { describe, expect, it } from 'vitest';
 import { addressCidr, ipv4Netmask, isLoopbackInterface, takesMulticast } from '../../shared/network/types';
-import { listInterfaces } from './interfaces';
+import { listInterfaces, readInterfaces } from './interfaces';
+import type { CommandResult } from './runCommand';
 import { SystemNetwork } from './systemNetwork';
+
+const missingTool = async (): Promise<CommandResult> => ({ ok: false, missing: true, denied: false, timedOut: false, code: null, stdout: '', stderr: '' });
 
 describe.runIf(process.platform === 'linux')('listInterfaces', () => {
   it('agrees with ip -j addr on names, indexes, MTUs, up, flag words and addresses', async () => {
@@ -22,6 +25,26 @@ describe.runIf(process.platform === 'linux')('listInterfaces', () => {
     expect(isLoopbackInterface(lo)).toBe(true);
     expect(lo.kind).toBe('loopback');
     expect(lo.addresses).toContainEqual({ address: '127.0.0.1', family: 'ipv4', prefixLength: 8 });
+  });
+});
+
+describe('Node\'s list alone (macOS and Windows, or no /sys)', () => {
+  it('leaves the flags unknown rather than guessing them, so a multicast join is left to try', () => {
+    const fromNode = listInterfaces('darwin');
+    expect(fromNode.length).toBeGreaterThan(0);
+    for (const i of fromNode) {
+      expect(i.flags, i.name).toEqual([]);
+      expect(takesMulticast(i), i.name).toBeNull();
+      expect(i.up).toBe(true);
+    }
+    // The loopback is still known by its kind.
+    expect(fromNode.some((i) => isLoopbackInterface(i))).toBe(true);
+  });
+
+  it('is what the OS-tool reader gives where the tool is missing', async () => {
+    const names = (l: { name: string }[]) => l.map((i) => i.name).sort();
+    expect(names(await readInterfaces('darwin', missingTool))).toEqual(names(listInterfaces('darwin')));
+    expect(await readInterfaces('win32', missingTool, 'lo')).toContainEqual(expect.objectContaining({ name: 'lo', kind: 'wifi' }));
   });
 });
 

@@ -4,7 +4,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { TimelineLog } from '../kernel/timeline';
 import { NetworkWatcher } from './networkWatcher';
 import type { CommandResult } from './runCommand';
-import { SystemNetwork, type Runner } from './systemNetwork';
+import type { Runner } from './runCommand';
+import { SystemNetwork } from './systemNetwork';
 
 const fixture = (name: string): string => readFileSync(join(__dirname, '../../shared/network/fixtures', name), 'utf8');
 const ok = (stdout: string): CommandResult => ({ ok: true, missing: false, denied: false, timedOut: false, code: 0, stdout, stderr: '' });

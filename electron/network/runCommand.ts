@@ -27,6 +27,9 @@ export interface CommandResult {
   stderr: string;
 }
 
+/** Runs one OS tool; the readers take it so that tests and the lab can replace it. */
+export type Runner = (cmd: string, args: readonly string[], timeoutMs?: number) => Promise<CommandResult>;
+
 /** The name the watchdog shell shows in `ps`, so a leftover is easy to find. */
 export const WATCHDOG_NAME = 'gapscope-child';
 

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CommandResult } from './runCommand';
-import { SystemNetwork, type Runner } from './systemNetwork';
+import type { Runner } from './runCommand';
+import { SystemNetwork } from './systemNetwork';
 
 const fixture = (name: string): string => readFileSync(join(__dirname, '../../shared/network/fixtures', name), 'utf8');
 const ok = (stdout: string): CommandResult => ({ ok: true, missing: false, denied: false, timedOut: false, code: 0, stdout, stderr: '' });

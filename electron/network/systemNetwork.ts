@@ -4,41 +4,19 @@
  * and netsh. Polling these tools needs no netlink or native module, so the same code runs in
  * Electron, the CLI and web mode, inside a lab namespace too (see NetworkWatcher for the rate).
  */
-import { access, readFile } from 'node:fs/promises';
-import { networkInterfaces } from 'node:os';
-import { classifyInterface } from '../../shared/network/kind';
-import { parseIpAddrJson, parseIpRouteGetJson, parseIpRouteJson } from '../../shared/network/linuxIp';
-import { parseIfconfig, parseNetstatRn, parseRouteGet } from '../../shared/network/macos';
+import { readFile } from 'node:fs/promises';
+import { parseIpRouteGetJson, parseIpRouteJson } from '../../shared/network/linuxIp';
+import { parseNetstatRn, parseRouteGet } from '../../shared/network/macos';
 import { countNetstatAn, countSockets } from '../../shared/network/procNet';
 import type { NetInterface, RouteEntry, RouteLookup, SocketCounts, WifiState } from '../../shared/network/types';
 import { wifiUnavailable } from '../../shared/network/types';
 import { iwTiming, parseIwPowerSave, parseIwStationDump, timingNotShown, type WifiLinkTiming } from '../../shared/network/wifiTiming';
 import { NMCLI_WIFI_FIELDS, parseAirportI, parseIwDev, parseIwLink, parseNetshWlanInterfaces, parseNmcliWifi, parseSystemProfilerAirPort } from '../../shared/network/wifi';
 import { GET_NET_ROUTE_COMMAND, findNetRouteCommand, parseFindNetRouteJson, parseGetNetRouteJson } from '../../shared/network/windows';
-import { runCommand, spawnTool, type CommandResult } from './runCommand';
-
-/** The OS tools' runner; tests and the lab can replace it. */
-export type Runner = (cmd: string, args: readonly string[], timeoutMs?: number) => Promise<CommandResult>;
+import { readInterfaces } from './interfaces';
+import { runCommand, spawnTool, type CommandResult, type Runner } from './runCommand';
 
 const AIRPORT = '/System/Library/PrivateFrameworks/Apple80211.framework/Versions/Current/Resources/airport';
-
-/** Interfaces from Node alone, when the OS tool cannot be run. */
-function fromNode(platform: NodeJS.Platform): NetInterface[] {
-  const plat = platform === 'darwin' || platform === 'win32' ? platform : 'linux';
-  return Object.entries(networkInterfaces()).map(([name, addrs = []]) => ({
-    name,
-    kind: classifyInterface(name, { platform: plat, loopback: addrs.some((a) => a.internal) }),
-    index: null,
-    mac: addrs.find((a) => a.mac && a.mac !== '00:00:00:00:00:00')?.mac ?? null,
-    mtu: null,
-    // Node lists only interfaces that have addresses, and those are up.
-    up: true,
-    running: true,
-    flags: [],
-    addresses: addrs.map((a) => ({ address: a.address, family: a.family === 'IPv4' ? ('ipv4' as const) : ('ipv6' as const), prefixLength: a.cidr ? Number(a.cidr.split('/')[1]) : null })),
-    linkKind: null,
-  }));
-}
 
 /** The readers for one platform. */
 export class SystemNetwork {
@@ -76,38 +54,9 @@ export class SystemNetwork {
     };
   }
 
-  /** Every interface with kind, flags, MTU and addresses. */
-  async interfaces(): Promise<NetInterface[]> {
-    if (this.platform === 'linux') {
-      const r = await this.run('ip', ['-d', '-j', 'addr']);
-      let list: NetInterface[];
-      try {
-        if (!r.ok) return fromNode(this.platform);
-        list = parseIpAddrJson(r.stdout);
-      } catch {
-        // An iproute2 without JSON output: Node's own list is still right about addresses.
-        return fromNode(this.platform);
-      }
-      const wireless = new Set<string>();
-      await Promise.all(
-        list.map(async (i) => {
-          if (!/^[A-Za-z0-9_.:@-]+$/.test(i.name)) return;
-          try {
-            await access(`/sys/class/net/${i.name}/wireless`);
-            wireless.add(i.name);
-          } catch {
-            /* not wireless */
-          }
-        }),
-      );
-      return wireless.size > 0 ? list.map((i) => (wireless.has(i.name) ? { ...i, kind: 'wifi' } : i)) : list;
-    }
-    if (this.platform === 'darwin') {
-      const r = await this.run('ifconfig', ['-a']);
-      return r.ok ? parseIfconfig(r.stdout, this.wifiIfaceHint) : fromNode(this.platform);
-    }
-    const list = fromNode(this.platform);
-    return this.wifiIfaceHint ? list.map((i) => (i.name === this.wifiIfaceHint ? { ...i, kind: 'wifi' } : i)) : list;
+  /** Every interface with kind, flags, MTU and addresses, from the OS's own tool (interfaces.ts). */
+  interfaces(): Promise<NetInterface[]> {
+    return readInterfaces(this.platform, this.run, this.wifiIfaceHint);
   }
 
   /** The routing table, both families. */
