@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'interface-lost'
   | 'socket-error'
   | 'unsupported'
+  /** The disk (or the user's quota) is full: something the user can fix, so its sentence reaches the page. */
+  | 'disk-full'
   | 'internal';
 
 /** What the page is told about a failure inside Gapscope; the details go to the log. */

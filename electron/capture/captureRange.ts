@@ -80,7 +80,7 @@ export function explainSaveError(e: unknown, file: string): GapscopeError {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new GapscopeError('permission-denied', `Cannot write ${file}: permission denied.`);
   if (code === 'ENOENT' || code === 'ENOTDIR') return new GapscopeError('not-found', `Cannot write ${file}: the folder ${dirname(file)} does not exist.`);
-  if (code === 'ENOSPC' || code === 'EDQUOT') return new GapscopeError('internal', `Cannot write ${file}: the disk is full.`);
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new GapscopeError('disk-full', `Cannot write ${file}: the disk is full.`);
   return new GapscopeError('internal', `Cannot write ${file}: ${(e as Error).message}`);
 }
 

@@ -14,7 +14,7 @@ export function explainWriteError(err: unknown, path: string): ErrorInfo {
   switch (code) {
     case 'ENOSPC':
     case 'EDQUOT':
-      return { code: 'internal', message: `Recording stopped: the disk holding ${path} is full. What was recorded so far is kept.` };
+      return { code: 'disk-full', message: `Recording stopped: the disk holding ${path} is full. What was recorded so far is kept.` };
     case 'EACCES':
     case 'EPERM':
     case 'EROFS':

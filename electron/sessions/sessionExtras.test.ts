@@ -153,7 +153,7 @@ describe('mDNS and timeline events in a session capture', { timeout: 30_000 }, (
     const extras = new SessionExtras('/dev/full', 1, timeline, {}, (e) => failures.push(e));
     timeline.post({ source: 'dns', kind: 'resolver-down', severity: 'warning', summary: '10.98.50.1 stopped answering' });
     await extras.close();
-    expect(failures.map((f) => f.message)).toEqual(['Recording stopped: the disk holding /dev/full is full. What was recorded so far is kept.']);
+    expect(failures).toEqual([{ code: 'disk-full', message: 'Recording stopped: the disk holding /dev/full is full. What was recorded so far is kept.' }]);
     expect(extras.info.events).toBe(0);
   });
 });

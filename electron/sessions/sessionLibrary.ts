@@ -35,7 +35,7 @@ export function fileErrorSentence(e: unknown, path: string, doing: string): Gaps
   switch (code) {
     case 'ENOSPC':
     case 'EDQUOT':
-      return new GapscopeError('internal', `Cannot ${doing}: the disk holding ${path} is full.`);
+      return new GapscopeError('disk-full', `Cannot ${doing}: the disk holding ${path} is full.`);
     case 'EACCES':
     case 'EPERM':
     case 'EROFS':
@@ -189,7 +189,7 @@ export class SessionLibrary {
       if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new GapscopeError('permission-denied', `Cannot write to ${folder}: permission denied${code === 'EROFS' ? ' (read-only file system)' : ''}.`);
       if (code === 'ENOTDIR' || code === 'EEXIST') throw new GapscopeError('invalid-argument', `${folder} is not a folder.`);
       if (code === 'ENOENT') throw new GapscopeError('not-found', `${dirname(folder)} does not exist: choose an existing folder, or a new folder inside one.`);
-      if (code === 'ENOSPC' || code === 'EDQUOT') throw new GapscopeError('internal', `Cannot use ${folder} for sessions: its disk is full.`);
+      if (code === 'ENOSPC' || code === 'EDQUOT') throw new GapscopeError('disk-full', `Cannot use ${folder} for sessions: its disk is full.`);
       throw new GapscopeError('internal', `Cannot use ${folder} for sessions: ${(e as Error).message}`);
     }
   }

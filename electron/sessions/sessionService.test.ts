@@ -286,11 +286,17 @@ describe('interrupted sessions', () => {
 describe('a full disk', () => {
   it('stops writing with a clear message and counts what the disk accepted', async () => {
     let failure: string | null = null;
-    const f = new RecordingFile('/dev/full', { interfaceId: 0, tsresol: 6, destination: { address: addressBytes('127.0.0.1')!, port: 1 } }, (e) => (failure = e.message));
+    let code: string | null = null;
+    const f = new RecordingFile('/dev/full', { interfaceId: 0, tsresol: 6, destination: { address: addressBytes('127.0.0.1')!, port: 1 } }, (e) => {
+      failure = e.message;
+      code = e.code;
+    });
     for (let i = 0; i < 10; i++) f.recorder.onPacket(1000 + i, i, new Uint8Array(100), '127.0.0.1', 2);
     f.tick(1e6);
     await f.close(1e6);
     expect(failure).toMatch(/Recording stopped: the disk holding \/dev\/full is full\. What was recorded so far is kept\./);
+    // A code of its own, not "internal": the page shows the sentence instead of "something went wrong inside Gapscope".
+    expect(code).toBe('disk-full');
     expect(f.counts().written).toBe(0);
   });
 });
