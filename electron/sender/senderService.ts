@@ -4,6 +4,7 @@ import type { SenderConfig, SenderInfo, senderRequests } from '../../shared/cont
 import { GapscopeError, toErrorInfo } from '../../shared/errors';
 import { averageRate } from '../../shared/generator/sendSchedule';
 import { formatEndpoint } from '../../shared/net/address';
+import { sendErrorHint } from '../../shared/network/explain';
 import type { FeatureService, ServiceContext } from '../kernel/services';
 import { createGenerator, sweepOutline } from './sendSetup';
 import type { GeneratorStats, TrafficGenerator } from './trafficGenerator';
@@ -18,13 +19,15 @@ interface Running {
 }
 
 /** Creates the generator service; senders run in the back end's process (their pacing tick is ~1 ms of work per ms at 50k pps). */
-export function createSenderService(ctx: ServiceContext, listInterfaces: () => NetInterface[], now: () => number = Date.now): FeatureService<keyof typeof senderRequests> {
+export function createSenderService(ctx: ServiceContext, listInterfaces: () => NetInterface[], now: () => number = Date.now, platform: string = process.platform): FeatureService<keyof typeof senderRequests> {
   const senders = new Map<string, Running>();
   let counter = 0;
 
   const apply = (r: Running, s: GeneratorStats): void => {
     Object.assign(r.info, { sent: s.sent, bytes: s.bytes, sendErrors: s.errors, lastSendError: s.lastError, elapsedMs: s.elapsedMs, achievedPps: s.achievedPps, refused: s.refused });
     if (r.info.sweep && s.steps) r.info.sweep = { ...r.info.sweep, steps: s.steps };
+    // Read once, at the first error: the interfaces are only needed to tell a local-network target.
+    if (s.errors > 0 && r.info.sendErrorHint === undefined) r.info.sendErrorHint = sendErrorHint(s.lastError, r.info.config.host, listInterfaces(), platform);
   };
   const publish = (r: Running): void => ctx.emit('senderStatus', { ...r.info });
   const where = (c: SenderConfig) => formatEndpoint(c.host, c.port);

@@ -105,6 +105,8 @@ export interface SenderInfo {
   /** Sends the OS refused (e.g. no route, buffer full). */
   sendErrors: number;
   lastSendError: string | null;
+  /** What the send errors mean when they have a likely cause (macOS Local Network privacy); null otherwise. */
+  sendErrorHint?: string | null;
   elapsedMs: number;
   achievedPps: number;
   /** Whether each datagram carries the sender's account for a listener to pair with, and the run's id in it (8 hex digits). */

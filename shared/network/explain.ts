@@ -140,3 +140,14 @@ export function localNetworkSilenceCause(): { code: 'macos-local-network'; text:
     fix: `Turn Gapscope on in ${LOCAL_NETWORK_SETTINGS}, then stop and start the stream. If Gapscope is not listed, quit it and open it again to get the prompt.`,
   };
 }
+
+/**
+ * For a sender's send error: the Local Network sentence when macOS refused a send to a device on
+ * the local network with EHOSTUNREACH (the denial's other face: a send fails at once where a
+ * listener hears nothing); null for any other error, platform or target.
+ */
+export function sendErrorHint(lastError: string | null, host: string, interfaces: readonly NetInterface[], platform: string): string | null {
+  const code = /\b(E[A-Z]{3,})\b/.exec(lastError ?? '')?.[1];
+  const ctx: ExplainContext = { platform, localSubnet: isOnLocalSubnet(host, interfaces), routeExists: true };
+  return code && looksLikeLocalNetworkDenial(code, ctx) ? explainConnectError(code, ctx) : null;
+}

@@ -152,6 +152,11 @@ export function SenderPanel() {
                     {s.targetPps !== null ? ` of ${formatPacketRate(s.targetPps)}` : ''}
                     {s.sendErrors ? ` · ${formatCount(s.sendErrors)} send errors (${s.lastSendError ?? ''})` : ''}
                   </div>
+                  {s.sendErrorHint ? (
+                    <div className="warning small" role="status" data-testid="sender-error-hint">
+                      {s.sendErrorHint}
+                    </div>
+                  ) : null}
                   {s.paired ? (
                     <div className="muted small" data-testid="sender-paired" title="Each datagram carries this sender's account: a stream receiving it tells sent and lost on the path from never sent.">
                       paired · run {s.run}
