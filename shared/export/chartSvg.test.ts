@@ -36,6 +36,16 @@ describe('throughputSvg', () => {
     expect(svg).not.toContain('gap-density');
   });
 
+  it('says in each gap\'s tooltip where the wire view says it lost its datagrams, with the numbers, in the gap table\'s words', () => {
+    const located = { ...base.gaps[0]!, location: { where: 'after-wire' as const, matchedBy: 'sequence' as const, missed: 100, beforeWire: 0, socketBuffer: 0, afterWire: 100 } };
+    const svg = throughputSvg({ ...base, gaps: [located] });
+    expect(svg).toContain(
+      '<title>Gap 1: 1.01 s from 0:03.990, 100 packets lost, packets lost \u00b7 reached the network card, lost on this machine. The wire view saw 100 datagrams since the previous gap that the socket never got, and the kernel counted no buffer drops for them: lost on this machine between the network card and the socket (a firewall, a checksum, routing).</title>',
+    );
+    // Without a wire view the tooltip ends with the cause, as before.
+    expect(throughputSvg(base)).toMatch(/, packets lost<\/title>/);
+  });
+
   it('carries the verdict, the time range and a legend, since a PNG travels alone', () => {
     const svg = throughputSvg(base, { title: 'Stream' });
     expect(svg).toContain('<text class="chart-verdict" x="64" y="40" fill="#0f172a">1 gap, 1.01 s without data (10% of 10.0 s); by cause: packets lost 1. Too few gaps to tell whether they recur (1).</text>');

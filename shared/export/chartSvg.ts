@@ -10,6 +10,7 @@ import { gapDensity, gapsTooDenseToDraw, type GapDensity } from '../chart/gapDen
 import { formatTick, timeTicks } from '../chart/ticks';
 import { byteRateAxis, formatCount, formatDuration, formatPercent, formatStreamTime } from '../format';
 import { gapCause } from '../reception/gapCause';
+import { gapLocationHint, gapLocationText } from '../reception/gapLocation';
 import type { ReceptionReport } from '../reception/report';
 import { reportVerdict } from './gapSummary';
 
@@ -198,7 +199,9 @@ export function throughputSvg(report: ChartReport, options: ChartSvgOptions = {}
     report.gaps.forEach((g, i) => {
       if (g.endMs <= start || g.startMs >= end) return;
       const lostText = g.lostPackets !== null ? `, ${formatCount(g.lostPackets)} packets lost` : '';
-      shade(g.startMs, g.endMs, COLORS.gap, 'gap', `Gap ${firstNumber + i}: ${formatDuration(g.durationMs)} from ${formatStreamTime(g.startMs)}${lostText}, ${gapCause(g).text}`);
+      // Where the wire view says it was lost: the gap table's label and the sentence with its numbers.
+      const whereText = g.location ? ` \u00b7 ${gapLocationText(g.location)}. ${gapLocationHint(g.location)}` : '';
+      shade(g.startMs, g.endMs, COLORS.gap, 'gap', `Gap ${firstNumber + i}: ${formatDuration(g.durationMs)} from ${formatStreamTime(g.startMs)}${lostText}, ${gapCause(g).text}${whereText}`);
     });
   }
   if (stallsDense) out.push(band(stalls, left, top - 8, COLORS.stall, 'stall-density', `${formatCount(stalls.spans)} stalls of Gapscope`));

@@ -64,10 +64,12 @@ describe('gapColumns', () => {
     { startMs: 250.5, endMs: 700.25, durationMs: 449.75, packetsBefore: 6, bytesBefore: 60, cause: 'unexplained', lostPackets: null },
     { startMs: 900, endMs: 1300, durationMs: 400, packetsBefore: 3, bytesBefore: 1536, cause: 'unexplained', lostPackets: 12, socketDrops: 4, socketDropsScope: 'socket', suggestedRecvBufferBytes: 262144, paired: { missing: 12, refused: 2, lostOnPath: 10, restarted: false } },
     { startMs: 1400, endMs: 1800, durationMs: 400, packetsBefore: 0, bytesBefore: 0, cause: 'local-stall', lostPackets: 0, socketDrops: 0, socketDropsScope: 'machine', suggestedRecvBufferBytes: null },
+    { startMs: 2000, endMs: 2600, durationMs: 600, packetsBefore: 40, bytesBefore: 8000, cause: 'unexplained', lostPackets: 300, location: { where: 'before-wire', matchedBy: 'sequence', missed: 300, beforeWire: 300, socketBuffer: 0, afterWire: 0 } },
+    { startMs: 3000, endMs: 3500, durationMs: 500, packetsBefore: 200, bytesBefore: 40000, cause: 'unexplained', lostPackets: null, location: { where: 'mixed', matchedBy: 'time', missed: 17, beforeWire: 2, socketBuffer: 10, afterWire: 5 } },
   ];
 
   it('lays the gaps out as columns, NaN for null', () => {
-    const c = gapColumns(gaps);
+    const c = gapColumns(gaps.slice(0, 3));
     expect(c.startMs).toEqual(Float64Array.from([250.5, 900, 1400]));
     expect(c.endMs).toEqual(Float64Array.from([700.25, 1300, 1800]));
     expect(c.durationMs).toEqual(Float64Array.from([449.75, 400, 400]));
@@ -80,11 +82,25 @@ describe('gapColumns', () => {
     expect(c.suggestedRecvBufferBytes).toEqual(Float64Array.from([Number.NaN, 262144, Number.NaN]));
   });
 
+  it('carries where the wire view says each gap lost its datagrams, with the numbers, in columns of their own', () => {
+    const c = gapColumns(gaps);
+    // 0: not located; 2: before-wire, 5: mixed (1 + the index in none, before-wire, socket-buffer, after-wire, mixed).
+    expect(c.locationWhere).toEqual(Uint8Array.from([0, 0, 0, 2, 5]));
+    expect(c.locationByTime).toEqual(Uint8Array.from([0, 0, 0, 0, 1]));
+    expect(c.locationMissed).toEqual(Float64Array.from([0, 0, 0, 300, 17]));
+    expect(c.locationBeforeWire).toEqual(Float64Array.from([0, 0, 0, 300, 2]));
+    expect(c.locationSocketBuffer).toEqual(Float64Array.from([0, 0, 0, 0, 10]));
+    expect(c.locationAfterWire).toEqual(Float64Array.from([0, 0, 0, 0, 5]));
+    const back = gapsFromColumns(c);
+    expect(back.map((g) => g.location)).toStrictEqual([undefined, undefined, undefined, gaps[3]!.location, gaps[4]!.location]);
+    expect(back.slice(0, 3).every((g) => !('location' in g))).toBe(true);
+  });
+
   it('gives the same gaps back, so every export decides the same cause from them', () => {
     const back = gapsFromColumns(gapColumns(gaps));
     expect(back).toStrictEqual(gaps);
     expect(back.map(reportGap)).toStrictEqual(gaps.map(reportGap));
-    expect(back.map((g) => reportGap(g).cause)).toEqual(['unknown', 'packets-lost', 'local-stall']);
+    expect(back.map((g) => reportGap(g).cause)).toEqual(['unknown', 'packets-lost', 'local-stall', 'packets-lost', 'unknown']);
     // The paired sender's account travels too, so an export says what the gap table says.
     expect(reportGap(back[1]!).causeText).toBe('sent and lost on the path: 10');
     expect(gapsFromColumns(gapColumns([]))).toEqual([]);

@@ -1,6 +1,6 @@
 /** The report that `gapscope listen --json` prints and that exports will carry: one stable shape. */
 import { gapCause, type GapCauseCode } from './gapCause';
-import type { Gap, InterArrival, LocalStall, Periodicity, ReceptionSnapshot, ExpectedComparison } from './types';
+import type { Gap, GapLocation, InterArrival, LocalStall, Periodicity, ReceptionSnapshot, ExpectedComparison } from './types';
 import { ThroughputHistory } from './throughputHistory';
 import type { WifiTiming, WifiVerdict } from './wifiRhythm';
 import type { SnoopingVerdict } from './multicastSnooping';
@@ -97,10 +97,20 @@ export interface GapColumns {
   pairedRestarted: Uint8Array;
   /** 0: no restart; else 1 + the index of the reason in RESTART_REASONS. */
   deviceRestart: Uint8Array;
+  /** Where the wire view says the gap's datagrams were lost (Gap.location): 0 not located, else 1 + the index in WHERE; its numbers in the four columns after, 1 in locationByTime where matched by counts. */
+  locationWhere: Uint8Array;
+  locationByTime: Uint8Array;
+  locationMissed: Float64Array;
+  locationBeforeWire: Float64Array;
+  locationSocketBuffer: Float64Array;
+  locationAfterWire: Float64Array;
 }
 
 /** The device's restart reasons in the order the columns number them. */
 const RESTART_REASONS = ['sequence', 'jump', 'ssrc', 'boot-time', 'heartbeat', 'new-run'] as const satisfies readonly NonNullable<Gap['deviceRestart']>[];
+
+/** The locations' kinds in the order the columns number them. */
+const WHERE = ['none', 'before-wire', 'socket-buffer', 'after-wire', 'mixed'] as const satisfies readonly GapLocation['where'][];
 
 const SCOPES = [undefined, 'socket', 'machine'] as const;
 const orNaN = (v: number | null | undefined): number => (v === null || v === undefined ? Number.NaN : v);
@@ -109,7 +119,7 @@ const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
 /** The gaps as columns (gapsFromColumns gives them back). */
 export function gapColumns(gaps: readonly Gap[]): GapColumns {
   const n = gaps.length;
-  const c: GapColumns = { startMs: new Float64Array(n), endMs: new Float64Array(n), durationMs: new Float64Array(n), packetsBefore: new Float64Array(n), bytesBefore: new Float64Array(n), lostPackets: new Float64Array(n), localStall: new Uint8Array(n), socketDrops: new Float64Array(n), socketDropsScope: new Uint8Array(n), suggestedRecvBufferBytes: new Float64Array(n), pairedMissing: new Float64Array(n), pairedRefused: new Float64Array(n), pairedLost: new Float64Array(n), pairedRestarted: new Uint8Array(n), deviceRestart: new Uint8Array(n) };
+  const c: GapColumns = { startMs: new Float64Array(n), endMs: new Float64Array(n), durationMs: new Float64Array(n), packetsBefore: new Float64Array(n), bytesBefore: new Float64Array(n), lostPackets: new Float64Array(n), localStall: new Uint8Array(n), socketDrops: new Float64Array(n), socketDropsScope: new Uint8Array(n), suggestedRecvBufferBytes: new Float64Array(n), pairedMissing: new Float64Array(n), pairedRefused: new Float64Array(n), pairedLost: new Float64Array(n), pairedRestarted: new Uint8Array(n), deviceRestart: new Uint8Array(n), locationWhere: new Uint8Array(n), locationByTime: new Uint8Array(n), locationMissed: new Float64Array(n), locationBeforeWire: new Float64Array(n), locationSocketBuffer: new Float64Array(n), locationAfterWire: new Float64Array(n) };
   for (let i = 0; i < n; i++) {
     const g = gaps[i]!;
     c.startMs[i] = g.startMs;
@@ -127,6 +137,15 @@ export function gapColumns(gaps: readonly Gap[]): GapColumns {
     c.pairedLost[i] = g.paired?.lostOnPath ?? 0;
     c.pairedRestarted[i] = g.paired?.restarted ? 1 : 0;
     c.deviceRestart[i] = g.deviceRestart ? RESTART_REASONS.indexOf(g.deviceRestart) + 1 : 0;
+    const l = g.location;
+    if (l) {
+      c.locationWhere[i] = WHERE.indexOf(l.where) + 1;
+      c.locationByTime[i] = l.matchedBy === 'time' ? 1 : 0;
+      c.locationMissed[i] = l.missed;
+      c.locationBeforeWire[i] = l.beforeWire;
+      c.locationSocketBuffer[i] = l.socketBuffer;
+      c.locationAfterWire[i] = l.afterWire;
+    }
   }
   return c;
 }
@@ -147,6 +166,8 @@ export function gapsFromColumns(c: GapColumns): Gap[] {
     }
     const missing = orNull(c.pairedMissing[i]!);
     if (missing !== null) g.paired = { missing, refused: c.pairedRefused[i]!, lostOnPath: c.pairedLost[i]!, restarted: c.pairedRestarted[i] === 1 };
+    const where = c.locationWhere[i] ? WHERE[c.locationWhere[i]! - 1] : undefined;
+    if (where) g.location = { where, matchedBy: c.locationByTime[i] ? 'time' : 'sequence', missed: c.locationMissed[i]!, beforeWire: c.locationBeforeWire[i]!, socketBuffer: c.locationSocketBuffer[i]!, afterWire: c.locationAfterWire[i]! };
     out[i] = g;
   }
   return out;

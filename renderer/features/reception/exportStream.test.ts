@@ -58,6 +58,23 @@ describe('exportStream', () => {
     expect(exportStream('png', info, state(), events, nope, 0).text).toContain('<svg');
   });
 
+  it('carries each gap\'s location from the wire view into the gaps CSV, the JSON and the HTML report, with its numbers', () => {
+    const location = { where: 'before-wire' as const, matchedBy: 'sequence' as const, missed: 7, beforeWire: 7, socketBuffer: 0, afterWire: 0 };
+    const r = { ...state(), gaps: [{ ...state().gaps[0]!, lostPackets: 7, location }] };
+    const csv = exportStream('csv-gaps', info, r, [], nope, 0).text.split('\r\n');
+    expect(csv[0]).toBe('number,start_ms,end_ms,duration_ms,packets_before,bytes_before,lost_packets,cause,cause_text,socket_drops,where,where_text,missed,before_wire,socket_buffer,after_wire,matched_by');
+    expect(csv[1]).toBe('1,1000,2000,1000,10,1000,7,packets-lost,packets lost,,before-wire,never reached this machine,7,7,0,0,sequence');
+    const json = JSON.parse(exportStream('json', info, r, [], nope, 0).text) as { gaps: { location?: unknown }[] };
+    expect(json.gaps[0]!.location).toEqual(location);
+    expect(exportStream('html', info, r, [], nope, 0).text).toContain(
+      '<span class="where" data-where="before-wire" title="The socket missed 7 datagrams since the previous gap and the wire view saw none of them: they never reached this machine (lost on the network, the Wi-Fi or in the sender).">never reached this machine</span>',
+    );
+    // Built in the worker from a copy of its input, the same.
+    const input = structuredClone(exportInput(info, r, [], nope, 0, 'csv-gaps'));
+    expect(buildExport('csv-gaps', input).text.split('\r\n')[1]).toBe(csv[1]);
+    expect(exportStream('svg', info, r, [], nope, 0).text).toContain('packets lost \u00b7 never reached this machine. The socket missed 7 datagrams since the previous gap');
+  });
+
   it('takes its input as plain data a worker can receive, and builds the same file from a copy', () => {
     const events = [{ id: 2, at: info.startedAt + 1500, source: 'network' as const, kind: 'k', severity: 'warning' as const, summary: 'wlan0 roamed' }];
     const input = exportInput(info, state(), events, nope, Date.UTC(2026, 10, 24, 13));
