@@ -22,6 +22,10 @@ export interface ChartColors {
   bar: string;
   loss: string;
   event: string;
+  /** A gap whose packets never reached this machine (the wire view saw nothing either). */
+  lostBefore: string;
+  /** A gap whose packets reached this machine and were lost on it (its receive buffer, or after the card). */
+  lostHere: string;
 }
 
 const query = '(prefers-color-scheme: dark)';
@@ -107,6 +111,8 @@ export function useChartColors(): ChartColors {
       bar: v('--bar', dark ? '#93c5fd' : '#3b82f6'),
       loss: v('--loss', dark ? '#fb923c' : '#c2410c'),
       event: v('--event', dark ? '#fbbf24' : '#b45309'),
+      lostBefore: v('--lost-before', dark ? '#38bdf8' : '#0369a1'),
+      lostHere: v('--lost-here', dark ? '#f472b6' : '#be185d'),
     };
   }, [dark]);
 }

@@ -59,7 +59,7 @@ function painterOf(canvas: HTMLCanvasElement): ChartPainter {
 
 /** The chart of one stream, painted at display rate and decimated to about two points per pixel. */
 export function ThroughputChart({ id }: { id: string }) {
-  const { exists, follow, binMs, withLoss, empty, live } = useApp(
+  const { exists, follow, binMs, withLoss, withLocation, empty, live } = useApp(
     useShallow((s) => {
       const e = s.streams[id];
       return {
@@ -67,6 +67,8 @@ export function ThroughputChart({ id }: { id: string }) {
         follow: chartViewOf(s, id).follow,
         binMs: e?.reception.bins.binMs ?? 100,
         withLoss: !!e?.reception.loss && e.reception.loss.lost !== null,
+        // Gaps are located where a wire view runs beside the socket.
+        withLocation: e?.info.wire?.mode === 'beside',
         empty: (e?.reception.totals.packets ?? 0) === 0,
         live: e ? isLive(e.info) : false,
       };
@@ -289,6 +291,11 @@ export function ThroughputChart({ id }: { id: string }) {
         <span className="legend-item">
           <span aria-hidden="true" className="swatch stall" /> Gapscope stalled
         </span>
+        {withLocation ? (
+          <span className="legend-item" data-testid="legend-location">
+            <span aria-hidden="true" className="swatch lost-before" /> never reached this machine <span aria-hidden="true" className="swatch lost-here" /> lost on this machine (top strip)
+          </span>
+        ) : null}
         {sources.length > 0 ? (
           <span className="event-filters" role="group" aria-label="Timeline events shown on the chart" data-testid="event-filters">
             <span aria-hidden="true" className="swatch event" /> events:

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chartModel, niceAxis, pointAt, type ChartInput } from './chartModel';
+import { LOCATION_STRIP_PX, paintChart } from './paintChart';
+import type { ChartColors } from '../../../app/theme';
 import type { Gap } from '../../../../shared/reception/types';
 import { ThroughputHistory } from '../../../../shared/reception/throughputHistory';
 
@@ -36,6 +38,29 @@ describe('chartModel', () => {
     expect(m.areas[1]!.focused).toBe(true);
     expect(m.density).toBeNull();
     expect(m.gapsInView).toBe(2);
+  });
+
+  it("marks a located gap with where its packets went missing: a strip along the top of its area, in the location's colour", () => {
+    const loc = (where: 'before-wire' | 'socket-buffer') => ({ where, matchedBy: 'sequence' as const, missed: 7, beforeWire: where === 'before-wire' ? 7 : 0, socketBuffer: where === 'socket-buffer' ? 7 : 0, afterWire: 0 });
+    const m = chartModel(input([{ ...gap(10_000, 11_000), location: loc('before-wire') }, { ...gap(30_000, 30_500), location: loc('socket-buffer') }, gap(50_000, 50_500)]), { startMs: 0, endMs: 60_000 }, 1000, 300);
+    expect(m.areas.map((a) => a.where)).toEqual(['before-wire', 'this-machine', undefined]);
+    // What the painter draws: each strip is a rectangle LOCATION_STRIP_PX high at the plot's top, in its colour.
+    const rects: { fill: string; x: number; y: number; w: number; h: number }[] = [];
+    let fill = '';
+    const ctx = new Proxy({} as Record<string, unknown>, {
+      get: (_t, name) => (name === 'fillRect' ? (x: number, y: number, w: number, h: number) => rects.push({ fill, x, y, w, h }) : name === 'measureText' ? () => ({ width: 10 }) : () => {}),
+      set: (_t, name, v) => {
+        if (name === 'fillStyle') fill = String(v);
+        return true;
+      },
+    });
+    const colors = { line: '#000', fill: '#001', gap: '#f00', gapFocus: '#f01', openGap: '#f02', stall: '#f0f', grid: '#ccc', axis: '#666', selection: '#00f', bar: '#00e', loss: '#f80', event: '#888', lostBefore: '#08f', lostHere: '#f08' } as ChartColors;
+    paintChart(ctx as unknown as CanvasRenderingContext2D, m, colors, 1, 10);
+    const strips = rects.filter((r) => r.h === LOCATION_STRIP_PX && r.y === m.plot.top);
+    expect(strips.map((r) => [r.fill, r.x, r.w])).toEqual([
+      ['#08f', m.areas[0]!.x0, m.areas[0]!.x1 - m.areas[0]!.x0],
+      ['#f08', m.areas[1]!.x0, m.areas[1]!.x1 - m.areas[1]!.x0],
+    ]);
   });
 
   it('draws gaps denser than the pixels as a density band with their count, not rectangles', () => {

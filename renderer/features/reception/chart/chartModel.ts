@@ -31,6 +31,8 @@ export interface PixelArea {
   kind: ShadedArea['kind'];
   focused: boolean;
   key: number;
+  /** Where the gap's packets went missing (a strip along the top of the area). */
+  where?: ShadedArea['where'];
 }
 
 /** What the chart draws this frame. */
@@ -122,7 +124,7 @@ export function chartModel(input: ChartInput, range: TimeRange, width: number, h
   for (const a of shaded) {
     const x0 = Math.max(plot.left, xOf(a.startMs));
     const x1 = Math.min(plot.right, Math.max(xOf(a.endMs), x0 + 1));
-    if (x1 > x0) areas.push({ x0, x1, kind: a.kind, focused: a.kind === 'gap' && input.focusedGap === a.key, key: a.key });
+    if (x1 > x0) areas.push({ x0, x1, kind: a.kind, focused: a.kind === 'gap' && input.focusedGap === a.key, key: a.key, ...(a.where ? { where: a.where } : {}) });
   }
   const markers = eventMarkers(input.timeline, input.startedAt, range, input.hidden).map((m) => ({ ...m, px: xOf(m.t) }));
   return {

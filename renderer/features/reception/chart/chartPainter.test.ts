@@ -48,7 +48,7 @@ function fakeCanvas() {
   return { canvas, calls, el: canvas as unknown as HTMLCanvasElement };
 }
 
-const colors = { line: '#000', fill: '#000', gap: '#f00', gapFocus: '#f00', openGap: '#f00', stall: '#f0f', grid: '#ccc', axis: '#666', selection: '#00f', bar: '#00f', loss: '#f80', event: '#888' } as ChartColors;
+const colors = { line: '#000', fill: '#000', gap: '#f00', gapFocus: '#f00', openGap: '#f00', stall: '#f0f', grid: '#ccc', axis: '#666', selection: '#00f', bar: '#00f', loss: '#f80', event: '#888', lostBefore: '#08f', lostHere: '#f08' } as ChartColors;
 function frame(width: number): PaintFrame {
   const model = { width, height: 100, plot: { left: 56, top: 8, right: width - 16, bottom: 78 }, range: { startMs: 0, endMs: 1000 }, points: [], rateMax: 1, lossMax: 1, withLoss: false, xTicks: [], rateTicks: [], lossTicks: [], gapMode: 'areas', areas: [], density: null, gapsInView: 0, markers: [] } as unknown as ChartModel;
   return { model, colors, dpr: 2, binMs: 100 };

@@ -105,6 +105,9 @@ function stepLine(
   }
 }
 
+/** Height of the strip that marks where a gap's packets went missing, CSS pixels. */
+export const LOCATION_STRIP_PX = 4;
+
 /** Clears the canvas and draws the frame; dpr is the device pixel ratio the canvas was sized for. */
 export function paintChart(ctx: Canvas2D, m: ChartModel, colors: ChartColors, dpr: number, binMs: number): void {
   const { plot } = m;
@@ -174,6 +177,17 @@ export function paintChart(ctx: Canvas2D, m: ChartModel, colors: ChartColors, dp
     ctx.fillRect(a.x0, plot.top, a.x1 - a.x0, h);
   }
   ctx.globalAlpha = 1;
+  // Where each located gap's packets went missing: a strip along the top (both colours, halved, when mixed).
+  for (const a of m.areas) {
+    if (!a.where) continue;
+    const half = a.where === 'mixed' ? Math.max(1, Math.round((a.x1 - a.x0) / 2)) : a.x1 - a.x0;
+    ctx.fillStyle = a.where === 'this-machine' ? colors.lostHere : colors.lostBefore;
+    ctx.fillRect(a.x0, plot.top, half, LOCATION_STRIP_PX);
+    if (a.where === 'mixed') {
+      ctx.fillStyle = colors.lostHere;
+      ctx.fillRect(a.x0 + half, plot.top, a.x1 - a.x0 - half, LOCATION_STRIP_PX);
+    }
+  }
 
   // Throughput as steps (each point holds until the next): the band from the slowest to the fastest
   // full-detail bin inside each point, filled, and the mean rate as the line. Everything here is an

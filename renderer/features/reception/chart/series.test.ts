@@ -64,6 +64,20 @@ describe('shadedAreas', () => {
     ]);
   });
 
+  it("marks each gap with where its packets went missing, and merged gaps lost in different places as both", () => {
+    const at = (where: 'none' | 'before-wire' | 'socket-buffer' | 'after-wire' | 'mixed') => ({ where, matchedBy: 'sequence' as const, missed: where === 'none' ? 0 : 5, beforeWire: 0, socketBuffer: 0, afterWire: 0 });
+    const located = [
+      { ...gap(100, 200), location: at('before-wire') },
+      { ...gap(1000, 2000), location: at('socket-buffer') },
+      { ...gap(2010, 2500), location: at('before-wire') },
+      { ...gap(5000, 5500), location: at('after-wire') },
+      { ...gap(9000, 9500), location: at('none') },
+    ];
+    expect(shadedAreas(located, null, [], { startMs: 0, endMs: 10_000 }, 10_000, 1).map((a) => a.where)).toEqual(['before-wire', 'this-machine', 'before-wire', 'this-machine', undefined]);
+    expect(shadedAreas(located, null, [], { startMs: 0, endMs: 10_000 }, 10_000, 50).map((a) => a.where)).toEqual(['before-wire', 'mixed', 'this-machine', undefined]);
+    expect(shadedAreas(gaps, null, [], { startMs: 0, endMs: 10_000 }, 10_000, 1).every((a) => a.where === undefined)).toBe(true);
+  });
+
   it('merges gaps closer than a pixel', () => {
     const areas = shadedAreas(gaps, null, [], { startMs: 0, endMs: 10_000 }, 10_000, 50);
     expect(areas.map((a) => [a.startMs, a.endMs, a.merged])).toEqual([

@@ -29,6 +29,18 @@ export interface ShadedArea {
   key: number;
   /** How many gaps were merged into this area because they were closer than a pixel. */
   merged: number;
+  /** Where the gap's packets went missing, by the wire view (GapLocation), in the legend's words; absent when not located or nothing was missed. */
+  where?: LostWhere;
+}
+
+/** The chart's marks for a gap's location: never reached this machine, lost on it (buffer or after the card), or both. */
+export type LostWhere = 'before-wire' | 'this-machine' | 'mixed';
+
+/** A gap's location as the chart marks it. */
+export function lostWhere(g: Pick<Gap, 'location'>): LostWhere | undefined {
+  const w = g.location?.where;
+  if (!w || w === 'none') return undefined;
+  return w === 'before-wire' ? 'before-wire' : w === 'mixed' ? 'mixed' : 'this-machine';
 }
 
 /** Points of the chart when the caller does not say how many pixel columns it has. */
@@ -77,11 +89,14 @@ export function shadedAreas(gaps: readonly Gap[], openGap: OpenGap | null, stall
     const g = gaps[i]!;
     if (g.startMs > range.endMs) break;
     const last = out[out.length - 1];
+    const where = lostWhere(g);
     if (last && g.startMs - last.endMs < minSeparationMs) {
       last.endMs = Math.max(last.endMs, g.endMs);
       last.merged += 1;
+      // Merged gaps lost in different places show as both.
+      if (where && last.where !== where) last.where = last.where ? 'mixed' : where;
     } else {
-      out.push({ startMs: g.startMs, endMs: g.endMs, kind: 'gap', key: g.startMs, merged: 1 });
+      out.push({ startMs: g.startMs, endMs: g.endMs, kind: 'gap', key: g.startMs, merged: 1, ...(where ? { where } : {}) });
     }
   }
   if (openGap) {
