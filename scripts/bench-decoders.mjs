@@ -39,7 +39,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 /** The decoders are TypeScript; Vite (a dev dependency) loads them for this plain Node script. */
 async function loadDecoders() {
   const load = async (file) => (await runnerImport(join(REPO, 'shared', 'decoders', file))).module;
-  const [entry, samples, types] = await Promise.all([load('streamDecoder.ts'), load('sampleStreams.ts'), load('types.ts')]);
+  const [entry, samples, types] = await Promise.all([load('streamDecoder.ts'), load('testing/sampleStreams.ts'), load('types.ts')]);
   return { ...entry, ...samples, ...types };
 }
 

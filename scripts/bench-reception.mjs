@@ -124,8 +124,21 @@ async function main() {
         grantedBuffer = r.stream?.recvBufferGranted ?? grantedBuffer;
         if (file) {
           // capinfos counts what the file holds: the recording must hold every packet received.
-          const count = Number(/^Number of packets:\s+(\d+)/m.exec(execFileSync('capinfos', ['-c', '-M', file], { encoding: 'utf8' }))?.[1]);
-          recorded = { packets: count, bytes: statSync(file).size };
+          // Counted per interface (-I; capinfos prints each interface twice, so the first of each):
+          // the stream's own, not the timeline's events ("Gapscope timeline", frames a loaded
+          // receiver posts: buffer full, stalls) nor the DNS probes.
+          const info = execFileSync('capinfos', ['-c', '-I', '-M', file], { encoding: 'utf8' });
+          let count = 0;
+          let events = 0;
+          const seen = new Set();
+          for (const m of info.matchAll(/^Interface #(\d+) info:\n([\s\S]*?)(?=^Interface #|(?![\s\S]))/gm)) {
+            if (seen.has(m[1])) continue;
+            seen.add(m[1]);
+            const n = Number(/Number of packets = (\d+)/.exec(m[2])?.[1] ?? 0);
+            if (/Name = gapscope stream /.test(m[2])) count += n;
+            else if (/Name = Gapscope timeline/.test(m[2])) events += n;
+          }
+          recorded = { packets: count, events, bytes: statSync(file).size };
           rmSync(file, { force: true });
           rmSync(`${file}.json`, { force: true });
         }
@@ -156,7 +169,7 @@ async function main() {
         const order = rep % 2 === 0 ? o.kinds : [...o.kinds].reverse();
         for (const kind of order) {
           const r = await measure(kind, pps);
-          log(`${pps} pps ${kind}: sent ${r.sent}, received ${r.received}${r.recorded ? `, in the file ${r.recorded.packets}` : ''}, socket-buffer drops ${r.rcvbufErrors}`);
+          log(`${pps} pps ${kind}: sent ${r.sent}, received ${r.received}${r.recorded ? `, in the file ${r.recorded.packets} (and ${r.recorded.events} timeline events)` : ''}, socket-buffer drops ${r.rcvbufErrors}`);
           // Said, not thrown: the rest of the run still measures, and the table names the mismatch.
           if (r.recorded && r.recorded.packets !== r.received) {
             mismatches.push(`${pps === 0 ? 'flat out' : fmt(pps)}: the recording holds ${fmt(r.recorded.packets)} packets, the report says ${fmt(r.received)}`);
