@@ -105,9 +105,13 @@ function sendOne() {
   sent++;
 }
 
+let loopTimer = null;
+
 function finish() {
   if (finished) return;
   finished = true;
+  // Stopped by a signal too: the send loop ends before the socket closes.
+  if (loopTimer) clearInterval(loopTimer);
   const durationMs = performance.now() - t0;
   const close = () => {
     socket.close();
@@ -131,7 +135,7 @@ function finish() {
 
 function rateLoop() {
   const endMs = opts.duration * 1000;
-  const timer = setInterval(() => {
+  const timer = (loopTimer = setInterval(() => {
     const elapsed = performance.now() - t0;
     const due = Math.floor((Math.min(elapsed, endMs) * opts.pps) / 1000);
     const behind = due - sent;
@@ -141,12 +145,13 @@ function rateLoop() {
       clearInterval(timer);
       finish();
     }
-  }, TICK_MS);
+  }, TICK_MS));
 }
 
 function floodLoop() {
   const endMs = opts.duration * 1000;
   const step = () => {
+    if (finished) return;
     if (performance.now() - t0 >= endMs) return finish();
     let burst = 64;
     while (burst-- > 0 && inFlight < MAX_IN_FLIGHT * destinations.length) sendOne();
