@@ -15,6 +15,7 @@
 // (e) Gapscope stopped (SIGSTOP) for 300 ms: "Gapscope stalled", nothing missed, no silence on the wire.
 // (f) No engine on PATH, or the CLI run as an unprivileged user: one sentence that says how to
 //     grant it, and the socket view counts every datagram all the same.
+// (g) The device restarts its sequence after a pause: "device restarted", 500 received, none lost.
 import { existsSync, mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -252,6 +253,42 @@ describe('the wire view beside the socket, with the kernel counters', () => {
     expect(pause[0]!.location).toEqual({ where: 'none', matchedBy: 'sequence', missed: 0, beforeWire: 0, socketBuffer: 0, afterWire: 0 });
     // The wire saw the same silence.
     expect(report.wire?.gaps?.filter((g) => g.durationMs >= 350)).toHaveLength(1);
+    rmSync(ref.file, { force: true });
+  });
+
+  it('(g) the device restarts its sequence after a pause: "device restarted", nothing counted as lost, the wire agrees', async () => {
+    const p = (port += 1);
+    const ref = await startReference(pair.inspector, p);
+    const before = await pair.inspector.udpCounters();
+    const gs = await startListen(pair.inspector, p, []);
+    // 300 datagrams numbered 0-299 2 ms apart, 400 ms of silence, then 0-199 again: a device that rebooted.
+    const paced = `
+      const s = require('node:dgram').createSocket('udp4'); let seq = 0n; let sent = 0;
+      const mk = () => { const b = Buffer.alloc(${SIZE}); b.writeBigUInt64BE(seq++, 0); b.writeBigUInt64BE(BigInt(Date.now()) * 1000n, 8); return b; };
+      const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+      const send = (b) => new Promise((r) => s.send(b, ${p}, '${pair.inspector.ipv4}', () => { sent++; r(); }));
+      (async () => {
+        for (let i = 0; i < 300; i++) { await send(mk()); await sleep(2); }
+        await sleep(400);
+        seq = 0n;
+        for (let i = 0; i < 200; i++) { await send(mk()); await sleep(2); }
+        s.close(); console.log(JSON.stringify({ sent }));
+      })();`;
+    const out = await pair.device.exec(process.execPath, ['-e', paced]);
+    const sent = (JSON.parse(out.stdout.trim()) as { sent: number }).sent;
+    expect(sent).toBe(500);
+    await waitUntil(async () => (await arrivedSince(pair.inspector, before)) === sent, 'every datagram to arrive', 20_000);
+    await waitUntil(async () => (await ref.count()) === sent, 'tshark to write them all', 20_000);
+    const report = await gs.stop();
+    ref.stop();
+    expect(report.packets).toBe(500);
+    expect(report.wire?.packets).toBe(await ref.count());
+    const restart = report.gaps.filter((g) => g.durationMs >= 350);
+    expect(restart).toHaveLength(1);
+    expect(restart[0]).toMatchObject({ cause: 'device-restarted', lostPackets: 0 });
+    // 300 + 200 expected over the two runs, none lost: not 300 "reordered" nor a loss.
+    expect(report.loss).toMatchObject({ lost: 0 });
+    expect(restart[0]!.location?.missed).toBe(0);
     rmSync(ref.file, { force: true });
   });
 

@@ -194,6 +194,29 @@ describe('GapLocator by counts (no per-datagram sequence numbers)', () => {
     expect(r.gaps()[0]!.location).toMatchObject({ where: 'before-wire', matchedBy: 'time', missed: 0 });
   });
 
+  it('a sender that restarts its count after a pause: nothing missed, whether the wire view is read before or after the socket', () => {
+    for (const wireLate of [false, true]) {
+      const r = rig('seq');
+      const wireQueue: [number, number][] = [];
+      let t = 0;
+      const send = (i: number) => {
+        t += 2;
+        if (wireLate) wireQueue.push([i, t]);
+        r.packet(i, t, { socket: true, wire: !wireLate });
+      };
+      for (let i = 0; i < 300; i++) send(i);
+      t += 400;
+      for (let i = 0; i < 200; i++) send(i);
+      // The wire's datagrams handed over after the socket's (its thread reads its engine in blocks).
+      for (const [i, at] of wireQueue) r.packet(i, at, { socket: false, wire: true });
+      r.locator.finish();
+      const g = r.gaps().filter((x) => x.durationMs > 300);
+      expect(g).toHaveLength(1);
+      expect(g[0]!.deviceRestart).toBe('sequence');
+      expect(g[0]!.location, `wire read late: ${wireLate}`).toEqual({ where: 'none', matchedBy: 'time', missed: 0, beforeWire: 0, socketBuffer: 0, afterWire: 0 });
+    }
+  });
+
   it('MAVLink\u2019s per-link u8 counter is not matched by number', () => {
     const r = rig('mavlink');
     r.setDrops(50);

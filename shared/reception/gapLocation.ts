@@ -158,6 +158,8 @@ interface Pending {
   /** Socket ordinals of the stretch's first datagram (null: the first stretch, counted from the wire's first datagram) and of the gap's first datagram after it. */
   startOrdinal: number | null;
   endOrdinal: number;
+  /** The gap ends with the datagram at which the sender's count started again: its stretch is the old run, counted up to the wire's own restart. */
+  restart?: boolean;
 }
 
 /** Compares the socket with the wire view beside it and fills each gap's `location`. */
@@ -169,6 +171,11 @@ export class GapLocator {
   private readonly ringAt = new Float64Array(RING);
   private readonly ringSeq = new Float64Array(RING);
   private readonly ringMaxBefore = new Float64Array(RING);
+  private readonly ringRestart = new Uint8Array(RING);
+  /** Restarts the wire's decoder has seen, the wire's count with the datagram of the latest, and restarts whose gap was located. */
+  private wireRestarts = 0;
+  private wireAtRestart = 0;
+  private restartsLocated = 0;
   private socketOrdinal = 0;
   private socketMax = Number.NaN;
   /** Where the next stretch's sequence range starts ((lo, …]); null until known or after a restart. */
@@ -200,6 +207,7 @@ export class GapLocator {
     this.ringAt[i] = atMs;
     this.ringMaxBefore[i] = this.socketMax;
     this.ringSeq[i] = Number.NaN;
+    this.ringRestart[i] = flags & PacketFlags.restart ? 1 : 0;
     this.socketOrdinal += 1;
     if (flags & PacketFlags.restart) this.restart();
     if (sequence === null || !PER_DATAGRAM.has(format) || flags & NOT_COUNTED) return;
@@ -215,8 +223,13 @@ export class GapLocator {
     const seq = sequence === null || !PER_DATAGRAM.has(format) || flags & NOT_COUNTED ? null : sequence;
     // By number, a gap is passed once the wire sees a number after its stretch (the wire's clock and
     // the socket's may differ by a few ms); by counts, once the wire's clock passes its end.
+    // The wire's own restart ends the old run's stretch: its count so far, this datagram included.
+    if (flags & PacketFlags.restart) {
+      this.wireRestarts += 1;
+      this.wireAtRestart = this.wireCount + 1;
+    }
     for (let p = this.pending[0]; p; p = this.pending[0]) {
-      if (!(p.hi !== null ? seq !== null && seq > p.hi : p.gap.endMs <= atMs)) break;
+      if (!(p.restart ? this.wireRestarts > this.restartsLocated : p.hi !== null ? seq !== null && seq > p.hi : p.gap.endMs <= atMs)) break;
       this.locate(this.pending.shift()!);
     }
     if (this.wireFirstAt === null) this.wireFirstAt = atMs;
@@ -236,6 +249,14 @@ export class GapLocator {
     const seq = this.ringSeq[k]!;
     const maxBefore = this.ringMaxBefore[k]!;
     const p: Pending = { gap, lo: null, hi: null, startOrdinal: this.prevEndOrdinal, endOrdinal: end };
+    if (this.ringRestart[k]) {
+      // Matched by counts up to the wire's restart (the numbers began again); when the wire is there already, now.
+      p.restart = true;
+      this.prevEndOrdinal = end;
+      this.pending.push(p);
+      if (this.wireRestarts > this.restartsLocated) while (this.pending.length) this.locate(this.pending.shift()!);
+      return;
+    }
     if (this.nextLo !== null && !Number.isNaN(seq)) {
       const hi = Math.max(Number.isNaN(maxBefore) ? seq - 1 : maxBefore, seq - 1);
       if (hi >= this.nextLo) {
@@ -273,7 +294,8 @@ export class GapLocator {
       this.socketSeqs.forgetUpTo(p.hi);
       this.wireSeqs.forgetUpTo(p.hi);
     } else {
-      const wireInStretch = this.wireCount - this.wireAtPrevEnd;
+      const atRestart = p.restart && this.wireRestarts > this.restartsLocated;
+      const wireInStretch = (atRestart ? this.wireAtRestart : this.wireCount) - this.wireAtPrevEnd;
       const start = p.startOrdinal ?? (this.wireFirstAt !== null ? this.firstArrivalFrom(this.wireFirstAt) : null) ?? 0;
       // The wire's stretch ends with the gap's first datagram (stamped before the gap's end) and the
       // previous one's is in the previous stretch; the socket's starts with it: the first has one more.
@@ -282,7 +304,8 @@ export class GapLocator {
       onWire = missed;
       matchedBy = 'time';
     }
-    this.wireAtPrevEnd = this.wireCount;
+    this.wireAtPrevEnd = p.restart && this.wireRestarts > this.restartsLocated ? this.wireAtRestart : this.wireCount;
+    if (p.restart) this.restartsLocated = Math.min(this.wireRestarts, this.restartsLocated + 1);
     // The kernel's counter is read at a time, the stretch ends at a datagram: when Gapscope reads
     // behind (a burst, a stall), drops counted at this gap belong to datagrams of the next stretches.
     // So the drops not yet matched carry over.
@@ -291,7 +314,9 @@ export class GapLocator {
     this.dropsUnmatched -= socketBuffer;
     const afterWire = onWire - socketBuffer;
     const beforeWire = missed - onWire;
-    p.gap.location = { where: whereLost(matchedBy, missed, beforeWire, socketBuffer, afterWire), matchedBy, missed, beforeWire, socketBuffer, afterWire };
+    // A restart's stretch was counted up to the wire's own restart: nothing missed means nothing missed, not a silence on the wire.
+    const where = p.restart && missed === 0 ? 'none' : whereLost(matchedBy, missed, beforeWire, socketBuffer, afterWire);
+    p.gap.location = { where, matchedBy, missed, beforeWire, socketBuffer, afterWire };
     this.located.push({ startMs: p.gap.startMs, location: p.gap.location });
   }
 
