@@ -25,13 +25,20 @@ const work = mkdtempSync(join(tmpdir(), 'gs-rofolder-'));
 chmodSync(work, 0o755); // nobody reaches its folder inside
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+/**
+ * How long one run of the runner (TypeScript through jiti, in its own namespaces) may take: it took
+ * more than 90 s at a load average of 25 on 2 cores while doing nothing wrong. The limit is for a hang.
+ */
+const RUNNER_LIMIT_MS = 240_000;
+
 /** Runs the runner in a namespace with only loopback; `setup` runs first as root, `asNobody` drops to nobody. */
 function run(mode: string, dir: string, opts: { setup?: string[]; asNobody?: boolean; args?: string[] } = {}): Record<string, unknown> {
   const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
   const node = [process.execPath, JITI, RUNNER, mode, dir, ...(opts.args ?? [])].map(q).join(' ');
   const drop = opts.asNobody ? `setpriv --reuid=${NOBODY} --regid=${NOBODY} --clear-groups ` : '';
   const script = ['set -e', 'ip link set lo up', ...(opts.setup ?? []), `exec ${drop}env HOME=${q(dir)} ${node}`].join('\n');
-  const r = spawnSync('unshare', ['-n', '-m', '--propagation', 'private', 'sh', '-c', script], { cwd: REPO_DIR, encoding: 'utf8', timeout: 90_000 });
+  const r = spawnSync('unshare', ['-n', '-m', '--propagation', 'private', 'sh', '-c', script], { cwd: REPO_DIR, encoding: 'utf8', timeout: RUNNER_LIMIT_MS });
+  expect(r.error, `${mode}: the runner did not end within ${RUNNER_LIMIT_MS / 1000} s`).toBeUndefined();
   expect(r.status, `${mode}: ${r.stderr}`).toBe(0);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
 }
@@ -60,7 +67,7 @@ function errorOf(a: unknown): string {
 }
 
 describe('a read-only folder', () => {
-  it('a session folder turning read-only mid-recording: failed with the reason, counted as the capture holds, nothing else touched', { timeout: 120_000 }, () => {
+  it('a session folder turning read-only mid-recording: failed with the reason, counted as the capture holds, nothing else touched', { timeout: RUNNER_LIMIT_MS + 60_000 }, () => {
     const dir = join(work, 'perm');
     for (const d of [dir, join(dir, 'lib'), join(dir, 'data')]) {
       mkdirSync(d, { recursive: true });
@@ -98,7 +105,7 @@ describe('a read-only folder', () => {
     chmodSync(sessionDir, 0o755);
   });
 
-  it('a sessions folder on a read-only file system: listed, opened and saved elsewhere; every change refused with one sentence; not a byte changed', { timeout: 120_000 }, () => {
+  it('a sessions folder on a read-only file system: listed, opened and saved elsewhere; every change refused with one sentence; not a byte changed', { timeout: RUNNER_LIMIT_MS + 60_000 }, () => {
     const dir = join(work, 'rofs');
     mkdirSync(join(dir, 'out'), { recursive: true });
     const kept = run('prepare', dir).id as string;
