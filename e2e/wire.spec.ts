@@ -3,9 +3,11 @@
  * socket, fed from the device namespace, cut twice by nftables: on the device's egress (the
  * datagrams never reach the veth: "never reached this machine") and on the inspector's input
  * (the wire view, tapped before the firewall, saw them: "reached the network card, lost on this
- * machine"). Each gap's words and its numbers (its tooltip) must match nft's own counters.
+ * machine"). Each gap's words and its numbers (its tooltip) must match nft's own counters, and the
+ * gaps CSV, the HTML report and the chart (SVG) downloaded from the page say the same of the same gaps.
  */
 import { execFile, execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { labInfo, readLabState } from './helpers/lab';
@@ -36,6 +38,25 @@ async function cut(page: Page, ns: string, hook: 'input' | 'output', port: numbe
   nft(ns, `flush chain inet ${TABLE} c\n`);
   return dropped(ns);
 }
+
+/** Downloads one export from the stream's Export menu. */
+async function download(page: Page, kind: string): Promise<string> {
+  await page.getByTestId('export-menu').locator('summary').click();
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`export-${kind}`).click()]);
+  const text = readFileSync(await file.path(), 'utf8');
+  await expect(page.getByTestId('export-menu')).toHaveAttribute('data-busy', 'false');
+  return text;
+}
+
+/** RFC 4180 rows (quoted fields may hold commas and doubled quotes). */
+function csvRows(text: string): string[][] {
+  return text
+    .trim()
+    .split('\r\n')
+    .map((line) => [...line.matchAll(/(?:^|,)("(?:[^"]|"")*"|[^,]*)/g)].map((m) => (m[1]!.startsWith('"') ? m[1]!.slice(1, -1).replace(/""/g, '"') : m[1]!)));
+}
+
+const unescapeXml = (s: string): string => s.replace(/&quot;/g, '"').replace(/&#39;|&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 async function packets(page: Page): Promise<number> {
   return Number((await page.getByTestId('stat-packets').getAttribute('data-value')) ?? NaN);
@@ -92,4 +113,45 @@ test('the gap table says where each cut lost its packets, with the wire view bes
   await expect(onMachine).toContainText('reached the network card, lost on this machine');
   await expect(onMachine).toHaveAttribute('title', new RegExp(`^The wire view saw ${afterWire.toLocaleString('en-US')} datagrams since the previous gap that the socket never got`));
   await expect(page.locator('[data-testid="gap-where"]:not([data-where="before-wire"]):not([data-where="after-wire"]):not([data-where="none"])')).toHaveCount(0);
+
+  // The exports the page builds say the same of the same gaps: each located gap's start, words and numbers.
+  await page.getByTestId('stop-button').click();
+  await expect(page.getByTestId('stream-status')).toHaveText('stopped');
+  const shown: { startMs: number; where: string; text: string; hint: string }[] = [];
+  for (const row of await page.getByTestId('gap-row').all()) {
+    const where = row.getByTestId('gap-where');
+    if ((await where.count()) === 0) continue;
+    shown.push({ startMs: Number(await row.getAttribute('data-start-ms')), where: (await where.getAttribute('data-where'))!, text: (await where.innerText()).replace(/^\s*·\s*/, '').trim(), hint: (await where.getAttribute('title'))! });
+  }
+  shown.sort((a, b) => a.startMs - b.startMs);
+  const at = (where: string) => shown.filter((g) => g.where === where).map((g) => Math.round(g.startMs));
+  expect(at('before-wire')).toHaveLength(1);
+  expect(at('after-wire')).toHaveLength(1);
+
+  // Gaps CSV: the location's code, its words and its numbers, matching nft's counts.
+  const [header, ...rows] = csvRows(await download(page, 'csv-gaps'));
+  const col = (name: string): number => {
+    const i = header!.indexOf(name);
+    expect(i, `column ${name} in ${header!.join(',')}`).toBeGreaterThanOrEqual(0);
+    return i;
+  };
+  const csv = rows.filter((r) => r[col('where')] !== '').map((r) => ({ startMs: Number(r[col('start_ms')]), where: r[col('where')]!, text: r[col('where_text')]!, missed: Number(r[col('missed')]), beforeWire: Number(r[col('before_wire')]), afterWire: Number(r[col('after_wire')]), matchedBy: r[col('matched_by')] }));
+  expect(csv.map((g) => [Math.round(g.startMs), g.where, g.text])).toEqual(shown.map((g) => [Math.round(g.startMs), g.where, g.text]));
+  expect(csv.find((g) => g.where === 'before-wire')).toMatchObject({ text: 'never reached this machine', missed: beforeWire, beforeWire, afterWire: 0, matchedBy: 'sequence' });
+  expect(csv.find((g) => g.where === 'after-wire')).toMatchObject({ text: 'reached the network card, lost on this machine', missed: afterWire, beforeWire: 0, afterWire, matchedBy: 'sequence' });
+
+  // HTML report: each gap row of the longest carries the same words, and the table's sentence with the numbers as its tooltip.
+  const html = await download(page, 'html');
+  const longest = /<table class="gaps longest">.*?<\/table>/s.exec(html)?.[0] ?? '';
+  const htmlRows = [...longest.matchAll(/<tr class="[^"]*" data-cause="[^"]+" data-start-ms="([^"]+)">.*?<\/tr>/g)]
+    .map((m) => ({ startMs: Number(m[1]), where: /<span class="where" data-where="([^"]+)" title="([^"]*)">([^<]*)<\/span>/.exec(m[0]) }))
+    .filter((r) => r.where)
+    .map((r) => ({ startMs: r.startMs, where: r.where![1]!, text: unescapeXml(r.where![3]!), hint: unescapeXml(r.where![2]!) }))
+    .sort((a, b) => a.startMs - b.startMs);
+  expect(htmlRows.map((g) => [Math.round(g.startMs), g.where, g.text, g.hint])).toEqual(shown.map((g) => [Math.round(g.startMs), g.where, g.text, g.hint]));
+
+  // The chart as SVG: each located gap's tooltip ends with the same words and sentence.
+  const svg = await download(page, 'svg');
+  const titles = [...svg.matchAll(/<rect class="gap"[^>]*><title>([^<]*)<\/title>/g)].map((m) => unescapeXml(m[1]!));
+  for (const g of shown) expect(titles.filter((t) => t.endsWith(` \u00b7 ${g.text}. ${g.hint}`)).length, `a gap tooltip ending with ${g.text}. ${g.hint} in ${JSON.stringify(titles)}`).toBeGreaterThan(0);
 });
