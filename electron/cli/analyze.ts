@@ -13,7 +13,7 @@ import { GapscopeError } from '../../shared/errors';
 import { formatBytes, formatDuration, formatStreamTime } from '../../shared/format';
 import type { WithApi } from './backendApi';
 import { humanReport } from './listen';
-import { numberArg } from './options';
+import { captureStreamOptions, type CaptureStreamFlags } from './options';
 import { EXIT_FAILED, EXIT_USAGE, raiseExitCode } from './exitCodes';
 import { announceVerdict, failOnOption } from './verdict';
 import { judge, type Condition, type Verdict } from '../../shared/verdict/conditions';
@@ -28,12 +28,7 @@ export interface AnalyzeIo {
 }
 
 /** What `analyze` was asked on the command line. */
-export interface AnalyzeCliOptions {
-  port?: number;
-  flow?: string;
-  decode: string;
-  bin: number;
-  gapMs?: number;
+export interface AnalyzeCliOptions extends CaptureStreamFlags {
   json?: boolean;
   flows?: boolean;
   compare?: string;
@@ -111,15 +106,12 @@ async function openChoices(api: GapscopeApi, path: string, opts: AnalyzeCliOptio
 
 /** Registers `gapscope analyze`: listCaptureFlows, analyzeCapture or compareCaptures, with importProgress on a terminal. */
 export function registerAnalyzeCommands(program: Command, withApi: WithApi, io: AnalyzeIo = defaultIo()): void {
-  program
-    .command('analyze')
-    .description('Analyze a UDP stream in a pcap/pcapng capture (Wireshark, tcpdump; gzip too): the same report as listen. --flows lists the UDP flows; --compare puts two captures on one time axis.')
-    .argument('<file>', 'capture file (.pcap, .pcapng, optionally .gz)')
-    .option('-p, --port <port>', 'the stream\u2019s UDP destination port', numberArg)
-    .option('--flow <flow>', 'the flow, e.g. 10.0.0.1:5000>10.0.0.2:4000 ([IPv6]:port; * or a bare address or :port on either side)')
-    .option('--decode <format>', 'payload format for loss by sequence number: auto, none, iperf2, iperf3, rtp, mavlink, mpegts, gdl90, nmea, seq, or seq:OFFSET:WIDTH:be|le', 'auto')
-    .option('--bin <ms>', 'throughput bin width, 10 ms to 10 s', numberArg, 100)
-    .option('--gap-ms <ms>', 'gap threshold in ms (default: automatic from the stream\u2019s cadence)', numberArg)
+  captureStreamOptions(
+    program
+      .command('analyze')
+      .description('Analyze a UDP stream in a pcap/pcapng capture (Wireshark, tcpdump; gzip too): the same report as listen. --flows lists the UDP flows; --compare puts two captures on one time axis.')
+      .argument('<file>', 'capture file (.pcap, .pcapng, optionally .gz)'),
+  )
     .option('--flows', 'list the UDP flows in the file instead of analyzing one')
     .option('--compare <file>', 'compare the flow with the same flow in another capture (e.g. sender side against receiver side)')
     .option('--json', 'print JSON instead of text')

@@ -11,20 +11,15 @@ import type { ReceptionReport } from '../../shared/reception/report';
 import { placeNewFile } from '../capture/captureRange';
 import { appVersion } from '../kernel/version';
 import type { WithApi } from './backendApi';
-import { numberArg } from './options';
+import { captureStreamOptions, numberArg, type CaptureStreamFlags } from './options';
 
 /** Formats `gapscope export` writes. */
 const EXPORT_FORMATS = ['html', 'json', 'csv-bins', 'csv-gaps', 'svg', 'pcapng'] as const;
 
-interface ExportCliOptions {
+interface ExportCliOptions extends CaptureStreamFlags {
   format: (typeof EXPORT_FORMATS)[number];
   output?: string;
   overwrite?: boolean;
-  port?: number;
-  flow?: string;
-  decode: string;
-  bin: number;
-  gapMs?: number;
   from?: number;
   to?: number;
 }
@@ -60,18 +55,14 @@ async function writeNewFile(file: string, text: string, overwrite: boolean): Pro
 
 /** Registers `gapscope export`: readReport or saveCaptureRange through the contract, rendered here. */
 export function registerExportCommands(program: Command, withApi: WithApi, out: (text: string) => void = (t) => void process.stdout.write(t)): void {
-  program
+  const command = program
     .command('export')
     .description('Export a capture (pcap/pcapng, gzip too) or a saved JSON report as an HTML report for a bug, JSON, CSV of bins or gaps, or the chart as SVG; or a time range of a capture as pcapng (--format pcapng --from S --to S -o FILE).')
     .argument('<file>', 'a capture file, or a JSON report from listen/analyze --json')
     .addOption(new Option('-f, --format <format>', 'what to write').choices([...EXPORT_FORMATS]).default('html'))
     .option('-o, --output <file>', 'write here instead of standard output (a new file)')
-    .option('--overwrite', 'replace the -o file if it exists (without it, an existing file is never replaced)')
-    .option('-p, --port <port>', 'for a capture: the stream\u2019s UDP destination port', numberArg)
-    .option('--flow <flow>', 'for a capture: the flow, e.g. 10.0.0.1:5000>10.0.0.2:4000')
-    .option('--decode <format>', 'for a capture: payload format for loss by sequence number', 'auto')
-    .option('--bin <ms>', 'for a capture: throughput bin width', numberArg, 100)
-    .option('--gap-ms <ms>', 'for a capture: gap threshold in ms (default automatic)', numberArg)
+    .option('--overwrite', 'replace the -o file if it exists (without it, an existing file is never replaced)');
+  captureStreamOptions(command, 'for a capture: ')
     .option('--from <seconds>', 'pcapng: first instant, seconds after the first packet (default 0)', numberArg)
     .option('--to <seconds>', 'pcapng: last instant, seconds after the first packet (default: the end)', numberArg)
     .action(async (file: string, o: ExportCliOptions) => {

@@ -71,3 +71,25 @@ export function flagForField(command: Command | null, field: string | undefined)
   const found = command.options.find((o) => want.includes(o.attributeName()));
   return found?.long ?? null;
 }
+
+/** The flags that pick and read one stream in a capture, as `analyze` and `export` both take them. */
+export interface CaptureStreamFlags {
+  port?: number;
+  flow?: string;
+  decode: string;
+  bin: number;
+  gapMs?: number;
+}
+
+/**
+ * Adds the capture stream flags to a command, written once so the two commands say the same;
+ * `forWhat` starts each help line where the command also reads other files ("for a capture: ").
+ */
+export function captureStreamOptions(command: Command, forWhat = ''): Command {
+  return command
+    .option('-p, --port <port>', `${forWhat}the stream\u2019s UDP destination port`, numberArg)
+    .option('--flow <flow>', `${forWhat}the flow, e.g. 10.0.0.1:5000>10.0.0.2:4000 ([IPv6]:port; * or a bare address or :port on either side)`)
+    .option('--decode <format>', `${forWhat}payload format for loss by sequence number: auto, none, iperf2, iperf3, rtp, mavlink, mpegts, gdl90, nmea, seq, or seq:OFFSET:WIDTH:be|le`, 'auto')
+    .option('--bin <ms>', `${forWhat}throughput bin width, 10 ms to 10 s`, numberArg, 100)
+    .option('--gap-ms <ms>', `${forWhat}gap threshold in ms (default: automatic from the stream\u2019s cadence)`, numberArg);
+}

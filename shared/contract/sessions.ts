@@ -102,21 +102,14 @@ export interface SessionRecord {
   events?: TimelineEvent[];
 }
 
-/** A session as the library lists it. */
-export interface SessionSummary {
-  id: string;
-  name: string;
-  notes: string;
-  created: number;
-  ended: number | null;
-  status: SessionStatus;
+/** A session as the library lists it: its record's facts, and what the list adds up. */
+export interface SessionSummary extends Pick<SessionRecord, 'id' | 'name' | 'notes' | 'created' | 'ended' | 'status' | 'error'> {
   durationMs: number;
   /** One line per stream, e.g. "239.1.2.3:5000 (multicast)". */
   streams: string[];
   packets: number;
   gaps: number;
   captureBytes: number;
-  error: ErrorInfo | null;
   /** Timeline events during the recording (absent for sessions recorded before events were). */
   events?: number;
   /** mDNS datagrams in the capture (absent for sessions recorded before they were). */

@@ -2,28 +2,16 @@
  * A stream's measurements as the UI holds them: the back end's snapshot, kept current by merging
  * its deltas. Pure functions (no React, no store), tested on their own.
  */
-import type { DecodeStats } from '../../../shared/decoders/types';
-import type { Gap, InterArrival, LocalStall, OpenGap, PacketSummary, PairingSummary, Periodicity, ReceptionDelta, ReceptionSnapshot, ReceptionTotals } from '../../../shared/reception/types';
+import type { Gap, LocalStall, PacketSummary, PairingSummary, ReceptionDelta, ReceptionSnapshot } from '../../../shared/reception/types';
 import { ThroughputHistory } from '../../../shared/reception/throughputHistory';
 import { stallFlag } from '../../../shared/reception/gapCause';
 
-/** Everything the UI shows about one stream's reception. */
-export interface ReceptionState {
-  nowMs: number;
-  totals: ReceptionTotals;
+/** Everything the UI shows about one stream's reception: the back end's snapshot, with the history as a live model. */
+export interface ReceptionState extends Omit<ReceptionSnapshot, 'bins' | 'recentPackets' | 'pairing'> {
   /** The throughput history, the same model the back end keeps, fed with its deltas (changes in place). */
   bins: ThroughputHistory;
-  gaps: Gap[];
-  openGap: OpenGap | null;
-  gapThresholdMs: number;
-  gapThresholdAutomatic: boolean;
-  periodicity: Periodicity;
-  interArrival: InterArrival;
-  stalls: LocalStall[];
   /** The latest packets, oldest first, at most the packet limit. */
   packets: PacketSummary[];
-  /** Loss, reorder and jitter by the payload's sequence numbers; null when not decoding. */
-  loss: DecodeStats | null;
   /** The pairing with `gapscope send` (the sender's account in the payload); null when unpaired. */
   pairing: PairingSummary | null;
 }
