@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { labInfo, readLabState, repoRoot } from './helpers/lab';
-import { removeAllStreams } from './helpers/streams';
+import { removeAllStreams, startNumberedStream } from './helpers/streams';
 
 const lab = labInfo();
 const TABLE = 'gse2e_exports';
@@ -85,13 +85,7 @@ test('the gap table and every export give each gap the same cause: sender paused
   await page.goto(url);
   await expect(page.getByTestId('app-info')).toContainText('web');
 
-  await page.getByTestId('port-input').fill(String(port));
-  await page.getByTestId('address-input').fill(lab.insAddr);
-  await page.getByTestId('gap-manual').check();
-  await page.getByTestId('gap-input').fill('200');
-  await page.getByTestId('decode-select').selectOption('seq');
-  await page.getByTestId('start-button').click();
-  await expect(page.getByTestId('stream-status')).toHaveText('listening');
+  await startNumberedStream(page, lab.insAddr, port);
 
   // The sender pauses 500 ms after every 6 s of sending, until it is stopped.
   await page.getByTestId('sender-panel').locator('summary').click();

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { labInfo, readLabState } from './helpers/lab';
-import { removeAllStreams } from './helpers/streams';
+import { removeAllStreams, startNumberedStream } from './helpers/streams';
 
 const lab = labInfo();
 const TABLE = 'gse2e_generator';
@@ -52,13 +52,7 @@ test('a numbered stream from the Send panel, cut for 800 ms, shows its loss by s
   await page.goto(url());
   await expect(page.getByTestId('app-info')).toContainText('web');
 
-  await page.getByTestId('port-input').fill(String(port));
-  await page.getByTestId('address-input').fill(lab.insAddr);
-  await page.getByTestId('gap-manual').check();
-  await page.getByTestId('gap-input').fill('200');
-  await page.getByTestId('decode-select').selectOption('seq');
-  await page.getByTestId('start-button').click();
-  await expect(page.getByTestId('stream-status')).toHaveText('listening');
+  await startNumberedStream(page, lab.insAddr, port);
 
   // Bad input is refused beside the form before anything is sent.
   await page.getByTestId('sender-panel').locator('summary').click();

@@ -5,6 +5,20 @@
  */
 import { expect, type Page } from '@playwright/test';
 
+/**
+ * Starts, through the setup form, a numbered stream (the Gapscope seq format) on ADDRESS:PORT with
+ * a fixed 200 ms gap threshold, and waits until it listens: the Send panel's own format.
+ */
+export async function startNumberedStream(page: Page, address: string, port: number): Promise<void> {
+  await page.getByTestId('port-input').fill(String(port));
+  await page.getByTestId('address-input').fill(address);
+  await page.getByTestId('gap-manual').check();
+  await page.getByTestId('gap-input').fill('200');
+  await page.getByTestId('decode-select').selectOption('seq');
+  await page.getByTestId('start-button').click();
+  await expect(page.getByTestId('stream-status')).toHaveText('listening');
+}
+
 /** Removes the selected stream in the Reception view and waits until the list is one shorter. */
 export async function removeSelectedStream(page: Page): Promise<void> {
   const items = page.getByTestId('stream-item');

@@ -14,27 +14,10 @@ import type { BonjourChangeBatch, ServiceDetails } from '../../shared/mdns/bonjo
 import type { ServiceInstance } from '../../shared/mdns/serviceCache';
 import type { TimelineEvent } from '../../shared/timeline';
 import { TIMELINE_EACH_UP_TO } from './bonjourService';
+import { JITI, RUNNER, lines, type Line } from './testing/labLines';
 
 const SUBNET = 51;
-const JITI = join(REPO_DIR, 'node_modules', 'jiti', 'lib', 'jiti-cli.mjs');
-const RUNNER = join(REPO_DIR, 'electron', 'bonjour', 'testing', 'runBrowse.ts');
 const ADV_TYPE = '_gapscope-adv._udp.local';
-
-interface Line {
-  t: number;
-  event: string;
-  payload: unknown;
-}
-
-function lines(p: LabProcess): Line[] {
-  const text = p.stdout();
-  // Only complete lines: the last one may still be being written.
-  return text
-    .slice(0, text.lastIndexOf('\n') + 1)
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Line);
-}
 
 /** The service runner, driven like the UI drives the back end: requests in, events out. */
 class ServiceRunner {

@@ -18,46 +18,19 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLabPair, waitUntil, type LabPair, type LabProcess } from '../../lab/netns';
 import { REPO_DIR } from '../../lab/streams';
 import type { ServiceInstance } from '../../shared/mdns/serviceCache';
+import { JITI, PEER, RUNNER, lines, live, type Line } from './testing/labLines';
 
 const SUBNET = 55;
-const JITI = join(REPO_DIR, 'node_modules', 'jiti', 'lib', 'jiti-cli.mjs');
-const RUNNER = join(REPO_DIR, 'electron', 'bonjour', 'testing', 'runBrowse.ts');
-const PEER = join(REPO_DIR, 'electron', 'bonjour', 'testing', 'labResponder.ts');
 const TYPE = '_gsres._tcp.local';
 const BARE = `Bare One.${TYPE}`;
 const SLOW = `Slow TXT v1.2.${TYPE}`;
 const HOST = 'bare-host.local';
-
-interface Line {
-  t: number;
-  event: string;
-  payload: unknown;
-}
 
 interface HeardQuery {
   from: string;
   family: string;
   questions: Array<{ name: string; type: string; qu: boolean }>;
   known: Array<{ name: string; type: string; ttl: number; data: string | null }>;
-}
-
-function lines(p: LabProcess): Line[] {
-  const text = p.stdout();
-  return text
-    .slice(0, text.lastIndexOf('\n') + 1)
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Line);
-}
-
-function live(p: LabProcess): Map<string, ServiceInstance> {
-  const m = new Map<string, ServiceInstance>();
-  for (const l of lines(p)) {
-    const i = l.payload as ServiceInstance;
-    if (l.event === 'added' || l.event === 'updated') m.set(i.name, i);
-    if (l.event === 'removed') m.delete(i.name);
-  }
-  return m;
 }
 
 /** The queries the responder heard, with its clock. */

@@ -8,43 +8,14 @@
 // Subnet 10.98.54.0/24, fd00:98:36::/64, plus 203.0.113.0/24 and 2001:db8:113::/64 behind the
 // device. Needs root and iproute2. Everything is removed at teardown.
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLabPair, NAMESPACE_PREFIX, waitUntil, type LabPair, type LabProcess } from '../../lab/netns';
 import { REPO_DIR } from '../../lab/streams';
-import type { ServiceInstance } from '../../shared/mdns/serviceCache';
+import { JITI, PEER, RUNNER, lines, live } from './testing/labLines';
 
 const SUBNET = 54;
-const JITI = join(REPO_DIR, 'node_modules', 'jiti', 'lib', 'jiti-cli.mjs');
-const RUNNER = join(REPO_DIR, 'electron', 'bonjour', 'testing', 'runBrowse.ts');
-const PEER = join(REPO_DIR, 'electron', 'bonjour', 'testing', 'labResponder.ts');
 const OFF_V4 = '203.0.113.9';
 const OFF_V6 = '2001:db8:113::9';
-
-interface Line {
-  t: number;
-  event: string;
-  payload: unknown;
-}
-
-function lines(p: LabProcess): Line[] {
-  const text = p.stdout();
-  return text
-    .slice(0, text.lastIndexOf('\n') + 1)
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Line);
-}
-
-function live(p: LabProcess): Map<string, ServiceInstance> {
-  const m = new Map<string, ServiceInstance>();
-  for (const l of lines(p)) {
-    const i = l.payload as ServiceInstance;
-    if (l.event === 'added' || l.event === 'updated') m.set(i.name, i);
-    if (l.event === 'removed') m.delete(i.name);
-  }
-  return m;
-}
 
 function warnings(p: LabProcess): string[] {
   return lines(p)

@@ -1,58 +1,18 @@
 // Gapscope deletes and overwrites only what it made (#12): each rule on real files in a temporary
 // folder, through the contract, with the victim files checked byte for byte afterwards.
-import { createHash } from 'node:crypto';
-import { createSocket, type Socket } from 'node:dgram';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GapscopeApi } from '../../shared/contract';
 import type { SessionRecord } from '../../shared/contract/sessions';
-import { createBackend } from '../app/createBackend';
-import type { Backend } from '../kernel/backend';
-import { inProcessApi } from '../kernel/inProcessApi';
-import { builtWorkerPath, freeUdpPort } from '../testing/builtWorker';
+import { freeUdpPort } from '../testing/builtWorker';
+import { fingerprint, libraryHarness } from './testing/libraryHarness';
 
-let backend: Backend | null = null;
-const dirs: string[] = [];
-const sockets: Socket[] = [];
-
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'gs-rules-'));
-  dirs.push(d);
-  return d;
-}
-
-async function connect(dataDir = tempDir()): Promise<GapscopeApi> {
-  backend = await createBackend({ mode: 'web', dataDir, workerPath: builtWorkerPath() });
-  return inProcessApi(backend);
-}
-
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.close();
-  await backend?.close();
-  backend = null;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-/** Every file under a folder with the hash of its bytes: the victims, to compare after. */
-function fingerprint(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of readdirSync(dir, { recursive: true }) as string[]) {
-    const p = join(dir, name);
-    try {
-      out[name] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    } catch {
-      out[name] = 'folder';
-    }
-  }
-  return out;
-}
+const { tempDir, connect, sender, cleanUp } = libraryHarness('gs-rules-');
+afterEach(cleanUp);
 
 async function sendSome(port: number, count: number): Promise<void> {
-  const s = createSocket('udp4');
-  sockets.push(s);
-  for (let i = 0; i < count; i++) s.send(Buffer.alloc(64, i), port, '127.0.0.1');
+  sender(port)(count);
   await new Promise((r) => setTimeout(r, 50));
 }
 

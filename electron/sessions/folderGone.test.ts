@@ -3,70 +3,15 @@
 // back end through the contract, datagrams over loopback: the session ends failed with one sentence
 // that says what happened, its counts are what the disk holds, the other sessions are untouched
 // byte for byte, no temporary file is left and nothing crashes.
-import { createHash } from 'node:crypto';
-import { createSocket, type Socket } from 'node:dgram';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GapscopeApi } from '../../shared/contract';
-import { createBackend } from '../app/createBackend';
-import type { Backend } from '../kernel/backend';
-import { inProcessApi } from '../kernel/inProcessApi';
-import { builtWorkerPath, freeUdpPort } from '../testing/builtWorker';
+import { freeUdpPort } from '../testing/builtWorker';
+import { fingerprint, libraryHarness, until } from './testing/libraryHarness';
 
-let backend: Backend | null = null;
-const dirs: string[] = [];
-const sockets: Socket[] = [];
-
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'gs-gone-'));
-  dirs.push(d);
-  return d;
-}
-
-async function connect(dataDir = tempDir()): Promise<GapscopeApi> {
-  backend = await createBackend({ mode: 'web', dataDir, workerPath: builtWorkerPath() });
-  return inProcessApi(backend);
-}
-
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.close();
-  await backend?.close();
-  backend = null;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-/** Every file under a folder with the hash of its bytes. */
-function fingerprint(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of readdirSync(dir, { recursive: true }) as string[]) {
-    const p = join(dir, name);
-    try {
-      out[name] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    } catch {
-      out[name] = 'folder';
-    }
-  }
-  return out;
-}
-
-/** Polls a condition every 20 ms until it holds (the test's own timeout bounds it). */
-async function until<T>(check: () => Promise<T | null | undefined | false>): Promise<T> {
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-function sender(port: number): (count: number) => void {
-  const s = createSocket('udp4');
-  sockets.push(s);
-  return (count) => {
-    for (let i = 0; i < count; i++) s.send(Buffer.alloc(64, i), port, '127.0.0.1');
-  };
-}
+const { tempDir, connect, sender, cleanUp } = libraryHarness('gs-gone-');
+afterEach(cleanUp);
 
 /** Records `count` datagrams into a new library session and returns its id. */
 async function recordOne(api: GapscopeApi, count: number): Promise<string> {

@@ -9,14 +9,14 @@
  *   every later call on the session.
  * - readonly (DIR/lib mounted read-only): lists, opens, edits, deletes, records and saves captures.
  */
-import { createHash } from 'node:crypto';
 import { createSocket } from 'node:dgram';
-import { chmodSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GapscopeApi } from '../../../shared/contract';
 import { createBackend } from '../../app/createBackend';
 import { inProcessApi } from '../../kernel/inProcessApi';
 import { builtWorkerPath, freeUdpPort } from '../../testing/builtWorker';
+import { fingerprint, until } from './libraryHarness';
 
 type Answer = { ok: unknown } | { error: string; code: string };
 
@@ -26,27 +26,6 @@ async function answer(call: Promise<unknown>): Promise<Answer> {
     return { ok: await call };
   } catch (e) {
     return { error: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code ?? '' };
-  }
-}
-
-/** Every file under a folder with the hash of its bytes. */
-function fingerprint(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of readdirSync(dir, { recursive: true }) as string[]) {
-    try {
-      out[name] = createHash('sha256').update(readFileSync(join(dir, name))).digest('hex');
-    } catch {
-      out[name] = 'folder';
-    }
-  }
-  return out;
-}
-
-async function until<T>(check: () => Promise<T | null | undefined | false>): Promise<T> {
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 20));
   }
 }
 
