@@ -4,6 +4,7 @@
 // where no Node runs, ipcMain/ipcRenderer only in the two bindings, e2e/ outside the product, and
 // the renderer's compiler project without Node's types.
 import { readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { ESLint } from 'eslint';
 import ts from 'typescript';
@@ -111,6 +112,16 @@ describe('lint rules against deliberate slips', { timeout: 120_000 }, () => {
     ['renderer/probe.ts', "import { Worker } from 'worker_threads';\nexport const w = Worker;\n"],
   ])('refuses a Node built-in in %s: %s', async (file, code) => {
     expect((await messagesFor(code, file)).join('\n')).toMatch(/no-restricted-imports/);
+  });
+
+  it.each(['shared/probe.ts', 'renderer/probe.ts'])('refuses every Node built-in Node lists, bare and as node:*, in %s', async (file) => {
+    const names = builtinModules.filter((m) => !m.startsWith('_'));
+    const specifiers = [...names, ...names.filter((m) => !m.startsWith('node:')).map((m) => `node:${m}`)];
+    const code = specifiers.map((m, i) => `import * as m${i} from '${m}';\nexport { m${i} };\n`).join('');
+    const [r] = await eslint.lintText(code, { filePath: join(ROOT, file) });
+    const refusedLines = new Set((r?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.line));
+    const unrefused = specifiers.filter((_, i) => !refusedLines.has(2 * i + 1));
+    expect(unrefused).toEqual([]);
   });
 
   it.each([
