@@ -2,7 +2,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { release } from 'node:os';
-import type { networkRequests } from '../../shared/contract/network';
+import type { networkRequests, SilentStream } from '../../shared/contract/network';
 import { GapscopeError } from '../../shared/errors';
 import type { FeatureService, ServiceContext } from '../kernel/services';
 import { checkConnection, udpProbe } from './connectionCheck';
@@ -10,7 +10,7 @@ import { NetworkWatcher } from './networkWatcher';
 import { SystemNetwork } from './systemNetwork';
 import { localNetworkSilenceCause, looksLikeLocalNetworkSilence } from '../../shared/network/explain';
 import type { SilenceCause } from '../../shared/network/windowsFirewall';
-import { firewallSilenceCauses } from './windowsFirewall';
+import { addFirewallRule, FIREWALL_NOT_ADDED, firewallSilenceCauses } from './windowsFirewall';
 
 /** Options for tests and the CLI. */
 export interface NetworkServiceOptions {
@@ -20,6 +20,8 @@ export interface NetworkServiceOptions {
   intervalMs?: number;
   /** The firewall's causes for a silent stream (Windows; none elsewhere), replaced in tests. */
   firewallCauses?: () => Promise<SilenceCause[]>;
+  /** Adds Gapscope's firewall rule after one elevation (Windows), replaced in tests. */
+  addFirewallRule?: () => Promise<boolean>;
   /** The OS's platform and release, for the macOS Local Network question. */
   os?: { platform: string; release: string };
 }
@@ -47,16 +49,24 @@ export function createNetworkService(ctx: ServiceContext, options: NetworkServic
   const autoStart = options.autoStart ?? process.env.GAPSCOPE_NETWORK_WATCH !== '0';
   if (autoStart) void watcher.start().catch(() => undefined);
   const status = () => ({ watching: watcher.watching, intervalMs: watcher.interval });
+  const silenceCauses = async (stream: SilentStream): Promise<SilenceCause[]> => {
+    const os = options.os ?? { platform: process.platform, release: release() };
+    const causes: SilenceCause[] = [];
+    if (looksLikeLocalNetworkSilence({ ...stream, platform: os.platform, osRelease: os.release })) causes.push(localNetworkSilenceCause());
+    if (stream.packets === 0) causes.push(...(await (options.firewallCauses ?? (() => firewallSilenceCauses(os.platform)))()));
+    return causes;
+  };
 
   return {
     watcher,
     handlers: {
-      silenceCauses: async (stream) => {
+      silenceCauses,
+      allowInFirewall: async (stream) => {
         const os = options.os ?? { platform: process.platform, release: release() };
-        const causes: SilenceCause[] = [];
-        if (looksLikeLocalNetworkSilence({ ...stream, platform: os.platform, osRelease: os.release })) causes.push(localNetworkSilenceCause());
-        if (stream.packets === 0) causes.push(...(await (options.firewallCauses ?? (() => firewallSilenceCauses(os.platform)))()));
-        return causes;
+        if (os.platform !== 'win32') throw new GapscopeError('unsupported', 'Only Windows has Windows Defender Firewall rules to add.');
+        if (!(await (options.addFirewallRule ?? (() => addFirewallRule()))())) throw new GapscopeError('permission-denied', FIREWALL_NOT_ADDED);
+        ctx.timeline.post({ source: 'network', kind: 'firewall-rule-added', severity: 'info', summary: 'Windows Defender Firewall: Gapscope may receive UDP on domain and private networks', detail: {} });
+        return silenceCauses(stream);
       },
       getNetworkSnapshot: (opts) => watcher.snapshot(opts?.fresh ?? false),
       getRoutes: async () => {

@@ -8,7 +8,7 @@ import type { ServiceContext } from '../kernel/services';
 import { TimelineLog } from '../kernel/timeline';
 import { createNetworkService } from './networkService';
 import type { CommandResult } from './runCommand';
-import { addRuleArguments, CONNECTION_PROFILES_COMMAND, deleteRuleArguments, elevatedAddRuleCommand, FIREWALL_RULE_NAME, firewallSilenceCauses, powerShellQuote, PROMPT_RULE_NAME, readFirewallFacts, showRulesCommand } from './windowsFirewall';
+import { addFirewallRule, addRuleArguments, CONNECTION_PROFILES_COMMAND, FIREWALL_NOT_ADDED, deleteRuleArguments, elevatedAddRuleCommand, FIREWALL_RULE_NAME, firewallSilenceCauses, powerShellQuote, PROMPT_RULE_NAME, readFirewallFacts, showRulesCommand } from './windowsFirewall';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '..', '..', 'shared', 'network', 'fixtures', 'windows-firewall', name), 'utf8');
 const PER_USER = "C:\\Users\\Seán O'Brien\\AppData\\Local\\Programs\\Gapscope\\Gapscope.exe";
@@ -115,5 +115,41 @@ describe('silenceCauses through the door', () => {
     const d = door({ platform: 'darwin', release: '24.1.0' });
     expect(await d('silenceCauses', [{ kind: 'anycast', packets: 0, listeningMs: 1 }])).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
     expect(await d('silenceCauses', [{ kind: 'unicast', packets: -1, listeningMs: 1 }])).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+  });
+});
+
+describe('allowInFirewall: the rule added after one elevation', () => {
+  const ctx: ServiceContext = { emit: () => {}, timeline: new TimelineLog(), dataDir: '/nonexistent', mode: 'web' };
+
+  it('runs the elevated command for the program, waiting minutes for the prompt, and reports netsh\'s exit', async () => {
+    const asked: Array<[string, readonly string[], number | undefined]> = [];
+    const answer = (code: number): ((cmd: string, args: readonly string[], t?: number) => Promise<CommandResult>) => async (cmd, args, t) => {
+      asked.push([cmd, args, t]);
+      return { ok: code === 0, missing: false, denied: false, timedOut: false, code, stdout: '', stderr: code === 0 ? '' : 'Start-Process : This command cannot be run due to the error: The operation was canceled by the user.' };
+    };
+    expect(await addFirewallRule(PER_USER, answer(0))).toBe(true);
+    expect(asked[0]).toEqual([...elevatedAddRuleCommand(PER_USER), 300_000]);
+    expect(await addFirewallRule(PER_USER, answer(1))).toBe(false);
+  });
+
+  it('answers what is still in the way once the rule is added; refuses off Windows and when declined', async () => {
+    let added = false;
+    const timeline = new TimelineLog();
+    const service = createNetworkService({ ...ctx, timeline }, {
+      autoStart: false,
+      os: { platform: 'win32', release: '10.0.22631' },
+      addFirewallRule: async () => (added = true),
+      firewallCauses: async () => (added ? [] : [{ code: 'firewall-no-rule', text: 'no rule', fix: 'add one' }]),
+    });
+    const d = createDispatcher(service.handlers as never);
+    const stream = { kind: 'unicast', packets: 0, listeningMs: 9000 };
+    expect(await d('silenceCauses', [stream])).toMatchObject({ ok: true, value: [{ code: 'firewall-no-rule' }] });
+    expect(await d('allowInFirewall', [stream])).toEqual({ ok: true, value: [] });
+    expect(timeline.list().map((e) => e.kind)).toContain('firewall-rule-added');
+
+    const declined = createDispatcher(createNetworkService(ctx, { autoStart: false, os: { platform: 'win32', release: '10.0' }, addFirewallRule: async () => false }).handlers as never);
+    expect(await declined('allowInFirewall', [stream])).toEqual({ ok: false, error: { code: 'permission-denied', message: FIREWALL_NOT_ADDED } });
+    const mac = createDispatcher(createNetworkService(ctx, { autoStart: false, os: { platform: 'darwin', release: '24.1.0' }, addFirewallRule: async () => { throw new Error('not asked'); } }).handlers as never);
+    expect(await mac('allowInFirewall', [stream])).toMatchObject({ ok: false, error: { code: 'unsupported' } });
   });
 });

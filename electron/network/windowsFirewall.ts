@@ -78,3 +78,14 @@ export async function firewallSilenceCauses(platform: string = process.platform,
   if (platform !== 'win32') return [];
   return firewallCauses(await read());
 }
+
+/** What allowInFirewall answers when the person declines the elevation prompt, or netsh fails. */
+export const FIREWALL_NOT_ADDED = 'The firewall rule was not added: Windows asks for an administrator to allow it, and the prompt was declined or failed. Allow Gapscope in Windows Security > Firewall & network protection > Allow an app through firewall instead.';
+
+/** Runs the one-elevation command for Gapscope's program; true when netsh added the rule. */
+export async function addFirewallRule(program: string = process.execPath, run: Run = runCommand): Promise<boolean> {
+  const [cmd, args] = elevatedAddRuleCommand(program);
+  // The UAC prompt waits for the person: minutes, not the default seconds.
+  const r = await run(cmd, args, 300_000);
+  return r.ok && r.code === 0;
+}

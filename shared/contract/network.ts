@@ -91,6 +91,12 @@ export const networkRequests = {
    * it, a Public network; [] when none applies. The reception view asks it for a silent stream.
    */
   silenceCauses: request(z.tuple([SilentStreamSchema])).returns<SilenceCause[]>(),
+  /**
+   * Windows: adds Gapscope's inbound UDP rule after one elevation prompt (for a per-user install,
+   * or a rule removed since), and answers what is still in the way of a stream of that kind.
+   * Refused elsewhere, and when the person declines the prompt.
+   */
+  allowInFirewall: request(z.tuple([SilentStreamSchema])).returns<SilenceCause[]>(),
   /** Interfaces (kind, addresses, flags, MTU), routes, default routes with VPN capture, Wi-Fi and socket counts; `fresh` samples now. */
   getNetworkSnapshot: request(z.tuple([z.object({ fresh: z.boolean().optional() }).strict().optional()])).returns<NetworkSnapshot>(),
   /** The routing table, and per family which interface carries the default route and whether a VPN captured it. */

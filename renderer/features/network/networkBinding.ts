@@ -3,7 +3,7 @@
  * tab is shown the snapshot follows them (a burst is one refresh) and the history is polled.
  */
 import type { GapscopeApi } from '../../../shared/contract';
-import { GapscopeError } from '../../../shared/errors';
+import { GapscopeError, type ErrorInfo } from '../../../shared/errors';
 import { refusalOf } from '../../app/errors';
 import { whileShown, type AppStore } from '../../store/store';
 import { parseTarget } from './networkViewModel';
@@ -23,6 +23,8 @@ export interface NetworkCommands {
   connect(): Promise<void>;
   /** What on this machine may keep a silent stream from receiving (Local Network privacy, Windows Firewall); [] when none, or when the back end cannot say. */
   silenceCauses(stream: SilentStream): Promise<SilenceCause[]>;
+  /** Windows: adds Gapscope's firewall rule after one elevation; what is still in the way, or the refusal. */
+  allowInFirewall(stream: SilentStream): Promise<{ causes: SilenceCause[] } | { error: ErrorInfo }>;
 }
 
 /** Binds the Network feature to the store; returns its commands and the function that unbinds. */
@@ -45,6 +47,13 @@ export function bindNetwork(api: GapscopeApi, store: AppStore): { commands: Netw
         return await api.silenceCauses(stream);
       } catch {
         return []; // an explanation that cannot be had is no reason for an error banner
+      }
+    },
+    async allowInFirewall(stream) {
+      try {
+        return { causes: await api.allowInFirewall(stream) };
+      } catch (err) {
+        return { error: refusalOf(err) };
       }
     },
     async refresh(fresh = false) {
