@@ -154,17 +154,12 @@ export function registerAgentCommand(program: Command, io: AgentIo): void {
       if (!isLoopbackHost(config.host) && !config.allowRemote) {
         throw new GapscopeError('invalid-argument', `--host ${config.host} is reachable from other machines; add --allow-remote (or "allowRemote": true) if that is what you want.`);
       }
-      let access: MetricsAccess;
-      let generated: string | null = null;
-      if (config.metricsWithoutToken) {
-        access = { open: true };
-        io.err('gapscope: WARNING: /metrics and /report are served without a token: anyone who can reach this port reads them.');
-      } else if (config.tokenFile) {
-        access = { token: await readToken(config.tokenFile) };
-      } else {
-        generated = randomBytes(24).toString('base64url');
-        access = { token: generated };
-      }
+      // The API always needs a token; --metrics-without-token opens only the read-only routes.
+      const fromFile = config.tokenFile ? await readToken(config.tokenFile) : null;
+      const token = fromFile ?? randomBytes(24).toString('base64url');
+      const generated = fromFile ? null : token;
+      const access: MetricsAccess = config.metricsWithoutToken ? { open: true } : { token };
+      if (config.metricsWithoutToken) io.err('gapscope: WARNING: /metrics and /report are served without a token: anyone who can reach this port reads them.');
       const signal = untilSignal();
       try {
         await withBackend(
@@ -174,7 +169,7 @@ export function registerAgentCommand(program: Command, io: AgentIo): void {
             const feed = await feedMetrics(api);
             try {
               await startParts(api, config);
-              const server = await startAgentServer({ api, metrics: feed.metrics, access, host: config.host, port: config.port });
+              const server = await startAgentServer({ api, metrics: feed.metrics, access, host: config.host, port: config.port, backend, apiToken: token, log: (line) => io.err(`gapscope: ${line}`) });
               const shown = server.host.includes(':') ? `[${server.host}]` : server.host;
               const url = `http://${shown}:${server.port}/metrics`;
               if (flags.json) io.out(JSON.stringify({ url, host: server.host, port: server.port, streams: feed.metrics.streamLabels(), ...(generated ? { token: generated } : {}) }));

@@ -15,6 +15,7 @@ import { inProcessApi } from '../kernel/inProcessApi';
 import { builtWorkerPath, freeUdpPort } from '../testing/builtWorker';
 import { startAgentServer, type AgentReport, type AgentServer } from './agentServer';
 import { feedMetrics, type MetricsFeed } from './metricsFeed';
+import { connectToAgent } from './testing/agentClient';
 
 const TOKEN = 'test-token-0123456789abcdef';
 /** A label a user may type: quotes, a backslash and a line feed all have to be escaped. */
@@ -47,7 +48,7 @@ beforeAll(async () => {
   feed = await feedMetrics(api);
   port = await freeUdpPort();
   await api.startStream({ port, address: '127.0.0.1', label: HOSTILE_LABEL, decode: 'seq', gapMs: 200 });
-  server = await startAgentServer({ api, metrics: feed.metrics, access: { token: TOKEN }, host: '127.0.0.1', port: 0 });
+  server = await startAgentServer({ api, metrics: feed.metrics, access: { token: TOKEN }, host: '127.0.0.1', port: 0, backend, apiToken: TOKEN, log: () => undefined });
 });
 
 afterAll(async () => {
@@ -111,5 +112,37 @@ describe('the agent server', () => {
   it('promtool is a real check: it refuses a broken exposition and an unsuffixed counter', () => {
     expect(promtool('x_total{a="unterminated} 1\n').ok).toBe(false);
     expect(promtool('# HELP x x\n# TYPE x counter\nx 1\n').output).toMatch(/_total/);
+  });
+
+  it('serves the contract at /api over web mode\'s WebSocket transport, to a client with the token only', async () => {
+    const url = `ws://127.0.0.1:${server.port}/api`;
+    await expect(connectToAgent(url, `${TOKEN}x`)).rejects.toThrow(/refused with 403/);
+    const client = await connectToAgent(url, TOKEN);
+    try {
+      const streams = await client.api.listStreams();
+      expect(streams.map((s) => s.config.label)).toEqual([HOSTILE_LABEL]);
+      // The door is the same: a bad argument is refused with the contract's sentence.
+      await expect(client.api.stopStream('NOT AN ID')).rejects.toMatchObject({ code: 'invalid-argument' });
+      const update = new Promise<number>((resolve) => {
+        const off = client.api.on('streamUpdate', (u) => {
+          off();
+          resolve(u.delta.totals.packets);
+        });
+      });
+      expect(await update).toBeGreaterThanOrEqual(50);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('refuses /api to a browser page, whatever token it has', async () => {
+    const { default: WebSocket } = await import('ws');
+    const status = await new Promise<number>((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api?token=${TOKEN}`, { headers: { Origin: 'http://evil.example' } });
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('open', () => reject(new Error('a page from another origin was let in')));
+      ws.on('error', () => undefined);
+    });
+    expect(status).toBe(403);
   });
 });
