@@ -8,9 +8,10 @@
 // avahi reads /etc/avahi from /etc/netns/<device ns>/avahi (bind-mounted by `ip netns exec`); its
 // pid file /run/avahi-daemon/pid is not per namespace, so it runs in its own mount namespace with
 // a private tmpfs on /run. Everything is removed at teardown.
-import { existsSync, mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { GAPSCOPE_BIN } from '../../lab/gapscope';
 import { createLabPair, waitUntil, type LabPair, type LabProcess } from '../../lab/netns';
 import { REPO_DIR } from '../../lab/streams';
@@ -201,6 +202,23 @@ describe('mDNS browsing against avahi-daemon', () => {
     const text = await lab.inspector.exec('node', [GAPSCOPE_BIN, 'browse', '--duration', '1.5', '--iface', lab.inspector.iface], { cwd: REPO_DIR });
     expect(text.stdout).toContain(`_gapscope-test._udp.local  [${lab.inspector.iface}]  1 instance`);
     expect(text.stdout).toContain(`  "Gapscope Test Web"  gsdev${process.pid}.local:8080  ${lab.device.ipv4} ${lab.device.ipv6}  [${lab.inspector.iface}]  path=/ secure`);
+  });
+
+  it('gapscope browse --json-stream: a line per service found, each valid by the published schema; --fail-on exits 3 naming the condition, or 0', async () => {
+    avahi = await startAvahi();
+    const validate = new Ajv2020({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync(join(REPO_DIR, 'docs', 'schema', 'browse-stream.schema.json'), 'utf8')) as object);
+    const args = ['browse', '--json-stream', '--duration', '2.5', '--type', '_http._tcp,_ipp._tcp'];
+    const met = await lab.inspector.exec('node', [GAPSCOPE_BIN, ...args, '--fail-on', 'services<4', '--fail-on', 'types<2'], { cwd: REPO_DIR, allowFailure: true });
+    const lines = met.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; service?: { name: string }; report?: { verdict: { failed: string[] } } });
+    for (const l of lines) expect(validate(l), `${JSON.stringify(l).slice(0, 200)}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    expect(lines[0]?.type).toBe('started');
+    expect(lines.filter((l) => l.type === 'service-added').map((l) => l.service?.name).sort()).toEqual(['Dotted.Name v1.2 (lab)', 'Gapscope Test Web', 'Ünïcødé Drucker ☕ №1']);
+    expect(lines.some((l) => l.type === 'tick')).toBe(true);
+    expect(lines.at(-1)?.type).toBe('report');
+    expect(lines.at(-1)?.report?.verdict.failed).toEqual(['services<4']);
+    expect({ code: met.code, stderr: met.stderr }).toEqual({ code: 3, stderr: 'gapscope: services<4 failed: the number of services found was 3.\n' });
+    const unmet = await lab.inspector.exec('node', [GAPSCOPE_BIN, ...args, '--fail-on', 'services<3,types<2'], { cwd: REPO_DIR, allowFailure: true });
+    expect({ code: unmet.code, stderr: unmet.stderr }).toEqual({ code: 0, stderr: '' });
   });
 
   it('finds them with IPv6 alone (responders that answer only over IPv6)', async () => {

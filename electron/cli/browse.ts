@@ -6,11 +6,18 @@ import type { ServiceInstance, ServiceType } from '../../shared/mdns/serviceCach
 import type { TxtEntry } from '../../shared/mdns/txt';
 import type { WithApi } from './backendApi';
 import { numberOption, untilSignal } from './options';
+import type { BrowseLine } from '../../shared/jsonStream/lines';
+import { judge, type Condition, type Verdict } from '../../shared/verdict/conditions';
+import { lineWriter } from './jsonLines';
+import { announceVerdict, failOnOption } from './verdict';
+import { raiseExitCode } from './exitCodes';
 
 /** Where the command writes: stdout-like and stderr-like, one line at a time. */
 export interface BrowseIo {
   out(line: string): void;
   err(line: string): void;
+  /** Sets the exit code (default process.exitCode, keeping a graver one). */
+  setExitCode?(code: number): void;
 }
 
 /** What `browse` was asked on the command line. */
@@ -19,6 +26,10 @@ export interface BrowseOptions {
   iface?: string;
   duration?: number;
   json?: boolean;
+  /** One JSON object a line as it runs (docs/schema/browse-stream.schema.json), the report last. */
+  jsonStream?: boolean;
+  /** Conditions that fail the browse (exit 3). */
+  failOn?: Condition[];
 }
 
 /** The `--json` report: the types and instances found, and the browser's status (sockets, packets, what was dropped). */
@@ -27,6 +38,8 @@ export interface BrowseReport {
   types: ServiceType[];
   instances: ServiceInstance[];
   status: BonjourStatus;
+  /** The --fail-on verdict, when conditions were given. */
+  verdict?: Verdict;
 }
 
 /** How `browse` reaches the back end, and what ends a run without --duration. */
@@ -67,29 +80,44 @@ export function humanBrowseReport(types: ServiceType[], instances: ServiceInstan
 
 /** Browses until the duration ends or a stop, printing live changes unless --json; returns the report. */
 async function runBrowse(o: BrowseOptions, io: BrowseIo, deps: BrowseDeps): Promise<BrowseReport> {
+  const line = o.jsonStream ? lineWriter<BrowseLine>(io.out) : null;
   return deps.withApi(async (api) => {
     const t0 = performance.now();
+    const summary = (i: ServiceInstance) => ({ type: i.type, name: i.name, host: i.host, port: i.port, addresses: i.addresses.map((a) => a.address), interfaces: i.interfaces });
+    const seen = new Map<string, string>();
+    // The cache also files what is heard passively; the lines, like the report, are about the types asked for.
+    const wanted = o.type?.length ? new Set(o.type.map((t) => t.toLowerCase().replace(/\.$/, '')).map((t) => (t.endsWith('.local') ? t : `${t}.local`))) : null;
     const stamp = (): string => `${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s`;
     const warned = new Set<string>();
     const warn = (status: BonjourStatus): void => {
       for (const w of status.warnings.filter((x) => !warned.has(x))) {
         warned.add(w);
         io.err(`gapscope: ${w}`);
+        line?.({ type: 'warning', message: w });
       }
     };
     const offStatus = api.on('bonjourStatus', (s) => warn(s.status));
     const offChange = o.json
       ? () => undefined
       : api.on('bonjourChange', (batch) => {
-          for (const { kind, instance: i } of batch.changes) io.out(kind === 'removed' ? `${stamp()}  - ${i.type}  ${JSON.stringify(i.name)}` : `${stamp()}  ${kind === 'added' ? '+' : '~'} ${i.type}${instanceLine(i)}`);
+          for (const { kind, instance: i } of batch.changes) {
+            if (line && wanted && !wanted.has(i.type.toLowerCase())) continue;
+            if (kind === 'removed') seen.delete(i.key);
+            else seen.set(i.key, i.type);
+            if (line) line({ type: kind === 'added' ? 'service-added' : kind === 'updated' ? 'service-updated' : 'service-removed', service: summary(i) });
+            else io.out(kind === 'removed' ? `${stamp()}  - ${i.type}  ${JSON.stringify(i.name)}` : `${stamp()}  ${kind === 'added' ? '+' : '~'} ${i.type}${instanceLine(i)}`);
+          }
         });
+    let ticker: NodeJS.Timeout | null = null;
     try {
       const started = await api.startBrowse({ types: o.type, ifaces: o.iface ? [o.iface] : undefined });
       const open = started.sockets.filter((s) => s.status === 'open');
       if (open.length === 0) {
         throw new GapscopeError('socket-error', started.sockets.length === 0 ? 'No interface with multicast to browse on.' : `Could not open mDNS on any interface: ${started.sockets.map((s) => `${s.iface} (${s.family}): ${s.error}`).join('; ')}.`);
       }
-      if (!o.json) io.out(`Browsing mDNS on ${open.map((s) => `${s.iface} (${s.family})`).join(', ')}${started.types.length ? ` for ${started.types.join(', ')}` : ''}. ${o.duration !== undefined ? `${o.duration} s.` : 'Ctrl+C to stop.'}`);
+      line?.({ type: 'started', sockets: open.map((x) => ({ iface: x.iface, family: x.family })), types: started.types, conditions: (o.failOn ?? []).map((c) => c.text) });
+      if (line) ticker = setInterval(() => line({ type: 'tick', elapsedMs: Math.round(performance.now() - t0), services: seen.size, types: new Set([...seen.values()].map((t) => t.toLowerCase())).size }), 1000);
+      if (!o.json && !line) io.out(`Browsing mDNS on ${open.map((s) => `${s.iface} (${s.family})`).join(', ')}${started.types.length ? ` for ${started.types.join(', ')}` : ''}. ${o.duration !== undefined ? `${o.duration} s.` : 'Ctrl+C to stop.'}`);
       const signal = o.duration === undefined && !deps.stop ? untilSignal() : null;
       await new Promise<void>((resolve) => {
         if (o.duration !== undefined) setTimeout(resolve, o.duration * 1000);
@@ -106,8 +134,10 @@ async function runBrowse(o: BrowseOptions, io: BrowseIo, deps: BrowseDeps): Prom
         report.types = report.types.filter((t) => wanted.has(t.type.toLowerCase()));
         report.instances = report.instances.filter((i) => wanted.has(i.type.toLowerCase()));
       }
+      if (o.failOn?.length) report.verdict = judge(o.failOn, { services: report.instances.length, types: report.types.length });
       return report;
     } finally {
+      if (ticker) clearInterval(ticker);
       offStatus();
       offChange();
     }
@@ -123,9 +153,14 @@ export function registerBrowseCommands(program: Command, io: BrowseIo, deps: Bro
     .option('-i, --iface <name>', 'browse on this interface only (default: every interface with multicast)')
     .option('-d, --duration <seconds>', 'stop after this many seconds (default: until Ctrl+C)', numberOption('--duration', 31 * 24 * 3600))
     .option('--json', 'print one JSON report at the end instead of text')
+    .option('--json-stream', 'print one JSON object a line as it runs: a tick each second, service-added, service-updated, service-removed, then the report (docs/schema/browse-stream.schema.json)')
+    .addOption(failOnOption('browse'))
     .action(async (opts: BrowseOptions) => {
+      if (opts.json && opts.jsonStream) throw new GapscopeError('invalid-argument', 'Give either --json (one report at the end) or --json-stream (a line as it runs, the report last), not both.');
       const report = await runBrowse(opts, io, deps);
-      if (opts.json) io.out(JSON.stringify(report));
+      if (opts.jsonStream) io.out(JSON.stringify({ type: 'report', at: Date.now(), report }));
+      else if (opts.json) io.out(JSON.stringify(report));
       else for (const l of humanBrowseReport(report.types, report.instances)) io.out(l);
+      if (report.verdict) announceVerdict(report.verdict, io.err, io.setExitCode ?? ((c) => raiseExitCode(c)));
     });
 }

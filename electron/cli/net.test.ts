@@ -9,6 +9,7 @@ import { SystemNetwork } from '../network/systemNetwork';
 import { createNetworkService } from '../network/networkService';
 import { parseHostPort, registerNetCommands } from './net';
 import { featureApi } from './testing/featureApi';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 
 const fixture = (name: string): string => readFileSync(join(__dirname, '../../shared/network/fixtures', name), 'utf8');
 const ok = (stdout: string): CommandResult => ({ ok: true, missing: false, denied: false, timedOut: false, code: 0, stdout, stderr: '' });
@@ -81,5 +82,28 @@ describe('gapscope net', () => {
     const lines = r.out.map((l) => JSON.parse(l) as { type: string });
     expect(lines[0]).toMatchObject({ type: 'started', interfaces: 4, tunnelCount: 1 });
     expect(lines[lines.length - 1]).toMatchObject({ type: 'stopped', changes: 0 });
+  });
+  it('watch --json-stream: started, a tick a second, a line per change, the report; each line valid by the published schema', async () => {
+    const validate = new Ajv2020({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync(join(__dirname, '../../docs/schema/net-watch-stream.schema.json'), 'utf8')) as object);
+    // The same lab fixture, then one address gone: a real change for the watch to see.
+    const addrs = JSON.parse(fixture('linux-ip-d-j-addr-lab-tun-bridge-veth.json')) as { ifname: string; addr_info: unknown[] }[];
+    const fewer = addrs.map((i, n) => (n === addrs.findIndex((x) => x.addr_info.length > 1) ? { ...i, addr_info: i.addr_info.slice(1) } : i));
+    let changed = false;
+    const runner: Runner = async (cmd, args) => (changed && `${cmd} ${args.join(' ')}` === 'ip -d -j addr' ? ok(JSON.stringify(fewer)) : labLinux(cmd, args));
+    const out: string[] = [];
+    const program = new Command('gapscope').exitOverride();
+    const stop = (): Promise<void> => new Promise((r) => setTimeout(r, 1400));
+    registerNetCommands(program, { out: (l) => out.push(l), err: () => undefined, setExitCode: () => undefined }, { withApi: featureApi((ctx) => createNetworkService(ctx, { reader: new SystemNetwork('linux', runner), autoStart: false })), untilStopped: stop });
+    program.commands.forEach((c) => c.commands.forEach((x) => x.exitOverride()));
+    const flip = setTimeout(() => (changed = true), 300);
+    await program.parseAsync(['node', 'gapscope', 'net', 'watch', '--json-stream', '--interval', '100']);
+    clearTimeout(flip);
+    const lines = out.map((l) => JSON.parse(l) as { type: string; kind?: string; report?: { changes: number } });
+    for (const l of lines) expect(validate(l), `${JSON.stringify(l)}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    expect(lines[0]).toMatchObject({ type: 'started', interfaces: 4, tunnelCount: 1, intervalMs: 100 });
+    expect(lines.filter((l) => l.type === 'tick').length).toBeGreaterThanOrEqual(1);
+    const changes = lines.filter((l) => l.type === 'change');
+    expect(changes.map((c) => c.kind)).toContain('address-removed');
+    expect(lines.at(-1)).toMatchObject({ type: 'report', report: { changes: changes.length } });
   });
 });

@@ -7,6 +7,8 @@ import type { ConnectTestResult, NetInterface, RouteEntry, UdpProbeResult, WifiS
 import type { WithApi } from './backendApi';
 import { numberArg, numberOption, untilSignal } from './options';
 import { EXIT_CONDITION, EXIT_FAILED } from './exitCodes';
+import type { NetWatchLine } from '../../shared/jsonStream/lines';
+import { lineWriter } from './jsonLines';
 
 /** Where the net commands write; `setExitCode` defaults to process.exitCode (tests pass their own). */
 export interface NetCliIO {
@@ -166,27 +168,40 @@ export function registerNetCommands(program: Command, io: NetCliIO, env: NetCliE
     .option('-d, --duration <seconds>', 'stop after this many seconds (default: until Ctrl+C)', numberOption('--duration', 31 * 24 * 3600))
     .option('--interval <ms>', 'how often to sample interfaces and routes besides the OS change announcements (100–60000)', numberArg, 1000)
     .option('--json', 'print one JSON object per line: {"type":"started",…}, then {"type":"change",at,kind,severity,summary,detail} per change, then {"type":"stopped",…}')
-    .action(async (opts: { duration?: number; interval: number; json?: boolean }) => {
+    .option('--json-stream', 'print one JSON object a line: started, a tick each second, a change per change, then the report (docs/schema/net-watch-stream.schema.json)')
+    .action(async (opts: { duration?: number; interval: number; json?: boolean; jsonStream?: boolean }) => {
+      if (opts.json && opts.jsonStream) throw new GapscopeError('invalid-argument', 'Give either --json or --json-stream, not both.');
+      const line = opts.jsonStream ? lineWriter<NetWatchLine>((l) => out(l)) : null;
       const signal = env.untilStopped ? null : untilSignal();
       try {
         await withApi(async (api) => {
+          let changes = 0;
+          let warnings = 0;
           const offChange = api.on('networkChange', (c) => {
-            if (opts.json) out(JSON.stringify({ type: 'change', ...c }));
+            changes += 1;
+            if (c.severity === 'warning') warnings += 1;
+            if (line) line({ type: 'change', at: c.at, kind: c.kind, severity: c.severity, summary: c.summary, detail: c.detail });
+            else if (opts.json) out(JSON.stringify({ type: 'change', ...c }));
             else out(`${new Date(c.at).toISOString()}  ${c.severity === 'warning' ? 'WARN' : 'info'}  ${c.summary}`);
           });
           await api.startNetworkWatch({ intervalMs: opts.interval });
           const first = await api.getNetworkSnapshot();
-          if (opts.json) out(JSON.stringify({ type: 'started', at: first.at, interfaces: first.interfaces.length, tunnelCount: first.tunnelCount, defaults: first.defaults, wifi: first.wifi }));
+          const t0 = Date.now();
+          if (line) line({ type: 'started', interfaces: first.interfaces.length, tunnelCount: first.tunnelCount, intervalMs: opts.interval });
+          else if (opts.json) out(JSON.stringify({ type: 'started', at: first.at, interfaces: first.interfaces.length, tunnelCount: first.tunnelCount, defaults: first.defaults, wifi: first.wifi }));
           else out(`Watching ${first.interfaces.length} interfaces every ${opts.interval} ms${opts.duration ? ` for ${opts.duration} s` : ' (Ctrl+C to stop)'}.`);
+          const ticker = line ? setInterval(() => line({ type: 'tick', elapsedMs: Date.now() - t0, changes }), 1000) : null;
           const stops: Promise<void>[] = [env.untilStopped ? env.untilStopped() : (signal as { stopped: Promise<void> }).stopped];
           let timer: NodeJS.Timeout | null = null;
           if (opts.duration) stops.push(new Promise((r) => (timer = setTimeout(r, opts.duration! * 1000))));
           await Promise.race(stops);
           if (timer) clearTimeout(timer);
+          if (ticker) clearInterval(ticker);
           await api.stopNetworkWatch();
           offChange();
           const history = await api.getNetworkHistory();
-          if (opts.json) out(JSON.stringify({ type: 'stopped', at: Date.now(), changes: history.changes.length, history: history.points }));
+          if (line) line({ type: 'report', report: { durationMs: Date.now() - t0, changes, warnings } });
+          else if (opts.json) out(JSON.stringify({ type: 'stopped', at: Date.now(), changes: history.changes.length, history: history.points }));
           else out(`Stopped after ${history.changes.length} changes.`);
         });
       } finally {
