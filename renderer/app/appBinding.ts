@@ -5,7 +5,7 @@
  */
 import type { ChoosePathRequest, GapscopeApi, Settings } from '../../shared/contract';
 import type { TimelineEvent } from '../../shared/timeline';
-import type { AppStore } from '../store/store';
+import { whileConnected, type AppStore } from '../store/store';
 import { refusalOf } from './errors';
 
 /** What the header and the features can ask of the window's part of the back end. */
@@ -68,10 +68,7 @@ export function bindApp(api: GapscopeApi, store: AppStore): { commands: AppComma
   };
 
   // Load when the connection opens, and again whenever it comes back (events were missed).
-  const unwatch = store.subscribe((s, prev) => {
-    if (s.connection === 'open' && prev.connection !== 'open') void resync();
-  });
-  if (store.getState().connection === 'open') void resync();
+  const unwatch = whileConnected(store, () => void resync());
 
   return {
     commands,

@@ -8,7 +8,7 @@ import type { ErrorInfo } from '../../../shared/errors';
 import type { EventPayload, GapscopeApi, Settings, StreamConfigInput, StreamState, StreamUpdate } from '../../../shared/contract';
 import type { AppCommands } from '../../app/appBinding';
 import { refusalOf } from '../../app/errors';
-import type { AppStore } from '../../store/store';
+import { whileConnected, type AppStore } from '../../store/store';
 
 /** What the reception views can ask the back end to do; each outcome lands in the store. */
 export interface Commands {
@@ -182,10 +182,7 @@ export function bindReception(api: GapscopeApi, store: AppStore, app: Pick<AppCo
   };
 
   // Load when the connection opens, and again whenever it comes back (events were missed).
-  const unwatch = store.subscribe((s, prev) => {
-    if (s.connection === 'open' && prev.connection !== 'open') void resync();
-  });
-  if (store.getState().connection === 'open') void resync();
+  const unwatch = whileConnected(store, () => void resync());
 
   return {
     commands,
