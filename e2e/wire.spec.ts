@@ -58,6 +58,30 @@ function csvRows(text: string): string[][] {
 
 const unescapeXml = (s: string): string => s.replace(/&quot;/g, '"').replace(/&#39;|&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
+/** Starts a stream on `port` with the wire view beside the socket, decoding the lab sender's numbers, and waits for the wire view to capture. */
+async function startStream(page: Page, port: number, recvBuffer?: number): Promise<void> {
+  await page.goto(url());
+  await page.getByTestId('port-input').fill(String(port));
+  await page.getByTestId('address-input').fill(lab.insAddr);
+  await page.getByTestId('gap-manual').check();
+  await page.getByTestId('gap-input').fill('200');
+  // The lab's senders number their datagrams with a big-endian u32 at offset 0.
+  await page.getByTestId('decode-select').selectOption('custom');
+  await page.getByTestId('decode-field').fill('seq:0:32:be');
+  await page.getByTestId('wire-select').selectOption('beside');
+  if (recvBuffer) await page.getByTestId('recv-buffer-input').fill(String(recvBuffer));
+  await page.getByTestId('start-button').click();
+  await expect(page.getByTestId('stream-status')).toHaveText('listening');
+  await expect(page.locator('.stream-head')).toContainText(/wire capturing \((dumpcap|tcpdump) on /, { timeout: 20_000 });
+}
+
+/** The inspector namespace's UDP RcvbufErrors (/proc/net/snmp): datagrams a full socket buffer dropped. */
+function rcvbufErrors(): number {
+  const lines = execFileSync('ip', ['netns', 'exec', lab.insNs, 'cat', '/proc/net/snmp'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('Udp:'));
+  const names = lines[0]!.split(/\s+/);
+  return Number(lines[1]!.split(/\s+/)[names.indexOf('RcvbufErrors')]);
+}
+
 async function packets(page: Page): Promise<number> {
   return Number((await page.getByTestId('stat-packets').getAttribute('data-value')) ?? NaN);
 }
@@ -75,18 +99,7 @@ test.afterEach(async ({ page }) => {
 
 test('the gap table says where each cut lost its packets, with the wire view beside the socket', async ({ page }) => {
   const port = 5660;
-  await page.goto(url());
-  await page.getByTestId('port-input').fill(String(port));
-  await page.getByTestId('address-input').fill(lab.insAddr);
-  await page.getByTestId('gap-manual').check();
-  await page.getByTestId('gap-input').fill('200');
-  // The lab sender numbers its datagrams with a big-endian u32 at offset 0.
-  await page.getByTestId('decode-select').selectOption('custom');
-  await page.getByTestId('decode-field').fill('seq:0:32:be');
-  await page.getByTestId('wire-select').selectOption('beside');
-  await page.getByTestId('start-button').click();
-  await expect(page.getByTestId('stream-status')).toHaveText('listening');
-  await expect(page.locator('.stream-head')).toContainText(/wire capturing \((dumpcap|tcpdump) on /, { timeout: 20_000 });
+  await startStream(page, port);
 
   const sender = new Promise<{ sent: number }>((resolve, reject) => {
     execFile('ip', ['netns', 'exec', lab.devNs, process.execPath, join(__dirname, 'helpers', 'sender.mjs'), '--to', lab.insAddr, '--port', String(port), '--rate', '500', '--size', '200', '--seconds', '16'], (e, out) => (e ? reject(e) : resolve(JSON.parse(out.trim()) as { sent: number })));
@@ -154,4 +167,73 @@ test('the gap table says where each cut lost its packets, with the wire view bes
   const svg = await download(page, 'svg');
   const titles = [...svg.matchAll(/<rect class="gap"[^>]*><title>([^<]*)<\/title>/g)].map((m) => unescapeXml(m[1]!));
   for (const g of shown) expect(titles.filter((t) => t.endsWith(` \u00b7 ${g.text}. ${g.hint}`)).length, `a gap tooltip ending with ${g.text}. ${g.hint} in ${JSON.stringify(titles)}`).toBeGreaterThan(0);
+});
+
+test('a tiny receive buffer and a burst: the gap table and the exports say the kernel dropped them in this machine\'s receive buffer, with its count', async ({ page }) => {
+  const port = 5661;
+  await startStream(page, port, 4096);
+  const before = rcvbufErrors();
+  // 50 datagrams 2 ms apart, 400 ms of silence, 2000 as fast as the socket sends, 400 ms, 50 more
+  // 10 ms apart, and after 400 ms one that closes the last gap: every drop falls before a gap's end.
+  const burst = `
+    const s = require('node:dgram').createSocket('udp4'); let seq = 0;
+    const mk = () => { const b = Buffer.alloc(512); b.writeUInt32BE(seq++, 0); return b; };
+    const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+    const send = (b) => new Promise((r) => s.send(b, ${port}, '${lab.insAddr}', r));
+    (async () => {
+      for (let i = 0; i < 50; i++) { await send(mk()); await sleep(2); }
+      await sleep(400);
+      const all = []; for (let i = 0; i < 2000; i++) all.push(send(mk())); await Promise.all(all);
+      await sleep(400);
+      for (let i = 0; i < 50; i++) { await send(mk()); await sleep(10); }
+      await sleep(400);
+      await send(mk());
+      s.close(); console.log(JSON.stringify({ sent: seq }));
+    })();`;
+  const out = execFileSync('ip', ['netns', 'exec', lab.devNs, process.execPath, '-e', burst], { encoding: 'utf8' });
+  const sent = (JSON.parse(out.trim()) as { sent: number }).sent;
+  expect(sent).toBe(2101);
+  // Every datagram either reached the page's count or the kernel's count of buffer drops.
+  await expect.poll(async () => (await packets(page)) + rcvbufErrors() - before, { timeout: 20_000 }).toBe(sent);
+  const dropped = rcvbufErrors() - before;
+  expect(dropped, 'a 4096-byte buffer drops some of a 2000-datagram burst').toBeGreaterThan(0);
+  await page.getByTestId('stop-button').click();
+  await expect(page.getByTestId('stream-status')).toHaveText('stopped');
+
+  // The gap table: the gaps that lost datagrams say the receive buffer, and their numbers add up to the kernel's.
+  const inBuffer = page.locator('[data-testid="gap-where"][data-where="socket-buffer"]');
+  await expect(inBuffer.first()).toBeVisible();
+  await expect(page.locator('[data-testid="gap-where"]:not([data-where="socket-buffer"]):not([data-where="none"])')).toHaveCount(0);
+  const shown: { startMs: number; where: string; text: string; hint: string }[] = [];
+  for (const row of await page.getByTestId('gap-row').all()) {
+    const where = row.getByTestId('gap-where');
+    if ((await where.count()) === 0) continue;
+    shown.push({ startMs: Number(await row.getAttribute('data-start-ms')), where: (await where.getAttribute('data-where'))!, text: (await where.innerText()).replace(/^\s*·\s*/, '').trim(), hint: (await where.getAttribute('title'))! });
+  }
+  shown.sort((a, b) => a.startMs - b.startMs);
+  const counted = shown.filter((g) => g.where === 'socket-buffer');
+  for (const g of counted) {
+    expect(g.text).toBe('dropped in this machine\u2019s receive buffer');
+    expect(g.hint).toMatch(/^[\d,]+ datagrams since the previous gap reached the network card \(the wire view saw them\) and the kernel counted them dropped in the socket\u2019s full receive buffer/);
+  }
+  const number = (hint: string): number => Number(/^([\d,]+) /.exec(hint)![1]!.replace(/,/g, ''));
+  expect(counted.reduce((n, g) => n + number(g.hint), 0)).toBe(dropped);
+
+  // Gaps CSV: the same gaps, words and numbers; the socket_buffer column adds up to the kernel's count.
+  const [header, ...rows] = csvRows(await download(page, 'csv-gaps'));
+  const col = (name: string): number => header!.indexOf(name);
+  const csv = rows.filter((r) => r[col('where')] !== '').map((r) => ({ startMs: Number(r[col('start_ms')]), where: r[col('where')]!, text: r[col('where_text')]!, socketBuffer: Number(r[col('socket_buffer')]) }));
+  expect(csv.map((g) => [Math.round(g.startMs), g.where, g.text])).toEqual(shown.map((g) => [Math.round(g.startMs), g.where, g.text]));
+  expect(csv.reduce((n, g) => n + g.socketBuffer, 0)).toBe(dropped);
+  expect(csv.filter((g) => g.where === 'socket-buffer').map((g) => g.socketBuffer)).toEqual(counted.map((g) => number(g.hint)));
+
+  // HTML report: the same words, and the table's sentence with the numbers as its tooltip.
+  const html = await download(page, 'html');
+  const longest = /<table class="gaps longest">.*?<\/table>/s.exec(html)?.[0] ?? '';
+  const htmlRows = [...longest.matchAll(/<tr class="[^"]*" data-cause="[^"]+" data-start-ms="([^"]+)">.*?<\/tr>/g)]
+    .map((m) => ({ startMs: Number(m[1]), where: /<span class="where" data-where="([^"]+)" title="([^"]*)">([^<]*)<\/span>/.exec(m[0]) }))
+    .filter((r) => r.where)
+    .map((r) => ({ startMs: r.startMs, where: r.where![1]!, text: unescapeXml(r.where![3]!), hint: unescapeXml(r.where![2]!) }))
+    .sort((a, b) => a.startMs - b.startMs);
+  expect(htmlRows.map((g) => [Math.round(g.startMs), g.where, g.text, g.hint])).toEqual(shown.map((g) => [Math.round(g.startMs), g.where, g.text, g.hint]));
 });

@@ -160,6 +160,11 @@ export function StreamSetup({ formRef }: { formRef: RefObject<HTMLFormElement | 
         {fieldMessage('expectedRate')}
       </div>
       <div className="field">
+        <label htmlFor={idOf('recvBuffer')}>Receive buffer (bytes, optional)</label>
+        <input id={idOf('recvBuffer')} data-testid="recv-buffer-input" inputMode="numeric" placeholder="8388608 (8 MiB)" value={form.recvBuffer} onChange={(e) => set('recvBuffer', e.target.value)} {...invalid('recvBuffer')} />
+        {fieldMessage('recvBuffer')}
+      </div>
+      <div className="field">
         <label htmlFor={idOf('decode')}>Payload format (for loss by sequence number)</label>
         <div className="inline">
           <select

@@ -60,6 +60,16 @@ describe('formToConfig', () => {
     expect(formToConfig({ ...defaultSetupForm, port: '4000', decode: ' ' })).toMatchObject({ ok: false, field: 'decode' });
   });
 
+  it('asks for the receive buffer typed, the default when empty, and names a bad one', () => {
+    expect(formToConfig({ ...defaultSetupForm, port: '4000', recvBuffer: '4096' })).toEqual({ ok: true, config: { port: 4000, binMs: 100, recvBufferBytes: 4096 } });
+    const empty = formToConfig({ ...defaultSetupForm, port: '4000' });
+    expect(empty.ok && 'recvBufferBytes' in empty.config).toBe(false);
+    expect(formToConfig({ ...defaultSetupForm, port: '4000', recvBuffer: 'big' })).toEqual({ ok: false, field: 'recvBuffer', message: 'The receive buffer must be a whole number of bytes, 4096 or more.' });
+    const small = formToConfig({ ...defaultSetupForm, port: '4000', recvBuffer: '100' });
+    expect(small.ok ? null : small.field).toBe('recvBuffer');
+    expect(configToForm({ port: 4000, recvBufferBytes: 65536 }).recvBuffer).toBe('65536');
+  });
+
   it('round-trips through configToForm', () => {
     const form = { ...defaultSetupForm, port: '4000', address: '239.1.2.3', iface: 'vins', binMs: '50', gapMode: 'manual' as const, gapMs: '250', expectedRate: '500', expectedUnit: 'packets' as const, label: 'GDL90', decode: 'seq:0:16:be' };
     const r = formToConfig(form);

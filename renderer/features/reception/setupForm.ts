@@ -26,6 +26,8 @@ export interface SetupForm {
   decode: string;
   /** Watch the same flow on the wire with the capture engine: off, beside the socket, or alone (a port another program owns). */
   wire: 'off' | 'beside' | 'only';
+  /** The receive buffer to ask the kernel for, bytes; empty asks for the default (8 MiB). */
+  recvBuffer: string;
 }
 
 /** The wire view's choices, in the user's words. */
@@ -66,6 +68,7 @@ export const defaultSetupForm: SetupForm = {
   label: '',
   decode: 'auto',
   wire: 'off',
+  recvBuffer: '',
 };
 
 /** The outcome of reading the form: a config to send, or the first problem to fix. */
@@ -91,6 +94,7 @@ const SETUP_FIELDS: Readonly<Record<string, SetupField>> = {
   label: 'label',
   decode: 'decode',
   wire: 'wire',
+  recvBufferBytes: 'recvBuffer',
 };
 
 const refused = (field: SetupField, message: string): SetupResult => ({ ok: false, field, message });
@@ -111,6 +115,11 @@ export function formToConfig(form: SetupForm): SetupResult {
   if (decode === '') return refused('decode', 'Give a sequence field as seq:OFFSET:WIDTH:be|le, e.g. seq:4:32:be.');
   if (decode !== 'auto') config.decode = decode;
   if (form.wire !== 'off') config.wire = form.wire;
+  if (form.recvBuffer.trim()) {
+    const bytes = numberField(form.recvBuffer);
+    if (bytes === null) return refused('recvBuffer', 'The receive buffer must be a whole number of bytes, 4096 or more.');
+    config.recvBufferBytes = bytes;
+  }
   if (form.gapMode === 'manual') {
     const gapMs = numberField(form.gapMs);
     if (gapMs === null) return refused('gapMs', 'The gap threshold must be a number of ms (or choose automatic).');
@@ -144,6 +153,7 @@ export function configToForm(config: StreamConfigInput): SetupForm {
     label: config.label ?? '',
     decode: config.decode ?? 'auto',
     wire: config.wire === 'beside' || config.wire === 'only' ? config.wire : 'off',
+    recvBuffer: config.recvBufferBytes === undefined ? '' : String(config.recvBufferBytes),
   };
 }
 
