@@ -54,10 +54,13 @@ export function openMdnsSocket(iface: NetInterface, family: 'ipv4' | 'ipv6'): Pr
   });
 }
 
-/** Interfaces mDNS can run on: up, multicast, not loopback, optionally only those named. */
+/**
+ * Interfaces mDNS can run on: up, not loopback, multicast unless the OS says it is not (where the
+ * flags are unknown, as on Windows and from Node's own list, the join tells), optionally only those named.
+ */
 export function mdnsInterfaces(all: NetInterface[], only?: string | readonly string[]): NetInterface[] {
   const names = only === undefined ? [] : typeof only === 'string' ? [only] : only;
-  return all.filter((i) => i.up && takesMulticast(i) === true && !isLoopbackInterface(i) && (names.length === 0 || names.includes(i.name)));
+  return all.filter((i) => i.up && takesMulticast(i) !== false && !isLoopbackInterface(i) && (names.length === 0 || names.includes(i.name)));
 }
 
 /**
