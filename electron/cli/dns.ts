@@ -3,8 +3,13 @@ import { Command, Option } from 'commander';
 import type { DnsLoadResult, DnsProbeResult } from '../../shared/dns/probeTypes';
 import { formatServer, summarizeResolverList } from '../../shared/dns/resolverList';
 import type { WithApi } from './backendApi';
-import { numberArg, untilSignal } from './options';
+import { numberArg, numberOption, untilSignal } from './options';
 import { EXIT_CONDITION } from './exitCodes';
+import type { DnsWatchLine } from '../../shared/jsonStream/lines';
+import type { DnsWatchUpdate } from '../../shared/contract/dns';
+import { judge, type Condition } from '../../shared/verdict/conditions';
+import { lineWriter } from './jsonLines';
+import { announceVerdict, failOnOption } from './verdict';
 
 /** Where the dns commands write; `setExitCode` defaults to process.exitCode (tests pass their own). */
 export interface DnsCliIO {
@@ -183,6 +188,76 @@ export function registerDnsCommands(program: Command, io: DnsCliIO, env: DnsCliE
       if (flags.json) out(io, JSON.stringify(r));
       else out(io, loadLines(r));
       if (r.answered === 0) fail(EXIT_CONDITION);
+    });
+
+  dns
+    .command('watch')
+    .description('Probe resolvers (the system\u2019s, or --server) every interval; print each probe and each change of a resolver\u2019s state. With --fail-on, judge the run at its end.')
+    .option('-s, --server <address>', 'a server to watch (repeatable; default: the servers the system uses)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('-n, --name <name>', 'the name every probe asks', 'example.com')
+    .addOption(typeOpt())
+    .option('--interval <seconds>', 'seconds between rounds of probes (1–3600)', numberArg, 5)
+    .option('-d, --duration <seconds>', 'stop after this many seconds (default: until Ctrl+C)', numberOption('--duration', 31 * 24 * 3600))
+    .option('--json-stream', 'print one JSON object a line: started, a tick each second, a probe per probe, resolver-changed, then the report (docs/schema/dns-watch-stream.schema.json)')
+    .addOption(failOnOption('dns'))
+    .action(async (flags: { server?: string[]; name: string; type: string; interval: number; duration?: number; jsonStream?: boolean; failOn?: Condition[] }) => {
+      const line = flags.jsonStream ? lineWriter<DnsWatchLine>((l) => io.out(l)) : null;
+      const signal = env.untilStopped ? null : untilSignal();
+      try {
+        await withApi(async (api) => {
+          let probes = 0;
+          let failures = 0;
+          let slowest: number | null = null;
+          const states = new Map<string, string>();
+          let resolvers: { server: string; state: 'unknown' | 'answers' | 'no-answer'; text: string }[] = [];
+          // The first round can come back before startDnsWatch does: held until `started` is out.
+          let held: (() => void)[] | null = [];
+          const offUpdate = api.on('dnsWatchUpdate', (u) => {
+            if (held) held.push(() => onUpdate(u));
+            else onUpdate(u);
+          });
+          const onUpdate = (u: DnsWatchUpdate): void => {
+            for (const { server, sample } of u.samples) {
+              probes += 1;
+              if (sample.kind === 'answer' && sample.rttMs !== null) slowest = Math.max(slowest ?? 0, sample.rttMs);
+              else if (sample.kind !== 'answer') failures += 1;
+              if (line) line({ type: 'probe', at: sample.at, server, kind: sample.kind, rttMs: sample.rttMs, rcode: sample.rcode });
+              else io.out(`${new Date(sample.at).toISOString()}  ${server.padEnd(22)} ${sample.kind}${sample.rttMs !== null ? `  ${sample.rttMs.toFixed(2)} ms` : ''}${sample.rcode ? `  ${sample.rcode}` : ''}`);
+            }
+            resolvers = u.verdicts.map((v) => ({ server: v.server, state: v.state, text: v.text }));
+            for (const v of u.verdicts) {
+              if (states.get(v.server) === v.state) continue;
+              states.set(v.server, v.state);
+              if (line) line({ type: 'resolver-changed', server: v.server, state: v.state, text: v.text, explanation: v.explanation });
+              else io.out(`  ${v.server}: ${v.text}`);
+            }
+          };
+          const t0 = Date.now();
+          const started = await api.startDnsWatch({ servers: flags.server, name: flags.name, type: flags.type, intervalSec: flags.interval });
+          const servers = started.config?.servers ?? [];
+          if (line) line({ type: 'started', servers, name: started.config?.name ?? flags.name, recordType: started.config?.type ?? flags.type, intervalSec: flags.interval, conditions: (flags.failOn ?? []).map((c) => c.text) });
+          else io.out(`Watching ${servers.join(', ') || '(no server)'} for ${flags.name} ${flags.type} every ${flags.interval} s${flags.duration ? ` for ${flags.duration} s` : ' (Ctrl+C to stop)'}.`);
+          const waiting = held;
+          held = null;
+          for (const f of waiting) f();
+          const ticker = line ? setInterval(() => line({ type: 'tick', elapsedMs: Date.now() - t0, probes, failures, resolvers }), 1000) : null;
+          const stops: Promise<void>[] = [env.untilStopped ? env.untilStopped() : (signal as { stopped: Promise<void> }).stopped];
+          let timer: NodeJS.Timeout | null = null;
+          if (flags.duration) stops.push(new Promise((r) => (timer = setTimeout(r, flags.duration! * 1000))));
+          await Promise.race(stops);
+          if (timer) clearTimeout(timer);
+          if (ticker) clearInterval(ticker);
+          await api.stopDnsWatch();
+          offUpdate();
+          const verdict = flags.failOn?.length ? judge(flags.failOn, { rttMs: slowest ?? { unknown: 'no probe was answered' }, failures }) : undefined;
+          const report = { durationMs: Date.now() - t0, probes, failures, slowestMs: slowest, resolvers, ...(verdict ? { verdict } : {}) };
+          if (line) line({ type: 'report', report });
+          else io.out(`Stopped after ${probes} probes, ${failures} without an answer${slowest !== null ? `; the slowest answer took ${(slowest as number).toFixed(2)} ms` : ''}.`);
+          if (verdict) announceVerdict(verdict, io.err, fail);
+        });
+      } finally {
+        signal?.cancel();
+      }
     });
 
   return dns;

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 // `gapscope dns …` (electron/cli/dns.ts) parsed from argv on a fresh program, through the DNS contract's
 // door to the DNS service, against the loopback test server; the service's resolver reader is replaced
 // so that no query can reach this machine's real resolver.
@@ -164,5 +167,31 @@ describe('gapscope dns load', () => {
     await expect(run(['load', '--server', server.address, '--qps', '10'])).rejects.toBeInstanceOf(CommanderError);
     await expect(run(['load', '--server', server.address, '--qps', '0', '--duration', '1'])).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringMatching(/rate is 1 to 200,000/) });
     await expect(run(['load', '--server', server.address, '--qps', '10', '--duration', '1', '--sockets', '0'])).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringMatching(/1 to 64 sockets/) });
+  });
+});
+
+describe('gapscope dns watch', () => {
+  const validate = new Ajv2020({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync(join(__dirname, '..', '..', 'docs', 'schema', 'dns-watch-stream.schema.json'), 'utf8')) as object);
+
+  it('--json-stream: a probe line per probe, valid by the published schema; --fail-on failures>0 exits 0 when every probe is answered, 3 when none is', async () => {
+    const ok = await run(['watch', '--server', server.address, '--name', 'host.test', '--type', 'TXT', '--interval', '1', '--duration', '2.2', '--json-stream', '--fail-on', 'failures>0,rtt>5s']);
+    const lines = ok.out.map((l) => JSON.parse(l) as { type: string; kind?: string; report?: { probes: number; failures: number; verdict: { ok: boolean } } });
+    for (const l of lines) expect(validate(l), `${JSON.stringify(l)}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    expect(lines[0]?.type).toBe('started');
+    expect(lines.filter((l) => l.type === 'probe').length).toBeGreaterThanOrEqual(2);
+    expect(lines.filter((l) => l.type === 'probe').every((l) => l.kind === 'answer')).toBe(true);
+    expect(lines.some((l) => l.type === 'tick')).toBe(true);
+    expect(lines.at(-1)?.report).toMatchObject({ failures: 0, verdict: { ok: true } });
+    expect({ code: ok.exitCode, err: ok.err }).toEqual({ code: 0, err: [] });
+
+    const silent = await run(['watch', '--server', server.address, '--name', 'x.silent.test', '--interval', '1', '--duration', '2.2', '--json-stream', '--fail-on', 'failures>0']);
+    const report = (JSON.parse(silent.out.at(-1)!) as { report: { probes: number; failures: number } }).report;
+    expect(report.failures).toBe(report.probes);
+    expect(silent.exitCode).toBe(3);
+    expect(silent.err).toEqual([`gapscope: failures>0 failed: the number of probes without an answer was ${report.failures}.`]);
+  }, 20_000);
+
+  it('refuses a condition that is not a DNS one, before anything is sent', async () => {
+    await expect(run(['watch', '--fail-on', 'gap>1s'])).rejects.toMatchObject({ code: 'invalid-argument', message: '--fail-on: "gap>1s" is a condition for listen and analyze; dns watch take rtt and failures.' });
   });
 });
