@@ -169,7 +169,7 @@ test('the gap table says where each cut lost its packets, with the wire view bes
   for (const g of shown) expect(titles.filter((t) => t.endsWith(` \u00b7 ${g.text}. ${g.hint}`)).length, `a gap tooltip ending with ${g.text}. ${g.hint} in ${JSON.stringify(titles)}`).toBeGreaterThan(0);
 });
 
-test('a tiny receive buffer and a burst: the gap table and the exports say the kernel dropped them in this machine\'s receive buffer, with its count', async ({ page }) => {
+test('a tiny receive buffer and a burst: the timeline, the gap table and the exports say the kernel dropped them in this machine\'s receive buffer, with its count', async ({ page }) => {
   const port = 5661;
   await startStream(page, port, 4096);
   const before = rcvbufErrors();
@@ -197,6 +197,11 @@ test('a tiny receive buffer and a burst: the gap table and the exports say the k
   await expect.poll(async () => (await packets(page)) + rcvbufErrors() - before, { timeout: 20_000 }).toBe(sent);
   const dropped = rcvbufErrors() - before;
   expect(dropped, 'a 4096-byte buffer drops some of a 2000-datagram burst').toBeGreaterThan(0);
+  // The timeline shows the kernel's own counter as it rose (sampled each second): beside the burst's
+  // gap, an event whose count of this socket's drops since it opened is the kernel's rise.
+  const kernelEvent = page.locator('[data-testid="gap-events"] .event-chip', { hasText: /^The kernel dropped [\d,]+ datagrams? of stream .* in its full receive buffer/ });
+  await expect(kernelEvent.filter({ hasText: `(this socket's drops, ${dropped} since it opened)` }).first()).toBeVisible({ timeout: 10_000 });
+  await expect(page.getByTestId('event-filter-network')).toBeChecked();
   await page.getByTestId('stop-button').click();
   await expect(page.getByTestId('stream-status')).toHaveText('stopped');
 
