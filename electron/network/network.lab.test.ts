@@ -165,9 +165,9 @@ describe('net connect / udp-probe: errno and TLS in the lab', () => {
     return { json: JSON.parse(line) as T, code: r.code };
   }
 
-  it('closed port: ECONNREFUSED, explained, exit 1', async () => {
+  it('closed port: ECONNREFUSED, explained, exit 3 (the check ran and came out negative)', async () => {
     const { json, code } = await cli<ConnectTestResult>(['connect', `${device}:9`]);
-    expect([json.outcome, json.errno, code]).toEqual(['refused', 'ECONNREFUSED', 1]);
+    expect([json.outcome, json.errno, code]).toEqual(['refused', 'ECONNREFUSED', 3]);
     expect(json.explanation).toMatch(/^Connection refused: the host is reachable, but nothing listens/);
     expect(json.route).toMatchObject({ iface: lab.inspector.iface, source: lab.inspector.ipv4, error: null });
     expect(json.localSubnet).toBe(true);
