@@ -11,9 +11,10 @@ import { fingerprint, libraryHarness } from './testing/libraryHarness';
 const { tempDir, connect, sender, cleanUp } = libraryHarness('gs-rules-');
 afterEach(cleanUp);
 
-async function sendSome(port: number, count: number): Promise<void> {
+/** Sends count datagrams to the stream and waits until it has counted them all. */
+async function sendSome(api: GapscopeApi, id: string, port: number, count: number): Promise<void> {
   sender(port)(count);
-  await new Promise((r) => setTimeout(r, 50));
+  await expect.poll(async () => (await api.getStreamState(id)).snapshot.totals.packets, { timeout: 20_000 }).toBe(count);
 }
 
 /** Records a small session into the library and returns its id. */
@@ -21,7 +22,7 @@ async function recordOne(api: GapscopeApi): Promise<string> {
   const port = await freeUdpPort();
   const info = await api.startStream({ port, address: '127.0.0.1' });
   const started = await api.startRecording();
-  await sendSome(port, 20);
+  await sendSome(api, info.id, port, 20);
   await api.stopStream(info.id);
   await api.stopRecording();
   await api.removeStream(info.id);
