@@ -2,9 +2,9 @@
  * Throughput over time with the gaps shaded, loss by sequence number and timeline events: zoom by
  * dragging or with + / −, pan, or follow live data.
  *
- * Drawn on a canvas, outside React: the store's changes schedule one paint per animation frame, so
- * a live stream costs a canvas paint of a few thousand segments per frame instead of re-rendering
- * an SVG tree (recharts spent ~60% of the main thread on its own store and selectors with two live
+ * Drawn on a canvas, outside React: the store's changes schedule one frame per animation frame,
+ * whose model is painted by a worker on an OffscreenCanvas (chart/chartPainter.ts), so a live
+ * stream costs the page a model of a few thousand rectangles instead of re-rendering an SVG tree (recharts spent ~60% of the main thread on its own store and selectors with two live
  * streams). React renders only the toolbar and the legend, which change when the user acts.
  */
 import { useEffect, useMemo, useRef } from 'react';
