@@ -77,7 +77,7 @@ function buildProgram(): Command {
     .addOption(new Option('--wire <mode>', 'also watch the flow on the wire with dumpcap or tcpdump (beside), or only there (only: a port another program owns)').choices(['beside', 'only']))
     .addOption(new Option('--wire-engine <engine>', 'capture engine for --wire (default: dumpcap, else tcpdump)').choices(['dumpcap', 'tcpdump']))
     .option('--json', 'print one JSON report at the end instead of text')
-    .option('--json-stream', 'print one JSON object a line as it runs: a tick each second, gap-started, gap-ended, alert, then the report (docs/schema/listen-stream.schema.json)')
+    .option('--json-stream', 'print one JSON object a line as it runs: a tick each second, gap-started, gap-ended, alert, wire, then the report (docs/schema/listen-stream.schema.json)')
     .addOption(failOnOption('stream'))
     .action(async (opts: ListenOptions) => {
       if (opts.json && opts.jsonStream) throw new GapscopeError('invalid-argument', 'Give either --json (one report at the end) or --json-stream (a line as it runs, the report last), not both.');

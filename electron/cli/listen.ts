@@ -179,7 +179,18 @@ export async function runListen(api: GapscopeApi, o: ListenOptions, output: Outp
   };
   let wake: () => void = () => {};
   let lastWarning: string | null = null;
+  // The wire view's state and the queries it heard, as a line whenever either changes (a supervisor
+  // learns that the wire view is up, failed, or that a querier appeared on the link).
+  let lastWire = '';
   const offStatus = api.on('streamStatus', (s) => {
+    if (line && s.id === info.id && s.wire) {
+      const q = s.wire.querier;
+      const key = `${s.wire.state}|${q?.heard ?? ''}`;
+      if (key !== lastWire) {
+        lastWire = key;
+        line({ type: 'wire', state: s.wire.state, engine: s.wire.engine, ...(q ? { querier: { heard: q.heard, lastFrom: q.lastFrom, lastVersion: q.lastVersion } } : {}) });
+      }
+    }
     if (s.id === info.id && s.status === 'error') {
       failure = s;
       wake();

@@ -104,6 +104,16 @@ export const ListenLineSchema = z.discriminatedUnion('type', [
   }),
   alertLine,
   warningLine,
+  z.strictObject({
+    type: z.literal('wire'),
+    at,
+    state: z.enum(['starting', 'capturing', 'failed', 'stopped']).describe('the wire view (--wire): capturing once the engine has opened the interface and set its filter'),
+    engine: z.enum(['dumpcap', 'tcpdump']).nullable(),
+    querier: z
+      .strictObject({ heard: count, lastFrom: z.string().nullable(), lastVersion: z.string().nullable() })
+      .optional()
+      .describe("a group's IGMP/MLD membership queries heard on the link so far (a querier is there)"),
+  }),
   z.strictObject({ type: z.literal('report'), at, report: receptionReport }),
 ]);
 

@@ -1,0 +1,152 @@
+// A real IGMP and MLD querier on the link: the Linux bridge's own (mcast_querier), in the device namespace,
+// with the device's end of the veth as its port. A multicast stream's wire view
+// (`gapscope listen --group … --wire beside --json`) must hear its membership queries: as many as
+// tshark on the same veth, from the bridge's address, in the version the bridge speaks, and the
+// report's snooping verdict must say that a querier is on the link. Until now the querier was tested
+// on tcpdump's own captures only (wireView.test.ts).
+//
+// The querier is switched on only once both captures are up and off again before the end, so that
+// both saw every query it sent. (A Linux bridge floods a group while it knows no querier, so the
+// other half, snooping that forgets a group without one, cannot be shown with it; that half stays on
+// constructed gap series in multicastSnooping.test.ts.)
+//
+// Subnet 10.98.64.0/24. Needs root, iproute2 (bridge), tshark (dumpcap), tcpdump and `npm run build`.
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GAPSCOPE_BIN } from '../../lab/gapscope';
+import { createLabPair, waitUntil, type LabHost, type LabPair } from '../../lab/netns';
+import { REPO_DIR } from '../../lab/streams';
+import { ListenLineSchema } from '../../shared/jsonStream/lines';
+
+const SUBNET = 64;
+const GROUP = '239.1.64.7';
+const PORT = 46_400;
+
+interface QuerierReport {
+  packets: number;
+  snooping?: { kind: string; summary: string };
+  wire?: { status: { state: string; error: { message: string } | null; querier?: { heard: number; lastFrom: string | null; lastVersion: string | null; lastAtMs: number | null } } };
+}
+
+let pair: LabPair;
+let bridge: string;
+
+/** Packet sockets open in the namespace (capture engines that have bound their interface). */
+async function packetSockets(host: LabHost): Promise<number> {
+  const r = await host.exec('cat', ['/proc/net/packet']);
+  return r.stdout.trim().split('\n').length - 1;
+}
+
+beforeAll(async () => {
+  if (!existsSync(join(REPO_DIR, 'out', 'main', 'cli.js'))) throw new Error('Gapscope is not built: run `npm run build` first.');
+  pair = await createLabPair({ subnet: SUBNET });
+  // The device's address moves from its veth end to a bridge whose one port is that end: the
+  // bridge is then the host on the link, and its querier asks from that address.
+  bridge = `gsq${process.pid}`.slice(0, 15);
+  const d = pair.device;
+  await d.exec('ip', ['link', 'add', bridge, 'type', 'bridge', 'mcast_snooping', '1', 'mcast_querier', '0', 'mcast_query_use_ifaddr', '1', 'mcast_igmp_version', '3', 'mcast_mld_version', '2', 'mcast_query_interval', '100', 'mcast_startup_query_interval', '100', 'mcast_startup_query_count', '1']);
+  // Its link-local address, the MLD querier's source, without waiting for duplicate address detection.
+  await d.exec('sysctl', ['-q', '-w', `net.ipv6.conf.${bridge}.accept_dad=0`]);
+  await d.exec('ip', ['addr', 'flush', 'dev', d.iface]);
+  await d.exec('ip', ['link', 'set', d.iface, 'master', bridge]);
+  await d.exec('ip', ['addr', 'add', `${d.ipv4}/24`, 'dev', bridge]);
+  await d.exec('ip', ['link', 'set', bridge, 'up']);
+  await d.exec('ip', ['route', 'add', '224.0.0.0/4', 'dev', bridge]);
+});
+
+afterAll(async () => {
+  // Deleting the namespaces deletes the bridge with them.
+  await pair?.teardown();
+});
+
+/** What each family's case uses: the group, the capture filters and the reference's fields. */
+const FAMILIES = {
+  ipv4: { group: GROUP, port: PORT, version: 'IGMPv3', filter: 'igmp', query: 'igmp.type == 0x11', src: 'ip.src', socket: 'udp4' },
+  ipv6: { group: 'ff15::64:7', port: PORT + 1, version: 'MLDv2', filter: 'ip6', query: 'icmpv6.type == 130', src: 'ipv6.src', socket: 'udp6' },
+} as const;
+
+/** Runs listen with the wire view on the family's group, has the bridge ask for a while, and returns the report beside tshark's queries. */
+async function queriesHeard(family: keyof typeof FAMILIES): Promise<{ report: QuerierReport; ref: string[]; wire: number[] }> {
+  const f = FAMILIES[family];
+  const ins = pair.inspector;
+  const dir = mkdtempSync(join(tmpdir(), 'gs-querier-ref-'));
+  chmodSync(dir, 0o777);
+  const file = join(dir, 'ref.pcapng');
+  try {
+    // The reference: tshark on the inspector's veth, the family's membership traffic and the stream.
+    const sockets = await packetSockets(ins);
+    const ref = ins.spawn('tshark', ['-i', ins.iface, '-f', `${f.filter} or udp dst port ${f.port}`, '-w', file, '-q']);
+    await waitUntil(async () => (await packetSockets(ins)) > sockets, 'tshark to capture', 20_000);
+    const read = async (filter: string, field: string): Promise<string[]> => {
+      const r = await ins.exec('tshark', ['-r', file, '-Y', filter, '-T', 'fields', '-e', field], { allowFailure: true });
+      return r.stdout.trim().split('\n').filter(Boolean);
+    };
+
+    const args = [GAPSCOPE_BIN, 'listen', '--group', f.group, '--port', String(f.port), '--iface', ins.iface, '--wire', 'beside', '--json-stream', '--duration', '120', '--gap-ms', '100'];
+    const gs = ins.spawn(process.execPath, args, { cwd: REPO_DIR });
+    await ins.waitForUdpSocket(gs.pid, f.port, 20_000);
+    // Its engine has opened the interface and set its filter once it says "capturing" (a packet
+    // socket alone is not yet: libpcap drops what came before its filter).
+    await gs.waitForLine(/"type":"wire","at":\d+,"state":"capturing"/, 20_000);
+
+    // Both captures are up: the querier starts (one startup query, then one a second).
+    await pair.device.exec('ip', ['link', 'set', bridge, 'type', 'bridge', 'mcast_querier', '1']);
+    await waitUntil(async () => (await read(f.query, 'frame.number')).length >= 3, 'tshark to see three membership queries', 20_000);
+    await pair.device.exec('ip', ['link', 'set', bridge, 'type', 'bridge', 'mcast_querier', '0']);
+
+    // The stream itself, after the last query: the wire view reads its pipe in order, so a report
+    // that holds these datagrams holds every query before them; so does tshark's file.
+    const send = `
+      const s = require('node:dgram').createSocket('${f.socket}');
+      s.bind(0, async () => {
+        s.setMulticastInterface('${family === 'ipv4' ? pair.device.ipv4 : `::%${bridge}`}');
+        for (let i = 0; i < 50; i++) {
+          const b = Buffer.alloc(64); b.writeBigUInt64BE(BigInt(i), 0);
+          await new Promise((r) => s.send(b, ${f.port}, '${f.group}', r));
+        }
+        s.close();
+      });`;
+    await pair.device.exec(process.execPath, ['-e', send]);
+    await waitUntil(async () => (await read(`udp.dstport == ${f.port}`, 'frame.number')).length === 50, 'tshark to write the stream', 20_000);
+    const heardByRef = await read(f.query, f.src);
+    gs.kill('SIGINT');
+    const done = await gs.exited;
+    ref.kill('SIGINT');
+    if (done.code !== 0) throw new Error(`gapscope exited ${done.code ?? done.signal}: ${done.stderr.slice(-1000)}`);
+    const lines = done.stdout.trim().split('\n').map((l) => ListenLineSchema.parse(JSON.parse(l)));
+    const wire = lines.filter((l) => l.type === 'wire');
+    const last = lines[lines.length - 1];
+    if (last?.type !== 'report') throw new Error(`gapscope listen ended without its report: ${done.stdout.slice(-500)}`);
+    return { report: last.report as unknown as QuerierReport, ref: heardByRef, wire: [...new Set(wire.map((l) => l.querier?.heard ?? 0))] };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('a real querier on the link', () => {
+  it("the Linux bridge's IGMPv3 querier: the wire view hears each of its queries, as tshark does, and the verdict says a querier is there", async () => {
+    const { report, ref, wire } = await queriesHeard('ipv4');
+    // A wire line for each query as it came (every line validated against the published schema).
+    expect(wire.filter((n) => n > 0)).toEqual(ref.map((_, i) => i + 1));
+    expect(report.packets).toBe(50);
+    expect(report.wire?.status.error).toBeNull();
+    expect(ref.every((from) => from === pair.device.ipv4)).toBe(true);
+    expect(report.wire?.status.querier).toMatchObject({ heard: ref.length, lastFrom: pair.device.ipv4, lastVersion: 'IGMPv3' });
+    expect(report.snooping?.summary).toContain(`A querier is heard on the link: ${ref.length} membership queries, the last from ${pair.device.ipv4} (IGMPv3)`);
+  }, 90_000);
+
+  it("the same bridge's MLDv2 querier for an IPv6 group, from its link-local address", async () => {
+    const linkLocal = /inet6 (fe80::[0-9a-f:]+)\//.exec((await pair.device.exec('ip', ['-6', 'addr', 'show', 'dev', bridge, 'scope', 'link'])).stdout)?.[1];
+    expect(linkLocal).toBeDefined();
+    const { report, ref, wire } = await queriesHeard('ipv6');
+    // A wire line for each query as it came (every line validated against the published schema).
+    expect(wire.filter((n) => n > 0)).toEqual(ref.map((_, i) => i + 1));
+    expect(report.packets).toBe(50);
+    expect(report.wire?.status.error).toBeNull();
+    expect(ref.every((from) => from === linkLocal)).toBe(true);
+    expect(report.wire?.status.querier).toMatchObject({ heard: ref.length, lastFrom: linkLocal, lastVersion: 'MLDv2' });
+    expect(report.snooping?.summary).toContain(`${ref.length} membership queries, the last from ${linkLocal} (MLDv2)`);
+  }, 90_000);
+});
