@@ -74,18 +74,19 @@ async function startReference(host: LabHost, p: number): Promise<{ count: () => 
 
 /** `gapscope listen --wire beside --json` in the inspector; resolves once its socket and (when it can) its engine are up. */
 async function startListen(host: LabHost, p: number, extra: string[], opts: { env?: Record<string, string>; runAs?: string[]; engineUp?: boolean } = {}) {
-  const before = await packetSockets(host);
-  const args = [...(opts.runAs ?? []), process.execPath, GAPSCOPE_BIN, 'listen', '--port', String(p), '--address', host.ipv4, '--wire', 'beside', '--json', '--duration', '120', '--gap-ms', '100', ...extra];
+  const args = [...(opts.runAs ?? []), process.execPath, GAPSCOPE_BIN, 'listen', '--port', String(p), '--address', host.ipv4, '--wire', 'beside', '--json-stream', '--duration', '120', '--gap-ms', '100', ...extra];
   const proc = host.spawn(args[0]!, args.slice(1), { cwd: REPO_DIR, env: opts.env });
   await host.waitForUdpSocket(proc.pid, p, 20_000);
-  if (opts.engineUp !== false) await waitUntil(async () => (await packetSockets(host)) > before, 'the wire view to capture', 20_000);
+  // The engine has opened the interface and set its filter once the wire view says "capturing"
+  // (libpcap drops what arrives before its filter, so a packet socket alone is not yet).
+  if (opts.engineUp !== false) await proc.waitForLine(/"type":"wire","at":\d+,"state":"capturing"/, 20_000);
   return {
     proc,
     async stop(): Promise<WireReport> {
       proc.kill('SIGINT');
       const r = await proc.exited;
       if (r.code !== 0) throw new Error(`gapscope exited ${r.code ?? r.signal}: ${r.stderr.slice(-1000)}`);
-      return lastJsonLine<WireReport>('gapscope listen', r.stdout, r.stderr);
+      return lastJsonLine<{ type: 'report'; report: WireReport }>('gapscope listen', r.stdout, r.stderr).report;
     },
   };
 }
