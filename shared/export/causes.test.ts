@@ -4,7 +4,7 @@
  * the SVG/PNG chart give each gap the code and the words that gapCause gives it.
  */
 import { describe, expect, it } from 'vitest';
-import { gapCause } from '../reception/gapCause';
+import { GAP_CAUSE_CODES, gapCause, gapCauseRowClass, gapCauseText } from '../reception/gapCause';
 import { throughputSvg } from './chartSvg';
 import { gapsCsv } from './csv';
 import { htmlReport } from './htmlReport';
@@ -48,6 +48,18 @@ describe('every export gives a gap the same cause', () => {
       ['local-stall', 'Gapscope stalled', 'local-stall', '1'],
     ]);
     expect(html).toContain('by cause: sender paused 1, packets lost 1, Gapscope stalled 1.');
+  });
+
+  it("HTML report: Gapscope's own stall and a device's restart rows stand apart from loss", () => {
+    const classes = (r: typeof report): string[] => {
+      const html = htmlReport({ title: 't', report: r, environment: {}, generatedAt: 0 });
+      const longest = /<table class="gaps longest">.*?<\/table>/s.exec(html)?.[0] ?? '';
+      return [...longest.matchAll(/<tr class="([^"]*)" data-cause="[^"]+" data-start-ms="([^"]+)">/g)].sort((a, b) => Number(a[2]) - Number(b[2])).map((m) => m[1]!);
+    };
+    expect(classes(report)).toEqual(['', '', 'local']);
+    const restarted = { ...report, gaps: report.gaps.map((g, i) => (i === 0 ? { ...g, cause: 'device-restarted' as const, causeText: gapCauseText('device-restarted') } : g)) };
+    expect(classes(restarted)).toEqual(['restart', '', 'local']);
+    expect(GAP_CAUSE_CODES.map(gapCauseRowClass)).toEqual(['', '', 'local', 'restart', '']);
   });
 
   it('the chart (SVG and PNG)', () => {

@@ -6,7 +6,7 @@
  * forbids both), so it opens the same anywhere and years later.
  */
 import { formatBytes, formatCount, formatDateTime, formatDuration, formatPercent, formatStreamTime, formatUtcOffset } from '../format';
-import { gapCause } from '../reception/gapCause';
+import { gapCause, gapCauseRowClass } from '../reception/gapCause';
 import { gapLocationHint, gapLocationText } from '../reception/gapLocation';
 import type { ReceptionReport } from '../reception/report';
 import { eventsNear, type TimelineEvent } from '../timeline';
@@ -70,7 +70,7 @@ export function htmlReport(input: HtmlReportInput): string {
   const gapRow = ({ number, gap: g }: NumberedGap): string => {
     const near = Number.isFinite(started) ? eventsNear(events, started + g.startMs, started + g.endMs, GAP_EVENT_SLACK_MS) : [];
     const cause = gapCause(g);
-    return `<tr class="${cause.code === 'local-stall' ? 'local' : ''}" data-cause="${cause.code}" data-start-ms="${g.startMs}"><td>${number}</td><td>${formatStreamTime(g.startMs)}</td><td>${formatStreamTime(g.endMs)}</td><td><b>${dur(g.durationMs)}</b></td><td>${num(g.packetsBefore)}</td><td>${formatBytes(g.bytesBefore)}</td><td>${g.lostPackets === null ? '—' : num(g.lostPackets)}</td><td title="${escapeXml(cause.hint)}">${escapeXml(cause.text)}${g.location ? ` · <span class="where" data-where="${g.location.where}" title="${escapeXml(gapLocationHint(g.location))}">${escapeXml(gapLocationText(g.location))}</span>` : ''}</td><td>${near.map((e) => `<span class="ev ${escapeXml(e.severity)}">${escapeXml(e.summary)}</span>`).join(' ')}</td></tr>`;
+    return `<tr class="${gapCauseRowClass(cause.code)}" data-cause="${cause.code}" data-start-ms="${g.startMs}"><td>${number}</td><td>${formatStreamTime(g.startMs)}</td><td>${formatStreamTime(g.endMs)}</td><td><b>${dur(g.durationMs)}</b></td><td>${num(g.packetsBefore)}</td><td>${formatBytes(g.bytesBefore)}</td><td>${g.lostPackets === null ? '—' : num(g.lostPackets)}</td><td title="${escapeXml(cause.hint)}">${escapeXml(cause.text)}${g.location ? ` · <span class="where" data-where="${g.location.where}" title="${escapeXml(gapLocationHint(g.location))}">${escapeXml(gapLocationText(g.location))}</span>` : ''}</td><td>${near.map((e) => `<span class="ev ${escapeXml(e.severity)}">${escapeXml(e.summary)}</span>`).join(' ')}</td></tr>`;
   };
   const gapTable = (rows: readonly NumberedGap[], cls: string): string =>
     `<table class="gaps ${cls}"><thead><tr><th>#</th><th>Start</th><th>End</th><th>Duration</th><th>Packets before</th><th>Bytes before</th><th>Lost inside</th><th>Cause</th><th>Events within 1.5 s</th></tr></thead><tbody>${rows.map(gapRow).join('')}</tbody></table>`;
@@ -99,7 +99,7 @@ ${gapTable(ends, 'ends')}
 ${gapTable(longest, 'longest')}
 <p class="muted" data-testid="full-list">The full list of ${num(r.gaps.length)} gaps, with their causes, is in the gaps CSV (Export → CSV: gaps; or <code>gapscope export FILE --format csv-gaps</code>).</p>`;
 
-  const css = `body{font:14px/1.45 system-ui,sans-serif;color:#0f172a;margin:24px auto;max-width:1280px;padding:0 16px}h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:24px 0 8px}h3{font-size:14px;margin:16px 0 6px}.muted{color:#64748b}.verdict{font-size:15px;font-weight:600;margin:8px 0 12px}table{border-collapse:collapse}th,td{padding:4px 10px;border-bottom:1px solid #e2e8f0;text-align:left;vertical-align:top}table.gaps td:nth-child(-n+7),td.n{text-align:right;font-variant-numeric:tabular-nums}.facts th{color:#64748b;font-weight:500}tr.local{color:#7e22ce}td.bar{width:320px}td.bar span{display:block;height:12px;background:#ef4444;opacity:.7;border-radius:2px}.ev{display:inline-block;padding:0 6px;border-radius:4px;background:#eff6ff;font-size:12px}.ev.warning{background:#fff7e6;color:#b45309}.ev.error{background:#fef2f2;color:#b91c1c}svg{max-width:100%;height:auto;border:1px solid #e2e8f0;border-radius:8px}`;
+  const css = `body{font:14px/1.45 system-ui,sans-serif;color:#0f172a;margin:24px auto;max-width:1280px;padding:0 16px}h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:24px 0 8px}h3{font-size:14px;margin:16px 0 6px}.muted{color:#64748b}.verdict{font-size:15px;font-weight:600;margin:8px 0 12px}table{border-collapse:collapse}th,td{padding:4px 10px;border-bottom:1px solid #e2e8f0;text-align:left;vertical-align:top}table.gaps td:nth-child(-n+7),td.n{text-align:right;font-variant-numeric:tabular-nums}.facts th{color:#64748b;font-weight:500}tr.local{color:#7e22ce}tr.restart{color:#0f766e}td.bar{width:320px}td.bar span{display:block;height:12px;background:#ef4444;opacity:.7;border-radius:2px}.ev{display:inline-block;padding:0 6px;border-radius:4px;background:#eff6ff;font-size:12px}.ev.warning{background:#fff7e6;color:#b45309}.ev.error{background:#fef2f2;color:#b91c1c}svg{max-width:100%;height:auto;border:1px solid #e2e8f0;border-radius:8px}`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -47,6 +47,11 @@ const WORDS: Record<GapCauseCode, string> = {
   unknown: 'network or sender',
 };
 
+/** The row style a cause gets in the gap table and the HTML report: Gapscope's own stall and a device's restart are not loss on the path, so they stand apart. */
+export function gapCauseRowClass(code: GapCauseCode): 'local' | 'restart' | '' {
+  return code === 'local-stall' ? 'local' : code === 'device-restarted' ? 'restart' : '';
+}
+
 /** The short label of a code, as every export prints it. */
 export function gapCauseText(code: GapCauseCode): string {
   return WORDS[code];

@@ -1,6 +1,6 @@
 /** Every gap with what arrived before it; a click shows the gap on the chart. */
 import { shallow } from 'zustand/shallow';
-import { gapCause } from '../../../shared/reception/gapCause';
+import { gapCause, gapCauseRowClass } from '../../../shared/reception/gapCause';
 import { gapLocationHint, gapLocationText } from '../../../shared/reception/gapLocation';
 import { showGap } from './chart/chartControl';
 import { eventsForGap } from './chart/events';
@@ -92,7 +92,7 @@ export function GapTable({ id }: { id: string }) {
                     data-start-ms={g.startMs}
                     data-duration-ms={g.durationMs}
                     data-cause={cause.code}
-                    className={`clickable${focused === g.startMs ? ' focused' : ''}${cause.code === 'local-stall' ? ' local' : ''}`}
+                    className={`clickable${focused === g.startMs ? ' focused' : ''}${gapCauseRowClass(cause.code) ? ` ${gapCauseRowClass(cause.code)}` : ''}`}
                     tabIndex={0}
                     aria-selected={focused === g.startMs}
                     title="Show this gap on the chart"
