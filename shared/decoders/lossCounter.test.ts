@@ -157,6 +157,38 @@ describe('LossCounter with narrow wrapping fields', () => {
     expect(c.add(11 + 200)).toBe(Arrival.late); // 200 ahead is read as 56 behind
   });
 
+  it('reads a 16-bit counter that falls back to its start as the device restarting, wherever it had got to', () => {
+    // Before the wrap (40,000 unwraps to 25,535 skipped), and after three wraps (200,000 = 3 x 65,536 + 3,392).
+    for (const sent of [40_000, 200_000]) {
+      const c = new LossCounter({ bits: 16 });
+      for (let i = 0; i < sent; i++) c.add(i % 65_536);
+      expect(c.add(0)).toBe(Arrival.restart);
+      expect(c.lastRestart).toBe('sequence');
+      for (let i = 1; i < 100; i++) expect(c.add(i)).toBe(Arrival.inOrder);
+      expect(c.lost).toBe(0);
+      expect(c.received).toBe(sent + 100);
+    }
+    // A device whose first id is not 0 (RTP's random start) comes back within RESTART_SLACK of it.
+    const c = new LossCounter({ bits: 16 });
+    for (let i = 0; i < 50_000; i++) c.add((30_000 + i) % 65_536);
+    expect(c.add(30_003)).toBe(Arrival.restart);
+  });
+
+  it('still counts a 16-bit loss that ends away from the start, and the wrap itself, as before', () => {
+    const c = new LossCounter({ bits: 16 });
+    for (let i = 0; i < 65_500; i++) c.add(i);
+    expect(c.add(100)).toBe(Arrival.jump); // 65,500 .. 65,535 and 0 .. 99 lost: 136
+    expect(c.lost).toBe(136);
+    // 40 ids past the start after a wrap, in order: not a restart (not a jump of RESTART_MIN_BACK).
+    const d = new LossCounter({ bits: 16 });
+    for (let i = 0; i < 65_536 + 40; i++) expect(d.add(i % 65_536)).not.toBe(Arrival.restart);
+    expect(d.lost).toBe(0);
+    // An 8-bit field keeps reading by position: 256 values are too few to tell a restart by value.
+    const e = new LossCounter({ bits: 8 });
+    for (let i = 0; i < 200; i++) e.add(i);
+    expect(e.add(0)).not.toBe(Arrival.restart);
+  });
+
   it('counts from the first id seen when no first id is given (RFC 3550)', () => {
     const c = new LossCounter({ bits: 16 });
     for (const s of [1000, 1001, 1003]) c.add(s);

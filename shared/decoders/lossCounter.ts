@@ -98,6 +98,9 @@ export const RESTART_MIN_BACK = 64;
 /** One of the Arrival values. */
 export type ArrivalKind = (typeof Arrival)[keyof typeof Arrival];
 
+/** Narrower fields than this do not restart by their value alone (too many values alias to the start). */
+export const MIN_RESTART_BITS = 16;
+
 /** Ids remembered for telling a duplicate from a late packet. */
 export const WINDOW = 4096;
 
@@ -190,12 +193,28 @@ export class LossCounter {
    * sender that restarted its counter does. A late id that fills a hole is not one.
    */
   private backToStart(ext: number): boolean {
+    if (this.modulus >= 2 ** MIN_RESTART_BITS && this.narrowRestart(ext)) return true;
     const back = this.highest - ext;
     if (back > WINDOW) return ext <= this.base;
     if (back < RESTART_MIN_BACK || ext > this.base + RESTART_SLACK) return false;
     if (ext < this.base) return true;
     const bit = this.bitOf(ext);
     return (this.seen[bit >>> 5]! & (1 << (bit & 31))) !== 0;
+  }
+
+  /**
+   * A narrow counter (16 or 32 bits) that falls back to its first ids: the unwrapped id is anywhere
+   * (a 16-bit counter that had reached 40,000 reads a fall to 0 as 25,535 skipped), so the field's
+   * own value tells: within RESTART_SLACK of the run's first id, modulo the field, and not within
+   * RESTART_MIN_BACK of where the count was. A real loss that ends just there is read as a restart
+   * only when it happens to land in those 17 of the field's 65,536 values; on 8 bits (MAVLink) that
+   * would be one in 15, so narrower fields keep to boot time and heartbeats.
+   */
+  private narrowRestart(ext: number): boolean {
+    const m = this.modulus;
+    const off = (((ext - this.base) % m) + m) % m;
+    const jump = ext - (this.highest + 1);
+    return off <= RESTART_SLACK && Math.abs(jump) >= RESTART_MIN_BACK && this.highest - this.base >= RESTART_MIN_BACK;
   }
 
   /** Begins a new run at `ext` itself (not at firstExpected: what came before the restart is unknown, not lost). */
