@@ -7,7 +7,7 @@ import { numberArg, numberOption, untilSignal } from './options';
 import { EXIT_CONDITION } from './exitCodes';
 import type { DnsWatchLine } from '../../shared/jsonStream/lines';
 import type { DnsWatchUpdate } from '../../shared/contract/dns';
-import { judge, type Condition } from '../../shared/verdict/conditions';
+import { judge, type Condition, type Facts } from '../../shared/verdict/conditions';
 import { lineWriter } from './jsonLines';
 import { announceVerdict, failOnOption } from './verdict';
 
@@ -48,6 +48,13 @@ interface ProbeFlags {
   timeout: number;
   edns: boolean;
   json?: boolean;
+  failOn?: Condition[];
+}
+
+/** A probe's facts for --fail-on: the slowest answer among the servers asked, and how many gave none (as dns watch counts them). */
+function probeFacts(results: readonly DnsProbeResult[]): Facts {
+  const answered = results.filter((r) => r.kind === 'answer' && r.rttMs !== null).map((r) => r.rttMs as number);
+  return { rttMs: answered.length > 0 ? Math.max(...answered) : { unknown: 'no server answered' }, failures: results.filter((r) => r.kind !== 'answer').length };
 }
 
 /** The text line for one probe: "10.0.0.1  answer  0.41 ms  NOERROR  A 10.1.2.3". */
@@ -112,12 +119,14 @@ export function registerDnsCommands(program: Command, io: DnsCliIO, env: DnsCliE
     .option('-a, --all', 'ask every server the system uses, at once')
     .addOption(timeoutOpt())
     .option('--no-edns', 'send the query without an EDNS0 OPT record')
-    .option('--json', 'print {name, type, results: [...], comparison} as JSON (comparison with --all: which servers agree)')
-    .addHelpText('after', '\nExamples:\n  gapscope dns probe example.com\n  gapscope dns probe example.com --type HTTPS --all\n  gapscope dns probe printer.lan --server 192.168.1.1 --json')
+    .option('--json', 'print {name, type, results: [...], comparison, verdict} as JSON (comparison with --all: which servers agree; verdict with --fail-on)')
+    .addOption(failOnOption('dns'))
+    .addHelpText('after', "\nExamples:\n  gapscope dns probe example.com\n  gapscope dns probe example.com --type HTTPS --all\n  gapscope dns probe printer.lan --server 192.168.1.1 --json\n  gapscope dns probe printer.lan --all --fail-on 'rtt>50ms,failures>0'")
     .action(async (rawName: string, flags: ProbeFlags) => {
       const report = await withApi((api) => api.probeDns({ name: rawName, server: flags.server, all: flags.all, type: flags.type, timeoutMs: flags.timeout, edns: flags.edns }));
       const { name, type, results, comparison } = report;
-      if (flags.json) out(io, JSON.stringify({ name, type, results, ...(comparison ? { comparison } : {}) }));
+      const verdict = flags.failOn?.length ? judge(flags.failOn, probeFacts(results)) : undefined;
+      if (flags.json) out(io, JSON.stringify({ name, type, results, ...(comparison ? { comparison } : {}), ...(verdict ? { verdict } : {}) }));
       else {
         out(io, `${name} ${type}:`);
         for (const r of results) out(io, probeLine(r));
@@ -128,6 +137,7 @@ export function registerDnsCommands(program: Command, io: DnsCliIO, env: DnsCliE
           for (const g of comparison.groups) out(io, `  ${g.answer}: ${g.servers.join(', ')}`);
         }
       }
+      if (verdict) announceVerdict(verdict, io.err, fail);
       if (!results.some((r) => r.kind === 'answer')) fail(EXIT_CONDITION);
     });
 

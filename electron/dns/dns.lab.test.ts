@@ -112,6 +112,32 @@ describe('gapscope dns in the lab, against dnsmasq', () => {
     expect(results[0]).toMatchObject({ kind: 'timeout', rttMs: null });
   });
 
+  it('dns probe --fail-on: a condition the probe meets exits 3 and is named on stderr and in the JSON, one it does not meet exits 0', async () => {
+    const pass = await gapscope(['probe', 'gdl90.lab.test', '--server', dev.dns, '--json', '--fail-on', 'failures>0,rtt>30s']);
+    expect({ code: pass.code, stderr: pass.stderr }).toEqual({ code: 0, stderr: '' });
+    expect((JSON.parse(pass.stdout) as { verdict: unknown }).verdict).toMatchObject({ ok: true, failed: [] });
+
+    // Any real answer takes longer than 0 ms: the probe is answered, and the condition alone fails it.
+    const slow = await gapscope(['probe', 'gdl90.lab.test', '--server', dev.dns, '--json', '--fail-on', 'rtt>0ms']);
+    const report = JSON.parse(slow.stdout) as { results: DnsProbeResult[]; verdict: { ok: boolean; failed: string[]; conditions: { actual: number | null; sentence: string }[] } };
+    expect(report.results[0]).toMatchObject({ kind: 'answer' });
+    expect(report.verdict).toMatchObject({ ok: false, failed: ['rtt>0ms'] });
+    expect(report.verdict.conditions[0]?.actual).toBeCloseTo(report.results[0]!.rttMs!, 3);
+    expect(slow.code).toBe(3);
+    expect(slow.stderr).toBe(`gapscope: ${report.verdict.conditions[0]!.sentence}\n`);
+    expect(slow.stderr).toMatch(/^gapscope: rtt>0ms failed: the slowest answer was .+\.\n$/);
+
+    // A silent server: failures>0 is met, rtt cannot be checked (no answer), both named, in the text output too.
+    const silent = await gapscope(['probe', 'gdl90.lab.test', '--server', dev.silent, '--timeout', '300', '--fail-on', 'failures>0', '--fail-on', 'rtt>1s']);
+    expect(silent.code).toBe(3);
+    expect(silent.stdout).toContain('timeout');
+    expect(silent.stderr.trim().split('\n')).toEqual(['gapscope: failures>0 failed: the number of probes without an answer was 1.', 'gapscope: rtt>1s could not be checked: no server answered.']);
+
+    const bad = await gapscope(['probe', 'gdl90.lab.test', '--server', dev.dns, '--fail-on', 'loss>1%']);
+    expect({ code: bad.code, stdout: bad.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(bad.stderr).toBe('gapscope: --fail-on: "loss>1%" is a condition for listen and analyze; dns watch and dns probe take rtt and failures.\n');
+  });
+
   it('sees ICMP port unreachable from a host with nothing on port 53', async () => {
     const { results } = await probe(['gdl90.lab.test', '--server', dev.closed, '--timeout', '3000']);
     expect(results[0]).toMatchObject({ kind: 'port-unreachable', errno: 'ECONNREFUSED' });

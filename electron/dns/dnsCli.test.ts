@@ -192,6 +192,6 @@ describe('gapscope dns watch', () => {
   }, 20_000);
 
   it('refuses a condition that is not a DNS one, before anything is sent', async () => {
-    await expect(run(['watch', '--fail-on', 'gap>1s'])).rejects.toMatchObject({ code: 'invalid-argument', message: '--fail-on: "gap>1s" is a condition for listen and analyze; dns watch take rtt and failures.' });
+    await expect(run(['watch', '--fail-on', 'gap>1s'])).rejects.toMatchObject({ code: 'invalid-argument', message: '--fail-on: "gap>1s" is a condition for listen and analyze; dns watch and dns probe take rtt and failures.' });
   });
 });

@@ -15,8 +15,8 @@
  * | no-data | listen, analyze  | a duration                            | the longest time without a packet, from the start on     |
  * | services| browse           | a count                               | service instances found                                  |
  * | types   | browse           | a count                               | service types found                                      |
- * | rtt     | dns watch        | a duration                            | the slowest answer                                       |
- * | failures| dns watch        | a count                               | probes that got no answer                                |
+ * | rtt     | dns watch, probe | a duration                            | the slowest answer                                       |
+ * | failures| dns watch, probe | a count                               | probes that got no answer                                |
  */
 import { formatCount, formatDuration } from '../format';
 
@@ -64,7 +64,7 @@ const METRICS: Record<string, MetricSpec> = {
   failures: { subject: 'dns', kind: 'count', measure: 'failures', words: 'the number of probes without an answer' },
 };
 
-const SUBJECT_WORDS: Record<ConditionSubject, string> = { stream: 'listen and analyze', browse: 'browse', dns: 'dns watch' };
+const SUBJECT_WORDS: Record<ConditionSubject, string> = { stream: 'listen and analyze', browse: 'browse', dns: 'dns watch and dns probe' };
 const EXAMPLES: Record<ConditionSubject, string> = { stream: 'gap>500ms, loss>1%, packets<1000', browse: 'services<1, types<2', dns: 'rtt>100ms, failures>0' };
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, sec: 1000, min: 60_000, m: 60_000 };
