@@ -17,6 +17,9 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
+      // zod is bundled rather than loaded from node_modules: bundled, the build keeps only the parts
+      // Gapscope uses (one locale, not all of them), which is most of the CLI's start-up time.
+      externalizeDeps: { exclude: ['zod'] },
       rollupOptions: {
         input: {
           main: resolve(__dirname, 'electron/main/index.ts'),

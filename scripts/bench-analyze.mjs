@@ -2,7 +2,11 @@
 // Benchmark of `gapscope analyze` on a ~1 GB pcapng against `tshark -q -z io,stat,1 -r FILE` on the
 // same file, in the same run (the ratio is what counts: the machine is shared and loaded).
 //
-//   node scripts/bench-analyze.mjs [--gb 1] [--rounds 2] [--keep] [--file F]
+//   node scripts/bench-analyze.mjs [--gb 1] [--rounds 2] [--keep] [--file F] [--startup-runs 10]
+//
+// First the CLI's start-up: `node -e 0`, `gapscope --version` and `gapscope analyze` of a tiny
+// capture (64 KiB), alternated --startup-runs times each; the medians and their ratio to Node's own
+// start (what a command costs beyond starting Node at all). --startup-runs 0 skips it.
 //
 // Also against `capinfos -c` (the bare read of every block, in C) on the same file. Each tool's wall
 // time, CPU time (user + system, GNU time) and peak RSS; the ratios are per round. On a loaded
@@ -29,6 +33,7 @@ const opt = (name, dflt) => {
 const GB = Number(opt('--gb', '1'));
 const ROUNDS = Number(opt('--rounds', '2'));
 const KEEP = args.includes('--keep');
+const STARTUP_RUNS = Number(opt('--startup-runs', '10'));
 const PAYLOAD = 1000;
 
 /** Writes a pcapng of about `bytes` and returns what it holds. */
@@ -146,7 +151,40 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   });
 }
 const fmtS = (x) => x.toFixed(2);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** The CLI's own start-up against Node's: alternated runs on a tiny capture, medians and ratios. */
+function startup(runs) {
+  const tiny = join(dir ?? mkdtempSync(join(tmpdir(), 'gscap-bench-')), 'tiny.pcapng');
+  const held = generate(tiny, 64 * 1024);
+  const cases = [
+    ['node -e 0', [process.execPath, ['-e', '0']]],
+    ['gapscope --version', [g.cmd, [...g.pre, '--version']]],
+    ['gapscope analyze (64 KiB capture)', [g.cmd, [...g.pre, 'analyze', tiny, '--port', '5000', '--gap-ms', '100', '--json']]],
+  ];
+  const loadBefore = load();
+  const times = cases.map(() => ({ wall: [], cpu: [], rss: [] }));
+  for (let i = 0; i < runs; i++) {
+    // Alternated, so that drift in the machine's load touches every case alike.
+    cases.forEach(([, [cmd, cmdArgs]], k) => {
+      const r = timed(cmd, cmdArgs);
+      times[k].wall.push(r.seconds);
+      times[k].cpu.push(r.cpuS);
+      times[k].rss.push(r.rssMb);
+      if (k === 2 && JSON.parse(r.stdout.trim().split('\n').pop()).packets !== held.mainPackets) throw new Error('analyze of the tiny capture read the wrong packet count');
+    });
+  }
+  rmSync(tiny);
+  const ref = times[0];
+  const rows = cases.map(([name], k) => {
+    const t = times[k];
+    return `| ${name} | ${(median(t.wall) * 1000).toFixed(0)} ms | ${(median(t.cpu) * 1000).toFixed(0)} ms | ${median(t.rss).toFixed(0)} MB | ${(median(t.wall) / median(ref.wall)).toFixed(2)}x | ${(median(t.cpu) / Math.max(median(ref.cpu), 0.001)).toFixed(2)}x |`;
+  });
+  process.stdout.write(`Start-up, median of ${runs} alternated runs (load ${loadBefore}→${load()}):\n\n| command | wall | CPU (user + system) | RSS | wall ÷ node -e 0 | CPU ÷ node -e 0 |\n|---|---:|---:|---:|---:|---:|\n${rows.join('\n')}\n\n`);
+}
+
 try {
+  if (STARTUP_RUNS > 0) startup(STARTUP_RUNS);
   let held;
   if (given) {
     held = null;

@@ -11,9 +11,6 @@ import type { GapscopeApi } from '../../shared/contract';
 import { GapscopeError } from '../../shared/errors';
 import { readAgentConfig, parseStreamSpec, type AgentConfig } from '../../shared/metrics/agentConfig';
 import type { StreamConfigInput } from '../../shared/contract/reception';
-import { inProcessApi } from '../kernel/inProcessApi';
-import { agentReport, startAgentServer } from '../metrics/agentServer';
-import { feedMetrics } from '../metrics/metricsFeed';
 import type { MetricsAccess } from '../metrics/metricsRoute';
 import { isLoopbackHost } from '../web/access';
 import { withBackend } from './backendApi';
@@ -165,6 +162,8 @@ export function registerAgentCommand(program: Command, io: AgentIo): void {
         await withBackend(
           program,
           async (backend) => {
+            // The agent's server and metrics are loaded only when the agent runs, not at every CLI start.
+            const [{ inProcessApi }, { agentReport, startAgentServer }, { feedMetrics }] = await Promise.all([import('../kernel/inProcessApi'), import('../metrics/agentServer'), import('../metrics/metricsFeed')]);
             const api = inProcessApi(backend);
             const feed = await feedMetrics(api);
             try {

@@ -5,8 +5,7 @@ import type { NetInterface } from '../../shared/network/types';
 import { GapscopeError } from '../../shared/errors';
 import { appVersion } from '../kernel/version';
 import { isLoopbackHost, parseAllowedOrigin } from '../web/access';
-import { MAX_CLIENTS_LIMIT } from '../web/apiSocket';
-import { startWebServer } from '../web/webServer';
+import { MAX_CLIENTS_LIMIT } from '../web/limits';
 import { humanReport, recordOption, runListen, type ListenOptions } from './listen';
 import { addressOption, flagForField, intOption, numberArg, numberOption, untilSignal } from './options';
 import { backendApi, withBackend } from './backendApi';
@@ -18,8 +17,6 @@ import { registerNetCommands } from './net';
 import { registerSessionCommands } from './sessions';
 import { registerSendCommands } from './send';
 import { registerAgentCommand } from './agent';
-import { feedMetrics } from '../metrics/metricsFeed';
-import { inProcessApi } from '../kernel/inProcessApi';
 import { EXIT_FAILED, EXIT_USAGE, raiseExitCode } from './exitCodes';
 import { announceVerdict, failOnOption } from './verdict';
 import type { Verdict } from '../../shared/verdict/conditions';
@@ -136,6 +133,8 @@ function buildProgram(): Command {
       if (!isLoopbackHost(opts.host)) err(`gapscope: WARNING: serving on ${opts.host}; anyone on that network with the URL (it contains the token) can start and stop streams on this machine.`);
       if (opts.metricsWithoutToken) err('gapscope: WARNING: /metrics is served without a token: anyone who can reach this port reads it.');
       await withBackend(program, async (backend) => {
+        // The web server, the metrics feed and the door are loaded only by the command that serves.
+        const [{ feedMetrics }, { inProcessApi }, { startWebServer }] = await Promise.all([import('../metrics/metricsFeed'), import('../kernel/inProcessApi'), import('../web/webServer')]);
         const feed = await feedMetrics(inProcessApi(backend));
         const metrics = { families: () => feed.metrics.families(), withoutToken: opts.metricsWithoutToken === true };
         const server = await startWebServer({ backend, staticDir: join(__dirname, '..', 'renderer'), host: opts.host, port: opts.port, allowOrigins: opts.allowOrigin, maxClients: opts.maxClients, metrics });

@@ -32,8 +32,7 @@ export const DEFAULT_LIMITS: ApiSocketLimits = {
   backpressure: { coalesceAboveBytes: 512 * 1024, resumeBelowBytes: 64 * 1024, dropAboveBytes: 8 * 1024 * 1024, pingEveryBytes: 32 * 1024, pongTimeoutMs: 60_000 },
 };
 
-/** The largest --max-clients: its refusal sentence still fits a close frame. */
-export const MAX_CLIENTS_LIMIT = 10_000;
+export { MAX_CLIENTS_LIMIT } from './limits';
 
 /** The close reason of a client over the cap: what happened and what to do, within a close frame's 123 bytes. */
 export function tooManyClientsReason(maxClients: number): string {
