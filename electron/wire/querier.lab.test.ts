@@ -11,33 +11,19 @@
 // constructed gap series in multicastSnooping.test.ts.)
 //
 // Subnet 10.98.64.0/24. Needs root, iproute2 (bridge), tshark (dumpcap), tcpdump and `npm run build`.
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GAPSCOPE_BIN } from '../../lab/gapscope';
-import { createLabPair, waitUntil, type LabHost, type LabPair } from '../../lab/netns';
+import { createLabPair, waitUntil, type LabPair } from '../../lab/netns';
 import { REPO_DIR } from '../../lab/streams';
-import { ListenLineSchema } from '../../shared/jsonStream/lines';
+import { startListen, startReference, type WireReport } from './testing/wireLab';
 
 const SUBNET = 64;
 const GROUP = '239.1.64.7';
 const PORT = 46_400;
 
-interface QuerierReport {
-  packets: number;
-  snooping?: { kind: string; summary: string };
-  wire?: { status: { state: string; error: { message: string } | null; querier?: { heard: number; lastFrom: string | null; lastVersion: string | null; lastAtMs: number | null } } };
-}
-
 let pair: LabPair;
 let bridge: string;
-
-/** Packet sockets open in the namespace (capture engines that have bound their interface). */
-async function packetSockets(host: LabHost): Promise<number> {
-  const r = await host.exec('cat', ['/proc/net/packet']);
-  return r.stdout.trim().split('\n').length - 1;
-}
 
 beforeAll(async () => {
   if (!existsSync(join(REPO_DIR, 'out', 'main', 'cli.js'))) throw new Error('Gapscope is not built: run `npm run build` first.');
@@ -68,32 +54,17 @@ const FAMILIES = {
 } as const;
 
 /** Runs listen with the wire view on the family's group, has the bridge ask for a while, and returns the report beside tshark's queries. */
-async function queriesHeard(family: keyof typeof FAMILIES): Promise<{ report: QuerierReport; ref: string[]; wire: number[] }> {
+async function queriesHeard(family: keyof typeof FAMILIES): Promise<{ report: WireReport; ref: string[]; wire: number[] }> {
   const f = FAMILIES[family];
   const ins = pair.inspector;
-  const dir = mkdtempSync(join(tmpdir(), 'gs-querier-ref-'));
-  chmodSync(dir, 0o777);
-  const file = join(dir, 'ref.pcapng');
+  // The reference: tshark on the inspector's veth, the family's membership traffic and the stream.
+  const ref = await startReference(ins, f.port, `${f.filter} or udp dst port ${f.port}`);
   try {
-    // The reference: tshark on the inspector's veth, the family's membership traffic and the stream.
-    const sockets = await packetSockets(ins);
-    const ref = ins.spawn('tshark', ['-i', ins.iface, '-f', `${f.filter} or udp dst port ${f.port}`, '-w', file, '-q']);
-    await waitUntil(async () => (await packetSockets(ins)) > sockets, 'tshark to capture', 20_000);
-    const read = async (filter: string, field: string): Promise<string[]> => {
-      const r = await ins.exec('tshark', ['-r', file, '-Y', filter, '-T', 'fields', '-e', field], { allowFailure: true });
-      return r.stdout.trim().split('\n').filter(Boolean);
-    };
-
-    const args = [GAPSCOPE_BIN, 'listen', '--group', f.group, '--port', String(f.port), '--iface', ins.iface, '--wire', 'beside', '--json-stream', '--duration', '120', '--gap-ms', '100'];
-    const gs = ins.spawn(process.execPath, args, { cwd: REPO_DIR });
-    await ins.waitForUdpSocket(gs.pid, f.port, 20_000);
-    // Its engine has opened the interface and set its filter once it says "capturing" (a packet
-    // socket alone is not yet: libpcap drops what came before its filter).
-    await gs.waitForLine(/"type":"wire","at":\d+,"state":"capturing"/, 20_000);
+    const gs = await startListen(ins, f.port, [], { target: ['--group', f.group, '--iface', ins.iface] });
 
     // Both captures are up: the querier starts (one startup query, then one a second).
     await pair.device.exec('ip', ['link', 'set', bridge, 'type', 'bridge', 'mcast_querier', '1']);
-    await waitUntil(async () => (await read(f.query, 'frame.number')).length >= 3, 'tshark to see three membership queries', 20_000);
+    await waitUntil(async () => (await ref.count(f.query)) >= 3, 'tshark to see three membership queries', 20_000);
     await pair.device.exec('ip', ['link', 'set', bridge, 'type', 'bridge', 'mcast_querier', '0']);
 
     // The stream itself, after the last query: the wire view reads its pipe in order, so a report
@@ -109,26 +80,21 @@ async function queriesHeard(family: keyof typeof FAMILIES): Promise<{ report: Qu
         s.close();
       });`;
     await pair.device.exec(process.execPath, ['-e', send]);
-    await waitUntil(async () => (await read(`udp.dstport == ${f.port}`, 'frame.number')).length === 50, 'tshark to write the stream', 20_000);
-    const heardByRef = await read(f.query, f.src);
-    gs.kill('SIGINT');
-    const done = await gs.exited;
-    ref.kill('SIGINT');
-    if (done.code !== 0) throw new Error(`gapscope exited ${done.code ?? done.signal}: ${done.stderr.slice(-1000)}`);
-    const lines = done.stdout.trim().split('\n').map((l) => ListenLineSchema.parse(JSON.parse(l)));
-    const wire = lines.filter((l) => l.type === 'wire');
-    const last = lines[lines.length - 1];
-    if (last?.type !== 'report') throw new Error(`gapscope listen ended without its report: ${done.stdout.slice(-500)}`);
-    return { report: last.report as unknown as QuerierReport, ref: heardByRef, wire: [...new Set(wire.map((l) => l.querier?.heard ?? 0))] };
+    await waitUntil(async () => (await ref.count()) === 50, 'tshark to write the stream', 20_000);
+    const heardByRef = await ref.fields(f.query, f.src);
+    const report = await gs.stop();
+    // Every line was checked against the published schema; the queries heard, as each wire line said them.
+    const wire = [...new Set(gs.lines.flatMap((l) => (l.type === 'wire' ? [l.querier?.heard ?? 0] : [])))];
+    return { report, ref: heardByRef, wire };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    ref.stop();
+    rmSync(dirname(ref.file), { recursive: true, force: true });
   }
 }
 
 describe('a real querier on the link', () => {
   it("the Linux bridge's IGMPv3 querier: the wire view hears each of its queries, as tshark does, and the verdict says a querier is there", async () => {
     const { report, ref, wire } = await queriesHeard('ipv4');
-    // A wire line for each query as it came (every line validated against the published schema).
     expect(wire.filter((n) => n > 0)).toEqual(ref.map((_, i) => i + 1));
     expect(report.packets).toBe(50);
     expect(report.wire?.status.error).toBeNull();
@@ -141,7 +107,6 @@ describe('a real querier on the link', () => {
     const linkLocal = /inet6 (fe80::[0-9a-f:]+)\//.exec((await pair.device.exec('ip', ['-6', 'addr', 'show', 'dev', bridge, 'scope', 'link'])).stdout)?.[1];
     expect(linkLocal).toBeDefined();
     const { report, ref, wire } = await queriesHeard('ipv6');
-    // A wire line for each query as it came (every line validated against the published schema).
     expect(wire.filter((n) => n > 0)).toEqual(ref.map((_, i) => i + 1));
     expect(report.packets).toBe(50);
     expect(report.wire?.status.error).toBeNull();

@@ -20,24 +20,13 @@ import { existsSync, mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GAPSCOPE_BIN } from '../../lab/gapscope';
-import { createLabPair, waitUntil, type LabHost, type LabPair, type UdpCounters } from '../../lab/netns';
+import { createLabPair, waitUntil, type LabPair } from '../../lab/netns';
 import { Impairments } from '../../lab/nft';
-import { REPO_DIR, lastJsonLine, startSender } from '../../lab/streams';
-import type { GapLocation } from '../../shared/reception/types';
+import { REPO_DIR, startSender } from '../../lab/streams';
+import { arrivedSince, startListen, startReference } from './testing/wireLab';
 
 const SUBNET = 62;
 const SIZE = 512;
-
-interface WireReport {
-  startedAt: string;
-  packets: number;
-  gaps: { startMs: number; durationMs: number; packetsBefore: number; lostPackets: number | null; cause: string; socketDrops?: number | null; socketDropsScope?: string; suggestedRecvBufferBytes?: number | null; location?: GapLocation }[];
-  localStalls: { startMs: number; endMs: number; durationMs: number }[];
-  loss: { lost: number | null } | null;
-  stream: { recvBufferGranted: number | null };
-  wire?: { status: { state: string; engine: string | null; error: { message: string } | null; engineDrops: number | null }; packets?: number; loss?: { lost: number | null } | null; gaps?: { startMs: number; durationMs: number }[] };
-}
 
 let pair: LabPair;
 let port = 46_000;
@@ -50,52 +39,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await pair?.teardown();
 });
-
-/** Packet sockets open in the namespace (capture engines that have bound their interface). */
-async function packetSockets(host: LabHost): Promise<number> {
-  const r = await host.exec('cat', ['/proc/net/packet']);
-  return r.stdout.trim().split('\n').length - 1;
-}
-
-/** The reference: tshark on the inspector's veth, writing the stream's datagrams to a file. */
-async function startReference(host: LabHost, p: number): Promise<{ count: () => Promise<number>; stop: () => void; file: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'gs-wire-ref-'));
-  chmodSync(dir, 0o777);
-  const file = join(dir, 'ref.pcapng');
-  const before = await packetSockets(host);
-  const proc = host.spawn('tshark', ['-i', host.iface, '-f', `udp dst port ${p}`, '-w', file, '-q']);
-  await waitUntil(async () => (await packetSockets(host)) > before, 'tshark to capture', 20_000);
-  const count = async (): Promise<number> => {
-    const r = await host.exec('tshark', ['-r', file, '-Y', `udp.dstport == ${p}`, '-T', 'fields', '-e', 'frame.number'], { allowFailure: true });
-    return r.stdout.trim() ? r.stdout.trim().split('\n').length : 0;
-  };
-  return { count, stop: () => proc.kill('SIGINT'), file };
-}
-
-/** `gapscope listen --wire beside --json` in the inspector; resolves once its socket and (when it can) its engine are up. */
-async function startListen(host: LabHost, p: number, extra: string[], opts: { env?: Record<string, string>; runAs?: string[]; engineUp?: boolean } = {}) {
-  const args = [...(opts.runAs ?? []), process.execPath, GAPSCOPE_BIN, 'listen', '--port', String(p), '--address', host.ipv4, '--wire', 'beside', '--json-stream', '--duration', '120', '--gap-ms', '100', ...extra];
-  const proc = host.spawn(args[0]!, args.slice(1), { cwd: REPO_DIR, env: opts.env });
-  await host.waitForUdpSocket(proc.pid, p, 20_000);
-  // The engine has opened the interface and set its filter once the wire view says "capturing"
-  // (libpcap drops what arrives before its filter, so a packet socket alone is not yet).
-  if (opts.engineUp !== false) await proc.waitForLine(/"type":"wire","at":\d+,"state":"capturing"/, 20_000);
-  return {
-    proc,
-    async stop(): Promise<WireReport> {
-      proc.kill('SIGINT');
-      const r = await proc.exited;
-      if (r.code !== 0) throw new Error(`gapscope exited ${r.code ?? r.signal}: ${r.stderr.slice(-1000)}`);
-      return lastJsonLine<{ type: 'report'; report: WireReport }>('gapscope listen', r.stdout, r.stderr).report;
-    },
-  };
-}
-
-/** Datagrams the namespace's UDP has taken in (delivered or dropped for a full buffer) since `before`. */
-async function arrivedSince(host: LabHost, before: UdpCounters): Promise<number> {
-  const now = await host.udpCounters();
-  return now.inDatagrams - before.inDatagrams + (now.rcvbufErrors - before.rcvbufErrors);
-}
 
 describe('the wire view beside the socket, with the kernel counters', () => {
   it('(a) a 300 ms cut on the device egress: the gap "never reached this machine", and the wire saw none of it either, exactly as tshark', async () => {
