@@ -1,6 +1,7 @@
 /** Assembles the back end from its features: the one composition root; the desktop app, web mode and CLI all start here. */
 import { EventEmitter } from 'node:events';
 import type { AppInfo, EventName, EventPayload, GapscopeService } from '../../shared/contract';
+import { createAgentService } from '../agents/agentService';
 import { createCaptureService } from '../capture/captureService';
 import { createDnsService } from '../dns/dnsService';
 import { createBonjourService } from '../bonjour/bonjourService';
@@ -49,7 +50,9 @@ export async function createBackend(options: BackendOptions & { workerPath?: str
   const network = createNetworkService(ctx, options.watchNetwork === false ? { autoStart: false } : {});
   const sender = createSenderService(ctx, listInterfaces);
   const capture = createCaptureService(ctx, reception.streams);
-  const features = [reception, settings, dns, bonjour, network, sessions, sender, capture] as const;
+  // Agents answer the stream requests for their streams (`<id>@<agent>`) and hand the rest to reception.
+  const agents = createAgentService(ctx, { local: reception.handlers, reachSaved: options.reachAgents === true });
+  const features = [agents, reception, settings, dns, bonjour, network, sessions, sender, capture] as const;
 
   const service: GapscopeService = {
     getAppInfo: () => info,
@@ -64,6 +67,7 @@ export async function createBackend(options: BackendOptions & { workerPath?: str
     ...sessions.handlers,
     ...sender.handlers,
     ...capture.handlers,
+    ...agents.handlers,
   };
 
   return {

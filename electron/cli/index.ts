@@ -143,7 +143,7 @@ function buildProgram(): Command {
         await untilSignal().stopped;
         await server.close();
         feed.close();
-      }, true);
+      }, true, true);
     });
 
   return program;

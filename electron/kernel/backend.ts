@@ -24,6 +24,8 @@ export interface BackendOptions {
    * `ip`/`iw` every second, CPU the receiver worker should not have to share.
    */
   watchNetwork?: boolean;
+  /** Attach the remote agents saved in the data folder at start (the desktop window and serve; a one-shot command does not). */
+  reachAgents?: boolean;
   /** The desktop window's Open and Save dialogs (electron/main/pathChooser.ts); without them choosePath is refused. */
   choosePath?: (request: ChoosePathRequest) => Promise<ChosenPath>;
 }

@@ -115,7 +115,7 @@ async function start(): Promise<void> {
 
   let backend: Backend;
   try {
-    backend = await createBackend({ mode: 'desktop', dataDir: app.getPath('userData'), choosePath: chooseWithDialogs });
+    backend = await createBackend({ mode: 'desktop', dataDir: app.getPath('userData'), choosePath: chooseWithDialogs, reachAgents: true });
   } catch (err) {
     dialog.showErrorBox('Gapscope could not start', err instanceof Error ? err.message : String(err));
     app.exit(1);

@@ -5,6 +5,7 @@
  * request's arguments against it. Feature files never import this index (no import circle).
  */
 import type { z } from 'zod';
+import { agentsEvents, agentsRequests } from './agents';
 import { appEvents, appRequests } from './app';
 import { bonjourEvents, bonjourRequests } from './bonjour';
 import { captureEvents, captureRequests } from './capture';
@@ -29,6 +30,7 @@ export const contract = {
     ...sessionsRequests,
     ...senderRequests,
     ...captureRequests,
+    ...agentsRequests,
   },
   events: {
     ...appEvents,
@@ -39,6 +41,7 @@ export const contract = {
     ...sessionsEvents,
     ...senderEvents,
     ...captureEvents,
+    ...agentsEvents,
   },
 } as const;
 /** Names of the requests. */

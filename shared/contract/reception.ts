@@ -124,6 +124,8 @@ export interface StreamInfo {
   wire?: WireStatus;
   /** The Wi-Fi link the stream may arrive on (beacon interval, DTIM period, power save), read while it listens; absent when no Wi-Fi link is associated or the stream is on loopback. */
   wifi?: WifiLinkTiming;
+  /** The attached agent this stream runs on (its id then reads `<id on the agent>@<agent id>`); absent for this back end's own streams. */
+  agent?: { id: string; name: string };
 }
 
 /**
@@ -185,7 +187,8 @@ export interface StreamAlert {
   raised: ActiveAlert[];
 }
 
-const streamId = z.string().regex(/^[a-z0-9-]{1,40}$/, 'is not a stream id');
+/** A stream's id: a local one, or an attached agent's stream as `<its id on the agent>@<agent id>` (local ids hold no '@'). */
+const streamId = z.string().regex(/^[a-z0-9-]{1,40}(@[a-z0-9]{1,12})?$/, 'is not a stream id');
 
 /** Reception's requests: streams started, stopped, removed and read. */
 export const receptionRequests = {
