@@ -27,6 +27,7 @@ const BENCHES = [
   { name: 'exports', what: 'exports of an hour-long session vs the plainest code writing the same file', script: 'bench-exports.mjs', args: ['--runs', '3'] },
   { name: 'ui', what: 'the live page vs the same page idle, Chromium (short phase, scaled)', script: 'bench-ui.mjs', args: ['--phases', 'short', '--minutes-scale', '0.2'] },
   { name: 'wire', what: 'listen with the wire view vs without, and a bare socket', script: 'bench-wire.mjs', args: ['--rates', '20000', '--seconds', '5', '--reps', '1'] },
+  { name: 'web', what: 'a web client beside 300 clients that never read vs the same client alone', script: 'bench-web.mjs', args: ['--seconds', '10'] },
   { name: 'memory', what: 'back end and page RSS with the UI attached, 10,000/s (short form)', script: 'bench-memory.mjs', args: ['--minutes', '3', '--every-s', '30'] },
 ];
 
