@@ -2,6 +2,7 @@
 // the few Electron APIs it uses, and checks what it asks of them: secure window options, denied
 // permissions and navigation, the CSP header, one instance, and the back end closed on quit.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { pathToFileURL } from 'node:url';
 
 type Listener = (...args: unknown[]) => unknown;
 
@@ -122,14 +123,24 @@ describe('the desktop shell', () => {
     await vi.waitFor(() => expect(fakes.windows[0]!.show).toHaveBeenCalled());
   });
 
-  it('denies every permission and sets a CSP header on responses', async () => {
+  it('denies every permission but the app page\'s notifications, and sets a CSP header on responses', async () => {
     await loadShell();
+    const loaded = (fakes.windows[0]!.loadFile.mock.calls as unknown as string[][])[0]![0]!;
+    const appPage = { getURL: () => pathToFileURL(loaded).href };
+    const otherPage = { getURL: () => 'https://example.com/' };
     const requestHandler = fakes.defaultSession.setPermissionRequestHandler.mock.calls[0]![0] as Listener;
-    const callback = vi.fn();
-    requestHandler({}, 'media', callback, {});
-    expect(callback).toHaveBeenCalledWith(false);
+    const asked = (contents: unknown, permission: string): unknown => {
+      const callback = vi.fn();
+      requestHandler(contents, permission, callback, {});
+      return callback.mock.calls[0]![0];
+    };
+    expect(asked(appPage, 'media')).toBe(false);
+    expect(asked(appPage, 'notifications')).toBe(true);
+    expect(asked(otherPage, 'notifications')).toBe(false);
     const checkHandler = fakes.defaultSession.setPermissionCheckHandler.mock.calls[0]![0] as Listener;
-    expect(checkHandler({}, 'clipboard-read', 'file://', {})).toBe(false);
+    expect(checkHandler(appPage, 'clipboard-read', 'file://', {})).toBe(false);
+    expect(checkHandler(appPage, 'notifications', 'file://', {})).toBe(true);
+    expect(checkHandler(null, 'notifications', 'file://', {})).toBe(false);
     const onHeaders = fakes.defaultSession.webRequest.onHeadersReceived.mock.calls[0]![0] as Listener;
     const done = vi.fn();
     onHeaders({ responseHeaders: { 'Content-Type': ['text/html'] } }, done);

@@ -11,7 +11,7 @@ import { createBackend } from '../app/createBackend';
 import { contentSecurityPolicy, withContentSecurityPolicy } from '../kernel/contentSecurityPolicy';
 import { bindBackendToIpc } from './ipcBinding';
 import { createPathChooser, downloadSaveOptions } from './pathChooser';
-import { navigationDecision, resolveAppPage } from './trustedSender';
+import { navigationDecision, permissionAllowed, resolveAppPage } from './trustedSender';
 
 const indexFile = join(__dirname, '../renderer/index.html');
 const preloadFile = join(__dirname, '../preload/preload.js');
@@ -35,10 +35,10 @@ function guardNavigation(contents: WebContents): void {
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
-/** Denies every permission (camera, notifications, clipboard read…) and adds the CSP header. */
+/** Denies every permission (camera, clipboard read…) but the app page's notifications (its alerts), and adds the CSP header. */
 function hardenSession(ses: Session): void {
-  ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  ses.setPermissionCheckHandler(() => false);
+  ses.setPermissionRequestHandler((contents, permission, callback) => callback(permissionAllowed(permission, contents.getURL(), page)));
+  ses.setPermissionCheckHandler((contents, permission) => (contents ? permissionAllowed(permission, contents.getURL(), page) : false));
   const policy = contentSecurityPolicy(page);
   // Electron documents that headers do not reach file:// loads; the meta tag in index.html covers those.
   ses.webRequest.onHeadersReceived((details, callback) => {

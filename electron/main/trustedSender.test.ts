@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { isAppPageUrl, isTrustedSender, navigationDecision, resolveAppPage, type AppPage } from './trustedSender';
+import { isAppPageUrl, isTrustedSender, navigationDecision, permissionAllowed, resolveAppPage, type AppPage } from './trustedSender';
 
 const indexFileUrl = pathToFileURL('/Applications/Gapscope.app/Contents/Resources/app.asar/out/renderer/index.html').href;
 const filePage: AppPage = { kind: 'file', url: indexFileUrl };
@@ -99,5 +99,17 @@ describe('navigationDecision', () => {
     expect(navigationDecision('javascript:alert(1)', filePage)).toBe('deny');
     expect(navigationDecision('https://user:pw@example.com/', filePage)).toBe('deny');
     expect(navigationDecision('nonsense', filePage)).toBe('deny');
+  });
+});
+
+describe('permissionAllowed', () => {
+  it('lets the app page notify, and nothing else ask for anything', () => {
+    const page = resolveAppPage({ indexFileUrl: pathToFileURL('/opt/Gapscope/resources/app/out/renderer/index.html').href, isPackaged: true });
+    const own = pathToFileURL('/opt/Gapscope/resources/app/out/renderer/index.html').href;
+    expect(permissionAllowed('notifications', own, page)).toBe(true);
+    expect(permissionAllowed('media', own, page)).toBe(false);
+    expect(permissionAllowed('clipboard-read', own, page)).toBe(false);
+    expect(permissionAllowed('notifications', 'https://example.com/', page)).toBe(false);
+    expect(permissionAllowed('notifications', pathToFileURL('/tmp/other.html').href, page)).toBe(false);
   });
 });

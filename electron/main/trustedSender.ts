@@ -82,3 +82,8 @@ export function navigationDecision(url: string, page: AppPage): 'allow' | 'open-
   }
   return 'deny';
 }
+
+/** The one permission the app's page may have: desktop notifications for its alerts, asked for by the app's own page only. */
+export function permissionAllowed(permission: string, pageUrl: string, page: AppPage): boolean {
+  return permission === 'notifications' && isAppPageUrl(pageUrl, page);
+}

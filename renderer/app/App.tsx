@@ -1,6 +1,7 @@
 /** The window: header, connection banner, the setup form and stream list, and the selected stream. */
 import { useEffect, useRef, type ComponentType } from 'react';
 import { ConnectionBanner } from '../components/ConnectionBanner';
+import { AlertBanner } from '../features/alerts/AlertBanner';
 import { Header } from './Header';
 import { StreamList } from '../features/reception/StreamList';
 import { SelectedStream } from '../features/reception/StreamView';
@@ -90,6 +91,7 @@ export function App() {
     <div className="app">
       <Header />
       <ConnectionBanner />
+      <AlertBanner />
       <ViewTabs />
       {view === 'reception' ? (
         <div className={`layout${collapsed ? ' sidebar-collapsed' : ''}`}>

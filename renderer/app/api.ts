@@ -13,6 +13,7 @@ import { bindNetwork, type NetworkCommands } from '../features/network/networkBi
 import { bindSender, type SenderCommands } from '../features/sender/senderBinding';
 import { bindSessions, type SessionsCommands } from '../features/sessions/sessionsBinding';
 import { bindReception, type Commands } from '../features/reception/receptionBinding';
+import { bindAlerts, type AlertsCommands } from '../features/alerts/alertsBinding';
 import { bindApp, type AppCommands } from './appBinding';
 
 /** What each feature's view can ask of the back end, by feature. */
@@ -25,6 +26,7 @@ export interface FeatureCommands {
   network: NetworkCommands;
   sender: SenderCommands;
   sessions: SessionsCommands;
+  alerts: AlertsCommands;
 }
 
 /** Binds every feature's events and requests to the store; returns their commands and the function that unbinds them all. */
@@ -39,6 +41,7 @@ export function bindFeatures(api: GapscopeApi, store: AppStore): { commands: Fea
     network: bindNetwork(api, store),
     sender: bindSender(api, store),
     sessions: bindSessions(api, store),
+    alerts: bindAlerts(api, store),
   };
   return {
     commands: {
@@ -50,6 +53,7 @@ export function bindFeatures(api: GapscopeApi, store: AppStore): { commands: Fea
       network: bound.network.commands,
       sender: bound.sender.commands,
       sessions: bound.sessions.commands,
+      alerts: bound.alerts.commands,
     },
     dispose() {
       for (const b of Object.values(bound)) b.dispose();

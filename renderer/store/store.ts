@@ -13,11 +13,12 @@ import { createImportSlice, type ImportSlice } from '../features/import/importSl
 import { createNetworkSlice, type NetworkSlice } from '../features/network/networkSlice';
 import { createSenderSlice, type SenderSlice } from '../features/sender/senderSlice';
 import { createSessionsSlice, type SessionsSlice } from '../features/sessions/sessionsSlice';
+import { createAlertsSlice, type AlertsSlice } from '../features/alerts/alertsSlice';
 import { createTimelineSlice, type TimelineSlice } from './timelineSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 
 /** Everything the renderer knows, as one state. */
-export type AppState = StreamsSlice & UiSlice & BackendSlice & TimelineSlice & BonjourSlice & DnsSlice & ImportSlice & NetworkSlice & SenderSlice & SessionsSlice;
+export type AppState = StreamsSlice & UiSlice & BackendSlice & TimelineSlice & BonjourSlice & DnsSlice & ImportSlice & NetworkSlice & SenderSlice & SessionsSlice & AlertsSlice;
 
 /** The store's handle, for the bindings and for tests. */
 export type AppStore = StoreApi<AppState>;
@@ -35,6 +36,7 @@ export function createAppStore(): AppStore {
     ...createNetworkSlice(...a),
     ...createSenderSlice(...a),
     ...createSessionsSlice(...a),
+    ...createAlertsSlice(...a),
   }));
 }
 

@@ -28,7 +28,7 @@ function StreamTab({ id, selected }: { id: string; selected: boolean }) {
   const tab = useThrottledApp(
     (s) => {
       const e = s.streams[id];
-      return e ? { info: e.info, packets: e.reception.totals.packets, gapCount: e.reception.totals.gapCount } : null;
+      return e ? { info: e.info, packets: e.reception.totals.packets, gapCount: e.reception.totals.gapCount, alerting: e.alerts.map((a) => a.condition).join(', ') } : null;
     },
     500,
     (a, b) => shallow(a, b),
@@ -44,10 +44,16 @@ function StreamTab({ id, selected }: { id: string; selected: boolean }) {
       className={`stream-tab${selected ? ' selected' : ''}`}
       data-testid="stream-item"
       data-status={info.status}
+      data-alert={tab.alerting ? 'raised' : undefined}
       onClick={() => select(id)}
     >
       <span className={`dot ${info.status}`} aria-hidden="true" />
       <span className="stream-tab-title">{streamTitle(info)}</span>
+      {tab.alerting ? (
+        <span className="stream-tab-alert" data-testid="stream-alert-mark" title={`Alert raised: ${tab.alerting}`}>
+          ⚠ {tab.alerting}
+        </span>
+      ) : null}
       <span className="stream-tab-meta">
         {info.status} · {formatCount(tab.packets)} pkts · {formatCount(tab.gapCount)} gaps
       </span>

@@ -2,6 +2,7 @@
 import { useId, useState, type RefObject } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useCommands } from '../../app/commands';
+import { useFeature } from '../../app/api';
 import { DECODE_CHOICES, WIRE_CHOICES, configToForm, defaultSetupForm, formToConfig, isGroupAddress, type SetupField, type SetupForm } from './setupForm';
 import { useApp } from '../../store/store';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -15,6 +16,7 @@ function lastSummary(c: StreamConfigInput): string {
 /** Port, address or group, interface, SSM source, bin size, gap threshold and expected rate, then Start. */
 export function StreamSetup({ formRef }: { formRef: RefObject<HTMLFormElement | null> }) {
   const commands = useCommands();
+  const alerts = useFeature('alerts');
   const { settings, interfaces, starting, connection, serverError } = useApp(
     useShallow((s) => ({ settings: s.settings, interfaces: s.interfaces, starting: s.starting, connection: s.connection, serverError: s.errors.setup })),
   );
@@ -49,6 +51,8 @@ export function StreamSetup({ formRef }: { formRef: RefObject<HTMLFormElement | 
       return;
     }
     setFieldError(null);
+    // Permission to notify is asked for here, on the user's own click, and only for a stream with alerts.
+    if (r.config.alertOn?.length) alerts.askToNotify();
     void commands.start(r.config).then((started) => {
       if (started) setForm(defaultSetupForm);
     });
@@ -197,6 +201,20 @@ export function StreamSetup({ formRef }: { formRef: RefObject<HTMLFormElement | 
           ))}
         </select>
         {fieldMessage('wire')}
+      </div>
+      <div className="field">
+        <label htmlFor={idOf('alertOn')}>Alert when (optional)</label>
+        <input
+          id={idOf('alertOn')}
+          data-testid="alert-on-input"
+          placeholder="e.g. gap>500ms, loss>1%"
+          spellCheck={false}
+          title="The conditions of gapscope listen --fail-on: gap, gaps, loss, duty, rate, no-data (packets only at the end). Raised when one holds, cleared once it has not held for 5 s; a desktop notification when this window is not in front."
+          value={form.alertOn}
+          onChange={(e) => set('alertOn', e.target.value)}
+          {...invalid('alertOn')}
+        />
+        {fieldMessage('alertOn')}
       </div>
       <div className="field">
         <label htmlFor={idOf('label')}>Label (optional)</label>

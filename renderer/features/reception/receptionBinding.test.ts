@@ -171,6 +171,22 @@ describe('bindReception', () => {
     expect(store.getState().streams.s1!.reception.bins.snapshot().packets).toEqual([5, 5, 5, 5, 5, 9, 2]);
   });
 
+  it('keeps each stream\'s alerts raised now: from its state on load, then from each streamAlert, held while a load runs', async () => {
+    const alert = { condition: 'gap>500ms', raisedAt: 1000, lastMetAt: 1400, times: 2, sentence: 'gap>500ms failed: the longest gap was 700 ms.' };
+    const fake = fakeApi([{ ...snapshotState('s1', 500, [5]), alerts: [alert] }]);
+    store.getState().setConnection('open');
+    bindWithApp(fake.api, store, schedule);
+    await settle();
+    expect(store.getState().streams.s1!.alerts).toEqual([alert]);
+    fake.emit('streamAlert', { id: 's1', change: { condition: 'gap>500ms', state: 'cleared', at: 9000, times: 2, sentence: 'gap>500ms passed: the longest gap was 0 ms.' }, raised: [] });
+    expect(store.getState().streams.s1!.alerts).toEqual([]);
+    // A live update keeps the stream's alerts as they are.
+    fake.emit('streamAlert', { id: 's1', change: { condition: 'gap>500ms', state: 'raised', at: 9500, times: 1, sentence: alert.sentence }, raised: [{ ...alert, raisedAt: 9500, times: 1 }] });
+    fake.emit('streamUpdate', { id: 's1', delta: delta(600, 1, [7]) });
+    runFrame();
+    expect(store.getState().streams.s1!.alerts).toMatchObject([{ raisedAt: 9500 }]);
+  });
+
   it('holds events that arrive while the full state loads, and replays them after it', async () => {
     const fake = fakeApi([snapshotState('s1', 500, [5, 5, 5, 5, 5])]);
     fake.holdStates();

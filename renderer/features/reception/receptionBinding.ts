@@ -39,7 +39,7 @@ export const frameScheduler: FlushScheduler = (flush) => {
   const timer = setTimeout(run, 250);
 };
 
-type ReceptionEvent = 'streamUpdate' | 'streamStatus' | 'streamRemoved' | 'streamsSkipped';
+type ReceptionEvent = 'streamUpdate' | 'streamStatus' | 'streamRemoved' | 'streamsSkipped' | 'streamAlert';
 type HeldEvent = { [E in ReceptionEvent]: { name: E; payload: EventPayload<E> } }[ReceptionEvent];
 
 /**
@@ -86,6 +86,10 @@ export function bindReception(api: GapscopeApi, store: AppStore, app: Pick<AppCo
       case 'streamsSkipped':
         void reloadStreams(ev.payload.ids);
         break;
+      case 'streamAlert':
+        // The stream's alerts raised now; the banner and the notification are the alerts feature's.
+        actions().setStreamAlerts(ev.payload.id, ev.payload.raised);
+        break;
     }
   };
 
@@ -104,6 +108,7 @@ export function bindReception(api: GapscopeApi, store: AppStore, app: Pick<AppCo
     api.on('streamStatus', (payload) => handle({ name: 'streamStatus', payload })),
     api.on('streamRemoved', (payload) => handle({ name: 'streamRemoved', payload })),
     api.on('streamsSkipped', (payload) => handle({ name: 'streamsSkipped', payload })),
+    api.on('streamAlert', (payload) => handle({ name: 'streamAlert', payload })),
   ];
 
   // Each load has a generation: a load overtaken by a reconnect is abandoned, never applied.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDispatcher } from '../../../shared/rpc/dispatcher';
+import { parseConditions } from '../../../shared/verdict/conditions';
 import { configToForm, defaultSetupForm, formToConfig, isGroupAddress } from './setupForm';
 
 describe('formToConfig', () => {
@@ -70,8 +71,23 @@ describe('formToConfig', () => {
     expect(configToForm({ port: 4000, recvBufferBytes: 65536 }).recvBuffer).toBe('65536');
   });
 
+  it('asks for live alerts on the conditions typed, with the conditions parser\'s own sentence beside the field', () => {
+    expect(formToConfig({ ...defaultSetupForm, port: '4000', alertOn: ' gap>500ms, loss>1%,, ' })).toEqual({ ok: true, config: { port: 4000, binMs: 100, alertOn: ['gap>500ms', 'loss>1%'] } });
+    const none = formToConfig({ ...defaultSetupForm, port: '4000', alertOn: ' , ' });
+    expect(none.ok && 'alertOn' in none.config).toBe(false);
+    expect(formToConfig({ ...defaultSetupForm, port: '4000', alertOn: 'gap>500' })).toEqual({ ok: false, field: 'alertOn', message: '"gap>500" needs a unit: ms, s or min (e.g. gap>500ms).' });
+    let parserSays = '';
+    try {
+      parseConditions(['gap>1s, services<1'], 'stream');
+    } catch (e) {
+      parserSays = (e as Error).message;
+    }
+    expect(formToConfig({ ...defaultSetupForm, port: '4000', alertOn: 'gap>1s, services<1' })).toEqual({ ok: false, field: 'alertOn', message: parserSays });
+    expect(configToForm({ port: 4000, alertOn: ['gap>500ms', 'no-data>5s'] }).alertOn).toBe('gap>500ms, no-data>5s');
+  });
+
   it('round-trips through configToForm', () => {
-    const form = { ...defaultSetupForm, port: '4000', address: '239.1.2.3', iface: 'vins', binMs: '50', gapMode: 'manual' as const, gapMs: '250', expectedRate: '500', expectedUnit: 'packets' as const, label: 'GDL90', decode: 'seq:0:16:be' };
+    const form = { ...defaultSetupForm, port: '4000', address: '239.1.2.3', iface: 'vins', binMs: '50', gapMode: 'manual' as const, gapMs: '250', expectedRate: '500', expectedUnit: 'packets' as const, label: 'GDL90', decode: 'seq:0:16:be', alertOn: 'gap>500ms, loss>1%' };
     const r = formToConfig(form);
     expect(r.ok).toBe(true);
     if (r.ok) expect(configToForm(r.config)).toEqual(form);

@@ -28,6 +28,8 @@ export interface SetupForm {
   wire: 'off' | 'beside' | 'only';
   /** The receive buffer to ask the kernel for, bytes; empty asks for the default (8 MiB). */
   recvBuffer: string;
+  /** Conditions to raise a live alert on, the words of --fail-on separated by commas (gap>500ms, loss>1%); empty: none. */
+  alertOn: string;
 }
 
 /** The wire view's choices, in the user's words. */
@@ -69,6 +71,7 @@ export const defaultSetupForm: SetupForm = {
   decode: 'auto',
   wire: 'off',
   recvBuffer: '',
+  alertOn: '',
 };
 
 /** The outcome of reading the form: a config to send, or the first problem to fix. */
@@ -95,6 +98,7 @@ const SETUP_FIELDS: Readonly<Record<string, SetupField>> = {
   decode: 'decode',
   wire: 'wire',
   recvBufferBytes: 'recvBuffer',
+  alertOn: 'alertOn',
 };
 
 const refused = (field: SetupField, message: string): SetupResult => ({ ok: false, field, message });
@@ -120,6 +124,9 @@ export function formToConfig(form: SetupForm): SetupResult {
     if (bytes === null) return refused('recvBuffer', 'The receive buffer must be a whole number of bytes, 4096 or more.');
     config.recvBufferBytes = bytes;
   }
+  // Each condition is judged by the door (the conditions' own parser), so its sentence is the CLI's.
+  const alertOn = form.alertOn.split(',').map((c) => c.trim()).filter((c) => c !== '');
+  if (alertOn.length > 0) config.alertOn = alertOn;
   if (form.gapMode === 'manual') {
     const gapMs = numberField(form.gapMs);
     if (gapMs === null) return refused('gapMs', 'The gap threshold must be a number of ms (or choose automatic).');
@@ -154,6 +161,7 @@ export function configToForm(config: StreamConfigInput): SetupForm {
     decode: config.decode ?? 'auto',
     wire: config.wire === 'beside' || config.wire === 'only' ? config.wire : 'off',
     recvBuffer: config.recvBufferBytes === undefined ? '' : String(config.recvBufferBytes),
+    alertOn: (config.alertOn ?? []).join(', '),
   };
 }
 

@@ -1,6 +1,7 @@
 /** The streams the back end runs and what each has measured, kept by plain actions. */
 import type { StateCreator } from 'zustand';
 import type { StreamInfo, StreamState, StreamUpdate } from '../../../shared/contract';
+import type { ActiveAlert } from '../../../shared/verdict/alertWatch';
 import { emptyReception, fromSnapshot, limitPackets, mergeDelta, type ReceptionState } from './streamState';
 import type { UiSlice } from '../../store/uiSlice';
 
@@ -10,7 +11,11 @@ export interface StreamEntry {
   reception: ReceptionState;
   /** Changes on every merge: the bin arrays grow in place, so memoised charts key on this. */
   revision: number;
+  /** Its alerts raised now (config.alertOn), as the back end judges them; empty when none. */
+  alerts: ActiveAlert[];
 }
+
+const NO_ALERTS: ActiveAlert[] = [];
 
 /** The streams part of the store. */
 export interface StreamsSlice {
@@ -29,11 +34,13 @@ export interface StreamsSlice {
   applyUpdates(updates: StreamUpdate[]): void;
   /** The back end forgot a stream. */
   forgetStream(id: string): void;
+  /** A stream's alerts raised now, after one was raised or cleared (streamAlert). */
+  setStreamAlerts(id: string, alerts: ActiveAlert[]): void;
   setPacketLimit(limit: number): void;
 }
 
 function entryFromState(s: StreamState, packetLimit: number): StreamEntry {
-  return { info: s.info, reception: fromSnapshot(s.snapshot, packetLimit), revision: 0 };
+  return { info: s.info, reception: fromSnapshot(s.snapshot, packetLimit), revision: 0, alerts: s.alerts?.length ? s.alerts : NO_ALERTS };
 }
 
 /** Creates the streams slice. */
@@ -47,7 +54,7 @@ export const createStreamsSlice: StateCreator<StreamsSlice & Pick<UiSlice, 'sele
     const old = streams[info.id];
     const entry: StreamEntry = old
       ? { ...old, info }
-      : { info, reception: emptyReception(info.config.binMs, info.config.gapMs === undefined), revision: 0 };
+      : { info, reception: emptyReception(info.config.binMs, info.config.gapMs === undefined), revision: 0, alerts: NO_ALERTS };
     set({ streams: { ...streams, [info.id]: entry }, streamOrder: old ? streamOrder : [...streamOrder, info.id] });
     if (!old && get().selectedId === null) get().selectStream(info.id);
   },
@@ -94,6 +101,13 @@ export const createStreamsSlice: StateCreator<StreamsSlice & Pick<UiSlice, 'sele
     const order = streamOrder.filter((s) => s !== id);
     set({ streams: rest, streamOrder: order });
     if (selectedId === id) get().selectStream(order[order.length - 1] ?? null);
+  },
+
+  setStreamAlerts(id, alerts) {
+    const { streams } = get();
+    const entry = streams[id];
+    if (!entry) return; // not known yet: its state will bring them
+    set({ streams: { ...streams, [id]: { ...entry, alerts: alerts.length ? alerts : NO_ALERTS } } });
   },
 
   setPacketLimit(limit) {
