@@ -95,7 +95,7 @@ describe('the desktop shell', () => {
   it('opens one locked-down window on the built page, with the back end in the user data folder', async () => {
     await loadShell();
     expect(fakes.app.enableSandbox).toHaveBeenCalled();
-    expect(fakes.createBackend).toHaveBeenCalledWith({ mode: 'desktop', dataDir: '/home/u/.config/Gapscope (development)', choosePath: expect.any(Function) });
+    expect(fakes.createBackend).toHaveBeenCalledWith({ mode: 'desktop', dataDir: '/home/u/.config/Gapscope (development)', choosePath: expect.any(Function), reachAgents: true });
     expect(fakes.windows).toHaveLength(1);
     const [window] = fakes.windows;
     expect(window!.options.webPreferences).toMatchObject({
