@@ -39,6 +39,8 @@ export interface ListenRun {
   port?: number;
   /** Multicast group to wait for on the host's interface before resolving. */
   group?: string;
+  /** Environment added to the CLI's (e.g. GAPSCOPE_RECEIVE=batch). */
+  env?: Record<string, string>;
 }
 
 /** A running `gapscope listen`. */
@@ -55,7 +57,7 @@ export async function startGapscope(host: LabHost, run: ListenRun): Promise<Runn
   const [cmd, ...pre] = schedulingPrefix(run.scheduling);
   const args = [...pre, GAPSCOPE_BIN, 'listen', ...run.args, '--json', '--duration', String(run.durationS)];
   if (run.gapMs !== undefined) args.push('--gap-ms', String(run.gapMs));
-  const proc = host.spawn(cmd as string, args, { cwd: REPO_DIR });
+  const proc = host.spawn(cmd as string, args, { cwd: REPO_DIR, ...(run.env ? { env: run.env } : {}) });
   const port = run.port ?? Number(run.args[run.args.indexOf('--port') + 1]);
   try {
     await Promise.race([

@@ -6,6 +6,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { existsSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { getSystemErrorName } from 'node:util';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ReceptionMonitor } from '../../shared/reception/receptionMonitor';
 import type { ErrorInfo } from '../../shared/contract';
@@ -17,6 +18,7 @@ import { StallWatch } from './stallWatch';
 import { explainSocketError } from './socketErrors';
 import { nameHolders, udpPortHolders } from './portHolders';
 import { KernelDropSampler, socketFd } from './kernelDrops';
+import { readInBatches, readOneByOne, type DatagramReader } from './datagramReader';
 import { WireView } from '../wire/wireView';
 import { WireThread } from '../wire/wireThread';
 import { GapLocator } from '../../shared/reception/gapLocation';
@@ -43,6 +45,9 @@ const monitor = new ReceptionMonitor({
 let t0 = performance.now();
 const now = (): number => performance.now() - t0;
 let socket: Socket | null = null;
+let reader: DatagramReader | null = null;
+/** GAPSCOPE_RECEIVE=batch reads with recvmmsg where the addon is built (datagramReader.ts); anything else, one by one. */
+const wantBatch = process.env.GAPSCOPE_RECEIVE === 'batch';
 let updateTimer: NodeJS.Timeout | null = null;
 let watchTimer: NodeJS.Timeout | null = null;
 let stallWatch: StallWatch | null = null;
@@ -66,6 +71,11 @@ let wireThread: WireThread | null = null;
 function finish(error: ErrorInfo | null): void {
   if (finished) return;
   finished = true;
+  // The batch reader hands on what it has already read before the socket closes.
+  void (reader?.close() ?? Promise.resolve()).then(() => finishRead(error));
+}
+
+function finishRead(error: ErrorInfo | null): void {
   if (updateTimer) {
     clearInterval(updateTimer);
     // One last delta: what came since the last one (a gap that ended just before Stop, the last
@@ -180,6 +190,20 @@ async function endRecording(): Promise<RecordingEnd | null> {
   return { counts: file.counts(), error: file.error, atMs };
 }
 
+/** Every datagram, read either way (datagramReader.ts): counted, recorded or kept for a recording. */
+function onDatagram(atPerfMs: number, msg: Buffer, address: string, rport: number, ipv6: boolean): void {
+  const at = atPerfMs - t0;
+  monitor.onPacket(at, msg, ipv6 ? `[${address}]:${rport}` : `${address}:${rport}`);
+  if (recording) {
+    recording.recorder.onPacket(epochOfZero + at, at, msg, address, rport);
+    if (recording.recorder.hasReady) recording.pump();
+  } else if (preroll) {
+    if (preroll.length < PREROLL) preroll.push({ at, msg, address, port: rport });
+    else preroll = null;
+  }
+  received += 1;
+}
+
 function start(): void {
   if (setup.wire?.mode === 'only') return startWireOnly();
   const where = { address: plan.bindAddress, port: plan.port, group: plan.membership?.group };
@@ -206,18 +230,6 @@ function start(): void {
     } else {
       finish(explainSocketError(err, 'receive', where));
     }
-  });
-  sock.on('message', (msg, rinfo) => {
-    const at = performance.now() - t0;
-    monitor.onPacket(at, msg, rinfo.family === 'IPv6' ? `[${rinfo.address}]:${rinfo.port}` : `${rinfo.address}:${rinfo.port}`);
-    if (recording) {
-      recording.recorder.onPacket(epochOfZero + at, at, msg, rinfo.address, rinfo.port);
-      if (recording.recorder.hasReady) recording.pump();
-    } else if (preroll) {
-      if (preroll.length < PREROLL) preroll.push({ at, msg, address: rinfo.address, port: rinfo.port });
-      else preroll = null;
-    }
-    received += 1;
   });
   sock.bind({ address: plan.bindAddress, port: plan.port, exclusive: false }, () => {
     bound = true;
@@ -247,6 +259,7 @@ function start(): void {
     }
     t0 = performance.now();
     epochOfZero = performance.timeOrigin + t0;
+    reader = (wantBatch ? readInBatches(sock, onDatagram, (errno) => finish(explainSocketError(Object.assign(new Error(getSystemErrorName(-errno)), { code: getSystemErrorName(-errno) }), 'receive', where))) : null) ?? readOneByOne(sock, onDatagram);
     const addr = sock.address();
     beginListening(addr.family === 'IPv6' ? `[${addr.address}]:${addr.port}` : `${addr.address}:${addr.port}`, granted);
     kernelDrops = new KernelDropSampler({ platform: process.platform, family: plan.family, port: plan.port, fd: socketFd(sock), recvBufferRequested: plan.recvBufferBytes, recvBufferGranted: granted });

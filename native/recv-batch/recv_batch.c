@@ -1,0 +1,314 @@
+// Batch receive for Gapscope's receiver (Linux): reads a UDP socket that Node opened and bound with
+// recvmmsg(2), many datagrams per system call, on a thread of its own, and hands them to
+// JavaScript in batches (one call per batch instead of one per datagram). Plain node_api.h, no
+// libuv: node-api's ABI is the same in Node and Electron, so one build serves both.
+//
+//   const r = addon.open(fd, (data, stamps, lengths, sources, count, errno) => {...});
+//   r.close(() => {...})   // stops the thread; the callback runs once every batch was delivered
+//   addon.nowMs()          // CLOCK_MONOTONIC in ms, the clock the stamps use
+//
+// The socket stays Node's: this code never closes it. Node's own reading must be stopped first.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <node_api.h>
+
+#define VLEN 64                 // datagrams per recvmmsg call
+#define SLOT 65536              // room for the largest UDP payload
+#define BATCH_MAX 1024          // datagrams per batch handed to JavaScript
+#define BATCH_BYTES (1 << 20)   // or this many payload bytes, whichever comes first
+#define SOURCE_BYTES 24         // per datagram: family (4 or 6), 0, port (big endian), 16 address bytes, IPv6 scope id (host order)
+
+typedef struct {
+  uint8_t *data;
+  size_t bytes;
+  double *stamps;
+  uint32_t *lengths;
+  uint8_t *sources;
+  uint32_t count;
+  int err;
+} batch_t;
+
+typedef struct {
+  int fd;
+  int wake;  // eventfd: close() writes it to stop the thread
+  atomic_int stop;
+  pthread_t thread;
+  int started;
+  napi_threadsafe_function tsfn;
+  napi_ref done_cb;
+  napi_env env;
+} reader_t;
+
+static double now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static batch_t *batch_new(void) {
+  batch_t *b = calloc(1, sizeof *b);
+  if (!b) return NULL;
+  b->data = malloc(BATCH_BYTES + SLOT);
+  b->stamps = malloc(sizeof(double) * (BATCH_MAX + VLEN));
+  b->lengths = malloc(sizeof(uint32_t) * (BATCH_MAX + VLEN));
+  b->sources = malloc(SOURCE_BYTES * (BATCH_MAX + VLEN));
+  if (!b->data || !b->stamps || !b->lengths || !b->sources) {
+    free(b->data), free(b->stamps), free(b->lengths), free(b->sources), free(b);
+    return NULL;
+  }
+  return b;
+}
+
+static void batch_free(batch_t *b) {
+  if (!b) return;
+  free(b->data), free(b->stamps), free(b->lengths), free(b->sources), free(b);
+}
+
+static void put_source(uint8_t *out, const struct sockaddr_storage *ss) {
+  memset(out, 0, SOURCE_BYTES);
+  if (ss->ss_family == AF_INET) {
+    const struct sockaddr_in *a = (const struct sockaddr_in *)ss;
+    out[0] = 4;
+    memcpy(out + 2, &a->sin_port, 2);
+    memcpy(out + 4, &a->sin_addr, 4);
+  } else if (ss->ss_family == AF_INET6) {
+    const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)ss;
+    out[0] = 6;
+    memcpy(out + 2, &a->sin6_port, 2);
+    memcpy(out + 4, &a->sin6_addr, 16);
+    memcpy(out + 20, &a->sin6_scope_id, 4);
+  }
+}
+
+// Hands a batch to JavaScript; false once the function is closing (the batch is freed).
+static int deliver(reader_t *r, batch_t *b) {
+  if (napi_call_threadsafe_function(r->tsfn, b, napi_tsfn_blocking) != napi_ok) {
+    batch_free(b);
+    return 0;
+  }
+  return 1;
+}
+
+static void *read_loop(void *arg) {
+  reader_t *r = arg;
+  pthread_setname_np(pthread_self(), "gs-recvmmsg");  // seen in /proc/PID/task/*/comm and top -H
+  uint8_t *scratch = malloc((size_t)VLEN * SLOT);
+  struct mmsghdr msgs[VLEN];
+  struct iovec iov[VLEN];
+  struct sockaddr_storage from[VLEN];
+  batch_t *b = NULL;
+  if (!scratch) {
+    batch_t *e = calloc(1, sizeof *e);
+    if (e) e->err = ENOMEM, deliver(r, e);
+    goto out;
+  }
+  struct pollfd fds[2] = {{.fd = r->fd, .events = POLLIN}, {.fd = r->wake, .events = POLLIN}};
+  while (!atomic_load(&r->stop)) {
+    if (poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      batch_t *e = calloc(1, sizeof *e);
+      if (e) e->err = errno, deliver(r, e);
+      break;
+    }
+    if (fds[1].revents) break;
+    // Read until the socket is empty or the batch is full, then hand the batch on.
+    for (;;) {
+      if (!b && !(b = batch_new())) {
+        batch_t *e = calloc(1, sizeof *e);
+        if (e) e->err = ENOMEM, deliver(r, e);
+        goto out;
+      }
+      for (int i = 0; i < VLEN; i++) {
+        iov[i].iov_base = scratch + (size_t)i * SLOT;
+        iov[i].iov_len = SLOT;
+        memset(&msgs[i].msg_hdr, 0, sizeof msgs[i].msg_hdr);
+        msgs[i].msg_hdr.msg_iov = &iov[i];
+        msgs[i].msg_hdr.msg_iovlen = 1;
+        msgs[i].msg_hdr.msg_name = &from[i];
+        msgs[i].msg_hdr.msg_namelen = sizeof from[i];
+      }
+      int n = recvmmsg(r->fd, msgs, VLEN, MSG_DONTWAIT, NULL);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK) b->err = errno;
+        break;
+      }
+      double at = now_ms();
+      for (int i = 0; i < n; i++) {
+        uint32_t len = msgs[i].msg_len;
+        memcpy(b->data + b->bytes, iov[i].iov_base, len);
+        b->bytes += len;
+        b->stamps[b->count] = at;
+        b->lengths[b->count] = len;
+        put_source(b->sources + (size_t)b->count * SOURCE_BYTES, &from[i]);
+        b->count++;
+      }
+      if (b->count >= BATCH_MAX || b->bytes >= BATCH_BYTES) {
+        int ok = deliver(r, b);
+        b = NULL;
+        if (!ok) goto out;
+        if (atomic_load(&r->stop)) goto out;
+      }
+    }
+    if (b && (b->count > 0 || b->err)) {
+      int failed = b->err != 0;
+      int ok = deliver(r, b);
+      b = NULL;
+      if (!ok || failed) break;
+    }
+  }
+out:
+  batch_free(b);
+  free(scratch);
+  napi_release_threadsafe_function(r->tsfn, napi_tsfn_release);
+  return NULL;
+}
+
+// On the JavaScript thread: one batch becomes (data, stamps, lengths, sources, count, errno).
+static void call_js(napi_env env, napi_value cb, void *context, void *data) {
+  (void)context;
+  batch_t *b = data;
+  if (!env || !b) {
+    batch_free(b);
+    return;
+  }
+  napi_value argv[6], undefined, ab;
+  void *p;
+  napi_create_buffer_copy(env, b->bytes, b->bytes ? (void *)b->data : (void *)"", NULL, &argv[0]);
+  napi_create_arraybuffer(env, sizeof(double) * b->count, &p, &ab);
+  if (b->count) memcpy(p, b->stamps, sizeof(double) * b->count);
+  napi_create_typedarray(env, napi_float64_array, b->count, ab, 0, &argv[1]);
+  napi_create_arraybuffer(env, sizeof(uint32_t) * b->count, &p, &ab);
+  if (b->count) memcpy(p, b->lengths, sizeof(uint32_t) * b->count);
+  napi_create_typedarray(env, napi_uint32_array, b->count, ab, 0, &argv[2]);
+  napi_create_arraybuffer(env, (size_t)SOURCE_BYTES * b->count, &p, &ab);
+  if (b->count) memcpy(p, b->sources, (size_t)SOURCE_BYTES * b->count);
+  napi_create_typedarray(env, napi_uint8_array, (size_t)SOURCE_BYTES * b->count, ab, 0, &argv[3]);
+  napi_create_uint32(env, b->count, &argv[4]);
+  napi_create_int32(env, b->err, &argv[5]);
+  batch_free(b);
+  napi_get_undefined(env, &undefined);
+  napi_call_function(env, undefined, cb, 6, argv, NULL);
+}
+
+// Every batch was delivered and the thread has ended: the close callback runs, then all is freed.
+static void finalize(napi_env env, void *data, void *hint) {
+  (void)data;
+  reader_t *r = hint;
+  if (r->started) pthread_join(r->thread, NULL);
+  close(r->wake);
+  if (r->done_cb) {
+    napi_value cb, undefined;
+    napi_get_reference_value(env, r->done_cb, &cb);
+    napi_get_undefined(env, &undefined);
+    if (cb) napi_call_function(env, undefined, cb, 0, NULL, NULL);
+    napi_delete_reference(env, r->done_cb);
+  }
+  free(r);
+}
+
+static napi_value throw_errno(napi_env env, const char *what, int err) {
+  char msg[160];
+  snprintf(msg, sizeof msg, "%s: %s", what, strerror(err));
+  napi_throw_error(env, NULL, msg);
+  return NULL;
+}
+
+static reader_t *unwrap(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv) {
+  napi_value self;
+  void *r = NULL;
+  napi_get_cb_info(env, info, argc, argv, &self, &r);
+  return r;
+}
+
+static napi_value reader_close(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  reader_t *r = unwrap(env, info, &argc, argv);
+  if (!r || atomic_exchange(&r->stop, 1)) return NULL;  // closed already
+  if (argc >= 1) napi_create_reference(env, argv[0], 1, &r->done_cb);
+  uint64_t one = 1;
+  if (write(r->wake, &one, sizeof one) < 0) { /* the stop flag alone ends the loop at its next batch */ }
+  // The JavaScript thread's own reference: once the thread releases its own, finalize runs.
+  napi_release_threadsafe_function(r->tsfn, napi_tsfn_release);
+  return NULL;
+}
+
+static napi_value open_reader(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int32_t fd = -1;
+  napi_valuetype t;
+  if (argc < 2 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || fd < 0 || napi_typeof(env, argv[1], &t) != napi_ok || t != napi_function) {
+    napi_throw_type_error(env, NULL, "open(fd, onBatch): a socket's file descriptor and a function");
+    return NULL;
+  }
+  int type = 0;
+  socklen_t len = sizeof type;
+  if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0) return throw_errno(env, "not a socket", errno);
+  if (type != SOCK_DGRAM) {
+    napi_throw_error(env, NULL, "not a datagram socket");
+    return NULL;
+  }
+  reader_t *r = calloc(1, sizeof *r);
+  if (!r) return throw_errno(env, "open", ENOMEM);
+  r->fd = fd;
+  r->env = env;
+  r->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (r->wake < 0) {
+    int e = errno;
+    free(r);
+    return throw_errno(env, "eventfd", e);
+  }
+  napi_value name;
+  napi_create_string_utf8(env, "gapscope recvmmsg", NAPI_AUTO_LENGTH, &name);
+  // Two references: the reading thread's and the JavaScript side's (given up by close()).
+  if (napi_create_threadsafe_function(env, argv[1], NULL, name, 8, 2, NULL, finalize, r, call_js, &r->tsfn) != napi_ok) {
+    close(r->wake);
+    free(r);
+    napi_throw_error(env, NULL, "cannot create the batch callback");
+    return NULL;
+  }
+  if (pthread_create(&r->thread, NULL, read_loop, r) != 0) {
+    int e = errno;
+    atomic_store(&r->stop, 1);
+    napi_release_threadsafe_function(r->tsfn, napi_tsfn_release);
+    napi_release_threadsafe_function(r->tsfn, napi_tsfn_release);
+    return throw_errno(env, "cannot start the reading thread", e);
+  }
+  r->started = 1;
+  napi_value obj, fn;
+  napi_create_object(env, &obj);
+  napi_create_function(env, "close", NAPI_AUTO_LENGTH, reader_close, r, &fn);
+  napi_set_named_property(env, obj, "close", fn);
+  return obj;
+}
+
+static napi_value js_now_ms(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value v;
+  napi_create_double(env, now_ms(), &v);
+  return v;
+}
+
+NAPI_MODULE_INIT() {
+  napi_value fn;
+  napi_create_function(env, "open", NAPI_AUTO_LENGTH, open_reader, NULL, &fn);
+  napi_set_named_property(env, exports, "open", fn);
+  napi_create_function(env, "nowMs", NAPI_AUTO_LENGTH, js_now_ms, NULL, &fn);
+  napi_set_named_property(env, exports, "nowMs", fn);
+  return exports;
+}
