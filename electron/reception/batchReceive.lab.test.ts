@@ -2,10 +2,13 @@
 // reading in batches and `gapscope listen` reading one datagram at a time, on the same multicast
 // group beside a bare reference socket (every socket gets a copy of each datagram), with the flow
 // cut twice and 2% of it dropped at random by nftables on the inspector's input (lab/nft.ts): all
-// three count the same datagrams, and both Gapscope runs find the same gaps after the same packets.
+// three count the same datagrams, both Gapscope runs find the same gaps after the same packets, and
+// the batch run's recording (--record) holds every datagram it counted.
 //
 // Subnet 10.98.61.0/24. Needs root, iproute2, nftables, `npm run build` and the addon built at install.
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLabPair, type LabPair } from '../../lab/netns';
 import { Impairments } from '../../lab/nft';
@@ -45,11 +48,12 @@ describe.runIf(process.platform === 'linux')('batch receive against one-by-one, 
     const port = 46_100;
     const setup = streamSetup('multicast-ipv4', pair, port, SUBNET);
     const imp = await Impairments.install(pair.inspector, { port });
+    const dir = mkdtempSync(join(tmpdir(), 'gs-batch-'));
     try {
       await imp.randomLoss(2);
-      const listen = (mode: string) =>
-        startGapscope(pair.inspector, { args: [...setup.gapscopeArgs, '--recv-buffer', String(8 * 1024 * 1024)], durationS: 120, gapMs: GAP_MS, group: setup.group, env: { GAPSCOPE_RECEIVE: mode } });
-      const batch = await listen('batch');
+      const listen = (mode: string, extra: string[] = []) =>
+        startGapscope(pair.inspector, { args: [...setup.gapscopeArgs, '--recv-buffer', String(8 * 1024 * 1024), ...extra], durationS: 120, gapMs: GAP_MS, group: setup.group, env: { GAPSCOPE_RECEIVE: mode } });
+      const batch = await listen('batch', ['--record', join(dir, 'batch.pcapng')]);
       const single = await listen('single');
       expect(threadNames(batch.proc.pid)).toContain('gs-recvmmsg');
       expect(threadNames(single.proc.pid)).not.toContain('gs-recvmmsg');
@@ -72,8 +76,12 @@ describe.runIf(process.platform === 'linux')('batch receive against one-by-one, 
       // The two cut-outs, at least; the random loss at 4,000/s makes no 100 ms silence of its own.
       expect(b.gaps.length).toBeGreaterThanOrEqual(2);
       expect(b.gaps.map((g) => g.packetsBefore)).toEqual(s.gaps.map((g) => g.packetsBefore));
+      const recording = (b as unknown as { recording?: { packets: number; notRecorded?: number } }).recording;
+      expect(recording?.packets).toBe(b.packets);
+      expect(recording?.notRecorded ?? 0).toBe(0);
     } finally {
       await imp.remove();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

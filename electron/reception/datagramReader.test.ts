@@ -1,5 +1,6 @@
 // Real sockets on loopback only (../shared/docs/lab.md): the same datagrams read both ways give the same stream.
 import { createSocket, type Socket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ReceptionMonitor } from '../../shared/reception/receptionMonitor';
 import { waitUntil } from '../../lab/waitUntil';
@@ -18,6 +19,13 @@ async function bound(type: 'udp4' | 'udp6', address: string): Promise<Socket> {
   await new Promise<void>((r) => s.bind(0, address, () => r()));
   s.setRecvBufferSize(4 * 1024 * 1024);
   return s;
+}
+
+/** The kernel's drop count for the IPv4 socket bound to `port` (/proc/net/udp's last column). */
+function kernelDrops(port: number): number {
+  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
+  const line = readFileSync('/proc/net/udp', 'utf8').split('\n').find((l) => l.trim().split(/\s+/)[1]?.endsWith(hex.trim()));
+  return Number(line?.trim().split(/\s+/).at(-1) ?? NaN);
 }
 
 /** What a reader handed on: every datagram's payload, sender, and a monitor fed with them (time-based gaps). */
@@ -100,6 +108,35 @@ describe.runIf(process.platform === 'linux')('batch receive (recvmmsg) against d
     await waitUntil(() => a.seen.length === 3 && b.seen.length === 3, 'the IPv6 datagrams read both ways', 10_000);
     expect(b.seen).toEqual(a.seen);
     expect(b.seen[0]).toMatch(/^\[::1\]:\d+ /);
+  });
+
+  it('lets the event loop turn between two batches (a recording writes, deltas go out), whatever the burst', async () => {
+    const s = await bound('udp4', '127.0.0.1');
+    let sinceTurn = 0;
+    let most = 0;
+    let total = 0;
+    const r = readInBatches(s, () => {
+      sinceTurn++;
+      total++;
+      most = Math.max(most, sinceTurn);
+    }, () => undefined)!;
+    readers.push(r);
+    // One setImmediate per turn of the loop: datagrams handed on between two of them came in one batch.
+    let turning = true;
+    const turn = (): void => {
+      sinceTurn = 0;
+      if (turning) setImmediate(turn);
+    };
+    setImmediate(turn);
+    const sender = await bound('udp4', '127.0.0.1');
+    const ids = Array.from({ length: 20_000 }, (_, i) => i % 1000);
+    await sendAll(sender, [s.address()], ids);
+    // Every datagram was either read or dropped by the kernel (a full receive buffer).
+    await waitUntil(() => total + kernelDrops(s.address().port) === ids.length, 'the burst read or dropped', 20_000);
+    turning = false;
+    // A batch is at most 1,024 datagrams plus one recvmmsg call's 64.
+    expect(total).toBeGreaterThan(2000);
+    expect(most).toBeLessThanOrEqual(1024 + 64);
   });
 
   it('stops reading on close and leaves the socket to its owner', async () => {

@@ -25,7 +25,7 @@ export interface DatagramReader {
 export type ReceiveMode = 'batch' | 'single';
 
 interface BatchAddon {
-  open(fd: number, onBatch: (data: Buffer, stamps: Float64Array, lengths: Uint32Array, sources: Uint8Array, count: number, errno: number) => void): { close(done: () => void): void };
+  open(fd: number, onBatch: (data: Buffer, stamps: Float64Array, lengths: Uint32Array, sources: Uint8Array, count: number, errno: number) => void): { ack(): void; close(done: () => void): void };
   nowMs(): number;
 }
 
@@ -134,6 +134,12 @@ export function readInBatches(sock: Socket, onDatagram: OnDatagram, onError: (er
   const offset = performance.now() - lib.nowMs();
   // Strings for the few senders a stream has, made once: 24 bytes of family, port, address and scope -> text.
   const names = new Map<string, string>();
+  let closing: Promise<void> | null = null;
+  // The next batch is asked for after a turn of the event loop, so that disk writes (a recording)
+  // and timers (deltas) run between two batches; never once close() was called (the reader is freed).
+  const ack = (): void => {
+    if (!closing) handle.ack();
+  };
   const handle = lib.open(fd, (data, stamps, lengths, sources, count, errno) => {
     let off = 0;
     for (let i = 0; i < count; i++) {
@@ -151,8 +157,8 @@ export function readInBatches(sock: Socket, onDatagram: OnDatagram, onError: (er
       off += len;
     }
     if (errno) onError(errno);
+    else setImmediate(ack);
   });
-  let closing: Promise<void> | null = null;
   return {
     mode: 'batch',
     close: () => (closing ??= new Promise<void>((resolve) => handle.close(resolve))),

@@ -4,7 +4,12 @@
 // libuv: node-api's ABI is the same in Node and Electron, so one build serves both.
 //
 //   const r = addon.open(fd, (data, stamps, lengths, sources, count, errno) => {...});
+//   r.ack()                // the batch was handled: the next may come (one at a time, see below)
 //   r.close(() => {...})   // stops the thread; the callback runs once every batch was delivered
+//
+// One batch is handed on at a time: the thread keeps reading into the next one until JavaScript
+// acknowledges the last, so the batches grow with the load, and JavaScript, which acknowledges
+// from setImmediate, gets a turn of its event loop (disk writes, timers) between two batches.
 //   addon.nowMs()          // CLOCK_MONOTONIC in ms, the clock the stamps use
 //
 // The socket stays Node's: this code never closes it. Node's own reading must be stopped first.
@@ -42,8 +47,9 @@ typedef struct {
 
 typedef struct {
   int fd;
-  int wake;  // eventfd: close() writes it to stop the thread
+  int wake;  // eventfd: close() and ack() write it to wake the thread
   atomic_int stop;
+  atomic_int outstanding;  // a batch was handed on and not yet acknowledged
   pthread_t thread;
   int started;
   napi_threadsafe_function tsfn;
@@ -109,6 +115,7 @@ static void *read_loop(void *arg) {
   struct iovec iov[VLEN];
   struct sockaddr_storage from[VLEN];
   batch_t *b = NULL;
+  int failed = 0;
   if (!scratch) {
     batch_t *e = calloc(1, sizeof *e);
     if (e) e->err = ENOMEM, deliver(r, e);
@@ -116,20 +123,38 @@ static void *read_loop(void *arg) {
   }
   struct pollfd fds[2] = {{.fd = r->fd, .events = POLLIN}, {.fd = r->wake, .events = POLLIN}};
   while (!atomic_load(&r->stop)) {
+    // Hand on what was read as soon as the previous batch was handled.
+    if (b && (b->count > 0 || b->err) && !atomic_load(&r->outstanding)) {
+      atomic_store(&r->outstanding, 1);
+      int err = b->err;
+      int ok = deliver(r, b);
+      b = NULL;
+      if (!ok || err) break;
+    }
+    // A full batch, or a read error waiting to be handed on: only an acknowledgement or close() matters now.
+    int full = b && (b->count >= BATCH_MAX || b->bytes >= BATCH_BYTES);
+    fds[0].events = full || failed ? 0 : POLLIN;
     if (poll(fds, 2, -1) < 0) {
       if (errno == EINTR) continue;
-      batch_t *e = calloc(1, sizeof *e);
-      if (e) e->err = errno, deliver(r, e);
-      break;
+      if (!b && !(b = batch_new())) goto out;
+      b->err = errno;
+      failed = 1;
+      continue;
     }
-    if (fds[1].revents) break;
-    // Read until the socket is empty or the batch is full, then hand the batch on.
+    if (fds[1].revents) {
+      uint64_t v;
+      if (read(r->wake, &v, sizeof v) < 0) { /* already reset */ }
+      continue;
+    }
+    if (!(fds[0].revents & (POLLIN | POLLERR))) continue;
+    // Read until the socket is empty or the batch is full.
     for (;;) {
       if (!b && !(b = batch_new())) {
         batch_t *e = calloc(1, sizeof *e);
         if (e) e->err = ENOMEM, deliver(r, e);
         goto out;
       }
+      if (b->count >= BATCH_MAX || b->bytes >= BATCH_BYTES) break;
       for (int i = 0; i < VLEN; i++) {
         iov[i].iov_base = scratch + (size_t)i * SLOT;
         iov[i].iov_len = SLOT;
@@ -142,7 +167,7 @@ static void *read_loop(void *arg) {
       int n = recvmmsg(r->fd, msgs, VLEN, MSG_DONTWAIT, NULL);
       if (n < 0) {
         if (errno == EINTR) continue;
-        if (errno != EAGAIN && errno != EWOULDBLOCK) b->err = errno;
+        if (errno != EAGAIN && errno != EWOULDBLOCK) b->err = errno, failed = 1;
         break;
       }
       double at = now_ms();
@@ -155,20 +180,10 @@ static void *read_loop(void *arg) {
         put_source(b->sources + (size_t)b->count * SOURCE_BYTES, &from[i]);
         b->count++;
       }
-      if (b->count >= BATCH_MAX || b->bytes >= BATCH_BYTES) {
-        int ok = deliver(r, b);
-        b = NULL;
-        if (!ok) goto out;
-        if (atomic_load(&r->stop)) goto out;
-      }
-    }
-    if (b && (b->count > 0 || b->err)) {
-      int failed = b->err != 0;
-      int ok = deliver(r, b);
-      b = NULL;
-      if (!ok || failed) break;
     }
   }
+  // Stopped: what was read and not yet handed on still goes (JavaScript waits for it in close()).
+  if (b && (b->count > 0 || b->err)) deliver(r, b), b = NULL;
 out:
   batch_free(b);
   free(scratch);
@@ -233,6 +248,16 @@ static reader_t *unwrap(napi_env env, napi_callback_info info, size_t *argc, nap
   return r;
 }
 
+static napi_value reader_ack(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  reader_t *r = unwrap(env, info, &argc, NULL);
+  if (!r || atomic_load(&r->stop)) return NULL;
+  atomic_store(&r->outstanding, 0);
+  uint64_t one = 1;
+  if (write(r->wake, &one, sizeof one) < 0) { /* the counter is full: the thread is awake anyway */ }
+  return NULL;
+}
+
 static napi_value reader_close(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -294,6 +319,8 @@ static napi_value open_reader(napi_env env, napi_callback_info info) {
   napi_create_object(env, &obj);
   napi_create_function(env, "close", NAPI_AUTO_LENGTH, reader_close, r, &fn);
   napi_set_named_property(env, obj, "close", fn);
+  napi_create_function(env, "ack", NAPI_AUTO_LENGTH, reader_ack, r, &fn);
+  napi_set_named_property(env, obj, "ack", fn);
   return obj;
 }
 
