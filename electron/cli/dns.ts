@@ -1,5 +1,8 @@
 /** `gapscope dns …`: which DNS servers this machine really uses, real probes to them, and what a short name turns into. */
+import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
+import { GapscopeError } from '../../shared/errors';
+import { parseQueryFile } from '../../shared/dns/queryFile';
 import type { DnsLoadResult, DnsProbeResult } from '../../shared/dns/probeTypes';
 import { formatServer, summarizeResolverList } from '../../shared/dns/resolverList';
 import type { WithApi } from './backendApi';
@@ -25,11 +28,22 @@ export interface DnsCliEnv {
   untilStopped?: () => Promise<void>;
 }
 
+/** The text of a query file, or a sentence saying why it cannot be read. */
+async function readQueryFile(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new GapscopeError('invalid-argument', `-d ${file} cannot be read: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message}.`);
+  }
+}
+
 /** The text report of a load run. */
 function loadLines(r: DnsLoadResult): string[] {
   const ms = (x: number | null): string => (x === null ? '-' : `${x.toFixed(2)} ms`);
+  const what = r.queries > 1 ? `${r.queries} queries in turn` : `${r.name} ${r.type}`;
   const lines = [
-    `${r.server} ${r.name} ${r.type}: ${r.sent} sent in ${r.durationS} s (${r.achievedQps} qps for a target of ${r.targetQps}), ${r.answered} answered, ${r.lost} lost${r.late ? `, ${r.late} late` : ''}`,
+    `${r.server} ${what}: ${r.sent} sent in ${r.durationS} s (${r.achievedQps} qps for a target of ${r.targetQps}), ${r.answered} answered, ${r.lost} lost${r.late ? `, ${r.late} late` : ''}`,
     `latency p50 ${ms(r.latencyMs.p50)}  p90 ${ms(r.latencyMs.p90)}  p99 ${ms(r.latencyMs.p99)}  max ${ms(r.latencyMs.max)}`,
     `rcodes ${Object.entries(r.rcodes).map(([k, v]) => `${k} ${v}`).join(', ') || '-'}`,
     `open files before ${r.fds.before ?? '?'}, after ${r.fds.after ?? '?'}; sockets before ${r.fds.socketsBefore ?? '?'}, after ${r.fds.socketsAfter ?? '?'} (${r.sockets} UDP sockets reused, random ids)`,
@@ -37,6 +51,11 @@ function loadLines(r: DnsLoadResult): string[] {
   const errs = Object.entries(r.errors);
   if (r.heldBack) lines.push(`${r.maxOutstanding} queries were in flight at times, so sending waited for answers: the server or this machine is the limit, not the target rate.`);
   if (errs.length > 0) lines.push(`socket errors ${errs.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  if (r.ramp) {
+    const m = r.ramp;
+    lines.push(`ramp 0 to ${r.targetQps} qps: the server answered at most ${m.maxAnsweredQps} qps (${m.lostPctAtMax}% of that step's queries lost), when the target was ${m.atTargetQps} qps; per ${m.stepS} s step (target: sent / answered qps, lost):`);
+    for (const s of r.ramp.steps) lines.push(`  ${s.atS.toFixed(1).padStart(6)} s  ${String(s.targetQps).padStart(7)}: ${String(s.sentQps).padStart(7)} / ${String(s.answeredQps).padStart(7)}  ${s.lost}`);
+  }
   return lines;
 }
 
@@ -171,18 +190,25 @@ export function registerDnsCommands(program: Command, io: DnsCliIO, env: DnsCliE
 
   dns
     .command('load')
-    .description('Load one DNS server: queries at a target rate for a duration, from a few reused UDP sockets with random ids; reports sent, answered, lost, rcodes, latency percentiles and the open file count before and after.')
+    .description('Load one DNS server: queries at a target rate for a duration (or rising to it, --ramp), from a few reused UDP sockets with random ids; one name, or every query of a file in turn (-d); reports sent, answered, lost, rcodes, latency percentiles and the open file count before and after.')
     .requiredOption('-s, --server <address>', 'server to load (required: never the system\u2019s resolver by accident)')
-    .requiredOption('--qps <n>', 'target queries per second (1–200000)', numberArg)
-    .requiredOption('-d, --duration <seconds>', 'how long to send (0.1–300)', numberArg)
-    .option('-n, --name <name>', 'the name every query asks', 'example.com')
-    .addOption(typeOpt())
+    .requiredOption('--qps <n>', 'target queries per second (1–200000); with --ramp, the rate reached at the end', numberArg)
+    .requiredOption('-l, --duration <seconds>', 'how long to send (0.1–300)', numberArg)
+    .option('-n, --name <name>', 'the name every query asks (default example.com)')
+    .addOption(new Option('-t, --type <type>', 'record type of every query: A, AAAA, HTTPS, TXT, PTR, SOA, MX, NS, SRV, CNAME, ANY… or TYPEn (default A)'))
+    .option('-d, --datafile <file>', 'queries to send in turn, dnsperf\u2019s format: "name type" a line (www.example.com A), ; for comments; instead of --name and --type')
+    .option('--ramp', 'like resperf: raise the rate evenly from 0 to --qps over --duration, and report the highest rate the server answered')
     .addOption(new Option('--timeout <ms>', 'a query without a reply after this long is lost (1–60000)').argParser(numberArg).default(1000))
     .option('--sockets <n>', 'UDP sockets in the pool (1–64)', numberArg, 4)
     .option('--max-outstanding <n>', 'at most this many queries in flight; past the server\u2019s capacity the rate adapts instead of collapsing into loss (1–60000)', numberArg, 200)
     .option('--no-edns', 'send the queries without an EDNS0 OPT record')
-    .option('--json', 'print the result as JSON: sent, answered, lost, rcodes, latencyMs {p50, p90, p99}, fds')
-    .action(async (flags: { server: string; qps: number; duration: number; name: string; type: string; timeout: number; sockets: number; maxOutstanding: number; edns: boolean; json?: boolean }) => {
+    .option('--json', 'print the result as JSON: sent, answered, lost, rcodes, latencyMs {p50, p90, p99}, fds, queries, ramp')
+    .action(async (flags: { server: string; qps: number; duration: number; name?: string; type?: string; datafile?: string; ramp?: boolean; timeout: number; sockets: number; maxOutstanding: number; edns: boolean; json?: boolean }) => {
+      if (flags.datafile !== undefined && (flags.name !== undefined || flags.type !== undefined)) {
+        throw new GapscopeError('invalid-argument', 'Give either a query file (-d) or --name and --type, not both: the file names every query.');
+      }
+      // Read and checked before the load starts: a bad line stops it with its number, and nothing is sent.
+      const queries = flags.datafile === undefined ? undefined : parseQueryFile(await readQueryFile(flags.datafile), flags.datafile);
       const signal = env.untilStopped ? null : untilSignal();
       const stop = env.untilStopped ? env.untilStopped() : (signal as { stopped: Promise<void> }).stopped;
       let r: DnsLoadResult;
@@ -190,7 +216,7 @@ export function registerDnsCommands(program: Command, io: DnsCliIO, env: DnsCliE
         r = await withApi(async (api) => {
           // Ctrl+C cancels the run; its result (what was sent until then) still arrives.
           void stop.then(() => api.cancelDnsLoad().catch(() => undefined));
-          return api.runDnsLoad({ server: flags.server, name: flags.name, type: flags.type, qps: flags.qps, durationSec: flags.duration, timeoutMs: flags.timeout, sockets: flags.sockets, maxOutstanding: flags.maxOutstanding, edns: flags.edns });
+          return api.runDnsLoad({ server: flags.server, name: flags.name, type: flags.type, queries, ramp: flags.ramp === true, qps: flags.qps, durationSec: flags.duration, timeoutMs: flags.timeout, sockets: flags.sockets, maxOutstanding: flags.maxOutstanding, edns: flags.edns });
         });
       } finally {
         signal?.cancel();

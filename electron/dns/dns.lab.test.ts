@@ -5,7 +5,8 @@
 // and every query stays on the veth. Needs root, iproute2, dnsmasq and `npm run build` (the commands
 // run as the real CLI, bin/gapscope.js).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GAPSCOPE_BIN } from '../../lab/gapscope';
@@ -177,5 +178,49 @@ describe('gapscope dns in the lab, against dnsmasq', () => {
     expect(report.rcodes.NOERROR).toBe(report.answered);
     expect(report.latencyMs.p50).toBeGreaterThan(0);
     expect(report.fds.after).toBe(report.fds.before);
+  });
+
+  it('load -d: the queries of a dnsperf-format file in turn, each answered as dnsmasq answers that name', async () => {
+    // Not in /etc/netns/<ns>/: `ip netns exec` bind-mounts every file there over /etc.
+    const dir = mkdtempSync(join(tmpdir(), 'gs-dnslab-'));
+    const file = join(dir, 'queries.txt');
+    // dnsmasq serves the host record and refuses a name it does not know (--no-resolv: nothing upstream).
+    writeFileSync(file, '; two queries in turn\ngdl90.lab.test A\nunknown.example A\n');
+    const r = await gapscope(['load', '--server', dev.dns, '--qps', '2000', '--duration', '2', '-d', file, '--json']);
+    const report = JSON.parse(r.stdout) as { sent: number; answered: number; lost: number; queries: number; rcodes: Record<string, number> };
+    expect(report.queries).toBe(2);
+    expect(report.lost).toBe(0);
+    expect(report.answered).toBe(report.sent);
+    // Sent alternately: half of them (the odd one out at most) are each name's.
+    expect(report.rcodes.NOERROR).toBe(Math.ceil(report.sent / 2));
+    expect(report.rcodes.REFUSED).toBe(Math.floor(report.sent / 2));
+    const bad = await gapscope(['load', '--server', dev.dns, '--qps', '10', '--duration', '1', '-d', join(dir, 'none.txt')]);
+    rmSync(dir, { recursive: true });
+    expect({ code: bad.code, stdout: bad.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(bad.stderr).toMatch(/^gapscope: -d .*none\.txt cannot be read: no such file\.\n$/);
+  });
+
+  it('load --ramp: the rate rises to the target, and the highest answered rate is one that dnsmasq answered', async () => {
+    const r = await gapscope(['load', '--server', dev.dns, '--qps', '10000', '--duration', '3', '--ramp', '--name', 'gdl90.lab.test', '--json']);
+    const report = JSON.parse(r.stdout) as { sent: number; answered: number; lost: number; ramp: { stepS: number; steps: { targetQps: number; sentQps: number; answeredQps: number }[]; maxAnsweredQps: number; atTargetQps: number } };
+    const { ramp } = report;
+    expect(ramp.steps).toHaveLength(10);
+    expect(ramp.steps[0]!.targetQps).toBe(500);
+    expect(ramp.steps.at(-1)!.targetQps).toBe(9500);
+    // Never ahead of the ramp: the first step owes 10000·0.3²/(2·3) = 150 queries (+1 at the start).
+    expect(ramp.steps[0]!.sentQps * ramp.stepS).toBeLessThanOrEqual(151);
+    expect(report.answered + report.lost).toBe(report.sent);
+    expect(ramp.maxAnsweredQps).toBeGreaterThan(0);
+    expect(ramp.maxAnsweredQps).toBe(Math.max(...ramp.steps.map((s) => s.answeredQps)));
+  });
+
+  it('load over a longer run: the open file count of the process, read from /proc/self/fd, is the same after as before', async () => {
+    const r = await gapscope(['load', '--server', dev.dns, '--qps', '10000', '--duration', '6', '--name', 'gdl90.lab.test', '--json']);
+    const report = JSON.parse(r.stdout) as { sent: number; answered: number; fds: { before: number; after: number; socketsBefore: number; socketsAfter: number } };
+    expect(report.sent).toBeGreaterThan(5_000);
+    expect(report.answered / report.sent).toBeGreaterThan(0.98);
+    expect(report.fds.before).toBeGreaterThan(0);
+    expect(report.fds.after).toBe(report.fds.before);
+    expect(report.fds.socketsAfter).toBe(report.fds.socketsBefore);
   });
 });

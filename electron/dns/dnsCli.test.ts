@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 // `gapscope dns …` (electron/cli/dns.ts) parsed from argv on a fresh program, through the DNS contract's
 // door to the DNS service, against the loopback test server; the service's resolver reader is replaced
@@ -159,6 +160,57 @@ describe('gapscope dns load', () => {
     const text = await run(['load', '--server', server.address, '--qps', '100', '--duration', '0.2', '--name', 'host.test']);
     expect(text.out[0]).toMatch(/answered, 0 lost/);
     expect(text.out[1]).toMatch(/^latency p50 [\d.]+ ms {2}p90/);
+  });
+
+  it('-d sends every query of a dnsperf-format file in turn, over and over, and says how many', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'gs-dnsload-')), 'queries.txt');
+    writeFileSync(file, '; three queries\nhost.test A\nprinter.lab.test A\n\nhost.test AAAA\n');
+    const before = other.queries.length;
+    const r = await run(['load', '--server', other.address, '--qps', '300', '--duration', '0.3', '-d', file, '--timeout', '5000', '--json']);
+    const report = JSON.parse(r.out.join('')) as { sent: number; answered: number; queries: number; rcodes: Record<string, number>; name: string; type: string };
+    expect(report).toMatchObject({ queries: 3, name: 'host.test', type: 'A', answered: report.sent });
+    const asked = other.queries.slice(before).map((q) => `${q.name} ${q.type}`);
+    expect(asked).toHaveLength(report.sent);
+    expect(asked.length).toBeGreaterThanOrEqual(3);
+    // UDP replies may arrive in any order; the server sees the queries in the order they were sent.
+    asked.forEach((q, i) => expect(q).toBe(['host.test A', 'printer.lab.test A', 'host.test AAAA'][i % 3]));
+    const text = await run(['load', '--server', other.address, '--qps', '100', '--duration', '0.2', '-d', file]);
+    expect(text.out[0]).toMatch(/ 3 queries in turn: \d+ sent/);
+    rmSync(dirname(file), { recursive: true });
+  });
+
+  it('-d refuses a bad line by its number, a missing file, and a file given with --name, before anything is sent', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gs-dnsload-'));
+    const file = join(dir, 'bad.txt');
+    writeFileSync(file, 'host.test A\nhost.test\nhost.test NOPE\n');
+    const before = server.queries.length;
+    await expect(run(['load', '--server', server.address, '--qps', '10', '--duration', '1', '-d', file])).rejects.toMatchObject({
+      code: 'invalid-argument',
+      message: expect.stringMatching(/^.*bad\.txt has 2 lines that are not queries: line 2 \("host\.test"\): expected a name and a record type .*; line 3 \("host\.test NOPE"\): "NOPE" is not a DNS record type/),
+    });
+    await expect(run(['load', '--server', server.address, '--qps', '10', '--duration', '1', '-d', join(dir, 'none.txt')])).rejects.toMatchObject({ message: expect.stringMatching(/none\.txt cannot be read: no such file/) });
+    writeFileSync(file, 'host.test A\n');
+    await expect(run(['load', '--server', server.address, '--qps', '10', '--duration', '1', '-d', file, '--name', 'x.test'])).rejects.toMatchObject({ message: expect.stringMatching(/either a query file \(-d\) or --name/) });
+    expect(server.queries.length).toBe(before);
+    rmSync(dir, { recursive: true });
+  });
+
+  it('--ramp raises the rate from 0 to --qps: per step, never more sent than the ramp owes, and a highest answered rate', async () => {
+    const r = await run(['load', '--server', server.address, '--qps', '2000', '--duration', '1', '--ramp', '--name', 'host.test', '--timeout', '5000', '--json']);
+    const report = JSON.parse(r.out.join('')) as { sent: number; answered: number; ramp: { stepS: number; steps: { atS: number; targetQps: number; sentQps: number; answeredQps: number; lost: number }[]; maxAnsweredQps: number; atTargetQps: number } };
+    const { ramp } = report;
+    expect(ramp.stepS).toBe(0.1);
+    expect(ramp.steps).toHaveLength(10);
+    expect(ramp.steps.map((s) => s.targetQps)).toEqual([100, 300, 500, 700, 900, 1100, 1300, 1500, 1700, 1900]);
+    // By the middle the ramp owes 2000·0.5²/2 = 250 queries (+1 sent at the start); the second half owes three times that.
+    const firstHalf = ramp.steps.slice(0, 5).reduce((n, s) => n + s.sentQps * ramp.stepS, 0);
+    expect(firstHalf).toBeLessThanOrEqual(251);
+    expect(report.sent).toBeGreaterThan(firstHalf * 1.5);
+    expect(report.answered).toBe(report.sent);
+    expect(ramp.maxAnsweredQps).toBe(Math.max(...ramp.steps.map((s) => s.answeredQps)));
+    expect(ramp.steps.find((s) => s.answeredQps === ramp.maxAnsweredQps)?.targetQps).toBe(ramp.atTargetQps);
+    const text = await run(['load', '--server', server.address, '--qps', '500', '--duration', '0.5', '--ramp', '--name', 'host.test']);
+    expect(text.out.join('\n')).toMatch(/ramp 0 to 500 qps: the server answered at most \d+ qps/);
   });
 
   it('needs --server, --qps and --duration', async () => {

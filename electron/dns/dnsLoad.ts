@@ -8,7 +8,8 @@ import { randomFillSync } from 'node:crypto';
 import { readdirSync, readlinkSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { encodeQuery, parseQueryType, serverAddress, socketHost, type DnsServerAddress } from './dnsMessage';
-import type { DnsLoadProgress, DnsLoadResult } from '../../shared/dns/probeTypes';
+import type { DnsLoadProgress, DnsLoadRamp, DnsLoadResult } from '../../shared/dns/probeTypes';
+import type { LoadQuery } from '../../shared/dns/queryFile';
 
 /** What to load the server with, as the contract's schema checked it. */
 export interface DnsLoadRequest {
@@ -27,6 +28,10 @@ export interface DnsLoadRequest {
   /** At most this many queries in flight (default 200; dnsperf's -q is 100): past the server's capacity the rate adapts instead of collapsing into loss. */
   maxOutstanding?: number;
   edns?: boolean;
+  /** Queries to cycle through in order (a query file); replaces name and type. */
+  queries?: LoadQuery[];
+  /** Like resperf: the rate rises evenly from 0 to qps over the duration; the result has the steps and the highest answered rate. */
+  ramp?: boolean;
 }
 
 const RCODES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
@@ -105,12 +110,17 @@ export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>, onPr
   const poolSize = req.sockets ?? 4;
   const maxOutstanding = req.maxOutstanding ?? 200;
 
+  const queries = req.queries && req.queries.length > 0 ? req.queries : null;
+  const first = queries ? { name: queries[0]!.name, type: parseQueryType(queries[0]!.type) } : { name, type };
+
   const fdsBefore = openFileCount();
   const socketsBefore = openSocketCount();
-  // One query template; each send patches in its own id (bytes 0–1).
-  const template = encodeQuery(0, { name, type, edns: req.edns });
-  const RING = 4096;
-  const ring = Array.from({ length: RING }, () => Buffer.from(template));
+  // One template per query; each send patches in its own id (bytes 0–1).
+  const templates = (queries ?? [{ name, type: type.name }]).map((q) => encodeQuery(0, { name: q.name, type: queries ? parseQueryType(q.type) : type, edns: req.edns }));
+  // Query buffers come from a ring of at least 4096, a whole number of passes over the queries, so
+  // that the queries go out in file order, over and over, as dnsperf sends them.
+  const RING = templates.length >= 4096 ? templates.length : templates.length * Math.ceil(4096 / templates.length);
+  const ring = Array.from({ length: RING }, (_, i) => Buffer.from(templates[i % templates.length]!));
   let ringNext = 0;
   const latencies: number[] = [];
   const rcodeCounts = new Uint32Array(16);
@@ -127,6 +137,10 @@ export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>, onPr
   let queueKey: number[] = [];
   let queueTime: number[] = [];
   let head = 0;
+  // Set once a ramp starts (performance.now() ms): replies are counted in the step they arrive in.
+  let rampStart = -1;
+  let rampStepMs = 1;
+  let stepAnswered = new Uint32Array(0);
 
   const pool: PoolSocket[] = [];
   try {
@@ -152,6 +166,7 @@ export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>, onPr
         entry.inFlight--;
         inFlight--;
         answered++;
+        if (rampStart >= 0) stepAnswered[Math.min(stepAnswered.length - 1, Math.floor((now - rampStart) / rampStepMs))]!++;
         latencies.push(now - at);
         rcodeCounts[msg[3]! & 0x0f]!++;
       });
@@ -185,6 +200,7 @@ export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>, onPr
           p.inFlight--;
           inFlight--;
           lost++;
+          if (rampStart >= 0) stepLost[stepOf(queueTime[head]!)]!++;
         }
         head++;
       }
@@ -197,6 +213,17 @@ export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>, onPr
 
     const start = performance.now();
     const durationMs = req.durationS * 1000;
+    // A ramp counts per step: sends and losses by when the query was sent, answers by when they came.
+    const stepMs = Math.max(100, Math.min(500, durationMs / 10));
+    const steps = req.ramp ? Math.ceil(durationMs / stepMs) : 0;
+    const stepSent = new Uint32Array(steps);
+    stepAnswered = new Uint32Array(steps + 1);
+    const stepLost = new Uint32Array(steps);
+    const stepOf = (t: number): number => Math.min(steps - 1, Math.max(0, Math.floor((t - start) / stepMs)));
+    if (req.ramp) {
+      rampStart = start;
+      rampStepMs = stepMs;
+    }
     const burst = Math.max(1, Math.ceil(req.qps / 20));
     let stopped = false;
     void stop?.then(() => {
@@ -211,7 +238,9 @@ export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>, onPr
     const pump = (): void => {
       const elapsed = performance.now() - start;
       if (stopped || elapsed >= durationMs) return;
-      const due = Math.min(Math.floor((elapsed / 1000) * req.qps) + 1, sent + burst);
+      // Steady: qps·t queries by t. A ramp's rate rises as qps·t/T, so qps·t²/2T by t.
+      const owed = req.ramp ? (req.qps * (elapsed / 1000) ** 2) / (2 * req.durationS) : (elapsed / 1000) * req.qps;
+      const due = Math.min(Math.floor(owed) + 1, sent + burst);
       while (sent < due) {
         if (inFlight >= maxOutstanding) {
           heldBack = true;
@@ -226,7 +255,7 @@ export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>, onPr
         // Query buffers come from a ring, reused 4096 sends later: the kernel has copied a datagram
         // long before (a connected UDP send completes inside send() unless the socket buffer is full).
         const query = ring[ringNext]!;
-        ringNext = (ringNext + 1) & (RING - 1);
+        ringNext = ringNext + 1 === RING ? 0 : ringNext + 1;
         query[0] = id >> 8;
         query[1] = id & 0xff;
         const at = performance.now();
@@ -237,6 +266,7 @@ export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>, onPr
         queueKey.push(index * 65536 + id);
         queueTime.push(at);
         sent++;
+        if (steps > 0) stepSent[stepOf(at)]!++;
         p.socket.send(query);
       }
     };
@@ -278,8 +308,8 @@ export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>, onPr
     const mean = latencies.length ? latencies.reduce((a, b) => a + b, 0) / latencies.length : null;
     return {
       server: server.text,
-      name,
-      type: type.name,
+      name: first.name,
+      type: first.type.name,
       targetQps: req.qps,
       durationS: Math.round(elapsedS * 1000) / 1000,
       sent,
@@ -296,6 +326,8 @@ export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>, onPr
       maxOutstanding,
       heldBack,
       fds: { before: fdsBefore, after: openFileCount(), socketsBefore, socketsAfter: openSocketCount() },
+      queries: templates.length,
+      ramp: req.ramp ? rampResult(req.qps, req.durationS, stepMs, stepSent, stepAnswered, stepLost) : null,
     };
   } finally {
     for (const p of pool) {
@@ -306,4 +338,22 @@ export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>, onPr
       }
     }
   }
+}
+
+/** A ramp's steps as rates, and the step with the highest answered rate (resperf's "maximum throughput"). */
+function rampResult(qps: number, durationS: number, stepMs: number, sent: Uint32Array, answered: Uint32Array, lost: Uint32Array): DnsLoadRamp {
+  const perS = 1000 / stepMs;
+  const steps = Array.from(sent, (n, i) => ({
+    atS: Math.round(Math.min(durationS * 1000, (i + 1) * stepMs)) / 1000,
+    targetQps: Math.round((qps * ((i + 0.5) * stepMs)) / (durationS * 1000)),
+    sentQps: Math.round(n * perS),
+    answeredQps: Math.round(answered[i]! * perS),
+    lost: lost[i]!,
+  }));
+  // The last step may be short, and the replies after the end are not a step's: the full steps decide.
+  const full = steps.filter((s, i) => (i + 1) * stepMs <= durationS * 1000 + 1e-6);
+  let best = full[0] ?? steps[0]!;
+  for (const s of full) if (s.answeredQps > best.answeredQps) best = s;
+  const i = steps.indexOf(best);
+  return { stepS: stepMs / 1000, steps, maxAnsweredQps: best.answeredQps, atTargetQps: best.targetQps, lostPctAtMax: sent[i]! > 0 ? Math.round((lost[i]! / sent[i]!) * 10000) / 100 : 0 };
 }

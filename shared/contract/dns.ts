@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { bareDnsName, canonicalQueryType, dnsNameProblem, dnsServerAddress, type DnsServerAddress } from '../dns/names';
 import type { DnsLoadProgress, DnsLoadResult, DnsProbeReport, DnsSearchReport } from '../dns/probeTypes';
+import { MAX_LOAD_QUERIES } from '../dns/queryFile';
 import type { Reachability, ResolverVerdict, WatchSample } from '../dns/reachability';
 import type { SystemResolvers } from '../dns/systemResolvers';
 import { event, request } from './define';
@@ -77,6 +78,14 @@ export const DnsLoadRequestSchema = z
     maxOutstanding: z.number().int().min(1, 'at most 1 to 60,000 queries may be in flight').max(60_000, 'at most 1 to 60,000 queries may be in flight').default(200),
     /** Add an EDNS0 OPT record to every query. */
     edns: z.boolean().default(true),
+    /** The queries to cycle through, in order (a query file, `dns load -d`); replaces name and type. */
+    queries: z
+      .array(z.object({ name: queryName, type: recordType }).strict())
+      .min(1, 'give at least one query')
+      .max(MAX_LOAD_QUERIES, `a load takes at most ${MAX_LOAD_QUERIES.toLocaleString('en-US')} queries`)
+      .optional(),
+    /** Like resperf: the rate rises evenly from 0 to qps over the duration, and the result says the highest answered rate. */
+    ramp: z.boolean().default(false),
   })
   .strict();
 /** Periodic probes of chosen resolvers (the system's when none is given). */

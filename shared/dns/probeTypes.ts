@@ -153,6 +153,35 @@ export interface DnsLoadResult {
   heldBack: boolean;
   /** Open file descriptors of this process (Linux /proc/self/fd) before and after the run; null elsewhere. */
   fds: FdCounts;
+  /** How many different queries were cycled through (1: the one name and type; more: a query file). */
+  queries: number;
+  /** A ramp's steps and the highest answered rate (null for a run at a steady rate). */
+  ramp: DnsLoadRamp | null;
+}
+
+/** One step of a ramp: what the target was, and what was sent, answered and lost in it (per second). */
+export interface DnsLoadRampStep {
+  /** End of the step, seconds from the start. */
+  atS: number;
+  /** The target rate at the middle of the step. */
+  targetQps: number;
+  sentQps: number;
+  /** Replies that arrived during the step, per second. */
+  answeredQps: number;
+  /** Queries sent during the step that were never answered. */
+  lost: number;
+}
+
+/** What a ramp found: resperf's "maximum throughput", the step it was reached in, and every step. */
+export interface DnsLoadRamp {
+  stepS: number;
+  steps: DnsLoadRampStep[];
+  /** The highest answered rate of any step. */
+  maxAnsweredQps: number;
+  /** The target rate when it was reached. */
+  atTargetQps: number;
+  /** Of the queries sent in that step, the share lost, percent. */
+  lostPctAtMax: number;
 }
 
 /** A load run in progress, a few times per second. */
