@@ -129,7 +129,7 @@ export async function deleteLab(lab: LabInfo): Promise<void> {
 /** Deletes labs left by earlier runs that were killed before their teardown (their runner is gone). */
 export function sweepStaleLabs(): void {
   for (const ns of namespaces()) {
-    const m = new RegExp(`^${NS_PREFIX}-(dev|ins)-(\\d+)$`).exec(ns);
+    const m = new RegExp(`^${NS_PREFIX}-(dev|ins|agent)-(\\d+)$`).exec(ns);
     if (m && Number(m[2]) !== process.pid && !pidAlive(Number(m[2]))) deleteNamespace(ns);
   }
   for (const name of readdirSync(tmpdir())) {

@@ -160,7 +160,8 @@ export class AgentLink {
   private connect(): void {
     if (this.closed) return;
     this.retryTimer = null;
-    if (this.state !== 'connecting' || this.retryAt !== null) this.setState('connecting', this.reason, null);
+    // An unreachable agent stays unreachable while it is tried again (retryAt null: trying now), so its state does not flicker.
+    if (this.retryAt !== null) this.setState(this.state, this.reason, null);
     const ws = new WebSocket(this.entry.url, { headers: { Authorization: `Bearer ${this.entry.token}` }, handshakeTimeout: this.timing.connectTimeoutMs, maxPayload: 64 * 1024 * 1024 });
     this.ws = ws;
     let failure: { code?: string; status?: number; message?: string } | null = null;

@@ -4,6 +4,7 @@ import { ConnectionBanner } from '../components/ConnectionBanner';
 import { AlertBanner } from '../features/alerts/AlertBanner';
 import { Header } from './Header';
 import { StreamList } from '../features/reception/StreamList';
+import { AgentsPanel } from '../features/agents/AgentsPanel';
 import { SelectedStream } from '../features/reception/StreamView';
 import { SenderPanel } from '../features/sender/SenderPanel';
 import { StreamSetup } from '../features/reception/StreamSetup';
@@ -109,6 +110,7 @@ export function App() {
           <aside className="sidebar" id="reception-sidebar" data-testid="sidebar">
             <StreamSetup formRef={formRef} />
             <StreamList />
+            <AgentsPanel />
             <SenderPanel />
           </aside>
           <main className="main">

@@ -14,6 +14,7 @@ import { bindSender, type SenderCommands } from '../features/sender/senderBindin
 import { bindSessions, type SessionsCommands } from '../features/sessions/sessionsBinding';
 import { bindReception, type Commands } from '../features/reception/receptionBinding';
 import { bindAlerts, type AlertsCommands } from '../features/alerts/alertsBinding';
+import { bindAgents, type AgentsCommands } from '../features/agents/agentsBinding';
 import { bindApp, type AppCommands } from './appBinding';
 
 /** What each feature's view can ask of the back end, by feature. */
@@ -27,6 +28,7 @@ export interface FeatureCommands {
   sender: SenderCommands;
   sessions: SessionsCommands;
   alerts: AlertsCommands;
+  agents: AgentsCommands;
 }
 
 /** Binds every feature's events and requests to the store; returns their commands and the function that unbinds them all. */
@@ -42,6 +44,7 @@ export function bindFeatures(api: GapscopeApi, store: AppStore): { commands: Fea
     sender: bindSender(api, store),
     sessions: bindSessions(api, store),
     alerts: bindAlerts(api, store),
+    agents: bindAgents(api, store),
   };
   return {
     commands: {
@@ -54,6 +57,7 @@ export function bindFeatures(api: GapscopeApi, store: AppStore): { commands: Fea
       sender: bound.sender.commands,
       sessions: bound.sessions.commands,
       alerts: bound.alerts.commands,
+      agents: bound.agents.commands,
     },
     dispose() {
       for (const b of Object.values(bound)) b.dispose();

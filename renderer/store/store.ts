@@ -14,11 +14,12 @@ import { createNetworkSlice, type NetworkSlice } from '../features/network/netwo
 import { createSenderSlice, type SenderSlice } from '../features/sender/senderSlice';
 import { createSessionsSlice, type SessionsSlice } from '../features/sessions/sessionsSlice';
 import { createAlertsSlice, type AlertsSlice } from '../features/alerts/alertsSlice';
+import { createAgentsSlice, type AgentsSlice } from '../features/agents/agentsSlice';
 import { createTimelineSlice, type TimelineSlice } from './timelineSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 
 /** Everything the renderer knows, as one state. */
-export type AppState = StreamsSlice & UiSlice & BackendSlice & TimelineSlice & BonjourSlice & DnsSlice & ImportSlice & NetworkSlice & SenderSlice & SessionsSlice & AlertsSlice;
+export type AppState = StreamsSlice & UiSlice & BackendSlice & TimelineSlice & BonjourSlice & DnsSlice & ImportSlice & NetworkSlice & SenderSlice & SessionsSlice & AlertsSlice & AgentsSlice;
 
 /** The store's handle, for the bindings and for tests. */
 export type AppStore = StoreApi<AppState>;
@@ -37,6 +38,7 @@ export function createAppStore(): AppStore {
     ...createSenderSlice(...a),
     ...createSessionsSlice(...a),
     ...createAlertsSlice(...a),
+    ...createAgentsSlice(...a),
   }));
 }
 

@@ -57,7 +57,7 @@ export type AttachAgent = z.output<typeof AttachAgentSchema>;
 /** An attached agent's id: the namespace its streams' ids carry after the '@'. */
 export const agentId = z.string().regex(/^[a-z0-9]{1,12}$/, 'is not an agent id');
 
-/** Where the link to an agent stands. */
+/** Where the link to an agent stands: connecting until its first answer, then connected, or unreachable (and tried again) until it answers again. */
 export type AgentLinkState = 'connecting' | 'connected' | 'unreachable';
 
 /** An attached agent as the page sees it: never its token. */
@@ -69,7 +69,7 @@ export interface AgentInfo {
   state: AgentLinkState;
   /** Why it is unreachable (or was, while it tries again), in the user's words; null when connected. */
   reason: string | null;
-  /** When the next try is due (ms since the epoch), while unreachable. */
+  /** When the next try is due (ms since the epoch), while unreachable; null while it tries (or is connected). */
   retryAt: number | null;
   /** The agent's streams now (0 until connected). */
   streams: number;

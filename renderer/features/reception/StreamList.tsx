@@ -28,7 +28,8 @@ function StreamTab({ id, selected }: { id: string; selected: boolean }) {
   const tab = useThrottledApp(
     (s) => {
       const e = s.streams[id];
-      return e ? { info: e.info, packets: e.reception.totals.packets, gapCount: e.reception.totals.gapCount, alerting: e.alerts.map((a) => a.condition).join(', ') } : null;
+      const agent = e?.info.agent ? s.agents.list.find((a) => a.id === e.info.agent?.id) : undefined;
+      return e ? { info: e.info, packets: e.reception.totals.packets, gapCount: e.reception.totals.gapCount, alerting: e.alerts.map((a) => a.condition).join(', '), agentState: agent?.state ?? null } : null;
     },
     500,
     (a, b) => shallow(a, b),
@@ -45,6 +46,7 @@ function StreamTab({ id, selected }: { id: string; selected: boolean }) {
       data-testid="stream-item"
       data-status={info.status}
       data-alert={tab.alerting ? 'raised' : undefined}
+      data-agent={info.agent?.name}
       onClick={() => select(id)}
     >
       <span className={`dot ${info.status}`} aria-hidden="true" />
@@ -52,6 +54,12 @@ function StreamTab({ id, selected }: { id: string; selected: boolean }) {
       {tab.alerting ? (
         <span className="stream-tab-alert" data-testid="stream-alert-mark" title={`Alert raised: ${tab.alerting}`}>
           ⚠ {tab.alerting}
+        </span>
+      ) : null}
+      {info.agent ? (
+        <span className="stream-tab-agent" data-testid="stream-agent" data-agent-state={tab.agentState ?? undefined}>
+          on {info.agent.name}
+          {tab.agentState && tab.agentState !== 'connected' ? ` (${tab.agentState})` : ''}
         </span>
       ) : null}
       <span className="stream-tab-meta">

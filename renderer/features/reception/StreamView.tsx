@@ -90,12 +90,20 @@ function StreamHeader({ id }: { id: string }) {
       </div>
       <div className="stream-actions">
         <ExportMenu id={id} />
-        <button type="button" data-testid="stop-button" disabled={!running || !connected} onClick={() => void commands.stop(id)} title="Stop listening; the data stays (Ctrl/⌘+.)">
-          Stop
-        </button>
-        <button type="button" data-testid="remove-button" className="danger" disabled={!connected} onClick={() => void commands.remove(id)} title={running ? 'Stop and forget this stream' : 'Forget this stream'}>
-          Remove
-        </button>
+        {info.agent ? (
+          <span className="muted" data-testid="stream-agent-note" title="Start and stop it in that agent's config">
+            on the agent {info.agent.name} (read-only)
+          </span>
+        ) : (
+          <>
+            <button type="button" data-testid="stop-button" disabled={!running || !connected} onClick={() => void commands.stop(id)} title="Stop listening; the data stays (Ctrl/⌘+.)">
+              Stop
+            </button>
+            <button type="button" data-testid="remove-button" className="danger" disabled={!connected} onClick={() => void commands.remove(id)} title={running ? 'Stop and forget this stream' : 'Forget this stream'}>
+              Remove
+            </button>
+          </>
+        )}
       </div>
       {info.error ? <ErrorMessage error={info.error} testId="stream-failure" /> : null}
       {info.warning ? (
