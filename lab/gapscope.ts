@@ -39,7 +39,7 @@ export interface ListenRun {
   port?: number;
   /** Multicast group to wait for on the host's interface before resolving. */
   group?: string;
-  /** Environment added to the CLI's (e.g. GAPSCOPE_RECEIVE=batch). */
+  /** Environment added to the CLI's (e.g. GAPSCOPE_RECEIVE=single). */
   env?: Record<string, string>;
 }
 

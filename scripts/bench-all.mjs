@@ -20,7 +20,7 @@ const REPO = fileURLToPath(new URL('..', import.meta.url));
 const BENCHES = [
   { name: 'analyze', what: 'gapscope analyze vs tshark -z io,stat,1 and capinfos -c, 1 GB pcapng', script: 'bench-analyze.mjs', args: ['--gb', '1', '--rounds', '1'] },
   { name: 'generator', what: 'gapscope send vs iperf 2 client, loopback', script: 'bench-generator.mjs', args: [], env: { ROUNDS: '1' } },
-  { name: 'reception', what: 'listen (and recording) vs a bare Node socket, iperf 2 client flat out and at 100,000/s', script: 'bench-reception.mjs', args: ['--sender', 'iperf', '--rates', '100000,0', '--seconds', '5', '--reps', '1', '--kinds', 'gapscope,record,bare', '--rss-seconds', '0'] },
+  { name: 'reception', what: 'where a bare Node socket starts to lose (iperf 2 client), and there listen and recording, with recvmmsg and with dgram, vs the bare socket', script: 'bench-reception.mjs', args: ['--sender', 'iperf', '--ceiling', '40000,60000,80000,100000,120000,140000,160000,200000', '--rates', 'none', '--seconds', '5', '--reps', '1', '--kinds', 'batch,batchrecord,gapscope,record,bare', '--rss-seconds', '0'] },
   { name: 'dns', what: 'gapscope dns load vs dnsperf, same dnsmasq', script: 'bench-dns.mjs', args: ['--rounds', '2', '--duration', '5'] },
   { name: 'decoders', what: 'payload decoders vs the same loop without decoding', script: 'bench-decoders.mjs', args: ['--runs', '3'] },
   { name: 'history', what: 'throughput history vs min-max decimation of every bin', script: 'bench-history.mjs', args: ['--runs', '3'] },

@@ -12,6 +12,7 @@
 //   node scripts/bench-reception.mjs [--rates 20000,50000,100000,0] [--seconds 10] [--reps 2]
 //        [--size 512] [--rss-seconds 180] [--rss-pps 10000] [--rss-every 5]
 //        [--kinds gapscope,bare] [--decode auto] [--sender node|iperf]
+//        [--ceiling 60000,80000,...] [--ceiling-seconds 3] [--ceiling-loss 0.01]
 //
 // --sender iperf sends with iperf 2's C client instead of the Node sender (`iperf -c ... -u -l SIZE
 // -b RATE`, `-b 10G` flat out): faster than either receiver, so that flat out finds the receivers'
@@ -23,6 +24,14 @@
 // CLI's default), nodecode (--decode none), record (the full pipeline plus --record to a pcapng
 // file in the system temp folder; the file's packet count is checked against the report's), and
 // bare. Ratios are against bare.
+//
+// batch is the full pipeline reading its socket with recvmmsg (GAPSCOPE_RECEIVE=batch, the addon
+// in native/recv-batch), batchrecord the same with --record.
+//
+// --ceiling finds the bare socket's own limit first: the bare receiver alone at each of those rates
+// in turn (ascending, --ceiling-seconds each), until it receives less than 1 - --ceiling-loss of
+// what was sent; the kinds are then compared at that rate (added to --rates). With a sender faster
+// than the receivers (--sender iperf) that is where a bare Node socket starts to lose.
 //
 // A rate of 0 means the sender sends as fast as it can (flat out); `--rates none` measures memory
 // only, `--rss-seconds 0` throughput only.
@@ -37,7 +46,7 @@ import { runnerImport } from 'vite';
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 
 function parseArgs(argv) {
-  const o = { rates: [20_000, 50_000, 100_000, 0], seconds: 10, reps: 2, size: 512, rssSeconds: 180, rssPps: 10_000, rssEvery: 5, kinds: ['gapscope', 'bare'], decode: 'auto', sender: 'node' };
+  const o = { rates: [20_000, 50_000, 100_000, 0], seconds: 10, reps: 2, size: 512, rssSeconds: 180, rssPps: 10_000, rssEvery: 5, kinds: ['gapscope', 'bare'], decode: 'auto', sender: 'node', ceiling: [], ceilingSeconds: 3, ceilingLoss: 0.01 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = argv[++i];
@@ -52,16 +61,20 @@ function parseArgs(argv) {
     else if (a === '--kinds') o.kinds = v.split(',');
     else if (a === '--decode') o.decode = v;
     else if (a === '--sender') o.sender = v;
+    else if (a === '--ceiling') o.ceiling = v.split(',').map(Number);
+    else if (a === '--ceiling-seconds') o.ceilingSeconds = Number(v);
+    else if (a === '--ceiling-loss') o.ceilingLoss = Number(v);
     else throw new Error(`unknown argument ${a}`);
   }
   for (const k of o.kinds) if (!KINDS.includes(k)) throw new Error(`unknown kind ${k}; use ${KINDS.join(', ')}`);
   if (o.sender !== 'node' && o.sender !== 'iperf') throw new Error('--sender is node or iperf');
   if (!o.kinds.includes('bare')) o.kinds.push('bare');
+  if (o.ceiling.some((r) => !(r > 0))) throw new Error('--ceiling takes rates above 0, ascending');
   return o;
 }
 
-const KINDS = ['gapscope', 'nodecode', 'record', 'bare'];
-const LABEL = { gapscope: 'Gapscope', nodecode: 'Gapscope, no decoding', record: 'Gapscope recording', bare: 'bare' };
+const KINDS = ['gapscope', 'nodecode', 'record', 'batch', 'batchrecord', 'bare'];
+const LABEL = { gapscope: 'Gapscope', nodecode: 'Gapscope, no decoding', record: 'Gapscope recording', batch: 'Gapscope, recvmmsg', batchrecord: 'Gapscope recording, recvmmsg', bare: 'bare' };
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -115,9 +128,10 @@ async function main() {
     let gs = null;
     let recorded = null;
     if (kind !== 'bare') {
-      const file = kind === 'record' ? join(tmpdir(), `gapscope-bench-${process.pid}-${p}.pcapng`) : null;
+      const file = kind === 'record' || kind === 'batchrecord' ? join(tmpdir(), `gapscope-bench-${process.pid}-${p}.pcapng`) : null;
       const args = ['--port', String(p), '--decode', kind === 'nodecode' ? 'none' : o.decode, ...(file ? ['--record', file] : [])];
-      gs = await lab.startGapscope(ins, { args, durationS: seconds + 2 });
+      const batch = kind === 'batch' || kind === 'batchrecord';
+      gs = await lab.startGapscope(ins, { args, durationS: seconds + 2, env: { GAPSCOPE_RECEIVE: batch ? 'batch' : 'single' } });
       stop = async () => {
         const r = await gs.report();
         requestedBuffer = r.stream?.recvBufferBytes ?? requestedBuffer;
@@ -162,7 +176,20 @@ async function main() {
   const mismatches = [];
   try {
     // Learn the receive buffer Gapscope asks for, so the bare receiver can ask for the same.
-    if (o.rates.length > 0) await measure('gapscope', 1000, 1);
+    if (o.rates.length > 0 || o.ceiling.length > 0) await measure('gapscope', 1000, 1);
+    const ceilingRows = [];
+    let ceiling = null;
+    for (const pps of o.ceiling) {
+      const r = await measure('bare', pps, o.ceilingSeconds);
+      const share = r.received / r.sent;
+      log(`ceiling search, bare alone at ${pps} pps: sent ${r.sent} (${Math.round(r.achievedPps)}/s), received ${r.received} (${pct(share)}), socket-buffer drops ${r.rcvbufErrors}, load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]}`);
+      ceilingRows.push({ ...r, share });
+      if (share < 1 - o.ceilingLoss) {
+        ceiling = pps;
+        break;
+      }
+    }
+    if (o.ceiling.length > 0 && ceiling !== null && !o.rates.includes(ceiling)) o.rates.unshift(ceiling);
     for (const pps of o.rates) {
       const runs = [];
       for (let rep = 0; rep < o.reps; rep++) {
@@ -203,6 +230,12 @@ async function main() {
 
     const lines = [];
     const others = o.kinds.filter((k) => k !== 'bare');
+    if (ceilingRows.length > 0) {
+      lines.push(`Where the bare socket starts to lose: the bare receiver alone, ${o.ceilingSeconds} s at each rate, until it receives less than ${pct(1 - o.ceilingLoss)} of what was sent.`, '');
+      lines.push('| rate asked (pps) | sender achieved (pps) | bare received / sent | socket-buffer drops |', '|---:|---:|---:|---:|');
+      for (const r of ceilingRows) lines.push(`| ${fmt(r.pps)} | ${fmt(r.achievedPps)} | ${fmt(r.received)} / ${fmt(r.sent)} (${pct(r.share)}) | ${fmt(r.rcvbufErrors)} |`);
+      lines.push('', ceiling === null ? `The bare socket kept up at every rate tried (up to ${fmt(o.ceiling.at(-1))}): no ceiling found.` : `The bare socket starts to lose at ${fmt(ceiling)} packets/s asked; the comparison below is at that rate first.`, '');
+    }
     if (rows.length > 0) lines.push(`${others.map((k) => LABEL[k]).join(', ')} vs a bare Node dgram receiver, sender ${o.sender === 'iperf' ? "iperf 2's C client" : 'lab/sender.mjs (Node)'}: ${o.size}-byte datagrams, ${o.seconds} s per run, ${o.reps} runs each (order ${o.kinds.join(' ')}, then reversed), decoding ${o.decode} unless said, all asking for a ${fmt(requestedBuffer)}-byte receive buffer (granted: Gapscope ${fmt(grantedBuffer)}, bare ${fmt(bareGranted)}).`);
     if (rows.length > 0) {
       lines.push('', `| rate asked (pps) | sender achieved (pps) | ${o.kinds.map((k) => `${LABEL[k]} received / sent`).join(' | ')} | ${others.map((k) => `${LABEL[k]} / bare`).join(' | ')} | socket-buffer drops (${o.kinds.join(', ')}) |`);
@@ -212,7 +245,7 @@ async function main() {
       const share = (k) => r.byKind[k].received / r.byKind[k].sent;
       lines.push(`| ${r.pps === 0 ? 'flat out' : fmt(r.pps)} | ${fmt(r.achieved)} | ${o.kinds.map((k) => `${fmt(r.byKind[k].received)} / ${fmt(r.byKind[k].sent)} (${pct(share(k))})`).join(' | ')} | ${others.map((k) => pct(share(k) / share('bare'))).join(' | ')} | ${o.kinds.map((k) => fmt(r.byKind[k].drops)).join(', ')} |`);
     }
-    if (o.kinds.includes('record') && rows.length > 0) lines.push('', mismatches.length === 0 ? 'Every recording held exactly the packets its report counted (capinfos).' : `Recordings that differ from their report: ${mismatches.join('; ')}.`);
+    if ((o.kinds.includes('record') || o.kinds.includes('batchrecord')) && rows.length > 0) lines.push('', mismatches.length === 0 ? 'Every recording held exactly the packets its report counted (capinfos).' : `Recordings that differ from their report: ${mismatches.join('; ')}.`);
     if (rss) {
       const kib = rss.samples.map((s) => s.kib);
       const first = kib[0];

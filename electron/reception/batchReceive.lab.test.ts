@@ -1,5 +1,6 @@
 // Batch receive (recvmmsg, electron/reception/datagramReader.ts) end to end: `gapscope listen`
-// reading in batches and `gapscope listen` reading one datagram at a time, on the same multicast
+// reading in batches (the default) and `gapscope listen` reading one datagram at a time
+// (GAPSCOPE_RECEIVE=single), on the same multicast
 // group beside a bare reference socket (every socket gets a copy of each datagram), with the flow
 // cut twice and 2% of it dropped at random by nftables on the inspector's input (lab/nft.ts): all
 // three count the same datagrams, both Gapscope runs find the same gaps after the same packets, and
@@ -51,9 +52,10 @@ describe.runIf(process.platform === 'linux')('batch receive against one-by-one, 
     const dir = mkdtempSync(join(tmpdir(), 'gs-batch-'));
     try {
       await imp.randomLoss(2);
-      const listen = (mode: string, extra: string[] = []) =>
-        startGapscope(pair.inspector, { args: [...setup.gapscopeArgs, '--recv-buffer', String(8 * 1024 * 1024), ...extra], durationS: 120, gapMs: GAP_MS, group: setup.group, env: { GAPSCOPE_RECEIVE: mode } });
-      const batch = await listen('batch', ['--record', join(dir, 'batch.pcapng')]);
+      const listen = (mode: string | null, extra: string[] = []) =>
+        startGapscope(pair.inspector, { args: [...setup.gapscopeArgs, '--recv-buffer', String(8 * 1024 * 1024), ...extra], durationS: 120, gapMs: GAP_MS, group: setup.group, ...(mode ? { env: { GAPSCOPE_RECEIVE: mode } } : {}) });
+      // Batch receive is the default where the addon is built.
+      const batch = await listen(null, ['--record', join(dir, 'batch.pcapng')]);
       const single = await listen('single');
       expect(threadNames(batch.proc.pid)).toContain('gs-recvmmsg');
       expect(threadNames(single.proc.pid)).not.toContain('gs-recvmmsg');

@@ -46,8 +46,8 @@ let t0 = performance.now();
 const now = (): number => performance.now() - t0;
 let socket: Socket | null = null;
 let reader: DatagramReader | null = null;
-/** GAPSCOPE_RECEIVE=batch reads with recvmmsg where the addon is built (datagramReader.ts); anything else, one by one. */
-const wantBatch = process.env.GAPSCOPE_RECEIVE === 'batch';
+/** Batch receive (recvmmsg, datagramReader.ts) wherever the addon was built; GAPSCOPE_RECEIVE=single reads one by one through dgram. */
+const wantBatch = process.env.GAPSCOPE_RECEIVE !== 'single';
 let updateTimer: NodeJS.Timeout | null = null;
 let watchTimer: NodeJS.Timeout | null = null;
 let stallWatch: StallWatch | null = null;
