@@ -112,13 +112,21 @@ test('a stream that flaps around the condition gives one alert with its count, n
 
   const item = page.getByTestId('alert-item');
   await expect(item).toHaveAttribute('data-state', 'raised');
+  // While it is up, the banner counts each flap on the same line.
+  await expect(item).toHaveAttribute('data-times', '3', { timeout: 30_000 });
+  await expect(item).toHaveCount(1);
+  await expect(item).toHaveAttribute('data-state', 'raised');
+  await expect(item.getByTestId('alert-text')).toContainText('It has held 3 times since.');
   await expect(item).toHaveAttribute('data-state', 'cleared', { timeout: 40_000 });
   await expect(item).toHaveCount(1);
   await expect(item).toHaveAttribute('data-times', '3');
   await expect(item.getByTestId('alert-text')).toContainText('flapping stream: gap>500ms cleared at');
   await expect(item.getByTestId('alert-text')).toContainText('after holding 3 times since');
+  // One raise (one notification at most), each repeat a count, one clear.
   expect(events).toEqual([
     { state: 'raised', condition: 'gap>500ms', times: 1 },
+    { state: 'repeated', condition: 'gap>500ms', times: 2 },
+    { state: 'repeated', condition: 'gap>500ms', times: 3 },
     { state: 'cleared', condition: 'gap>500ms', times: 3 },
   ]);
 });

@@ -168,8 +168,9 @@ export async function runListen(api: GapscopeApi, o: ListenOptions, output: Outp
   });
   // The --fail-on conditions judged live by the back end (the same judge as the verdict), with hysteresis.
   const offAlert = api.on('streamAlert', (a) => {
-    if (a.id !== info.id) return;
+    // A repeat only counts (the app shows it); a line per flap would be the flood hysteresis prevents.
     const { change } = a;
+    if (a.id !== info.id || change.state === 'repeated') return;
     if (line) line({ type: 'alert', at: change.at, condition: change.condition, state: change.state, times: change.times, sentence: change.sentence });
     else if (live) live(change.state === 'raised' ? `ALERT ${change.sentence}` : `alert cleared: ${change.condition} (held ${change.times} time${change.times === 1 ? '' : 's'})`);
   });

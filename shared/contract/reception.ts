@@ -180,7 +180,7 @@ export interface StreamState {
   alerts?: ActiveAlert[];
 }
 
-/** An alert of a stream raised or cleared, with every alert of that stream raised after it. */
+/** An alert of a stream raised, repeated (met again while up) or cleared, with every alert of that stream raised after it. */
 export interface StreamAlert {
   id: string;
   change: AlertChange;
@@ -214,6 +214,6 @@ export const receptionEvents = {
   streamStatus: event<StreamInfo>(),
   /** A stream was forgotten. */
   streamRemoved: event<{ id: string }>(),
-  /** One of a stream's alert conditions was met (raised) or has not been for a while (cleared). */
+  /** One of a stream's alert conditions was met (raised), met again while up (repeated) or has not been for a while (cleared). */
   streamAlert: event<StreamAlert>(),
 };

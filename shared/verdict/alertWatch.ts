@@ -1,7 +1,8 @@
 /**
  * Conditions as live alerts, with hysteresis: an alert is raised the first time its condition is
  * met and cleared only once the condition has not been met for `clearAfterMs`, so a stream that
- * flaps around a threshold gives one alert (counting its repeats), not one per flap.
+ * flaps around a threshold gives one alert (counting its repeats), not one per flap. Each repeat is
+ * a change too ('repeated'), so that a window shows the count as it grows; it is never a new alert.
  */
 import { judgeCondition, type Condition, type Facts } from './conditions';
 
@@ -21,10 +22,10 @@ export interface ActiveAlert {
   sentence: string;
 }
 
-/** An alert raised or cleared. */
+/** An alert raised, met again while up (its count grew), or cleared. */
 export interface AlertChange {
   condition: string;
-  state: 'raised' | 'cleared';
+  state: 'raised' | 'repeated' | 'cleared';
   /** When, ms since the epoch. */
   at: number;
   times: number;
@@ -40,7 +41,7 @@ export class AlertWatch {
     private readonly clearAfterMs = ALERT_CLEAR_AFTER_MS,
   ) {}
 
-  /** Judges every condition whose measure is known now; returns the alerts raised and cleared by this update. */
+  /** Judges every condition whose measure is known now; returns the alerts raised, repeated and cleared by this update. */
   update(facts: Facts, at: number): AlertChange[] {
     const changes: AlertChange[] = [];
     for (const c of this.conditions) {
@@ -53,10 +54,12 @@ export class AlertWatch {
           this.active.set(c.text, { condition: c.text, raisedAt: at, lastMetAt: at, times: 1, sentence: r.sentence, metLastTime: true });
           changes.push({ condition: c.text, state: 'raised', at, times: 1, sentence: r.sentence });
         } else {
-          if (!a.metLastTime) a.times += 1;
+          const again = !a.metLastTime;
+          if (again) a.times += 1;
           a.lastMetAt = at;
           a.sentence = r.sentence;
           a.metLastTime = true;
+          if (again) changes.push({ condition: c.text, state: 'repeated', at, times: a.times, sentence: r.sentence });
         }
       } else if (a) {
         a.metLastTime = false;

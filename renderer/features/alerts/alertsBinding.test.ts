@@ -56,6 +56,11 @@ const raised = (id: string, at: number, sentence = 'gap>500ms failed: the longes
   change: { condition: 'gap>500ms', state: 'raised', at, times: 1, sentence },
   raised: [{ condition: 'gap>500ms', raisedAt: at, lastMetAt: at, times: 1, sentence }],
 });
+const repeated = (id: string, at: number, times: number): StreamAlert => ({
+  id,
+  change: { condition: 'gap>500ms', state: 'repeated', at, times, sentence: 'gap>500ms failed: the longest gap was 900 ms.' },
+  raised: [{ condition: 'gap>500ms', raisedAt: 1000, lastMetAt: at, times, sentence: 'gap>500ms failed: the longest gap was 900 ms.' }],
+});
 const cleared = (id: string, at: number, times: number): StreamAlert => ({
   id,
   change: { condition: 'gap>500ms', state: 'cleared', at, times, sentence: 'gap>500ms passed: the longest gap was 0 ms.' },
@@ -69,12 +74,14 @@ describe('bindAlerts', () => {
     store.getState().upsertStreamInfo(info('s1', 'GDL90 from the receiver'));
   });
 
-  it('notifies once per raise while the window is not focused, naming the stream and the condition\u2019s sentence', () => {
+  it('notifies once per raise, never per repeat, while the window is not focused, naming the stream and the condition\u2019s sentence', () => {
     const back = fakeApi();
     const focus = { now: false };
     const desk = recordingNotifier(focus);
     bindAlerts(back.api, store, desk.notifier);
     back.emit('streamAlert', raised('s1', 1000));
+    back.emit('streamAlert', repeated('s1', 2000, 2));
+    back.emit('streamAlert', repeated('s1', 3000, 3));
     back.emit('streamAlert', cleared('s1', 9000, 3));
     expect(desk.shown).toEqual([{ title: 'Gapscope alert: GDL90 from the receiver', body: 'gap>500ms failed: the longest gap was 1.20 s.', tag: 's1|gap>500ms' }]);
     // Looking at the window: the banner says it, no notification.
@@ -88,6 +95,8 @@ describe('bindAlerts', () => {
     bindAlerts(back.api, store, recordingNotifier({ now: true }).notifier);
     back.emit('streamAlert', raised('s1', 1000));
     expect(store.getState().alerts.notices).toMatchObject([{ key: 's1|gap>500ms', state: 'raised', raisedAt: 1000, times: 1 }]);
+    back.emit('streamAlert', repeated('s1', 2000, 2));
+    expect(store.getState().alerts.notices).toMatchObject([{ key: 's1|gap>500ms', state: 'raised', raisedAt: 1000, times: 2 }]);
     back.emit('streamAlert', cleared('s1', 9000, 3));
     expect(store.getState().alerts.notices).toMatchObject([{ key: 's1|gap>500ms', state: 'cleared', raisedAt: 1000, clearedAt: 9000, times: 3 }]);
     back.emit('streamAlert', raised('s1', 12_000));

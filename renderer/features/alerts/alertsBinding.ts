@@ -1,7 +1,8 @@
 /**
- * Where streamAlert enters the alerts feature: each raise or clear becomes a notice for the banner,
- * and a raise becomes one desktop notification while the window is not focused (the back end's
- * hysteresis already makes a flapping stream one raise, so there is no flood to hold back here).
+ * Where streamAlert enters the alerts feature: each raise, repeat or clear updates a notice for the
+ * banner, and a raise (never a repeat) becomes one desktop notification while the window is not
+ * focused (the back end's hysteresis already makes a flapping stream one raise, so there is no
+ * flood to hold back here).
  * The streams' alerts raised now are reception's (receptionBinding.ts), with the rest of their state.
  */
 import type { GapscopeApi } from '../../../shared/contract';

@@ -32,7 +32,7 @@ export interface AlertsState {
 /** The alerts slice: its state and plain actions. */
 export interface AlertsSlice {
   alerts: AlertsState;
-  /** A streamAlert event: a raise adds (or renews) the condition's notice, a clear marks it cleared. */
+  /** A streamAlert event: a raise adds (or renews) the condition's notice, a repeat counts, a clear marks it cleared. */
   noticeAlert(alert: StreamAlert): void;
   /** The user closed a notice: it stays closed until the condition is raised again. */
   dismissAlert(key: string, raisedAt: number): void;
@@ -55,6 +55,11 @@ export const createAlertsSlice: StateCreator<AlertsSlice, [], [], AlertsSlice> =
     if (change.state === 'raised') {
       const notice: AlertNotice = { key, streamId: id, condition: change.condition, state: 'raised', raisedAt: change.at, clearedAt: null, times: change.times, sentence: change.sentence };
       set({ alerts: { notices: [notice, ...rest].slice(0, MAX_NOTICES), dismissed } });
+      return;
+    }
+    if (change.state === 'repeated') {
+      // The count grew; the alert is the same one (the banner reads its count from the stream's alerts).
+      if (old?.state === 'raised') set({ alerts: { notices: notices.map((n) => (n.key === key ? { ...old, times: change.times, sentence: change.sentence } : n)), dismissed } });
       return;
     }
     // A clear the user already dismissed (or never saw raised) is no news: the stream list no longer marks it.
