@@ -46,7 +46,7 @@ function loadLines(r: DnsLoadResult): string[] {
     `${r.server} ${what}: ${r.sent} sent in ${r.durationS} s (${r.achievedQps} qps for a target of ${r.targetQps}), ${r.answered} answered, ${r.lost} lost${r.late ? `, ${r.late} late` : ''}`,
     `latency p50 ${ms(r.latencyMs.p50)}  p90 ${ms(r.latencyMs.p90)}  p99 ${ms(r.latencyMs.p99)}  max ${ms(r.latencyMs.max)}`,
     `rcodes ${Object.entries(r.rcodes).map(([k, v]) => `${k} ${v}`).join(', ') || '-'}`,
-    `open files before ${r.fds.before ?? '?'}, after ${r.fds.after ?? '?'}; sockets before ${r.fds.socketsBefore ?? '?'}, after ${r.fds.socketsAfter ?? '?'} (${r.sockets} UDP sockets reused, random ids)`,
+    `open files before ${r.fds.before ?? '?'}, after ${r.fds.after ?? '?'}; sockets before ${r.fds.socketsBefore ?? '?'}, after ${r.fds.socketsAfter ?? '?'} (${r.sockets} ${r.transport === 'tcp' ? 'TCP connections' : 'UDP sockets'} reused, random ids)`,
   ];
   const errs = Object.entries(r.errors);
   if (r.heldBack) lines.push(`${r.maxOutstanding} queries were in flight at times, so sending waited for answers: the server or this machine is the limit, not the target rate.`);
@@ -197,13 +197,14 @@ export function registerDnsCommands(program: Command, io: DnsCliIO, env: DnsCliE
     .option('-n, --name <name>', 'the name every query asks (default example.com)')
     .addOption(new Option('-t, --type <type>', 'record type of every query: A, AAAA, HTTPS, TXT, PTR, SOA, MX, NS, SRV, CNAME, ANY… or TYPEn (default A)'))
     .option('-d, --datafile <file>', 'queries to send in turn, dnsperf\u2019s format: "name type" a line (www.example.com A), ; for comments; instead of --name and --type')
+    .option('--tcp', 'send over TCP: each of --sockets a connection, queries pipelined on it with their length (like dnsperf -m tcp)')
     .option('--ramp', 'like resperf: raise the rate evenly from 0 to --qps over --duration, and report the highest rate the server answered')
     .addOption(new Option('--timeout <ms>', 'a query without a reply after this long is lost (1–60000)').argParser(numberArg).default(1000))
-    .option('--sockets <n>', 'UDP sockets in the pool (1–64)', numberArg, 4)
+    .option('--sockets <n>', 'UDP sockets (or TCP connections) in the pool (1–64)', numberArg, 4)
     .option('--max-outstanding <n>', 'at most this many queries in flight; past the server\u2019s capacity the rate adapts instead of collapsing into loss (1–60000)', numberArg, 200)
     .option('--no-edns', 'send the queries without an EDNS0 OPT record')
     .option('--json', 'print the result as JSON: sent, answered, lost, rcodes, latencyMs {p50, p90, p99}, fds, queries, ramp')
-    .action(async (flags: { server: string; qps: number; duration: number; name?: string; type?: string; datafile?: string; ramp?: boolean; timeout: number; sockets: number; maxOutstanding: number; edns: boolean; json?: boolean }) => {
+    .action(async (flags: { server: string; qps: number; duration: number; name?: string; type?: string; datafile?: string; ramp?: boolean; tcp?: boolean; timeout: number; sockets: number; maxOutstanding: number; edns: boolean; json?: boolean }) => {
       if (flags.datafile !== undefined && (flags.name !== undefined || flags.type !== undefined)) {
         throw new GapscopeError('invalid-argument', 'Give either a query file (-d) or --name and --type, not both: the file names every query.');
       }
@@ -216,7 +217,7 @@ export function registerDnsCommands(program: Command, io: DnsCliIO, env: DnsCliE
         r = await withApi(async (api) => {
           // Ctrl+C cancels the run; its result (what was sent until then) still arrives.
           void stop.then(() => api.cancelDnsLoad().catch(() => undefined));
-          return api.runDnsLoad({ server: flags.server, name: flags.name, type: flags.type, queries, ramp: flags.ramp === true, qps: flags.qps, durationSec: flags.duration, timeoutMs: flags.timeout, sockets: flags.sockets, maxOutstanding: flags.maxOutstanding, edns: flags.edns });
+          return api.runDnsLoad({ server: flags.server, name: flags.name, type: flags.type, queries, ramp: flags.ramp === true, transport: flags.tcp ? 'tcp' : 'udp', qps: flags.qps, durationSec: flags.duration, timeoutMs: flags.timeout, sockets: flags.sockets, maxOutstanding: flags.maxOutstanding, edns: flags.edns });
         });
       } finally {
         signal?.cancel();

@@ -214,6 +214,22 @@ describe('gapscope dns in the lab, against dnsmasq', () => {
     expect(ramp.maxAnsweredQps).toBe(Math.max(...ramp.steps.map((s) => s.answeredQps)));
   });
 
+  it('load --tcp: dnsmasq answers on the pool’s TCP connections, a connection it closes is replaced, and none outlives the run', async () => {
+    const r = await gapscope(['load', '--server', dev.dns, '--qps', '1000', '--duration', '2', '--tcp', '--sockets', '2', '--name', 'gdl90.lab.test', '--json']);
+    const report = JSON.parse(r.stdout) as { sent: number; answered: number; lost: number; transport: string; rcodes: Record<string, number>; errors: Record<string, number>; fds: { before: number; after: number; socketsBefore: number; socketsAfter: number } };
+    expect(report.transport).toBe('tcp');
+    expect(report.rcodes).toEqual({ NOERROR: report.answered });
+    expect(report.answered + report.lost).toBe(report.sent);
+    // dnsmasq closes a TCP connection after 100 queries (TCP_MAX_QUERIES): two connections could
+    // never answer more than 200 without being replaced.
+    expect(report.answered).toBeGreaterThan(200);
+    expect(report.errors['server-closed']).toBeGreaterThanOrEqual(2);
+    // Lost only what was in flight on a connection as dnsmasq closed it.
+    expect(report.lost).toBeLessThan(report.errors['server-closed']! * 200);
+    expect(report.fds.after).toBe(report.fds.before);
+    expect(report.fds.socketsAfter).toBe(report.fds.socketsBefore);
+  });
+
   it('load over a longer run: the open file count of the process, read from /proc/self/fd, is the same after as before', async () => {
     const r = await gapscope(['load', '--server', dev.dns, '--qps', '10000', '--duration', '6', '--name', 'gdl90.lab.test', '--json']);
     const report = JSON.parse(r.stdout) as { sent: number; answered: number; fds: { before: number; after: number; socketsBefore: number; socketsAfter: number } };

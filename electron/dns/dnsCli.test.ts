@@ -1,5 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 // `gapscope dns …` (electron/cli/dns.ts) parsed from argv on a fresh program, through the DNS contract's
@@ -211,6 +212,63 @@ describe('gapscope dns load', () => {
     expect(ramp.steps.find((s) => s.answeredQps === ramp.maxAnsweredQps)?.targetQps).toBe(ramp.atTargetQps);
     const text = await run(['load', '--server', server.address, '--qps', '500', '--duration', '0.5', '--ramp', '--name', 'host.test']);
     expect(text.out.join('\n')).toMatch(/ramp 0 to 500 qps: the server answered at most \d+ qps/);
+  });
+
+  it('--tcp sends every query on its pool’s connections, pipelined, and closes them at the end', async () => {
+    const before = other.queries.length;
+    const r = await run(['load', '--server', other.address, '--qps', '400', '--duration', '0.5', '--tcp', '--sockets', '2', '--name', 'host.test', '--timeout', '5000', '--json']);
+    const report = JSON.parse(r.out.join('')) as { sent: number; answered: number; lost: number; transport: string; rcodes: Record<string, number>; fds: { before: number; after: number; socketsBefore: number; socketsAfter: number } };
+    expect(report).toMatchObject({ transport: 'tcp', lost: 0, answered: report.sent, rcodes: { NOERROR: report.sent } });
+    const asked = other.queries.slice(before);
+    expect(asked).toHaveLength(report.sent);
+    expect(new Set(asked.map((q) => q.transport))).toEqual(new Set(['tcp']));
+    // Two connections, reused for every query: two source ports.
+    expect(new Set(asked.map((q) => q.sourcePort)).size).toBe(2);
+    expect(report.fds.after).toBe(report.fds.before);
+    expect(report.fds.socketsAfter).toBe(report.fds.socketsBefore);
+  });
+
+  it('--tcp reads replies that the stream cuts anywhere: a length split from its message, two replies in one segment', async () => {
+    // A server that answers each query (the query itself, marked as a reply) in awkward pieces.
+    const sockets = new Set<Socket>();
+    const tcp = createServer((sock) => {
+      sockets.add(sock);
+      sock.on('error', () => undefined);
+      let buf = Buffer.alloc(0);
+      const held: Buffer[] = [];
+      let writes = Promise.resolve();
+      sock.on('data', (chunk: Buffer) => {
+        buf = Buffer.concat([buf, chunk]);
+        while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+          const framed = Buffer.from(buf.subarray(0, 2 + buf.readUInt16BE(0)));
+          buf = buf.subarray(framed.length);
+          framed[4] = framed[4]! | 0x80;
+          held.push(framed);
+        }
+        // Two replies at a time, the first byte of the pair alone, the rest a turn later (in order).
+        const pieces: Buffer[] = [];
+        while (held.length >= 2) {
+          const pair = Buffer.concat(held.splice(0, 2));
+          pieces.push(pair.subarray(0, 1), pair.subarray(1));
+        }
+        if (held.length === 1) {
+          const one = held.pop()!;
+          pieces.push(one.subarray(0, 3), one.subarray(3));
+        }
+        for (const piece of pieces) writes = writes.then(() => new Promise<void>((r) => setImmediate(() => (sock.write(piece), r()))));
+      });
+    });
+    await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+    const port = (tcp.address() as AddressInfo).port;
+    try {
+      const r = await run(['load', '--server', `127.0.0.1:${port}`, '--qps', '300', '--duration', '0.3', '--tcp', '--sockets', '1', '--name', 'host.test', '--timeout', '5000', '--json']);
+      const report = JSON.parse(r.out.join('')) as { sent: number; answered: number; lost: number; stray: number };
+      expect(report.sent).toBeGreaterThan(0);
+      expect(report).toMatchObject({ answered: report.sent, lost: 0, stray: 0 });
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => tcp.close(() => resolve()));
+    }
   });
 
   it('needs --server, --qps and --duration', async () => {

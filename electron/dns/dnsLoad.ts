@@ -4,6 +4,7 @@
  * loss and rcodes — and the process's open file count before and after, to show that nothing leaks.
  */
 import * as dgram from 'node:dgram';
+import * as net from 'node:net';
 import { randomFillSync } from 'node:crypto';
 import { readdirSync, readlinkSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -32,6 +33,8 @@ export interface DnsLoadRequest {
   queries?: LoadQuery[];
   /** Like resperf: the rate rises evenly from 0 to qps over the duration; the result has the steps and the highest answered rate. */
   ramp?: boolean;
+  /** udp (default), or tcp: one connection per pool slot, queries pipelined on it with their 2-byte length (RFC 7766), as dnsperf -m tcp. */
+  transport?: 'udp' | 'tcp';
 }
 
 const RCODES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
@@ -75,7 +78,11 @@ const round3 = (x: number | null): number | null => (x === null ? null : Math.ro
 // whether it was given up as lost (to tell a late reply from a stray datagram). Typed arrays keep the
 // per-reply work to a few array reads, so that the receiver keeps up at tens of thousands of replies/s.
 interface PoolSocket {
-  socket: dgram.Socket;
+  /** Sends one query (a UDP datagram, or a length-prefixed message on the TCP connection). */
+  send: (query: Buffer) => void;
+  close: () => Promise<void>;
+  /** False once a TCP connection has closed: no more queries go out on it. */
+  open: boolean;
   sentAt: Float64Array;
   gaveUp: Uint8Array;
   inFlight: number;
@@ -116,10 +123,23 @@ export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>, onPr
   const fdsBefore = openFileCount();
   const socketsBefore = openSocketCount();
   // One template per query; each send patches in its own id (bytes 0–1).
-  const templates = (queries ?? [{ name, type: type.name }]).map((q) => encodeQuery(0, { name: q.name, type: queries ? parseQueryType(q.type) : type, edns: req.edns }));
+  const tcp = req.transport === 'tcp';
+  // Over TCP each message goes with its length in front (2 bytes), so the id sits 2 bytes further.
+  const idAt = tcp ? 2 : 0;
+  const templates = (queries ?? [{ name, type: type.name }]).map((q) => {
+    const query = encodeQuery(0, { name: q.name, type: queries ? parseQueryType(q.type) : type, edns: req.edns });
+    if (!tcp) return query;
+    const framed = Buffer.alloc(query.length + 2);
+    framed.writeUInt16BE(query.length, 0);
+    query.copy(framed, 2);
+    return framed;
+  });
   // Query buffers come from a ring of at least 4096, a whole number of passes over the queries, so
   // that the queries go out in file order, over and over, as dnsperf sends them.
-  const RING = templates.length >= 4096 ? templates.length : templates.length * Math.ceil(4096 / templates.length);
+  // Over TCP a write may wait in the socket's queue while more are sent, so the ring is at least
+  // twice the queries that may be in flight.
+  const ringAtLeast = Math.max(4096, tcp ? 2 * maxOutstanding : 0);
+  const RING = templates.length >= ringAtLeast ? templates.length : templates.length * Math.ceil(ringAtLeast / templates.length);
   const ring = Array.from({ length: RING }, (_, i) => Buffer.from(templates[i % templates.length]!));
   let ringNext = 0;
   const latencies: number[] = [];
@@ -144,49 +164,29 @@ export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>, onPr
 
   const pool: PoolSocket[] = [];
   try {
-    for (let i = 0; i < poolSize; i++) {
-      const socket = dgram.createSocket({ type: server.family === 'ipv6' ? 'udp6' : 'udp4' });
-      const entry: PoolSocket = { socket, sentAt: new Float64Array(65536), gaveUp: new Uint8Array(65536), inFlight: 0 };
-      // Without a send callback, send errors arrive here too.
-      socket.on('error', (e: NodeJS.ErrnoException) => bump(errors, e.code ?? 'EUNKNOWN'));
-      socket.on('message', (msg: Buffer) => {
-        const now = performance.now();
-        if (msg.length < 12 || (msg[2]! & 0x80) === 0) {
-          stray++;
-          return;
-        }
-        const id = (msg[0]! << 8) | msg[1]!;
-        const at = entry.sentAt[id]!;
-        if (at === 0) {
-          if (entry.gaveUp[id]) late++;
-          else stray++;
-          return;
-        }
-        entry.sentAt[id] = 0;
-        entry.inFlight--;
-        inFlight--;
-        answered++;
-        if (rampStart >= 0) stepAnswered[Math.min(stepAnswered.length - 1, Math.floor((now - rampStart) / rampStepMs))]!++;
-        latencies.push(now - at);
-        rcodeCounts[msg[3]! & 0x0f]!++;
-      });
-      pool.push(entry);
-      await new Promise<void>((resolve, reject) => {
-        socket.once('error', reject);
-        socket.bind(0, () => {
-          try {
-            socket.setRecvBufferSize(LOAD_RECV_BUFFER);
-          } catch {
-            /* the OS caps it; the default still works */
-          }
-          socket.connect(server.port, socketHost(server), (err?: Error) => {
-            socket.removeListener('error', reject);
-            if (err) reject(err);
-            else resolve();
-          });
-        });
-      });
-    }
+    // One reply, from a datagram or from a TCP connection's byte stream, matched to its query by id.
+    const onReply = (entry: PoolSocket, msg: Buffer): void => {
+      const now = performance.now();
+      if (msg.length < 12 || (msg[2]! & 0x80) === 0) {
+        stray++;
+        return;
+      }
+      const id = (msg[0]! << 8) | msg[1]!;
+      const at = entry.sentAt[id]!;
+      if (at === 0) {
+        if (entry.gaveUp[id]) late++;
+        else stray++;
+        return;
+      }
+      entry.sentAt[id] = 0;
+      entry.inFlight--;
+      inFlight--;
+      answered++;
+      if (rampStart >= 0) stepAnswered[Math.min(stepAnswered.length - 1, Math.floor((now - rampStart) / rampStepMs))]!++;
+      latencies.push(now - at);
+      rcodeCounts[msg[3]! & 0x0f]!++;
+    };
+    for (let i = 0; i < poolSize; i++) pool.push(tcp ? await openTcp(server, onReply, errors) : await openUdp(server, onReply, errors));
 
     const expire = (all: boolean): void => {
       const cutoff = all ? Infinity : performance.now() - timeoutMs;
@@ -249,6 +249,11 @@ export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>, onPr
         const index = next;
         const p = pool[index]!;
         next = (next + 1) % pool.length;
+        if (!p.open) {
+          // A closed TCP connection sends nothing more; when every one has closed, the run sends no more.
+          if (!pool.some((q) => q.open)) break;
+          continue;
+        }
         let id = ids.take();
         for (let tries = 0; p.sentAt[id] !== 0 && tries < 16; tries++) id = ids.take();
         if (p.sentAt[id] !== 0) break; // this socket's ids are nearly all in flight: wait for replies
@@ -256,8 +261,8 @@ export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>, onPr
         // long before (a connected UDP send completes inside send() unless the socket buffer is full).
         const query = ring[ringNext]!;
         ringNext = ringNext + 1 === RING ? 0 : ringNext + 1;
-        query[0] = id >> 8;
-        query[1] = id & 0xff;
+        query[idAt] = id >> 8;
+        query[idAt + 1] = id & 0xff;
         const at = performance.now();
         p.sentAt[id] = at;
         p.gaveUp[id] = 0;
@@ -267,7 +272,7 @@ export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>, onPr
         queueTime.push(at);
         sent++;
         if (steps > 0) stepSent[stepOf(at)]!++;
-        p.socket.send(query);
+        p.send(query);
       }
     };
     await new Promise<void>((resolve) => {
@@ -302,7 +307,7 @@ export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>, onPr
       if (n > 0) rcodes[RCODES[code] ?? `RCODE_${code}`] = n;
     });
 
-    await Promise.all(pool.map((p) => new Promise<void>((r) => p.socket.close(() => r()))));
+    await Promise.all(pool.map((p) => p.close()));
     pool.length = 0;
     const sorted = Float64Array.from(latencies).sort();
     const mean = latencies.length ? latencies.reduce((a, b) => a + b, 0) / latencies.length : null;
@@ -326,18 +331,111 @@ export async function runDnsLoad(req: DnsLoadRequest, stop?: Promise<void>, onPr
       maxOutstanding,
       heldBack,
       fds: { before: fdsBefore, after: openFileCount(), socketsBefore, socketsAfter: openSocketCount() },
+      transport: tcp ? 'tcp' : 'udp',
       queries: templates.length,
       ramp: req.ramp ? rampResult(req.qps, req.durationS, stepMs, stepSent, stepAnswered, stepLost) : null,
     };
   } finally {
-    for (const p of pool) {
-      try {
-        p.socket.close();
-      } catch {
-        /* already closed */
-      }
-    }
+    await Promise.all(pool.map((p) => p.close().catch(() => undefined)));
   }
+}
+
+type OnReply = (entry: PoolSocket, msg: Buffer) => void;
+
+/** A connected UDP socket of the pool, with a large receive buffer. */
+async function openUdp(server: DnsServerAddress, onReply: OnReply, errors: Record<string, number>): Promise<PoolSocket> {
+  const socket = dgram.createSocket({ type: server.family === 'ipv6' ? 'udp6' : 'udp4' });
+  let closed = false;
+  const entry: PoolSocket = {
+    send: (q) => socket.send(q),
+    close: () =>
+      new Promise<void>((r) => {
+        if (closed) return r();
+        closed = true;
+        socket.close(() => r());
+      }),
+    open: true,
+    sentAt: new Float64Array(65536),
+    gaveUp: new Uint8Array(65536),
+    inFlight: 0,
+  };
+  // Without a send callback, send errors arrive here too.
+  socket.on('error', (e: NodeJS.ErrnoException) => bump(errors, e.code ?? 'EUNKNOWN'));
+  socket.on('message', (msg: Buffer) => onReply(entry, msg));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(0, () => {
+      try {
+        socket.setRecvBufferSize(LOAD_RECV_BUFFER);
+      } catch {
+        /* the OS caps it; the default still works */
+      }
+      socket.connect(server.port, socketHost(server), (err?: Error) => {
+        socket.removeListener('error', reject);
+        if (err) reject(err);
+        else resolve();
+      });
+    });
+  });
+  return entry;
+}
+
+/**
+ * A TCP connection of the pool: queries pipelined with their length in front, replies cut out of the
+ * byte stream by theirs. A server may close a connection (dnsmasq after 100 queries, others when
+ * idle): a new one takes its place, as dnsperf reconnects, and the queries the old one still had in
+ * flight expire as lost.
+ */
+async function openTcp(server: DnsServerAddress, onReply: OnReply, errors: Record<string, number>): Promise<PoolSocket> {
+  let closing = false;
+  const entry: PoolSocket = {
+    send: (q) => void socket.write(q),
+    close: () =>
+      new Promise<void>((r) => {
+        closing = true;
+        entry.open = false;
+        if (socket.destroyed) return r();
+        socket.once('close', () => r());
+        socket.destroy();
+      }),
+    open: true,
+    sentAt: new Float64Array(65536),
+    gaveUp: new Uint8Array(65536),
+    inFlight: 0,
+  };
+  const connect = (): net.Socket => {
+    const s = net.connect({ host: socketHost(server), port: server.port, noDelay: true });
+    let rest: Buffer | null = null;
+    s.on('data', (chunk: Buffer) => {
+      const buf = rest ? Buffer.concat([rest, chunk]) : chunk;
+      rest = null;
+      let at = 0;
+      while (buf.length - at >= 2) {
+        const len = buf.readUInt16BE(at);
+        if (buf.length - at - 2 < len) break;
+        onReply(entry, buf.subarray(at + 2, at + 2 + len));
+        at += 2 + len;
+      }
+      if (at < buf.length) rest = buf.subarray(at);
+    });
+    s.on('error', (e: NodeJS.ErrnoException) => bump(errors, e.code ?? 'EUNKNOWN'));
+    s.on('close', () => {
+      if (closing || s !== socket) return;
+      bump(errors, 'server-closed');
+      // Writes to the new connection wait in its queue until it is open.
+      socket = connect();
+    });
+    return s;
+  };
+  let socket = connect();
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => {
+      socket.removeListener('error', reject);
+      resolve();
+    });
+    socket.once('error', reject);
+  });
+  return entry;
 }
 
 /** A ramp's steps as rates, and the step with the highest answered rate (resperf's "maximum throughput"). */

@@ -54,7 +54,7 @@ export function createDnsService(
         load = { runId, stop };
         try {
           return await runDnsLoad(
-            { server: r.server, name: r.name, type: r.type, qps: r.qps, durationS: r.durationSec, timeoutMs: r.timeoutMs, sockets: r.sockets, maxOutstanding: r.maxOutstanding, edns: r.edns, queries: r.queries, ramp: r.ramp },
+            { server: r.server, name: r.name, type: r.type, qps: r.qps, durationS: r.durationSec, timeoutMs: r.timeoutMs, sockets: r.sockets, maxOutstanding: r.maxOutstanding, edns: r.edns, queries: r.queries, ramp: r.ramp, transport: r.transport },
             stopped,
             (p) => ctx.emit('dnsLoadProgress', { ...p, runId }),
           );

@@ -86,6 +86,8 @@ export const DnsLoadRequestSchema = z
       .optional(),
     /** Like resperf: the rate rises evenly from 0 to qps over the duration, and the result says the highest answered rate. */
     ramp: z.boolean().default(false),
+    /** udp, or tcp: each pool slot one connection, queries pipelined on it (RFC 7766), as dnsperf -m tcp. */
+    transport: z.enum(['udp', 'tcp']).default('udp'),
   })
   .strict();
 /** Periodic probes of chosen resolvers (the system's when none is given). */

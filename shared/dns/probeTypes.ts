@@ -153,6 +153,8 @@ export interface DnsLoadResult {
   heldBack: boolean;
   /** Open file descriptors of this process (Linux /proc/self/fd) before and after the run; null elsewhere. */
   fds: FdCounts;
+  /** udp, or tcp (one connection per pool slot). */
+  transport: 'udp' | 'tcp';
   /** How many different queries were cycled through (1: the one name and type; more: a query file). */
   queries: number;
   /** A ramp's steps and the highest answered rate (null for a run at a steady rate). */
