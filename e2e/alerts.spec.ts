@@ -130,3 +130,50 @@ test('a stream that flaps around the condition gives one alert with its count, n
     { state: 'cleared', condition: 'gap>500ms', times: 3 },
   ]);
 });
+
+test('behind another window, a raise is one desktop notification, a repeat none; permission is asked for from the Start click only', async ({ page, context }) => {
+  // Observe the page's calls to Chromium's own Notification API (they still go through to it).
+  await page.addInitScript(() => {
+    const Real = window.Notification;
+    const log = { asked: [] as boolean[], shown: [] as { title: string; body: string; focused: boolean }[] };
+    (window as unknown as { __notes: typeof log }).__notes = log;
+    class Observed extends Real {
+      constructor(title: string, options?: NotificationOptions) {
+        super(title, options);
+        log.shown.push({ title, body: options?.body ?? '', focused: document.hasFocus() });
+      }
+    }
+    Object.defineProperty(Observed, 'permission', { get: () => Real.permission });
+    Object.defineProperty(Observed, 'requestPermission', {
+      value: (...args: Parameters<typeof Real.requestPermission>) => {
+        log.asked.push(navigator.userActivation.isActive);
+        return Real.requestPermission(...args);
+      },
+    });
+    window.Notification = Observed as typeof Notification;
+  });
+  const notes = () => page.evaluate(() => (window as unknown as { __notes: { asked: boolean[]; shown: { title: string; body: string; focused: boolean }[] } }).__notes);
+  await page.goto(url());
+  await expect(page.getByTestId('connection-banner')).toHaveCount(0);
+  expect((await notes()).asked).toEqual([]);
+  await startAlertingStream(page, 5703, 'notified stream', 'gap>500ms');
+  // Asked once, inside the click's user activation.
+  await expect.poll(async () => (await notes()).asked).toEqual([true]);
+
+  // The user allows it; then another window comes to the front (Playwright's focus emulation off).
+  await context.grantPermissions(['notifications'], { origin: new URL(url()).origin });
+  await expect.poll(() => page.evaluate(() => Notification.permission)).toBe('granted');
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: false });
+  const other = await context.newPage();
+  await other.bringToFront();
+  await expect.poll(() => page.evaluate(() => document.hasFocus())).toBe(false);
+
+  const sender = startSender(lab, { port: 5703, rate: 200, size: 256, seconds: 60, pauseAt: [2, 4], pauseFor: 0.9 });
+  stopLater.push(sender);
+  const item = page.getByTestId('alert-item');
+  await expect(item).toHaveAttribute('data-times', '2', { timeout: 30_000 });
+  await expect(item).toHaveAttribute('data-state', 'cleared', { timeout: 30_000 });
+  expect((await notes()).shown).toEqual([{ title: 'Gapscope alert: notified stream', body: expect.stringMatching(/^gap>500ms failed: the longest gap was .+\.$/) as unknown as string, focused: false }]);
+  await other.close();
+});
