@@ -64,6 +64,8 @@ let local: Backend;
 let api: GapscopeApi;
 let dataDir: string;
 let events: { name: EventName; payload: unknown }[];
+/** The local back end's /metrics collector, as `gapscope serve` feeds it, from before the agent is attached. */
+let localFeed: MetricsFeed;
 
 beforeAll(async () => {
   agent = await startAgent();
@@ -71,9 +73,11 @@ beforeAll(async () => {
   local = await createBackend({ mode: 'web', dataDir, workerPath: builtWorkerPath(), watchNetwork: false });
   api = inProcessApi(local);
   events = recordEvents(local);
+  localFeed = await feedMetrics(api);
 });
 
 afterAll(async () => {
+  localFeed?.close();
   await local?.close();
   if (agent) await stopAgent(agent);
 });
@@ -109,6 +113,19 @@ describe('an attached agent', () => {
     const state = await api.getStreamState(id);
     expect(state.info.id).toBe(id);
     expect(state.snapshot.totals.packets).toBe(40);
+  });
+
+  it("is left out of this side's /metrics (Prometheus scrapes the agent for it; both would count it twice), by event and by listing", async () => {
+    const id = `${agent.streamId}@${attached.id}`;
+    expect((await api.getStreamState(id)).snapshot.totals.packets).toBe(40);
+    expect(agent.feed.metrics.streamLabels().map((s) => s.id)).toEqual([agent.streamId]);
+    expect(localFeed.metrics.streamLabels()).toEqual([]);
+    const later = await feedMetrics(api);
+    try {
+      expect(later.metrics.streamLabels()).toEqual([]);
+    } finally {
+      later.close();
+    }
   });
 
   it('is read-only: stopping or removing its stream is refused with a sentence, and the stream keeps running', async () => {

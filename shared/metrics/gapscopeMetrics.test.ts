@@ -104,12 +104,14 @@ describe('GapscopeMetrics', () => {
     expect(value(metrics.families(), 'gapscope_stream_lost_packets_total')).toBe(1);
   });
 
-  it('labels streams by their label or endpoint, keeps names unique, and leaves recorded sessions out', () => {
+  it('labels streams by their label or endpoint, keeps names unique, and leaves recorded sessions and attached agents\' streams out', () => {
     const metrics = new GapscopeMetrics('1', () => 0);
     metrics.onStreamInfo(info('a', { startedAt: 1 }, { label: 'cam', port: 5000 }));
     metrics.onStreamInfo(info('b', { startedAt: 2 }, { label: 'cam', port: 5001 }));
     metrics.onStreamInfo(info('c', { startedAt: 3 }, { port: 5002, address: '239.1.2.3' }));
     metrics.onStreamInfo(info('d', { startedAt: 4, origin: 'session' }, { port: 5003 }));
+    metrics.onStreamInfo(info('e@ag1', { startedAt: 5, agent: { id: 'ag1', name: 'bench 1' } }, { port: 5004 }));
+    metrics.onStreamUpdate({ id: 'e@ag1', delta: new ReceptionMonitor({ binMs: 100, gapMs: 200, decode: parseFormat('seq')! }).takeDelta(10) });
     expect(metrics.streamLabels()).toEqual([
       { id: 'a', stream: 'cam' },
       { id: 'b', stream: 'cam (b)' },

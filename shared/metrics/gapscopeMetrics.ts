@@ -92,9 +92,14 @@ export class GapscopeMetrics {
     private readonly now: () => number,
   ) {}
 
-  /** A stream started, changed state or was listed; only live streams are exposed. */
+  /**
+   * A stream started, changed state or was listed; only this machine's live streams are exposed:
+   * an attached agent's stream is that agent's series, scraped from the agent itself, and would be
+   * counted twice by a sum over both targets.
+   */
   onStreamInfo(info: StreamInfo): void {
     if (info.origin !== undefined && info.origin !== 'live') return;
+    if (info.agent !== undefined) return;
     const s = this.streams.get(info.id);
     if (s) s.info = info;
     else this.streams.set(info.id, newStream(info, this.now()));
