@@ -139,6 +139,14 @@ test('the page attached to two agents shows both; one killed is unreachable whil
   await expect.poll(() => packetsOf(page, 'bravo')).toBeGreaterThan(before);
   await expect(agentRow(page, 'bravo')).toHaveAttribute('data-state', 'connected');
 
+  // A page reloaded while alpha is down still lists alpha's stream, marked unreachable, and bravo's updates.
+  await page.reload();
+  await expect(agentRow(page, 'alpha')).toHaveAttribute('data-state', 'unreachable');
+  await expect(streamTab(page, 'alpha')).toHaveCount(1);
+  await expect(streamTab(page, 'alpha').getByTestId('stream-agent')).toHaveAttribute('data-agent-state', 'unreachable');
+  const reloaded = await packetsOf(page, 'bravo');
+  await expect.poll(() => packetsOf(page, 'bravo')).toBeGreaterThan(reloaded);
+
   // Restarting alpha: it reconnects, and its (new) stream is listed once and updates.
   agentA = await startAgent(lab.devNs, lab.devAddr, 'alpha');
   senders[0] = feed(lab.devNs);

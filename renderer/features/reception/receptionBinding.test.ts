@@ -64,7 +64,7 @@ function delta(nowMs: number, firstIndex: number, packets: number[]): ReceptionD
 const settings: Settings = { chartWindowSec: 60, packetsShown: 50 };
 
 // A back end in memory: answers requests from a table, and lets the test push events.
-function fakeApi(streams: StreamState[]) {
+function fakeApi(streams: StreamState[], unreadable: string[] = []) {
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   const calls: string[] = [];
   let startError: GapscopeError | null = null;
@@ -91,6 +91,7 @@ function fakeApi(streams: StreamState[]) {
     },
     getStreamState: async (id: string) => {
       if (holdStates) await new Promise<void>((r) => (releaseState = r));
+      if (unreadable.includes(id)) throw new GapscopeError('socket-error', 'The agent does not answer.');
       const s = streams.find((x) => x.info.id === id);
       if (!s) throw new GapscopeError('not-found', 'no such stream');
       return s;
@@ -269,6 +270,18 @@ describe('bindReception', () => {
     await settle();
     expect(store.getState().errors.setup).toBeNull();
     expect(store.getState().streamOrder).toEqual(['s1']);
+  });
+
+  it('keeps an unreachable agent\'s streams listed when their state cannot be read, and drops a local one that went away', async () => {
+    const remote: StreamState = { ...snapshotState('a1', 500, [1]), info: { ...info('a1'), agent: { id: 'alpha', name: 'alpha' } } };
+    const fake = fakeApi([snapshotState('s1', 500, [1]), remote, snapshotState('gone', 500, [1])], ['a1', 'gone']);
+    store.getState().setConnection('open');
+    bindWithApp(fake.api, store, schedule);
+    await settle();
+    expect(store.getState().streamOrder).toEqual(['s1', 'a1']);
+    expect(store.getState().streams.a1!.info.agent).toEqual({ id: 'alpha', name: 'alpha' });
+    expect(store.getState().streams.a1!.info.status).toBe(remote.info.status);
+    expect(store.getState().errors.setup).toBeNull();
   });
 
   it('reloads everything when the connection comes back', async () => {

@@ -124,6 +124,12 @@ export function bindReception(api: GapscopeApi, store: AppStore, app: Pick<AppCo
       if (mine !== generation || disposed) return;
       flush();
       actions().replaceStreams(states.filter((s): s is StreamState => s !== null));
+      // An attached agent that is unreachable cannot give its streams' state, but they are still
+      // attached: they stay listed with the status the back end gives them (unreachable) and fill in
+      // when the agent comes back. A local stream that fails here was removed meanwhile.
+      list.forEach((info, i) => {
+        if (info.agent && states[i] === null) actions().upsertStreamInfo(info);
+      });
       if (loadError && actions().errors.setup === loadError) actions().setError('setup', null);
       loadError = null;
     } catch (err) {
