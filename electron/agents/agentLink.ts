@@ -83,6 +83,7 @@ export class AgentLink {
   private delayMs: number;
   private closed = false;
   private readonly pending = new Map<number, (o: Outcome) => void>();
+  private readonly listeners = new Set<(name: string, payload: unknown) => void>();
   private nextCall = 1;
 
   constructor(
@@ -106,10 +107,13 @@ export class AgentLink {
     this.hooks.onState(this.info());
   }
 
-  /** A call on the agent, refused at once when it is not connected. */
+  /** A call on the agent, refused at once when it is not connected; its events reach on() listeners while connected, after the hooks. */
   readonly api: GapscopeApi = createApiClient({
     call: (method, args) => this.call(method, args),
-    onEvent: () => () => undefined,
+    onEvent: (l) => {
+      this.listeners.add(l);
+      return () => this.listeners.delete(l);
+    },
   });
 
   /** Stops trying and closes the connection. */
@@ -186,7 +190,10 @@ export class AgentLink {
         const done = this.pending.get(m.id);
         this.pending.delete(m.id);
         done?.(m.outcome);
-      } else if (m.type === 'event' && this.state === 'connected') this.hooks.onEvent(m.name, m.payload);
+      } else if (m.type === 'event' && this.state === 'connected') {
+        this.hooks.onEvent(m.name, m.payload);
+        for (const l of this.listeners) l(m.name, m.payload);
+      }
     });
     ws.on('pong', () => (alive = true));
     ws.on('ping', () => (alive = true));

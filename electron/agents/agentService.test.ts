@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { EventName, EventPayload, GapscopeApi, StreamInfo } from '../../shared/contract';
+import type { EventName, EventPayload, GapscopeApi, StreamAlert, StreamInfo } from '../../shared/contract';
 import type { AgentInfo } from '../../shared/contract/agents';
 import { waitUntil } from '../../lab/waitUntil';
 import { createBackend } from '../app/createBackend';
@@ -133,6 +133,25 @@ describe('an attached agent', () => {
     await expect(api.stopStream(id)).rejects.toMatchObject({ code: 'unsupported', message: expect.stringContaining('bench 1') });
     await expect(api.removeStream(id)).rejects.toMatchObject({ code: 'unsupported' });
     expect((await agent.api.getStreamState(agent.streamId)).info.status).toBe('listening');
+  });
+
+  it("raises its own alerts on this side: the agent's streamAlert arrives under the namespaced id, and its state carries the alert", async () => {
+    const quiet = await agent.api.startStream({ port: await freeUdpPort(), address: '127.0.0.1', label: 'quiet device', alertOn: ['no-data>300ms'] });
+    const id = `${quiet.id}@${attached.id}`;
+    try {
+      await waitUntil(
+        () => events.some((e) => e.name === 'streamAlert' && (e.payload as StreamAlert).id === id && (e.payload as StreamAlert).raised.some((a) => a.condition === 'no-data>300ms')),
+        'the agent stream\'s alert raised on this side',
+      );
+      const state = await api.getStreamState(id);
+      expect(state.info.agent?.name).toBe('bench 1');
+      expect(state.alerts?.map((a) => a.condition)).toEqual(['no-data>300ms']);
+      // The agent's own stream, with no condition, raised none.
+      expect(events.some((e) => e.name === 'streamAlert' && (e.payload as StreamAlert).id === `${agent.streamId}@${attached.id}`)).toBe(false);
+    } finally {
+      await agent.api.removeStream(quiet.id);
+    }
+    await waitUntil(() => events.some((e) => e.name === 'streamRemoved' && (e.payload as { id: string }).id === id), 'the removed stream to leave this side');
   });
 
   it('is saved for the next launch in a file only the user can read', async () => {
