@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: every check CI runs, in order: lint (with the layering rules), type-check, build,
 // unit tests, lab integration tests (network namespaces: root), end-to-end tests (web mode in
-// Chromium inside a lab namespace). Ends with one line "tests: N passed, N failed".
+// Chromium inside a lab namespace), the agent's container built and run (Docker, root). Ends with
+// one line "tests: N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,6 +53,9 @@ if (!isRoot) {
   countVitest(join(results, 'lab.json'));
   step('end-to-end tests', npx, ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: join(results, 'e2e.json'), GSE2E_SKIP_BUILD: '1' });
   countPlaywright(join(results, 'e2e.json'));
+  // The agent's container recipe, built and run for real (scripts/check-container.mjs): one test.
+  if (step('container recipe', process.execPath, ['scripts/check-container.mjs'])) passed += 1;
+  else failed += 1;
 }
 
 if (failures.length) process.stdout.write(`\nFailed steps: ${failures.join(', ')}\n`);

@@ -98,4 +98,29 @@ describe('gapscope agent', { timeout: 120_000 }, () => {
     const final = JSON.parse(stdout.trim().split('\n').at(-1)!) as { streams: { stream: string; report: { packets: number; bytes: number } }[] };
     expect(final.streams).toEqual([expect.objectContaining({ stream: 'from-file', report: expect.objectContaining({ packets: 20, bytes: 640 }) })]);
   });
+  it('prints each stream\'s final report as text when stopped without --json, as the journal or docker logs keep it', async () => {
+    const udpPort = await freeUdpPort();
+    const child = spawn('node', [BIN, '--data-dir', dir, 'agent', '--no-network-watch', '--port', '0', '--stream', `port=${udpPort},address=127.0.0.1,label=bench,decode=seq`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    try {
+      await waitUntil(() => /Bearer token[^:]*: (\S+)/.test(stdout), 'the agent to print where it listens and its token', 90_000);
+      const url = /metrics at (\S+)/.exec(stdout)![1]!;
+      const token = /Bearer token[^:]*: (\S+)/.exec(stdout)![1]!;
+      const sock = createSocket('udp4');
+      const payload = Buffer.alloc(32);
+      for (let seq = 0; seq < 5; seq++) {
+        payload.writeBigUInt64BE(BigInt(seq), 0);
+        await new Promise<void>((r) => sock.send(payload, udpPort, '127.0.0.1', () => r()));
+      }
+      sock.close();
+      await waitUntil(async () => (await (await fetch(url, { headers: { Authorization: `Bearer ${token}` } })).text()).includes(`gapscope_stream_packets_received_total{stream="bench",port="${udpPort}"} 5\n`), 'the metrics to count 5 datagrams', 60_000);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(stdout).toMatch(/\nbench:\n {2}Received 5 packets, 160 B in /);
+    expect(stdout).toMatch(/ {2}Decoded as seq: 0 lost of 5 expected/);
+  });
 });

@@ -14,6 +14,7 @@ import type { StreamConfigInput } from '../../shared/contract/reception';
 import type { MetricsAccess } from '../metrics/metricsRoute';
 import { isLoopbackHost } from '../web/access';
 import { withBackend } from './backendApi';
+import { humanReport } from './listen';
 import { intOption, untilSignal } from './options';
 
 /** What `agent` was asked on the command line (each flag overrides or adds to the config file). */
@@ -176,7 +177,10 @@ export function registerAgentCommand(program: Command, io: AgentIo): void {
               await signal.stopped;
               await server.close();
               for (const s of await api.listStreams()) if (s.status === 'listening' || s.status === 'starting') await api.stopStream(s.id);
-              if (flags.json) io.out(JSON.stringify(await agentReport(api, feed.metrics)));
+              // The streams' final reports: the journal's (or docker logs') last words on the run.
+              const report = await agentReport(api, feed.metrics);
+              if (flags.json) io.out(JSON.stringify(report));
+              else for (const s of report.streams) io.out([`${s.stream}:`, ...humanReport(s.report).map((l) => `  ${l}`)].join('\n'));
             } finally {
               feed.close();
             }
