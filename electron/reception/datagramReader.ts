@@ -5,11 +5,9 @@
  * `OnDatagram`, so that both give the same counts and gaps.
  */
 import type { Socket } from 'node:dgram';
-import { existsSync } from 'node:fs';
 import { endianness, networkInterfaces } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { socketFd } from './kernelDrops';
+import { socketFd, udpAddon, udpAddonProblem } from '../native/udpAddon';
 
 /** One datagram, stamped in ms on the performance.now() clock, with its sender. */
 export type OnDatagram = (atPerfMs: number, msg: Buffer, address: string, port: number, ipv6: boolean) => void;
@@ -24,44 +22,9 @@ export interface DatagramReader {
 /** 'batch' is recvmmsg through the addon, 'single' Node's own dgram reading. */
 export type ReceiveMode = 'batch' | 'single';
 
-interface BatchAddon {
-  open(fd: number, onBatch: (data: Buffer, stamps: Float64Array, lengths: Uint32Array, sources: Uint8Array, count: number, errno: number) => void): { ack(): void; close(done: () => void): void };
-  nowMs(): number;
-}
-
-/** Where the install step builds the addon: two folders up from the bundled worker (out/main) and from this source file alike. */
-const ADDON_PATH = join(__dirname, '..', '..', 'native', 'recv-batch', 'build', 'Release', 'recv_batch.node');
-
-let addon: BatchAddon | null | undefined;
-let addonProblem = '';
-
-/** The addon, loaded once; null (with the reason in `batchReceiveProblem`) where it cannot be. */
-export function batchAddon(): BatchAddon | null {
-  if (addon !== undefined) return addon;
-  addon = null;
-  if (process.platform !== 'linux') {
-    addonProblem = 'batch receive (recvmmsg) exists on Linux only';
-    return null;
-  }
-  const path = ADDON_PATH;
-  if (!existsSync(path)) {
-    addonProblem = 'the batch-receive addon was not built at install (node scripts/build-native.mjs builds it)';
-    return null;
-  }
-  try {
-    const mod = { exports: {} as BatchAddon };
-    process.dlopen(mod, path);
-    addon = mod.exports;
-  } catch (e) {
-    addonProblem = `the batch-receive addon did not load: ${(e as Error).message}`;
-  }
-  return addon;
-}
-
 /** Why batch receive is unavailable here ('' when it is available). */
 export function batchReceiveProblem(): string {
-  batchAddon();
-  return addonProblem;
+  return udpAddonProblem();
 }
 
 /** Reads through Node's dgram 'message' events. */
@@ -126,7 +89,7 @@ function interfaceOfScope(scope: number): string {
  * or the socket's descriptor cannot be had (then read it one by one). `onError` gets errno values.
  */
 export function readInBatches(sock: Socket, onDatagram: OnDatagram, onError: (errno: number) => void): DatagramReader | null {
-  const lib = batchAddon();
+  const lib = udpAddon();
   const fd = socketFd(sock);
   if (!lib || fd === null) return null;
   if (!stopNodeReading(sock)) return null;

@@ -8,7 +8,6 @@
  */
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type { Socket } from 'node:dgram';
 import { addCounters, counterRise, parseNetstatUdpMac, parseNetstatUdpWindows, parseProcNetSnmp, parseProcNetSnmp6, parseProcNetUdp, socketDropsOf, socketInodeOfLink, type UdpDropCounters } from '../../shared/network/kernelDrops';
 import { suggestRecvBuffer } from '../../shared/reception/receiveBuffer';
 import type { Gap } from '../../shared/reception/types';
@@ -38,16 +37,6 @@ export interface SamplerSetup {
   fd: number | null;
   recvBufferRequested: number;
   recvBufferGranted: number | null;
-}
-
-/** The file descriptor of a bound dgram socket, read without the deprecated `_handle` getter; null when Node hides it. */
-export function socketFd(sock: Socket): number | null {
-  for (const key of Object.getOwnPropertySymbols(sock)) {
-    const state = (sock as unknown as Record<symbol, unknown>)[key] as { handle?: { fd?: unknown } } | null;
-    const fd = state && typeof state === 'object' ? state.handle?.fd : undefined;
-    if (typeof fd === 'number' && fd >= 0) return fd;
-  }
-  return null;
 }
 
 /** Every socket inode this process holds open (/proc/self/fd). */

@@ -1,12 +1,13 @@
 // Real sockets on loopback only: what the generator sends is what a receiver gets.
 import { createSocket } from 'node:dgram';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freeUdpPort } from '../testing/builtWorker';
 import { Gdl90StreamDecoder } from '../../shared/decoders/gdl90';
 import { Gdl90Scenario } from '../../shared/generator/gdl90Scenario';
 import { readAccount, type SenderAccount } from '../../shared/generator/pairing';
 import { PairingLedger } from '../../shared/reception/pairing';
-import { seqPayload, TrafficGenerator } from './trafficGenerator';
+import { seqPayload, TrafficGenerator, type SendMode } from './trafficGenerator';
+import { udpAddonProblem } from '../native/udpAddon';
 import { loopbackDrops } from '../../lab/loopbackDrops';
 import { waitUntil } from '../../lab/waitUntil';
 
@@ -51,7 +52,42 @@ function expectAccountedFor(r: Received, sent: number): void {
   expect(numbers.length + r.drops).toBe(sent);
 }
 
-describe('TrafficGenerator on loopback', () => {
+// Both ways of sending, sendmmsg through the addon (where it was built) and one dgram send each, give the same results.
+describe.each(['batch', 'single'] satisfies SendMode[])('TrafficGenerator on loopback, sending %s', (mode) => {
+  const before = process.env.GAPSCOPE_SEND;
+  beforeAll(() => {
+    process.env.GAPSCOPE_SEND = mode;
+  });
+  afterAll(() => {
+    if (before === undefined) delete process.env.GAPSCOPE_SEND;
+    else process.env.GAPSCOPE_SEND = before;
+  });
+
+  it('sends the way asked: in batches wherever the addon is built (the lab checks it is, on Linux)', async () => {
+    const port = await freeUdpPort();
+    const gen = new TrafficGenerator({ host: '127.0.0.1', port, durationMs: 50, plan: { packetsPerSec: 1000, size: 64, pattern: { kind: 'steady' } } });
+    const run = gen.start();
+    await waitUntil(() => gen.stats().sent > 0, 'the first datagrams');
+    expect(gen.sendMode()).toBe(mode === 'batch' && udpAddonProblem() === '' ? 'batch' : 'single');
+    await run;
+  });
+
+  it('counts a datagram the kernel refuses (too large) as refused, and sends the others, in order', async () => {
+    const port = await freeUdpPort();
+    const huge = new Uint8Array(70_000);
+    const gen = new TrafficGenerator({ host: '127.0.0.1', port, durationMs: 200, plan: { packetsPerSec: 1000, size: 64, pattern: { kind: 'steady' } }, payload: (i, us, size) => (i % 10 === 3 ? huge : seqPayload(i, us, size)) });
+    let stats!: Awaited<ReturnType<TrafficGenerator['start']>>;
+    const got = await receive(port, async () => (stats = await gen.start()));
+    expect(stats.refused).toBe(20);
+    expect(stats.errors).toBe(20);
+    expect(stats.sent).toBe(180);
+    expect(stats.lastError).toMatch(new RegExp(`^send EMSGSIZE 127\\.0\\.0\\.1:${port}$`));
+    const numbers = got.seqs.map(Number);
+    expect(numbers.every((n) => n % 10 !== 3)).toBe(true);
+    expect(numbers.length + got.drops).toBe(180);
+    expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+  });
+
   it('sends exactly rate × duration datagrams, numbered from 0, over the duration', async () => {
     const port = await freeUdpPort();
     const gen = new TrafficGenerator({ host: '127.0.0.1', port, durationMs: 500, plan: { packetsPerSec: 2000, size: 100, pattern: { kind: 'steady' } } });

@@ -4,7 +4,9 @@
  * average stays on target even when the event loop is late.
  */
 import { createSocket, type Socket } from 'node:dgram';
+import { constants } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { socketFd, udpAddon, type UdpAddon } from '../native/udpAddon';
 import { addressFamily, isBroadcast, isMulticast } from '../../shared/net/address';
 import { packetsDue, type SendPlan } from '../../shared/generator/sendSchedule';
 import { PAIRED_MIN_SIZE, writeAccount } from '../../shared/generator/pairing';
@@ -92,9 +94,22 @@ export interface GeneratorStats {
 /** Most packets sent in one tick; a late loop catches up over several ticks instead of flooding. */
 const MAX_PER_TICK = 2000;
 
+/** How the generator hands datagrams to the kernel: 'batch' is sendmmsg through the addon (Linux), 'single' one dgram send each. */
+export type SendMode = 'batch' | 'single';
+
+const EAGAIN = constants.errno.EAGAIN;
+const errnoNames = new Map<number, string>(Object.entries(constants.errno).map(([name, n]) => [n, name]));
+
+/** Batch send wherever the addon loads; GAPSCOPE_SEND=single sends one by one through dgram (for comparisons). */
+function batchSender(): UdpAddon | null {
+  return process.env.GAPSCOPE_SEND === 'single' ? null : udpAddon();
+}
+
 /** Sends a planned stream of datagrams. */
 export class TrafficGenerator {
   private socket: Socket | null = null;
+  /** sendmmsg through the addon, on the socket's own descriptor; null: one dgram send per datagram. */
+  private batch: { addon: UdpAddon; fd: number } | null = null;
   /** Datagrams handed to the socket (the next packet's index). */
   private queued = 0;
   /** Datagrams the OS accepted. */
@@ -156,10 +171,18 @@ export class TrafficGenerator {
         this.errors++;
         this.lastError = err instanceof Error ? err.message : String(err);
       }
+      const addon = batchSender();
+      const fd = addon ? socketFd(socket) : null;
+      this.batch = addon && fd !== null ? { addon, fd } : null;
       this.t0 = performance.now();
       this.tick();
     });
     return this.finished;
+  }
+
+  /** How this run sends (known once started). */
+  sendMode(): SendMode {
+    return this.batch ? 'batch' : 'single';
   }
 
   /** Stops sending; resolves with the stats. */
@@ -226,7 +249,8 @@ export class TrafficGenerator {
       return;
     }
     let n = Math.min(due - this.queued, MAX_PER_TICK);
-    while (n-- > 0) this.sendOne(socket, this.datagram(this.queued, nowUs), port, host);
+    if (this.batch && n > 0) this.sendBatch(this.batch, n, nowUs, port, host);
+    else while (n-- > 0) this.sendOne(socket, this.datagram(this.queued, nowUs), port, host);
     if (durationMs !== undefined && elapsed >= durationMs && this.queued >= due) {
       this.finish();
       return;
@@ -251,6 +275,37 @@ export class TrafficGenerator {
       }
       if (this.closing && this.inFlight === 0) this.closing();
     });
+  }
+
+  /**
+   * Sends the next n datagrams with sendmmsg, in order, synchronously. A full send buffer (EAGAIN)
+   * leaves the rest for the next tick, numbered as they were (the clock's pacing catches up); a
+   * datagram the kernel refuses is counted as dgram's callback would count it, and the rest go on.
+   */
+  private sendBatch(b: { addon: UdpAddon; fd: number }, n: number, nowUs: number, port: number, host: string): void {
+    const endBefore = this.endSent;
+    const first = this.queued;
+    const datagrams: Uint8Array[] = new Array(n);
+    for (let i = 0; i < n; i++) datagrams[i] = this.datagram(first + i, nowUs);
+    let at = 0;
+    while (at < n) {
+      const r = b.addon.sendBatch(b.fd, at === 0 ? datagrams : datagrams.slice(at), host, port);
+      for (let k = 0; k < r.sent; k++) {
+        this.sent++;
+        this.bytes += datagrams[at + k]!.byteLength;
+        if (this.options.sweep) this.stepSent[this.stepOf(first + at + k)]! += 1;
+      }
+      at += r.sent;
+      if (r.errno === 0 || r.errno === EAGAIN) break;
+      // That datagram was refused (as dgram's callback would report it): counted, and the next go on.
+      this.errors++;
+      this.refused++;
+      this.lastError = `send ${errnoNames.get(r.errno) ?? r.errno} ${host}:${port}`;
+      at++;
+    }
+    this.queued = first + at;
+    // Only a datagram that left carries the end: one left for the next tick is built again then.
+    this.endSent = endBefore || (this.lastIndex !== null && this.queued > this.lastIndex);
   }
 
   private finish(): void {

@@ -13,8 +13,19 @@
 //   addon.nowMs()          // CLOCK_MONOTONIC in ms, the clock the stamps use
 //
 // The socket stays Node's: this code never closes it. Node's own reading must be stopped first.
+//
+// Batch send for Gapscope's generator, on the JavaScript thread, with sendmmsg(2):
+//
+//   const { sent, errno } = addon.sendBatch(fd, datagrams, host, port)
+//
+// sends the Uint8Arrays in order to host:port (an IPv4 or IPv6 address, fe80::1%eth0 with its
+// interface) without blocking, and stops at the first one the kernel does not take: `sent` were
+// sent; errno says why the next was not (EAGAIN: the send buffer is full, try it again later;
+// another: that datagram was refused), 0 when all were sent.
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -331,8 +342,101 @@ static napi_value js_now_ms(napi_env env, napi_callback_info info) {
   return v;
 }
 
+#define SEND_VLEN 256  // datagrams per sendmmsg call
+
+// host -> sockaddr; 0 when it is not an address.
+static socklen_t parse_target(const char *host, uint32_t port, struct sockaddr_storage *ss) {
+  memset(ss, 0, sizeof *ss);
+  struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+  if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
+    a4->sin_family = AF_INET;
+    a4->sin_port = htons((uint16_t)port);
+    return sizeof *a4;
+  }
+  char text[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
+  if (strlen(host) >= sizeof text) return 0;
+  strcpy(text, host);
+  char *scope = strchr(text, '%');
+  struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+  if (scope) {
+    *scope++ = 0;
+    char *end;
+    unsigned long n = strtoul(scope, &end, 10);
+    a6->sin6_scope_id = *scope && !*end ? (uint32_t)n : if_nametoindex(scope);
+    if (!a6->sin6_scope_id) return 0;
+  }
+  if (inet_pton(AF_INET6, text, &a6->sin6_addr) != 1) return 0;
+  a6->sin6_family = AF_INET6;
+  a6->sin6_port = htons((uint16_t)port);
+  return sizeof *a6;
+}
+
+static napi_value js_send_batch(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int32_t fd = -1;
+  uint32_t port = 0, count = 0;
+  bool is_array = false;
+  char host[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
+  size_t host_len = 0;
+  if (argc < 4 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || fd < 0 || napi_is_array(env, argv[1], &is_array) != napi_ok || !is_array ||
+      napi_get_value_string_utf8(env, argv[2], host, sizeof host, &host_len) != napi_ok || napi_get_value_uint32(env, argv[3], &port) != napi_ok || port == 0 || port > 65535) {
+    napi_throw_type_error(env, NULL, "sendBatch(fd, datagrams, host, port): a socket's file descriptor, an array of Uint8Array, an address and a port");
+    return NULL;
+  }
+  struct sockaddr_storage to;
+  socklen_t to_len = parse_target(host, port, &to);
+  if (!to_len) {
+    napi_throw_type_error(env, NULL, "sendBatch: the host is not an IPv4 or IPv6 address");
+    return NULL;
+  }
+  napi_get_array_length(env, argv[1], &count);
+  struct mmsghdr msgs[SEND_VLEN];
+  struct iovec iov[SEND_VLEN];
+  uint32_t sent = 0;
+  int err = 0;
+  while (sent < count && !err) {
+    uint32_t chunk = count - sent < SEND_VLEN ? count - sent : SEND_VLEN;
+    for (uint32_t i = 0; i < chunk; i++) {
+      napi_value item;
+      napi_typedarray_type type;
+      size_t length = 0;
+      void *data = NULL;
+      if (napi_get_element(env, argv[1], sent + i, &item) != napi_ok || napi_get_typedarray_info(env, item, &type, &length, &data, NULL, NULL) != napi_ok || type != napi_uint8_array) {
+        napi_throw_type_error(env, NULL, "sendBatch: every datagram must be a Uint8Array");
+        return NULL;
+      }
+      iov[i].iov_base = data;
+      iov[i].iov_len = length;
+      memset(&msgs[i].msg_hdr, 0, sizeof msgs[i].msg_hdr);
+      msgs[i].msg_hdr.msg_iov = &iov[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+      msgs[i].msg_hdr.msg_name = &to;
+      msgs[i].msg_hdr.msg_namelen = to_len;
+    }
+    int n = sendmmsg(fd, msgs, chunk, MSG_DONTWAIT);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      err = errno == EWOULDBLOCK ? EAGAIN : errno;
+      break;
+    }
+    sent += (uint32_t)n;
+    // A short count: the next call says why the next datagram was not taken.
+  }
+  napi_value result, v;
+  napi_create_object(env, &result);
+  napi_create_uint32(env, sent, &v);
+  napi_set_named_property(env, result, "sent", v);
+  napi_create_int32(env, err, &v);
+  napi_set_named_property(env, result, "errno", v);
+  return result;
+}
+
 NAPI_MODULE_INIT() {
   napi_value fn;
+  napi_create_function(env, "sendBatch", NAPI_AUTO_LENGTH, js_send_batch, NULL, &fn);
+  napi_set_named_property(env, exports, "sendBatch", fn);
   napi_create_function(env, "open", NAPI_AUTO_LENGTH, open_reader, NULL, &fn);
   napi_set_named_property(env, exports, "open", fn);
   napi_create_function(env, "nowMs", NAPI_AUTO_LENGTH, js_now_ms, NULL, &fn);
